@@ -1,0 +1,199 @@
+package io.vigil.engine;
+
+import io.vigil.engine.event.Event;
+import io.vigil.engine.event.ValidationException;
+import io.vigil.engine.feature.FeatureCatalog;
+import io.vigil.engine.feature.FeatureConfig;
+import io.vigil.engine.feature.FeatureStore;
+import io.vigil.engine.feature.FeatureView;
+import io.vigil.engine.list.ListEntity;
+import io.vigil.engine.list.ListEntry;
+import io.vigil.engine.list.ListIndex;
+import io.vigil.engine.list.ListKind;
+import io.vigil.engine.policy.Action;
+import io.vigil.engine.policy.CompiledPolicy;
+import io.vigil.engine.policy.Decision;
+import io.vigil.engine.policy.Reason;
+import io.vigil.engine.policy.RiskLevel;
+import io.vigil.engine.policy.Thresholds;
+import io.vigil.engine.rule.Activation;
+import io.vigil.engine.rule.CompiledRule;
+import io.vigil.engine.rule.RuleCompiler;
+import io.vigil.engine.rule.RuleEffect;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The decision engine: event in, decision out, as a function of (event, state as of the event,
+ * policy version).
+ *
+ * <h2>Precedence</h2>
+ * <ol>
+ *   <li>An active <b>allow-list</b> entry matching any entity of the event → ALLOW.</li>
+ *   <li>An active <b>block-list</b> entry → DENY.</li>
+ *   <li>Otherwise the action is the most severe of: the actions forced by firing rules
+ *       (DENY over REVIEW over CHALLENGE) and the action the score reaches under the event type's
+ *       thresholds. A forced action is a floor: a score past the deny threshold still denies an
+ *       event that a rule only wanted to challenge.</li>
+ * </ol>
+ * The score is {@code round(rules_weight × rules_score + model_weight × model_score)}, where the
+ * rules score is the sum of the points of firing rules clamped to 0–100, and the model score is 0
+ * until a model is deployed. The risk level comes from the score, raised to at least medium for a
+ * CHALLENGE, high for a REVIEW and critical for a DENY.
+ *
+ * <h2>Threads</h2>
+ * {@link #decide} and {@link #replay} change state and must be called from one thread at a time
+ * (the server's sequencer). {@link #install} and the list index may be changed from any thread.
+ */
+public final class Engine {
+  private final FeatureStore features;
+  private final FeatureCatalog catalog;
+  private final RuleCompiler compiler;
+  private final ListIndex lists;
+  private volatile CompiledPolicy policy;
+  private long clockMillis = Long.MIN_VALUE;
+
+  public Engine(FeatureConfig featureConfig, ListIndex lists) {
+    this.features = new FeatureStore(featureConfig);
+    this.catalog = new FeatureCatalog(featureConfig);
+    this.compiler = new RuleCompiler(catalog);
+    this.lists = lists;
+  }
+
+  public RuleCompiler compiler() {
+    return compiler;
+  }
+
+  public FeatureCatalog catalog() {
+    return catalog;
+  }
+
+  public FeatureStore features() {
+    return features;
+  }
+
+  public ListIndex lists() {
+    return lists;
+  }
+
+  /** Makes a compiled policy the one every following decision uses. */
+  public void install(CompiledPolicy compiled) {
+    this.policy = compiled;
+  }
+
+  public CompiledPolicy policy() {
+    return policy;
+  }
+
+  /** Advances the engine clock (never backwards) and returns it. */
+  public long tick(long wallClockMillis) {
+    if (wallClockMillis > clockMillis) clockMillis = wallClockMillis;
+    return clockMillis;
+  }
+
+  /**
+   * Refuses events too far in the past to be counted exactly, or too far in the future to be
+   * true. Call before {@link #decide}; nothing changes when it throws.
+   */
+  public void checkTime(Event event, long clock) {
+    long t = event.occurredAtMillis();
+    if (t > clock + Limits.FUTURE_SKEW_MILLIS_MAX) {
+      throw new ValidationException("occurred_at_in_future", "occurred_at",
+          "occurred_at is more than 5 minutes ahead of the server clock");
+    }
+    if (t < clock - features.config().latenessMillis()) {
+      throw new ValidationException("occurred_at_too_old", "occurred_at",
+          "occurred_at is older than the accepted lateness of " + features.config().latenessMillis() / 60_000 + " minutes");
+    }
+  }
+
+  /** Decides one event and records it in the feature state. */
+  public Decision decide(Event event, long wallClockMillis) {
+    CompiledPolicy p = policy;
+    if (p == null) throw new IllegalStateException("no policy installed");
+    long clock = tick(wallClockMillis);
+    checkTime(event, clock);
+    FeatureView view = features.apply(event, clock);
+    ZoneId zone = event.timezone() != null ? ZoneId.of(event.timezone()) : p.defaultZone();
+    Activation activation = new Activation(event, view, catalog, lists, clock, zone);
+
+    List<Reason> reasons = new ArrayList<>();
+    List<Decision.RuleError> errors = List.of();
+    int points = 0;
+    Action forced = Action.ALLOW;
+    String challengeKind = null;
+    for (CompiledRule rule : p.rulesFor(event.type())) {
+      boolean fired;
+      try {
+        fired = rule.evaluate(activation);
+      } catch (Exception e) {
+        if (errors.isEmpty()) errors = new ArrayList<>();
+        errors.add(new Decision.RuleError(rule.definition().id(), String.valueOf(e.getMessage())));
+        continue;
+      }
+      if (!fired) continue;
+      RuleEffect effect = rule.definition().effect();
+      Action ruleAction = null;
+      if (effect.forces()) {
+        ruleAction = Action.valueOf(effect.forcedAction().name());
+        forced = forced.atLeast(ruleAction);
+        if (ruleAction == Action.CHALLENGE && challengeKind == null) challengeKind = effect.challengeKind();
+      } else {
+        points += effect.points();
+      }
+      reasons.add(new Reason(rule.definition().id(), rule.message(activation),
+          effect.forces() ? null : effect.points(), ruleAction, rule.values(activation)));
+    }
+
+    int rulesScore = Math.max(0, Math.min(100, points));
+    double blended = p.document().rulesWeight() * rulesScore + p.document().modelWeight() * 0;
+    int score = (int) Math.round(blended);
+    Thresholds thresholds = p.document().thresholdsFor(event.type());
+    Action action = thresholds.action(score).atLeast(forced);
+
+    ListEntry allow = firstMatch(ListKind.ALLOW, event, clock);
+    ListEntry block = allow == null ? firstMatch(ListKind.BLOCK, event, clock) : null;
+    if (allow != null) {
+      action = Action.ALLOW;
+      reasons.add(0, listReason(allow, Action.ALLOW));
+    } else if (block != null) {
+      action = Action.DENY;
+      reasons.add(0, listReason(block, Action.DENY));
+    }
+    if (action == Action.CHALLENGE && challengeKind == null) challengeKind = thresholds.challengeKind();
+    if (action != Action.CHALLENGE) challengeKind = null;
+    RiskLevel level = thresholds.level(score).atLeast(floorLevel(action));
+    return new Decision(action, score, rulesScore, level, List.copyOf(reasons), challengeKind, p.version(), List.copyOf(errors));
+  }
+
+  /** Records a committed event during recovery, without deciding. */
+  public void replay(Event event, long wallClockMillis) {
+    features.apply(event, tick(wallClockMillis));
+  }
+
+  private ListEntry firstMatch(ListKind kind, Event event, long clock) {
+    for (ListEntity entity : ListEntity.values()) {
+      ListEntry hit = lists.match(kind, entity, event, clock);
+      if (hit != null) return hit;
+    }
+    return null;
+  }
+
+  private static Reason listReason(ListEntry entry, Action action) {
+    String message = entry.entity().wireName() + " is on the " + entry.kind().wireName() + " list"
+        + (entry.reason() == null || entry.reason().isBlank() ? "" : ": " + entry.reason());
+    return new Reason("list." + entry.kind().wireName() + "." + entry.entity().wireName(), message, null, action,
+        Map.of("list_entry_id", entry.id()));
+  }
+
+  private static RiskLevel floorLevel(Action action) {
+    return switch (action) {
+      case ALLOW -> RiskLevel.LOW;
+      case CHALLENGE -> RiskLevel.MEDIUM;
+      case REVIEW -> RiskLevel.HIGH;
+      case DENY -> RiskLevel.CRITICAL;
+    };
+  }
+}

@@ -1,0 +1,54 @@
+package io.vigil.engine.event;
+
+import java.util.Map;
+
+/**
+ * One validated, normalized risk event. Absent optional strings are null; an absent amount is
+ * {@link #NO_AMOUNT}; an absent assurance level is {@link #NO_ASSURANCE_LEVEL}.
+ *
+ * <p>Instances come only from {@link EventParser}, which enforces every limit in
+ * {@link io.vigil.engine.Limits}.
+ */
+public record Event(
+    String eventId,
+    EventType type,
+    long occurredAtMillis,
+    String accountId,
+    String merchantId,
+    String counterpartyId,
+    long amountMinor,
+    String currency,
+    String channel,
+    String ip,
+    String deviceId,
+    String deviceFingerprint,
+    String userAgent,
+    String phone,
+    String email,
+    String cardToken,
+    String cardBin,
+    String cardLast4,
+    String authMethod,
+    int assuranceLevel,
+    Boolean loginSuccess,
+    String timezone,
+    Map<String, Object> attributes) {
+
+  public static final long NO_AMOUNT = -1;
+  public static final int NO_ASSURANCE_LEVEL = -1;
+
+  public boolean hasAmount() {
+    return amountMinor != NO_AMOUNT;
+  }
+
+  /** A login attempt that the caller reports as failed. */
+  public boolean isFailedLogin() {
+    return type == EventType.LOGIN && Boolean.FALSE.equals(loginSuccess);
+  }
+
+  /** The part of the e-mail address after the last '@', lower-cased; null without an e-mail. */
+  public String emailDomain() {
+    if (email == null) return null;
+    return email.substring(email.lastIndexOf('@') + 1);
+  }
+}

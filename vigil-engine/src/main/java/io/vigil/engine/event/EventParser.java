@@ -1,0 +1,378 @@
+package io.vigil.engine.event;
+
+import com.google.common.net.InetAddresses;
+import io.vigil.engine.Limits;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.DateTimeException;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.Currency;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a decoded JSON object (maps, lists, strings, numbers, booleans) into an {@link Event}, or
+ * refuses it with a {@link ValidationException} naming the first offending field.
+ *
+ * <p>The parser is strict in the way Stripe's API is: unknown fields, wrong JSON types and values
+ * out of range are errors, not silently ignored. It checks every string and number in the body for
+ * a card number first, so a PAN is refused wherever it hides, even in a field that would also be
+ * rejected for another reason.
+ *
+ * <p>Numbers arrive as {@link Long}, {@link Integer}, {@link BigInteger}, {@link Double} or
+ * {@link BigDecimal}, whatever the JSON decoder produced.
+ */
+public final class EventParser {
+  private static final Set<String> TOP_LEVEL_FIELDS = Set.of(
+      "event_id", "type", "occurred_at", "account_id", "merchant_id", "counterparty_id", "amount",
+      "currency", "channel", "ip", "device", "phone", "email", "card", "auth", "login",
+      "attributes", "timezone");
+  private static final Set<String> DEVICE_FIELDS = Set.of("id", "fingerprint", "user_agent");
+  private static final Set<String> CARD_FIELDS = Set.of("token", "bin", "last4");
+  private static final Set<String> AUTH_FIELDS = Set.of("method", "assurance_level");
+  private static final Set<String> LOGIN_FIELDS = Set.of("success");
+
+  private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:\\-]*");
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@+\\-]*");
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-:.]+");
+  private static final Pattern KEYWORD = Pattern.compile("[a-z0-9][a-z0-9_\\-]{0,31}");
+  private static final Pattern ATTRIBUTE_KEY = Pattern.compile("[a-z][a-z0-9_]*");
+  private static final Pattern E164_PHONE = Pattern.compile("\\+[1-9][0-9]{6,14}");
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[A-Za-z0-9.\\-]{1,189}\\.[A-Za-z]{2,63}");
+  private static final Pattern BIN = Pattern.compile("[0-9]{6,8}");
+  private static final Pattern LAST4 = Pattern.compile("[0-9]{4}");
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+  private static final int EMAIL_CHARS_MAX = 254;
+
+  private EventParser() {}
+
+  /** Validates and normalizes one event body. */
+  public static Event parse(Map<String, Object> body) {
+    rejectCardNumbers(body, "", 0);
+    rejectUnknown(body, TOP_LEVEL_FIELDS, "");
+
+    String eventId = requiredString(body, "event_id", EVENT_ID, Limits.EVENT_ID_CHARS_MAX);
+    String typeWire = requiredString(body, "type", null, 64);
+    EventType type = EventType.fromWire(typeWire);
+    if (type == null) {
+      throw new ValidationException("invalid_type", "type",
+          "type must be one of registration, login, payment, transfer, withdrawal, refund, merchant_onboarding");
+    }
+    long occurredAtMillis = parseTimestamp(requiredString(body, "occurred_at", null, 64));
+
+    String accountId = optionalString(body, "account_id", IDENTIFIER, Limits.IDENTIFIER_CHARS_MAX);
+    String merchantId = optionalString(body, "merchant_id", IDENTIFIER, Limits.IDENTIFIER_CHARS_MAX);
+    String counterpartyId = optionalString(body, "counterparty_id", IDENTIFIER, Limits.IDENTIFIER_CHARS_MAX);
+    if (type == EventType.MERCHANT_ONBOARDING) {
+      if (merchantId == null) throw missing("merchant_id");
+    } else if (accountId == null) {
+      throw missing("account_id");
+    }
+
+    long amountMinor = parseAmount(body);
+    String currency = parseCurrency(body);
+    if (type.movesMoney() && amountMinor == Event.NO_AMOUNT) throw missing("amount");
+    if (amountMinor != Event.NO_AMOUNT && currency == null) throw missing("currency");
+    if (currency != null && amountMinor == Event.NO_AMOUNT) throw missing("amount");
+
+    String channel = optionalString(body, "channel", KEYWORD, 32);
+    String ip = parseIp(body);
+    Map<String, Object> device = optionalObject(body, "device", DEVICE_FIELDS);
+    Map<String, Object> card = optionalObject(body, "card", CARD_FIELDS);
+    Map<String, Object> auth = optionalObject(body, "auth", AUTH_FIELDS);
+    Map<String, Object> login = optionalObject(body, "login", LOGIN_FIELDS);
+
+    return new Event(
+        eventId, type, occurredAtMillis, accountId, merchantId, counterpartyId, amountMinor, currency,
+        channel, ip,
+        optionalString(device, "id", "device.id", TOKEN, Limits.IDENTIFIER_CHARS_MAX),
+        optionalString(device, "fingerprint", "device.fingerprint", TOKEN, Limits.IDENTIFIER_CHARS_MAX),
+        optionalString(device, "user_agent", "device.user_agent", null, Limits.TEXT_CHARS_MAX),
+        parsePhone(body),
+        parseEmail(body),
+        optionalString(card, "token", "card.token", TOKEN, Limits.IDENTIFIER_CHARS_MAX),
+        optionalString(card, "bin", "card.bin", BIN, 8),
+        optionalString(card, "last4", "card.last4", LAST4, 4),
+        optionalString(auth, "method", "auth.method", KEYWORD, 32),
+        parseAssuranceLevel(auth),
+        optionalBoolean(login, "success", "login.success"),
+        parseTimezone(body),
+        parseAttributes(body));
+  }
+
+  // ---- card numbers -------------------------------------------------------------------------
+
+  private static void rejectCardNumbers(Object node, String path, int depth) {
+    if (depth > Limits.JSON_NESTING_DEPTH_MAX) {
+      throw new ValidationException("nesting_too_deep", path,
+          "JSON nesting deeper than " + Limits.JSON_NESTING_DEPTH_MAX + " levels");
+    }
+    if (node instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        String key = String.valueOf(e.getKey());
+        String child = path.isEmpty() ? key : path + "." + key;
+        if (PanDetector.containsPan(key)) throw cardNumber(path.isEmpty() ? "(field name)" : path);
+        rejectCardNumbers(e.getValue(), child, depth + 1);
+      }
+    } else if (node instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        rejectCardNumbers(list.get(i), path + "[" + i + "]", depth + 1);
+      }
+    } else if (node instanceof String s) {
+      // An E.164 phone number is digits too; in the phone field it is a phone, not a card.
+      if (path.equals("phone") && E164_PHONE.matcher(s).matches()) return;
+      if (PanDetector.containsPan(s)) throw cardNumber(path);
+    } else if (node instanceof Number n) {
+      String text = n instanceof BigDecimal bd ? bd.toPlainString() : n.toString();
+      if (PanDetector.containsPan(text)) throw cardNumber(path);
+    }
+  }
+
+  private static ValidationException cardNumber(String path) {
+    return new ValidationException("card_number_detected", path,
+        "A card number was found in " + path + ". Vigil accepts card tokens only (card.token, card.bin, card.last4); the value was not stored or logged.");
+  }
+
+  // ---- fields ---------------------------------------------------------------------------------
+
+  private static long parseAmount(Map<String, Object> body) {
+    Object value = body.get("amount");
+    if (value == null) {
+      if (body.containsKey("amount")) throw wrongType("amount", "an integer");
+      return Event.NO_AMOUNT;
+    }
+    if (!(value instanceof Number number)) throw wrongType("amount", "an integer number of minor units");
+    long amount;
+    if (value instanceof Long || value instanceof Integer || value instanceof Short) {
+      amount = number.longValue();
+    } else if (value instanceof BigInteger big) {
+      if (big.signum() < 0) throw negativeAmount();
+      throw amountTooLarge();
+    } else {
+      throw new ValidationException("amount_not_integer", "amount",
+          "amount must be an integer number of minor units (e.g. 1050 for 10.50 USD)");
+    }
+    if (amount < 0) throw negativeAmount();
+    if (amount > Limits.AMOUNT_MINOR_MAX) throw amountTooLarge();
+    return amount;
+  }
+
+  private static ValidationException negativeAmount() {
+    return new ValidationException("amount_negative", "amount", "amount must not be negative");
+  }
+
+  private static ValidationException amountTooLarge() {
+    return new ValidationException("amount_too_large", "amount",
+        "amount must be at most " + Limits.AMOUNT_MINOR_MAX + " minor units");
+  }
+
+  private static String parseCurrency(Map<String, Object> body) {
+    String code = optionalString(body, "currency", null, 3);
+    if (code == null) return null;
+    if (!CURRENCY.matcher(code).matches() || !isIsoCurrency(code)) {
+      throw new ValidationException("invalid_currency", "currency",
+          "currency must be an upper-case ISO 4217 code such as USD or BDT");
+    }
+    return code;
+  }
+
+  private static boolean isIsoCurrency(String code) {
+    try {
+      Currency.getInstance(code);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static String parseIp(Map<String, Object> body) {
+    String ip = optionalString(body, "ip", null, 45);
+    if (ip == null) return null;
+    // Guava parses literals only: it never resolves a host name.
+    if (ip.indexOf('%') >= 0 || !InetAddresses.isInetAddress(ip)) {
+      throw new ValidationException("invalid_ip", "ip", "ip must be an IPv4 or IPv6 address literal");
+    }
+    return InetAddresses.toAddrString(InetAddresses.forString(ip));
+  }
+
+  private static String parsePhone(Map<String, Object> body) {
+    String phone = optionalString(body, "phone", null, 16);
+    if (phone != null && !E164_PHONE.matcher(phone).matches()) {
+      throw new ValidationException("invalid_phone", "phone",
+          "phone must be in E.164 form, e.g. +8801712345678");
+    }
+    return phone;
+  }
+
+  private static String parseEmail(Map<String, Object> body) {
+    String email = optionalString(body, "email", null, EMAIL_CHARS_MAX);
+    if (email == null) return null;
+    if (!EMAIL.matcher(email).matches()) {
+      throw new ValidationException("invalid_email", "email", "email must be an address such as name@example.com");
+    }
+    int at = email.lastIndexOf('@');
+    return email.substring(0, at) + "@" + email.substring(at + 1).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static int parseAssuranceLevel(Map<String, Object> auth) {
+    if (auth == null || !auth.containsKey("assurance_level")) return Event.NO_ASSURANCE_LEVEL;
+    Object value = auth.get("assurance_level");
+    if (!(value instanceof Long || value instanceof Integer)) {
+      throw wrongType("auth.assurance_level", "an integer from 0 to 3");
+    }
+    long level = ((Number) value).longValue();
+    if (level < 0 || level > 3) {
+      throw new ValidationException("out_of_range", "auth.assurance_level",
+          "auth.assurance_level must be an integer from 0 to 3");
+    }
+    return (int) level;
+  }
+
+  private static String parseTimezone(Map<String, Object> body) {
+    String zone = optionalString(body, "timezone", null, 64);
+    if (zone == null) return null;
+    try {
+      return ZoneId.of(zone).getId();
+    } catch (DateTimeException e) {
+      throw new ValidationException("invalid_timezone", "timezone",
+          "timezone must be an IANA time zone such as Asia/Dhaka");
+    }
+  }
+
+  private static Map<String, Object> parseAttributes(Map<String, Object> body) {
+    Object value = body.get("attributes");
+    if (value == null) {
+      if (body.containsKey("attributes")) throw wrongType("attributes", "an object");
+      return Map.of();
+    }
+    if (!(value instanceof Map<?, ?> raw)) throw wrongType("attributes", "an object");
+    if (raw.size() > Limits.ATTRIBUTES_MAX) {
+      throw new ValidationException("too_many_attributes", "attributes",
+          "attributes may hold at most " + Limits.ATTRIBUTES_MAX + " entries");
+    }
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : raw.entrySet()) {
+      String key = String.valueOf(e.getKey());
+      String param = "attributes." + key;
+      if (key.length() > Limits.ATTRIBUTE_KEY_CHARS_MAX || !ATTRIBUTE_KEY.matcher(key).matches()) {
+        throw new ValidationException("invalid_attribute_key", "attributes",
+            "attribute keys must be lower-case letters, digits and underscores, at most "
+                + Limits.ATTRIBUTE_KEY_CHARS_MAX + " characters, starting with a letter");
+      }
+      attributes.put(key, attributeValue(e.getValue(), param));
+    }
+    return Collections.unmodifiableMap(attributes);
+  }
+
+  private static Object attributeValue(Object value, String param) {
+    if (value instanceof String s) {
+      if (s.length() > Limits.ATTRIBUTE_VALUE_CHARS_MAX) {
+        throw new ValidationException("value_too_long", param,
+            param + " must be at most " + Limits.ATTRIBUTE_VALUE_CHARS_MAX + " characters");
+      }
+      return s;
+    }
+    if (value instanceof Boolean) return value;
+    if (value instanceof Long || value instanceof Integer) return ((Number) value).longValue();
+    if (value instanceof Double || value instanceof BigDecimal || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      if (!Double.isFinite(d)) throw wrongType(param, "a finite number");
+      return d;
+    }
+    if (value instanceof BigInteger) {
+      throw new ValidationException("out_of_range", param, param + " is outside the 64-bit integer range");
+    }
+    throw wrongType(param, "a string, number or boolean");
+  }
+
+  private static long parseTimestamp(String text) {
+    try {
+      return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+    } catch (DateTimeException e) {
+      throw new ValidationException("invalid_timestamp", "occurred_at",
+          "occurred_at must be an RFC 3339 timestamp such as 2026-11-21T10:15:30Z");
+    }
+  }
+
+  // ---- generic helpers ------------------------------------------------------------------------
+
+  private static void rejectUnknown(Map<String, Object> object, Set<String> known, String prefix) {
+    for (String key : object.keySet()) {
+      if (!known.contains(key)) {
+        String param = prefix.isEmpty() ? key : prefix + "." + key;
+        throw new ValidationException("unknown_field", safeParam(param),
+            "unknown field " + safeParam(param) + "; see the API reference for the event fields");
+      }
+    }
+  }
+
+  /** Field names are echoed back, so cap them (the value itself is never echoed). */
+  private static String safeParam(String param) {
+    return param.length() <= 64 ? param : param.substring(0, 64) + "…";
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> optionalObject(Map<String, Object> body, String field, Set<String> known) {
+    Object value = body.get(field);
+    if (value == null) {
+      if (body.containsKey(field)) throw wrongType(field, "an object");
+      return null;
+    }
+    if (!(value instanceof Map<?, ?>)) throw wrongType(field, "an object");
+    Map<String, Object> object = (Map<String, Object>) value;
+    rejectUnknown(object, known, field);
+    return object;
+  }
+
+  private static String requiredString(Map<String, Object> body, String field, Pattern shape, int maxChars) {
+    String value = optionalString(body, field, shape, maxChars);
+    if (value == null) throw missing(field);
+    return value;
+  }
+
+  private static String optionalString(Map<String, Object> body, String field, Pattern shape, int maxChars) {
+    return optionalString(body, field, field, shape, maxChars);
+  }
+
+  private static String optionalString(
+      Map<String, Object> object, String field, String param, Pattern shape, int maxChars) {
+    if (object == null) return null;
+    Object value = object.get(field);
+    if (value == null) {
+      if (object.containsKey(field)) throw wrongType(param, "a string");
+      return null;
+    }
+    if (!(value instanceof String s)) throw wrongType(param, "a string");
+    if (s.isEmpty()) {
+      throw new ValidationException("empty_value", param, param + " must not be empty; omit it instead");
+    }
+    if (s.length() > maxChars) {
+      throw new ValidationException("value_too_long", param, param + " must be at most " + maxChars + " characters");
+    }
+    if (shape != null && !shape.matcher(s).matches()) {
+      throw new ValidationException("invalid_format", param, param + " contains characters that are not allowed");
+    }
+    return s;
+  }
+
+  private static Boolean optionalBoolean(Map<String, Object> object, String field, String param) {
+    if (object == null || !object.containsKey(field)) return null;
+    Object value = object.get(field);
+    if (!(value instanceof Boolean b)) throw wrongType(param, "a boolean");
+    return b;
+  }
+
+  private static ValidationException missing(String param) {
+    return new ValidationException("missing_field", param, param + " is required");
+  }
+
+  private static ValidationException wrongType(String param, String expected) {
+    return new ValidationException("wrong_type", param, param + " must be " + expected);
+  }
+}

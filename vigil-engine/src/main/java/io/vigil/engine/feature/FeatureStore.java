@@ -1,0 +1,189 @@
+package io.vigil.engine.feature;
+
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
+import io.vigil.engine.event.Event;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Currency;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Velocity windows and first-seen facts, derived from committed events only.
+ *
+ * <h2>Exactness</h2>
+ * For the k-th committed event e with time t and an entity key K of e, the window feature over
+ * length w equals a recount over the events e_1..e_k (e included) that carry K and have time in
+ * (t - w, t]. Events later in commit order but earlier in time are counted by later events whose
+ * windows cover them; events with a time after t are never counted for e. {@code sum} adds the
+ * amounts in e's currency (or the base currency if e has none). Distinct counts compare 64-bit
+ * SipHash values of the partner ids, keyed per process, so a collision needs ~2^32 values in one
+ * window.
+ *
+ * <h2>Late events and memory</h2>
+ * The engine clock (wall time, never moving backwards) bounds lateness: an event older than
+ * {@code clock - latenessMillis} is refused by the engine, so entries older than
+ * {@code clock - longestWindow - lateness} can never be inside a window again and are dropped,
+ * both when their key is touched and in a periodic {@link #sweep(long)}. One key keeps at most
+ * {@code entriesPerKeyMax} entries (see {@link KeyWindow} for bytes per entry); past that the
+ * oldest are dropped and counted in {@link #entriesDropped()}, and exactness holds only for
+ * windows that do not reach back past them.
+ *
+ * <h2>Threads</h2>
+ * All methods synchronize on the store. The decision sequencer is its only writer; the feature
+ * query endpoint and tests read through {@link #query}.
+ */
+public final class FeatureStore {
+  private final FeatureConfig config;
+  private final HashFunction hasher;
+  private final long[] windowMillis;
+  private final Map<Entity, Map<String, KeyWindow>> windows = new EnumMap<>(Entity.class);
+  private final Map<String, AccountFacts> accounts = new HashMap<>();
+  private final short nearCurrency;
+  private final short baseCurrency;
+  private final LongHashSet[] scratch = {new LongHashSet(), new LongHashSet(), new LongHashSet()};
+  private long entriesDropped;
+  private long entryCount;
+  private long version;
+
+  public FeatureStore(FeatureConfig config) {
+    this.config = config;
+    SecureRandom random = new SecureRandom();
+    this.hasher = Hashing.sipHash24(random.nextLong(), random.nextLong());
+    List<Window> ws = config.windows();
+    this.windowMillis = new long[ws.size()];
+    for (int i = 0; i < ws.size(); i++) windowMillis[i] = ws.get(i).millis();
+    for (Entity e : Entity.values()) windows.put(e, new HashMap<>());
+    this.nearCurrency = currencyCode(config.nearThresholdCurrency());
+    this.baseCurrency = currencyCode(config.baseCurrency());
+  }
+
+  public FeatureConfig config() {
+    return config;
+  }
+
+  /** A keyed 64-bit hash of an identifier; never 0 (0 means "absent" in the arrays). */
+  long hash(String value) {
+    if (value == null) return 0;
+    long h = hasher.hashString(value, StandardCharsets.UTF_8).asLong();
+    return h == 0 ? 1 : h;
+  }
+
+  /**
+   * Records a committed (or about to be committed) event and returns its features: facts as of
+   * just before the event, windows including it. The returned view is valid until the next call.
+   */
+  public synchronized FeatureView apply(Event event, long clockMillis) {
+    long t = event.occurredAtMillis();
+    Facts facts = factsBefore(event);
+    recordFacts(event);
+    byte flag = event.isFailedLogin() ? KeyWindow.FLAG_FAILED_LOGIN : 0;
+    short currency = event.currency() == null ? 0 : currencyCode(event.currency());
+    long amount = event.hasAmount() ? event.amountMinor() : 0;
+    long cutoff = clockMillis - config.retentionMillis();
+    for (Entity entity : Entity.values()) {
+      String key = entity.valueOf(event);
+      if (key == null) continue;
+      List<Entity> partnerEntities = entity.partners();
+      long[] partnerHashes = new long[partnerEntities.size()];
+      for (int p = 0; p < partnerHashes.length; p++) partnerHashes[p] = hash(partnerEntities.get(p).valueOf(event));
+      KeyWindow kw = windows.get(entity).computeIfAbsent(key, k -> new KeyWindow(partnerHashes.length));
+      entryCount -= kw.evictUpTo(cutoff);
+      int dropped = kw.insert(t, amount, currency, flag, partnerHashes, config.entriesPerKeyMax());
+      entriesDropped += dropped;
+      entryCount += 1 - dropped;
+    }
+    version++;
+    return new FeatureView(this, event, facts, version);
+  }
+
+  /** Window values of one key as of tMillis, without recording anything. Null if unknown key. */
+  public synchronized long[] query(Entity entity, String key, long tMillis, String currency) {
+    KeyWindow kw = windows.get(entity).get(key);
+    if (kw == null) return null;
+    return aggregate(entity, kw, tMillis, currency == null ? baseCurrency : currencyCode(currency));
+  }
+
+  /** Aggregates for one entity of the event of a still-valid view; called lazily by the view. */
+  synchronized long[] aggregateFor(FeatureView view, Entity entity) {
+    if (view.version() != version) throw new IllegalStateException("feature view used after the next event");
+    Event event = view.event();
+    String key = entity.valueOf(event);
+    if (key == null) return null;
+    KeyWindow kw = windows.get(entity).get(key);
+    assert kw != null : "the event's own keys were recorded by apply";
+    short currency = event.currency() == null ? baseCurrency : currencyCode(event.currency());
+    return aggregate(entity, kw, event.occurredAtMillis(), currency);
+  }
+
+  private long[] aggregate(Entity entity, KeyWindow kw, long tMillis, short sumCurrency) {
+    int stride = FeatureCatalog.stride(entity);
+    long[] out = new long[stride * windowMillis.length];
+    kw.aggregate(tMillis, windowMillis, sumCurrency, nearCurrency, config.nearThresholdLowMinor(),
+        config.nearThresholdMinor(), scratch, out, stride);
+    return out;
+  }
+
+  /** Drops entries that no accepted event can see any more, and keys left empty. */
+  public synchronized void sweep(long clockMillis) {
+    long cutoff = clockMillis - config.retentionMillis();
+    for (Map<String, KeyWindow> byKey : windows.values()) {
+      Iterator<KeyWindow> it = byKey.values().iterator();
+      while (it.hasNext()) {
+        KeyWindow kw = it.next();
+        entryCount -= kw.evictUpTo(cutoff);
+        if (kw.size() == 0) it.remove();
+      }
+    }
+  }
+
+  public synchronized long entriesDropped() {
+    return entriesDropped;
+  }
+
+  public synchronized long entryCount() {
+    return entryCount;
+  }
+
+  public synchronized int keyCount() {
+    int n = 0;
+    for (Map<String, KeyWindow> byKey : windows.values()) n += byKey.size();
+    return n;
+  }
+
+  public synchronized int accountCount() {
+    return accounts.size();
+  }
+
+  // ---- facts ----------------------------------------------------------------------------------
+
+  /** First-seen facts about the event's account, as of just before the event. */
+  public record Facts(boolean firstEventForAccount, boolean firstTransactionForAccount,
+      boolean newDeviceForAccount, int accountKnownDevices) {}
+
+  private Facts factsBefore(Event event) {
+    if (event.accountId() == null) return new Facts(false, false, false, 0);
+    AccountFacts af = accounts.get(event.accountId());
+    long t = event.occurredAtMillis();
+    if (af == null || !af.seenAtOrBefore(t)) {
+      return new Facts(true, event.type().movesMoney(), false, af == null ? 0 : af.deviceCount());
+    }
+    boolean firstTx = event.type().movesMoney() && !af.transactedAtOrBefore(t);
+    boolean newDevice = event.deviceId() != null && !af.deviceSeenAtOrBefore(hash(event.deviceId()), t);
+    return new Facts(false, firstTx, newDevice, af.deviceCount());
+  }
+
+  private void recordFacts(Event event) {
+    if (event.accountId() == null) return;
+    accounts.computeIfAbsent(event.accountId(), k -> new AccountFacts())
+        .record(event.occurredAtMillis(), event.type().movesMoney(), hash(event.deviceId()), config.devicesPerAccountMax());
+  }
+
+  private static short currencyCode(String code) {
+    return (short) Currency.getInstance(code).getNumericCode();
+  }
+}

@@ -1,0 +1,142 @@
+package io.vigil.engine.feature;
+
+import java.util.Arrays;
+
+/**
+ * The committed events of one key (one account, one IP…) that can still fall inside a window:
+ * parallel primitive arrays sorted by event time, ties in commit order.
+ *
+ * <p>Memory is {@code 8 + 8 + 2 + 1 + 8 × partners} bytes per entry (27 B for a device, 43 B for an
+ * account), and at most {@link FeatureConfig#entriesPerKeyMax()} entries. Out-of-order events are
+ * inserted in place; a late event costs a shift of the entries after it.
+ */
+final class KeyWindow {
+  private static final int INITIAL_CAPACITY = 4;
+
+  private final int partnerCount;
+  private long[] timesMillis;
+  private long[] amountsMinor;
+  private short[] currencies;
+  private byte[] flags;
+  private long[] partners;
+  private int size;
+
+  static final byte FLAG_FAILED_LOGIN = 1;
+
+  KeyWindow(int partnerCount) {
+    this.partnerCount = partnerCount;
+    timesMillis = new long[INITIAL_CAPACITY];
+    amountsMinor = new long[INITIAL_CAPACITY];
+    currencies = new short[INITIAL_CAPACITY];
+    flags = new byte[INITIAL_CAPACITY];
+    partners = new long[INITIAL_CAPACITY * Math.max(1, partnerCount)];
+  }
+
+  int size() {
+    return size;
+  }
+
+  /**
+   * Adds one entry; returns the number of entries dropped to stay within {@code capacityMax}
+   * (0 or 1).
+   */
+  int insert(long timeMillis, long amountMinor, short currency, byte flag, long[] partnerHashes, int capacityMax) {
+    assert partnerHashes.length == partnerCount;
+    int dropped = 0;
+    if (size == capacityMax) {
+      removeFirst(1);
+      dropped = 1;
+    }
+    if (size == timesMillis.length) grow(Math.min(capacityMax, timesMillis.length * 2));
+    int at = size;
+    while (at > 0 && timesMillis[at - 1] > timeMillis) at--;
+    if (at < size) shiftRight(at);
+    timesMillis[at] = timeMillis;
+    amountsMinor[at] = amountMinor;
+    currencies[at] = currency;
+    flags[at] = flag;
+    System.arraycopy(partnerHashes, 0, partners, at * partnerCount, partnerCount);
+    size++;
+    return dropped;
+  }
+
+  /** Drops entries with time ≤ cutoff. Returns how many. */
+  int evictUpTo(long cutoffMillis) {
+    int n = 0;
+    while (n < size && timesMillis[n] <= cutoffMillis) n++;
+    if (n > 0) removeFirst(n);
+    return n;
+  }
+
+  /**
+   * Aggregates every window in one backward scan over the entries with time ≤ tMillis.
+   *
+   * @param windowMillis window lengths, ascending
+   * @param out receives, per window w: [count, sum, failed, near, distinct partner 0, 1, …]
+   */
+  void aggregate(long tMillis, long[] windowMillis, short sumCurrency, short nearCurrency,
+      long nearLowMinor, long nearHighMinorExclusive, LongHashSet[] scratch, long[] out, int stride) {
+    for (LongHashSet set : scratch) set.clear();
+    int j = upperBound(tMillis) - 1;
+    long count = 0, sum = 0, failed = 0, near = 0;
+    for (int w = 0; w < windowMillis.length; w++) {
+      long lowerExclusive = tMillis - windowMillis[w];
+      for (; j >= 0 && timesMillis[j] > lowerExclusive; j--) {
+        count++;
+        if (currencies[j] == sumCurrency) sum += amountsMinor[j];
+        if ((flags[j] & FLAG_FAILED_LOGIN) != 0) failed++;
+        if (currencies[j] == nearCurrency && amountsMinor[j] >= nearLowMinor && amountsMinor[j] < nearHighMinorExclusive) {
+          near++;
+        }
+        for (int p = 0; p < partnerCount; p++) {
+          long h = partners[j * partnerCount + p];
+          if (h != 0) scratch[p].add(h);
+        }
+      }
+      int base = w * stride;
+      out[base] = count;
+      out[base + 1] = sum;
+      out[base + 2] = failed;
+      out[base + 3] = near;
+      for (int p = 0; p < partnerCount; p++) out[base + 4 + p] = scratch[p].size();
+    }
+  }
+
+  /** Index of the first entry with time > tMillis. */
+  private int upperBound(long tMillis) {
+    int lo = 0, hi = size;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (timesMillis[mid] <= tMillis) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private void grow(int capacity) {
+    timesMillis = Arrays.copyOf(timesMillis, capacity);
+    amountsMinor = Arrays.copyOf(amountsMinor, capacity);
+    currencies = Arrays.copyOf(currencies, capacity);
+    flags = Arrays.copyOf(flags, capacity);
+    partners = Arrays.copyOf(partners, capacity * Math.max(1, partnerCount));
+  }
+
+  private void shiftRight(int at) {
+    int n = size - at;
+    System.arraycopy(timesMillis, at, timesMillis, at + 1, n);
+    System.arraycopy(amountsMinor, at, amountsMinor, at + 1, n);
+    System.arraycopy(currencies, at, currencies, at + 1, n);
+    System.arraycopy(flags, at, flags, at + 1, n);
+    System.arraycopy(partners, at * partnerCount, partners, (at + 1) * partnerCount, n * partnerCount);
+  }
+
+  private void removeFirst(int n) {
+    int rest = size - n;
+    System.arraycopy(timesMillis, n, timesMillis, 0, rest);
+    System.arraycopy(amountsMinor, n, amountsMinor, 0, rest);
+    System.arraycopy(currencies, n, currencies, 0, rest);
+    System.arraycopy(flags, n, flags, 0, rest);
+    System.arraycopy(partners, n * partnerCount, partners, 0, rest * partnerCount);
+    size = rest;
+  }
+}

@@ -1,0 +1,106 @@
+package io.vigil.engine.list;
+
+import com.google.common.net.InetAddresses;
+import io.vigil.engine.Limits;
+import io.vigil.engine.event.Event;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The in-memory lists the engine consults on every decision. Exact values are hash lookups; IP
+ * ranges are a copy-on-write array scanned linearly (thousands of ranges cost microseconds).
+ *
+ * <p>Thread-safe: the API thread changes entries, the decision thread reads them. A change is
+ * visible to the next decision that starts after {@link #put} or {@link #remove} returns.
+ */
+public final class ListIndex {
+  private final Map<ListKind, Map<ListEntity, Map<String, ListEntry>>> exact = new EnumMap<>(ListKind.class);
+  private final Map<String, ListEntry> byId = new ConcurrentHashMap<>();
+  private volatile List<Range> ranges = List.of();
+
+  private record Range(ListEntry entry, byte[] network, int prefixBits) {}
+
+  public ListIndex() {
+    for (ListKind k : ListKind.values()) {
+      Map<ListEntity, Map<String, ListEntry>> m = new EnumMap<>(ListEntity.class);
+      for (ListEntity e : ListEntity.values()) m.put(e, new ConcurrentHashMap<>());
+      exact.put(k, m);
+    }
+  }
+
+  /** Adds or replaces an entry; the value must already be normalized by {@link ListValues}. */
+  public synchronized void put(ListEntry entry) {
+    Map<String, ListEntry> values = exact.get(entry.kind()).get(entry.entity());
+    if (values.size() >= Limits.LIST_ENTRIES_PER_LIST_MAX && !values.containsKey(entry.value())) {
+      throw new IllegalStateException("list " + entry.kind().wireName() + "/" + entry.entity().wireName() + " is full");
+    }
+    ListEntry previous = byId.get(entry.id());
+    if (previous != null) remove(previous.id());
+    byId.put(entry.id(), entry);
+    if (entry.entity() == ListEntity.IP && entry.value().indexOf('/') >= 0) {
+      List<Range> copy = new ArrayList<>(ranges);
+      String v = entry.value();
+      int slash = v.indexOf('/');
+      copy.add(new Range(entry, InetAddresses.forString(v.substring(0, slash)).getAddress(), Integer.parseInt(v.substring(slash + 1))));
+      ranges = List.copyOf(copy);
+    } else {
+      values.put(entry.value(), entry);
+    }
+  }
+
+  public synchronized ListEntry remove(String id) {
+    ListEntry entry = byId.remove(id);
+    if (entry == null) return null;
+    Map<String, ListEntry> values = exact.get(entry.kind()).get(entry.entity());
+    values.remove(entry.value(), entry);
+    if (entry.entity() == ListEntity.IP) {
+      List<Range> copy = new ArrayList<>(ranges);
+      copy.removeIf(r -> r.entry().id().equals(id));
+      ranges = List.copyOf(copy);
+    }
+    return entry;
+  }
+
+  public ListEntry get(String id) {
+    return byId.get(id);
+  }
+
+  public int size() {
+    return byId.size();
+  }
+
+  /** The active entry of this kind matching the event's entity value, or null. */
+  public ListEntry match(ListKind kind, ListEntity entity, Event event, long nowMillis) {
+    String value = entity.valueOf(event);
+    if (value == null) return null;
+    ListEntry hit = exact.get(kind).get(entity).get(value);
+    if (hit != null && hit.activeAt(nowMillis)) return hit;
+    if (entity == ListEntity.IP) return matchRange(kind, value, nowMillis);
+    return null;
+  }
+
+  private ListEntry matchRange(ListKind kind, String ip, long nowMillis) {
+    List<Range> snapshot = ranges;
+    if (snapshot.isEmpty()) return null;
+    byte[] address = InetAddresses.forString(ip).getAddress();
+    for (Range r : snapshot) {
+      if (r.entry().kind() == kind && r.entry().activeAt(nowMillis) && inRange(address, r.network(), r.prefixBits())) {
+        return r.entry();
+      }
+    }
+    return null;
+  }
+
+  static boolean inRange(byte[] address, byte[] network, int prefixBits) {
+    if (address.length != network.length) return false;
+    int fullBytes = prefixBits / 8;
+    for (int i = 0; i < fullBytes; i++) if (address[i] != network[i]) return false;
+    int rest = prefixBits % 8;
+    if (rest == 0) return true;
+    int mask = (0xFF << (8 - rest)) & 0xFF;
+    return (address[fullBytes] & mask) == (network[fullBytes] & mask);
+  }
+}

@@ -1,0 +1,20 @@
+package io.vigil.engine.policy;
+
+import java.util.List;
+
+/**
+ * The engine's answer for one event. {@code challengeKind} is set only when the action is
+ * CHALLENGE. {@code ruleErrors} lists rules that failed to evaluate (they did not fire).
+ */
+public record Decision(
+    Action action,
+    int score,
+    int rulesScore,
+    RiskLevel riskLevel,
+    List<Reason> reasons,
+    String challengeKind,
+    long policyVersion,
+    List<RuleError> ruleErrors) {
+
+  public record RuleError(String ruleId, String message) {}
+}

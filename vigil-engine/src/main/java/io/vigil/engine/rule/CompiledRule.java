@@ -1,0 +1,60 @@
+package io.vigil.engine.rule;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A rule ready to run: its CEL program, the declared names its expression and reason read (their
+ * values go into the decision's reasons), and its reason template split into parts.
+ */
+public final class CompiledRule {
+  private final RuleDefinition definition;
+  private final CelRuntime.Program program;
+  private final List<String> referencedNames;
+  private final List<String> templateParts;
+
+  CompiledRule(RuleDefinition definition, CelRuntime.Program program, List<String> referencedNames,
+      List<String> templateParts) {
+    this.definition = definition;
+    this.program = program;
+    this.referencedNames = List.copyOf(referencedNames);
+    this.templateParts = List.copyOf(templateParts);
+  }
+
+  public RuleDefinition definition() {
+    return definition;
+  }
+
+  public List<String> referencedNames() {
+    return referencedNames;
+  }
+
+  /** True when the rule fires; throws when evaluation fails (e.g. a missing attribute key). */
+  public boolean evaluate(Activation activation) throws CelEvaluationException {
+    return Boolean.TRUE.equals(program.eval(activation));
+  }
+
+  /** The values this rule read, by name. */
+  public Map<String, Object> values(Activation activation) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (String name : referencedNames) {
+      Object v = activation.value(name);
+      if (v != null && !name.equals("event.attributes")) values.put(name, v);
+    }
+    return values;
+  }
+
+  /** The reason template with every {name} replaced by its value. */
+  public String message(Activation activation) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < templateParts.size(); i++) {
+      String part = templateParts.get(i);
+      if (i % 2 == 0) sb.append(part);
+      else sb.append(Activation.display(activation.value(part)));
+    }
+    return sb.toString();
+  }
+}
