@@ -1,0 +1,55 @@
+package io.vigil.engine.journal;
+
+/**
+ * Walks journal rows in sequence order and reports the first break. Feed rows with
+ * {@link #accept}; it returns a finding at the first problem and ignores rows after it.
+ *
+ * <ul>
+ *   <li><b>altered</b>: the row's stored hash differs from the hash of its content;</li>
+ *   <li><b>deleted</b>: a sequence number is missing (a gap before this row);</li>
+ *   <li><b>inserted</b>: the row's sequence repeats or goes back, or its previous-hash does not
+ *       match the row before it.</li>
+ * </ul>
+ */
+public final class ChainVerifier {
+  /** The first break found, or null. */
+  public record Finding(String kind, long sequence, String detail) {}
+
+  private long expectedSequence = 1;
+  private String previousHash = HashChain.GENESIS;
+  private long rows;
+  private Finding finding;
+
+  public Finding accept(JournalRecord r) {
+    if (finding != null) return finding;
+    rows++;
+    if (r.sequence() > expectedSequence) {
+      return finding = new Finding("deleted", expectedSequence,
+          "rows " + expectedSequence + " to " + (r.sequence() - 1) + " are missing");
+    }
+    if (r.sequence() < expectedSequence) {
+      return finding = new Finding("inserted", r.sequence(), "sequence " + r.sequence() + " appears again");
+    }
+    if (!HashChain.hashOf(r).equals(r.hash())) {
+      return finding = new Finding("altered", r.sequence(), "the row's content does not match its hash");
+    }
+    if (!r.previousHash().equals(previousHash)) {
+      return finding = new Finding("inserted", r.sequence(), "the row does not chain to the row before it");
+    }
+    previousHash = r.hash();
+    expectedSequence++;
+    return null;
+  }
+
+  public Finding finding() {
+    return finding;
+  }
+
+  public long rowsChecked() {
+    return rows;
+  }
+
+  public String headHash() {
+    return previousHash;
+  }
+}
