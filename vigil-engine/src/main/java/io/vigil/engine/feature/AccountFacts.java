@@ -51,6 +51,13 @@ final class AccountFacts {
     return deviceCount;
   }
 
+  /** Remembered devices first seen by a committed event with time ≤ tMillis. */
+  int deviceCountAtOrBefore(long tMillis) {
+    int n = 0;
+    for (int i = 0; i < deviceCount; i++) if (deviceFirstMillis[i] <= tMillis) n++;
+    return n;
+  }
+
   private int indexOf(long deviceHash) {
     for (int i = 0; i < deviceCount; i++) if (deviceHashes[i] == deviceHash) return i;
     return -1;

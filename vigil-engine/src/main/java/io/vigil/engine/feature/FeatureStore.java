@@ -170,11 +170,12 @@ public final class FeatureStore {
     AccountFacts af = accounts.get(event.accountId());
     long t = event.occurredAtMillis();
     if (af == null || !af.seenAtOrBefore(t)) {
-      return new Facts(true, event.type().movesMoney(), false, af == null ? 0 : af.deviceCount());
+      // Nothing of this account happened at or before t, so no device was known then either.
+      return new Facts(true, event.type().movesMoney(), false, 0);
     }
     boolean firstTx = event.type().movesMoney() && !af.transactedAtOrBefore(t);
     boolean newDevice = event.deviceId() != null && !af.deviceSeenAtOrBefore(hash(event.deviceId()), t);
-    return new Facts(false, firstTx, newDevice, af.deviceCount());
+    return new Facts(false, firstTx, newDevice, af.deviceCountAtOrBefore(t));
   }
 
   private void recordFacts(Event event) {

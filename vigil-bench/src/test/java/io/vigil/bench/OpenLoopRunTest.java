@@ -1,0 +1,113 @@
+package io.vigil.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OpenLoopRunTest {
+  HttpServer server;
+  final AtomicInteger received = new AtomicInteger();
+
+  /** Answers 200, or 503 for every {@code failEvery}-th request, after {@code delayMillis}. */
+  void startServer(int failEvery, long delayMillis, int threads) throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/v1/decisions", exchange -> {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      int n = received.incrementAndGet();
+      Map<String, Object> event = TinyJson.parseObject(new String(body, StandardCharsets.UTF_8));
+      int status = event.containsKey("event_id") && exchange.getRequestMethod().equals("POST") ? 200 : 400;
+      if (failEvery > 0 && n % failEvery == 0) status = 503;
+      try {
+        Thread.sleep(delayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] response = "{\"decision\":\"allow\"}".getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(status, response.length);
+      exchange.getResponseBody().write(response);
+      exchange.close();
+    });
+    server.setExecutor(Executors.newFixedThreadPool(threads));
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) server.stop(0);
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  @Test
+  void sendsAtTheTargetRateAndCountsErrorsByStatus(@TempDir Path dir) throws Exception {
+    startServer(10, 0, 8);
+    Path out = dir.resolve("result.json");
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    int exit = BenchMain.run(new String[] {"--url", url(), "--rate", "400", "--duration", "2", "--warmup", "0.5",
+        "--connections", "4", "--accounts", "2000", "--out", out.toString()}, new PrintStream(stdout), System.err);
+    assertThat(exit).isZero();
+    assertThat(received.get()).isEqualTo(1_000);
+    Map<String, Object> result = TinyJson.parseObject(Files.readString(out));
+    assertThat(result.get("requests")).isEqualTo(800L);
+    long errors = (Long) result.get("errors");
+    assertThat(errors).isBetween(75L, 85L);
+    assertThat(((Map<?, ?>) result.get("errors_by_status")).get("503")).isEqualTo(errors);
+    assertThat((Double) result.get("achieved_rate")).isBetween(340.0, 365.0);
+    assertThat((Double) result.get("p99_ms")).isPositive().isLessThan(500.0);
+    assertThat(result).containsKeys("target_rate", "duration_s", "p50_ms", "p90_ms", "p999_ms", "max_ms",
+        "connections", "accounts", "seed", "url");
+    assertThat(stdout.toString()).contains("achieved").contains("HTTP 503: ");
+  }
+
+  @Test
+  void latencyIncludesQueueingBehindASlowServer() throws Exception {
+    // One connection, 50 ms per request: capacity 20/s against 40/s offered for 1 s. A closed-loop
+    // client would report ~50 ms; requests queue, so the last one waits about a second.
+    startServer(0, 50, 1);
+    BenchOptions options = BenchOptions.parse(new String[] {"--url", url(), "--rate", "40", "--duration", "1",
+        "--warmup", "0", "--connections", "1", "--accounts", "100"});
+    BenchResult result = new OpenLoopRun(options, new EventGenerator(1, 100), false).run();
+    assertThat(result.successes).isEqualTo(40);
+    assertThat(result.percentileMillis(50)).isGreaterThan(300);
+    assertThat(result.maxMillis()).isGreaterThan(900);
+    assertThat(result.achievedRateHz()).isLessThan(25);
+  }
+
+  @Test
+  void exitsNonZeroWhenTheServerCannotBeReached() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    int exit = BenchMain.run(new String[] {"--url", "http://127.0.0.1:" + port, "--rate", "10", "--duration", "1"},
+        System.out, new PrintStream(stderr));
+    assertThat(exit).isEqualTo(BenchMain.EXIT_CANNOT_CONNECT);
+    assertThat(stderr.toString()).contains("cannot connect");
+  }
+
+  @Test
+  void usageErrorsExitWithOne() throws Exception {
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    assertThat(BenchMain.run(new String[] {"--duration", "1"}, System.out, new PrintStream(stderr))).isEqualTo(BenchMain.EXIT_USAGE);
+    assertThat(stderr.toString()).contains("--rate is required");
+    assertThat(BenchMain.run(new String[] {"--rate", "x", "--duration", "1"}, System.out, new PrintStream(stderr))).isEqualTo(1);
+  }
+}

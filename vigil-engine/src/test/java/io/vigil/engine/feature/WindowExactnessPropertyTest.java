@@ -1,0 +1,559 @@
+package io.vigil.engine.feature;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vigil.engine.event.Event;
+import io.vigil.engine.event.EventParser;
+import io.vigil.engine.event.EventType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Proves the velocity windows and first-seen facts are exact: for every event of a long random
+ * stream (colliding keys, mixed types and currencies, out-of-order and equal timestamps, eviction
+ * and sweeps over several simulated days), every feature the catalog names equals a brute-force
+ * recount over the list of all events applied so far.
+ *
+ * <p>The expected value of a feature is derived from its <em>name</em> (velocity.&lt;entity&gt;.
+ * &lt;feature&gt;_&lt;window&gt;) and the documented definitions, not from the store's slots, so the
+ * catalog's name → slot mapping is checked too.
+ */
+class WindowExactnessPropertyTest {
+  static final long SECOND = 1_000L;
+  static final long MINUTE = 60 * SECOND;
+  static final long HOUR = 60 * MINUTE;
+  static final long LATENESS = 2 * HOUR;
+  static final long T0 = Instant.parse("2026-11-21T00:00:00Z").toEpochMilli();
+  static final int EVENTS_PER_SEED = 20_000;
+
+  /** Short windows so that eviction happens many times during a stream of a few days. */
+  static FeatureConfig config(int entriesPerKeyMax, int devicesPerAccountMax) {
+    return new FeatureConfig(
+        List.of(Window.parse("24h"), Window.parse("1m"), Window.parse("1h"), Window.parse("10m")), // unsorted on purpose
+        LATENESS, entriesPerKeyMax, devicesPerAccountMax, 50_000, "USD", 10, "USD");
+  }
+
+  // ---- the property -----------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1L, 20261121L, 0x5eedL})
+  void everyFeatureOfEveryEventEqualsABruteForceRecount(long seed) {
+    FeatureConfig config = config(100_000, 64);
+    FeatureStore store = new FeatureStore(config);
+    FeatureCatalog catalog = new FeatureCatalog(config);
+    List<Feature> features = Feature.all(catalog, config);
+    assertThat(features).hasSize(catalog.velocityFeatures().size());
+    Generator gen = new Generator(new Random(seed));
+    History history = new History();
+    Stats stats = new Stats();
+
+    for (int i = 0; i < EVENTS_PER_SEED; i++) {
+      Event e = EventParser.parse(gen.next());
+      long clock = gen.clock;
+      long t = e.occurredAtMillis();
+      // What the engine would accept (Engine.checkTime): never later than the clock, at most LATENESS late.
+      if (t > clock || t < clock - LATENESS) fail("generator produced an event the engine would refuse");
+
+      FeatureStore.Facts expectedFacts = history.factsBefore(e);
+      FeatureView view = store.apply(e, clock);
+      if (!view.facts().equals(expectedFacts)) {
+        fail("event " + i + " (" + e.eventId() + "): facts " + view.facts() + ", recount " + expectedFacts);
+      }
+      history.add(e);
+      stats.observe(e, expectedFacts, t, clock);
+
+      Map<Entity, Recount[]> expected = new EnumMap<>(Entity.class);
+      for (Entity entity : Entity.values()) {
+        String key = entity.valueOf(e);
+        expected.put(entity, key == null ? null : history.recount(entity, key, t, currencyForSum(e, config), config));
+      }
+      for (Feature f : features) {
+        Recount[] r = expected.get(f.entity);
+        long want = r == null ? 0 : f.valueIn(r);
+        long got = view.value(f.ref.entity(), f.ref.windowIndex(), f.ref.slot());
+        if (got != want) {
+          fail("seed " + seed + ", event " + i + " (" + e.eventId() + ", t=" + Instant.ofEpochMilli(t) + ", clock="
+              + Instant.ofEpochMilli(clock) + "): " + f.name + " = " + got + ", recount = " + want);
+        }
+        if (want > 0) stats.nonZero.add(f.name); // 150 names, a cheap set
+      }
+
+      if (i % 997 == 0) checkQuery(store, catalog, history, gen, config);
+      if (gen.random.nextInt(400) == 0) {
+        store.sweep(clock);
+        stats.sweeps++;
+      }
+      stats.maxEntries = Math.max(stats.maxEntries, store.entryCount());
+    }
+
+    // The stream really exercised what it claims to.
+    assertThat(store.entriesDropped()).isZero();
+    assertThat(gen.clock - T0).as("simulated span").isGreaterThan(3 * 24 * HOUR);
+    assertThat(stats.lateEvents).isGreaterThan(EVENTS_PER_SEED / 4);
+    assertThat(stats.eventsAtTheLatenessLimit).isPositive();
+    assertThat(stats.equalTimes).isGreaterThan(EVENTS_PER_SEED / 10);
+    assertThat(stats.firstEvents).isGreaterThan(30);
+    assertThat(stats.lateFirstEvents).as("first events that arrived after a later-in-time event of the account").isPositive();
+    assertThat(stats.newDevices).isGreaterThan(100);
+    assertThat(stats.firstTransactions).isGreaterThan(30);
+    assertThat(stats.sweeps).isPositive();
+    // Eviction kept memory to roughly one retention period's worth of entries, far below all entries ever applied.
+    assertThat(store.entryCount()).isLessThan(history.totalEntries / 2);
+    // Every feature of the catalog was non-zero at least once, so none is trivially "always 0 = 0".
+    assertThat(stats.nonZero).containsAll(features.stream().map(f -> f.name).toList());
+  }
+
+  /** {@link FeatureStore#query} at an accepted time agrees with the recount over every committed event. */
+  private static void checkQuery(FeatureStore store, FeatureCatalog catalog, History history, Generator gen,
+      FeatureConfig config) {
+    Random r = gen.random;
+    Entity entity = Entity.values()[r.nextInt(Entity.values().length)];
+    List<String> keys = new ArrayList<>(history.byKey.get(entity).keySet());
+    if (keys.isEmpty()) return;
+    String key = keys.get(r.nextInt(keys.size()));
+    long tq = gen.clock - r.nextInt((int) (LATENESS / SECOND) + 1) * SECOND;
+    String currency = new String[] {null, "USD", "EUR", "JPY"}[r.nextInt(4)];
+    long[] values = store.query(entity, key, tq, currency);
+    Map<String, Long> described = catalog.describe(entity, values);
+    Recount[] want = history.recount(entity, key, tq, currency == null ? config.baseCurrency() : currency, config);
+    String prefix = "velocity." + entity.wireName() + ".";
+    int checked = 0;
+    for (Feature f : Feature.all(catalog, config)) {
+      if (f.entity != entity) continue;
+      Long got = described.get(f.name.substring(prefix.length()));
+      assertThat(got).as("query %s %s at %s in %s", f.name, key, Instant.ofEpochMilli(tq), currency)
+          .isEqualTo(f.valueIn(want));
+      checked++;
+    }
+    assertThat(checked).isEqualTo(described.size());
+  }
+
+  private static String currencyForSum(Event e, FeatureConfig config) {
+    return e.currency() != null ? e.currency() : config.baseCurrency();
+  }
+
+  // ---- the other properties ---------------------------------------------------------------------
+
+  @Test
+  void aFullKeyDropsItsOldestEntriesAndCountsThem() {
+    FeatureStore store = new FeatureStore(config(16, 64));
+    FeatureCatalog catalog = new FeatureCatalog(store.config());
+    long clock = T0 + 10 * HOUR;
+    FeatureView view = null;
+    // 20 payments of one account, one second apart, applied out of order in pairs (t+1 before t).
+    for (int i = 0; i < 20; i += 2) {
+      for (int j : new int[] {i + 1, i}) {
+        view = store.apply(payment("p" + j, clock - HOUR + j * SECOND, "acc", 100 + j), clock);
+      }
+    }
+    int day = windowIndex(catalog, "24h");
+    // The last event applied is p18 (time 18 s): its 24 h window sees the 16 newest of p0..p19
+    // with time <= t18, i.e. p4..p18 = 15 entries (p19 is later in time; p0..p3 were dropped).
+    assertThat(view.value(Entity.ACCOUNT, day, FeatureCatalog.SLOT_COUNT)).isEqualTo(15);
+    assertThat(view.value(Entity.ACCOUNT, day, FeatureCatalog.SLOT_SUM)).isEqualTo(sumOf(4, 18));
+    assertThat(store.entriesDropped()).isEqualTo(4);
+    assertThat(store.entryCount()).isEqualTo(16);
+    long t19 = clock - HOUR + 19 * SECOND;
+    long[] at19 = store.query(Entity.ACCOUNT, "acc", t19, "USD");
+    assertThat(catalog.describe(Entity.ACCOUNT, at19)).containsEntry("count_24h", 16L).containsEntry("sum_24h", sumOf(4, 19));
+    // The dropped ones are the oldest: nothing is left at or before p3's time.
+    long[] at3 = store.query(Entity.ACCOUNT, "acc", clock - HOUR + 3 * SECOND, "USD");
+    assertThat(catalog.describe(Entity.ACCOUNT, at3)).containsEntry("count_24h", 0L);
+    // Another key is unaffected by this key's cap.
+    store.apply(payment("other", clock, "acc2", 7), clock);
+    assertThat(store.entriesDropped()).isEqualTo(4);
+    assertThat(store.entryCount()).isEqualTo(17);
+  }
+
+  @Test
+  void memoryIsReleasedOnceTheClockPassesTheRetention() {
+    FeatureConfig config = config(100_000, 64);
+    FeatureStore store = new FeatureStore(config);
+    Generator gen = new Generator(new Random(7));
+    long newestTime = Long.MIN_VALUE;
+    for (int i = 0; i < 3_000; i++) {
+      Event e = EventParser.parse(gen.next());
+      store.apply(e, gen.clock);
+      newestTime = Math.max(newestTime, e.occurredAtMillis());
+    }
+    long clock = gen.clock;
+    assertThat(store.keyCount()).isPositive();
+    assertThat(store.entryCount()).isPositive();
+    int accounts = store.accountCount();
+
+    // One millisecond short of the retention, the newest entries must still be kept…
+    store.sweep(newestTime + config.retentionMillis() - 1);
+    assertThat(store.entryCount()).isPositive();
+    assertThat(store.keyCount()).isPositive();
+    // …and once the clock passes it, nothing is left.
+    store.sweep(Math.max(clock, newestTime + config.retentionMillis()));
+    assertThat(store.keyCount()).isZero();
+    assertThat(store.entryCount()).isZero();
+    // First-seen facts are not window state: they are kept (a returning account is not "new").
+    assertThat(store.accountCount()).isEqualTo(accounts);
+    long later = clock + 30 * 24 * HOUR;
+    FeatureView v = store.apply(payment("back", later, "acc0", 1), later);
+    assertThat(v.facts().firstEventForAccount()).isFalse();
+    assertThat(v.facts().firstTransactionForAccount()).isFalse();
+    assertThat(v.value(Entity.ACCOUNT, 0, FeatureCatalog.SLOT_COUNT)).isEqualTo(1);
+  }
+
+  @Test
+  void touchingAKeyEvictsItsExpiredEntriesWithoutASweep() {
+    FeatureConfig config = config(100_000, 64);
+    FeatureStore store = new FeatureStore(config);
+    for (int i = 0; i < 10; i++) store.apply(payment("a" + i, T0 + i, "acc", 1), T0 + i);
+    assertThat(store.entryCount()).isEqualTo(10);
+    long clock = T0 + 9 + config.retentionMillis();
+    store.apply(payment("b", clock, "acc", 1), clock);
+    assertThat(store.entryCount()).isEqualTo(1);
+    assertThat(store.keyCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aFullDeviceMemoryForgetsTheDeviceSeenFirst() {
+    FeatureStore store = new FeatureStore(config(100_000, 2));
+    long clock = T0 + HOUR;
+    assertThat(store.apply(login("l1", clock - 30 * MINUTE, "acc", "dev-a"), clock).facts().newDeviceForAccount()).isFalse();
+    assertThat(store.apply(login("l2", clock - 20 * MINUTE, "acc", "dev-b"), clock).facts().newDeviceForAccount()).isTrue();
+    FeatureStore.Facts third = store.apply(login("l3", clock - 10 * MINUTE, "acc", "dev-c"), clock).facts();
+    assertThat(third.newDeviceForAccount()).isTrue();
+    assertThat(third.accountKnownDevices()).isEqualTo(2);
+    // dev-a (first seen earliest) was forgotten to make room for dev-c; dev-b was not.
+    FeatureStore.Facts b = store.apply(login("l4", clock, "acc", "dev-b"), clock).facts();
+    assertThat(b.newDeviceForAccount()).isFalse();
+    assertThat(b.accountKnownDevices()).isEqualTo(2);
+    assertThat(store.apply(login("l5", clock, "acc", "dev-a"), clock).facts().newDeviceForAccount()).isTrue();
+  }
+
+  // ---- the brute force --------------------------------------------------------------------------
+
+  /** Window values of one key for one window, recounted from the raw events. */
+  static final class Recount {
+    long count;
+    long sum;
+    long failed;
+    long near;
+    final Map<Entity, Long> distinct = new EnumMap<>(Entity.class);
+  }
+
+  /** Every applied event, grouped by key only to keep the recount affordable; never evicted. */
+  static final class History {
+    final Map<Entity, Map<String, List<Event>>> byKey = new EnumMap<>(Entity.class);
+    long totalEntries;
+
+    History() {
+      for (Entity e : Entity.values()) byKey.put(e, new HashMap<>());
+    }
+
+    void add(Event e) {
+      for (Entity entity : Entity.values()) {
+        String key = entity.valueOf(e);
+        if (key == null) continue;
+        byKey.get(entity).computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+        totalEntries++;
+      }
+    }
+
+    /**
+     * For each window (in config order): the events with this key and time in (t - w, t], over all
+     * applied events.
+     */
+    Recount[] recount(Entity entity, String key, long t, String sumCurrency, FeatureConfig config) {
+      List<Window> windows = config.windows();
+      int n = windows.size();
+      long[] lengths = new long[n];
+      for (int w = 0; w < n; w++) lengths[w] = windows.get(w).millis();
+      Recount[] out = new Recount[n];
+      for (int w = 0; w < n; w++) out[w] = new Recount();
+      List<Entity> partners = entity.partners();
+      // Per partner: each distinct value seen with this key at or before t, and the latest time it was seen.
+      List<Map<String, Long>> latestSeen = new ArrayList<>();
+      for (int p = 0; p < partners.size(); p++) latestSeen.add(new HashMap<>());
+      long nearLow = 45_000; // 500 USD less 10 %
+      long nearHigh = 50_000;
+      for (Event ev : byKey.get(entity).getOrDefault(key, List.of())) {
+        long te = ev.occurredAtMillis();
+        if (te > t) continue;
+        long age = t - te; // in the window of length w iff age < w, i.e. te in (t - w, t]
+        boolean inAny = false;
+        for (int w = 0; w < n; w++) {
+          if (age >= lengths[w]) continue;
+          inAny = true;
+          Recount r = out[w];
+          r.count++;
+          if (ev.hasAmount() && ev.currency().equals(sumCurrency)) r.sum += ev.amountMinor();
+          if (ev.type() == EventType.LOGIN && Boolean.FALSE.equals(ev.loginSuccess())) r.failed++;
+          if (ev.hasAmount() && ev.currency().equals("USD") && ev.amountMinor() >= nearLow && ev.amountMinor() < nearHigh) {
+            r.near++;
+          }
+        }
+        if (!inAny) continue;
+        for (int p = 0; p < partners.size(); p++) {
+          String v = partners.get(p).valueOf(ev);
+          if (v != null) latestSeen.get(p).merge(v, te, Math::max);
+        }
+      }
+      for (int w = 0; w < n; w++) {
+        for (int p = 0; p < partners.size(); p++) {
+          long distinct = 0;
+          for (long seen : latestSeen.get(p).values()) if (t - seen < lengths[w]) distinct++;
+          out[w].distinct.put(partners.get(p), distinct);
+        }
+      }
+      return out;
+    }
+
+    /** The first-seen facts as of just before e, from the events applied before it. */
+    FeatureStore.Facts factsBefore(Event e) {
+      if (e.accountId() == null) return new FeatureStore.Facts(false, false, false, 0);
+      long t = e.occurredAtMillis();
+      boolean seen = false;
+      boolean transacted = false;
+      boolean deviceSeen = false;
+      Set<String> devicesSoFar = new HashSet<>();
+      for (Event prev : byKey.get(Entity.ACCOUNT).getOrDefault(e.accountId(), List.of())) {
+        if (prev.occurredAtMillis() > t) continue; // "seen before t" = a committed event with time <= t
+        seen = true;
+        if (prev.type().movesMoney()) transacted = true;
+        if (prev.deviceId() != null) {
+          devicesSoFar.add(prev.deviceId());
+          if (prev.deviceId().equals(e.deviceId())) deviceSeen = true;
+        }
+      }
+      boolean first = !seen;
+      boolean firstTransaction = e.type().movesMoney() && !transacted;
+      // The first event of an account does not count as a new device for it.
+      boolean newDevice = !first && e.deviceId() != null && !deviceSeen;
+      return new FeatureStore.Facts(first, firstTransaction, newDevice, devicesSoFar.size());
+    }
+  }
+
+  /** A feature by name, with the recount it denotes. */
+  static final class Feature {
+    final String name;
+    final FeatureCatalog.Ref ref;
+    final Entity entity;
+    final int window;
+    final String kind;
+    final Entity partner;
+
+    Feature(String name, FeatureCatalog.Ref ref, FeatureConfig config) {
+      this.name = name;
+      this.ref = ref;
+      String[] parts = name.split("\\.");
+      assertThat(parts).hasSize(3);
+      assertThat(parts[0]).isEqualTo("velocity");
+      this.entity = Entity.fromWire(parts[1]);
+      int cut = parts[2].lastIndexOf('_');
+      this.kind = parts[2].substring(0, cut);
+      String windowName = parts[2].substring(cut + 1);
+      int w = -1;
+      for (int i = 0; i < config.windows().size(); i++) if (config.windows().get(i).name().equals(windowName)) w = i;
+      this.window = w;
+      Entity p = null;
+      if (kind.startsWith("distinct_")) {
+        for (Entity candidate : Entity.values()) if (("distinct_" + candidate.plural()).equals(kind)) p = candidate;
+        assertThat(p).as(name).isNotNull();
+        assertThat(entity.partners()).as(name).contains(p);
+      } else {
+        assertThat(kind).as(name).isIn("count", "sum", "failed_logins", "near_threshold");
+      }
+      this.partner = p;
+      assertThat(entity).as(name).isEqualTo(ref.entity());
+      assertThat(window).as(name).isGreaterThanOrEqualTo(0);
+    }
+
+    static List<Feature> all(FeatureCatalog catalog, FeatureConfig config) {
+      List<Feature> out = new ArrayList<>();
+      for (Map.Entry<String, FeatureCatalog.Ref> e : catalog.velocityFeatures().entrySet()) {
+        out.add(new Feature(e.getKey(), e.getValue(), config));
+      }
+      return out;
+    }
+
+    long valueIn(Recount[] r) {
+      Recount x = r[window];
+      return switch (kind) {
+        case "count" -> x.count;
+        case "sum" -> x.sum;
+        case "failed_logins" -> x.failed;
+        case "near_threshold" -> x.near;
+        default -> x.distinct.get(partner);
+      };
+    }
+  }
+
+  // ---- the stream -------------------------------------------------------------------------------
+
+  static final class Stats {
+    int lateEvents;
+    int eventsAtTheLatenessLimit;
+    int equalTimes;
+    int firstEvents;
+    int lateFirstEvents;
+    int newDevices;
+    int firstTransactions;
+    int sweeps;
+    long maxEntries;
+    long previousTime = Long.MIN_VALUE;
+    final Set<String> nonZero = new HashSet<>();
+    final Set<String> accountsWithLaterEvents = new HashSet<>();
+    final Map<String, Long> latestTimeByAccount = new HashMap<>();
+
+    void observe(Event e, FeatureStore.Facts f, long t, long clock) {
+      if (t < clock) lateEvents++;
+      if (t == clock - LATENESS) eventsAtTheLatenessLimit++;
+      if (t == previousTime) equalTimes++;
+      previousTime = t;
+      if (f.firstEventForAccount()) {
+        firstEvents++;
+        Long latest = latestTimeByAccount.get(e.accountId());
+        if (latest != null && latest > t) lateFirstEvents++;
+      }
+      if (f.newDeviceForAccount()) newDevices++;
+      if (f.firstTransactionForAccount()) firstTransactions++;
+      if (e.accountId() != null) latestTimeByAccount.merge(e.accountId(), t, Math::max);
+    }
+  }
+
+  /**
+   * Random event bodies over a small key space, on a clock that advances in bursts and jumps, with
+   * event times up to LATENESS behind it (often whole seconds, so window boundaries are hit exactly).
+   */
+  static final class Generator {
+    static final String[] IPS = {
+        "203.0.113.7", "203.0.113.8", "198.51.100.1", "10.0.0.1", "2001:db8::1",
+        "2001:DB8:0:0::1", // the same address as 2001:db8::1 once normalized
+        "2001:db8::2", "::ffff:10.0.0.1", // the same address as 10.0.0.1
+        "192.0.2.1", "192.0.2.2"};
+    static final String[] CURRENCIES = {"USD", "USD", "USD", "EUR", "EUR", "JPY"};
+    static final String[] MONEY = {"payment", "payment", "payment", "transfer", "withdrawal", "refund"};
+
+    final Random random;
+    long clock = T0;
+    long lastTime = T0;
+    int n;
+
+    Generator(Random random) {
+      this.random = random;
+    }
+
+    Map<String, Object> next() {
+      Random r = random;
+      advanceClock();
+      long t = eventTime();
+      lastTime = t;
+      Map<String, Object> b = new LinkedHashMap<>();
+      b.put("event_id", "e" + n++);
+      int kind = r.nextInt(100);
+      String type = kind < 30 ? "login" : kind < 70 ? MONEY[r.nextInt(MONEY.length)] : kind < 85 ? "registration" : "merchant_onboarding";
+      b.put("type", type);
+      b.put("occurred_at", Instant.ofEpochMilli(t).toString());
+      if (!type.equals("merchant_onboarding") || r.nextBoolean()) b.put("account_id", "acc" + r.nextInt(30));
+      if (type.equals("merchant_onboarding") || r.nextInt(10) < (type.equals("login") ? 2 : 6)) {
+        b.put("merchant_id", "m" + r.nextInt(5));
+      }
+      boolean money = !type.equals("login") && !type.equals("registration") && !type.equals("merchant_onboarding");
+      if (money || (type.equals("registration") && r.nextInt(10) == 0)) {
+        String currency = CURRENCIES[r.nextInt(CURRENCIES.length)];
+        b.put("currency", currency);
+        b.put("amount", amount(currency));
+      }
+      if (r.nextInt(100) < 85) b.put("ip", IPS[r.nextInt(IPS.length)]);
+      int d = r.nextInt(100);
+      if (d < 75) {
+        b.put("device", Map.of("id", "dev" + r.nextInt(10)));
+      } else if (d < 85) {
+        b.put("device", Map.of("user_agent", "Mozilla/5.0")); // a device object without an id
+      }
+      if ((money && r.nextInt(100) < 70) || r.nextInt(100) < 5) b.put("card", Map.of("token", "tok_" + r.nextInt(12)));
+      if (r.nextInt(100) < 25) b.put("phone", "+1555000000" + r.nextInt(6));
+      if (r.nextInt(100) < 25) b.put("email", "user" + r.nextInt(6) + "@" + (r.nextBoolean() ? "example.com" : "Example.COM"));
+      if (type.equals("login")) {
+        int s = r.nextInt(100);
+        if (s < 45) b.put("login", Map.of("success", false));
+        else if (s < 90) b.put("login", Map.of("success", true));
+      }
+      return b;
+    }
+
+    private long amount(String currency) {
+      Random r = random;
+      int a = r.nextInt(100);
+      if (a < 30) return 45_000 + r.nextInt(5_000); // the structuring band, in any currency
+      if (a < 38) return new long[] {44_999, 45_000, 49_999, 50_000}[r.nextInt(4)]; // its edges
+      if (a < 40) return 0;
+      return 1 + r.nextInt(200_000);
+    }
+
+    private void advanceClock() {
+      Random r = random;
+      int u = r.nextInt(10_000);
+      if (u < 10) {
+        clock += (2 + r.nextInt(9)) * HOUR + r.nextInt(3_600) * SECOND; // a quiet period: old state expires
+      } else if (u < 5_000) {
+        clock += (1 + r.nextInt(6)) * SECOND;
+      } // else: another event in the same second
+    }
+
+    private long eventTime() {
+      Random r = random;
+      long oldest = clock - LATENESS;
+      int v = r.nextInt(100);
+      long t;
+      if (v < 45) t = clock;
+      else if (v < 60) t = Math.max(lastTime, oldest); // the same time as the previous event
+      else if (v < 85) t = clock - r.nextInt(300) * SECOND;
+      else if (v < 98) t = clock - r.nextInt((int) (LATENESS / SECOND) + 1) * SECOND;
+      else t = oldest; // exactly as late as accepted
+      if (r.nextInt(10) == 0) t = Math.max(oldest, t - r.nextInt(1_000)); // not on a whole second
+      return t;
+    }
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  static Event payment(String id, long t, String account, long amount) {
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("event_id", id);
+    b.put("type", "payment");
+    b.put("occurred_at", Instant.ofEpochMilli(t).toString());
+    b.put("account_id", account);
+    b.put("amount", amount);
+    b.put("currency", "USD");
+    return EventParser.parse(b);
+  }
+
+  static Event login(String id, long t, String account, String device) {
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("event_id", id);
+    b.put("type", "login");
+    b.put("occurred_at", Instant.ofEpochMilli(t).toString());
+    b.put("account_id", account);
+    b.put("device", Map.of("id", device));
+    return EventParser.parse(b);
+  }
+
+  static int windowIndex(FeatureCatalog catalog, String window) {
+    return catalog.velocityFeatures().get("velocity.account.count_" + window).windowIndex();
+  }
+
+  static long sumOf(int fromInclusive, int toInclusive) {
+    long s = 0;
+    for (int j = fromInclusive; j <= toInclusive; j++) s += 100 + j;
+    return s;
+  }
+}

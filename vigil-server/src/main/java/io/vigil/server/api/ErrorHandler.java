@@ -1,0 +1,89 @@
+package io.vigil.server.api;
+
+import io.vigil.engine.event.ValidationException;
+import io.vigil.engine.rule.RuleCompileException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** Turns every failure into the API's one error shape. Never echoes input values. */
+@RestControllerAdvice
+public class ErrorHandler {
+  private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+
+  @ExceptionHandler(ApiException.class)
+  public ResponseEntity<Map<String, Object>> api(ApiException e) {
+    ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON);
+    if (e.retryAfterSeconds() != null) builder.header("Retry-After", e.retryAfterSeconds().toString());
+    return builder.body(body(e.type(), e.code(), e.getMessage(), e.param()));
+  }
+
+  @ExceptionHandler(ValidationException.class)
+  public ResponseEntity<Map<String, Object>> validation(ValidationException e) {
+    return api(ApiException.invalid(e.code(), e.getMessage(), e.param()));
+  }
+
+  @ExceptionHandler(RuleCompileException.class)
+  public ResponseEntity<Map<String, Object>> rule(RuleCompileException e) {
+    Map<String, Object> body = body("invalid_request_error", "rule_compile_error", e.getMessage(), e.param());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> error = (Map<String, Object>) body.get("error");
+    error.put("issues", e.issues());
+    return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON).body(body);
+  }
+
+  @ExceptionHandler(MissingServletRequestParameterException.class)
+  public ResponseEntity<Map<String, Object>> missing(MissingServletRequestParameterException e) {
+    return api(ApiException.invalid("missing_parameter", e.getParameterName() + " is required", e.getParameterName()));
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  public ResponseEntity<Map<String, Object>> mismatch(MethodArgumentTypeMismatchException e) {
+    return api(ApiException.invalid("invalid_parameter", e.getName() + " has the wrong format", e.getName()));
+  }
+
+  @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+  public ResponseEntity<Map<String, Object>> method(HttpRequestMethodNotSupportedException e) {
+    return api(new ApiException(405, "invalid_request_error", "method_not_allowed", e.getMessage(), null));
+  }
+
+  @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+  public ResponseEntity<Map<String, Object>> media(HttpMediaTypeNotSupportedException e) {
+    return api(new ApiException(415, "invalid_request_error", "unsupported_media_type", "Send Content-Type: application/json", null));
+  }
+
+  @ExceptionHandler(NoResourceFoundException.class)
+  public ResponseEntity<Map<String, Object>> noResource(NoResourceFoundException e) {
+    return api(ApiException.notFound("no_such_path", "No such path", null));
+  }
+
+  @ExceptionHandler(Exception.class)
+  public ResponseEntity<Map<String, Object>> unexpected(Exception e) {
+    log.error("unexpected error: {}", e.getClass().getName(), e);
+    return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(MediaType.APPLICATION_JSON)
+        .body(body("api_error", "internal_error", "An internal error occurred; nothing was stored", null));
+  }
+
+  static Map<String, Object> body(String type, String code, String message, String param) {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("type", type);
+    error.put("code", code);
+    error.put("message", message);
+    error.put("param", param);
+    error.put("doc_url", "https://github.com/vigil-risk/vigil/blob/main/docs/api.md#error-codes");
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", error);
+    return body;
+  }
+}

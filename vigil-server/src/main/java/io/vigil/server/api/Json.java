@@ -1,0 +1,74 @@
+package io.vigil.server.api;
+
+import io.vigil.engine.Limits;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one JSON mapper of the API, configured for hostile input: bounded nesting and document size,
+ * duplicate keys refused (an idempotent request must mean one thing), and map keys written in
+ * sorted order so a canonical form exists for hashing.
+ */
+public final class Json {
+  /** Jackson's own nesting bound; the event parser applies the tighter domain bound. */
+  private static final int PARSER_NESTING_DEPTH_MAX = 16;
+
+  public static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder()
+              .maxNestingDepth(PARSER_NESTING_DEPTH_MAX)
+              .maxDocumentLength(Limits.REQUEST_BODY_BYTES_MAX)
+              .build())
+          .build())
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+
+  /** Writes maps with sorted keys: the canonical form used for request hashes. */
+  public static final JsonMapper CANONICAL = MAPPER.rebuild()
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .build();
+
+  private Json() {}
+
+  /** Parses a request body that must be a JSON object. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> parseObject(byte[] body) {
+    if (body.length == 0) throw ApiException.invalid("invalid_json", "The request body is empty; send a JSON object", null);
+    try {
+      Object value = MAPPER.readValue(body, Object.class);
+      if (!(value instanceof Map<?, ?>)) {
+        throw ApiException.invalid("invalid_json", "The request body must be a JSON object", null);
+      }
+      return (Map<String, Object>) value;
+    } catch (StreamConstraintsException e) {
+      throw ApiException.invalid("nesting_too_deep", "The JSON body is nested too deeply or too large", null);
+    } catch (JacksonException e) {
+      String message = e.getOriginalMessage();
+      if (message != null && message.startsWith("Duplicate field")) {
+        throw ApiException.invalid("duplicate_field", "The JSON body names the same field twice", null);
+      }
+      throw ApiException.invalid("invalid_json", "The request body is not valid JSON", null);
+    }
+  }
+
+  public static String write(Object value) {
+    return MAPPER.writeValueAsString(value);
+  }
+
+  public static String canonical(Object value) {
+    return CANONICAL.writeValueAsString(value);
+  }
+
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> readMap(String json) {
+    return MAPPER.readValue(json, LinkedHashMap.class);
+  }
+}

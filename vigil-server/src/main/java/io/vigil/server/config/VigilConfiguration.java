@@ -1,0 +1,82 @@
+package io.vigil.server.config;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vigil.engine.feature.FeatureCatalog;
+import io.vigil.engine.feature.FeatureConfig;
+import io.vigil.engine.list.ListIndex;
+import io.vigil.engine.rule.RuleCompiler;
+import io.vigil.server.decision.DecisionPipeline;
+import io.vigil.server.decision.DecisionService;
+import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.list.ListRepository;
+import io.vigil.server.list.ListService;
+import io.vigil.server.policy.PolicyRepository;
+import io.vigil.server.policy.PolicyService;
+import io.vigil.server.storage.Storage;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the engine, storage and pipeline. Start-up order: migrate, load policy and lists, replay the journal. */
+@Configuration
+@EnableConfigurationProperties(VigilProperties.class)
+public class VigilConfiguration {
+
+  @Bean(destroyMethod = "close")
+  public HikariDataSource dataSource(VigilProperties p) {
+    String url = p.storage().url().isEmpty() ? Storage.embeddedUrl(p.dataDir()) : p.storage().url();
+    HikariDataSource ds = Storage.open(url, p.storage().username(), p.storage().password(), p.storage().poolSize(), "vigil");
+    Storage.migrate(ds);
+    return ds;
+  }
+
+  @Bean
+  public FeatureConfig featureConfig(VigilProperties p) {
+    return p.features().toFeatureConfig();
+  }
+
+  @Bean
+  public JournalRepository journalRepository(HikariDataSource ds) {
+    return new JournalRepository(ds);
+  }
+
+  @Bean
+  public PolicyService policyService(HikariDataSource ds, FeatureConfig features) {
+    return new PolicyService(new PolicyRepository(ds), new RuleCompiler(new FeatureCatalog(features)));
+  }
+
+  @Bean
+  public ListIndex listIndex() {
+    return new ListIndex();
+  }
+
+  @Bean
+  public ListService listService(HikariDataSource ds, ListIndex index) {
+    return new ListService(new ListRepository(ds), index);
+  }
+
+  @Bean(destroyMethod = "close")
+  public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
+      FeatureConfig features, ListIndex lists, ListService listsLoaded, PolicyService policies, MeterRegistry registry) {
+    DecisionPipeline pipeline = new DecisionPipeline(journal, ds, features, lists, policies.active(),
+        p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry);
+    policies.onInstall(pipeline::install);
+    return pipeline;
+  }
+
+  @Bean
+  public DecisionService decisionService(DecisionPipeline pipeline, JournalRepository journal, VigilProperties p) {
+    return new DecisionService(pipeline, journal, p.decisions().replyTimeoutMillis(), p.decisions().overloadFallbackAction());
+  }
+
+  /** DOWN while the pipeline rebuilds its state or cannot store decisions. */
+  @Bean
+  public HealthIndicator decisionsHealthIndicator(DecisionPipeline pipeline, JournalRepository journal) {
+    return () -> pipeline.ready()
+        ? Health.up().withDetail("feature_keys", pipeline.engine().features().keyCount()).build()
+        : Health.down().withDetail("reason", "recovering or storage failing").build();
+  }
+}

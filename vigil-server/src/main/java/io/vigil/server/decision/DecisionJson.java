@@ -1,0 +1,63 @@
+package io.vigil.server.decision;
+
+import io.vigil.engine.event.Event;
+import io.vigil.engine.event.EventParser;
+import io.vigil.engine.journal.JournalRecord;
+import io.vigil.engine.policy.Decision;
+import io.vigil.engine.policy.Reason;
+import io.vigil.server.api.Json;
+import io.vigil.server.journal.JournalRow;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The decision response body, and the journal columns derived from a decision. */
+public final class DecisionJson {
+  private DecisionJson() {}
+
+  public static String response(String decisionId, String eventId, Decision d, long latencyMicros) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("decision_id", decisionId);
+    body.put("event_id", eventId);
+    body.put("action", d.action().name());
+    body.put("score", d.score());
+    body.put("risk_level", d.riskLevel().wireName());
+    List<Map<String, Object>> reasons = new ArrayList<>(d.reasons().size());
+    for (Reason r : d.reasons()) {
+      Map<String, Object> reason = new LinkedHashMap<>();
+      reason.put("rule_id", r.ruleId());
+      reason.put("message", r.message());
+      if (r.points() != null) reason.put("points", r.points());
+      if (r.action() != null) reason.put("action", r.action().name());
+      reason.put("values", r.values());
+      reasons.add(reason);
+    }
+    body.put("reasons", reasons);
+    if (d.challengeKind() != null) body.put("challenge", Map.of("kind", d.challengeKind()));
+    body.put("scores", Map.of("rules", d.rulesScore(), "model", 0));
+    body.put("policy_version", d.policyVersion());
+    if (!d.ruleErrors().isEmpty()) {
+      body.put("rule_errors", d.ruleErrors().stream()
+          .map(e -> Map.of("rule_id", e.ruleId(), "message", e.message())).toList());
+    }
+    body.put("latency_micros", latencyMicros);
+    return Json.write(body);
+  }
+
+  public static JournalRow row(JournalRecord record, Event e, Decision d) {
+    return new JournalRow(record, e.type().wireName(), e.accountId(), e.merchantId(), e.occurredAtMillis(),
+        d.action().name(), d.score(), d.riskLevel().wireName(), e.hasAmount() ? e.amountMinor() : null, e.currency());
+  }
+
+  /** Re-derives a row's query columns from its stored JSON (what the verifier compares). */
+  public static JournalRow derive(JournalRecord record) {
+    Event e = EventParser.parse(Json.readMap(record.eventJson()));
+    Map<String, Object> response = Json.readMap(record.responseJson());
+    return new JournalRow(record, e.type().wireName(), e.accountId(), e.merchantId(), e.occurredAtMillis(),
+        String.valueOf(response.get("action")), ((Number) response.get("score")).intValue(),
+        String.valueOf(response.get("risk_level")).toLowerCase(Locale.ROOT),
+        e.hasAmount() ? e.amountMinor() : null, e.currency());
+  }
+}

@@ -1,0 +1,427 @@
+package io.vigil.server.decision;
+
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vigil.engine.Engine;
+import io.vigil.engine.event.Event;
+import io.vigil.engine.event.EventParser;
+import io.vigil.engine.event.EventType;
+import io.vigil.engine.event.ValidationException;
+import io.vigil.engine.feature.FeatureConfig;
+import io.vigil.engine.journal.HashChain;
+import io.vigil.engine.journal.JournalRecord;
+import io.vigil.engine.list.ListIndex;
+import io.vigil.engine.policy.Action;
+import io.vigil.engine.policy.CompiledPolicy;
+import io.vigil.engine.policy.Decision;
+import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Json;
+import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.journal.JournalRow;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * From a validated request to a durable decision, in two threads.
+ *
+ * <h2>Design</h2>
+ * <b>The sequencer</b> is the engine's single writer (the LMAX / TigerBeetle shape): it takes
+ * submissions from a bounded inbox in arrival order, answers repeated event ids, decides, assigns
+ * the journal sequence and hands the decision to the committer. Deciding is a few microseconds,
+ * so one thread keeps up with far more than the HTTP layer can deliver, and there are no locks on
+ * the feature state.
+ *
+ * <p><b>The committer</b> drains up to {@code commitBatchMax} decisions at a time, chains their
+ * hashes, writes them in one transaction and only then completes their replies (group commit:
+ * one fsync for many decisions). A client is never told a decision that is not durable.
+ *
+ * <p><b>Failure.</b> The sequencer updates the feature state before the commit. If a commit
+ * fails, those in-memory changes are not durable, so the pipeline fails that batch and every
+ * decision queued behind it with 503, throws the in-memory state away and rebuilds it from the
+ * journal (as at start-up). Nothing half-written survives: the journal holds whole transactions,
+ * and state is always a function of the journal.
+ *
+ * <p><b>Idempotency.</b> An index maps every journal event id (by keyed hash) to its sequence.
+ * A repeat of an in-flight event waits for the first and gets its bytes; a repeat of a committed
+ * event is answered from the journal by the caller's thread; a different body under the same
+ * event id is a conflict. The request hash is SHA-256 of the canonical JSON (sorted keys).
+ *
+ * <p><b>Overload.</b> The inbox is bounded: a full inbox is a 503 at once with Retry-After and the
+ * configured fail-open/fail-closed advice. A reply that takes longer than the timeout is a 503;
+ * the decision may still commit, and a retry with the same event id returns it.
+ */
+public final class DecisionPipeline implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DecisionPipeline.class);
+  private static final long SWEEP_INTERVAL_MILLIS = 60_000;
+
+  /** A validated request waiting for its decision. */
+  public record Submission(Event event, String canonicalJson, String requestHash, long receivedNanos,
+      boolean skipIndex, CompletableFuture<Outcome> reply) {}
+
+  private record Pending(long sequence, String decisionId, Submission submission, Decision decision,
+      String responseJson, long recordedAtMillis) {}
+
+  private final JournalRepository journal;
+  private final DataSource dataSource;
+  private final FeatureConfig featureConfig;
+  private final ListIndex lists;
+  private final int commitBatchMax;
+  private final BlockingQueue<Submission> inbox;
+  private final BlockingQueue<Pending> commitQueue;
+  private final Map<Long, Pending> pendingBySequence = new ConcurrentHashMap<>();
+  private final EventIdIndex index = new EventIdIndex();
+  private final HashFunction idHasher = Hashing.sipHash24();
+  private final Thread sequencer;
+  private final Thread committer;
+  private final Metrics metrics;
+
+  private volatile Engine engine;
+  private volatile CompiledPolicy policy;
+  private volatile boolean running = true;
+  private volatile boolean broken;
+  private volatile boolean recovering = true;
+  private volatile boolean committerBusy;
+  private volatile String lastHash;
+  private long lastSequence;
+  private long lastSweepMillis;
+
+  public DecisionPipeline(JournalRepository journal, DataSource dataSource, FeatureConfig featureConfig,
+      ListIndex lists, CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry) {
+    this.journal = journal;
+    this.dataSource = dataSource;
+    this.featureConfig = featureConfig;
+    this.lists = lists;
+    this.policy = policy;
+    this.commitBatchMax = commitBatchMax;
+    this.inbox = new ArrayBlockingQueue<>(queueCapacity);
+    this.commitQueue = new ArrayBlockingQueue<>(Math.max(commitBatchMax * 4, queueCapacity));
+    this.metrics = new Metrics(registry, inbox, commitQueue);
+    rebuild();
+    this.sequencer = new Thread(this::runSequencer, "vigil-sequencer");
+    this.committer = new Thread(this::runCommitter, "vigil-committer");
+    sequencer.start();
+    committer.start();
+  }
+
+  /** A fresh engine for the current policy; the engine's rule compiler compiles policy changes. */
+  public static Engine newEngine(FeatureConfig config, ListIndex lists) {
+    return new Engine(config, lists);
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  /** Makes a compiled policy the one the next decision uses. */
+  public void install(CompiledPolicy compiled) {
+    this.policy = compiled;
+    engine.install(compiled);
+  }
+
+  public boolean ready() {
+    return running && !recovering && !broken;
+  }
+
+  /** Queues a submission; fails fast with 503 when the inbox is full or the store is recovering. */
+  public CompletableFuture<Outcome> submit(Submission s) {
+    if (!ready()) throw ApiException.unavailable("recovering", "Vigil is rebuilding its state from the journal; retry shortly");
+    if (!inbox.offer(s)) {
+      metrics.overloads.increment();
+      throw ApiException.unavailable("overloaded", "Too many decisions are waiting; retry shortly");
+    }
+    return s.reply();
+  }
+
+  public String requestHash(String canonicalJson) {
+    return Hashing.sha256().hashString(canonicalJson, StandardCharsets.UTF_8).toString();
+  }
+
+  // ---- sequencer ------------------------------------------------------------------------------
+
+  private void runSequencer() {
+    while (running) {
+      Submission s;
+      try {
+        s = inbox.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (broken) rebuildAfterFailure();
+      if (s == null) {
+        maybeSweep();
+        continue;
+      }
+      try {
+        handle(s);
+      } catch (RuntimeException e) {
+        // A bug after the feature state changed: the state may hold an event the journal will not.
+        log.error("decision failed unexpectedly; rebuilding state from the journal", e);
+        s.reply().completeExceptionally(e);
+        broken = true;
+      }
+    }
+  }
+
+  private void handle(Submission s) {
+    Event event = s.event();
+    long idKey = idKey(event.eventId());
+    if (!s.skipIndex()) {
+      long sequence = index.get(idKey);
+      if (sequence != EventIdIndex.MISSING) {
+        Pending inFlight = pendingBySequence.get(sequence);
+        if (inFlight == null) {
+          s.reply().complete(new Outcome.Lookup());
+          return;
+        }
+        if (inFlight.submission().event().eventId().equals(event.eventId())) {
+          followInFlight(s, inFlight);
+          return;
+        }
+      }
+    }
+    long clock = System.currentTimeMillis();
+    Decision decision;
+    Engine e = engine;
+    try {
+      decision = e.decide(event, clock);
+    } catch (ValidationException invalid) {
+      s.reply().completeExceptionally(invalid);
+      return;
+    }
+    long sequence = ++lastSequence;
+    String decisionId = "dec_" + UUID.randomUUID().toString().replace("-", "");
+    long latencyMicros = (System.nanoTime() - s.receivedNanos()) / 1_000;
+    String json = DecisionJson.response(decisionId, event.eventId(), decision, latencyMicros);
+    Pending p = new Pending(sequence, decisionId, s, decision, json, clock);
+    index.put(idKey, sequence);
+    pendingBySequence.put(sequence, p);
+    try {
+      commitQueue.put(p);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while queueing a commit", interrupted);
+    }
+  }
+
+  private static void followInFlight(Submission s, Pending first) {
+    if (!first.submission().requestHash().equals(s.requestHash())) {
+      s.reply().complete(new Outcome.Conflict());
+      return;
+    }
+    first.submission().reply().whenComplete((outcome, failure) -> {
+      if (failure != null) s.reply().completeExceptionally(failure);
+      else if (outcome instanceof Outcome.Response r) s.reply().complete(new Outcome.Response(r.json(), true));
+      else s.reply().complete(outcome);
+    });
+  }
+
+  private long idKey(String eventId) {
+    long h = idHasher.hashString(eventId, StandardCharsets.UTF_8).asLong();
+    return h == 0 ? 1 : h;
+  }
+
+  private void maybeSweep() {
+    long now = System.currentTimeMillis();
+    if (now - lastSweepMillis < SWEEP_INTERVAL_MILLIS) return;
+    lastSweepMillis = now;
+    engine.features().sweep(engine.tick(now));
+  }
+
+  // ---- committer ------------------------------------------------------------------------------
+
+  private void runCommitter() {
+    List<Pending> batch = new ArrayList<>(commitBatchMax);
+    while (running || !commitQueue.isEmpty()) {
+      Pending first;
+      try {
+        first = commitQueue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (first == null) continue;
+      committerBusy = true;
+      try {
+        batch.clear();
+        batch.add(first);
+        commitQueue.drainTo(batch, commitBatchMax - 1);
+        if (broken) {
+          failAll(batch);
+        } else {
+          commit(batch);
+        }
+      } finally {
+        committerBusy = false;
+      }
+    }
+  }
+
+  private void commit(List<Pending> batch) {
+    long startNanos = System.nanoTime();
+    List<JournalRow> rows = new ArrayList<>(batch.size());
+    String previous = lastHash;
+    for (Pending p : batch) {
+      Submission s = p.submission();
+      String hash = HashChain.hash(previous, p.sequence(), p.decisionId(), s.event().eventId(), p.recordedAtMillis(),
+          p.decision().policyVersion(), s.requestHash(), s.canonicalJson(), p.responseJson());
+      JournalRecord record = new JournalRecord(p.sequence(), p.decisionId(), s.event().eventId(), p.recordedAtMillis(),
+          p.decision().policyVersion(), s.requestHash(), s.canonicalJson(), p.responseJson(), previous, hash);
+      rows.add(DecisionJson.row(record, s.event(), p.decision()));
+      previous = hash;
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        JournalRepository.insertBatch(c, rows);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.error("committing {} decisions failed; failing them and rebuilding state from the journal", batch.size(), e);
+      broken = true;
+      failAll(batch);
+      return;
+    }
+    lastHash = previous;
+    metrics.commitBatch.record(batch.size());
+    metrics.commitTimer.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    for (Pending p : batch) {
+      pendingBySequence.remove(p.sequence());
+      metrics.decided(p.submission().event().type(), p.decision().action(), p.submission().receivedNanos());
+      p.submission().reply().complete(new Outcome.Response(p.responseJson(), false));
+    }
+  }
+
+  private void failAll(List<Pending> batch) {
+    for (Pending p : batch) {
+      pendingBySequence.remove(p.sequence());
+      p.submission().reply().completeExceptionally(
+          ApiException.unavailable("storage_unavailable", "The decision could not be stored; nothing was recorded. Retry shortly"));
+    }
+  }
+
+  // ---- recovery -------------------------------------------------------------------------------
+
+  private void rebuildAfterFailure() {
+    recovering = true;
+    while (!commitQueue.isEmpty() || committerBusy) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    try {
+      rebuild();
+      broken = false;
+    } catch (RuntimeException e) {
+      log.error("rebuilding from the journal failed; will retry", e);
+      recovering = false;
+    }
+  }
+
+  /**
+   * Derives all in-memory state from the journal: the feature windows and facts, the event-id
+   * index, and the chain head. Runs at start-up and after a failed commit.
+   */
+  private void rebuild() {
+    recovering = true;
+    long startNanos = System.nanoTime();
+    Engine fresh = newEngine(featureConfig, lists);
+    fresh.install(policy);
+    index.clear();
+    AtomicLong rows = new AtomicLong();
+    long[] last = {0};
+    String[] hash = {HashChain.GENESIS};
+    long clock = System.currentTimeMillis();
+    journal.forEachInOrder(row -> {
+      JournalRecord r = row.record();
+      Event event = EventParser.parse(Json.readMap(r.eventJson()));
+      fresh.replay(event, clock);
+      index.put(idKey(r.eventId()), r.sequence());
+      last[0] = r.sequence();
+      hash[0] = r.hash();
+      rows.incrementAndGet();
+    });
+    fresh.features().sweep(clock);
+    engine = fresh;
+    fresh.install(policy); // a policy installed while replaying must not be lost
+    lastSequence = last[0];
+    lastHash = hash[0];
+    recovering = false;
+    log.info("state rebuilt from {} journal rows in {} ms", rows.get(), (System.nanoTime() - startNanos) / 1_000_000);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    sequencer.interrupt();
+    try {
+      sequencer.join(5_000);
+      committer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public static Action fallback(String configured) {
+    return Action.valueOf(configured);
+  }
+
+  /** Micrometer meters of the pipeline; tagged counters are created once, not per decision. */
+  private static final class Metrics {
+    final Counter overloads;
+    final DistributionSummary commitBatch;
+    final Timer commitTimer;
+    final Timer latency;
+    final Counter[][] decisions;
+
+    Metrics(MeterRegistry registry, BlockingQueue<?> inbox, BlockingQueue<?> commitQueue) {
+      overloads = Counter.builder("vigil.decisions.rejected").tag("reason", "overloaded")
+          .description("Requests refused with 503 because the inbox was full").register(registry);
+      commitBatch = DistributionSummary.builder("vigil.commit.batch.size")
+          .description("Decisions written per transaction (group commit)").publishPercentileHistogram().register(registry);
+      commitTimer = Timer.builder("vigil.commit.duration").description("Time to write and commit one batch")
+          .publishPercentileHistogram().register(registry);
+      latency = Timer.builder("vigil.decision.latency")
+          .description("From request receipt to durable decision").publishPercentileHistogram().register(registry);
+      Gauge.builder("vigil.queue.depth", inbox, BlockingQueue::size).tag("queue", "inbox")
+          .description("Decisions waiting for the sequencer").register(registry);
+      Gauge.builder("vigil.queue.depth", commitQueue, BlockingQueue::size).tag("queue", "commit")
+          .description("Decisions waiting to be committed").register(registry);
+      decisions = new Counter[EventType.values().length][Action.values().length];
+      for (EventType t : EventType.values()) {
+        for (Action a : Action.values()) {
+          decisions[t.ordinal()][a.ordinal()] = Counter.builder("vigil.decisions").tag("type", t.wireName())
+              .tag("action", a.name()).description("Durable decisions").register(registry);
+        }
+      }
+    }
+
+    void decided(EventType type, Action action, long receivedNanos) {
+      decisions[type.ordinal()][action.ordinal()].increment();
+      latency.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.vigil.server.decision;
+
+import io.vigil.engine.event.Event;
+import io.vigil.engine.event.EventParser;
+import io.vigil.engine.event.ValidationException;
+import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Json;
+import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.journal.JournalRow;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The request side of a decision: parse, submit, wait for durability, answer repeats. */
+public final class DecisionService {
+  private final DecisionPipeline pipeline;
+  private final JournalRepository journal;
+  private final long replyTimeoutMillis;
+  private final String fallbackAction;
+
+  public DecisionService(DecisionPipeline pipeline, JournalRepository journal, long replyTimeoutMillis, String fallbackAction) {
+    this.pipeline = pipeline;
+    this.journal = journal;
+    this.replyTimeoutMillis = replyTimeoutMillis;
+    this.fallbackAction = fallbackAction;
+  }
+
+  /** The response body for one decision request; the boolean tells a replay. */
+  public Outcome.Response decide(byte[] body) {
+    long receivedNanos = System.nanoTime();
+    Map<String, Object> tree = Json.parseObject(body);
+    Event event = EventParser.parse(tree);
+    String canonical = Json.canonical(tree);
+    String requestHash = pipeline.requestHash(canonical);
+    Outcome outcome = await(submit(event, canonical, requestHash, receivedNanos, false));
+    if (outcome instanceof Outcome.Lookup) {
+      Optional<JournalRow> stored = journal.findByEventId(event.eventId());
+      if (stored.isEmpty()) {
+        // The index hint was a hash collision with another event id: decide this one afresh.
+        outcome = await(submit(event, canonical, requestHash, receivedNanos, true));
+      } else if (!stored.get().record().requestHash().equals(requestHash)) {
+        outcome = new Outcome.Conflict();
+      } else {
+        outcome = new Outcome.Response(stored.get().record().responseJson(), true);
+      }
+    }
+    if (outcome instanceof Outcome.Conflict) {
+      throw ApiException.conflict("idempotency_error", "event_id_reused",
+          "This event_id was already used with a different request body; use a new event_id for a new event", "event_id");
+    }
+    if (outcome instanceof Outcome.Lookup) throw new IllegalStateException("a forced decision cannot be a lookup");
+    return (Outcome.Response) outcome;
+  }
+
+  private CompletableFuture<Outcome> submit(Event event, String canonical, String requestHash, long receivedNanos, boolean skipIndex) {
+    try {
+      return pipeline.submit(new DecisionPipeline.Submission(event, canonical, requestHash, receivedNanos, skipIndex, new CompletableFuture<>()));
+    } catch (ApiException e) {
+      throw withFallback(e);
+    }
+  }
+
+  private Outcome await(CompletableFuture<Outcome> reply) {
+    try {
+      return reply.get(replyTimeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw withFallback(ApiException.unavailable("decision_timeout",
+          "No durable decision within " + replyTimeoutMillis + " ms; retry with the same event_id"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.unavailable("interrupted", "The request was interrupted; retry with the same event_id");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ValidationException v) throw v;
+      if (cause instanceof ApiException a) throw withFallback(a);
+      throw new IllegalStateException("decision failed", cause);
+    }
+  }
+
+  private ApiException withFallback(ApiException e) {
+    if (e.status() != 503) return e;
+    return new ApiException(503, e.type(), e.code(), e.getMessage() + " (configured fallback action: " + fallbackAction + ")",
+        null, e.retryAfterSeconds());
+  }
+}

@@ -1,0 +1,69 @@
+package io.vigil.server.decision;
+
+import java.util.Arrays;
+
+/**
+ * Event-id hash → journal sequence, for every event in the journal: an open-addressing table of
+ * primitive longs, 16 bytes per slot at most 50 % full (≈ 32 B per event; 10 M events ≈ 320 MB
+ * worst case, 160–320 MB in practice). A hit is only a hint: the caller confirms the event id in
+ * the journal, so a hash collision costs a lookup, never a wrong answer. Not thread-safe: the
+ * sequencer owns it.
+ */
+final class EventIdIndex {
+  static final long MISSING = -1;
+  private long[] keys = new long[1 << 16];
+  private long[] values = new long[1 << 16];
+  private int size;
+
+  int size() {
+    return size;
+  }
+
+  long get(long key) {
+    assert key != 0;
+    int mask = keys.length - 1;
+    for (int i = (int) mix(key) & mask; ; i = (i + 1) & mask) {
+      if (keys[i] == key) return values[i];
+      if (keys[i] == 0) return MISSING;
+    }
+  }
+
+  void put(long key, long value) {
+    assert key != 0 && value >= 0;
+    if ((size + 1) * 2 > keys.length) grow();
+    int mask = keys.length - 1;
+    for (int i = (int) mix(key) & mask; ; i = (i + 1) & mask) {
+      if (keys[i] == key) {
+        values[i] = value;
+        return;
+      }
+      if (keys[i] == 0) {
+        keys[i] = key;
+        values[i] = value;
+        size++;
+        return;
+      }
+    }
+  }
+
+  void clear() {
+    Arrays.fill(keys, 0);
+    size = 0;
+  }
+
+  private void grow() {
+    long[] oldKeys = keys;
+    long[] oldValues = values;
+    keys = new long[oldKeys.length * 2];
+    values = new long[oldKeys.length * 2];
+    size = 0;
+    for (int i = 0; i < oldKeys.length; i++) if (oldKeys[i] != 0) put(oldKeys[i], oldValues[i]);
+  }
+
+  private static long mix(long x) {
+    x ^= x >>> 33;
+    x *= 0xff51afd7ed558ccdL;
+    x ^= x >>> 33;
+    return x;
+  }
+}

@@ -1,0 +1,189 @@
+package io.vigil.server.journal;
+
+import io.vigil.engine.journal.HashChain;
+import io.vigil.engine.journal.JournalRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/** The decisions table, in plain JDBC. The same SQL runs on H2 and PostgreSQL. */
+public final class JournalRepository {
+  private static final String COLUMNS = "sequence, decision_id, event_id, event_type, account_id, merchant_id,"
+      + " occurred_at_millis, recorded_at_millis, action, score, risk_level, amount_minor, currency, policy_version,"
+      + " request_hash, event_json, response_json, previous_hash, hash";
+  private static final String INSERT = "INSERT INTO decisions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  private static final int STREAM_FETCH_ROWS = 1_000;
+
+  private final DataSource dataSource;
+
+  public JournalRepository(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** The last row's sequence and hash; (0, genesis) for an empty journal. */
+  public record Head(long sequence, String hash) {}
+
+  public Head head() {
+    String sql = "SELECT sequence, hash FROM decisions WHERE sequence = (SELECT MAX(sequence) FROM decisions)";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : new Head(0, HashChain.GENESIS);
+    } catch (SQLException e) {
+      throw new StorageException("reading the journal head failed", e);
+    }
+  }
+
+  /** Writes rows in one transaction on the given connection (which must not auto-commit). */
+  public static void insertBatch(Connection c, List<JournalRow> rows) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+      for (JournalRow row : rows) {
+        JournalRecord r = row.record();
+        int i = 1;
+        ps.setLong(i++, r.sequence());
+        ps.setString(i++, r.decisionId());
+        ps.setString(i++, r.eventId());
+        ps.setString(i++, row.eventType());
+        ps.setString(i++, row.accountId());
+        ps.setString(i++, row.merchantId());
+        ps.setLong(i++, row.occurredAtMillis());
+        ps.setLong(i++, r.recordedAtMillis());
+        ps.setString(i++, row.action());
+        ps.setInt(i++, row.score());
+        ps.setString(i++, row.riskLevel());
+        if (row.amountMinor() == null) ps.setNull(i++, Types.BIGINT);
+        else ps.setLong(i++, row.amountMinor());
+        ps.setString(i++, row.currency());
+        ps.setLong(i++, r.policyVersion());
+        ps.setString(i++, r.requestHash());
+        ps.setString(i++, r.eventJson());
+        ps.setString(i++, r.responseJson());
+        ps.setString(i++, r.previousHash());
+        ps.setString(i++, r.hash());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  public Optional<JournalRow> findByDecisionId(String decisionId) {
+    return findOne("decision_id", decisionId);
+  }
+
+  public Optional<JournalRow> findByEventId(String eventId) {
+    return findOne("event_id", eventId);
+  }
+
+  private Optional<JournalRow> findOne(String column, String value) {
+    String sql = "SELECT " + COLUMNS + " FROM decisions WHERE " + column + " = ?";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, value);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StorageException("reading a decision failed", e);
+    }
+  }
+
+  /** Filters of the decisions query; null means "any". Times are occurred_at, [from, to). */
+  public record Filter(String accountId, String eventType, String action, Long fromMillis, Long toMillis) {}
+
+  /** Newest first; {@code beforeSequence} is the keyset cursor (exclusive), null for the first page. */
+  public List<JournalRow> query(Filter f, Long beforeSequence, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM decisions WHERE 1=1");
+    List<Object> args = new ArrayList<>();
+    where(f, beforeSequence, sql, args);
+    sql.append(" ORDER BY sequence DESC LIMIT ?");
+    args.add(limit);
+    List<JournalRow> rows = new ArrayList<>();
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) rows.add(read(rs));
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new StorageException("querying decisions failed", e);
+    }
+  }
+
+  /** Streams matching rows, newest first, at most {@code limit}, without holding them in memory. */
+  public void stream(Filter f, int limit, Consumer<JournalRow> sink) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM decisions WHERE 1=1");
+    List<Object> args = new ArrayList<>();
+    where(f, null, sql, args);
+    sql.append(" ORDER BY sequence DESC LIMIT ?");
+    args.add(limit);
+    streamQuery(sql.toString(), args, sink);
+  }
+
+  /** Every row in sequence order: recovery and verification. */
+  public void forEachInOrder(Consumer<JournalRow> sink) {
+    streamQuery("SELECT " + COLUMNS + " FROM decisions ORDER BY sequence", List.of(), sink);
+  }
+
+  private void streamQuery(String sql, List<Object> args, Consumer<JournalRow> sink) {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setFetchSize(STREAM_FETCH_ROWS);
+        bind(ps, args);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) sink.accept(read(rs));
+        }
+      } finally {
+        c.rollback();
+        c.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new StorageException("reading the journal failed", e);
+    }
+  }
+
+  public long count() {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM decisions");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new StorageException("counting decisions failed", e);
+    }
+  }
+
+  private static void where(Filter f, Long beforeSequence, StringBuilder sql, List<Object> args) {
+    if (f.accountId() != null) { sql.append(" AND account_id = ?"); args.add(f.accountId()); }
+    if (f.eventType() != null) { sql.append(" AND event_type = ?"); args.add(f.eventType()); }
+    if (f.action() != null) { sql.append(" AND action = ?"); args.add(f.action()); }
+    if (f.fromMillis() != null) { sql.append(" AND occurred_at_millis >= ?"); args.add(f.fromMillis()); }
+    if (f.toMillis() != null) { sql.append(" AND occurred_at_millis < ?"); args.add(f.toMillis()); }
+    if (beforeSequence != null) { sql.append(" AND sequence < ?"); args.add(beforeSequence); }
+  }
+
+  private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+    for (int i = 0; i < args.size(); i++) {
+      Object a = args.get(i);
+      if (a instanceof Long l) ps.setLong(i + 1, l);
+      else if (a instanceof Integer n) ps.setInt(i + 1, n);
+      else ps.setString(i + 1, (String) a);
+    }
+  }
+
+  private static JournalRow read(ResultSet rs) throws SQLException {
+    long amount = rs.getLong("amount_minor");
+    Long amountMinor = rs.wasNull() ? null : amount;
+    JournalRecord record = new JournalRecord(rs.getLong("sequence"), rs.getString("decision_id"), rs.getString("event_id"),
+        rs.getLong("recorded_at_millis"), rs.getLong("policy_version"), rs.getString("request_hash"),
+        rs.getString("event_json"), rs.getString("response_json"), rs.getString("previous_hash"), rs.getString("hash"));
+    return new JournalRow(record, rs.getString("event_type"), rs.getString("account_id"), rs.getString("merchant_id"),
+        rs.getLong("occurred_at_millis"), rs.getString("action"), rs.getInt("score"), rs.getString("risk_level"),
+        amountMinor, rs.getString("currency"));
+  }
+}

@@ -1,0 +1,117 @@
+package io.vigil.server.list;
+
+import io.vigil.engine.list.ListEntity;
+import io.vigil.engine.list.ListEntry;
+import io.vigil.engine.list.ListIndex;
+import io.vigil.engine.list.ListKind;
+import io.vigil.engine.list.ListValues;
+import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Json;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * List changes: stored with an audit record first, then applied to the in-memory index, so a
+ * change is in force for the very next decision once the API call returns.
+ */
+public final class ListService {
+  private static final Set<String> FIELDS = Set.of("list", "entity", "value", "reason", "source", "expires_at");
+  private final ListRepository repository;
+  private final ListIndex index;
+
+  public ListService(ListRepository repository, ListIndex index) {
+    this.repository = repository;
+    this.index = index;
+    for (ListEntry e : repository.all()) index.put(e);
+  }
+
+  public ListEntry create(Map<String, Object> body, String actor) {
+    for (String key : body.keySet()) {
+      if (!FIELDS.contains(key)) throw ApiException.invalid("unknown_field", "unknown field " + (key.length() > 64 ? key.substring(0, 64) : key), "list");
+    }
+    ListKind kind = ListKind.fromWire(string(body, "list", true, 16));
+    if (kind == null) throw ApiException.invalid("invalid_list", "list must be block, allow or watch", "list");
+    ListEntity entity = ListEntity.fromWire(string(body, "entity", true, 32));
+    if (entity == null) {
+      throw ApiException.invalid("invalid_entity",
+          "entity must be account, device, ip, card, bin, phone, email_domain, merchant or country", "entity");
+    }
+    String value = ListValues.normalize(entity, string(body, "value", true, 256));
+    long now = System.currentTimeMillis();
+    long expiresAt = 0;
+    String expires = string(body, "expires_at", false, 64);
+    if (expires != null) {
+      try {
+        expiresAt = Instant.parse(expires).toEpochMilli();
+      } catch (DateTimeParseException e) {
+        throw ApiException.invalid("invalid_timestamp", "expires_at must be an RFC 3339 UTC time", "expires_at");
+      }
+      if (expiresAt <= now) throw ApiException.invalid("expires_in_past", "expires_at must be in the future", "expires_at");
+    }
+    ListEntry entry = new ListEntry("le_" + UUID.randomUUID().toString().replace("-", ""), kind, entity, value,
+        string(body, "reason", false, 1024), string(body, "source", false, 128), actor, now, expiresAt);
+    try {
+      repository.insert(entry, actor, Json.write(json(entry, now)));
+    } catch (ListRepository.DuplicateEntry e) {
+      throw ApiException.conflict("invalid_request_error", "list_entry_exists",
+          "This value is already on the " + kind.wireName() + " list; delete it first to change it", "value");
+    }
+    index.put(entry);
+    return entry;
+  }
+
+  public ListEntry delete(String id, String actor) {
+    ListEntry entry = index.get(id);
+    if (entry == null || !repository.delete(id, actor, Json.write(json(entry, System.currentTimeMillis())))) {
+      throw ApiException.notFound("list_entry_not_found", "No list entry with this id", "id");
+    }
+    index.remove(id);
+    return entry;
+  }
+
+  public ListEntry get(String id) {
+    ListEntry entry = index.get(id);
+    if (entry == null) throw ApiException.notFound("list_entry_not_found", "No list entry with this id", "id");
+    return entry;
+  }
+
+  public List<ListEntry> query(ListKind kind, ListEntity entity, String value, int limit) {
+    String normalized = value == null || entity == null ? value : ListValues.normalize(entity, value);
+    return repository.query(kind, entity, normalized, limit);
+  }
+
+  public List<ListRepository.Change> changes(String entryId, int limit) {
+    return repository.changes(entryId, limit);
+  }
+
+  public static Map<String, Object> json(ListEntry e, long nowMillis) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", e.id());
+    m.put("list", e.kind().wireName());
+    m.put("entity", e.entity().wireName());
+    m.put("value", e.value());
+    m.put("reason", e.reason());
+    m.put("source", e.source());
+    m.put("created_by", e.createdBy());
+    m.put("created_at", Instant.ofEpochMilli(e.createdAtMillis()).toString());
+    m.put("expires_at", e.expiresAtMillis() == 0 ? null : Instant.ofEpochMilli(e.expiresAtMillis()).toString());
+    m.put("active", e.activeAt(nowMillis));
+    return m;
+  }
+
+  private static String string(Map<String, Object> body, String key, boolean required, int maxChars) {
+    Object v = body.get(key);
+    if (v == null) {
+      if (required) throw ApiException.invalid("missing_field", key + " is required", key);
+      return null;
+    }
+    if (!(v instanceof String s)) throw ApiException.invalid("wrong_type", key + " must be a string", key);
+    if (s.length() > maxChars) throw ApiException.invalid("value_too_long", key + " must be at most " + maxChars + " characters", key);
+    return s;
+  }
+}

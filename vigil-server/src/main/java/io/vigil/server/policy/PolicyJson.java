@@ -1,0 +1,191 @@
+package io.vigil.server.policy;
+
+import io.vigil.engine.event.EventType;
+import io.vigil.engine.policy.PolicyDocument;
+import io.vigil.engine.policy.Thresholds;
+import io.vigil.engine.rule.RuleDefinition;
+import io.vigil.engine.rule.RuleEffect;
+import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Json;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Policy documents and rules to and from JSON, with strict, field-named validation of input. */
+public final class PolicyJson {
+  private static final Set<String> RULE_FIELDS = Set.of("id", "description", "event_types", "expression", "effect", "reason", "enabled");
+
+  private PolicyJson() {}
+
+  public static Map<String, Object> rule(RuleDefinition r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", r.id());
+    m.put("description", r.description());
+    m.put("event_types", r.eventTypes().stream().map(EventType::wireName).sorted().toList());
+    m.put("expression", r.expression());
+    Map<String, Object> effect = new LinkedHashMap<>();
+    if (r.effect().forces()) {
+      effect.put("action", r.effect().forcedAction().name());
+      if (r.effect().challengeKind() != null) effect.put("challenge", r.effect().challengeKind());
+    } else {
+      effect.put("points", r.effect().points());
+    }
+    m.put("effect", effect);
+    m.put("reason", r.reason());
+    m.put("enabled", r.enabled());
+    return m;
+  }
+
+  public static Map<String, Object> thresholds(Thresholds t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("challenge", t.challenge());
+    m.put("review", t.review());
+    m.put("deny", t.deny());
+    m.put("medium", t.medium());
+    m.put("high", t.high());
+    m.put("critical", t.critical());
+    m.put("challenge_kind", t.challengeKind());
+    return m;
+  }
+
+  public static Map<String, Object> document(PolicyDocument d) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("version", d.version());
+    m.put("rules", d.rules().stream().map(PolicyJson::rule).toList());
+    m.put("thresholds", thresholdsMap(d));
+    m.put("weights", Map.of("rules", d.rulesWeight(), "model", d.modelWeight()));
+    m.put("default_timezone", d.defaultTimezone());
+    return m;
+  }
+
+  public static Map<String, Object> thresholdsMap(PolicyDocument d) {
+    Map<String, Object> thresholds = new LinkedHashMap<>();
+    thresholds.put("default", thresholds(d.defaultThresholds()));
+    d.thresholdsByType().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(e -> thresholds.put(e.getKey().wireName(), thresholds(e.getValue())));
+    return thresholds;
+  }
+
+  @SuppressWarnings("unchecked")
+  public static PolicyDocument parseDocument(String json) {
+    Map<String, Object> m = Json.readMap(json);
+    List<RuleDefinition> rules = new ArrayList<>();
+    for (Object r : (List<Object>) m.get("rules")) rules.add(parseRule((Map<String, Object>) r, null));
+    Map<String, Object> weights = (Map<String, Object>) m.get("weights");
+    ThresholdSet set = parseThresholds((Map<String, Object>) m.get("thresholds"));
+    return new PolicyDocument(((Number) m.get("version")).longValue(), rules, set.defaults(), set.byType(),
+        ((Number) weights.get("rules")).doubleValue(), ((Number) weights.get("model")).doubleValue(),
+        (String) m.get("default_timezone"));
+  }
+
+  /** Default thresholds and per-type overrides. */
+  public record ThresholdSet(Thresholds defaults, Map<EventType, Thresholds> byType) {}
+
+  @SuppressWarnings("unchecked")
+  public static ThresholdSet parseThresholds(Map<String, Object> m) {
+    if (m == null || !(m.get("default") instanceof Map<?, ?>)) {
+      throw ApiException.invalid("invalid_thresholds", "thresholds need a \"default\" object", "default");
+    }
+    Thresholds defaults = parseOne((Map<String, Object>) m.get("default"), "default");
+    Map<EventType, Thresholds> byType = new EnumMap<>(EventType.class);
+    for (Map.Entry<String, Object> e : m.entrySet()) {
+      if (e.getKey().equals("default")) continue;
+      EventType type = EventType.fromWire(e.getKey());
+      if (type == null) throw ApiException.invalid("invalid_thresholds", "unknown event type " + e.getKey(), e.getKey());
+      if (!(e.getValue() instanceof Map<?, ?>)) throw ApiException.invalid("wrong_type", e.getKey() + " must be an object", e.getKey());
+      byType.put(type, parseOne((Map<String, Object>) e.getValue(), e.getKey()));
+    }
+    return new ThresholdSet(defaults, byType);
+  }
+
+  private static Thresholds parseOne(Map<String, Object> m, String param) {
+    try {
+      return new Thresholds(integer(m, "challenge", param), integer(m, "review", param), integer(m, "deny", param),
+          integer(m, "medium", param), integer(m, "high", param), integer(m, "critical", param),
+          string(m, "challenge_kind", param + ".challenge_kind", true));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("invalid_thresholds", e.getMessage(), param);
+    }
+  }
+
+  /** Parses a rule from API input; {@code pathId} (from the URL) wins over the body's id. */
+  @SuppressWarnings("unchecked")
+  public static RuleDefinition parseRule(Map<String, Object> m, String pathId) {
+    for (String key : m.keySet()) {
+      if (!RULE_FIELDS.contains(key)) throw ApiException.invalid("unknown_field", "unknown rule field " + truncate(key), truncate(key));
+    }
+    String id = pathId != null ? pathId : string(m, "id", "id", true);
+    if (pathId != null && m.containsKey("id") && !pathId.equals(m.get("id"))) {
+      throw ApiException.invalid("id_mismatch", "the body's id differs from the URL's", "id");
+    }
+    Set<EventType> types = new LinkedHashSet<>();
+    Object rawTypes = m.get("event_types");
+    if (rawTypes != null) {
+      if (!(rawTypes instanceof List<?> list)) throw ApiException.invalid("wrong_type", "event_types must be a list", "event_types");
+      for (Object t : list) {
+        EventType type = t instanceof String s ? EventType.fromWire(s) : null;
+        if (type == null) throw ApiException.invalid("invalid_type", "event_types holds an unknown event type", "event_types");
+        types.add(type);
+      }
+    }
+    Object rawEffect = m.get("effect");
+    if (!(rawEffect instanceof Map<?, ?>)) throw ApiException.invalid("missing_field", "effect is required: {\"points\": n} or {\"action\": ...}", "effect");
+    RuleEffect effect = parseEffect((Map<String, Object>) rawEffect);
+    Object enabled = m.getOrDefault("enabled", Boolean.TRUE);
+    if (!(enabled instanceof Boolean)) throw ApiException.invalid("wrong_type", "enabled must be a boolean", "enabled");
+    return new RuleDefinition(id, string(m, "description", "description", false), types,
+        string(m, "expression", "expression", true), effect, string(m, "reason", "reason", true), (Boolean) enabled);
+  }
+
+  private static RuleEffect parseEffect(Map<String, Object> m) {
+    boolean hasPoints = m.containsKey("points");
+    boolean hasAction = m.containsKey("action");
+    if (hasPoints == hasAction) {
+      throw ApiException.invalid("invalid_effect", "effect needs exactly one of points or action", "effect");
+    }
+    for (String key : m.keySet()) {
+      if (!Set.of("points", "action", "challenge").contains(key)) {
+        throw ApiException.invalid("unknown_field", "unknown effect field " + truncate(key), "effect." + truncate(key));
+      }
+    }
+    if (hasPoints) return RuleEffect.points(integer(m, "points", "effect"));
+    String action = string(m, "action", "effect.action", true);
+    RuleEffect.ForcedAction forced;
+    try {
+      forced = RuleEffect.ForcedAction.valueOf(action);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("invalid_effect", "effect.action must be CHALLENGE, REVIEW or DENY", "effect.action");
+    }
+    String challenge = string(m, "challenge", "effect.challenge", false);
+    if (forced != RuleEffect.ForcedAction.CHALLENGE && challenge != null) {
+      throw ApiException.invalid("invalid_effect", "only a CHALLENGE names a challenge kind", "effect.challenge");
+    }
+    return RuleEffect.force(forced, challenge);
+  }
+
+  private static int integer(Map<String, Object> m, String key, String param) {
+    Object v = m.get(key);
+    if (!(v instanceof Integer || v instanceof Long)) throw ApiException.invalid("wrong_type", param + "." + key + " must be an integer", param.equals(key) ? key : param + "." + key);
+    long n = ((Number) v).longValue();
+    if (n < -1_000 || n > 1_000) throw ApiException.invalid("out_of_range", key + " is out of range", param + "." + key);
+    return (int) n;
+  }
+
+  private static String string(Map<String, Object> m, String key, String param, boolean required) {
+    Object v = m.get(key);
+    if (v == null) {
+      if (required) throw ApiException.invalid("missing_field", param + " is required", param);
+      return null;
+    }
+    if (!(v instanceof String s)) throw ApiException.invalid("wrong_type", param + " must be a string", param);
+    return s;
+  }
+
+  private static String truncate(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+  }
+}

@@ -1,0 +1,105 @@
+package io.vigil.server.policy;
+
+import io.vigil.engine.policy.CompiledPolicy;
+import io.vigil.engine.policy.DefaultPolicyPack;
+import io.vigil.engine.policy.PolicyDocument;
+import io.vigil.engine.rule.RuleCompiler;
+import io.vigil.engine.rule.RuleDefinition;
+import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * The active policy and its changes. Every change compiles the whole new document first (a rule
+ * that does not type-check is refused and nothing is stored), then stores it as a new immutable
+ * version, then installs it for the next decision.
+ */
+public final class PolicyService {
+  private final PolicyRepository repository;
+  private final RuleCompiler compiler;
+  private Consumer<CompiledPolicy> installer = p -> {};
+  private volatile CompiledPolicy active;
+
+  public PolicyService(PolicyRepository repository, RuleCompiler compiler) {
+    this.repository = repository;
+    this.compiler = compiler;
+    Optional<PolicyRepository.Version> latest = repository.latest();
+    if (latest.isPresent()) {
+      active = CompiledPolicy.compile(PolicyJson.parseDocument(latest.get().document()), compiler);
+    } else {
+      PolicyDocument seed = DefaultPolicyPack.document();
+      active = CompiledPolicy.compile(seed, compiler);
+      repository.insert(new PolicyRepository.Version(seed.version(), System.currentTimeMillis(), "seed",
+          "default policy pack", Json.write(PolicyJson.document(seed))));
+    }
+  }
+
+  /** Where new versions go once stored (the decision pipeline). */
+  public void onInstall(Consumer<CompiledPolicy> installer) {
+    this.installer = installer;
+  }
+
+  public CompiledPolicy active() {
+    return active;
+  }
+
+  public PolicyDocument document() {
+    return active.document();
+  }
+
+  public Optional<RuleDefinition> rule(String id) {
+    return document().rules().stream().filter(r -> r.id().equals(id)).findFirst();
+  }
+
+  public synchronized PolicyDocument createRule(RuleDefinition rule, String actor) {
+    if (rule(rule.id()).isPresent()) {
+      throw ApiException.conflict("invalid_request_error", "rule_exists", "A rule with this id exists; update it with PUT", "id");
+    }
+    List<RuleDefinition> rules = new ArrayList<>(document().rules());
+    rules.add(rule);
+    return change(d -> d.withRules(d.version() + 1, rules), actor, "create rule " + rule.id());
+  }
+
+  public synchronized PolicyDocument updateRule(RuleDefinition rule, String actor, String summary) {
+    requireRule(rule.id());
+    List<RuleDefinition> rules = new ArrayList<>();
+    for (RuleDefinition r : document().rules()) rules.add(r.id().equals(rule.id()) ? rule : r);
+    return change(d -> d.withRules(d.version() + 1, rules), actor, summary);
+  }
+
+  public synchronized PolicyDocument setEnabled(String id, boolean enabled, String actor) {
+    RuleDefinition rule = requireRule(id);
+    return updateRule(rule.withEnabled(enabled), actor, (enabled ? "enable rule " : "disable rule ") + id);
+  }
+
+  public synchronized PolicyDocument setThresholds(PolicyJson.ThresholdSet set, String actor) {
+    return change(d -> new PolicyDocument(d.version() + 1, d.rules(), set.defaults(), set.byType(), d.rulesWeight(),
+        d.modelWeight(), d.defaultTimezone()), actor, "change thresholds");
+  }
+
+  public List<PolicyRepository.Version> history(int limit) {
+    return repository.history(limit);
+  }
+
+  public Optional<PolicyRepository.Version> version(long version) {
+    return repository.find(version);
+  }
+
+  private RuleDefinition requireRule(String id) {
+    return rule(id).orElseThrow(() -> ApiException.notFound("rule_not_found", "No rule with this id", "id"));
+  }
+
+  private PolicyDocument change(UnaryOperator<PolicyDocument> edit, String actor, String summary) {
+    PolicyDocument next = edit.apply(document());
+    CompiledPolicy compiled = CompiledPolicy.compile(next, compiler);
+    repository.insert(new PolicyRepository.Version(next.version(), System.currentTimeMillis(), actor, summary,
+        Json.write(PolicyJson.document(next))));
+    active = compiled;
+    installer.accept(compiled);
+    return next;
+  }
+}

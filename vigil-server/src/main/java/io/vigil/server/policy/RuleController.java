@@ -1,0 +1,118 @@
+package io.vigil.server.policy;
+
+import io.vigil.engine.policy.PolicyDocument;
+import io.vigil.engine.rule.RuleDefinition;
+import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Actor;
+import io.vigil.server.api.Bodies;
+import io.vigil.server.api.Json;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Rules and policy versions. Every change answers with the new policy version. */
+@RestController
+public class RuleController {
+  private final PolicyService policies;
+
+  public RuleController(PolicyService policies) {
+    this.policies = policies;
+  }
+
+  @GetMapping("/v1/rules")
+  public Map<String, Object> list() {
+    PolicyDocument d = policies.document();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("policy_version", d.version());
+    m.put("data", d.rules().stream().map(PolicyJson::rule).toList());
+    return m;
+  }
+
+  @GetMapping("/v1/rules/{id}")
+  public Map<String, Object> get(@PathVariable String id) {
+    RuleDefinition rule = policies.rule(id).orElseThrow(() -> ApiException.notFound("rule_not_found", "No rule with this id", "id"));
+    return withVersion(rule, policies.document().version());
+  }
+
+  @PostMapping("/v1/rules")
+  public ResponseEntity<Map<String, Object>> create(HttpServletRequest request) {
+    RuleDefinition rule = PolicyJson.parseRule(Json.parseObject(Bodies.read(request)), null);
+    PolicyDocument d = policies.createRule(rule, Actor.of(request));
+    return ResponseEntity.status(HttpStatus.CREATED).body(withVersion(rule, d.version()));
+  }
+
+  @PutMapping("/v1/rules/{id}")
+  public Map<String, Object> update(@PathVariable String id, HttpServletRequest request) {
+    RuleDefinition rule = PolicyJson.parseRule(Json.parseObject(Bodies.read(request)), id);
+    PolicyDocument d = policies.updateRule(rule, Actor.of(request), "update rule " + id);
+    return withVersion(rule, d.version());
+  }
+
+  @PostMapping("/v1/rules/{id}/disable")
+  public Map<String, Object> disable(@PathVariable String id, HttpServletRequest request) {
+    PolicyDocument d = policies.setEnabled(id, false, Actor.of(request));
+    return withVersion(policies.rule(id).orElseThrow(), d.version());
+  }
+
+  @PostMapping("/v1/rules/{id}/enable")
+  public Map<String, Object> enable(@PathVariable String id, HttpServletRequest request) {
+    PolicyDocument d = policies.setEnabled(id, true, Actor.of(request));
+    return withVersion(policies.rule(id).orElseThrow(), d.version());
+  }
+
+  @GetMapping("/v1/policy")
+  public Map<String, Object> policy() {
+    return PolicyJson.document(policies.document());
+  }
+
+  @PutMapping("/v1/policy/thresholds")
+  public Map<String, Object> thresholds(HttpServletRequest request) {
+    PolicyJson.ThresholdSet set = PolicyJson.parseThresholds(Json.parseObject(Bodies.read(request)));
+    PolicyDocument d = policies.setThresholds(set, Actor.of(request));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("policy_version", d.version());
+    m.put("thresholds", PolicyJson.thresholdsMap(d));
+    return m;
+  }
+
+  @GetMapping("/v1/policy/versions")
+  public Map<String, Object> versions() {
+    List<Map<String, Object>> data = policies.history(500).stream().map(v -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("version", v.version());
+      m.put("created_at", Instant.ofEpochMilli(v.createdAtMillis()).toString());
+      m.put("created_by", v.createdBy());
+      m.put("change", v.changeSummary());
+      return m;
+    }).toList();
+    return Map.of("data", data);
+  }
+
+  @GetMapping("/v1/policy/versions/{version}")
+  public Map<String, Object> version(@PathVariable long version) {
+    PolicyRepository.Version v = policies.version(version)
+        .orElseThrow(() -> ApiException.notFound("policy_version_not_found", "No such policy version", "version"));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("version", v.version());
+    m.put("created_at", Instant.ofEpochMilli(v.createdAtMillis()).toString());
+    m.put("created_by", v.createdBy());
+    m.put("change", v.changeSummary());
+    m.put("document", Json.readMap(v.document()));
+    return m;
+  }
+
+  private static Map<String, Object> withVersion(RuleDefinition rule, long version) {
+    Map<String, Object> m = PolicyJson.rule(rule);
+    m.put("policy_version", version);
+    return m;
+  }
+}

@@ -1,0 +1,49 @@
+package io.vigil.server.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Opens the database (embedded H2 by default, PostgreSQL by URL) and brings its schema up to date
+ * with the one set of Flyway migrations both share. Used by the server, the CLI and the tests.
+ */
+public final class Storage {
+  private Storage() {}
+
+  /**
+   * The H2 URL of the embedded store. WRITE_DELAY=0 makes H2 write every commit to the file before
+   * the commit returns, so a killed process loses no acknowledged decision.
+   */
+  public static String embeddedUrl(String dataDir) {
+    Path file = Path.of(dataDir).toAbsolutePath().normalize().resolve("vigil");
+    return "jdbc:h2:file:" + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+  }
+
+  public static HikariDataSource open(String url, String username, String password, int poolSize, String poolName) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    if (!username.isEmpty()) config.setUsername(username);
+    if (!password.isEmpty()) config.setPassword(password);
+    config.setMaximumPoolSize(poolSize);
+    config.setPoolName(poolName);
+    config.setConnectionTimeout(5_000);
+    config.setAutoCommit(true);
+    return new HikariDataSource(config);
+  }
+
+  public static void migrate(DataSource dataSource) {
+    Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:db/migration")
+        .failOnMissingLocations(true)
+        .load()
+        .migrate();
+  }
+
+  public static boolean isPostgres(String url) {
+    return url.startsWith("jdbc:postgresql:");
+  }
+}
