@@ -30,11 +30,12 @@ public final class ChainVerifier {
     if (r.sequence() < expectedSequence) {
       return finding = new Finding("inserted", r.sequence(), "sequence " + r.sequence() + " appears again");
     }
+    if (!r.previousHash().equals(previousHash)) {
+      return finding = new Finding("inserted", r.sequence(),
+          "the row does not chain to the row before it (a row was inserted, or removed and the rest renumbered)");
+    }
     if (!HashChain.hashOf(r).equals(r.hash())) {
       return finding = new Finding("altered", r.sequence(), "the row's content does not match its hash");
-    }
-    if (!r.previousHash().equals(previousHash)) {
-      return finding = new Finding("inserted", r.sequence(), "the row does not chain to the row before it");
     }
     previousHash = r.hash();
     expectedSequence++;
