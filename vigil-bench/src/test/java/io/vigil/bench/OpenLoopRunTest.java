@@ -19,6 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OpenLoopRunTest {
+  static {
+    // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle plus the
+    // client's delayed ACK add 40 ms to every response.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   HttpServer server;
   final AtomicInteger received = new AtomicInteger();
 
