@@ -56,9 +56,13 @@ public final class BenchMain {
     try {
       options = BenchOptions.parse(args);
     } catch (BenchOptions.UsageException e) {
-      if (e.getMessage() != null) err.println("error: " + e.getMessage());
+      if (e.getMessage() == null) {
+        out.print(BenchOptions.USAGE);
+        return 0;
+      }
+      err.println("error: " + e.getMessage());
       err.print(BenchOptions.USAGE);
-      return e.getMessage() == null ? 0 : EXIT_USAGE;
+      return EXIT_USAGE;
     }
     try (HttpConnection probe = new HttpConnection(options.host(), options.port(), OpenLoopRun.CONNECT_TIMEOUT_MILLIS, 1_000)) {
       probe.connect();
