@@ -249,20 +249,39 @@ class WindowExactnessPropertyTest {
     final Map<Entity, Long> distinct = new EnumMap<>(Entity.class);
   }
 
-  /** Every applied event, grouped by key only to keep the recount affordable; never evicted. */
+  /**
+   * Every applied event, grouped by key only to keep the recount affordable; never evicted. Entity
+   * values are numbered in order of appearance (distinct strings get distinct numbers), so distinct
+   * counts can use arrays.
+   */
   static final class History {
-    final Map<Entity, Map<String, List<Event>>> byKey = new EnumMap<>(Entity.class);
+    /** One applied event, as the recount needs it. */
+    record Rec(Event event, long t, long amount, String currency, boolean failedLogin, int[] ids) {}
+
+    final Map<Entity, Map<String, List<Rec>>> byKey = new EnumMap<>(Entity.class);
+    final Map<Entity, Map<String, Integer>> numbers = new EnumMap<>(Entity.class);
     long totalEntries;
 
     History() {
-      for (Entity e : Entity.values()) byKey.put(e, new HashMap<>());
+      for (Entity e : Entity.values()) {
+        byKey.put(e, new HashMap<>());
+        numbers.put(e, new HashMap<>());
+      }
     }
 
     void add(Event e) {
+      int[] ids = new int[Entity.values().length];
+      for (Entity entity : Entity.values()) {
+        String v = entity.valueOf(e);
+        Map<String, Integer> numbered = numbers.get(entity);
+        ids[entity.ordinal()] = v == null ? -1 : numbered.computeIfAbsent(v, k -> numbered.size());
+      }
+      Rec rec = new Rec(e, e.occurredAtMillis(), e.hasAmount() ? e.amountMinor() : 0, e.currency(),
+          e.type() == EventType.LOGIN && Boolean.FALSE.equals(e.loginSuccess()), ids);
       for (Entity entity : Entity.values()) {
         String key = entity.valueOf(e);
         if (key == null) continue;
-        byKey.get(entity).computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+        byKey.get(entity).computeIfAbsent(key, k -> new ArrayList<>()).add(rec);
         totalEntries++;
       }
     }
@@ -279,13 +298,16 @@ class WindowExactnessPropertyTest {
       Recount[] out = new Recount[n];
       for (int w = 0; w < n; w++) out[w] = new Recount();
       List<Entity> partners = entity.partners();
-      // Per partner: each distinct value seen with this key at or before t, and the latest time it was seen.
-      List<Map<String, Long>> latestSeen = new ArrayList<>();
-      for (int p = 0; p < partners.size(); p++) latestSeen.add(new HashMap<>());
+      // Per partner: for each distinct value seen with this key at or before t, the latest time it was seen.
+      long[][] latestSeen = new long[partners.size()][];
+      for (int p = 0; p < partners.size(); p++) {
+        latestSeen[p] = new long[numbers.get(partners.get(p)).size()];
+        java.util.Arrays.fill(latestSeen[p], Long.MIN_VALUE);
+      }
       long nearLow = 45_000; // 500 USD less 10 %
       long nearHigh = 50_000;
-      for (Event ev : byKey.get(entity).getOrDefault(key, List.of())) {
-        long te = ev.occurredAtMillis();
+      for (Rec ev : byKey.get(entity).getOrDefault(key, List.of())) {
+        long te = ev.t;
         if (te > t) continue;
         long age = t - te; // in the window of length w iff age < w, i.e. te in (t - w, t]
         boolean inAny = false;
@@ -294,22 +316,20 @@ class WindowExactnessPropertyTest {
           inAny = true;
           Recount r = out[w];
           r.count++;
-          if (ev.hasAmount() && ev.currency().equals(sumCurrency)) r.sum += ev.amountMinor();
-          if (ev.type() == EventType.LOGIN && Boolean.FALSE.equals(ev.loginSuccess())) r.failed++;
-          if (ev.hasAmount() && ev.currency().equals("USD") && ev.amountMinor() >= nearLow && ev.amountMinor() < nearHigh) {
-            r.near++;
-          }
+          if (sumCurrency.equals(ev.currency)) r.sum += ev.amount;
+          if (ev.failedLogin) r.failed++;
+          if ("USD".equals(ev.currency) && ev.amount >= nearLow && ev.amount < nearHigh) r.near++;
         }
         if (!inAny) continue;
         for (int p = 0; p < partners.size(); p++) {
-          String v = partners.get(p).valueOf(ev);
-          if (v != null) latestSeen.get(p).merge(v, te, Math::max);
+          int id = ev.ids[partners.get(p).ordinal()];
+          if (id >= 0 && te > latestSeen[p][id]) latestSeen[p][id] = te;
         }
       }
       for (int w = 0; w < n; w++) {
         for (int p = 0; p < partners.size(); p++) {
           long distinct = 0;
-          for (long seen : latestSeen.get(p).values()) if (t - seen < lengths[w]) distinct++;
+          for (long seen : latestSeen[p]) if (seen != Long.MIN_VALUE && t - seen < lengths[w]) distinct++;
           out[w].distinct.put(partners.get(p), distinct);
         }
       }
@@ -324,7 +344,8 @@ class WindowExactnessPropertyTest {
       boolean transacted = false;
       boolean deviceSeen = false;
       Set<String> devicesSoFar = new HashSet<>();
-      for (Event prev : byKey.get(Entity.ACCOUNT).getOrDefault(e.accountId(), List.of())) {
+      for (Rec rec : byKey.get(Entity.ACCOUNT).getOrDefault(e.accountId(), List.of())) {
+        Event prev = rec.event();
         if (prev.occurredAtMillis() > t) continue; // "seen before t" = a committed event with time <= t
         seen = true;
         if (prev.type().movesMoney()) transacted = true;

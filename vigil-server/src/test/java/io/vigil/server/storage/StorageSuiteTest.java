@@ -1,0 +1,238 @@
+package io.vigil.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.engine.event.EventParser;
+import io.vigil.engine.feature.Entity;
+import io.vigil.engine.feature.FeatureCatalog;
+import io.vigil.engine.feature.FeatureConfig;
+import io.vigil.engine.journal.HashChain;
+import io.vigil.engine.journal.JournalRecord;
+import io.vigil.engine.list.ListEntity;
+import io.vigil.engine.list.ListEntry;
+import io.vigil.engine.list.ListIndex;
+import io.vigil.engine.list.ListKind;
+import io.vigil.engine.rule.RuleCompiler;
+import io.vigil.server.api.Json;
+import io.vigil.server.decision.DecisionPipeline;
+import io.vigil.server.decision.Outcome;
+import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.journal.JournalRow;
+import io.vigil.server.journal.JournalVerifier;
+import io.vigil.server.list.ListRepository;
+import io.vigil.server.policy.PolicyRepository;
+import io.vigil.server.policy.PolicyService;
+import io.vigil.server.support.Events;
+import io.vigil.server.support.TestDatabases;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The storage suite, run against both stores: embedded H2 and a real PostgreSQL server. The same
+ * migrations and repository code serve both.
+ */
+class StorageSuiteTest {
+  static Stream<TestDatabases.Store> stores() {
+    return Stream.of(TestDatabases.h2(), TestDatabases.postgres());
+  }
+
+  static TestDatabases.Store fresh(TestDatabases.Store kind) {
+    return kind.name().equals("h2") ? TestDatabases.h2() : TestDatabases.postgres();
+  }
+
+  static JournalRow row(long seq, String previous, String eventId, String account, long occurredAt, String action) {
+    String eventJson = Json.canonical(Map.of("event_id", eventId, "type", "payment", "occurred_at",
+        java.time.Instant.ofEpochMilli(occurredAt).toString(), "account_id", account, "amount", 100, "currency", "USD"));
+    String response = Json.write(Map.of("decision_id", "dec_" + seq, "action", action, "score", 0, "risk_level", "low"));
+    String hash = HashChain.hash(previous, seq, "dec_" + seq, eventId, occurredAt, 1, "h" + seq, eventJson, response);
+    return new JournalRow(new JournalRecord(seq, "dec_" + seq, eventId, occurredAt, 1, "h" + seq, eventJson, response, previous, hash),
+        "payment", account, null, occurredAt, action, 0, "low", 100L, "USD");
+  }
+
+  static List<JournalRow> chain(int n, long t0) {
+    List<JournalRow> rows = new ArrayList<>();
+    String previous = HashChain.GENESIS;
+    for (int i = 1; i <= n; i++) {
+      JournalRow r = row(i, previous, "e" + i, i % 2 == 0 ? "even" : "odd", t0 + i * 1_000L, i % 3 == 0 ? "DENY" : "ALLOW");
+      rows.add(r);
+      previous = r.record().hash();
+    }
+    return rows;
+  }
+
+  static void write(HikariDataSource ds, List<JournalRow> rows) throws SQLException {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        JournalRepository.insertBatch(c, rows);
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void journalWritesReadsAndQueries(TestDatabases.Store store) throws Exception {
+    try (HikariDataSource ds = store.open()) {
+      JournalRepository journal = new JournalRepository(ds);
+      assertThat(journal.head().sequence()).isZero();
+      List<JournalRow> rows = chain(20, 1_700_000_000_000L);
+      write(ds, rows);
+      assertThat(journal.count()).isEqualTo(20);
+      assertThat(journal.head().sequence()).isEqualTo(20);
+      assertThat(journal.head().hash()).isEqualTo(rows.get(19).record().hash());
+      assertThat(journal.findByEventId("e7")).contains(rows.get(6));
+      assertThat(journal.findByDecisionId("dec_8")).contains(rows.get(7));
+      assertThat(journal.findByEventId("nope")).isEmpty();
+
+      var evenDenies = journal.query(new JournalRepository.Filter("even", "payment", "DENY", null, null), null, 100);
+      assertThat(evenDenies).extracting(r -> r.record().sequence()).containsExactly(18L, 12L, 6L);
+      var page = journal.query(new JournalRepository.Filter(null, null, null, 1_700_000_005_000L, 1_700_000_010_000L), 9L, 100);
+      assertThat(page).extracting(r -> r.record().sequence()).containsExactly(8L, 7L, 6L, 5L);
+      List<Long> streamed = new ArrayList<>();
+      journal.forEachInOrder(r -> streamed.add(r.record().sequence()));
+      assertThat(streamed).hasSize(20).isSorted();
+      assertThat(JournalVerifier.verify(journal).intact()).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void aFailingBatchLeavesNothingBehind(TestDatabases.Store store) throws Exception {
+    try (HikariDataSource ds = store.open()) {
+      JournalRepository journal = new JournalRepository(ds);
+      List<JournalRow> rows = chain(5, 1_700_000_000_000L);
+      write(ds, rows.subList(0, 2));
+      // Rows 3-5, but row 5 reuses event id e1: the whole batch must fail.
+      List<JournalRow> bad = new ArrayList<>(rows.subList(2, 4));
+      bad.add(row(5, rows.get(3).record().hash(), "e1", "odd", 1_700_000_005_000L, "ALLOW"));
+      assertThatThrownBy(() -> write(ds, bad)).isInstanceOf(SQLException.class);
+      assertThat(journal.count()).isEqualTo(2);
+      assertThat(journal.head().sequence()).isEqualTo(2);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void verifierFindsAlteredDeletedAndInsertedRows(TestDatabases.Store store) throws Exception {
+    try (HikariDataSource ds = fresh(store).open()) {
+      JournalRepository journal = new JournalRepository(ds);
+      write(ds, chain(30, 1_700_000_000_000L));
+      exec(ds, "UPDATE decisions SET response_json = REPLACE(response_json, 'ALLOW', 'DENY') WHERE sequence = 10");
+      var altered = JournalVerifier.verify(journal).finding();
+      assertThat(altered.kind()).isEqualTo("altered");
+      assertThat(altered.sequence()).isEqualTo(10);
+    }
+    try (HikariDataSource ds = fresh(store).open()) {
+      JournalRepository journal = new JournalRepository(ds);
+      write(ds, chain(30, 1_700_000_000_000L));
+      exec(ds, "UPDATE decisions SET action = 'ALLOW' WHERE sequence = 12"); // a query column only
+      assertThat(JournalVerifier.verify(journal).finding()).extracting("kind", "sequence").containsExactly("altered", 12L);
+    }
+    try (HikariDataSource ds = fresh(store).open()) {
+      JournalRepository journal = new JournalRepository(ds);
+      write(ds, chain(30, 1_700_000_000_000L));
+      exec(ds, "DELETE FROM decisions WHERE sequence = 17");
+      assertThat(JournalVerifier.verify(journal).finding()).extracting("kind", "sequence").containsExactly("deleted", 17L);
+    }
+    try (HikariDataSource ds = fresh(store).open()) {
+      JournalRepository journal = new JournalRepository(ds);
+      List<JournalRow> rows = chain(30, 1_700_000_000_000L);
+      write(ds, rows.subList(0, 20));
+      // A forged row 21 with a valid hash of its own, but chained to nothing.
+      JournalRow forged = row(21, "f".repeat(64), "forged", "odd", 1_700_000_021_000L, "ALLOW");
+      write(ds, List.of(forged));
+      assertThat(JournalVerifier.verify(journal).finding()).extracting("kind", "sequence").containsExactly("inserted", 21L);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void policyVersionsAndListsPersist(TestDatabases.Store store) {
+    try (HikariDataSource ds = store.open()) {
+      FeatureCatalog catalog = new FeatureCatalog(FeatureConfig.defaults());
+      PolicyRepository repo = new PolicyRepository(ds);
+      PolicyService first = new PolicyService(repo, new RuleCompiler(catalog));
+      assertThat(first.document().version()).isEqualTo(1);
+      first.setEnabled("off_hours", false, "alice");
+      PolicyService reopened = new PolicyService(repo, new RuleCompiler(catalog));
+      assertThat(reopened.document().version()).isEqualTo(2);
+      assertThat(reopened.rule("off_hours").orElseThrow().enabled()).isFalse();
+      assertThat(repo.history(10)).extracting(PolicyRepository.Version::createdBy).containsExactly("alice", "seed");
+      assertThatThrownBy(() -> repo.insert(new PolicyRepository.Version(2, 0, "x", "dup", "{}")))
+          .isInstanceOf(RuntimeException.class);
+
+      ListRepository lists = new ListRepository(ds);
+      ListEntry entry = new ListEntry("le_1", ListKind.BLOCK, ListEntity.IP, "203.0.113.0/24", "r", "s", "bob", 1, 0);
+      lists.insert(entry, "bob", "{}");
+      assertThatThrownBy(() -> lists.insert(new ListEntry("le_2", ListKind.BLOCK, ListEntity.IP, "203.0.113.0/24", "r", "s", "bob", 1, 0), "bob", "{}"))
+          .isInstanceOf(ListRepository.DuplicateEntry.class);
+      assertThat(lists.all()).containsExactly(entry);
+      assertThat(lists.delete("le_1", "carol", "{}")).isTrue();
+      assertThat(lists.delete("le_1", "carol", "{}")).isFalse();
+      assertThat(lists.all()).isEmpty();
+      assertThat(lists.changes("le_1", 10)).extracting(ListRepository.Change::operation, ListRepository.Change::actor)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("delete", "carol"), org.assertj.core.groups.Tuple.tuple("create", "bob"));
+      assertThat(lists.changes("le_2", 10)).isEmpty(); // the refused duplicate left no audit row
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void pipelineStateSurvivesARestart(TestDatabases.Store store) throws Exception {
+    try (HikariDataSource ds = store.open()) {
+      FeatureConfig config = FeatureConfig.defaults();
+      JournalRepository journal = new JournalRepository(ds);
+      PolicyService policies = new PolicyService(new PolicyRepository(ds), new RuleCompiler(new FeatureCatalog(config)));
+      long[] before;
+      try (DecisionPipeline p = pipeline(ds, journal, config, policies)) {
+        for (int i = 0; i < 300; i++) {
+          Outcome o = submit(p, Events.payment("ev-" + i, "acc-" + (i % 7), 1_000 + i));
+          assertThat(o).isInstanceOf(Outcome.Response.class);
+        }
+        before = p.engine().features().query(Entity.ACCOUNT, "acc-3", System.currentTimeMillis(), "USD");
+      }
+      try (DecisionPipeline p = pipeline(ds, journal, config, policies)) {
+        long[] after = p.engine().features().query(Entity.ACCOUNT, "acc-3", System.currentTimeMillis(), "USD");
+        assertThat(after).containsExactly(before);
+        assertThat(after[0 * 7]).as("count_1m of acc-3").isEqualTo(43);
+        assertThat(submit(p, Events.payment("ev-5", "acc-5", 1_005))).isInstanceOf(Outcome.Lookup.class);
+        assertThat(submit(p, Events.payment("ev-new", "acc-5", 1))).isInstanceOf(Outcome.Response.class);
+        assertThat(journal.count()).isEqualTo(301);
+        assertThat(JournalVerifier.verify(journal).intact()).isTrue();
+      }
+    }
+  }
+
+  static DecisionPipeline pipeline(HikariDataSource ds, JournalRepository journal, FeatureConfig config, PolicyService policies) {
+    return new DecisionPipeline(journal, ds, config, new ListIndex(), policies.active(), 1_024, 64, new SimpleMeterRegistry());
+  }
+
+  static Outcome submit(DecisionPipeline p, Map<String, Object> body) throws Exception {
+    String canonical = Json.canonical(body);
+    CompletableFuture<Outcome> reply = p.submit(new DecisionPipeline.Submission(EventParser.parse(body), canonical,
+        p.requestHash(canonical), System.nanoTime(), false, new CompletableFuture<>()));
+    return reply.get(10, TimeUnit.SECONDS);
+  }
+
+  static void exec(HikariDataSource ds, String sql) throws SQLException {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+}
