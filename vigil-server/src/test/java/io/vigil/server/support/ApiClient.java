@@ -12,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** A small HTTP client for tests against a running Vigil. */
 public final class ApiClient {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
   public ApiClient(String base) {
