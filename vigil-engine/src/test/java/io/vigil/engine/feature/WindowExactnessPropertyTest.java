@@ -71,13 +71,19 @@ class WindowExactnessPropertyTest {
       if (!view.facts().equals(expectedFacts)) {
         fail("event " + i + " (" + e.eventId() + "): facts " + view.facts() + ", recount " + expectedFacts);
       }
-      history.add(e);
+      history.add(e, clock);
       stats.observe(e, expectedFacts, t, clock);
 
       Map<Entity, Recount[]> expected = new EnumMap<>(Entity.class);
       for (Entity entity : Entity.values()) {
         String key = entity.valueOf(e);
         expected.put(entity, key == null ? null : history.recount(entity, key, t, currencyForSum(e, config), config));
+        if (key != null && i % 50 == 0) {
+          Recount[] full = history.recount(entity, key, t, currencyForSum(e, config), config, true);
+          for (Feature f : features) {
+            if (f.entity == entity) assertThat(f.valueIn(full)).as("full scan").isEqualTo(f.valueIn(expected.get(entity)));
+          }
+        }
       }
       for (Feature f : features) {
         Recount[] r = expected.get(f.entity);
@@ -280,13 +286,13 @@ class WindowExactnessPropertyTest {
       return code == null ? NONE : currencies.computeIfAbsent(code, k -> currencies.size());
     }
 
-    void add(Event e) {
+    void add(Event e, long commitClock) {
       int[] ids = new int[Entity.values().length];
       for (Entity entity : Entity.values()) ids[entity.ordinal()] = number(entity, entity.valueOf(e));
       for (Entity entity : Entity.values()) {
         String key = entity.valueOf(e);
         if (key == null) continue;
-        byKey.get(entity).computeIfAbsent(key, k -> new KeyHistory()).add(e, currency(e.currency()), ids);
+        byKey.get(entity).computeIfAbsent(key, k -> new KeyHistory()).add(e, commitClock, currency(e.currency()), ids);
         totalEntries++;
       }
     }
@@ -296,6 +302,17 @@ class WindowExactnessPropertyTest {
      * applied events.
      */
     Recount[] recount(Entity entity, String key, long t, String sumCurrency, FeatureConfig config) {
+      return recount(entity, key, t, sumCurrency, config, false);
+    }
+
+    /**
+     * As above. Unless {@code full}, the scan goes from the newest event back and stops at the first
+     * one committed when the clock was already more than the longest window before t: an event's
+     * time is at most the clock it was committed at, and the clock never goes back, so neither it
+     * nor anything committed earlier can be inside a window of t. (The test checks this shortcut
+     * against a full scan.)
+     */
+    Recount[] recount(Entity entity, String key, long t, String sumCurrency, FeatureConfig config, boolean full) {
       List<Window> windows = config.windows();
       int n = windows.size();
       long[] lengths = new long[n];
@@ -316,7 +333,9 @@ class WindowExactnessPropertyTest {
       int usd = currency("USD");
       long nearLow = 45_000; // 500 USD less 10 %
       long nearHigh = 50_000;
-      for (int i = 0; i < h.size; i++) {
+      long oldestUsefulClock = t - config.longestWindowMillis();
+      for (int i = h.size - 1; i >= 0; i--) {
+        if (!full && h.commitClocks[i] <= oldestUsefulClock) break;
         long te = h.times[i];
         if (te > t) continue;
         long age = t - te; // in the window of length w iff age < w, i.e. te in (t - w, t]
@@ -378,16 +397,18 @@ class WindowExactnessPropertyTest {
   static final class KeyHistory {
     int size;
     long[] times = new long[8];
+    long[] commitClocks = new long[8];
     long[] amounts = new long[8];
     int[] currencies = new int[8];
     boolean[] failedLogin = new boolean[8];
     boolean[] movesMoney = new boolean[8];
     int[][] ids = new int[Entity.values().length][8];
 
-    void add(Event e, int currency, int[] entityIds) {
+    void add(Event e, long commitClock, int currency, int[] entityIds) {
       if (size == times.length) {
         int c = size * 2;
         times = java.util.Arrays.copyOf(times, c);
+        commitClocks = java.util.Arrays.copyOf(commitClocks, c);
         amounts = java.util.Arrays.copyOf(amounts, c);
         currencies = java.util.Arrays.copyOf(currencies, c);
         failedLogin = java.util.Arrays.copyOf(failedLogin, c);
@@ -395,6 +416,7 @@ class WindowExactnessPropertyTest {
         for (int k = 0; k < ids.length; k++) ids[k] = java.util.Arrays.copyOf(ids[k], c);
       }
       times[size] = e.occurredAtMillis();
+      commitClocks[size] = commitClock;
       amounts[size] = e.hasAmount() ? e.amountMinor() : 0;
       currencies[size] = currency;
       failedLogin[size] = e.type() == EventType.LOGIN && Boolean.FALSE.equals(e.loginSuccess());
