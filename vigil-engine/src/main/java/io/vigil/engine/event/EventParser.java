@@ -129,9 +129,20 @@ public final class EventParser {
       if (path.equals("phone") && E164_PHONE.matcher(s).matches()) return;
       if (PanDetector.containsPan(s)) throw cardNumber(path);
     } else if (node instanceof Number n) {
-      String text = n instanceof BigDecimal bd ? bd.toPlainString() : n.toString();
-      if (PanDetector.containsPan(text)) throw cardNumber(path);
+      if (PanDetector.containsPan(plainDigits(n))) throw cardNumber(path);
     }
+  }
+
+  /**
+   * A number written out in full: Double.toString would give 4.111111111111111E15 for a 16-digit
+   * card number sent as 4111111111111111.0, hiding its digits from the detector.
+   */
+  private static String plainDigits(Number n) {
+    if (n instanceof BigDecimal bd) return bd.toPlainString();
+    if ((n instanceof Double || n instanceof Float) && Double.isFinite(n.doubleValue())) {
+      return BigDecimal.valueOf(n.doubleValue()).toPlainString();
+    }
+    return n.toString();
   }
 
   private static ValidationException cardNumber(String path) {
