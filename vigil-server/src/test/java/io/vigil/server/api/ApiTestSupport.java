@@ -23,7 +23,8 @@ import java.util.UUID;
 
 /** Helpers shared by the API tests: ids, generated card numbers, raw requests, error assertions. */
 final class ApiTestSupport {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   private ApiTestSupport() {}
 
