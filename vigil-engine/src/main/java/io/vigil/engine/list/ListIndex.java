@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * visible to the next decision that starts after {@link #put} or {@link #remove} returns.
  */
 public final class ListIndex {
-  private final Map<ListKind, Map<ListEntity, Map<String, ListEntry>>> exact = new EnumMap<>(ListKind.class);
+  /** Per value, every entry holding it (usually one), as an immutable list replaced on change. */
+  private final Map<ListKind, Map<ListEntity, Map<String, List<ListEntry>>>> exact = new EnumMap<>(ListKind.class);
   private final Map<String, ListEntry> byId = new ConcurrentHashMap<>();
   private volatile List<Range> ranges = List.of();
 
@@ -25,7 +26,7 @@ public final class ListIndex {
 
   public ListIndex() {
     for (ListKind k : ListKind.values()) {
-      Map<ListEntity, Map<String, ListEntry>> m = new EnumMap<>(ListEntity.class);
+      Map<ListEntity, Map<String, List<ListEntry>>> m = new EnumMap<>(ListEntity.class);
       for (ListEntity e : ListEntity.values()) m.put(e, new ConcurrentHashMap<>());
       exact.put(k, m);
     }
@@ -33,7 +34,7 @@ public final class ListIndex {
 
   /** Adds or replaces an entry; the value must already be normalized by {@link ListValues}. */
   public synchronized void put(ListEntry entry) {
-    Map<String, ListEntry> values = exact.get(entry.kind()).get(entry.entity());
+    Map<String, List<ListEntry>> values = exact.get(entry.kind()).get(entry.entity());
     if (values.size() >= Limits.LIST_ENTRIES_PER_LIST_MAX && !values.containsKey(entry.value())) {
       throw new IllegalStateException("list " + entry.kind().wireName() + "/" + entry.entity().wireName() + " is full");
     }
@@ -47,15 +48,22 @@ public final class ListIndex {
       copy.add(new Range(entry, InetAddresses.forString(v.substring(0, slash)).getAddress(), Integer.parseInt(v.substring(slash + 1))));
       ranges = List.copyOf(copy);
     } else {
-      values.put(entry.value(), entry);
+      values.merge(entry.value(), List.of(entry), (held, added) -> {
+        List<ListEntry> all = new ArrayList<>(held);
+        all.addAll(added);
+        return List.copyOf(all);
+      });
     }
   }
 
   public synchronized ListEntry remove(String id) {
     ListEntry entry = byId.remove(id);
     if (entry == null) return null;
-    Map<String, ListEntry> values = exact.get(entry.kind()).get(entry.entity());
-    values.remove(entry.value(), entry);
+    Map<String, List<ListEntry>> values = exact.get(entry.kind()).get(entry.entity());
+    values.computeIfPresent(entry.value(), (value, held) -> {
+      List<ListEntry> rest = held.stream().filter(e -> e != entry).toList();
+      return rest.isEmpty() ? null : rest;
+    });
     if (entry.entity() == ListEntity.IP) {
       List<Range> copy = new ArrayList<>(ranges);
       copy.removeIf(r -> r.entry().id().equals(id));
@@ -76,8 +84,10 @@ public final class ListIndex {
   public ListEntry match(ListKind kind, ListEntity entity, Event event, long nowMillis) {
     String value = entity.valueOf(event);
     if (value == null) return null;
-    ListEntry hit = exact.get(kind).get(entity).get(value);
-    if (hit != null && hit.activeAt(nowMillis)) return hit;
+    List<ListEntry> held = exact.get(kind).get(entity).get(value);
+    if (held != null) {
+      for (ListEntry hit : held) if (hit.activeAt(nowMillis)) return hit;
+    }
     if (entity == ListEntity.IP) return matchRange(kind, value, nowMillis);
     return null;
   }
