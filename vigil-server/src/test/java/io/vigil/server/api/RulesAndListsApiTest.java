@@ -478,9 +478,9 @@ class RulesAndListsApiTest {
     assertEquals(200, as("erin", "DELETE", "/v1/lists/entries/" + id, null).status());
   }
 
-  // BUG: ListService.create (vigil-server/.../list/ListService.java:36) reports an unknown field with
+  // BUG: ListService.create (vigil-server/.../list/ListService.java:35) reports an unknown field with
   // param "list" instead of the field's name (the event parser and the rules API name the field).
-  @Disabled("BUG: unknown list-entry field is reported with param \"list\", not the field name (ListService.java:36)")
+  @Disabled("BUG: unknown list-entry field is reported with param \"list\", not the field name (ListService.java:35)")
   @Test
   void unknownListEntryFieldNamesTheField() {
     Map<String, Object> body = entry("block", "ip", "198.51.100.9");
