@@ -3,19 +3,27 @@ package io.vigil.engine.event;
 /**
  * Finds primary account numbers (card numbers) in text so that Vigil can refuse them.
  *
- * <p>A candidate is a maximal run of 13 to 19 digits, where single spaces or hyphens may separate
- * groups of digits ("4111 1111 1111 1111" counts as one run). A candidate is a card number when
- * it passes the Luhn check. Longer runs are not card numbers (they are usually identifiers), and
- * runs of one repeated digit are ignored (zero padding passes Luhn).
+ * <p>Text is split into runs of digit groups, where a single space or hyphen separates groups.
+ * A candidate is either one unseparated group of 13 to 19 digits, or consecutive groups laid out
+ * the way cards are printed: groups of four ending in a group of one to four
+ * ("4111 1111 1111 1111", 13 to 19 digits in all), or the 4-6-5 and 4-6-4 layouts of 15- and
+ * 14-digit cards. A candidate is a card number when it passes the Luhn check and is not one
+ * repeated digit (zero padding passes Luhn). Other groupings — a UUID's 8-4-4-4-12, dates,
+ * phone-like 3-3-4 — are not card layouts, so identifiers made of digit groups are not mistaken
+ * for cards.
  */
 public final class PanDetector {
   private static final int PAN_DIGITS_MIN = 13;
   private static final int PAN_DIGITS_MAX = 19;
+  /** Groups examined per run; a card has at most five, so longer runs are checked in windows. */
+  private static final int GROUPS_MAX = 64;
 
   private PanDetector() {}
 
-  /** True when {@code text} contains a Luhn-valid run of 13 to 19 digits. */
+  /** True when {@code text} contains a card number. */
   public static boolean containsPan(CharSequence text) {
+    int[] groupStart = new int[GROUPS_MAX];
+    int[] groupEnd = new int[GROUPS_MAX];
     int length = text.length();
     int i = 0;
     while (i < length) {
@@ -23,33 +31,59 @@ public final class PanDetector {
         i++;
         continue;
       }
-      int start = i;
-      int digits = 0;
+      int groups = 0;
       int end = i;
-      while (end < length) {
-        char c = text.charAt(end);
-        if (isDigit(c)) {
-          digits++;
-          end++;
-        } else if ((c == ' ' || c == '-') && end + 1 < length && isDigit(text.charAt(end + 1))) {
-          end++;
-        } else {
-          break;
-        }
+      while (true) {
+        int start = end;
+        while (end < length && isDigit(text.charAt(end))) end++;
+        groupStart[groups] = start;
+        groupEnd[groups] = end;
+        groups++;
+        boolean separatorThenDigit = end + 1 < length && (text.charAt(end) == ' ' || text.charAt(end) == '-')
+            && isDigit(text.charAt(end + 1));
+        if (!separatorThenDigit || groups == GROUPS_MAX) break;
+        end++;
       }
-      if (digits >= PAN_DIGITS_MIN && digits <= PAN_DIGITS_MAX && luhnValid(text, start, end)) {
-        return true;
-      }
+      if (anyCardInRun(text, groupStart, groupEnd, groups)) return true;
       i = end;
     }
     return false;
+  }
+
+  /** The whole run in a card layout, or any one of its groups on its own. */
+  private static boolean anyCardInRun(CharSequence text, int[] starts, int[] ends, int groups) {
+    int digits = 0;
+    for (int g = 0; g < groups; g++) digits += ends[g] - starts[g];
+    if (groups > 1 && groups <= 5 && isCandidate(digits) && cardLayout(starts, ends, 0, groups - 1)
+        && luhnValid(text, starts[0], ends[groups - 1])) {
+      return true;
+    }
+    for (int g = 0; g < groups; g++) {
+      if (isCandidate(ends[g] - starts[g]) && luhnValid(text, starts[g], ends[g])) return true;
+    }
+    return false;
+  }
+
+  private static boolean isCandidate(int digits) {
+    return digits >= PAN_DIGITS_MIN && digits <= PAN_DIGITS_MAX;
+  }
+
+  /** One unseparated group, 4-4-…-4-(1..4), 4-6-5 or 4-6-4. */
+  private static boolean cardLayout(int[] starts, int[] ends, int first, int last) {
+    if (first == last) return true;
+    boolean fours = true;
+    for (int g = first; g < last; g++) fours &= ends[g] - starts[g] == 4;
+    int lastLength = ends[last] - starts[last];
+    if (fours && lastLength >= 1 && lastLength <= 4) return true;
+    return last == first + 2 && ends[first] - starts[first] == 4 && ends[first + 1] - starts[first + 1] == 6
+        && (lastLength == 5 || lastLength == 4);
   }
 
   private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
   }
 
-  /** Luhn over the digits of text[start, end), skipping separators. */
+  /** Luhn over the digits of text[start, end), skipping separators; false for one repeated digit. */
   static boolean luhnValid(CharSequence text, int start, int end) {
     int sum = 0;
     boolean doubleIt = false;

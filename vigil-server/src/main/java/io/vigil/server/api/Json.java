@@ -52,7 +52,7 @@ public final class Json {
       throw ApiException.invalid("nesting_too_deep", "The JSON body is nested too deeply or too large", null);
     } catch (JacksonException e) {
       String message = e.getOriginalMessage();
-      if (message != null && message.startsWith("Duplicate field")) {
+      if (message != null && message.startsWith("Duplicate")) { // Jackson 3: "Duplicate Object property"
         throw ApiException.invalid("duplicate_field", "The JSON body names the same field twice", null);
       }
       throw ApiException.invalid("invalid_json", "The request body is not valid JSON", null);

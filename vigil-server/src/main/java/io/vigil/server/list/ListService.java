@@ -32,7 +32,8 @@ public final class ListService {
 
   public ListEntry create(Map<String, Object> body, String actor) {
     for (String key : body.keySet()) {
-      if (!FIELDS.contains(key)) throw ApiException.invalid("unknown_field", "unknown field " + (key.length() > 64 ? key.substring(0, 64) : key), "list");
+      String shown = key.length() > 64 ? key.substring(0, 64) + "…" : key;
+      if (!FIELDS.contains(key)) throw ApiException.invalid("unknown_field", "unknown field " + shown, shown);
     }
     ListKind kind = ListKind.fromWire(string(body, "list", true, 16));
     if (kind == null) throw ApiException.invalid("invalid_list", "list must be block, allow or watch", "list");

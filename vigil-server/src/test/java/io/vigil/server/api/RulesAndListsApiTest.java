@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -480,7 +479,6 @@ class RulesAndListsApiTest {
 
   // BUG: ListService.create (vigil-server/.../list/ListService.java:35) reports an unknown field with
   // param "list" instead of the field's name (the event parser and the rules API name the field).
-  @Disabled("BUG: unknown list-entry field is reported with param \"list\", not the field name (ListService.java:35)")
   @Test
   void unknownListEntryFieldNamesTheField() {
     Map<String, Object> body = entry("block", "ip", "198.51.100.9");
