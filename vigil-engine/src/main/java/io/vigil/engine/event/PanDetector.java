@@ -7,7 +7,7 @@ package io.vigil.engine.event;
  * A candidate is either one unseparated group of 13 to 19 digits, or consecutive groups laid out
  * the way cards are printed: groups of four ending in a group of one to four
  * ("4111 1111 1111 1111", 13 to 19 digits in all), or the 4-6-5 and 4-6-4 layouts of 15- and
- * 14-digit cards. A candidate is a card number when it passes the Luhn check and is not one
+ * 14-digit cards, standing apart from letters, digits and hyphens around it. A candidate is a card number when it passes the Luhn check and is not one
  * repeated digit (zero padding passes Luhn). Other groupings — a UUID's 8-4-4-4-12, dates,
  * phone-like 3-3-4 — are not card layouts, so identifiers made of digit groups are not mistaken
  * for cards.
@@ -54,14 +54,23 @@ public final class PanDetector {
   private static boolean anyCardInRun(CharSequence text, int[] starts, int[] ends, int groups) {
     int digits = 0;
     for (int g = 0; g < groups; g++) digits += ends[g] - starts[g];
-    if (groups > 1 && groups <= 5 && isCandidate(digits) && cardLayout(starts, ends, 0, groups - 1)
-        && luhnValid(text, starts[0], ends[groups - 1])) {
+    if (groups > 1 && groups <= 5 && isCandidate(digits) && standsApart(text, starts[0], ends[groups - 1])
+        && cardLayout(starts, ends, 0, groups - 1) && luhnValid(text, starts[0], ends[groups - 1])) {
       return true;
     }
     for (int g = 0; g < groups; g++) {
       if (isCandidate(ends[g] - starts[g]) && luhnValid(text, starts[g], ends[g])) return true;
     }
     return false;
+  }
+
+  /** A printed number is not glued to letters, digits or hyphens (as UUID groups are). */
+  private static boolean standsApart(CharSequence text, int start, int end) {
+    return (start == 0 || !gluing(text.charAt(start - 1))) && (end == text.length() || !gluing(text.charAt(end)));
+  }
+
+  private static boolean gluing(char c) {
+    return Character.isLetterOrDigit(c) || c == '-';
   }
 
   private static boolean isCandidate(int digits) {
