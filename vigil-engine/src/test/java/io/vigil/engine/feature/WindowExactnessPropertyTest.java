@@ -587,7 +587,7 @@ class WindowExactnessPropertyTest {
     private void advanceClock() {
       Random r = random;
       int u = r.nextInt(10_000);
-      if (u < 10) {
+      if (u < 25) {
         clock += (2 + r.nextInt(9)) * HOUR + r.nextInt(3_600) * SECOND; // a quiet period: old state expires
       } else if (u < 5_000) {
         clock += (1 + r.nextInt(6)) * SECOND;
