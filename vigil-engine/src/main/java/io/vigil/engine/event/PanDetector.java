@@ -7,7 +7,7 @@ package io.vigil.engine.event;
  * A candidate is either one unseparated group of 13 to 19 digits, or consecutive groups laid out
  * the way cards are printed: groups of four ending in a group of one to four
  * ("4111 1111 1111 1111", 13 to 19 digits in all), or the 4-6-5 and 4-6-4 layouts of 15- and
- * 14-digit cards, standing apart from letters, digits and hyphens around it. A candidate is a card number when it passes the Luhn check and is not one
+ * 14-digit cards, unless glued to an identifier on both sides. A candidate is a card number when it passes the Luhn check and is not one
  * repeated digit (zero padding passes Luhn). Other groupings — a UUID's 8-4-4-4-12, dates,
  * phone-like 3-3-4 — are not card layouts, so identifiers made of digit groups are not mistaken
  * for cards.
@@ -64,13 +64,17 @@ public final class PanDetector {
     return false;
   }
 
-  /** A printed number is not glued to letters, digits or hyphens (as UUID groups are). */
+  /**
+   * A grouped number glued to an identifier on both sides — a letter or digit, directly or across
+   * a hyphen, as in a UUID's "…082f-3413-4785-9973-342e…" — is part of that identifier, not a
+   * printed card number. Glued on one side only ("acc-4111-…") it still counts.
+   */
   private static boolean standsApart(CharSequence text, int start, int end) {
-    return (start == 0 || !gluing(text.charAt(start - 1))) && (end == text.length() || !gluing(text.charAt(end)));
-  }
-
-  private static boolean gluing(char c) {
-    return Character.isLetterOrDigit(c) || c == '-';
+    boolean gluedLeft = start > 0 && (Character.isLetterOrDigit(text.charAt(start - 1))
+        || (text.charAt(start - 1) == '-' && start > 1 && Character.isLetterOrDigit(text.charAt(start - 2))));
+    boolean gluedRight = end < text.length() && (Character.isLetterOrDigit(text.charAt(end))
+        || (text.charAt(end) == '-' && end + 1 < text.length() && Character.isLetterOrDigit(text.charAt(end + 1))));
+    return !(gluedLeft && gluedRight);
   }
 
   private static boolean isCandidate(int digits) {
