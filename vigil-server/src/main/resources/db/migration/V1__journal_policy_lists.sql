@@ -21,9 +21,11 @@ CREATE TABLE decisions (
   response_json       VARCHAR(200000) NOT NULL,
   previous_hash       VARCHAR(64)   NOT NULL,
   hash                VARCHAR(64)   NOT NULL,
-  CONSTRAINT decisions_decision_id_unique UNIQUE (decision_id),
-  CONSTRAINT decisions_event_id_unique UNIQUE (event_id)
+  CONSTRAINT decisions_decision_id_unique UNIQUE (decision_id)
 );
+-- No index on event_id: the decision sequencer is the journal's only writer and keeps event ids
+-- unique through its in-memory index (see DecisionPipeline). A random-key index would be the most
+-- expensive part of every insert, and lookups go by sequence.
 CREATE INDEX decisions_account_time ON decisions (account_id, occurred_at_millis);
 CREATE INDEX decisions_time ON decisions (occurred_at_millis);
 

@@ -59,10 +59,14 @@ import org.slf4j.LoggerFactory;
  * journal (as at start-up). Nothing half-written survives: the journal holds whole transactions,
  * and state is always a function of the journal.
  *
- * <p><b>Idempotency.</b> An index maps every journal event id (by keyed hash) to its sequence.
- * A repeat of an in-flight event waits for the first and gets its bytes; a repeat of a committed
- * event is answered from the journal by the caller's thread; a different body under the same
- * event id is a conflict. The request hash is SHA-256 of the canonical JSON (sorted keys).
+ * <p><b>Idempotency.</b> An index maps every journal event id (by keyed 64-bit hash) to its
+ * sequence; the sequencer, the journal's only writer, is what keeps event ids unique, so the
+ * database needs no unique index on them (a random-key index is the most expensive part of an
+ * insert). A repeat of an in-flight event waits for the first and gets its bytes; a repeat of a
+ * committed event is answered from the journal row by the caller's thread, which checks the event
+ * id; if the row holds another event id, the two ids share a hash, and the newcomer is decided and
+ * remembered exactly in a small side map. A different body under the same event id is a conflict.
+ * The request hash is SHA-256 of the canonical JSON (sorted keys).
  *
  * <p><b>Overload.</b> The inbox is bounded: a full inbox is a 503 at once with Retry-After and the
  * configured fail-open/fail-closed advice. A reply that takes longer than the timeout is a 503;
@@ -74,7 +78,7 @@ public final class DecisionPipeline implements AutoCloseable {
 
   /** A validated request waiting for its decision. */
   public record Submission(Event event, String canonicalJson, String requestHash, long receivedNanos,
-      boolean skipIndex, CompletableFuture<Outcome> reply) {}
+      boolean hashCollision, CompletableFuture<Outcome> reply) {}
 
   private record Pending(long sequence, String decisionId, Submission submission, Decision decision,
       String responseJson, long recordedAtMillis) {}
@@ -88,8 +92,10 @@ public final class DecisionPipeline implements AutoCloseable {
   private final BlockingQueue<Pending> commitQueue;
   private final Map<Long, Pending> pendingBySequence = new ConcurrentHashMap<>();
   private final EventIdIndex index = new EventIdIndex();
-  private final HashFunction idHasher = Hashing.sipHash24();
+  /** Event ids whose hash was already taken by another event id: exact, and tiny in practice. */
+  private final Map<String, Long> collided = new java.util.HashMap<>();
   private final java.security.SecureRandom random = new java.security.SecureRandom();
+  private final java.util.function.ToLongFunction<String> eventIdHash;
   private final Thread sequencer;
   private final Thread committer;
   private final Metrics metrics;
@@ -106,6 +112,15 @@ public final class DecisionPipeline implements AutoCloseable {
 
   public DecisionPipeline(JournalRepository journal, DataSource dataSource, FeatureConfig featureConfig,
       ListIndex lists, CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry) {
+    this(journal, dataSource, featureConfig, lists, policy, queueCapacity, commitBatchMax, registry, null);
+  }
+
+  /** {@code eventIdHash} replaces the keyed SipHash; tests use it to force collisions. */
+  DecisionPipeline(JournalRepository journal, DataSource dataSource, FeatureConfig featureConfig, ListIndex lists,
+      CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry,
+      java.util.function.ToLongFunction<String> eventIdHash) {
+    HashFunction sip = Hashing.sipHash24(random.nextLong(), random.nextLong());
+    this.eventIdHash = eventIdHash != null ? eventIdHash : id -> sip.hashString(id, StandardCharsets.UTF_8).asLong();
     this.journal = journal;
     this.dataSource = dataSource;
     this.featureConfig = featureConfig;
@@ -184,19 +199,19 @@ public final class DecisionPipeline implements AutoCloseable {
   private void handle(Submission s) {
     Event event = s.event();
     long idKey = idKey(event.eventId());
-    if (!s.skipIndex()) {
-      long sequence = index.get(idKey);
-      if (sequence != EventIdIndex.MISSING) {
-        Pending inFlight = pendingBySequence.get(sequence);
-        if (inFlight == null) {
-          s.reply().complete(new Outcome.Lookup());
-          return;
-        }
-        if (inFlight.submission().event().eventId().equals(event.eventId())) {
-          followInFlight(s, inFlight);
-          return;
-        }
+    boolean hashTaken = s.hashCollision();
+    long previous = sequenceOf(event.eventId(), idKey, s.hashCollision());
+    if (previous != EventIdIndex.MISSING) {
+      Pending inFlight = pendingBySequence.get(previous);
+      if (inFlight == null) {
+        s.reply().complete(new Outcome.Lookup(previous));
+        return;
       }
+      if (inFlight.submission().event().eventId().equals(event.eventId())) {
+        followInFlight(s, inFlight);
+        return;
+      }
+      hashTaken = true; // an in-flight event with another id and the same hash
     }
     long clock = System.currentTimeMillis();
     Decision decision;
@@ -212,7 +227,8 @@ public final class DecisionPipeline implements AutoCloseable {
     long latencyMicros = (System.nanoTime() - s.receivedNanos()) / 1_000;
     String json = DecisionJson.response(decisionId, event.eventId(), decision, latencyMicros);
     Pending p = new Pending(sequence, decisionId, s, decision, json, clock);
-    index.put(idKey, sequence);
+    if (hashTaken) collided.put(event.eventId(), sequence);
+    else index.put(idKey, sequence);
     pendingBySequence.put(sequence, p);
     try {
       commitQueue.put(p);
@@ -243,8 +259,15 @@ public final class DecisionPipeline implements AutoCloseable {
     });
   }
 
+  /** The journal sequence of an event id, or MISSING; a hash hit is only a hint until checked. */
+  private long sequenceOf(String eventId, long idKey, boolean hashTakenByAnother) {
+    Long exact = collided.get(eventId);
+    if (exact != null) return exact;
+    return hashTakenByAnother ? EventIdIndex.MISSING : index.get(idKey);
+  }
+
   private long idKey(String eventId) {
-    long h = idHasher.hashString(eventId, StandardCharsets.UTF_8).asLong();
+    long h = eventIdHash.applyAsLong(eventId);
     return h == 0 ? 1 : h;
   }
 
@@ -360,6 +383,7 @@ public final class DecisionPipeline implements AutoCloseable {
     Engine fresh = newEngine(featureConfig, lists);
     fresh.install(policy);
     index.clear();
+    collided.clear();
     AtomicLong rows = new AtomicLong();
     long[] last = {0};
     String[] hash = {HashChain.GENESIS};
@@ -368,7 +392,9 @@ public final class DecisionPipeline implements AutoCloseable {
       JournalRecord r = row.record();
       Event event = EventParser.parse(Json.readMap(r.eventJson()));
       fresh.replay(event, clock);
-      index.put(idKey(r.eventId()), r.sequence());
+      long key = idKey(r.eventId());
+      if (index.get(key) == EventIdIndex.MISSING) index.put(key, r.sequence());
+      else collided.put(r.eventId(), r.sequence());
       last[0] = r.sequence();
       hash[0] = r.hash();
       rows.incrementAndGet();

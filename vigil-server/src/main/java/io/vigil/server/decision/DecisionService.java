@@ -8,7 +8,6 @@ import io.vigil.server.api.Json;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,28 +35,32 @@ public final class DecisionService {
     String canonical = Json.canonical(tree);
     String requestHash = pipeline.requestHash(canonical);
     Outcome outcome = await(submit(event, canonical, requestHash, receivedNanos, false));
-    if (outcome instanceof Outcome.Lookup) {
-      Optional<JournalRow> stored = journal.findByEventId(event.eventId());
-      if (stored.isEmpty()) {
-        // The index hint was a hash collision with another event id: decide this one afresh.
-        outcome = await(submit(event, canonical, requestHash, receivedNanos, true));
-      } else if (!stored.get().record().requestHash().equals(requestHash)) {
-        outcome = new Outcome.Conflict();
-      } else {
-        outcome = new Outcome.Response(stored.get().record().responseJson(), true);
-      }
+    if (outcome instanceof Outcome.Lookup lookup) outcome = stored(lookup, event.eventId(), requestHash);
+    if (outcome == null) {
+      // The journal row under this hash holds another event id: decide this one as new.
+      outcome = await(submit(event, canonical, requestHash, receivedNanos, true));
+      if (outcome instanceof Outcome.Lookup lookup) outcome = stored(lookup, event.eventId(), requestHash);
+      if (outcome == null) throw new IllegalStateException("an event id collided twice");
     }
     if (outcome instanceof Outcome.Conflict) {
       throw ApiException.conflict("idempotency_error", "event_id_reused",
           "This event_id was already used with a different request body; use a new event_id for a new event", "event_id");
     }
-    if (outcome instanceof Outcome.Lookup) throw new IllegalStateException("a forced decision cannot be a lookup");
     return (Outcome.Response) outcome;
   }
 
-  private CompletableFuture<Outcome> submit(Event event, String canonical, String requestHash, long receivedNanos, boolean skipIndex) {
+  /** The stored answer for a repeated event id, a conflict, or null when the row is another event's. */
+  private Outcome stored(Outcome.Lookup lookup, String eventId, String requestHash) {
+    JournalRow row = journal.findBySequence(lookup.sequence())
+        .orElseThrow(() -> new IllegalStateException("indexed journal row " + lookup.sequence() + " is missing"));
+    if (!row.record().eventId().equals(eventId)) return null;
+    if (!row.record().requestHash().equals(requestHash)) return new Outcome.Conflict();
+    return new Outcome.Response(row.record().responseJson(), true);
+  }
+
+  private CompletableFuture<Outcome> submit(Event event, String canonical, String requestHash, long receivedNanos, boolean hashCollision) {
     try {
-      return pipeline.submit(new DecisionPipeline.Submission(event, canonical, requestHash, receivedNanos, skipIndex, new CompletableFuture<>()));
+      return pipeline.submit(new DecisionPipeline.Submission(event, canonical, requestHash, receivedNanos, hashCollision, new CompletableFuture<>()));
     } catch (ApiException e) {
       throw withFallback(e);
     }

@@ -8,6 +8,6 @@ public sealed interface Outcome {
   /** The event id is already used by a request with a different body. */
   record Conflict() implements Outcome {}
 
-  /** The event id was decided before: the caller must read the stored decision. */
-  record Lookup() implements Outcome {}
+  /** The event id was decided before: the caller reads journal row {@code sequence} and checks its event id. */
+  record Lookup(long sequence) implements Outcome {}
 }

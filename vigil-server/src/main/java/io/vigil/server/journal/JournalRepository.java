@@ -76,14 +76,15 @@ public final class JournalRepository {
     return findOne("decision_id", decisionId);
   }
 
-  public Optional<JournalRow> findByEventId(String eventId) {
-    return findOne("event_id", eventId);
+  public Optional<JournalRow> findBySequence(long sequence) {
+    return findOne("sequence", sequence);
   }
 
-  private Optional<JournalRow> findOne(String column, String value) {
+  private Optional<JournalRow> findOne(String column, Object value) {
     String sql = "SELECT " + COLUMNS + " FROM decisions WHERE " + column + " = ?";
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, value);
+      if (value instanceof Long l) ps.setLong(1, l);
+      else ps.setString(1, (String) value);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(read(rs)) : Optional.empty();
       }

@@ -96,9 +96,9 @@ class StorageSuiteTest {
       assertThat(journal.count()).isEqualTo(20);
       assertThat(journal.head().sequence()).isEqualTo(20);
       assertThat(journal.head().hash()).isEqualTo(rows.get(19).record().hash());
-      assertThat(journal.findByEventId("e7")).contains(rows.get(6));
+      assertThat(journal.findBySequence(7)).contains(rows.get(6));
       assertThat(journal.findByDecisionId("dec_8")).contains(rows.get(7));
-      assertThat(journal.findByEventId("nope")).isEmpty();
+      assertThat(journal.findBySequence(21)).isEmpty();
 
       var evenDenies = journal.query(new JournalRepository.Filter("even", "payment", "DENY", null, null), null, 100);
       assertThat(evenDenies).extracting(r -> r.record().sequence()).containsExactly(18L, 12L, 6L);
@@ -118,9 +118,9 @@ class StorageSuiteTest {
       JournalRepository journal = new JournalRepository(ds);
       List<JournalRow> rows = chain(5, 1_700_000_000_000L);
       write(ds, rows.subList(0, 2));
-      // Rows 3-5, but row 5 reuses event id e1: the whole batch must fail.
+      // Rows 3-5, but row 5 reuses sequence 1: the whole batch must fail.
       List<JournalRow> bad = new ArrayList<>(rows.subList(2, 4));
-      bad.add(row(5, rows.get(3).record().hash(), "e1", "odd", 1_700_000_005_000L, "ALLOW"));
+      bad.add(row(1, rows.get(3).record().hash(), "e5", "odd", 1_700_000_005_000L, "ALLOW"));
       assertThatThrownBy(() -> write(ds, bad)).isInstanceOf(SQLException.class);
       assertThat(journal.count()).isEqualTo(2);
       assertThat(journal.head().sequence()).isEqualTo(2);
