@@ -7,7 +7,8 @@ package io.vigil.engine.event;
  * A candidate is either one unseparated group of 13 to 19 digits, or consecutive groups laid out
  * the way cards are printed: groups of four ending in a group of one to four
  * ("4111 1111 1111 1111", 13 to 19 digits in all), or the 4-6-5 and 4-6-4 layouts of 15- and
- * 14-digit cards, unless glued to an identifier on both sides. A candidate is a card number when it passes the Luhn check and is not one
+ * 14-digit cards, unless glued to an identifier on both sides; its first digit must be one a card
+ * of that length can start with (see {@link #isCandidate}). A candidate is a card number when it passes the Luhn check and is not one
  * repeated digit (zero padding passes Luhn). Other groupings — a UUID's 8-4-4-4-12, dates,
  * phone-like 3-3-4 — are not card layouts, so identifiers made of digit groups are not mistaken
  * for cards.
@@ -54,12 +55,12 @@ public final class PanDetector {
   private static boolean anyCardInRun(CharSequence text, int[] starts, int[] ends, int groups) {
     int digits = 0;
     for (int g = 0; g < groups; g++) digits += ends[g] - starts[g];
-    if (groups > 1 && groups <= 5 && isCandidate(digits) && standsApart(text, starts[0], ends[groups - 1])
+    if (groups > 1 && groups <= 5 && isCandidate(text, starts[0], digits) && standsApart(text, starts[0], ends[groups - 1])
         && cardLayout(starts, ends, 0, groups - 1) && luhnValid(text, starts[0], ends[groups - 1])) {
       return true;
     }
     for (int g = 0; g < groups; g++) {
-      if (isCandidate(ends[g] - starts[g]) && luhnValid(text, starts[g], ends[g])) return true;
+      if (isCandidate(text, starts[g], ends[g] - starts[g]) && luhnValid(text, starts[g], ends[g])) return true;
     }
     return false;
   }
@@ -77,8 +78,18 @@ public final class PanDetector {
     return !(gluedLeft && gluedRight);
   }
 
-  private static boolean isCandidate(int digits) {
-    return digits >= PAN_DIGITS_MIN && digits <= PAN_DIGITS_MAX;
+  /**
+   * 13 to 19 digits with a first digit some card can have: no card number starts with 0, only
+   * 15-digit UATP cards start with 1, and only Visa issued 13-digit numbers (starting with 4).
+   * This keeps epoch timestamps in milliseconds and microseconds, nanoseconds until 2033, and
+   * snowflake ids (all starting with 1) from being refused as cards.
+   */
+  private static boolean isCandidate(CharSequence text, int start, int digits) {
+    if (digits < PAN_DIGITS_MIN || digits > PAN_DIGITS_MAX) return false;
+    char first = text.charAt(start);
+    if (first == '0') return false;
+    if (first == '1') return digits == 15;
+    return digits != 13 || first == '4';
   }
 
   /** One unseparated group, 4-4-…-4-(1..4), 4-6-5 or 4-6-4. */

@@ -7,7 +7,8 @@ import java.util.Arrays;
  * Zero is stored out of band so that the table can use 0 as "empty".
  */
 final class LongHashSet {
-  private long[] table = new long[64];
+  private static final int SMALL_TABLE = 64;
+  private long[] table = new long[SMALL_TABLE];
   private int size;
   private boolean hasZero;
 
@@ -15,8 +16,10 @@ final class LongHashSet {
     return size + (hasZero ? 1 : 0);
   }
 
+  /** Empties the set; a table grown for one large key is dropped so later clears stay cheap. */
   void clear() {
-    if (size > 0) Arrays.fill(table, 0L);
+    if (table.length > SMALL_TABLE) table = new long[SMALL_TABLE];
+    else if (size > 0) Arrays.fill(table, 0L);
     size = 0;
     hasZero = false;
   }

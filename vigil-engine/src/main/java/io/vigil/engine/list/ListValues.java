@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
 /** Validates and normalizes list entry values so that they compare equal to event values. */
 public final class ListValues {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@+\\-]{0,127}");
+  /** The shapes EventParser accepts for device.id and card.token, so every such value can be listed. */
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-:.]{1,128}");
   private static final Pattern BIN = Pattern.compile("[0-9]{6,8}");
   private static final Pattern PHONE = Pattern.compile("\\+[1-9][0-9]{6,14}");
   private static final Pattern DOMAIN = Pattern.compile("[a-z0-9][a-z0-9.\\-]{0,188}\\.[a-z]{2,63}");
@@ -24,6 +26,7 @@ public final class ListValues {
       case PHONE -> require(PHONE, v, "a phone number is in E.164 form, e.g. +8801712345678");
       case EMAIL_DOMAIN -> require(DOMAIN, v.toLowerCase(Locale.ROOT), "an e-mail domain such as example.com");
       case COUNTRY -> require(COUNTRY, v.toUpperCase(Locale.ROOT), "a country is an ISO 3166-1 alpha-2 code such as BD");
+      case DEVICE, CARD -> require(TOKEN, v, "device ids and card tokens are letters, digits and _ - : . (at most 128)");
       default -> require(IDENTIFIER, v, "identifiers are letters, digits and _ . : @ + - (at most 128)");
     };
   }

@@ -46,7 +46,8 @@ class PanDetectorTest {
   /** A Luhn-valid number of {@code length} digits, starting with 2-6 like real card schemes, not one repeated digit. */
   static String cardNumber(Random r, int length) {
     StringBuilder payload = new StringBuilder();
-    payload.append((char) ('2' + r.nextInt(5)));
+    // Issuer-like first digit: 2-6, and 4 (Visa) for the 13-digit length only Visa used.
+    payload.append(length == 13 ? '4' : (char) ('2' + r.nextInt(5)));
     while (payload.length() < length - 1) payload.append((char) ('0' + r.nextInt(10)));
     if (payload.chars().distinct().count() == 1) payload.setCharAt(1, payload.charAt(0) == '9' ? '1' : '9');
     return payload.toString() + luhnCheckDigit(payload.toString());
@@ -279,14 +280,14 @@ class PanDetectorTest {
   }
 
   @Test
-  void epochMillisecondTimestampsAreThirteenDigitsAndSomePassLuhn() {
-    // Documents a known false-positive class: a 13-digit epoch-millisecond timestamp is refused as a
-    // card number when its digits pass Luhn (about one in ten do).
+  void epochMillisecondTimestampsAreNotCardNumbersEvenWhenTheyPassLuhn() {
+    // 13-digit numbers are cards only with Visa's leading 4; epoch milliseconds start with 1.
     long t = Instant.parse("2026-11-21T10:15:30Z").toEpochMilli();
     long luhnValidMillis = t;
     while (!luhnValid(Long.toString(luhnValidMillis))) luhnValidMillis++;
     long other = luhnValidMillis + 1;
-    assertThat(PanDetector.containsPan(Long.toString(luhnValidMillis))).isTrue();
+    assertThat(luhnValid(Long.toString(luhnValidMillis))).isTrue();
+    assertThat(PanDetector.containsPan(Long.toString(luhnValidMillis))).isFalse();
     assertThat(PanDetector.containsPan(Long.toString(other))).isFalse();
   }
 }

@@ -33,6 +33,19 @@ class PanLayoutTest {
   }
 
   @Test
+  void timestampsAndSnowflakeIdsAreNotCardNumbers() {
+    Random r = new Random(9);
+    for (int i = 0; i < 100_000; i++) {
+      // 2023 to 2031. From 2033 on, epoch nanoseconds start with 2, a card prefix, and may be refused.
+      long millis = 1_700_000_000_000L + (long) (r.nextDouble() * 250_000_000_000L);
+      assertThat(PanDetector.containsPan(Long.toString(millis))).isFalse();
+      assertThat(PanDetector.containsPan(Long.toString(millis * 1_000))).isFalse();
+      assertThat(PanDetector.containsPan(Long.toString(millis * 1_000_000))).isFalse();
+    }
+    assertThat(PanDetector.containsPan("0" + luhn(r, 15).substring(1))).isFalse(); // no card starts with 0
+  }
+
+  @Test
   void printedCardLayoutsAreCardNumbers() {
     Random r = new Random(8);
     String amex = luhn(r, 15);
