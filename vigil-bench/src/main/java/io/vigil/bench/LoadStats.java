@@ -16,7 +16,6 @@ final class LoadStats {
   final LongAdder measuredSucceeded = new LongAdder();
   final LongAdder warmupScheduled = new LongAdder();
   final LongAdder warmupSucceeded = new LongAdder();
-  final LongAdder completedAll = new LongAdder();
   final ErrorCounts measuredErrors = new ErrorCounts();
   final ErrorCounts warmupErrors = new ErrorCounts();
   /** System.nanoTime() when the last measured request completed. */
@@ -27,7 +26,6 @@ final class LoadStats {
   }
 
   void success(LoadRequest request, long endNanos) {
-    completedAll.increment();
     if (!request.measured()) {
       warmupSucceeded.increment();
       return;
@@ -38,7 +36,6 @@ final class LoadStats {
   }
 
   void failure(LoadRequest request, String kind, long endNanos) {
-    completedAll.increment();
     errors(request.measured()).record(kind);
     if (request.measured()) completedMeasured(endNanos);
   }

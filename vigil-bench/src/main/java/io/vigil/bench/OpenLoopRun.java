@@ -26,11 +26,20 @@ final class OpenLoopRun {
   private final LoadStats stats = new LoadStats();
   private final Histogram totalLatencyMicros = new Histogram(LoadStats.SIGNIFICANT_DIGITS);
   private final boolean printProgress;
+  private final int readTimeoutMillis;
+  private final long drainMillisMax;
 
   OpenLoopRun(BenchOptions options, EventGenerator generator, boolean printProgress) {
+    this(options, generator, printProgress, READ_TIMEOUT_MILLIS, DRAIN_MILLIS_MAX);
+  }
+
+  OpenLoopRun(BenchOptions options, EventGenerator generator, boolean printProgress, int readTimeoutMillis,
+      long drainMillisMax) {
     this.options = options;
     this.generator = generator;
     this.printProgress = printProgress;
+    this.readTimeoutMillis = readTimeoutMillis;
+    this.drainMillisMax = drainMillisMax;
   }
 
   static int queueCapacity(double rateHz) {
@@ -42,7 +51,7 @@ final class OpenLoopRun {
     List<LoadWorker> workers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < options.connections(); i++) {
-      HttpConnection connection = new HttpConnection(options.host(), options.port(), CONNECT_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS);
+      HttpConnection connection = new HttpConnection(options.host(), options.port(), CONNECT_TIMEOUT_MILLIS, readTimeoutMillis);
       LoadWorker worker = new LoadWorker(queue, connection, options.decisionsPath(), stats);
       Thread thread = new Thread(worker, "bench-worker-" + i);
       thread.setDaemon(true);
@@ -74,15 +83,23 @@ final class OpenLoopRun {
     }
     long scheduleEndNanos = System.nanoTime();
 
-    for (int i = 0; i < threads.size(); i++) queue.put(LoadRequest.STOP);
-    long drainDeadlineNanos = scheduleEndNanos + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS_MAX);
-    for (Thread t : threads) t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainDeadlineNanos - System.nanoTime())));
+    long drainDeadlineNanos = scheduleEndNanos + TimeUnit.MILLISECONDS.toNanos(drainMillisMax);
+    int stopsQueued = 0;
+    while (stopsQueued < threads.size() && System.nanoTime() < drainDeadlineNanos) {
+      if (queue.offer(LoadRequest.STOP, 100, TimeUnit.MILLISECONDS)) stopsQueued++;
+    }
+    for (Thread t : threads) {
+      long leftMillis = TimeUnit.NANOSECONDS.toMillis(drainDeadlineNanos - System.nanoTime());
+      if (leftMillis > 0) t.join(leftMillis);
+    }
     if (threads.stream().anyMatch(Thread::isAlive)) {
+      // The server is hung or far behind: give up on what is still queued, unblock the workers.
       List<LoadRequest> left = new ArrayList<>();
       queue.drainTo(left);
       long now = System.nanoTime();
       for (LoadRequest r : left) if (r != LoadRequest.STOP) stats.failure(r, ErrorCounts.UNFINISHED, now);
       workers.forEach(LoadWorker::abort);
+      for (int i = 0; i < threads.size(); i++) queue.offer(LoadRequest.STOP);
       for (Thread t : threads) t.join(5_000);
     }
     totalLatencyMicros.add(stats.latencyMicros.getIntervalHistogram());

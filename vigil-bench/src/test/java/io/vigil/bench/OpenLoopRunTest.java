@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,6 +95,32 @@ class OpenLoopRunTest {
     assertThat(result.percentileMillis(50)).isGreaterThan(300);
     assertThat(result.maxMillis()).isGreaterThan(900);
     assertThat(result.achievedRateHz()).isLessThan(25);
+  }
+
+  @Test
+  void aHungServerEndsTheRunWithUnfinishedAndAbortedRequests() throws Exception {
+    // Accepts connections, reads requests, never answers.
+    try (ServerSocket hung = new ServerSocket(0)) {
+      Thread acceptor = new Thread(() -> {
+        List<java.net.Socket> open = new java.util.ArrayList<>();
+        try {
+          while (true) open.add(hung.accept());
+        } catch (IOException ignored) {
+          // closed
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      BenchOptions options = BenchOptions.parse(new String[] {"--url", "http://127.0.0.1:" + hung.getLocalPort(),
+          "--rate", "20", "--duration", "0.5", "--warmup", "0", "--connections", "2", "--accounts", "100"});
+      long start = System.nanoTime();
+      BenchResult result = new OpenLoopRun(options, new EventGenerator(1, 100), false, 10_000, 1_000).run();
+      assertThat((System.nanoTime() - start) / 1e9).isLessThan(8.0);
+      assertThat(result.successes).isZero();
+      assertThat(result.requests).isEqualTo(10);
+      assertThat(result.errors.total()).isEqualTo(10);
+      assertThat(result.errors.byKind()).containsKey(ErrorCounts.UNFINISHED);
+    }
   }
 
   @Test
