@@ -23,6 +23,7 @@ public final class PanDetector {
 
   /** True when {@code text} contains a card number. */
   public static boolean containsPan(CharSequence text) {
+    if (digitCount(text) < PAN_DIGITS_MIN) return false; // most strings: one cheap pass
     int[] groupStart = new int[GROUPS_MAX];
     int[] groupEnd = new int[GROUPS_MAX];
     int length = text.length();
@@ -101,6 +102,15 @@ public final class PanDetector {
     if (fours && lastLength >= 1 && lastLength <= 4) return true;
     return last == first + 2 && ends[first] - starts[first] == 4 && ends[first + 1] - starts[first + 1] == 6
         && (lastLength == 5 || lastLength == 4);
+  }
+
+  private static int digitCount(CharSequence text) {
+    int n = 0;
+    for (int i = 0, length = text.length(); i < length; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') n++;
+    }
+    return n;
   }
 
   private static boolean isDigit(char c) {

@@ -244,7 +244,18 @@ public final class DecisionPipeline implements AutoCloseable {
    * rewrite per insert in H2).
    */
   private String decisionId(long clockMillis) {
-    return String.format("dec_%011x%016x", clockMillis, random.nextLong());
+    char[] id = new char[4 + 11 + 16];
+    "dec_".getChars(0, 4, id, 0);
+    hex(clockMillis, id, 4, 11);
+    hex(random.nextLong(), id, 15, 16);
+    return new String(id);
+  }
+
+  private static void hex(long value, char[] into, int offset, int digits) {
+    for (int i = offset + digits - 1; i >= offset; i--) {
+      into[i] = Character.forDigit((int) (value & 0xF), 16);
+      value >>>= 4;
+    }
   }
 
   private static void followInFlight(Submission s, Pending first) {
