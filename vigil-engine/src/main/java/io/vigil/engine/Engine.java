@@ -48,6 +48,9 @@ import java.util.Map;
  * (the server's sequencer). {@link #install} and the list index may be changed from any thread.
  */
 public final class Engine {
+  private static final ListEntity[] LIST_ENTITIES = ListEntity.values();
+  /** Parsed time zones; bounded by the IANA database (about 600 ids), which the parser enforces. */
+  private final Map<String, ZoneId> zones = new java.util.concurrent.ConcurrentHashMap<>();
   private final FeatureStore features;
   private final FeatureCatalog catalog;
   private final RuleCompiler compiler;
@@ -116,7 +119,7 @@ public final class Engine {
     long clock = tick(wallClockMillis);
     checkTime(event, clock);
     FeatureView view = features.apply(event, clock);
-    ZoneId zone = event.timezone() != null ? ZoneId.of(event.timezone()) : p.defaultZone();
+    ZoneId zone = event.timezone() != null ? zones.computeIfAbsent(event.timezone(), ZoneId::of) : p.defaultZone();
     Activation activation = new Activation(event, view, catalog, lists, clock, zone);
 
     List<Reason> reasons = new ArrayList<>();
@@ -174,7 +177,7 @@ public final class Engine {
   }
 
   private ListEntry firstMatch(ListKind kind, Event event, long clock) {
-    for (ListEntity entity : ListEntity.values()) {
+    for (ListEntity entity : LIST_ENTITIES) {
       ListEntry hit = lists.match(kind, entity, event, clock);
       if (hit != null) return hit;
     }

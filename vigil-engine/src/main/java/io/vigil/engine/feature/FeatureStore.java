@@ -38,6 +38,7 @@ import java.util.Map;
  * query endpoint and tests read through {@link #query}.
  */
 public final class FeatureStore {
+  private static final Entity[] ENTITIES = Entity.values();
   private final FeatureConfig config;
   private final HashFunction hasher;
   private final long[] windowMillis;
@@ -79,18 +80,21 @@ public final class FeatureStore {
    */
   public synchronized FeatureView apply(Event event, long clockMillis) {
     long t = event.occurredAtMillis();
-    Facts facts = factsBefore(event);
-    recordFacts(event);
+    long[] hashes = new long[ENTITIES.length]; // each value hashed once per event
+    for (Entity entity : ENTITIES) hashes[entity.ordinal()] = hash(entity.valueOf(event));
+    long deviceHash = hashes[Entity.DEVICE.ordinal()];
+    Facts facts = factsBefore(event, deviceHash);
+    recordFacts(event, deviceHash);
     byte flag = event.isFailedLogin() ? KeyWindow.FLAG_FAILED_LOGIN : 0;
     short currency = event.currency() == null ? 0 : currencyCode(event.currency());
     long amount = event.hasAmount() ? event.amountMinor() : 0;
     long cutoff = clockMillis - config.retentionMillis();
-    for (Entity entity : Entity.values()) {
+    for (Entity entity : ENTITIES) {
       String key = entity.valueOf(event);
       if (key == null) continue;
       List<Entity> partnerEntities = entity.partners();
       long[] partnerHashes = new long[partnerEntities.size()];
-      for (int p = 0; p < partnerHashes.length; p++) partnerHashes[p] = hash(partnerEntities.get(p).valueOf(event));
+      for (int p = 0; p < partnerHashes.length; p++) partnerHashes[p] = hashes[partnerEntities.get(p).ordinal()];
       KeyWindow kw = windows.get(entity).computeIfAbsent(key, k -> new KeyWindow(partnerHashes.length));
       entryCount -= kw.evictUpTo(cutoff);
       int dropped = kw.insert(t, amount, currency, flag, partnerHashes, config.entriesPerKeyMax());
@@ -105,11 +109,11 @@ public final class FeatureStore {
   public synchronized long[] query(Entity entity, String key, long tMillis, String currency) {
     KeyWindow kw = windows.get(entity).get(key);
     if (kw == null) return null;
-    return aggregate(entity, kw, tMillis, currency == null ? baseCurrency : currencyCode(currency));
+    return aggregate(entity, kw, tMillis, currency == null ? baseCurrency : currencyCode(currency), windowMillis.length);
   }
 
   /** Aggregates for one entity of the event of a still-valid view; called lazily by the view. */
-  synchronized long[] aggregateFor(FeatureView view, Entity entity) {
+  synchronized long[] aggregateFor(FeatureView view, Entity entity, int windowCount) {
     if (view.version() != version) throw new IllegalStateException("feature view used after the next event");
     Event event = view.event();
     String key = entity.valueOf(event);
@@ -117,13 +121,13 @@ public final class FeatureStore {
     KeyWindow kw = windows.get(entity).get(key);
     assert kw != null : "the event's own keys were recorded by apply";
     short currency = event.currency() == null ? baseCurrency : currencyCode(event.currency());
-    return aggregate(entity, kw, event.occurredAtMillis(), currency);
+    return aggregate(entity, kw, event.occurredAtMillis(), currency, windowCount);
   }
 
-  private long[] aggregate(Entity entity, KeyWindow kw, long tMillis, short sumCurrency) {
+  private long[] aggregate(Entity entity, KeyWindow kw, long tMillis, short sumCurrency, int windowCount) {
     int stride = FeatureCatalog.stride(entity);
     long[] out = new long[stride * windowMillis.length];
-    kw.aggregate(tMillis, windowMillis, sumCurrency, nearCurrency, config.nearThresholdLowMinor(),
+    kw.aggregate(tMillis, windowMillis, windowCount, sumCurrency, nearCurrency, config.nearThresholdLowMinor(),
         config.nearThresholdMinor(), scratch, out, stride);
     return out;
   }
@@ -165,7 +169,7 @@ public final class FeatureStore {
   public record Facts(boolean firstEventForAccount, boolean firstTransactionForAccount,
       boolean newDeviceForAccount, int accountKnownDevices) {}
 
-  private Facts factsBefore(Event event) {
+  private Facts factsBefore(Event event, long deviceHash) {
     if (event.accountId() == null) return new Facts(false, false, false, 0);
     AccountFacts af = accounts.get(event.accountId());
     long t = event.occurredAtMillis();
@@ -174,14 +178,14 @@ public final class FeatureStore {
       return new Facts(true, event.type().movesMoney(), false, 0);
     }
     boolean firstTx = event.type().movesMoney() && !af.transactedAtOrBefore(t);
-    boolean newDevice = event.deviceId() != null && !af.deviceSeenAtOrBefore(hash(event.deviceId()), t);
+    boolean newDevice = event.deviceId() != null && !af.deviceSeenAtOrBefore(deviceHash, t);
     return new Facts(false, firstTx, newDevice, af.deviceCountAtOrBefore(t));
   }
 
-  private void recordFacts(Event event) {
+  private void recordFacts(Event event, long deviceHash) {
     if (event.accountId() == null) return;
     accounts.computeIfAbsent(event.accountId(), k -> new AccountFacts())
-        .record(event.occurredAtMillis(), event.type().movesMoney(), hash(event.deviceId()), config.devicesPerAccountMax());
+        .record(event.occurredAtMillis(), event.type().movesMoney(), deviceHash, config.devicesPerAccountMax());
   }
 
   private static short currencyCode(String code) {

@@ -16,6 +16,7 @@ public final class FeatureView {
   private final FeatureStore.Facts facts;
   private final long version;
   private final Map<Entity, long[]> aggregates = new EnumMap<>(Entity.class);
+  private final int[] windowsComputed = new int[Entity.values().length];
 
   FeatureView(FeatureStore store, Event event, FeatureStore.Facts facts, long version) {
     this.store = store;
@@ -43,10 +44,13 @@ public final class FeatureView {
    */
   public long value(Entity entity, int windowIndex, int slot) {
     long[] values = aggregates.get(entity);
-    if (values == null) {
-      values = store.aggregateFor(this, entity);
+    int computed = values == null ? 0 : windowsComputed[entity.ordinal()];
+    if (values == null || (values != ABSENT && windowIndex >= computed)) {
+      // Scan only as far back as the longest window asked for so far.
+      values = store.aggregateFor(this, entity, windowIndex + 1);
       if (values == null) values = ABSENT;
       aggregates.put(entity, values);
+      windowsComputed[entity.ordinal()] = windowIndex + 1;
     }
     if (values == ABSENT) return 0;
     return values[windowIndex * FeatureCatalog.stride(entity) + slot];

@@ -72,14 +72,16 @@ final class KeyWindow {
    * Aggregates every window in one backward scan over the entries with time ≤ tMillis.
    *
    * @param windowMillis window lengths, ascending
+   * @param windowCount how many of the shortest windows to compute; the scan stops at the
+   *     longest of them, so a rule reading only 1 h never walks 30 days of history
    * @param out receives, per window w: [count, sum, failed, near, distinct partner 0, 1, …]
    */
-  void aggregate(long tMillis, long[] windowMillis, short sumCurrency, short nearCurrency,
+  void aggregate(long tMillis, long[] windowMillis, int windowCount, short sumCurrency, short nearCurrency,
       long nearLowMinor, long nearHighMinorExclusive, LongHashSet[] scratch, long[] out, int stride) {
     for (LongHashSet set : scratch) set.clear();
     int j = upperBound(tMillis) - 1;
     long count = 0, sum = 0, failed = 0, near = 0;
-    for (int w = 0; w < windowMillis.length; w++) {
+    for (int w = 0; w < windowCount; w++) {
       long lowerExclusive = tMillis - windowMillis[w];
       for (; j >= 0 && timesMillis[j] > lowerExclusive; j--) {
         count++;

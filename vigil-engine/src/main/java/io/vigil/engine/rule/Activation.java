@@ -3,7 +3,6 @@ package io.vigil.engine.rule;
 import dev.cel.runtime.CelVariableResolver;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.feature.FeatureCatalog;
-import io.vigil.engine.feature.FeatureStore;
 import io.vigil.engine.feature.FeatureView;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListIndex;
@@ -46,80 +45,73 @@ public final class Activation implements CelVariableResolver {
 
   /** The value of a declared name, or null for an undeclared one. */
   public Object value(String name) {
-    if (name.startsWith("velocity.")) {
-      FeatureCatalog.Ref ref = catalog.velocityFeatures().get(name);
-      return ref == null ? null : features.value(ref.entity(), ref.windowIndex(), ref.slot());
-    }
-    if (name.startsWith("event.")) return eventValue(name.substring(6));
-    if (name.startsWith("facts.")) return factValue(name.substring(6));
-    if (name.startsWith("lists.")) return listValue(name.substring(6));
-    if (name.startsWith("time.")) return timeValue(name.substring(5));
-    return null;
+    FeatureCatalog.Ref ref = catalog.velocityFeatures().get(name);
+    if (ref != null) return features.value(ref.entity(), ref.windowIndex(), ref.slot());
+    ListVariable list = LIST_VARIABLES.get(name);
+    if (list != null) return lists.match(list.kind(), list.entity(), event, clockMillis) != null;
+    return scalar(name);
   }
 
-  private Object eventValue(String field) {
-    return switch (field) {
-      case "type" -> event.type().wireName();
-      case "amount" -> event.hasAmount() ? event.amountMinor() : 0L;
-      case "amount_major" -> amountMajor();
-      case "currency" -> orEmpty(event.currency());
-      case "account_id" -> orEmpty(event.accountId());
-      case "merchant_id" -> orEmpty(event.merchantId());
-      case "counterparty_id" -> orEmpty(event.counterpartyId());
-      case "channel" -> orEmpty(event.channel());
-      case "ip" -> orEmpty(event.ip());
-      case "device_id" -> orEmpty(event.deviceId());
-      case "device_fingerprint" -> orEmpty(event.deviceFingerprint());
-      case "user_agent" -> orEmpty(event.userAgent());
-      case "phone" -> orEmpty(event.phone());
-      case "email" -> orEmpty(event.email());
-      case "email_domain" -> orEmpty(event.emailDomain());
-      case "card_token" -> orEmpty(event.cardToken());
-      case "card_bin" -> orEmpty(event.cardBin());
-      case "card_last4" -> orEmpty(event.cardLast4());
-      case "auth_method" -> orEmpty(event.authMethod());
-      case "assurance_level" -> (long) event.assuranceLevel();
-      case "login_failed" -> event.isFailedLogin();
-      case "attributes" -> event.attributes();
+  /** A {@code lists.<kind>.<entity>} name, resolved once for all decisions. */
+  private record ListVariable(ListKind kind, ListEntity entity) {}
+
+  private static final Map<String, ListVariable> LIST_VARIABLES = listVariables();
+
+  private static Map<String, ListVariable> listVariables() {
+    Map<String, ListVariable> m = new java.util.HashMap<>();
+    for (ListKind kind : ListKind.values()) {
+      for (ListEntity entity : ListEntity.values()) {
+        m.put("lists." + kind.wireName() + "." + entity.wireName(), new ListVariable(kind, entity));
+      }
+    }
+    return Map.copyOf(m);
+  }
+
+  private Object scalar(String name) {
+    return switch (name) {
+      case "event.type" -> event.type().wireName();
+      case "event.amount" -> event.hasAmount() ? event.amountMinor() : 0L;
+      case "event.amount_major" -> amountMajor();
+      case "event.currency" -> orEmpty(event.currency());
+      case "event.account_id" -> orEmpty(event.accountId());
+      case "event.merchant_id" -> orEmpty(event.merchantId());
+      case "event.counterparty_id" -> orEmpty(event.counterpartyId());
+      case "event.channel" -> orEmpty(event.channel());
+      case "event.ip" -> orEmpty(event.ip());
+      case "event.device_id" -> orEmpty(event.deviceId());
+      case "event.device_fingerprint" -> orEmpty(event.deviceFingerprint());
+      case "event.user_agent" -> orEmpty(event.userAgent());
+      case "event.phone" -> orEmpty(event.phone());
+      case "event.email" -> orEmpty(event.email());
+      case "event.email_domain" -> orEmpty(event.emailDomain());
+      case "event.card_token" -> orEmpty(event.cardToken());
+      case "event.card_bin" -> orEmpty(event.cardBin());
+      case "event.card_last4" -> orEmpty(event.cardLast4());
+      case "event.auth_method" -> orEmpty(event.authMethod());
+      case "event.assurance_level" -> (long) event.assuranceLevel();
+      case "event.login_failed" -> event.isFailedLogin();
+      case "event.attributes" -> event.attributes();
+      case "facts.first_event_for_account" -> features.facts().firstEventForAccount();
+      case "facts.first_transaction_for_account" -> features.facts().firstTransactionForAccount();
+      case "facts.new_device_for_account" -> features.facts().newDeviceForAccount();
+      case "facts.account_known_devices" -> (long) features.facts().accountKnownDevices();
+      case "time.local_hour" -> (long) localTime().getHour();
+      case "time.local_minute" -> (long) localTime().getMinute();
+      case "time.local_day_of_week" -> (long) localTime().getDayOfWeek().getValue();
+      case "time.timezone" -> zone.getId();
       default -> null;
     };
+  }
+
+  private ZonedDateTime localTime() {
+    if (localTime == null) localTime = ZonedDateTime.ofInstant(Instant.ofEpochMilli(event.occurredAtMillis()), zone);
+    return localTime;
   }
 
   private double amountMajor() {
     if (!event.hasAmount()) return 0.0;
     int digits = java.util.Currency.getInstance(event.currency()).getDefaultFractionDigits();
     return event.amountMinor() / Math.pow(10, Math.max(0, digits));
-  }
-
-  private Object factValue(String fact) {
-    FeatureStore.Facts f = features.facts();
-    return switch (fact) {
-      case "first_event_for_account" -> f.firstEventForAccount();
-      case "first_transaction_for_account" -> f.firstTransactionForAccount();
-      case "new_device_for_account" -> f.newDeviceForAccount();
-      case "account_known_devices" -> (long) f.accountKnownDevices();
-      default -> null;
-    };
-  }
-
-  private Object listValue(String rest) {
-    int dot = rest.indexOf('.');
-    if (dot < 0) return null;
-    ListKind kind = ListKind.fromWire(rest.substring(0, dot));
-    ListEntity entity = ListEntity.fromWire(rest.substring(dot + 1));
-    if (kind == null || entity == null) return null;
-    return lists.match(kind, entity, event, clockMillis) != null;
-  }
-
-  private Object timeValue(String field) {
-    if (localTime == null) localTime = ZonedDateTime.ofInstant(Instant.ofEpochMilli(event.occurredAtMillis()), zone);
-    return switch (field) {
-      case "local_hour" -> (long) localTime.getHour();
-      case "local_minute" -> (long) localTime.getMinute();
-      case "local_day_of_week" -> (long) localTime.getDayOfWeek().getValue();
-      case "timezone" -> zone.getId();
-      default -> null;
-    };
   }
 
   private static String orEmpty(String s) {
