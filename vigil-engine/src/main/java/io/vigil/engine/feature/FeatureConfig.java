@@ -16,8 +16,8 @@ import java.util.List;
  * @param devicesPerAccountMax devices remembered per account for the new-device fact
  * @param nearThresholdMinor the reporting threshold that structuring stays under, in minor units
  * @param nearThresholdCurrency the threshold's currency
- * @param nearThresholdBandPercent an amount counts as "near" when it is at least this many percent
- *     below the threshold and still under it
+ * @param nearThresholdBandPercent an amount counts as "near" when it is under the threshold by at
+ *     most this many percent (default: 450.00 ≤ amount < 500.00 USD)
  * @param baseCurrency the currency sums use when the event itself carries none
  */
 public record FeatureConfig(

@@ -21,6 +21,8 @@ public final class ListIndex {
   private final Map<ListKind, Map<ListEntity, Map<String, List<ListEntry>>>> exact = new EnumMap<>(ListKind.class);
   private final Map<String, ListEntry> byId = new ConcurrentHashMap<>();
   private volatile List<Range> ranges = List.of();
+  /** Entries per (kind, entity), IP ranges included; guarded by this. */
+  private final int[][] sizes = new int[ListKind.values().length][ListEntity.values().length];
 
   private record Range(ListEntry entry, byte[] network, int prefixBits) {}
 
@@ -35,12 +37,13 @@ public final class ListIndex {
   /** Adds or replaces an entry; the value must already be normalized by {@link ListValues}. */
   public synchronized void put(ListEntry entry) {
     Map<String, List<ListEntry>> values = exact.get(entry.kind()).get(entry.entity());
-    if (values.size() >= Limits.LIST_ENTRIES_PER_LIST_MAX && !values.containsKey(entry.value())) {
-      throw new IllegalStateException("list " + entry.kind().wireName() + "/" + entry.entity().wireName() + " is full");
-    }
     ListEntry previous = byId.get(entry.id());
     if (previous != null) remove(previous.id());
+    if (!hasRoomFor(entry)) {
+      throw new IllegalStateException("list " + entry.kind().wireName() + "/" + entry.entity().wireName() + " is full");
+    }
     byId.put(entry.id(), entry);
+    sizes[entry.kind().ordinal()][entry.entity().ordinal()]++;
     if (entry.entity() == ListEntity.IP && entry.value().indexOf('/') >= 0) {
       List<Range> copy = new ArrayList<>(ranges);
       String v = entry.value();
@@ -56,9 +59,19 @@ public final class ListIndex {
     }
   }
 
+  /** True when {@link #put} would accept the entry (its list, IP ranges included, is not full). */
+  public synchronized boolean hasRoomFor(ListEntry entry) {
+    return listSize(entry.kind(), entry.entity()) < Limits.LIST_ENTRIES_PER_LIST_MAX;
+  }
+
+  private int listSize(ListKind kind, ListEntity entity) {
+    return sizes[kind.ordinal()][entity.ordinal()];
+  }
+
   public synchronized ListEntry remove(String id) {
     ListEntry entry = byId.remove(id);
     if (entry == null) return null;
+    sizes[entry.kind().ordinal()][entry.entity().ordinal()]--;
     Map<String, List<ListEntry>> values = exact.get(entry.kind()).get(entry.entity());
     values.computeIfPresent(entry.value(), (value, held) -> {
       List<ListEntry> rest = held.stream().filter(e -> e != entry).toList();

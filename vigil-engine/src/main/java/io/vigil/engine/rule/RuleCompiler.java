@@ -95,7 +95,7 @@ public final class RuleCompiler {
     }
     if (effect.forcedAction() == RuleEffect.ForcedAction.CHALLENGE
         && (effect.challengeKind() == null || !CHALLENGE_KIND.matcher(effect.challengeKind()).matches())) {
-      throw problem(rule, "effect.challenge", "a CHALLENGE rule names its challenge kind, e.g. sms_otp, password_and_otp, 3ds or biometric");
+      throw problem(rule, "effect.challenge", "a CHALLENGE rule names its challenge kind, e.g. sms_otp, password_and_otp, three_ds or biometric");
     }
   }
 

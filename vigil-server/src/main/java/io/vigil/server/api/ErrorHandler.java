@@ -43,6 +43,12 @@ public class ErrorHandler {
     return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON).body(body);
   }
 
+  @ExceptionHandler(io.vigil.server.journal.StorageException.class)
+  public ResponseEntity<Map<String, Object>> storage(io.vigil.server.journal.StorageException e) {
+    log.error("storage failure: {}", e.getMessage(), e.getCause());
+    return api(ApiException.unavailable("storage_unavailable", "The database is not answering; nothing was changed. Retry shortly"));
+  }
+
   @ExceptionHandler(MissingServletRequestParameterException.class)
   public ResponseEntity<Map<String, Object>> missing(MissingServletRequestParameterException e) {
     return api(ApiException.invalid("missing_parameter", e.getParameterName() + " is required", e.getParameterName()));

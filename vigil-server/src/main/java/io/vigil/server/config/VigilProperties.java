@@ -15,7 +15,7 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Every setting of Vigil, under the {@code vigil.} prefix. Bad values fail start-up; none is
- * silently corrected. docs/operations.md lists each with its unit, default and bounds.
+ * silently corrected. The README's configuration table lists each with its unit, default and bounds.
  */
 @Validated
 @ConfigurationProperties(prefix = "vigil")
@@ -28,7 +28,7 @@ public record VigilProperties(
 
   /**
    * @param url JDBC URL; empty means the embedded H2 database under dataDir
-   * @param poolSize connections for API reads and configuration writes (the journal has its own)
+   * @param poolSize connections shared by the journal committer, API reads and configuration writes
    */
   public record Storage(
       @DefaultValue("") String url,

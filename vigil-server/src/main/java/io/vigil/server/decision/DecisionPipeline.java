@@ -181,10 +181,8 @@ public final class DecisionPipeline implements AutoCloseable {
         return;
       }
       if (broken) rebuildAfterFailure();
-      if (s == null) {
-        maybeSweep();
-        continue;
-      }
+      if (s == null) continue;
+      maybeSweep();
       try {
         handle(s);
       } catch (RuntimeException e) {
@@ -282,6 +280,7 @@ public final class DecisionPipeline implements AutoCloseable {
     return h == 0 ? 1 : h;
   }
 
+  /** Once a minute, under traffic or not, drop window entries no event can see any more. */
   private void maybeSweep() {
     long now = System.currentTimeMillis();
     if (now - lastSweepMillis < SWEEP_INTERVAL_MILLIS) return;
@@ -399,10 +398,17 @@ public final class DecisionPipeline implements AutoCloseable {
     long[] last = {0};
     String[] hash = {HashChain.GENESIS};
     long clock = System.currentTimeMillis();
+    AtomicLong unparseable = new AtomicLong();
     journal.forEachInOrder(row -> {
       JournalRecord r = row.record();
-      Event event = EventParser.parse(Json.readMap(r.eventJson()));
-      fresh.replay(event, clock);
+      try {
+        fresh.replay(EventParser.parse(Json.readMap(r.eventJson())), clock);
+      } catch (ValidationException refusedByThisBuild) {
+        // Accepted by the build that stored it; a stricter parser must not stop start-up.
+        if (unparseable.incrementAndGet() <= 10) {
+          log.warn("journal row {} no longer parses ({}); it is skipped for feature state", r.sequence(), refusedByThisBuild.code());
+        }
+      }
       long key = idKey(r.eventId());
       if (index.get(key) == EventIdIndex.MISSING) index.put(key, r.sequence());
       else collided.put(r.eventId(), r.sequence());
@@ -416,7 +422,8 @@ public final class DecisionPipeline implements AutoCloseable {
     lastSequence = last[0];
     lastHash = hash[0];
     recovering = false;
-    log.info("state rebuilt from {} journal rows in {} ms", rows.get(), (System.nanoTime() - startNanos) / 1_000_000);
+    log.info("state rebuilt from {} journal rows ({} skipped) in {} ms", rows.get(), unparseable.get(),
+        (System.nanoTime() - startNanos) / 1_000_000);
   }
 
   @Override

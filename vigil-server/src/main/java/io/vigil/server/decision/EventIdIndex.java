@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Event-id hash → journal sequence, for every event in the journal: an open-addressing table of
- * primitive longs, 16 bytes per slot at most 50 % full (≈ 32 B per event; 10 M events ≈ 320 MB
- * worst case, 160–320 MB in practice). A hit is only a hint: the caller confirms the event id in
+ * primitive longs, 16 bytes per slot, at most 50 % full: 32 to 64 B per event (the table doubles
+ * when half full). 10 M events take 512 MiB, and 768 MiB for a moment while doubling. A hit is only a hint: the caller confirms the event id in
  * the journal, so a hash collision costs a lookup, never a wrong answer. Not thread-safe: the
  * sequencer owns it.
  */

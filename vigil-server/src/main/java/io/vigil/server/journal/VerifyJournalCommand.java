@@ -11,7 +11,15 @@ import io.vigil.server.storage.Storage;
 public final class VerifyJournalCommand {
   private VerifyJournalCommand() {}
 
+  /** Outside Spring, logback would print every pool message on stdout, mixed with the result. */
+  private static void quietLogs() {
+    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+  }
+
   public static int run(String[] args) {
+    quietLogs();
     String dataDir = "./data";
     String url = "";
     String user = "";

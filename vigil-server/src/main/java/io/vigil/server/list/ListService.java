@@ -56,6 +56,10 @@ public final class ListService {
     }
     ListEntry entry = new ListEntry("le_" + UUID.randomUUID().toString().replace("-", ""), kind, entity, value,
         string(body, "reason", false, 1024), string(body, "source", false, 128), actor, now, expiresAt);
+    if (!index.hasRoomFor(entry)) {
+      throw ApiException.invalid("list_full", "This list holds its maximum of " + io.vigil.engine.Limits.LIST_ENTRIES_PER_LIST_MAX
+          + " entries; delete some first", "list");
+    }
     try {
       repository.insert(entry, actor, Json.write(json(entry, now)));
     } catch (ListRepository.DuplicateEntry e) {
