@@ -51,8 +51,9 @@ public final class DecisionService {
 
   /** The stored answer for a repeated event id, a conflict, or null when the row is another event's. */
   private Outcome stored(Outcome.Lookup lookup, String eventId, String requestHash) {
-    JournalRow row = journal.findBySequence(lookup.sequence())
-        .orElseThrow(() -> new IllegalStateException("indexed journal row " + lookup.sequence() + " is missing"));
+    // A missing row is a decision whose commit just failed; the pipeline is rebuilding its index.
+    JournalRow row = journal.findBySequence(lookup.sequence()).orElseThrow(() -> withFallback(
+        ApiException.unavailable("recovering", "Vigil is rebuilding its state from the journal; retry with the same event_id")));
     if (!row.record().eventId().equals(eventId)) return null;
     if (!row.record().requestHash().equals(requestHash)) return new Outcome.Conflict();
     return new Outcome.Response(row.record().responseJson(), true);
