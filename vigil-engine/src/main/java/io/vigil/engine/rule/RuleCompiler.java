@@ -61,8 +61,9 @@ public final class RuleCompiler {
     if (result.hasError()) {
       List<RuleCompileException.Issue> issues = new ArrayList<>();
       for (CelIssue issue : result.getErrors()) {
-        issues.add(new RuleCompileException.Issue(
-            issue.getSourceLocation().getLine(), issue.getSourceLocation().getColumn() + 1, issue.getMessage()));
+        int line = issue.getSourceLocation().getLine();
+        int column = issue.getSourceLocation().getColumn() + 1;
+        issues.add(new RuleCompileException.Issue(line, column, explain(rule.expression(), line, column, issue.getMessage())));
       }
       throw new RuleCompileException(rule.id(), "expression", issues);
     }
@@ -73,6 +74,48 @@ public final class RuleCompiler {
     } catch (CelValidationException | CelEvaluationException e) {
       throw new RuleCompileException(rule.id(), "expression", List.of(new RuleCompileException.Issue(0, 0, e.getMessage())));
     }
+  }
+
+  /**
+   * CEL names only the first segment of an unknown dotted name ("undeclared reference to
+   * 'velocity'"). Name the whole of it, and the closest declared name, which is what an analyst
+   * who typed count_2h for count_24h needs to see.
+   */
+  private String explain(String expression, int line, int column, String message) {
+    if (!message.startsWith("undeclared reference to '")) return message;
+    String[] lines = expression.split("\n", -1);
+    if (line < 1 || line > lines.length || column < 1 || column > lines[line - 1].length()) return message;
+    Matcher m = DOTTED_NAME.matcher(lines[line - 1]).region(column - 1, lines[line - 1].length());
+    if (!m.lookingAt() || declarations.containsKey(m.group())) return message;
+    String name = m.group();
+    String closest = null;
+    int best = Integer.MAX_VALUE;
+    for (String declared : declarations.keySet()) {
+      int d = editDistance(name, declared);
+      if (d < best) {
+        best = d;
+        closest = declared;
+      }
+    }
+    String hint = closest != null && best <= Math.max(2, name.length() / 4) ? "; did you mean '" + closest + "'?" : "";
+    return "undeclared reference to '" + name + "'" + hint + " (docs/rules.md lists every name)";
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) previous[j] = j;
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   private void checkShape(RuleDefinition rule) {
