@@ -91,7 +91,9 @@ public final class RuleCompiler {
     String closest = null;
     int best = Integer.MAX_VALUE;
     for (String declared : declarations.keySet()) {
-      int d = editDistance(name, declared);
+      // A name typed short ("facts.new_devise") is compared with the declared name cut to its length too.
+      String prefix = declared.substring(0, Math.min(declared.length(), name.length()));
+      int d = Math.min(editDistance(name, declared), editDistance(name, prefix) + 1);
       if (d < best) {
         best = d;
         closest = declared;
