@@ -25,6 +25,16 @@ public class FeatureController {
     this.pipeline = pipeline;
   }
 
+  private static boolean isIsoCurrency(String code) {
+    if (!code.matches("[A-Z]{3}")) return false;
+    try {
+      java.util.Currency.getInstance(code);
+      return true;
+    } catch (IllegalArgumentException unknown) {
+      return false;
+    }
+  }
+
   @GetMapping("/v1/features/{entity}/{value}")
   public Map<String, Object> features(@PathVariable String entity, @PathVariable String value,
       @RequestParam(name = "at", required = false) String at,
@@ -32,7 +42,16 @@ public class FeatureController {
     Entity e = Entity.fromWire(entity);
     if (e == null) throw ApiException.invalid("invalid_entity", "entity must be account, device, ip, card, phone, email or merchant", "entity");
     if (value.length() > 256) throw ApiException.invalid("value_too_long", "value is at most 256 characters", "value");
-    if (currency != null && !currency.matches("[A-Z]{3}")) throw ApiException.invalid("invalid_currency", "currency must be an ISO 4217 code", "currency");
+    if (currency != null && !isIsoCurrency(currency)) {
+      throw ApiException.invalid("invalid_currency", "currency must be an ISO 4217 code such as USD", "currency");
+    }
+    if (e == Entity.IP) {
+      // Events store IPs in canonical form (lower-case, compressed IPv6); look them up the same way.
+      if (!com.google.common.net.InetAddresses.isInetAddress(value)) {
+        throw ApiException.invalid("invalid_ip", "value must be an IPv4 or IPv6 address literal", "value");
+      }
+      value = com.google.common.net.InetAddresses.toAddrString(com.google.common.net.InetAddresses.forString(value));
+    }
     long atMillis;
     try {
       atMillis = at == null ? System.currentTimeMillis() : Instant.parse(at).toEpochMilli();
@@ -40,12 +59,7 @@ public class FeatureController {
       throw ApiException.invalid("invalid_parameter", "at must be an RFC 3339 UTC time", "at");
     }
     Engine engine = pipeline.engine();
-    long[] values;
-    try {
-      values = engine.features().query(e, value, atMillis, currency);
-    } catch (IllegalArgumentException ex) {
-      throw ApiException.invalid("invalid_currency", "currency must be an ISO 4217 code", "currency");
-    }
+    long[] values = engine.features().query(e, value, atMillis, currency);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("entity", e.wireName());
     m.put("value", value);

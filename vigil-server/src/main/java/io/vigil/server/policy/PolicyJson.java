@@ -102,7 +102,20 @@ public final class PolicyJson {
     return new ThresholdSet(defaults, byType);
   }
 
+  private static final Set<String> THRESHOLD_FIELDS = Set.of("challenge", "review", "deny", "medium", "high", "critical", "challenge_kind");
+  private static final java.util.regex.Pattern CHALLENGE_KIND = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,31}");
+
   private static Thresholds parseOne(Map<String, Object> m, String param) {
+    for (String key : m.keySet()) {
+      if (!THRESHOLD_FIELDS.contains(key)) {
+        throw ApiException.invalid("unknown_field", "unknown threshold field " + truncate(key), param + "." + truncate(key));
+      }
+    }
+    Object kind = m.get("challenge_kind");
+    if (kind instanceof String k && !CHALLENGE_KIND.matcher(k).matches()) {
+      throw ApiException.invalid("invalid_thresholds", "challenge_kind is 1-32 lower-case letters, digits and _, e.g. sms_otp",
+          param + ".challenge_kind");
+    }
     try {
       return new Thresholds(integer(m, "challenge", param), integer(m, "review", param), integer(m, "deny", param),
           integer(m, "medium", param), integer(m, "high", param), integer(m, "critical", param),

@@ -52,7 +52,12 @@ public class RuleController {
 
   @PutMapping("/v1/rules/{id}")
   public Map<String, Object> update(@PathVariable String id, HttpServletRequest request) {
-    RuleDefinition rule = PolicyJson.parseRule(Json.parseObject(Bodies.read(request)), id);
+    Map<String, Object> body = Json.parseObject(Bodies.read(request));
+    RuleDefinition rule = PolicyJson.parseRule(body, id);
+    if (!body.containsKey("enabled")) {
+      // An update that does not mention enabled keeps the rule's current state.
+      rule = rule.withEnabled(policies.rule(id).map(RuleDefinition::enabled).orElse(true));
+    }
     PolicyDocument d = policies.updateRule(rule, Actor.of(request), "update rule " + id);
     return withVersion(rule, d.version());
   }

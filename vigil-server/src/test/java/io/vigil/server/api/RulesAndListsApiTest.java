@@ -263,9 +263,10 @@ class RulesAndListsApiTest {
       assertEquals(denyReply.body(), replay.body());
       assertEquals("true", replay.headers().firstValue("Idempotent-Replayed").orElse(null));
 
-      // Update (and re-enable) with PUT.
+      // Update and re-enable with PUT (an update that omits "enabled" keeps the current state).
       Map<String, Object> updated = rule("test_big_refund", "event.amount > 700", 50, "over 700: {event.amount}");
       updated.remove("id");
+      updated.put("enabled", true);
       ApiClient.Reply put = as("carol", "PUT", "/v1/rules/test_big_refund", updated);
       assertEquals(200, put.status(), put.body());
       assertEquals(v0 + 3, num(put.json().get("policy_version")));
@@ -554,5 +555,38 @@ class RulesAndListsApiTest {
     } finally {
       assertEquals(200, as("hank", "DELETE", "/v1/lists/entries/" + watch, null).status());
     }
+  }
+
+  @Test
+  void anUpdateThatOmitsEnabledKeepsADisabledRuleDisabled() {
+    String id = "keep_disabled_" + Long.toHexString(System.nanoTime());
+    assertEquals(201, as("ivy", "POST", "/v1/rules", rule(id, "event.amount == 31337", 90, "x")).status());
+    assertEquals(200, as("ivy", "POST", "/v1/rules/" + id + "/disable", null).status());
+    Map<String, Object> update = rule(id, "event.amount == 31338", 90, "y");
+    update.remove("enabled");
+    update.remove("id");
+    ApiClient.Reply r = as("ivy", "PUT", "/v1/rules/" + id, update);
+    assertEquals(200, r.status(), r.body());
+    assertEquals(Boolean.FALSE, r.json().get("enabled"));
+    assertEquals("event.amount == 31338", api.get("/v1/rules/" + id).json().get("expression"));
+  }
+
+  @Test
+  void thresholdObjectsRefuseUnknownFieldsAndBadChallengeKinds() {
+    long before = policyVersion();
+    Map<String, Object> good = new java.util.LinkedHashMap<>(Map.of("challenge", 40, "review", 60, "deny", 80,
+        "medium", 30, "high", 60, "critical", 80, "challenge_kind", "sms_otp"));
+    Map<String, Object> typo = new java.util.LinkedHashMap<>(good);
+    typo.put("denny", 70);
+    ApiClient.Reply r = as("ivy", "PUT", "/v1/policy/thresholds", Map.of("default", typo));
+    assertEquals(400, r.status(), r.body());
+    assertEquals("unknown_field", r.error().get("code"));
+    assertEquals("default.denny", r.error().get("param"));
+    Map<String, Object> badKind = new java.util.LinkedHashMap<>(good);
+    badKind.put("challenge_kind", "SMS OTP!");
+    r = as("ivy", "PUT", "/v1/policy/thresholds", Map.of("default", good, "withdrawal", badKind));
+    assertEquals(400, r.status(), r.body());
+    assertEquals("withdrawal.challenge_kind", r.error().get("param"));
+    assertEquals(before, policyVersion());
   }
 }
