@@ -37,15 +37,16 @@ final class KeyWindow {
   }
 
   /**
-   * Adds one entry; returns the number of entries dropped to stay within {@code capacityMax}
-   * (0 or 1).
+   * Adds one entry; returns the number of entries dropped to stay within {@code capacityMax}. A
+   * full key drops its oldest 1/64 at once (at least one), so that a hot key pays the array shift
+   * once per {@code capacityMax / 64} events rather than on every event.
    */
   int insert(long timeMillis, long amountMinor, short currency, byte flag, long[] partnerHashes, int capacityMax) {
     assert partnerHashes.length == partnerCount;
     int dropped = 0;
     if (size == capacityMax) {
-      removeFirst(1);
-      dropped = 1;
+      dropped = Math.max(1, capacityMax / 64);
+      removeFirst(dropped);
     }
     if (size == timesMillis.length) grow(Math.min(capacityMax, timesMillis.length * 2));
     int at = size;

@@ -130,6 +130,14 @@ public final class DecisionPipeline implements AutoCloseable {
     this.inbox = new ArrayBlockingQueue<>(queueCapacity);
     this.commitQueue = new ArrayBlockingQueue<>(Math.max(commitBatchMax * 4, queueCapacity));
     this.metrics = new Metrics(registry, inbox, commitQueue);
+    Gauge.builder("vigil.features.entries", this, p -> p.engine == null ? 0 : p.engine.features().entryCount())
+        .description("Window entries held in memory").register(registry);
+    Gauge.builder("vigil.features.keys", this, p -> p.engine == null ? 0 : p.engine.features().keyCount())
+        .description("Keys (accounts, devices, IPs…) with window entries").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("vigil.features.entries.dropped", this,
+            p -> p.engine == null ? 0 : p.engine.features().entriesDropped())
+        .description("Window entries dropped because a key reached entries-per-key-max (windows undercount)")
+        .register(registry);
     rebuild();
     this.sequencer = new Thread(this::runSequencer, "vigil-sequencer");
     this.committer = new Thread(this::runCommitter, "vigil-committer");

@@ -280,7 +280,7 @@ class QueryApiTest extends SharedServerBase {
     assertEquals(200, r.status(), r.body());
     String text = r.body();
     for (String name : List.of("vigil_decisions_total", "vigil_decision_latency_seconds", "vigil_commit_batch_size",
-        "vigil_queue_depth")) {
+        "vigil_queue_depth", "vigil_features_entries", "vigil_features_keys", "vigil_features_entries_dropped_total")) {
       assertTrue(text.contains(name), name + " missing");
     }
     // The fixture's decisions were counted under their type and action.
