@@ -145,11 +145,6 @@ public final class DecisionPipeline implements AutoCloseable {
     committer.start();
   }
 
-  /** A fresh engine for the current policy; the engine's rule compiler compiles policy changes. */
-  public static Engine newEngine(FeatureConfig config, ListIndex lists) {
-    return new Engine(config, lists);
-  }
-
   public Engine engine() {
     return engine;
   }
@@ -398,7 +393,7 @@ public final class DecisionPipeline implements AutoCloseable {
   private void rebuild() {
     recovering = true;
     long startNanos = System.nanoTime();
-    Engine fresh = newEngine(featureConfig, lists);
+    Engine fresh = new Engine(featureConfig, lists);
     fresh.install(policy);
     index.clear();
     collided.clear();
@@ -444,10 +439,6 @@ public final class DecisionPipeline implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  public static Action fallback(String configured) {
-    return Action.valueOf(configured);
   }
 
   /** Micrometer meters of the pipeline; tagged counters are created once, not per decision. */
