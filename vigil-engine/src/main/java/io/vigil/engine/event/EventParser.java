@@ -1,6 +1,5 @@
 package io.vigil.engine.event;
 
-import com.google.common.net.InetAddresses;
 import io.vigil.engine.Limits;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -9,7 +8,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
-import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +45,6 @@ public final class EventParser {
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[A-Za-z0-9.\\-]{1,189}\\.[A-Za-z]{2,63}");
   private static final Pattern BIN = Pattern.compile("[0-9]{6,8}");
   private static final Pattern LAST4 = Pattern.compile("[0-9]{4}");
-  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   private static final int EMAIL_CHARS_MAX = 254;
 
   private EventParser() {}
@@ -186,30 +183,21 @@ public final class EventParser {
   private static String parseCurrency(Map<String, Object> body) {
     String code = optionalString(body, "currency", null, 3);
     if (code == null) return null;
-    if (!CURRENCY.matcher(code).matches() || !isIsoCurrency(code)) {
+    if (!Canonical.isIsoCurrency(code)) {
       throw new ValidationException("invalid_currency", "currency",
           "currency must be an upper-case ISO 4217 code such as USD or BDT");
     }
     return code;
   }
 
-  private static boolean isIsoCurrency(String code) {
-    try {
-      Currency.getInstance(code);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
   private static String parseIp(Map<String, Object> body) {
     String ip = optionalString(body, "ip", null, 45);
     if (ip == null) return null;
-    // Guava parses literals only: it never resolves a host name.
-    if (ip.indexOf('%') >= 0 || !InetAddresses.isInetAddress(ip)) {
+    String canonical = Canonical.ipAddress(ip);
+    if (canonical == null) {
       throw new ValidationException("invalid_ip", "ip", "ip must be an IPv4 or IPv6 address literal");
     }
-    return InetAddresses.toAddrString(InetAddresses.forString(ip));
+    return canonical;
   }
 
   private static String parsePhone(Map<String, Object> body) {

@@ -47,10 +47,6 @@ final class AccountFacts {
     deviceCount++;
   }
 
-  int deviceCount() {
-    return deviceCount;
-  }
-
   /** Remembered devices first seen by a committed event with time ≤ tMillis. */
   int deviceCountAtOrBefore(long tMillis) {
     int n = 0;

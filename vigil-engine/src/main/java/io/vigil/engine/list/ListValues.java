@@ -1,6 +1,6 @@
 package io.vigil.engine.list;
 
-import com.google.common.net.InetAddresses;
+import io.vigil.engine.event.Canonical;
 import io.vigil.engine.event.ValidationException;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -34,12 +34,10 @@ public final class ListValues {
   private static String normalizeIp(String v) {
     int slash = v.indexOf('/');
     String address = slash < 0 ? v : v.substring(0, slash);
-    if (address.indexOf('%') >= 0 || !InetAddresses.isInetAddress(address)) {
-      throw invalid("an IP entry is an address or a CIDR range such as 203.0.113.0/24");
-    }
-    String canonical = InetAddresses.toAddrString(InetAddresses.forString(address));
+    String canonical = Canonical.ipAddress(address);
+    if (canonical == null) throw invalid("an IP entry is an address or a CIDR range such as 203.0.113.0/24");
     if (slash < 0) return canonical;
-    int bits = InetAddresses.forString(address).getAddress().length * 8;
+    int bits = canonical.indexOf(':') >= 0 ? 128 : 32;
     int prefix;
     try {
       prefix = Integer.parseInt(v.substring(slash + 1));

@@ -19,6 +19,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
 
 /** Wires the engine, storage and pipeline. Start-up order: migrate, load policy and lists, replay the journal. */
 @Configuration
@@ -58,9 +59,11 @@ public class VigilConfiguration {
     return new ListService(new ListRepository(ds), index);
   }
 
+  /** Built after the list service has loaded the stored entries, so the first decision sees them. */
   @Bean(destroyMethod = "close")
+  @DependsOn("listService")
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
-      FeatureConfig features, ListIndex lists, ListService listsLoaded, PolicyService policies, MeterRegistry registry) {
+      FeatureConfig features, ListIndex lists, PolicyService policies, MeterRegistry registry) {
     DecisionPipeline pipeline = new DecisionPipeline(journal, ds, features, lists, policies.active(),
         p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry);
     policies.onInstall(pipeline::install);

@@ -15,10 +15,6 @@ final class EventIdIndex {
   private long[] values = new long[1 << 16];
   private int size;
 
-  int size() {
-    return size;
-  }
-
   long get(long key) {
     assert key != 0;
     int mask = keys.length - 1;

@@ -1,6 +1,7 @@
 package io.vigil.server.feature;
 
 import io.vigil.engine.Engine;
+import io.vigil.engine.event.Canonical;
 import io.vigil.engine.feature.Entity;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.decision.DecisionPipeline;
@@ -25,16 +26,6 @@ public class FeatureController {
     this.pipeline = pipeline;
   }
 
-  private static boolean isIsoCurrency(String code) {
-    if (!code.matches("[A-Z]{3}")) return false;
-    try {
-      java.util.Currency.getInstance(code);
-      return true;
-    } catch (IllegalArgumentException unknown) {
-      return false;
-    }
-  }
-
   @GetMapping("/v1/features/{entity}/{value}")
   public Map<String, Object> features(@PathVariable String entity, @PathVariable String value,
       @RequestParam(name = "at", required = false) String at,
@@ -42,15 +33,14 @@ public class FeatureController {
     Entity e = Entity.fromWire(entity);
     if (e == null) throw ApiException.invalid("invalid_entity", "entity must be account, device, ip, card, phone, email or merchant", "entity");
     if (value.length() > 256) throw ApiException.invalid("value_too_long", "value is at most 256 characters", "value");
-    if (currency != null && !isIsoCurrency(currency)) {
+    if (currency != null && !Canonical.isIsoCurrency(currency)) {
       throw ApiException.invalid("invalid_currency", "currency must be an ISO 4217 code such as USD", "currency");
     }
     if (e == Entity.IP) {
       // Events store IPs in canonical form (lower-case, compressed IPv6); look them up the same way.
-      if (!com.google.common.net.InetAddresses.isInetAddress(value)) {
-        throw ApiException.invalid("invalid_ip", "value must be an IPv4 or IPv6 address literal", "value");
-      }
-      value = com.google.common.net.InetAddresses.toAddrString(com.google.common.net.InetAddresses.forString(value));
+      String canonical = Canonical.ipAddress(value);
+      if (canonical == null) throw ApiException.invalid("invalid_ip", "value must be an IPv4 or IPv6 address literal", "value");
+      value = canonical;
     }
     long atMillis;
     try {

@@ -22,13 +22,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -37,29 +34,16 @@ import org.springframework.test.context.DynamicPropertySource;
  * decision. This class changes the global policy and lists, so it runs its own server with its
  * own fresh H2 directory (no other test class sees its rules).
  */
-@SpringBootTest(classes = io.vigil.server.VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RulesAndListsApiTest {
-  private static final Path DATA_DIR = SharedServerBase.tempDir("vigil-api-rules-");
+class RulesAndListsApiTest extends ServerTestBase {
+  private static final Path DATA_DIR = tempDir("vigil-api-rules-");
   private static final List<String> DEFAULT_RULES = List.of("off_hours", "new_device", "ip_velocity",
       "failed_logins_account_challenge", "failed_logins_account_lockout", "failed_logins_ip_challenge",
       "failed_logins_ip_lockout", "many_accounts_one_device", "structuring", "large_payment", "card_testing", "watch_list");
 
-  @LocalServerPort
-  int port;
-
-  ApiClient api;
-  String base;
-
   @DynamicPropertySource
   static void ownDataDir(DynamicPropertyRegistry registry) {
     registry.add("vigil.data-dir", DATA_DIR::toString);
-  }
-
-  @BeforeEach
-  void client() {
-    base = "http://localhost:" + port;
-    api = new ApiClient(base);
   }
 
   // ---- helpers ------------------------------------------------------------------------------

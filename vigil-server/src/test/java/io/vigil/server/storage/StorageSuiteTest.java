@@ -52,12 +52,18 @@ class StorageSuiteTest {
     return kind.name().equals("h2") ? TestDatabases.h2() : TestDatabases.postgres();
   }
 
+  /** Time-ordered like the ids the pipeline makes, so index behaviour matches production. */
+  static String decisionId(long seq) {
+    return String.format("dec_%016x", seq);
+  }
+
   static JournalRow row(long seq, String previous, String eventId, String account, long occurredAt, String action) {
+    String decisionId = decisionId(seq);
     String eventJson = Json.canonical(Map.of("event_id", eventId, "type", "payment", "occurred_at",
         java.time.Instant.ofEpochMilli(occurredAt).toString(), "account_id", account, "amount", 100, "currency", "USD"));
-    String response = Json.write(Map.of("decision_id", "dec_" + seq, "action", action, "score", 0, "risk_level", "low"));
-    String hash = HashChain.hash(previous, seq, "dec_" + seq, eventId, occurredAt, 1, "h" + seq, eventJson, response);
-    return new JournalRow(new JournalRecord(seq, "dec_" + seq, eventId, occurredAt, 1, "h" + seq, eventJson, response, previous, hash),
+    String response = Json.write(Map.of("decision_id", decisionId, "action", action, "score", 0, "risk_level", "low"));
+    String hash = HashChain.hash(previous, seq, decisionId, eventId, occurredAt, 1, "h" + seq, eventJson, response);
+    return new JournalRow(new JournalRecord(seq, decisionId, eventId, occurredAt, 1, "h" + seq, eventJson, response, previous, hash),
         "payment", account, null, occurredAt, action, 0, "low", 100L, "USD");
   }
 
@@ -97,7 +103,7 @@ class StorageSuiteTest {
       assertThat(journal.head().sequence()).isEqualTo(20);
       assertThat(journal.head().hash()).isEqualTo(rows.get(19).record().hash());
       assertThat(journal.findBySequence(7)).contains(rows.get(6));
-      assertThat(journal.findByDecisionId("dec_8")).contains(rows.get(7));
+      assertThat(journal.findByDecisionId(decisionId(8))).contains(rows.get(7));
       assertThat(journal.findBySequence(21)).isEmpty();
 
       var evenDenies = journal.query(new JournalRepository.Filter("even", "payment", "DENY", null, null), null, 100);
