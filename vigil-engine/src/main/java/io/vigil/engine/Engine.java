@@ -20,6 +20,12 @@ import io.vigil.engine.rule.Activation;
 import io.vigil.engine.rule.CompiledRule;
 import io.vigil.engine.rule.RuleCompiler;
 import io.vigil.engine.rule.RuleEffect;
+import io.vigil.engine.scorecard.CompiledScorecard;
+import io.vigil.engine.signal.ReferenceData;
+import io.vigil.engine.signal.ReferenceDataLoader;
+import io.vigil.engine.signal.SignalConfig;
+import io.vigil.engine.signal.SignalState;
+import io.vigil.engine.signal.Signals;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +44,7 @@ import java.util.Map;
  *       thresholds. A forced action is a floor: a score past the deny threshold still denies an
  *       event that a rule only wanted to challenge.</li>
  * </ol>
+ * Enabled scorecards run after the rules; what they force joins the rules' forced actions.
  * The score is {@code round(rules_weight × rules_score + model_weight × model_score)}, where the
  * rules score is the sum of the points of firing rules clamped to 0–100, and the model score is 0
  * until a model is deployed. The risk level comes from the score, raised to at least medium for a
@@ -55,14 +62,35 @@ public final class Engine {
   private final FeatureCatalog catalog;
   private final RuleCompiler compiler;
   private final ListIndex lists;
+  private final SignalState signals;
   private volatile CompiledPolicy policy;
+  private volatile ReferenceData reference;
   private long clockMillis = Long.MIN_VALUE;
 
   public Engine(FeatureConfig featureConfig, ListIndex lists) {
+    this(featureConfig, SignalConfig.defaults(), lists, ReferenceDataLoader.builtIn());
+  }
+
+  public Engine(FeatureConfig featureConfig, SignalConfig signalConfig, ListIndex lists, ReferenceData reference) {
     this.features = new FeatureStore(featureConfig);
     this.catalog = new FeatureCatalog(featureConfig);
     this.compiler = new RuleCompiler(catalog);
     this.lists = lists;
+    this.signals = new SignalState(signalConfig);
+    this.reference = reference;
+  }
+
+  public SignalState signals() {
+    return signals;
+  }
+
+  /** Makes a reference-data set the one every following decision uses. */
+  public void install(ReferenceData data) {
+    this.reference = java.util.Objects.requireNonNull(data);
+  }
+
+  public ReferenceData reference() {
+    return reference;
   }
 
   public RuleCompiler compiler() {
@@ -119,45 +147,24 @@ public final class Engine {
     long clock = tick(wallClockMillis);
     checkTime(event, clock);
     FeatureView view = features.apply(event, clock);
+    Signals eventSignals = signals.observe(event, reference, accountId -> isBlocked(accountId, clock));
     ZoneId zone = event.timezone() != null ? zones.computeIfAbsent(event.timezone(), ZoneId::of) : p.defaultZone();
-    Activation activation = new Activation(event, view, catalog, lists, clock, zone);
+    Activation activation = new Activation(event, view, catalog, lists, clock, zone, eventSignals);
 
-    List<Reason> reasons = new ArrayList<>();
-    List<Decision.RuleError> errors = List.of();
-    int points = 0;
-    Action forced = Action.ALLOW;
-    String challengeKind = null;
-    for (CompiledRule rule : p.rulesFor(event.type())) {
-      boolean fired;
-      try {
-        fired = rule.evaluate(activation);
-      } catch (Exception e) {
-        if (errors.isEmpty()) errors = new ArrayList<>();
-        errors.add(new Decision.RuleError(rule.definition().id(), String.valueOf(e.getMessage())));
-        continue;
-      }
-      if (!fired) continue;
-      RuleEffect effect = rule.definition().effect();
-      Action ruleAction = null;
-      if (effect.forces()) {
-        ruleAction = Action.valueOf(effect.forcedAction().name());
-        forced = forced.atLeast(ruleAction);
-        if (ruleAction == Action.CHALLENGE && challengeKind == null) challengeKind = effect.challengeKind();
-      } else {
-        points += effect.points();
-      }
-      reasons.add(new Reason(rule.definition().id(), rule.message(activation),
-          effect.forces() ? null : effect.points(), ruleAction, rule.values(activation)));
-    }
+    Tally tally = new Tally();
+    tally.runRules(p.rulesFor(event.type()), activation);
+    tally.runScorecards(p.scorecards(), activation, event);
+    List<Reason> reasons = tally.reasons;
+    String challengeKind = tally.challengeKind;
 
-    int rulesScore = Math.max(0, Math.min(100, points));
+    int rulesScore = Math.max(0, Math.min(100, tally.points));
     double blended = p.document().rulesWeight() * rulesScore + p.document().modelWeight() * 0;
     int score = (int) Math.round(blended);
     Thresholds thresholds = p.document().thresholdsFor(event.type());
-    Action action = thresholds.action(score).atLeast(forced);
+    Action action = thresholds.action(score).atLeast(tally.forced);
 
-    ListEntry allow = firstMatch(ListKind.ALLOW, event, clock);
-    ListEntry block = allow == null ? firstMatch(ListKind.BLOCK, event, clock) : null;
+    ListEntry allow = firstMatch(ListKind.ALLOW, activation);
+    ListEntry block = allow == null ? firstMatch(ListKind.BLOCK, activation) : null;
     if (allow != null) {
       action = Action.ALLOW;
       reasons.add(0, listReason(allow, Action.ALLOW));
@@ -168,17 +175,71 @@ public final class Engine {
     if (action == Action.CHALLENGE && challengeKind == null) challengeKind = thresholds.challengeKind();
     if (action != Action.CHALLENGE) challengeKind = null;
     RiskLevel level = thresholds.level(score).atLeast(floorLevel(action));
-    return new Decision(action, score, rulesScore, level, List.copyOf(reasons), challengeKind, p.version(), List.copyOf(errors));
+    return new Decision(action, score, rulesScore, level, List.copyOf(reasons), challengeKind, p.version(),
+        eventSignals.referenceVersion(), List.copyOf(tally.errors));
+  }
+
+  /** What the rules and scorecards of one decision add up to. */
+  private static final class Tally {
+    final List<Reason> reasons = new ArrayList<>();
+    List<Decision.RuleError> errors = List.of();
+    int points;
+    Action forced = Action.ALLOW;
+    String challengeKind;
+
+    void runRules(List<CompiledRule> rules, Activation activation) {
+      for (CompiledRule rule : rules) {
+        boolean fired;
+        try {
+          fired = rule.evaluate(activation);
+        } catch (Exception e) {
+          error(rule.definition().id(), String.valueOf(e.getMessage()));
+          continue;
+        }
+        if (!fired) continue;
+        RuleEffect effect = rule.definition().effect();
+        Action ruleAction = null;
+        if (effect.forces()) {
+          ruleAction = Action.valueOf(effect.forcedAction().name());
+          forced = forced.atLeast(ruleAction);
+          if (ruleAction == Action.CHALLENGE && challengeKind == null) challengeKind = effect.challengeKind();
+        } else {
+          points += effect.points();
+        }
+        reasons.add(new Reason(rule.definition().id(), rule.message(activation),
+            effect.forces() ? null : effect.points(), ruleAction, rule.values(activation)));
+      }
+    }
+
+    void runScorecards(List<CompiledScorecard> cards, Activation activation, Event event) {
+      for (CompiledScorecard card : cards) {
+        CompiledScorecard.Outcome outcome = card.evaluate(activation, event.type());
+        if (!outcome.applied()) continue;
+        reasons.addAll(outcome.reasons());
+        if (outcome.forced() != null) forced = forced.atLeast(outcome.forced());
+        if (outcome.error() != null) error("scorecard." + card.definition().id(), outcome.error());
+      }
+    }
+
+    private void error(String id, String message) {
+      if (errors.isEmpty()) errors = new ArrayList<>();
+      errors.add(new Decision.RuleError(id, message));
+    }
   }
 
   /** Records a committed event during recovery, without deciding. */
   public void replay(Event event, long wallClockMillis) {
     features.apply(event, tick(wallClockMillis));
+    signals.replay(event, reference);
   }
 
-  private ListEntry firstMatch(ListKind kind, Event event, long clock) {
+  private boolean isBlocked(String accountId, long clock) {
+    return lists.matchValue(ListKind.BLOCK, ListEntity.ACCOUNT, accountId, clock) != null;
+  }
+
+  private static ListEntry firstMatch(ListKind kind, Activation activation) {
     for (ListEntity entity : LIST_ENTITIES) {
-      ListEntry hit = lists.match(kind, entity, event, clock);
+      ListEntry hit = activation.listMatch(kind, entity);
       if (hit != null) return hit;
     }
     return null;

@@ -25,6 +25,12 @@ public final class Limits {
 
   /** Free text such as a user agent. */
   public static final int TEXT_CHARS_MAX = 512;
+  /** A scanned payment code's value; EMVCo merchant-presented QR payloads are at most 512. */
+  public static final int PAYMENT_CODE_CHARS_MAX = 512;
+  /** National identity numbers; the longest common forms are under 20 characters. */
+  public static final int NATIONAL_ID_CHARS_MAX = 32;
+  /** A SIM binding older than a century is a caller bug. */
+  public static final int SIM_BINDING_AGE_DAYS_MAX = 36_500;
 
   /** Custom attributes per event. */
   public static final int ATTRIBUTES_MAX = 32;
@@ -58,6 +64,8 @@ public final class Limits {
 
   /** Characters in one rule's reason template or description. */
   public static final int RULE_TEXT_CHARS_MAX = 1_024;
+  /** Scorecards in one policy; each runs on every event it applies to. */
+  public static final int SCORECARDS_PER_POLICY_MAX = 8;
 
   /** Iterations any CEL comprehension (exists, all, map, filter) may make. */
   public static final int RULE_COMPREHENSION_ITERATIONS_MAX = 1_000;

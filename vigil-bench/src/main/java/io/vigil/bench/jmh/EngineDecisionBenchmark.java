@@ -9,6 +9,11 @@ import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.Decision;
 import io.vigil.engine.policy.DefaultPolicyPack;
+import io.vigil.engine.signal.ReferenceData;
+import io.vigil.engine.signal.ReferenceDataException;
+import io.vigil.engine.signal.ReferenceDataLoader;
+import io.vigil.engine.signal.SignalConfig;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,7 +35,7 @@ import org.openjdk.jmh.annotations.State;
  * <p>Run (after {@code ./mvnw -q -pl vigil-engine,vigil-bench -am package -DskipTests}):
  * <pre>
  * java -cp vigil-bench/target/vigil-bench.jar org.openjdk.jmh.Main EngineDecisionBenchmark \
- *     -f 1 -wi 3 -w 5s -i 5 -r 5s
+ *     -f 1 -wi 3 -w 5s -i 5 -r 5s [-p referenceDir=data/reference]
  * </pre>
  * {@link Mode#SampleTime} reports the percentiles (p50, p99, p99.9) of single calls,
  * {@link Mode#AverageTime} the mean. Add {@code -prof stack} or {@code -prof gc} to see where the
@@ -56,6 +61,13 @@ public class EngineDecisionBenchmark {
   @Param("42")
   public long seed;
 
+  /**
+   * A reference directory (geo and ASN databases and lists, see docs/signals.md); empty means the
+   * built-in samples only, without geolocation.
+   */
+  @Param("")
+  public String referenceDir;
+
   private Engine engine;
   private Event[] events;
   private long nowMillis;
@@ -68,7 +80,14 @@ public class EngineDecisionBenchmark {
     events = new Event[EVENT_COUNT];
     for (int i = 0; i < EVENT_COUNT; i++) events[i] = EventParser.parse(generator.next());
 
-    engine = new Engine(FeatureConfig.defaults(), new ListIndex());
+    ReferenceData reference;
+    try {
+      reference = referenceDir.isEmpty() ? ReferenceDataLoader.builtIn()
+          : ReferenceDataLoader.load(Path.of(referenceDir), 1, 100_000);
+    } catch (ReferenceDataException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    engine = new Engine(FeatureConfig.defaults(), SignalConfig.defaults(), new ListIndex(), reference);
     engine.install(CompiledPolicy.compile(DefaultPolicyPack.document(), engine.compiler()));
     for (Event e : events) engine.decide(e, nowMillis);
   }

@@ -32,10 +32,25 @@ public record Event(
     int assuranceLevel,
     Boolean loginSuccess,
     String timezone,
+    String accountCountry,
+    Identity identity,
+    int simBindingAgeDays,
+    String paymentCode,
+    String acceptLanguage,
+    String geoCookieCountry,
     Map<String, Object> attributes) {
 
   public static final long NO_AMOUNT = -1;
   public static final int NO_ASSURANCE_LEVEL = -1;
+  public static final int NO_SIM_BINDING_AGE = -1;
+
+  /**
+   * What the caller knows of the person: a national ID with its type (e.g. {@code bd_nid}), the
+   * date of birth, and the status of the identity documents. Every part may be null.
+   */
+  public record Identity(String nationalId, String nationalIdType, java.time.LocalDate dateOfBirth, String documentStatus) {
+    public static final Identity NONE = new Identity(null, null, null, null);
+  }
 
   public boolean hasAmount() {
     return amountMinor != NO_AMOUNT;

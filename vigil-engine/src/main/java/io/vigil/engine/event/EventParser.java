@@ -1,6 +1,8 @@
 package io.vigil.engine.event;
 
 import io.vigil.engine.Limits;
+import io.vigil.engine.signal.identity.NationalIdValidator;
+import io.vigil.engine.signal.identity.NationalIdValidators;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.DateTimeException;
@@ -30,11 +32,18 @@ public final class EventParser {
   private static final Set<String> TOP_LEVEL_FIELDS = Set.of(
       "event_id", "type", "occurred_at", "account_id", "merchant_id", "counterparty_id", "amount",
       "currency", "channel", "ip", "device", "phone", "email", "card", "auth", "login",
-      "attributes", "timezone");
+      "attributes", "timezone", "account_country", "identity", "sim", "payment_code", "client");
   private static final Set<String> DEVICE_FIELDS = Set.of("id", "fingerprint", "user_agent");
   private static final Set<String> CARD_FIELDS = Set.of("token", "bin", "last4");
   private static final Set<String> AUTH_FIELDS = Set.of("method", "assurance_level");
   private static final Set<String> LOGIN_FIELDS = Set.of("success");
+  private static final Set<String> IDENTITY_FIELDS = Set.of("national_id", "national_id_type", "date_of_birth", "document_status");
+  private static final Set<String> SIM_FIELDS = Set.of("binding_age_days");
+  private static final Set<String> CLIENT_FIELDS = Set.of("accept_language", "geo_cookie_country");
+  private static final Set<String> DOCUMENT_STATUSES = Set.of("provided", "verified", "rejected");
+  private static final Set<String> ISO_COUNTRIES = Set.of(java.util.Locale.getISOCountries());
+  private static final DateTimeFormatter DATE_OF_BIRTH = DateTimeFormatter.ofPattern("dd-MM-uuuu")
+      .withResolverStyle(java.time.format.ResolverStyle.STRICT);
 
   private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:\\-]*");
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@+\\-]*");
@@ -45,13 +54,17 @@ public final class EventParser {
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[A-Za-z0-9.\\-]{1,189}\\.[A-Za-z]{2,63}");
   private static final Pattern BIN = Pattern.compile("[0-9]{6,8}");
   private static final Pattern LAST4 = Pattern.compile("[0-9]{4}");
+  private static final Pattern NATIONAL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9\\-]*");
+  private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7E]+");
   private static final int EMAIL_CHARS_MAX = 254;
+  /** The validators whose ID shapes are exempt from card-number detection. */
+  private static final NationalIdValidators NATIONAL_IDS = NationalIdValidators.defaults();
 
   private EventParser() {}
 
   /** Validates and normalizes one event body. */
   public static Event parse(Map<String, Object> body) {
-    rejectCardNumbers(body, "", 0);
+    rejectCardNumbers(body, "", 0, declaredNationalId(body));
     rejectUnknown(body, TOP_LEVEL_FIELDS, "");
 
     String eventId = requiredString(body, "event_id", EVENT_ID, Limits.EVENT_ID_CHARS_MAX);
@@ -84,6 +97,7 @@ public final class EventParser {
     Map<String, Object> card = optionalObject(body, "card", CARD_FIELDS);
     Map<String, Object> auth = optionalObject(body, "auth", AUTH_FIELDS);
     Map<String, Object> login = optionalObject(body, "login", LOGIN_FIELDS);
+    Map<String, Object> client = optionalObject(body, "client", CLIENT_FIELDS);
 
     return new Event(
         eventId, type, occurredAtMillis, accountId, merchantId, counterpartyId, amountMinor, currency,
@@ -100,12 +114,32 @@ public final class EventParser {
         parseAssuranceLevel(auth),
         optionalBoolean(login, "success", "login.success"),
         parseTimezone(body),
+        parseCountry(body, "account_country", "account_country"),
+        parseIdentity(optionalObject(body, "identity", IDENTITY_FIELDS)),
+        parseSimBindingAge(optionalObject(body, "sim", SIM_FIELDS)),
+        optionalString(body, "payment_code", PRINTABLE, Limits.PAYMENT_CODE_CHARS_MAX),
+        optionalString(client, "accept_language", "client.accept_language", PRINTABLE, Limits.TEXT_CHARS_MAX),
+        parseCountry(client, "geo_cookie_country", "client.geo_cookie_country"),
         parseAttributes(body));
   }
 
   // ---- card numbers -------------------------------------------------------------------------
 
-  private static void rejectCardNumbers(Object node, String path, int depth) {
+  /**
+   * A national ID of a declared type whose validator accepts its shape (a Bangladeshi NID is 10, 13
+   * or 17 digits, and one in ten such numbers passes the Luhn check) is an ID, not a card number.
+   * Returns that value, or null.
+   */
+  private static String declaredNationalId(Map<String, Object> body) {
+    if (!(body.get("identity") instanceof Map<?, ?> identity)) return null;
+    if (!(identity.get("national_id") instanceof String id) || !(identity.get("national_id_type") instanceof String type)) {
+      return null;
+    }
+    NationalIdValidator validator = NATIONAL_IDS.find(type);
+    return validator != null && validator.plausibleShape(id) ? id : null;
+  }
+
+  private static void rejectCardNumbers(Object node, String path, int depth, String nationalId) {
     if (depth > Limits.JSON_NESTING_DEPTH_MAX) {
       throw new ValidationException("nesting_too_deep", path,
           "JSON nesting deeper than " + Limits.JSON_NESTING_DEPTH_MAX + " levels");
@@ -115,15 +149,16 @@ public final class EventParser {
         String key = String.valueOf(e.getKey());
         String child = path.isEmpty() ? key : path + "." + key;
         if (PanDetector.containsPan(key)) throw cardNumber(path.isEmpty() ? "(field name)" : path);
-        rejectCardNumbers(e.getValue(), child, depth + 1);
+        rejectCardNumbers(e.getValue(), child, depth + 1, nationalId);
       }
     } else if (node instanceof List<?> list) {
       for (int i = 0; i < list.size(); i++) {
-        rejectCardNumbers(list.get(i), path + "[" + i + "]", depth + 1);
+        rejectCardNumbers(list.get(i), path + "[" + i + "]", depth + 1, nationalId);
       }
     } else if (node instanceof String s) {
       // An E.164 phone number is digits too; in the phone field it is a phone, not a card.
       if (path.equals("phone") && E164_PHONE.matcher(s).matches()) return;
+      if (path.equals("identity.national_id") && s.equals(nationalId)) return;
       if (PanDetector.containsPan(s)) throw cardNumber(path);
     } else if (node instanceof Number n) {
       if (PanDetector.containsPan(plainDigits(n))) throw cardNumber(path);
@@ -242,6 +277,52 @@ public final class EventParser {
       throw new ValidationException("invalid_timezone", "timezone",
           "timezone must be an IANA time zone such as Asia/Dhaka");
     }
+  }
+
+  /** An ISO 3166-1 alpha-2 country code, upper-cased. */
+  private static String parseCountry(Map<String, Object> object, String field, String param) {
+    String code = optionalString(object, field, param, null, 2);
+    if (code == null) return null;
+    String upper = code.toUpperCase(java.util.Locale.ROOT);
+    if (!ISO_COUNTRIES.contains(upper)) {
+      throw new ValidationException("invalid_country", param, param + " must be an ISO 3166-1 alpha-2 country code such as BD");
+    }
+    return upper;
+  }
+
+  private static Event.Identity parseIdentity(Map<String, Object> identity) {
+    if (identity == null) return Event.Identity.NONE;
+    String nationalId = optionalString(identity, "national_id", "identity.national_id", NATIONAL_ID, Limits.NATIONAL_ID_CHARS_MAX);
+    String type = optionalString(identity, "national_id_type", "identity.national_id_type", KEYWORD, 32);
+    if (nationalId != null && type == null) throw missing("identity.national_id_type");
+    String dobText = optionalString(identity, "date_of_birth", "identity.date_of_birth", null, 10);
+    java.time.LocalDate dateOfBirth = null;
+    if (dobText != null) {
+      try {
+        dateOfBirth = java.time.LocalDate.parse(dobText, DATE_OF_BIRTH);
+      } catch (DateTimeException e) {
+        throw new ValidationException("invalid_date_of_birth", "identity.date_of_birth",
+            "identity.date_of_birth must be a real date written DD-MM-YYYY, e.g. 31-01-1990");
+      }
+    }
+    String status = optionalString(identity, "document_status", "identity.document_status", null, 16);
+    if (status != null && !DOCUMENT_STATUSES.contains(status)) {
+      throw new ValidationException("invalid_document_status", "identity.document_status",
+          "identity.document_status must be one of provided, verified, rejected");
+    }
+    return new Event.Identity(nationalId, type, dateOfBirth, status);
+  }
+
+  private static int parseSimBindingAge(Map<String, Object> sim) {
+    if (sim == null || !sim.containsKey("binding_age_days")) return Event.NO_SIM_BINDING_AGE;
+    Object value = sim.get("binding_age_days");
+    if (!(value instanceof Long || value instanceof Integer)) throw wrongType("sim.binding_age_days", "an integer number of days");
+    long days = ((Number) value).longValue();
+    if (days < 0 || days > Limits.SIM_BINDING_AGE_DAYS_MAX) {
+      throw new ValidationException("out_of_range", "sim.binding_age_days",
+          "sim.binding_age_days must be between 0 and " + Limits.SIM_BINDING_AGE_DAYS_MAX);
+    }
+    return (int) days;
   }
 
   private static Map<String, Object> parseAttributes(Map<String, Object> body) {

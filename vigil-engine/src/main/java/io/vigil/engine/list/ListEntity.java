@@ -26,7 +26,8 @@ public enum ListEntity {
 
   /**
    * The event's value for this entity, normalized like entry values. Country comes from the
-   * {@code country} attribute until geolocation supplies one.
+   * {@code country} attribute; the engine matches an event's IP country first (see
+   * {@code Activation.listMatch}).
    */
   public String valueOf(Event event) {
     return switch (this) {

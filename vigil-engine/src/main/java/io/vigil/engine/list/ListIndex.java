@@ -95,7 +95,11 @@ public final class ListIndex {
 
   /** The active entry of this kind matching the event's entity value, or null. */
   public ListEntry match(ListKind kind, ListEntity entity, Event event, long nowMillis) {
-    String value = entity.valueOf(event);
+    return matchValue(kind, entity, entity.valueOf(event), nowMillis);
+  }
+
+  /** The active entry of this kind matching a normalized value of the entity, or null. */
+  public ListEntry matchValue(ListKind kind, ListEntity entity, String value, long nowMillis) {
     if (value == null) return null;
     List<ListEntry> held = exact.get(kind).get(entity).get(value);
     if (held != null) {

@@ -2,11 +2,16 @@ package io.vigil.engine.list;
 
 import java.util.Locale;
 
-/** Block lists deny, allow lists allow (checked first), watch lists only inform rules. */
+/**
+ * Block lists deny, allow lists allow (checked first), watch lists only inform rules, and exempt
+ * lists record approved exceptions that rules consult (e.g. an account approved to transact from
+ * a geo-fenced country: {@code !lists.exempt.account}).
+ */
 public enum ListKind {
   ALLOW,
   BLOCK,
-  WATCH;
+  WATCH,
+  EXEMPT;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

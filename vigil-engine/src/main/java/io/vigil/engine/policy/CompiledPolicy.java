@@ -6,6 +6,8 @@ import io.vigil.engine.rule.CompiledRule;
 import io.vigil.engine.rule.RuleCompileException;
 import io.vigil.engine.rule.RuleCompiler;
 import io.vigil.engine.rule.RuleDefinition;
+import io.vigil.engine.scorecard.CompiledScorecard;
+import io.vigil.engine.scorecard.ScorecardDefinition;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ public final class CompiledPolicy {
   private final PolicyDocument document;
   private final Map<EventType, List<CompiledRule>> rulesByType = new EnumMap<>(EventType.class);
   private final ZoneId defaultZone;
+  private List<CompiledScorecard> scorecards = List.of();
 
   private CompiledPolicy(PolicyDocument document, ZoneId defaultZone) {
     this.document = document;
@@ -53,7 +56,30 @@ public final class CompiledPolicy {
       for (EventType t : EventType.values()) if (rule.appliesTo(t)) policy.rulesByType.get(t).add(compiled);
     }
     policy.rulesByType.replaceAll((t, list) -> List.copyOf(list));
+    policy.scorecards = compileScorecards(document, compiler);
     return policy;
+  }
+
+  private static List<CompiledScorecard> compileScorecards(PolicyDocument document, RuleCompiler compiler) {
+    if (document.scorecards().size() > Limits.SCORECARDS_PER_POLICY_MAX) {
+      throw new RuleCompileException("(policy)", "scorecards", List.of(new RuleCompileException.Issue(0, 0,
+          "a policy holds at most " + Limits.SCORECARDS_PER_POLICY_MAX + " scorecards")));
+    }
+    Set<String> ids = new HashSet<>();
+    List<CompiledScorecard> enabled = new ArrayList<>();
+    for (ScorecardDefinition s : document.scorecards()) {
+      CompiledScorecard compiled = CompiledScorecard.compile(s, compiler);
+      if (!ids.add(s.id())) {
+        throw new RuleCompileException(s.id(), "id", List.of(new RuleCompileException.Issue(0, 0, "duplicate scorecard id")));
+      }
+      if (s.enabled()) enabled.add(compiled);
+    }
+    return List.copyOf(enabled);
+  }
+
+  /** The enabled scorecards, in document order. */
+  public List<CompiledScorecard> scorecards() {
+    return scorecards;
   }
 
   public PolicyDocument document() {

@@ -14,6 +14,7 @@ public record Decision(
     List<Reason> reasons,
     String challengeKind,
     long policyVersion,
+    long referenceVersion,
     List<RuleError> ruleErrors) {
 
   public record RuleError(String ruleId, String message) {}

@@ -1,8 +1,10 @@
 package io.vigil.engine.policy;
 
 import static io.vigil.engine.event.EventType.LOGIN;
+import static io.vigil.engine.event.EventType.MERCHANT_ONBOARDING;
 import static io.vigil.engine.event.EventType.PAYMENT;
 import static io.vigil.engine.event.EventType.REFUND;
+import static io.vigil.engine.event.EventType.REGISTRATION;
 import static io.vigil.engine.event.EventType.TRANSFER;
 import static io.vigil.engine.event.EventType.WITHDRAWAL;
 
@@ -10,6 +12,7 @@ import io.vigil.engine.event.EventType;
 import io.vigil.engine.rule.RuleDefinition;
 import io.vigil.engine.rule.RuleEffect;
 import io.vigil.engine.rule.RuleEffect.ForcedAction;
+import io.vigil.engine.scorecard.ScorecardDefinition;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,10 +65,109 @@ public final class DefaultPolicyPack {
         rule("watch_list", "An entity of the event is on a watch list", Set.of(),
             "lists.watch.account || lists.watch.device || lists.watch.ip || lists.watch.card || lists.watch.bin"
                 + " || lists.watch.phone || lists.watch.email_domain || lists.watch.merchant || lists.watch.country",
-            RuleEffect.points(25), "An entity of this event is on a watch list"));
+            RuleEffect.points(25), "An entity of this event is on a watch list"),
+        rule("many_accounts_one_device_24h", "Many accounts on one device within a day (S2, AML red flag)", Set.of(),
+            "velocity.device.distinct_accounts_24h >= 5", RuleEffect.points(40),
+            "{velocity.device.distinct_accounts_24h} accounts used this device within 24 h"));
+    List<RuleDefinition> all = new java.util.ArrayList<>(rules);
+    all.addAll(signalRules());
     Thresholds standard = new Thresholds(40, 60, 80, 30, 60, 80, "sms_otp");
     Thresholds strict = new Thresholds(30, 50, 70, 20, 50, 70, "sms_otp");
-    return new PolicyDocument(1, rules, standard, Map.of(WITHDRAWAL, strict), 1.0, 0.0, "UTC");
+    return new PolicyDocument(1, all, standard, Map.of(WITHDRAWAL, strict), 1.0, 0.0, "UTC",
+        List.of(bangladeshWhitelist()));
+  }
+
+  /** Rules on the enrichment signals (issue 3): location, reputation, phone, card, identity, links. */
+  private static List<RuleDefinition> signalRules() {
+    return List.of(
+        rule("geofence_sanctioned_country", "Sanctioned or restricted countries are blocked unless approved (L4)", Set.of(),
+            "ip.country in [\"KP\", \"IR\", \"SY\", \"CU\"] && !lists.exempt.account", RuleEffect.force(ForcedAction.DENY, null),
+            "IP located in {ip.country}, a geo-fenced country; the account has no approved exception"),
+        rule("geofence_withdrawal_abroad", "Withdrawals only from the account's own country unless approved (L4)", Set.of(WITHDRAWAL),
+            "geo.ip_country_mismatch_account && !lists.exempt.account", RuleEffect.force(ForcedAction.REVIEW, null),
+            "Withdrawal from {ip.country}; the account's country is {account.country}"),
+        rule("far_from_usual_region", "More than two provinces away from the usual one: verify (S3)", SESSIONS_AND_MONEY,
+            "geo.regions_from_usual > 2", RuleEffect.force(ForcedAction.CHALLENGE, "sms_otp"),
+            "{ip.region} is {geo.regions_from_usual} regions from the usual {geo.usual_region}"),
+        rule("impossible_travel", "Consecutive events too far apart for the time between them (S3)", SESSIONS_AND_MONEY,
+            "geo.impossible_travel", RuleEffect.points(40),
+            "{geo.travel_distance_km} km since the previous event, {geo.travel_speed_kmh} km/h"),
+        rule("many_regions_24h", "Events from three or more regions within a day (S3)", SESSIONS_AND_MONEY,
+            "geo.regions_24h >= 3", RuleEffect.points(20), "{geo.regions_24h} regions within 24 h"),
+        rule("nonresident_local_proxy", "A non-resident on a local proxy IP (S3, AML red flag: critical)", Set.of(),
+            "geo.nonresident_local_proxy", RuleEffect.force(ForcedAction.DENY, null),
+            "Account from {account.country} on a proxy or VPN exiting in {ip.country}"),
+        rule("anonymizer_ip", "Proxy, VPN or Tor exit (S3)", Set.of(),
+            "ip.anonymous", RuleEffect.points(30), "The IP is a known proxy, VPN or Tor exit"),
+        rule("hosting_ip", "IP of a hosting or cloud provider, not a consumer network (S3)", Set.of(),
+            "ip.hosting", RuleEffect.points(15), "The IP belongs to a hosting network (AS{ip.asn} {ip.as_org})"),
+        rule("country_mismatch", "IP country differs from the account's or the phone's (S3, S4)", SESSIONS_AND_MONEY,
+            "geo.ip_country_mismatch_account || geo.ip_country_mismatch_phone", RuleEffect.points(15),
+            "IP in {ip.country}; account country {account.country}, phone country {phone.country}"),
+        rule("bin_country_mismatch", "Card issued in another country than the IP's and the account's (S5)", MONEY,
+            "geo.ip_country_mismatch_bin && geo.bin_country_mismatch_account", RuleEffect.points(20),
+            "Card issued in {card.country}; IP in {ip.country}, account in {account.country}"),
+        rule("prepaid_card", "Prepaid card (S5)", Set.of(PAYMENT, WITHDRAWAL),
+            "card.prepaid", RuleEffect.points(10), "Prepaid {card.scheme} card from {card.issuer}"),
+        rule("disposable_email", "Disposable e-mail domain (S6)", Set.of(REGISTRATION, LOGIN, MERCHANT_ONBOARDING),
+            "email.disposable", RuleEffect.points(30), "{event.email_domain} is a disposable e-mail domain"),
+        rule("invalid_national_id", "National ID in an impossible form (S6)", Set.of(REGISTRATION, MERCHANT_ONBOARDING),
+            "identity.has_national_id && !identity.national_id_valid", RuleEffect.force(ForcedAction.REVIEW, null),
+            "National ID ({identity.national_id_type}) failed its check: {identity.national_id_check}"),
+        rule("document_rejected", "Identity documents were rejected (S6)", Set.of(),
+            "identity.document_status == \"rejected\"", RuleEffect.force(ForcedAction.REVIEW, null),
+            "Identity documents were rejected"),
+        rule("shared_identity", "Phone, card or national ID shared with other accounts (S2, S6)", Set.of(),
+            "links.accounts_sharing_phone >= 3 || links.accounts_sharing_card >= 3 || links.accounts_sharing_national_id >= 1",
+            RuleEffect.points(30), "Shared with other accounts: phone {links.accounts_sharing_phone}, card "
+                + "{links.accounts_sharing_card}, national ID {links.accounts_sharing_national_id}"),
+        rule("linked_to_bad_account", "Linked within two hops to a blocked or confirmed-fraud account (S6, M2)", Set.of(),
+            "links.linked_blocked || links.linked_fraud", RuleEffect.force(ForcedAction.REVIEW, null),
+            "Linked to a blocked or fraudulent account (cluster of {links.cluster_size})"),
+        rule("new_phone_money_out", "Money out right after the account's phone changed (S4, SIM swap)", Set.of(TRANSFER, WITHDRAWAL),
+            "phone.new_for_account", RuleEffect.points(25), "The account's phone changed with this event"),
+        rule("fresh_sim", "SIM bound less than 7 days ago (S4)", MONEY,
+            "phone.sim_binding_age_days >= 0 && phone.sim_binding_age_days < 7", RuleEffect.points(20),
+            "SIM bound {phone.sim_binding_age_days} days ago"),
+        rule("unknown_payment_code", "A scanned payment code not in the registry (S8)", Set.of(PAYMENT),
+            "payment_code.unregistered", RuleEffect.points(25), "The scanned payment code is not in the registry"),
+        rule("payment_code_merchant_mismatch", "The payment code belongs to another merchant (S8)", Set.of(PAYMENT),
+            "payment_code.merchant_mismatch", RuleEffect.force(ForcedAction.REVIEW, null),
+            "The code belongs to merchant {payment_code.merchant_id}, not this event's merchant"));
+  }
+
+  /**
+   * The documents' Bangladesh whitelist channel (L2), disabled by default. Worked example in
+   * docs/signals.md: a clean Bangladeshi IP (30), a SIM bound 45 days (0.6 × 25 = 15), a returning
+   * account (0.5 × 20 = 10), verified documents (15) and a known device (10) score 80: admitted.
+   */
+  public static ScorecardDefinition bangladeshWhitelist() {
+    return new ScorecardDefinition("bd_whitelist",
+        "Bangladesh whitelist channel: weighted admission score (L2)", false, Set.of(REGISTRATION, LOGIN),
+        "event.channel == \"whitelist\"",
+        List.of(
+            new ScorecardDefinition.Check("ip_country", "ip.country == \"BD\"", "the IP is not in Bangladesh"),
+            new ScorecardDefinition.Check("user_agent",
+                "event.user_agent != \"\" && !event.user_agent.matches(\"(?i)(bot|crawler|spider|curl|wget|python|headless|selenium)\")",
+                "the user agent is missing or automated"),
+            new ScorecardDefinition.Check("headers",
+                "client.accept_language == \"\" || client.accept_language.matches(\"(?i)(^|[^a-z])(bn|en)([^a-z]|$)\")",
+                "the browser asks for neither Bangla nor English"),
+            new ScorecardDefinition.Check("geo_cookie",
+                "client.geo_cookie_country == \"\" || client.geo_cookie_country == \"BD\"", "the geo cookie names another country")),
+        List.of(
+            new ScorecardDefinition.Factor("ip_credibility", 30,
+                "ip.country != \"BD\" ? 0.0 : (ip.anonymous || ip.hosting) ? 0.3 : 1.0"),
+            new ScorecardDefinition.Factor("sim_binding", 25,
+                "phone.country != \"BD\" ? 0.0 : phone.sim_binding_age_days >= 180 ? 1.0"
+                    + " : phone.sim_binding_age_days >= 30 ? 0.6 : phone.sim_binding_age_days >= 0 ? 0.2 : 0.0"),
+            new ScorecardDefinition.Factor("history", 20,
+                "facts.first_event_for_account ? 0.0 : velocity.account.count_30d >= 10 ? 1.0 : 0.5"),
+            new ScorecardDefinition.Factor("documents", 15,
+                "identity.document_status == \"verified\" ? 1.0 : identity.document_status == \"provided\" ? 0.5 : 0.0"),
+            new ScorecardDefinition.Factor("device", 10,
+                "event.device_fingerprint == \"\" ? 0.0 : facts.new_device_for_account ? 0.5 : 1.0")),
+        80, 60);
   }
 
   private static RuleDefinition rule(String id, String description, Set<EventType> types, String expression,

@@ -5,8 +5,10 @@ import io.vigil.engine.event.Event;
 import io.vigil.engine.feature.FeatureCatalog;
 import io.vigil.engine.feature.FeatureView;
 import io.vigil.engine.list.ListEntity;
+import io.vigil.engine.list.ListEntry;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.list.ListKind;
+import io.vigil.engine.signal.Signals;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -25,11 +27,13 @@ public final class Activation implements CelVariableResolver {
   private final ListIndex lists;
   private final long clockMillis;
   private final ZoneId zone;
+  private final Signals signals;
   private ZonedDateTime localTime;
 
   public Activation(Event event, FeatureView features, FeatureCatalog catalog, ListIndex lists,
-      long clockMillis, ZoneId zone) {
+      long clockMillis, ZoneId zone, Signals signals) {
     this.event = event;
+    this.signals = signals;
     this.features = features;
     this.catalog = catalog;
     this.lists = lists;
@@ -48,8 +52,20 @@ public final class Activation implements CelVariableResolver {
     FeatureCatalog.Ref ref = catalog.velocityFeatures().get(name);
     if (ref != null) return features.value(ref.entity(), ref.windowIndex(), ref.slot());
     ListVariable list = LIST_VARIABLES.get(name);
-    if (list != null) return lists.match(list.kind(), list.entity(), event, clockMillis) != null;
-    return scalar(name);
+    if (list != null) return listMatch(list.kind(), list.entity()) != null;
+    Object scalar = scalar(name);
+    return scalar != null ? scalar : signals.value(name);
+  }
+
+  /**
+   * The active list entry of this kind for the event's value of the entity. The country an event
+   * is matched by is its IP's country, or the {@code country} attribute when the IP has none.
+   */
+  public ListEntry listMatch(ListKind kind, ListEntity entity) {
+    if (entity == ListEntity.COUNTRY && signals.ipCountry() != null) {
+      return lists.matchValue(kind, entity, signals.ipCountry(), clockMillis);
+    }
+    return lists.match(kind, entity, event, clockMillis);
   }
 
   /** A {@code lists.<kind>.<entity>} name, resolved once for all decisions. */

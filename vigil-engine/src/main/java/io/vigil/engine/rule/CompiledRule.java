@@ -2,7 +2,6 @@ package io.vigil.engine.rule;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,15 +11,13 @@ import java.util.Map;
  */
 public final class CompiledRule {
   private final RuleDefinition definition;
-  private final CelRuntime.Program program;
-  private final List<String> referencedNames;
+  private final CompiledExpression expression;
   private final List<String> templateParts;
 
   CompiledRule(RuleDefinition definition, CelRuntime.Program program, List<String> referencedNames,
       List<String> templateParts) {
     this.definition = definition;
-    this.program = program;
-    this.referencedNames = List.copyOf(referencedNames);
+    this.expression = new CompiledExpression(program, referencedNames);
     this.templateParts = List.copyOf(templateParts);
   }
 
@@ -29,22 +26,17 @@ public final class CompiledRule {
   }
 
   public List<String> referencedNames() {
-    return referencedNames;
+    return expression.referencedNames();
   }
 
   /** True when the rule fires; throws when evaluation fails (e.g. a missing attribute key). */
   public boolean evaluate(Activation activation) throws CelEvaluationException {
-    return Boolean.TRUE.equals(program.eval(activation));
+    return expression.test(activation);
   }
 
   /** The values this rule read, by name. */
   public Map<String, Object> values(Activation activation) {
-    Map<String, Object> values = new LinkedHashMap<>();
-    for (String name : referencedNames) {
-      Object v = activation.value(name);
-      if (v != null && !name.equals("event.attributes")) values.put(name, v);
-    }
-    return values;
+    return expression.values(activation);
   }
 
   /** The reason template with every {name} replaced by its value. */

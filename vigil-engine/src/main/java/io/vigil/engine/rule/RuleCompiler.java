@@ -34,6 +34,7 @@ public final class RuleCompiler {
   private static final Pattern CHALLENGE_KIND = Pattern.compile("[a-z][a-z0-9_]{0,31}");
 
   private final Cel cel;
+  private final Cel numberCel;
   private final Map<String, CelType> declarations;
 
   public RuleCompiler(FeatureCatalog catalog) {
@@ -42,12 +43,52 @@ public final class RuleCompiler {
         .comprehensionMaxIterations(Limits.RULE_COMPREHENSION_ITERATIONS_MAX)
         .maxExpressionCodePointSize(Limits.RULE_EXPRESSION_CHARS_MAX)
         .build();
+    this.cel = build(options, SimpleType.BOOL);
+    this.numberCel = build(options, SimpleType.DOUBLE);
+  }
+
+  private Cel build(CelOptions options, CelType resultType) {
     var builder = CelFactory.standardCelBuilder()
         .setOptions(options)
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-        .setResultType(SimpleType.BOOL);
+        .setResultType(resultType);
     declarations.forEach(builder::addVar);
-    this.cel = builder.build();
+    return builder.build();
+  }
+
+  /**
+   * Compiles an expression that is not a whole rule (a scorecard check or factor), with the same
+   * names, limits and error reporting as rules. The result must be a bool, or a double when
+   * {@code number} is set.
+   *
+   * @param ownerId names the owner in errors, e.g. {@code bd_whitelist}
+   * @param param names the expression in errors, e.g. {@code factors[2].expression}
+   */
+  public CompiledExpression compileExpression(String ownerId, String param, String expression, boolean number) {
+    if (expression == null || expression.isBlank()) {
+      throw new RuleCompileException(ownerId, param, List.of(new RuleCompileException.Issue(0, 0, param + " is required")));
+    }
+    if (expression.length() > Limits.RULE_EXPRESSION_CHARS_MAX) {
+      throw new RuleCompileException(ownerId, param, List.of(new RuleCompileException.Issue(0, 0,
+          param + " is longer than " + Limits.RULE_EXPRESSION_CHARS_MAX + " characters")));
+    }
+    CelValidationResult result = (number ? numberCel : cel).compile(expression);
+    if (result.hasError()) throw compileError(ownerId, param, expression, result);
+    try {
+      return new CompiledExpression((number ? numberCel : cel).createProgram(result.getAst()), referencedNames(expression));
+    } catch (CelValidationException | CelEvaluationException e) {
+      throw new RuleCompileException(ownerId, param, List.of(new RuleCompileException.Issue(0, 0, e.getMessage())));
+    }
+  }
+
+  private RuleCompileException compileError(String ownerId, String param, String expression, CelValidationResult result) {
+    List<RuleCompileException.Issue> issues = new ArrayList<>();
+    for (CelIssue issue : result.getErrors()) {
+      int line = issue.getSourceLocation().getLine();
+      int column = issue.getSourceLocation().getColumn() + 1;
+      issues.add(new RuleCompileException.Issue(line, column, explain(expression, line, column, issue.getMessage())));
+    }
+    return new RuleCompileException(ownerId, param, issues);
   }
 
   /** Every declared name and its CEL type, for documentation and the API. */
@@ -58,19 +99,11 @@ public final class RuleCompiler {
   public CompiledRule compile(RuleDefinition rule) {
     checkShape(rule);
     CelValidationResult result = cel.compile(rule.expression());
-    if (result.hasError()) {
-      List<RuleCompileException.Issue> issues = new ArrayList<>();
-      for (CelIssue issue : result.getErrors()) {
-        int line = issue.getSourceLocation().getLine();
-        int column = issue.getSourceLocation().getColumn() + 1;
-        issues.add(new RuleCompileException.Issue(line, column, explain(rule.expression(), line, column, issue.getMessage())));
-      }
-      throw new RuleCompileException(rule.id(), "expression", issues);
-    }
+    if (result.hasError()) throw compileError(rule.id(), "expression", rule.expression(), result);
     try {
       var program = cel.createProgram(result.getAst());
       List<String> templateParts = parseTemplate(rule);
-      return new CompiledRule(rule, program, referencedNames(rule), templateParts);
+      return new CompiledRule(rule, program, referencedNames(rule.expression() + " " + rule.reason()), templateParts);
     } catch (CelValidationException | CelEvaluationException e) {
       throw new RuleCompileException(rule.id(), "expression", List.of(new RuleCompileException.Issue(0, 0, e.getMessage())));
     }
@@ -161,9 +194,9 @@ public final class RuleCompiler {
     return parts;
   }
 
-  private List<String> referencedNames(RuleDefinition rule) {
+  private List<String> referencedNames(String text) {
     List<String> names = new ArrayList<>();
-    Matcher m = DOTTED_NAME.matcher(rule.expression() + " " + rule.reason());
+    Matcher m = DOTTED_NAME.matcher(text);
     while (m.find()) {
       String name = m.group();
       if (declarations.containsKey(name) && !names.contains(name)) names.add(name);

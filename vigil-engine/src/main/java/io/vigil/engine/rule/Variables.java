@@ -6,6 +6,7 @@ import dev.cel.common.types.SimpleType;
 import io.vigil.engine.feature.FeatureCatalog;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListKind;
+import io.vigil.engine.signal.Signals;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,11 +50,22 @@ public final class Variables {
     for (String fact : FeatureCatalog.factNames()) {
       all.put(fact, fact.equals("facts.account_known_devices") ? SimpleType.INT : SimpleType.BOOL);
     }
+    Signals.DECLARATIONS.forEach((name, type) -> all.put(name, celType(type)));
     for (ListKind kind : ListKind.values()) {
       for (ListEntity entity : ListEntity.values()) {
         all.put("lists." + kind.wireName() + "." + entity.wireName(), SimpleType.BOOL);
       }
     }
     return all;
+  }
+
+  private static CelType celType(String type) {
+    return switch (type) {
+      case "string" -> SimpleType.STRING;
+      case "int" -> SimpleType.INT;
+      case "double" -> SimpleType.DOUBLE;
+      case "bool" -> SimpleType.BOOL;
+      default -> throw new AssertionError("unknown signal type " + type);
+    };
   }
 }

@@ -2,10 +2,15 @@ package io.vigil.server.config;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vigil.engine.Engine;
 import io.vigil.engine.feature.FeatureCatalog;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.rule.RuleCompiler;
+import io.vigil.engine.signal.SignalConfig;
+import io.vigil.engine.signal.links.LinkLimits;
+import io.vigil.server.reference.ReferenceRepository;
+import io.vigil.server.reference.ReferenceService;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.decision.DecisionService;
 import io.vigil.server.journal.JournalRepository;
@@ -59,14 +64,32 @@ public class VigilConfiguration {
     return new ListService(new ListRepository(ds), index);
   }
 
+  @Bean
+  public ReferenceService referenceService(VigilProperties p, HikariDataSource ds) {
+    return new ReferenceService(new ReferenceRepository(ds), p.referenceDir(), p.signals().phoneCacheEntriesMax());
+  }
+
+  @Bean
+  public SignalConfig signalConfig(VigilProperties p) {
+    VigilProperties.Signals s = p.signals();
+    return new SignalConfig(s.homeCountry().isEmpty() ? null : s.homeCountry(), s.impossibleTravelSpeedKmh(),
+        s.impossibleTravelDistanceKmMin(), SignalConfig.defaults().regionHopsMax(), s.phoneCacheEntriesMax(),
+        new LinkLimits(s.linkIdentifiersPerAccountMax(), s.linkAccountsPerIdentifierMax(), s.linkClusterAccountsMax(),
+            LinkLimits.defaults().clusterIdentifiersMax(), LinkLimits.defaults().clusterLinksMax(),
+            LinkLimits.defaults().clusterKinds()));
+  }
+
   /** Built after the list service has loaded the stored entries, so the first decision sees them. */
   @Bean(destroyMethod = "close")
   @DependsOn("listService")
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
-      FeatureConfig features, ListIndex lists, PolicyService policies, MeterRegistry registry) {
-    DecisionPipeline pipeline = new DecisionPipeline(journal, ds, features, lists, policies.active(),
+      FeatureConfig features, SignalConfig signals, ListIndex lists, PolicyService policies, ReferenceService reference,
+      MeterRegistry registry) {
+    DecisionPipeline pipeline = new DecisionPipeline(journal, ds,
+        () -> new Engine(features, signals, lists, reference.current()), policies.active(),
         p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry);
     policies.onInstall(pipeline::install);
+    reference.onInstall(pipeline::install);
     return pipeline;
   }
 

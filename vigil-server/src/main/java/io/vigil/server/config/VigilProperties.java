@@ -24,7 +24,40 @@ public record VigilProperties(
     @DefaultValue("./data") @NotBlank String dataDir,
     @DefaultValue @Valid Storage storage,
     @DefaultValue @Valid Decisions decisions,
-    @DefaultValue @Valid Features features) {
+    @DefaultValue @Valid Features features,
+    @DefaultValue @Valid Reference reference,
+    @DefaultValue @Valid Signals signals) {
+
+  /**
+   * @param dir the reference-data directory; empty means {@code <data-dir>/reference}. Files are
+   *     found by name (docs/signals.md); a file that is absent falls back to the built-in sample,
+   *     or for the geo and ASN databases and the payment-code registry to "not configured".
+   */
+  public record Reference(@DefaultValue("") String dir) {}
+
+  /**
+   * @param homeCountry the market Vigil guards (ISO alpha-2) for the non-resident-on-local-proxy
+   *     signal; empty turns it off
+   * @param impossibleTravelSpeedKmh speed between located events above which travel is impossible
+   * @param impossibleTravelDistanceKmMin jumps shorter than this are never impossible travel
+   * @param phoneCacheEntriesMax parsed phone numbers kept in memory
+   * @param linkIdentifiersPerAccountMax identifiers remembered per account in the link graph
+   * @param linkAccountsPerIdentifierMax accounts remembered per identifier before it saturates
+   * @param linkClusterAccountsMax accounts a cluster walk visits at most
+   */
+  public record Signals(
+      @DefaultValue("") @Pattern(regexp = "|[A-Z]{2}") String homeCountry,
+      @DefaultValue("900") @Min(1) @Max(100_000) double impossibleTravelSpeedKmh,
+      @DefaultValue("300") @Min(0) @Max(20_000) double impossibleTravelDistanceKmMin,
+      @DefaultValue("100000") @Min(1) @Max(10_000_000) int phoneCacheEntriesMax,
+      @DefaultValue("64") @Min(6) @Max(1024) int linkIdentifiersPerAccountMax,
+      @DefaultValue("256") @Min(2) @Max(65_536) int linkAccountsPerIdentifierMax,
+      @DefaultValue("1000") @Min(1) @Max(100_000) int linkClusterAccountsMax) {}
+
+  /** The reference-data directory, resolved. */
+  public java.nio.file.Path referenceDir() {
+    return reference.dir().isEmpty() ? java.nio.file.Path.of(dataDir, "reference") : java.nio.file.Path.of(reference.dir());
+  }
 
   /**
    * @param url JDBC URL; empty means the embedded H2 database under dataDir

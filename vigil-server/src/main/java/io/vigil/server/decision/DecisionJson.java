@@ -38,6 +38,7 @@ public final class DecisionJson {
     if (d.challengeKind() != null) body.put("challenge", Map.of("kind", d.challengeKind()));
     body.put("scores", Map.of("rules", d.rulesScore(), "model", 0));
     body.put("policy_version", d.policyVersion());
+    body.put("reference_version", d.referenceVersion());
     if (!d.ruleErrors().isEmpty()) {
       body.put("rule_errors", d.ruleErrors().stream()
           .map(e -> Map.of("rule_id", e.ruleId(), "message", e.message())).toList());

@@ -13,6 +13,8 @@ import io.vigil.engine.event.EventParser;
 import io.vigil.engine.event.EventType;
 import io.vigil.engine.event.ValidationException;
 import io.vigil.engine.feature.FeatureConfig;
+import io.vigil.engine.signal.ReferenceData;
+import java.util.function.Supplier;
 import io.vigil.engine.journal.HashChain;
 import io.vigil.engine.journal.JournalRecord;
 import io.vigil.engine.list.ListIndex;
@@ -85,8 +87,8 @@ public final class DecisionPipeline implements AutoCloseable {
 
   private final JournalRepository journal;
   private final DataSource dataSource;
-  private final FeatureConfig featureConfig;
-  private final ListIndex lists;
+  /** Makes the fresh engine each rebuild starts from (configuration, lists, current reference data). */
+  private final Supplier<Engine> engines;
   private final int commitBatchMax;
   private final BlockingQueue<Submission> inbox;
   private final BlockingQueue<Pending> commitQueue;
@@ -112,19 +114,23 @@ public final class DecisionPipeline implements AutoCloseable {
 
   public DecisionPipeline(JournalRepository journal, DataSource dataSource, FeatureConfig featureConfig,
       ListIndex lists, CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry) {
-    this(journal, dataSource, featureConfig, lists, policy, queueCapacity, commitBatchMax, registry, null);
+    this(journal, dataSource, () -> new Engine(featureConfig, lists), policy, queueCapacity, commitBatchMax, registry, null);
+  }
+
+  public DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
+      CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry) {
+    this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, null);
   }
 
   /** {@code eventIdHash} replaces the keyed SipHash; tests use it to force collisions. */
-  DecisionPipeline(JournalRepository journal, DataSource dataSource, FeatureConfig featureConfig, ListIndex lists,
+  DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
       CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry,
       java.util.function.ToLongFunction<String> eventIdHash) {
     HashFunction sip = Hashing.sipHash24(random.nextLong(), random.nextLong());
     this.eventIdHash = eventIdHash != null ? eventIdHash : id -> sip.hashString(id, StandardCharsets.UTF_8).asLong();
     this.journal = journal;
     this.dataSource = dataSource;
-    this.featureConfig = featureConfig;
-    this.lists = lists;
+    this.engines = engines;
     this.policy = policy;
     this.commitBatchMax = commitBatchMax;
     this.inbox = new ArrayBlockingQueue<>(queueCapacity);
@@ -153,6 +159,11 @@ public final class DecisionPipeline implements AutoCloseable {
   public void install(CompiledPolicy compiled) {
     this.policy = compiled;
     engine.install(compiled);
+  }
+
+  /** Makes a reference-data set the one the next decision uses. */
+  public void install(ReferenceData reference) {
+    engine.install(reference);
   }
 
   public boolean ready() {
@@ -393,7 +404,7 @@ public final class DecisionPipeline implements AutoCloseable {
   private void rebuild() {
     recovering = true;
     long startNanos = System.nanoTime();
-    Engine fresh = new Engine(featureConfig, lists);
+    Engine fresh = engines.get();
     fresh.install(policy);
     index.clear();
     collided.clear();

@@ -59,6 +59,7 @@ public final class PolicyJson {
     m.put("thresholds", thresholdsMap(d));
     m.put("weights", Map.of("rules", d.rulesWeight(), "model", d.modelWeight()));
     m.put("default_timezone", d.defaultTimezone());
+    m.put("scorecards", d.scorecards().stream().map(ScorecardJson::render).toList());
     return m;
   }
 
@@ -79,7 +80,7 @@ public final class PolicyJson {
     ThresholdSet set = parseThresholds((Map<String, Object>) m.get("thresholds"));
     return new PolicyDocument(((Number) m.get("version")).longValue(), rules, set.defaults(), set.byType(),
         ((Number) weights.get("rules")).doubleValue(), ((Number) weights.get("model")).doubleValue(),
-        (String) m.get("default_timezone"));
+        (String) m.get("default_timezone"), ScorecardJson.parseAll((List<Object>) m.getOrDefault("scorecards", List.of())));
   }
 
   /** Default thresholds and per-type overrides. */
@@ -135,16 +136,7 @@ public final class PolicyJson {
     if (pathId != null && m.containsKey("id") && !pathId.equals(m.get("id"))) {
       throw ApiException.invalid("id_mismatch", "the body's id differs from the URL's", "id");
     }
-    Set<EventType> types = new LinkedHashSet<>();
-    Object rawTypes = m.get("event_types");
-    if (rawTypes != null) {
-      if (!(rawTypes instanceof List<?> list)) throw ApiException.invalid("wrong_type", "event_types must be a list", "event_types");
-      for (Object t : list) {
-        EventType type = t instanceof String s ? EventType.fromWire(s) : null;
-        if (type == null) throw ApiException.invalid("invalid_type", "event_types holds an unknown event type", "event_types");
-        types.add(type);
-      }
-    }
+    Set<EventType> types = eventTypes(m.get("event_types"));
     Object rawEffect = m.get("effect");
     if (!(rawEffect instanceof Map<?, ?>)) throw ApiException.invalid("missing_field", "effect is required: {\"points\": n} or {\"action\": ...}", "effect");
     RuleEffect effect = parseEffect((Map<String, Object>) rawEffect);
@@ -152,6 +144,19 @@ public final class PolicyJson {
     if (!(enabled instanceof Boolean)) throw ApiException.invalid("wrong_type", "enabled must be a boolean", "enabled");
     return new RuleDefinition(id, string(m, "description", "description", false), types,
         string(m, "expression", "expression", true), effect, string(m, "reason", "reason", true), (Boolean) enabled);
+  }
+
+  /** An optional list of event type names; absent means all types. */
+  static Set<EventType> eventTypes(Object rawTypes) {
+    Set<EventType> types = new LinkedHashSet<>();
+    if (rawTypes == null) return types;
+    if (!(rawTypes instanceof List<?> list)) throw ApiException.invalid("wrong_type", "event_types must be a list", "event_types");
+    for (Object t : list) {
+      EventType type = t instanceof String s ? EventType.fromWire(s) : null;
+      if (type == null) throw ApiException.invalid("invalid_type", "event_types holds an unknown event type", "event_types");
+      types.add(type);
+    }
+    return types;
   }
 
   private static RuleEffect parseEffect(Map<String, Object> m) {
@@ -180,15 +185,17 @@ public final class PolicyJson {
     return RuleEffect.force(forced, challenge);
   }
 
-  private static int integer(Map<String, Object> m, String key, String param) {
+  static int integer(Map<String, Object> m, String key, String param) {
+    String name = param.equals(key) ? key : param + "." + key;
     Object v = m.get(key);
-    if (!(v instanceof Integer || v instanceof Long)) throw ApiException.invalid("wrong_type", param + "." + key + " must be an integer", param.equals(key) ? key : param + "." + key);
+    if (v == null) throw ApiException.invalid("missing_field", name + " is required", name);
+    if (!(v instanceof Integer || v instanceof Long)) throw ApiException.invalid("wrong_type", name + " must be an integer", name);
     long n = ((Number) v).longValue();
-    if (n < -1_000 || n > 1_000) throw ApiException.invalid("out_of_range", key + " is out of range", param + "." + key);
+    if (n < -1_000 || n > 1_000) throw ApiException.invalid("out_of_range", name + " is out of range", name);
     return (int) n;
   }
 
-  private static String string(Map<String, Object> m, String key, String param, boolean required) {
+  static String string(Map<String, Object> m, String key, String param, boolean required) {
     Object v = m.get(key);
     if (v == null) {
       if (required) throw ApiException.invalid("missing_field", param + " is required", param);
@@ -198,7 +205,7 @@ public final class PolicyJson {
     return s;
   }
 
-  private static String truncate(String s) {
+  static String truncate(String s) {
     return s.length() <= 64 ? s : s.substring(0, 64) + "…";
   }
 }

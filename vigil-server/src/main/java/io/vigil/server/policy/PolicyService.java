@@ -3,6 +3,7 @@ package io.vigil.server.policy;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.DefaultPolicyPack;
 import io.vigil.engine.policy.PolicyDocument;
+import io.vigil.engine.scorecard.ScorecardDefinition;
 import io.vigil.engine.rule.RuleCompiler;
 import io.vigil.engine.rule.RuleDefinition;
 import io.vigil.server.api.ApiException;
@@ -78,7 +79,29 @@ public final class PolicyService {
 
   public synchronized PolicyDocument setThresholds(PolicyJson.ThresholdSet set, String actor) {
     return change(d -> new PolicyDocument(d.version() + 1, d.rules(), set.defaults(), set.byType(), d.rulesWeight(),
-        d.modelWeight(), d.defaultTimezone()), actor, "change thresholds");
+        d.modelWeight(), d.defaultTimezone(), d.scorecards()), actor, "change thresholds");
+  }
+
+  public Optional<ScorecardDefinition> scorecard(String id) {
+    return document().scorecards().stream().filter(s -> s.id().equals(id)).findFirst();
+  }
+
+  /** Creates or replaces a scorecard. */
+  public synchronized PolicyDocument putScorecard(ScorecardDefinition card, String actor) {
+    List<ScorecardDefinition> cards = new ArrayList<>();
+    boolean replaced = false;
+    for (ScorecardDefinition s : document().scorecards()) {
+      replaced |= s.id().equals(card.id());
+      cards.add(s.id().equals(card.id()) ? card : s);
+    }
+    if (!replaced) cards.add(card);
+    return change(d -> d.withScorecards(d.version() + 1, cards), actor, (replaced ? "update scorecard " : "create scorecard ") + card.id());
+  }
+
+  public synchronized PolicyDocument setScorecardEnabled(String id, boolean enabled, String actor) {
+    ScorecardDefinition card = scorecard(id)
+        .orElseThrow(() -> ApiException.notFound("scorecard_not_found", "No scorecard with this id", "id"));
+    return putScorecard(card.withEnabled(enabled), actor);
   }
 
   public List<PolicyRepository.Version> history(int limit) {

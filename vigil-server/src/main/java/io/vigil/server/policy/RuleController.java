@@ -2,6 +2,7 @@ package io.vigil.server.policy;
 
 import io.vigil.engine.policy.PolicyDocument;
 import io.vigil.engine.rule.RuleDefinition;
+import io.vigil.engine.scorecard.ScorecardDefinition;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Actor;
 import io.vigil.server.api.Bodies;
@@ -72,6 +73,44 @@ public class RuleController {
   public Map<String, Object> enable(@PathVariable String id, HttpServletRequest request) {
     PolicyDocument d = policies.setEnabled(id, true, Actor.of(request));
     return withVersion(policies.rule(id).orElseThrow(), d.version());
+  }
+
+  @GetMapping("/v1/scorecards")
+  public Map<String, Object> scorecards() {
+    PolicyDocument d = policies.document();
+    return Map.of("policy_version", d.version(), "data", d.scorecards().stream().map(ScorecardJson::render).toList());
+  }
+
+  @GetMapping("/v1/scorecards/{id}")
+  public Map<String, Object> scorecard(@PathVariable String id) {
+    return scorecardWithVersion(id, policies.document().version());
+  }
+
+  /** Creates or replaces a scorecard; new scorecards are disabled unless the body says otherwise. */
+  @PutMapping("/v1/scorecards/{id}")
+  public Map<String, Object> putScorecard(@PathVariable String id, HttpServletRequest request) {
+    Map<String, Object> body = Json.parseObject(Bodies.read(request));
+    ScorecardDefinition card = ScorecardJson.parse(body, id);
+    if (!body.containsKey("enabled")) card = card.withEnabled(policies.scorecard(id).map(ScorecardDefinition::enabled).orElse(false));
+    return scorecardWithVersion(id, policies.putScorecard(card, Actor.of(request)).version());
+  }
+
+  @PostMapping("/v1/scorecards/{id}/enable")
+  public Map<String, Object> enableScorecard(@PathVariable String id, HttpServletRequest request) {
+    return scorecardWithVersion(id, policies.setScorecardEnabled(id, true, Actor.of(request)).version());
+  }
+
+  @PostMapping("/v1/scorecards/{id}/disable")
+  public Map<String, Object> disableScorecard(@PathVariable String id, HttpServletRequest request) {
+    return scorecardWithVersion(id, policies.setScorecardEnabled(id, false, Actor.of(request)).version());
+  }
+
+  private Map<String, Object> scorecardWithVersion(String id, long version) {
+    ScorecardDefinition card = policies.scorecard(id)
+        .orElseThrow(() -> ApiException.notFound("scorecard_not_found", "No scorecard with this id", "id"));
+    Map<String, Object> m = ScorecardJson.render(card);
+    m.put("policy_version", version);
+    return m;
   }
 
   @GetMapping("/v1/policy")

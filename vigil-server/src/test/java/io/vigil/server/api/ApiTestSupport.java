@@ -39,7 +39,18 @@ final class ApiTestSupport {
 
   /** A Luhn-valid 16-digit number built from {@code body15} by computing its check digit. */
   static String luhn(String body15) {
-    if (body15.length() != 15 || !body15.chars().allMatch(Character::isDigit)) throw new IllegalArgumentException();
+    if (body15.length() != 15) throw new IllegalArgumentException();
+    return luhnAny(body15);
+  }
+
+  /** A 13-digit Luhn-valid number from 12 digits. */
+  static String luhn13(String body12) {
+    if (body12.length() != 12) throw new IllegalArgumentException();
+    return luhnAny(body12);
+  }
+
+  private static String luhnAny(String body15) {
+    if (!body15.chars().allMatch(Character::isDigit)) throw new IllegalArgumentException();
     int sum = 0;
     // With the check digit appended, the digits of body15 counted from its right end are doubled first.
     for (int i = 0; i < body15.length(); i++) {

@@ -64,7 +64,7 @@ class EventIdCollisionTest {
 
   private DecisionPipeline collidingPipeline(HikariDataSource ds, JournalRepository journal, FeatureConfig config,
       PolicyService policies) {
-    return new DecisionPipeline(journal, ds, config, new ListIndex(), policies.active(), 64, 8, new SimpleMeterRegistry(),
+    return new DecisionPipeline(journal, ds, () -> new io.vigil.engine.Engine(config, new ListIndex()), policies.active(), 64, 8, new SimpleMeterRegistry(),
         id -> 42L);
   }
 

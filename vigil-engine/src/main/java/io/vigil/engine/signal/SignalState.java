@@ -1,0 +1,117 @@
+package io.vigil.engine.signal;
+
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
+import io.vigil.engine.event.Event;
+import io.vigil.engine.signal.geo.GeoLocation;
+import io.vigil.engine.signal.links.IdentityLinkGraph;
+import io.vigil.engine.signal.links.LinkKind;
+import io.vigil.engine.signal.links.LinkSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * What the signals remember between events: per account its declared country, its bound phone and
+ * its {@link GeoHistory}, and the {@link IdentityLinkGraph} across accounts.
+ *
+ * <p>Single-threaded, like the engine's {@code decide}: only the sequencer calls {@link #observe}.
+ * Per account about 100 bytes plus the geo history (under 1 KiB); the link graph documents its own
+ * caps. Accounts are never forgotten while the process runs; recovery rebuilds this state by
+ * replaying the journal.
+ */
+public final class SignalState {
+  private final SignalConfig config;
+  private final Map<String, AccountSignals> accounts = new HashMap<>();
+  private final IdentityLinkGraph links;
+  private final HashFunction hasher;
+
+  /** Per-account memory. */
+  private static final class AccountSignals {
+    String country;
+    long phoneHash;
+    long phoneBoundMillis;
+    GeoHistory geo;
+  }
+
+  public SignalState(SignalConfig config) {
+    this.config = config;
+    SecureRandom random = new SecureRandom();
+    this.hasher = Hashing.sipHash24(random.nextLong(), random.nextLong());
+    this.links = new IdentityLinkGraph(config.linkLimits(), random.nextLong(), random.nextLong());
+  }
+
+  public SignalConfig config() {
+    return config;
+  }
+
+  public IdentityLinkGraph links() {
+    return links;
+  }
+
+  /**
+   * Records one committed event and returns its signals. Stateful values (usual location, travel,
+   * phone binding, links) describe the event against what came before it; link counts include it.
+   */
+  public Signals observe(Event event, ReferenceData reference, Predicate<String> accountBlocked) {
+    return observe(event, reference, accountBlocked, true);
+  }
+
+  /** Records one committed event during recovery: the same state as {@link #observe}, no features. */
+  public void replay(Event event, ReferenceData reference) {
+    observe(event, reference, null, false);
+  }
+
+  private Signals observe(Event event, ReferenceData reference, Predicate<String> accountBlocked, boolean deciding) {
+    GeoLocation location = locate(event, reference);
+    String accountId = event.accountId();
+    if (accountId == null) {
+      return new Signals(event, reference, config, location, GeoHistory.Observation.NONE, null, false, -1, null);
+    }
+    AccountSignals account = accounts.computeIfAbsent(accountId, k -> new AccountSignals());
+    if (event.accountCountry() != null) account.country = event.accountCountry();
+    GeoHistory.Observation geo = GeoHistory.Observation.NONE;
+    if (location.known()) {
+      if (account.geo == null) account.geo = new GeoHistory();
+      geo = account.geo.observe(event.occurredAtMillis(), location);
+    }
+    boolean phoneNew = false;
+    if (event.phone() != null) {
+      long phoneHash = hasher.hashString(event.phone(), StandardCharsets.UTF_8).asLong();
+      if (account.phoneHash != phoneHash) {
+        phoneNew = account.phoneHash != 0;
+        account.phoneHash = phoneHash;
+        account.phoneBoundMillis = event.occurredAtMillis();
+      } else {
+        account.phoneBoundMillis = Math.min(account.phoneBoundMillis, event.occurredAtMillis());
+      }
+    }
+    long phoneBoundMillis = event.phone() != null ? account.phoneBoundMillis : -1;
+    if (!deciding) {
+      links.record(accountId, event.occurredAtMillis(), identifiers(event));
+      return null;
+    }
+    LinkSnapshot snapshot = links.observe(accountId, event.occurredAtMillis(), identifiers(event), accountBlocked);
+    return new Signals(event, reference, config, location, geo, account.country, phoneNew, phoneBoundMillis, snapshot);
+  }
+
+  private static GeoLocation locate(Event event, ReferenceData reference) {
+    if (event.ip() == null || reference.geo() == null) return GeoLocation.UNKNOWN;
+    return reference.geo().locate(event.ip());
+  }
+
+  private static Map<LinkKind, String> identifiers(Event event) {
+    Map<LinkKind, String> ids = new EnumMap<>(LinkKind.class);
+    if (event.deviceId() != null) ids.put(LinkKind.DEVICE, event.deviceId());
+    if (event.phone() != null) ids.put(LinkKind.PHONE, event.phone());
+    if (event.cardToken() != null) ids.put(LinkKind.CARD, event.cardToken());
+    if (event.email() != null) ids.put(LinkKind.EMAIL, event.email().toLowerCase(java.util.Locale.ROOT));
+    if (event.ip() != null) ids.put(LinkKind.IP, event.ip());
+    Event.Identity identity = event.identity();
+    if (identity.nationalId() != null) ids.put(LinkKind.NATIONAL_ID, identity.nationalIdType() + ":" + identity.nationalId());
+    return ids;
+  }
+}

@@ -1,0 +1,169 @@
+package io.vigil.engine.signal.geo;
+
+import io.vigil.engine.signal.ReferenceDataException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * What is known about an IP address's kind of origin, from optional operator-supplied lists:
+ * open/public proxies, VPN exits, Tor exits (each a {@link CidrSet} text file) and ASNs of hosting
+ * and cloud providers (traffic from a data centre is rarely a person at home).
+ *
+ * <p>Hosting-ASN file, one AS per line, UTF-8; a name after the number is allowed and ignored:
+ *
+ * <pre>
+ * # Amazon
+ * 16509 AMAZON-02
+ * AS14618 AMAZON-AES
+ * </pre>
+ *
+ * <p>Samples of every file, with recommended real sources, are in {@code reference/} of this
+ * module's resources ({@code ip-proxy.txt}, {@code ip-vpn.txt}, {@code ip-tor.txt},
+ * {@code hosting-asns.txt}). Immutable and thread-safe; replace the whole object to reload.
+ */
+public final class IpReputation {
+  public static final String COMPONENT_PROXY = "ip_proxy";
+  public static final String COMPONENT_VPN = "ip_vpn";
+  public static final String COMPONENT_TOR = "ip_tor";
+  public static final String COMPONENT_HOSTING_ASN = "hosting_asn";
+  /** Most ASNs in the hosting list (about 120,000 ASNs are allocated worldwide). */
+  public static final int HOSTING_ASNS_MAX = 1_000_000;
+  /** Characters of the SHA-256 kept in {@link #version()}. */
+  static final int VERSION_HASH_CHARS = 12;
+  /** Digits of the largest AS number, 4294967295. */
+  private static final int ASN_DIGITS_MAX = 10;
+
+  static {
+    assert Long.toString(AsnInfo.ASN_MAX).length() == ASN_DIGITS_MAX;
+  }
+
+  private static final IpReputation EMPTY =
+      new IpReputation(CidrSet.empty(), CidrSet.empty(), CidrSet.empty(), new long[0], "empty");
+
+  private final CidrSet proxies;
+  private final CidrSet vpns;
+  private final CidrSet torExits;
+  /** Sorted, distinct. */
+  private final long[] hostingAsns;
+  private final String version;
+
+  private IpReputation(CidrSet proxies, CidrSet vpns, CidrSet torExits, long[] hostingAsns, String version) {
+    this.proxies = proxies;
+    this.vpns = vpns;
+    this.torExits = torExits;
+    this.hostingAsns = hostingAsns;
+    this.version = version;
+  }
+
+  /** No lists: every answer is false. */
+  public static IpReputation empty() {
+    return EMPTY;
+  }
+
+  /**
+   * Loads the lists; each path may be null (that list is empty). Any unusable file fails the
+   * whole load, naming the file and line.
+   */
+  public static IpReputation load(Path proxyFile, Path vpnFile, Path torFile, Path hostingAsnFile) throws ReferenceDataException {
+    MessageDigest digest = MmdbFile.sha256();
+    CidrSet proxies = loadSet(COMPONENT_PROXY, proxyFile, digest);
+    CidrSet vpns = loadSet(COMPONENT_VPN, vpnFile, digest);
+    CidrSet torExits = loadSet(COMPONENT_TOR, torFile, digest);
+    digest.update(("\n#" + COMPONENT_HOSTING_ASN + "\n").getBytes(StandardCharsets.UTF_8));
+    long[] asns = hostingAsnFile == null ? new long[0] : loadAsns(hostingAsnFile, digest);
+    String version = "sha256:" + HexFormat.of().formatHex(digest.digest()).substring(0, VERSION_HASH_CHARS);
+    return new IpReputation(proxies, vpns, torExits, asns, version);
+  }
+
+  /** Each list's section name goes into the digest, so that moving a file to another list changes the version. */
+  private static CidrSet loadSet(String component, Path file, MessageDigest digest) throws ReferenceDataException {
+    digest.update(("\n#" + component + "\n").getBytes(StandardCharsets.UTF_8));
+    return file == null ? CidrSet.empty() : CidrSet.load(component, file, digest);
+  }
+
+  private static long[] loadAsns(Path file, MessageDigest digest) throws ReferenceDataException {
+    long[] asns = new long[64];
+    int count = 0;
+    try (TextLines lines = TextLines.open(COMPONENT_HOSTING_ASN, file, digest, 4L * HOSTING_ASNS_MAX)) {
+      for (String line = lines.next(); line != null; line = lines.next()) {
+        if (count == HOSTING_ASNS_MAX) throw lines.error("more than " + HOSTING_ASNS_MAX + " ASNs");
+        long asn = parseAsn(line);
+        if (asn <= 0) throw lines.error("expected an AS number from 1 to " + AsnInfo.ASN_MAX + ", like 16509 or AS16509: '" + line + "'");
+        if (count == asns.length) asns = Arrays.copyOf(asns, Math.min(HOSTING_ASNS_MAX, 2 * asns.length));
+        asns[count++] = asn;
+      }
+    }
+    long[] sorted = Arrays.copyOf(asns, count);
+    Arrays.sort(sorted);
+    return distinct(sorted);
+  }
+
+  /** The AS number at the start of a line ({@code 16509} or {@code AS16509}, then a name), or -1. */
+  static long parseAsn(String line) {
+    int start = line.regionMatches(true, 0, "AS", 0, 2) ? 2 : 0;
+    int end = start;
+    while (end < line.length() && end - start <= ASN_DIGITS_MAX && isAsciiDigit(line.charAt(end))) end++;
+    if (end == start || end - start > ASN_DIGITS_MAX) return -1;
+    if (end < line.length() && !Character.isWhitespace(line.charAt(end)) && line.charAt(end) != ',') return -1;
+    long asn = Long.parseLong(line, start, end, 10);
+    return asn >= 1 && asn <= AsnInfo.ASN_MAX ? asn : -1;
+  }
+
+  private static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static long[] distinct(long[] sorted) {
+    int kept = 0;
+    for (int i = 0; i < sorted.length; i++) {
+      if (kept == 0 || sorted[kept - 1] != sorted[i]) sorted[kept++] = sorted[i];
+    }
+    return Arrays.copyOf(sorted, kept);
+  }
+
+  public boolean isProxy(String canonicalIp) {
+    return proxies.contains(canonicalIp);
+  }
+
+  public boolean isVpn(String canonicalIp) {
+    return vpns.contains(canonicalIp);
+  }
+
+  public boolean isTor(String canonicalIp) {
+    return torExits.contains(canonicalIp);
+  }
+
+  /** As the String forms, for a caller that asks all three about one parsed address. */
+  public boolean isProxy(InetAddress address) {
+    return proxies.contains(address);
+  }
+
+  public boolean isVpn(InetAddress address) {
+    return vpns.contains(address);
+  }
+
+  public boolean isTor(InetAddress address) {
+    return torExits.contains(address);
+  }
+
+  /** True when the AS belongs to a hosting or cloud provider on the list; false for 0 (unknown). */
+  public boolean isHostingAsn(long asn) {
+    return asn > 0 && Arrays.binarySearch(hostingAsns, asn) >= 0;
+  }
+
+  /** A hash of every list's contents ({@code sha256:…}), or {@code empty}. */
+  public String version() {
+    return version;
+  }
+
+  /** Entries per list, for logs and metrics. */
+  @Override
+  public String toString() {
+    return "IpReputation[proxy=" + proxies.size() + ", vpn=" + vpns.size() + ", tor=" + torExits.size()
+        + ", hostingAsns=" + hostingAsns.length + ", version=" + version + "]";
+  }
+}
