@@ -147,7 +147,8 @@ public final class Engine {
     long clock = tick(wallClockMillis);
     checkTime(event, clock);
     FeatureView view = features.apply(event, clock);
-    Signals eventSignals = signals.observe(event, reference, accountId -> isBlocked(accountId, clock));
+    Signals eventSignals = signals.observe(event, reference, accountId -> onList(ListKind.BLOCK, accountId, clock),
+        accountId -> onList(ListKind.CONFIRMED_FRAUD, accountId, clock));
     ZoneId zone = event.timezone() != null ? zones.computeIfAbsent(event.timezone(), ZoneId::of) : p.defaultZone();
     Activation activation = new Activation(event, view, catalog, lists, clock, zone, eventSignals);
 
@@ -233,8 +234,8 @@ public final class Engine {
     signals.replay(event, reference);
   }
 
-  private boolean isBlocked(String accountId, long clock) {
-    return lists.matchValue(ListKind.BLOCK, ListEntity.ACCOUNT, accountId, clock) != null;
+  private boolean onList(ListKind kind, String accountId, long clock) {
+    return lists.matchValue(kind, ListEntity.ACCOUNT, accountId, clock) != null;
   }
 
   private static ListEntry firstMatch(ListKind kind, Activation activation) {

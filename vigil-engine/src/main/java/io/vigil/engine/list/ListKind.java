@@ -5,13 +5,16 @@ import java.util.Locale;
 /**
  * Block lists deny, allow lists allow (checked first), watch lists only inform rules, and exempt
  * lists record approved exceptions that rules consult (e.g. an account approved to transact from
- * a geo-fenced country: {@code !lists.exempt.account}).
+ * a geo-fenced country: {@code !lists.exempt.account}). Confirmed-fraud lists hold what
+ * investigation proved fraudulent: an account on it sets {@code links.linked_fraud} for every
+ * account linked to it within two hops.
  */
 public enum ListKind {
   ALLOW,
   BLOCK,
   WATCH,
-  EXEMPT;
+  EXEMPT,
+  CONFIRMED_FRAUD;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

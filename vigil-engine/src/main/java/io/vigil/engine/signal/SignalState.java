@@ -57,15 +57,22 @@ public final class SignalState {
    * phone binding, links) describe the event against what came before it; link counts include it.
    */
   public Signals observe(Event event, ReferenceData reference, Predicate<String> accountBlocked) {
-    return observe(event, reference, accountBlocked, true);
+    return observe(event, reference, accountBlocked, id -> false, true);
+  }
+
+  /** @param accountFraud whether an account carries a confirmed-fraud label */
+  public Signals observe(Event event, ReferenceData reference, Predicate<String> accountBlocked,
+      Predicate<String> accountFraud) {
+    return observe(event, reference, accountBlocked, accountFraud, true);
   }
 
   /** Records one committed event during recovery: the same state as {@link #observe}, no features. */
   public void replay(Event event, ReferenceData reference) {
-    observe(event, reference, null, false);
+    observe(event, reference, null, null, false);
   }
 
-  private Signals observe(Event event, ReferenceData reference, Predicate<String> accountBlocked, boolean deciding) {
+  private Signals observe(Event event, ReferenceData reference, Predicate<String> accountBlocked,
+      Predicate<String> accountFraud, boolean deciding) {
     GeoLocation location = locate(event, reference);
     String accountId = event.accountId();
     if (accountId == null) {
@@ -94,7 +101,8 @@ public final class SignalState {
       links.record(accountId, event.occurredAtMillis(), identifiers(event));
       return null;
     }
-    LinkSnapshot snapshot = links.observe(accountId, event.occurredAtMillis(), identifiers(event), accountBlocked);
+    LinkSnapshot snapshot = links.observe(accountId, event.occurredAtMillis(), identifiers(event), accountBlocked,
+        accountFraud);
     return new Signals(event, reference, config, location, geo, account.country, phoneNew, phoneBoundMillis, snapshot);
   }
 

@@ -36,7 +36,7 @@ public final class ListService {
       if (!FIELDS.contains(key)) throw ApiException.invalid("unknown_field", "unknown field " + shown, shown);
     }
     ListKind kind = ListKind.fromWire(string(body, "list", true, 16));
-    if (kind == null) throw ApiException.invalid("invalid_list", "list must be block, allow, watch or exempt", "list");
+    if (kind == null) throw ApiException.invalid("invalid_list", "list must be block, allow, watch, exempt or confirmed_fraud", "list");
     ListEntity entity = ListEntity.fromWire(string(body, "entity", true, 32));
     if (entity == null) {
       throw ApiException.invalid("invalid_entity",

@@ -216,6 +216,23 @@ class ReferenceApiTest extends ServerTestBase {
   }
 
   @Test
+  @Order(8)
+  @SuppressWarnings("unchecked")
+  void anAccountLinkedToConfirmedFraudGoesToReview() {
+    String fraudster = ApiTestSupport.id("acct");
+    String phone = "+88017" + (10_000_000 + new java.util.Random().nextInt(89_999_999));
+    decide(Map.of("account_id", fraudster, "phone", phone));
+    ApiClient.Reply entry = api.post("/v1/lists/entries", Map.of("list", "confirmed_fraud", "entity", "account",
+        "value", fraudster, "reason", "chargeback investigation 7"));
+    assertEquals(201, entry.status(), entry.body());
+    Map<String, Object> linked = decide(Map.of("phone", phone));
+    Map<String, Object> reason = reason(linked, "linked_to_bad_account");
+    assertTrue(reason != null, linked::toString);
+    assertEquals(true, ((Map<String, Object>) reason.get("values")).get("links.linked_fraud"));
+    assertEquals("REVIEW", linked.get("action"));
+  }
+
+  @Test
   @Order(6)
   void newEventFieldsAreValidated() {
     Map<String, Object> base = new HashMap<>(Map.of("event_id", ApiTestSupport.id("bad"), "type", "registration",

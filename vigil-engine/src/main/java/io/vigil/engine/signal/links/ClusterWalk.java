@@ -28,6 +28,7 @@ final class ClusterWalk {
   private int linksExamined;
   private int identifiersExpanded;
   private Predicate<String> blocked;
+  private Predicate<String> fraud;
 
   /** Other accounts visited, at most clusterAccountsMax. */
   int accountsFound;
@@ -50,12 +51,14 @@ final class ClusterWalk {
 
   /**
    * Walks from {@code self}. {@code walkEpoch} must differ from every stamp left by earlier walks;
-   * {@code accountBlocked} is asked about each visited account until one answers true.
+   * {@code accountBlocked} and {@code accountFraud} are asked about each visited account until
+   * one answers true.
    */
-  void run(AccountNode self, int walkEpoch, Predicate<String> accountBlocked) {
+  void run(AccountNode self, int walkEpoch, Predicate<String> accountBlocked, Predicate<String> accountFraud) {
     assert self.walkStamp != walkEpoch;
     epoch = walkEpoch;
     blocked = accountBlocked;
+    fraud = accountFraud;
     tail = 0;
     linksExamined = 0;
     identifiersExpanded = 0;
@@ -118,7 +121,7 @@ final class ClusterWalk {
   }
 
   private void inspect(AccountNode account) {
-    if (account.confirmedFraud) {
+    if (!linkedFraud && (account.confirmedFraud || fraud.test(account.accountId))) {
       linkedFraud = true;
       linkedBlocked = true;
     } else if (!linkedBlocked && blocked.test(account.accountId)) {

@@ -127,7 +127,18 @@ public final class IdentityLinkGraph {
    */
   public LinkSnapshot observe(String accountId, long occurredAtMillis, Map<LinkKind, String> identifiers,
       Predicate<String> accountBlocked) {
+    return observe(accountId, occurredAtMillis, identifiers, accountBlocked, id -> false);
+  }
+
+  /**
+   * As {@link #observe(String, long, Map, Predicate)}, with {@code accountFraud} telling which
+   * accounts carry a confirmed-fraud label kept outside the graph (the engine's
+   * {@code confirmed_fraud} list), besides those marked with {@link #markConfirmedFraud}.
+   */
+  public LinkSnapshot observe(String accountId, long occurredAtMillis, Map<LinkKind, String> identifiers,
+      Predicate<String> accountBlocked, Predicate<String> accountFraud) {
     requireAccountId(accountId);
+    if (accountFraud == null) throw new IllegalArgumentException("accountFraud must not be null");
     if (identifiers == null) throw new IllegalArgumentException("identifiers must not be null (may be empty)");
     if (accountBlocked == null) throw new IllegalArgumentException("accountBlocked must not be null");
     int presentMask = hashIdentifiers(identifiers);
@@ -135,7 +146,7 @@ public final class IdentityLinkGraph {
         : accounts.computeIfAbsent(accountId, AccountNode::new);
     try {
       if (account != null) recordLinks(account, occurredAtMillis, presentMask);
-      return snapshot(account, accountBlocked);
+      return snapshot(account, accountBlocked, accountFraud);
     } finally {
       Arrays.fill(eventNodes, null); // the next event must not see this one's nodes, even after a throw
     }
@@ -272,7 +283,7 @@ public final class IdentityLinkGraph {
 
   // ---- features ---------------------------------------------------------------------------------
 
-  private LinkSnapshot snapshot(AccountNode account, Predicate<String> accountBlocked) {
+  private LinkSnapshot snapshot(AccountNode account, Predicate<String> accountBlocked, Predicate<String> accountFraud) {
     int[] sharing = new int[LinkKind.COUNT];
     int cappedMask = 0;
     int membersMax = limits.accountsPerIdentifierMax();
@@ -283,7 +294,7 @@ public final class IdentityLinkGraph {
       if (node.saturated) cappedMask |= 1 << k;
     }
     if (account == null) return new LinkSnapshot(sharing, cappedMask, 0, false, false, false);
-    walk.run(account, nextWalkEpoch(), accountBlocked);
+    walk.run(account, nextWalkEpoch(), accountBlocked, accountFraud);
     walks++;
     if (walk.capped) walksCapped++;
     return new LinkSnapshot(sharing, cappedMask, walk.accountsFound, walk.capped, walk.linkedBlocked,
