@@ -91,6 +91,10 @@ public final class ReferenceService {
     current = loaded;
     installer.accept(loaded);
     log.info("reference data version {} live: {}", loaded.version(), components);
+    if (loaded.geo() == null) {
+      log.warn("geolocation is off: no geo database in {}; every IP reads as unknown. Install one with"
+          + " './vigil reference install' (docs/signals.md), then POST /v1/reference/reload", dir.toAbsolutePath());
+    }
     return loaded;
   }
 }
