@@ -24,9 +24,10 @@ import java.util.Map;
 
 /**
  * Builds a {@link ReferenceData} set from a directory, by file name. A text file that is absent
- * falls back to the sample built into Vigil ({@code src/main/resources/reference/}); an absent geo
- * or ASN database, or payment-code registry, is "not configured". Nothing is half-loaded: the set
- * is returned whole or a {@link ReferenceDataException} names the broken file.
+ * falls back to the sample built into Vigil ({@code src/main/resources/reference/}), except the
+ * proxy, VPN and Tor lists, which are then empty; an absent geo or ASN database, or payment-code
+ * registry, is "not configured". Nothing is half-loaded: the set is returned whole or a
+ * {@link ReferenceDataException} names the broken file.
  */
 public final class ReferenceDataLoader {
   public static final String GEO_CITY_FILE = "geo-city.mmdb";
@@ -48,7 +49,8 @@ public final class ReferenceDataLoader {
   /** Built-in samples, by the file name that overrides them. */
   private static final Map<String, String> BUILT_IN = Map.of(
       PHONE_OPERATORS_FILE, "phone-operators.csv", BINS_FILE, "bins-sample.csv",
-      DISPOSABLE_EMAIL_FILE, "disposable-email-domains.txt", FREE_EMAIL_FILE, "free-email-domains.txt");
+      DISPOSABLE_EMAIL_FILE, "disposable-email-domains.txt", FREE_EMAIL_FILE, "free-email-domains.txt",
+      HOSTING_ASN_FILE, "hosting-asns.txt");
   private static final int PHONE_CACHE_ENTRIES_DEFAULT = 100_000;
 
   private ReferenceDataLoader() {}
@@ -77,13 +79,11 @@ public final class ReferenceDataLoader {
     AsnDatabase asn = asnPath == null ? null : AsnDatabase.open(asnPath);
     components.put("asn", asn == null ? ReferenceData.NOT_CONFIGURED : asn.version());
 
-    // Reputation lists have no built-in sample worth loading (the samples hold documentation ranges only).
-    IpReputation reputation = IpReputation.load(file(dir, PROXY_FILE), file(dir, VPN_FILE), file(dir, TOR_FILE),
-        file(dir, HOSTING_ASN_FILE));
-    components.put("ip_reputation", reputation.version());
+    IpReputation reputation = loadReputation(dir);
+    components.put("ip_reputation", origin(dir, HOSTING_ASN_FILE) + reputation.version());
     Path regionsPath = file(dir, REGIONS_FILE);
     RegionGraph regions = regionsPath != null ? RegionGraph.load(regionsPath) : RegionGraph.bundled();
-    components.put("regions", (regionsPath == null ? "built-in " : "") + regions.countryCount() + " countries, " + regions.edgeCount() + " edges");
+    components.put("regions", origin(dir, REGIONS_FILE) + regions.version());
     OperatorPrefixTable operators = readText(dir, PHONE_OPERATORS_FILE, "phone_operators", OperatorPrefixTable::load);
     components.put("phone_operators", origin(dir, PHONE_OPERATORS_FILE) + operators.version());
     BinTable bins = readText(dir, BINS_FILE, "bin_table", BinTable::load);
@@ -120,6 +120,34 @@ public final class ReferenceDataLoader {
     if (!city.isEmpty()) return city;
     Path country = file(dir, GEO_COUNTRY_FILE);
     return country == null ? List.of() : List.of(country);
+  }
+
+  /**
+   * The hosting-ASN list falls back to its built-in sample of well-known cloud networks. The
+   * proxy, VPN and Tor lists stay empty when absent: their samples hold documentation ranges only.
+   */
+  private static IpReputation loadReputation(Path dir) throws ReferenceDataException {
+    try (IpReputation.ListText proxies = listIfPresent(dir, PROXY_FILE, IpReputation.COMPONENT_PROXY);
+        IpReputation.ListText vpns = listIfPresent(dir, VPN_FILE, IpReputation.COMPONENT_VPN);
+        IpReputation.ListText torExits = listIfPresent(dir, TOR_FILE, IpReputation.COMPONENT_TOR);
+        IpReputation.ListText hostingAsns = hostingAsnList(dir)) {
+      return IpReputation.parse(proxies, vpns, torExits, hostingAsns);
+    }
+  }
+
+  private static IpReputation.ListText listIfPresent(Path dir, String name, String component) throws ReferenceDataException {
+    Path p = file(dir, name);
+    return p == null ? null : IpReputation.ListText.open(p, component);
+  }
+
+  private static IpReputation.ListText hostingAsnList(Path dir) throws ReferenceDataException {
+    IpReputation.ListText file = listIfPresent(dir, HOSTING_ASN_FILE, IpReputation.COMPONENT_HOSTING_ASN);
+    if (file != null) return file;
+    try {
+      return new IpReputation.ListText(name(dir, HOSTING_ASN_FILE), open(dir, HOSTING_ASN_FILE));
+    } catch (IOException e) {
+      throw new ReferenceDataException(IpReputation.COMPONENT_HOSTING_ASN, "cannot read " + name(dir, HOSTING_ASN_FILE) + ": " + e.getMessage(), e);
+    }
   }
 
   /** A parser of one text file. */

@@ -1,8 +1,13 @@
 package io.vigil.engine.signal;
 
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -13,10 +18,14 @@ import java.util.Objects;
  * length and on the number of lines, counting line numbers for error messages and hashing the
  * content for {@link #version()}.
  *
- * <p>{@link #nextDataLine()} skips blank lines and {@code #} comment lines and trims the rest. A
- * UTF-8 byte-order mark at the start is ignored. Not thread-safe: one loader uses one instance.
+ * <p>{@link #nextDataLine()} skips blank lines and {@code #} comment lines and trims the rest; with
+ * {@link #stripTrailingComments()} a {@code #} anywhere starts a comment (for lists, never for CSV
+ * whose fields may hold a {@code #}). A UTF-8 byte-order mark at the start is ignored. Lines end in
+ * {@code \n} or {@code \r\n}. {@link #open} reads a file as strict UTF-8;
+ * {@link #digestContentInto} shares one hash among several files. Not thread-safe: one loader uses
+ * one instance.
  */
-public final class ReferenceLines {
+public final class ReferenceLines implements AutoCloseable {
   /** Characters read from the underlying reader at a time. */
   private static final int BUFFER_CHARS = 8_192;
 
@@ -31,6 +40,9 @@ public final class ReferenceLines {
   private final char[] buffer = new char[BUFFER_CHARS];
   private final StringBuilder line;
   private final MessageDigest digest;
+  /** Null unless {@link #digestContentInto} was called. */
+  private MessageDigest contentDigest;
+  private boolean trailingComments;
   private int bufferEnd;
   private int bufferPos;
   private long lineNumber;
@@ -58,14 +70,62 @@ public final class ReferenceLines {
     }
   }
 
-  /** The next line that is neither blank nor a {@code #} comment, trimmed; null at the end. */
+  /**
+   * Reads a file as strict UTF-8 (a malformed byte is an error, not a U+FFFD); messages name the
+   * file by its path. {@link #close()} closes the file.
+   */
+  public static ReferenceLines open(Path file, String component, int lineCharsMax, long linesMax) throws ReferenceDataException {
+    return new ReferenceLines(openUtf8(file, component), component, file.toString(), lineCharsMax, linesMax);
+  }
+
+  /** The reader {@link #open} uses: strict UTF-8, unbuffered (this class reads in blocks). */
+  public static Reader openUtf8(Path file, String component) throws ReferenceDataException {
+    Objects.requireNonNull(file, "file");
+    if (!Files.isRegularFile(file)) throw new ReferenceDataException(component, file + " is missing or not a regular file");
+    try {
+      var decoder = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+      return new InputStreamReader(Files.newInputStream(file), decoder);
+    } catch (IOException e) {
+      throw new ReferenceDataException(component, file + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * From now on {@link #nextDataLine()} also drops everything from a {@code #} to the end of the
+   * line. Off by default: a CSV field (an issuer, an operator name) may hold a {@code #}.
+   */
+  public ReferenceLines stripTrailingComments() {
+    if (lineNumber != 0) throw new IllegalStateException("set options before the first line");
+    trailingComments = true;
+    return this;
+  }
+
+  /**
+   * Also feeds the text, exactly as read (UTF-8; byte-order mark, {@code \r}, comments and blank
+   * lines included), into digest, which the caller may share among several readers for one
+   * version of several files. For a well-formed UTF-8 file these are the file's bytes.
+   */
+  public ReferenceLines digestContentInto(MessageDigest digest) {
+    if (lineNumber != 0) throw new IllegalStateException("set options before the first line");
+    this.contentDigest = Objects.requireNonNull(digest, "digest");
+    return this;
+  }
+
+  /**
+   * The next line that is neither blank nor a {@code #} comment, trimmed (and cut at its first
+   * {@code #} with {@link #stripTrailingComments()}); null at the end.
+   */
   public String nextDataLine() throws ReferenceDataException {
     // Bounded: nextLine() fails once more than linesMax lines have been read.
     while (true) {
       String raw = nextLine();
       if (raw == null) return null;
-      String trimmed = raw.strip();
+      int comment = trailingComments ? raw.indexOf('#') : -1;
+      String trimmed = (comment < 0 ? raw : raw.substring(0, comment)).strip();
       if (trimmed.isEmpty() || trimmed.charAt(0) == '#') continue;
+      assert !trailingComments || trimmed.indexOf('#') < 0;
       return trimmed;
     }
   }
@@ -75,6 +135,7 @@ public final class ReferenceLines {
     if (ended) return null;
     line.setLength(0);
     boolean sawAny = false;
+    boolean terminated = false;
     while (true) {
       if (bufferPos == bufferEnd && !fill()) {
         ended = true;
@@ -83,8 +144,12 @@ public final class ReferenceLines {
       }
       sawAny = true;
       char c = buffer[bufferPos++];
-      if (c == '\n') break;
-      if (line.length() == lineCharsMax) {
+      if (c == '\n') {
+        terminated = true;
+        break;
+      }
+      // One character past the limit is held only if it is the '\r' of a "\r\n" ending.
+      if (line.length() > lineCharsMax || (line.length() == lineCharsMax && c != '\r')) {
         lineNumber++;
         throw error("line is longer than " + lineCharsMax + " characters");
       }
@@ -92,6 +157,10 @@ public final class ReferenceLines {
     }
     lineNumber++;
     if (lineNumber > linesMax) throw error("more than " + linesMax + " lines");
+    if (contentDigest != null) {
+      contentDigest.update(line.toString().getBytes(StandardCharsets.UTF_8));
+      if (terminated) contentDigest.update((byte) '\n');
+    }
     if (line.length() > 0 && line.charAt(line.length() - 1) == '\r') line.setLength(line.length() - 1);
     if (lineNumber == 1 && line.length() > 0 && line.charAt(0) == '\uFEFF') line.deleteCharAt(0);
     String text = line.toString();
@@ -110,6 +179,9 @@ public final class ReferenceLines {
       bufferPos = 0;
       bufferEnd = n;
       return true;
+    } catch (CharacterCodingException e) {
+      throw new ReferenceDataException(component, sourceName + ": not UTF-8 text"
+          + (lineNumber > 0 ? " after line " + lineNumber : "") + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new ReferenceDataException(component, sourceName + ": cannot read after line " + lineNumber + ": " + e.getMessage(), e);
     }
@@ -140,5 +212,15 @@ public final class ReferenceLines {
 
   public String sourceName() {
     return sourceName;
+  }
+
+  /** Closes the reader: the file for {@link #open}, else the caller's reader. */
+  @Override
+  public void close() {
+    try {
+      reader.close();
+    } catch (IOException ignored) {
+      // Reading is over and nothing was written: a failed close loses nothing.
+    }
   }
 }

@@ -166,6 +166,24 @@ class SignalsTest {
   }
 
   @Test
+  void hostingAsnsFallBackToTheBuiltInSampleAndAFileReplacesIt() throws Exception {
+    assertThat(reference.reputation().isHostingAsn(16509)).as("AWS, in the built-in sample").isTrue();
+    assertThat(reference.components().get("ip_reputation")).startsWith("built-in sha256:");
+    assertThat(reference.reputation().isProxy("192.0.2.10")).as("the proxy sample holds documentation ranges only").isFalse();
+    assertThat(reference.reputation().isTor("192.0.2.66")).isFalse();
+    assertThat(reference.components().get("regions")).matches("built-in sha256:[0-9a-f]{16}");
+    assertThat(ReferenceDataLoader.builtIn().components().get("ip_reputation")).isEqualTo(reference.components().get("ip_reputation"));
+    Path dir = Files.createDirectories(temp.resolve("own-hosting"));
+    Files.writeString(dir.resolve(ReferenceDataLoader.HOSTING_ASN_FILE), "AS24940 Hetzner\n", StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve(ReferenceDataLoader.REGIONS_FILE), "XA,North,South\n", StandardCharsets.UTF_8);
+    ReferenceData own = ReferenceDataLoader.load(dir, 2, 10);
+    assertThat(own.reputation().isHostingAsn(16509)).isFalse();
+    assertThat(own.reputation().isHostingAsn(24940)).isTrue();
+    assertThat(own.components().get("ip_reputation")).matches("sha256:[0-9a-f]{12}");
+    assertThat(own.components().get("regions")).matches("sha256:[0-9a-f]{16}");
+  }
+
+  @Test
   void withoutAGeoDatabaseLocationIsUnknownNotGuessed() {
     ReferenceData builtIn = ReferenceDataLoader.builtIn();
     assertThat(builtIn.components().get("geo")).isEqualTo(ReferenceData.NOT_CONFIGURED);

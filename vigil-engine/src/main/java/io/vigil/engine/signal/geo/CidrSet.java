@@ -1,11 +1,11 @@
 package io.vigil.engine.signal.geo;
 
 import io.vigil.engine.signal.ReferenceDataException;
+import io.vigil.engine.signal.ReferenceLines;
 import java.io.Reader;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
@@ -32,6 +32,11 @@ public final class CidrSet {
   public static final int ENTRIES_MAX = 5_000_000;
   /** Most lines in one file, comments and blank lines included. */
   public static final long LINES_MAX = 4L * ENTRIES_MAX;
+  /**
+   * Longest line of a list, in characters: an address, a name and a comment fit easily; a binary
+   * or a dump given by mistake fails fast instead of filling memory.
+   */
+  static final int LINE_CHARS_MAX = 1024;
 
   private static final CidrSet EMPTY = new Builder().build();
 
@@ -47,28 +52,32 @@ public final class CidrSet {
     return EMPTY;
   }
 
-  /** Reads a list file (format above); the component names the list in errors, e.g. {@code ip_tor}. */
+  /**
+   * Reads a list file (format above) as strict UTF-8; the component names the list in errors,
+   * e.g. {@code ip_tor}.
+   */
   public static CidrSet load(String component, Path file) throws ReferenceDataException {
-    return load(component, file, null);
-  }
-
-  /** As {@link #load(String, Path)}, adding every byte read to digest (for version hashes). */
-  static CidrSet load(String component, Path file, MessageDigest digest) throws ReferenceDataException {
-    try (TextLines lines = TextLines.open(component, file, digest, LINES_MAX)) {
+    try (ReferenceLines lines = ReferenceLines.open(file, component, LINE_CHARS_MAX, LINES_MAX).stripTrailingComments()) {
       return read(lines);
     }
   }
 
-  /** Reads the text form from a reader; source names the text in errors. */
+  /** Reads the text form from a reader, then closes it; source names the text in errors. */
   public static CidrSet parse(String component, String source, Reader text) throws ReferenceDataException {
-    try (TextLines lines = new TextLines(component, source, text, LINES_MAX)) {
+    try (ReferenceLines lines = lines(component, source, text)) {
       return read(lines);
     }
   }
 
-  private static CidrSet read(TextLines lines) throws ReferenceDataException {
+  /** The lines a list is read from, with its limits and comment rule; the caller closes the reader. */
+  static ReferenceLines lines(String component, String source, Reader text) {
+    return new ReferenceLines(text, component, source, LINE_CHARS_MAX, LINES_MAX).stripTrailingComments();
+  }
+
+  /** Reads every line; lines come from {@link #lines} or are set up the same way. */
+  static CidrSet read(ReferenceLines lines) throws ReferenceDataException {
     Builder builder = new Builder();
-    for (String entry = lines.next(); entry != null; entry = lines.next()) {
+    for (String entry = lines.nextDataLine(); entry != null; entry = lines.nextDataLine()) {
       if (builder.count() == ENTRIES_MAX) throw lines.error("more than " + ENTRIES_MAX + " entries");
       String problem = builder.add(entry);
       if (problem != null) throw lines.error(problem + ": '" + entry + "'");

@@ -1,19 +1,24 @@
 package io.vigil.engine.signal.geo;
 
 import io.vigil.engine.signal.ReferenceDataException;
+import io.vigil.engine.signal.ReferenceLines;
+import java.io.IOException;
+import java.io.Reader;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /**
  * What is known about an IP address's kind of origin, from optional operator-supplied lists:
  * open/public proxies, VPN exits, Tor exits (each a {@link CidrSet} text file) and ASNs of hosting
  * and cloud providers (traffic from a data centre is rarely a person at home).
  *
- * <p>Hosting-ASN file, one AS per line, UTF-8; a name after the number is allowed and ignored:
+ * <p>Hosting-ASN file, one AS per line, UTF-8; a name after the number is allowed and ignored, and
+ * a {@code #} starts a comment, as in the {@link CidrSet} lists:
  *
  * <pre>
  * # Amazon
@@ -65,37 +70,81 @@ public final class IpReputation {
   }
 
   /**
-   * Loads the lists; each path may be null (that list is empty). Any unusable file fails the
-   * whole load, naming the file and line.
+   * A list's text and how error messages name it (a file's path, or "built-in …"). Closing it
+   * closes the reader; a failure to close is ignored, as nothing was written.
+   */
+  public record ListText(String sourceName, Reader text) implements AutoCloseable {
+    public ListText {
+      Objects.requireNonNull(sourceName, "sourceName");
+      Objects.requireNonNull(text, "text");
+    }
+
+    /** A file read as strict UTF-8 and named by its path; the component names the list in errors. */
+    public static ListText open(Path file, String component) throws ReferenceDataException {
+      return new ListText(file.toString(), ReferenceLines.openUtf8(file, component));
+    }
+
+    @Override
+    public void close() {
+      try {
+        text.close();
+      } catch (IOException ignored) {
+        // Reading is over and nothing was written: a failed close loses nothing.
+      }
+    }
+  }
+
+  /**
+   * Loads the list files as strict UTF-8; each path may be null (that list is empty). Any
+   * unusable file fails the whole load, naming the file and line.
    */
   public static IpReputation load(Path proxyFile, Path vpnFile, Path torFile, Path hostingAsnFile) throws ReferenceDataException {
+    try (ListText proxies = openOrNull(proxyFile, COMPONENT_PROXY); ListText vpns = openOrNull(vpnFile, COMPONENT_VPN);
+        ListText torExits = openOrNull(torFile, COMPONENT_TOR); ListText asns = openOrNull(hostingAsnFile, COMPONENT_HOSTING_ASN)) {
+      return parse(proxies, vpns, torExits, asns);
+    }
+  }
+
+  /**
+   * Reads the lists; each may be null (that list is empty); the caller closes them. The version
+   * hashes the texts exactly as read, so for the same files it equals that of
+   * {@link #load(Path, Path, Path, Path)}. Any unusable list fails the whole load, naming its
+   * source and line.
+   */
+  public static IpReputation parse(ListText proxies, ListText vpns, ListText torExits, ListText hostingAsns)
+      throws ReferenceDataException {
     MessageDigest digest = MmdbFile.sha256();
-    CidrSet proxies = loadSet(COMPONENT_PROXY, proxyFile, digest);
-    CidrSet vpns = loadSet(COMPONENT_VPN, vpnFile, digest);
-    CidrSet torExits = loadSet(COMPONENT_TOR, torFile, digest);
+    CidrSet proxySet = readSet(COMPONENT_PROXY, proxies, digest);
+    CidrSet vpnSet = readSet(COMPONENT_VPN, vpns, digest);
+    CidrSet torSet = readSet(COMPONENT_TOR, torExits, digest);
     digest.update(("\n#" + COMPONENT_HOSTING_ASN + "\n").getBytes(StandardCharsets.UTF_8));
-    long[] asns = hostingAsnFile == null ? new long[0] : loadAsns(hostingAsnFile, digest);
+    long[] asns = hostingAsns == null ? new long[0] : readAsns(hostingAsns, digest);
     String version = "sha256:" + HexFormat.of().formatHex(digest.digest()).substring(0, VERSION_HASH_CHARS);
-    return new IpReputation(proxies, vpns, torExits, asns, version);
+    return new IpReputation(proxySet, vpnSet, torSet, asns, version);
+  }
+
+  private static ListText openOrNull(Path file, String component) throws ReferenceDataException {
+    return file == null ? null : ListText.open(file, component);
   }
 
   /** Each list's section name goes into the digest, so that moving a file to another list changes the version. */
-  private static CidrSet loadSet(String component, Path file, MessageDigest digest) throws ReferenceDataException {
+  private static CidrSet readSet(String component, ListText list, MessageDigest digest) throws ReferenceDataException {
     digest.update(("\n#" + component + "\n").getBytes(StandardCharsets.UTF_8));
-    return file == null ? CidrSet.empty() : CidrSet.load(component, file, digest);
+    if (list == null) return CidrSet.empty();
+    return CidrSet.read(CidrSet.lines(component, list.sourceName(), list.text()).digestContentInto(digest));
   }
 
-  private static long[] loadAsns(Path file, MessageDigest digest) throws ReferenceDataException {
+  private static long[] readAsns(ListText list, MessageDigest digest) throws ReferenceDataException {
+    ReferenceLines lines = new ReferenceLines(list.text(), COMPONENT_HOSTING_ASN, list.sourceName(), CidrSet.LINE_CHARS_MAX,
+        4L * HOSTING_ASNS_MAX).stripTrailingComments().digestContentInto(digest);
     long[] asns = new long[64];
     int count = 0;
-    try (TextLines lines = TextLines.open(COMPONENT_HOSTING_ASN, file, digest, 4L * HOSTING_ASNS_MAX)) {
-      for (String line = lines.next(); line != null; line = lines.next()) {
-        if (count == HOSTING_ASNS_MAX) throw lines.error("more than " + HOSTING_ASNS_MAX + " ASNs");
-        long asn = parseAsn(line);
-        if (asn <= 0) throw lines.error("expected an AS number from 1 to " + AsnInfo.ASN_MAX + ", like 16509 or AS16509: '" + line + "'");
-        if (count == asns.length) asns = Arrays.copyOf(asns, Math.min(HOSTING_ASNS_MAX, 2 * asns.length));
-        asns[count++] = asn;
-      }
+    for (String line = lines.nextDataLine(); line != null; line = lines.nextDataLine()) {
+      if (count == HOSTING_ASNS_MAX) throw lines.error("more than " + HOSTING_ASNS_MAX + " ASNs");
+      long asn = parseAsn(line);
+      if (asn <= 0) throw lines.error("expected an AS number from 1 to " + AsnInfo.ASN_MAX + ", like 16509 or AS16509: '" + line + "'");
+      if (count == asns.length) asns = Arrays.copyOf(asns, Math.min(HOSTING_ASNS_MAX, 2 * asns.length));
+      asns[count++] = asn;
     }
     long[] sorted = Arrays.copyOf(asns, count);
     Arrays.sort(sorted);

@@ -1,6 +1,7 @@
 package io.vigil.engine.signal.geo;
 
 import io.vigil.engine.signal.ReferenceDataException;
+import io.vigil.engine.signal.ReferenceLines;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -17,7 +18,7 @@ import java.util.Map;
  * Which regions (states, provinces, divisions) of a country border which, to tell a move to the
  * next region from a jump across the country. Loaded from CSV lines {@code country,region,neighbour}
  * (ISO alpha-2 country; region names spelled as the geo database writes them; edges undirected;
- * no quoting, so names cannot hold commas). Names compare case-insensitively, with runs of white
+ * no quoting, so names cannot hold commas; a {@code #} starts a comment). Names compare case-insensitively, with runs of white
  * space as one space and a trailing administrative word ({@code Division}, {@code Province})
  * ignored, because databases write both "Dhaka" and "Dhaka Division".
  *
@@ -34,6 +35,10 @@ public final class RegionGraph {
   public static final int EDGES_MAX = 100_000;
   /** Longest region name, in characters. */
   public static final int NAME_CHARS_MAX = 100;
+  /** Most lines in one file, comments and blank lines included. */
+  static final long LINES_MAX = 4L * EDGES_MAX;
+  /** Longest line: two names at their limit, a country, a comment; a binary file fails fast. */
+  static final int LINE_CHARS_MAX = 1024;
 
   private static final String[] SUFFIXES_IGNORED = {" division", " province"};
   private static final String HEADER = "country,region,neighbour";
@@ -41,6 +46,7 @@ public final class RegionGraph {
 
   static {
     assert REGIONS_PER_COUNTRY_MAX < Short.MAX_VALUE : "hop counts are stored as short";
+    assert LINE_CHARS_MAX > 2 * NAME_CHARS_MAX + HEADER.length();
   }
 
   /** Per country: region name key → index, and hops between every pair (UNREACHABLE when none). */
@@ -52,14 +58,16 @@ public final class RegionGraph {
 
   private final Map<String, Country> countries;
   private final int edgeCount;
+  private final String version;
 
-  private RegionGraph(Map<String, Country> countries, int edgeCount) {
+  private RegionGraph(Map<String, Country> countries, int edgeCount, String version) {
     this.countries = Map.copyOf(countries);
     this.edgeCount = edgeCount;
+    this.version = version;
   }
 
   public static RegionGraph empty() {
-    return new RegionGraph(Map.of(), 0);
+    return new RegionGraph(Map.of(), 0, "empty");
   }
 
   /** The sample graph shipped with Vigil ({@link #BUNDLED_RESOURCE}). */
@@ -69,15 +77,16 @@ public final class RegionGraph {
     return parse("resource " + BUNDLED_RESOURCE, new InputStreamReader(in, StandardCharsets.UTF_8));
   }
 
+  /** Reads a CSV file as strict UTF-8. */
   public static RegionGraph load(Path csv) throws ReferenceDataException {
-    try (TextLines lines = TextLines.open(COMPONENT, csv, null, 4L * EDGES_MAX)) {
+    try (ReferenceLines lines = ReferenceLines.open(csv, COMPONENT, LINE_CHARS_MAX, LINES_MAX).stripTrailingComments()) {
       return read(lines);
     }
   }
 
-  /** Reads CSV text; source names it in errors. */
+  /** Reads CSV text, then closes the reader; source names it in errors. */
   public static RegionGraph parse(String source, Reader text) throws ReferenceDataException {
-    try (TextLines lines = new TextLines(COMPONENT, source, text, 4L * EDGES_MAX)) {
+    try (ReferenceLines lines = new ReferenceLines(text, COMPONENT, source, LINE_CHARS_MAX, LINES_MAX).stripTrailingComments()) {
       return read(lines);
     }
   }
@@ -118,6 +127,14 @@ public final class RegionGraph {
     return edgeCount;
   }
 
+  /**
+   * A hash of the lines read: {@code sha256:} and the {@link ReferenceLines#version()} digits, as
+   * the payment-code registry writes its own; {@code empty} for {@link #empty()}.
+   */
+  public String version() {
+    return version;
+  }
+
   /** The comparison form of a region name. */
   static String regionKey(String region) {
     String key = String.join(" ", region.strip().toLowerCase(Locale.ROOT).split("\\s+"));
@@ -127,10 +144,10 @@ public final class RegionGraph {
     return key;
   }
 
-  private static RegionGraph read(TextLines lines) throws ReferenceDataException {
+  private static RegionGraph read(ReferenceLines lines) throws ReferenceDataException {
     Map<String, List<String[]>> edgesByCountry = new HashMap<>();
     int edgeLines = 0;
-    for (String line = lines.next(); line != null; line = lines.next()) {
+    for (String line = lines.nextDataLine(); line != null; line = lines.nextDataLine()) {
       if (edgeLines == 0 && line.equalsIgnoreCase(HEADER)) continue;
       if (edgeLines == EDGES_MAX) throw lines.error("more than " + EDGES_MAX + " edges");
       String[] edge = parseEdge(lines, line);
@@ -143,17 +160,17 @@ public final class RegionGraph {
       Builder builder = new Builder();
       for (String[] edge : entry.getValue()) {
         if (!builder.add(edge[1], edge[2])) {
-          throw lines.errorInFile("country " + entry.getKey() + " has more than " + REGIONS_PER_COUNTRY_MAX + " regions");
+          throw lines.fileError("country " + entry.getKey() + " has more than " + REGIONS_PER_COUNTRY_MAX + " regions");
         }
       }
       countries.put(entry.getKey(), builder.build());
       edgeCount += builder.edgeCount();
     }
-    return new RegionGraph(countries, edgeCount);
+    return new RegionGraph(countries, edgeCount, "sha256:" + lines.version());
   }
 
   /** {country, regionKey, neighbourKey}, or an error naming the line. */
-  private static String[] parseEdge(TextLines lines, String line) throws ReferenceDataException {
+  private static String[] parseEdge(ReferenceLines lines, String line) throws ReferenceDataException {
     String[] fields = line.split(",", -1);
     if (fields.length != 3) throw lines.error("expected country,region,neighbour: '" + line + "'");
     String country = fields[0].strip().toUpperCase(Locale.ROOT);

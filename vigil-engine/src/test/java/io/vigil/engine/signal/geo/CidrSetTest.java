@@ -114,7 +114,7 @@ class CidrSetTest {
 
   @Test
   void overlongLineIsRefused() {
-    String line = "192.0.2.1 #" + "x".repeat(TextLines.LINE_CHARS_MAX);
+    String line = "192.0.2.1 #" + "x".repeat(CidrSet.LINE_CHARS_MAX);
     assertThatThrownBy(() -> parse("192.0.2.2\n" + line + "\n"))
         .isInstanceOf(ReferenceDataException.class)
         .hasMessageContaining("line 2")

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.engine.signal.ReferenceDataException;
+import java.io.StringReader;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +91,48 @@ class IpReputationTest {
         .isInstanceOf(ReferenceDataException.class)
         .hasMessageContaining(vpn + " line 2")
         .satisfies(e -> assertThat(((ReferenceDataException) e).component()).isEqualTo(IpReputation.COMPONENT_VPN));
+  }
+
+  @Test
+  void versionHashesEachFilesBytesUnderItsListsName() throws Exception {
+    MessageDigest expected = MessageDigest.getInstance("SHA-256");
+    String[][] lists = {{"ip_proxy", "ip-proxy.txt"}, {"ip_vpn", "ip-vpn.txt"}, {"ip_tor", "ip-tor.txt"}, {"hosting_asn", "hosting-asns.txt"}};
+    for (String[] list : lists) {
+      expected.update(("\n#" + list[0] + "\n").getBytes(StandardCharsets.UTF_8));
+      expected.update(Files.readAllBytes(resource(list[1])));
+    }
+    assertThat(samples().version()).isEqualTo("sha256:" + HexFormat.of().formatHex(expected.digest()).substring(0, IpReputation.VERSION_HASH_CHARS));
+  }
+
+  @Test
+  void readersGiveTheSameAnswersAndVersionAsFiles() throws Exception {
+    String tor = Files.readString(resource("ip-tor.txt"));
+    String asns = "\uFEFF# cloud\r\nAS16509 AMAZON-02 # AWS\r\n24940\n";
+    Path asnFile = Files.writeString(dir.resolve("asns.txt"), asns);
+    IpReputation fromFiles = IpReputation.load(null, null, resource("ip-tor.txt"), asnFile);
+    IpReputation fromReaders;
+    try (IpReputation.ListText t = new IpReputation.ListText("tor", new StringReader(tor));
+        IpReputation.ListText a = new IpReputation.ListText("asns", new StringReader(asns))) {
+      fromReaders = IpReputation.parse(null, null, t, a);
+    }
+    assertThat(fromReaders.version()).isEqualTo(fromFiles.version());
+    assertThat(fromReaders.isTor("192.0.2.66")).isTrue();
+    assertThat(fromReaders.isHostingAsn(16509)).isTrue();
+    assertThat(fromReaders.isHostingAsn(24940)).isTrue();
+    assertThatThrownBy(() -> IpReputation.parse(null, null, null, new IpReputation.ListText("asns", new StringReader("16509\nnope\n"))))
+        .hasMessageContaining("asns line 2");
+  }
+
+  @Test
+  void listFilesMustBeUtf8() throws Exception {
+    Path asns = Files.write(dir.resolve("latin1-asns.txt"), new byte[] {'1', '6', '5', '0', '9', ' ', 'M', (byte) 0xFC, 'n', '\n'});
+    assertThatThrownBy(() -> IpReputation.load(null, null, null, asns))
+        .isInstanceOfSatisfying(ReferenceDataException.class, e -> {
+          assertThat(e.component()).isEqualTo(IpReputation.COMPONENT_HOSTING_ASN);
+          assertThat(e.getMessage()).contains(asns.toString()).contains("not UTF-8");
+        });
+    assertThatThrownBy(() -> IpReputation.load(dir.resolve("absent.txt"), null, null, null))
+        .isInstanceOfSatisfying(ReferenceDataException.class, e -> assertThat(e.component()).isEqualTo(IpReputation.COMPONENT_PROXY));
   }
 
   static IpReputation samples() throws Exception {

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.engine.signal.ReferenceDataException;
 import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RegionGraphTest {
   private static RegionGraph bundled;
@@ -103,6 +106,35 @@ class RegionGraphTest {
           .isInstanceOf(ReferenceDataException.class)
           .hasMessageContaining("test-graph line 3");
     }
+  }
+
+  @Test
+  void versionHashesTheLinesWhereverTheyComeFrom(@TempDir Path dir) throws Exception {
+    String csv = "country,region,neighbour\nXA,North,South # the ferry\n";
+    String version = parse(csv).version();
+    assertThat(version).matches("sha256:[0-9a-f]{16}");
+    assertThat(RegionGraph.load(Files.writeString(dir.resolve("regions.csv"), csv)).version()).isEqualTo(version);
+    assertThat(parse(csv.replace("\n", "\r\n")).version()).isEqualTo(version);
+    assertThat(parse(csv.replace("North", "Nord")).version()).isNotEqualTo(version);
+    assertThat(bundled.version()).isEqualTo(RegionGraph.bundled().version()).isNotEqualTo(version);
+    assertThat(RegionGraph.empty().version()).isEqualTo("empty");
+  }
+
+  @Test
+  void aHashStartsAComment() throws Exception {
+    RegionGraph graph = parse("# sample\nXA,North,South # river\nXA,South,East#\n");
+    assertThat(graph.hops("XA", "North", "East", 3)).isEqualTo(2);
+    assertThat(graph.knows("XA", "South # river")).isFalse();
+  }
+
+  @Test
+  void fileMustBeUtf8(@TempDir Path dir) throws Exception {
+    Path latin1 = Files.write(dir.resolve("regions.csv"), new byte[] {'X', 'A', ',', 'a', ',', (byte) 0xE9, '\n'});
+    assertThatThrownBy(() -> RegionGraph.load(latin1))
+        .isInstanceOfSatisfying(ReferenceDataException.class, e -> {
+          assertThat(e.component()).isEqualTo(RegionGraph.COMPONENT);
+          assertThat(e.getMessage()).contains(latin1.toString());
+        });
   }
 
   private static RegionGraph parse(String csv) throws ReferenceDataException {
