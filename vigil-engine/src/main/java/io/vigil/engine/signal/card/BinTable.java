@@ -128,7 +128,7 @@ public final class BinTable {
     }
     rows.sort(Comparator.comparingInt(Row::start).thenComparing(Comparator.comparingInt(Row::end).reversed()));
     Sweep sweep = Sweep.run(rows, sourceName);
-    return new BinTable(rows, sweep, lines.version());
+    return new BinTable(rows, sweep, "sha256:" + lines.version());
   }
 
   private static Row parseRow(String line, ReferenceLines lines, Map<BinInfo, BinInfo> shared)

@@ -68,7 +68,7 @@ public final class EmailDomains {
     Set<String> disposable = readDomains(d);
     ReferenceLines f = new ReferenceLines(freeMailList, FREE_MAIL_COMPONENT, freeMailSourceName, LINE_CHARS_MAX, LINES_MAX);
     Set<String> freeMail = readDomains(f);
-    return new EmailDomains(disposable, freeMail, d.version() + "." + f.version());
+    return new EmailDomains(disposable, freeMail, "sha256:" + d.version() + " + sha256:" + f.version());
   }
 
   private static Set<String> readDomains(ReferenceLines lines) throws ReferenceDataException {

@@ -84,7 +84,7 @@ public final class OperatorPrefixTable {
     for (int row = 0; row <= ROWS_MAX; row++) {
       String line = lines.nextDataLine();
       if (line == null) {
-        return new OperatorPrefixTable(operators, longest, lines.version());
+        return new OperatorPrefixTable(operators, longest, "sha256:" + lines.version());
       }
       if (row == ROWS_MAX) throw lines.error("more than " + ROWS_MAX + " rows");
       String[] fields = line.split(",", -1);

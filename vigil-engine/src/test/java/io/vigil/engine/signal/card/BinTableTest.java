@@ -41,7 +41,7 @@ class BinTableTest {
   @Test
   void shippedSampleLoads() {
     assertThat(sample.size()).isEqualTo(33);
-    assertThat(sample.version()).hasSize(16).matches("[0-9a-f]+");
+    assertThat(sample.version()).matches("sha256:[0-9a-f]{16}");
     assertThat(sample.lookup("411100")).isEqualTo(new BinInfo("visa", "debit", "BD", "Sample Bank BD"));
     assertThat(sample.lookup("52000042")).isEqualTo(new BinInfo("mastercard", "debit", "US", "Example National Bank"));
     assertThat(sample.lookup("2221000")).isEqualTo(new BinInfo("mastercard", "debit", "US", "Example Federal Credit Union"));

@@ -41,7 +41,7 @@ class EmailDomainsTest {
   void shippedListsLoad() {
     assertThat(shipped.disposableCount()).isEqualTo(12);
     assertThat(shipped.freeMailCount()).isGreaterThanOrEqualTo(10);
-    assertThat(shipped.version()).matches("[0-9a-f]{16}\\.[0-9a-f]{16}");
+    assertThat(shipped.version()).matches("sha256:[0-9a-f]{16} \\+ sha256:[0-9a-f]{16}");
   }
 
   @Test
