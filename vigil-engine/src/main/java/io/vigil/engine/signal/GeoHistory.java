@@ -18,6 +18,7 @@ final class GeoHistory {
   static final int POINTS_MAX = 16;
   static final int REGIONS_MAX = 4;
   private static final long DAY_MILLIS = 86_400_000L;
+  private static final long NO_REGION = 0;
 
   private long[] pointMillis = new long[2];
   private long[] pointRegionKey = new long[2];
@@ -39,6 +40,10 @@ final class GeoHistory {
       String usualCountry, String usualRegion, double distanceFromUsualKm,
       int regions24h, double travelDistanceKm, double travelSpeedKmh) {
     static final Observation NONE = new Observation(null, null, -1, 0, -1, -1);
+
+    Observation withRegions24h(int regions) {
+      return new Observation(usualCountry, usualRegion, distanceFromUsualKm, regions, travelDistanceKm, travelSpeedKmh);
+    }
   }
 
   /** Describes {@code location} at {@code tMillis} against the history, then records it. */
@@ -62,15 +67,21 @@ final class GeoHistory {
       travelSpeed = travelDistance / hours;
     }
     addPoint(tMillis, key, location);
-    addToRegion(key, location);
+    if (key != NO_REGION) addToRegion(key, location);
     int regions24h = distinctRegionsIn(tMillis - DAY_MILLIS, tMillis);
     return new Observation(usual >= 0 ? regionCountry[usual] : null, usual >= 0 ? regionName[usual] : null,
         distanceFromUsual, regions24h, travelDistance, travelSpeed);
   }
 
+  /**
+   * The key of the location's region, or {@link #NO_REGION} when the database names none: such a
+   * location still counts for travel, but is not a region of its own (unknown never fires).
+   */
   private static long regionKey(GeoLocation location) {
-    String region = location.region() == null ? "" : location.region().toLowerCase(java.util.Locale.ROOT);
-    return ((long) location.country().hashCode() << 32) ^ (region.hashCode() & 0xffffffffL);
+    if (location.region() == null) return NO_REGION;
+    String region = location.region().toLowerCase(java.util.Locale.ROOT);
+    long key = ((long) location.country().hashCode() << 32) ^ (region.hashCode() & 0xffffffffL);
+    return key == NO_REGION ? 1 : key;
   }
 
   /** The region seen most often; ties go to the one recorded first. -1 when none. */
@@ -147,6 +158,7 @@ final class GeoHistory {
     int distinct = 0;
     for (int i = 0; i < points; i++) {
       if (pointMillis[i] <= fromExclusiveMillis || pointMillis[i] > toInclusiveMillis) continue;
+      if (pointRegionKey[i] == NO_REGION) continue;
       boolean known = false;
       for (int j = 0; j < distinct && !known; j++) known = seen[j] == pointRegionKey[i];
       if (!known) seen[distinct++] = pointRegionKey[i];

@@ -32,10 +32,16 @@ public final class SignalState {
   /** Per-account memory. */
   private static final class AccountSignals {
     String country;
-    long phoneHash;
-    long phoneBoundMillis;
+    /** The phones this account has used, at most {@link #PHONES_MAX}: keyed hash, first and last seen. */
+    long[] phoneHashes;
+    long[] phoneFirstMillis;
+    long[] phoneLastMillis;
+    int phones;
     GeoHistory geo;
   }
+
+  /** Phones remembered per account; a dual-SIM user switching back is not a new binding. */
+  static final int PHONES_MAX = 4;
 
   public SignalState(SignalConfig config) {
     this.config = config;
@@ -86,17 +92,13 @@ public final class SignalState {
       geo = account.geo.observe(event.occurredAtMillis(), location);
     }
     boolean phoneNew = false;
+    long phoneBoundMillis = -1;
     if (event.phone() != null) {
       long phoneHash = hasher.hashString(event.phone(), StandardCharsets.UTF_8).asLong();
-      if (account.phoneHash != phoneHash) {
-        phoneNew = account.phoneHash != 0;
-        account.phoneHash = phoneHash;
-        account.phoneBoundMillis = event.occurredAtMillis();
-      } else {
-        account.phoneBoundMillis = Math.min(account.phoneBoundMillis, event.occurredAtMillis());
-      }
+      int i = bindPhone(account, phoneHash, event.occurredAtMillis());
+      phoneNew = i < 0;
+      phoneBoundMillis = account.phoneFirstMillis[Math.abs(i) - 1];
     }
-    long phoneBoundMillis = event.phone() != null ? account.phoneBoundMillis : -1;
     if (!deciding) {
       links.record(accountId, event.occurredAtMillis(), identifiers(event));
       return null;
@@ -104,6 +106,38 @@ public final class SignalState {
     LinkSnapshot snapshot = links.observe(accountId, event.occurredAtMillis(), identifiers(event), accountBlocked,
         accountFraud);
     return new Signals(event, reference, config, location, geo, account.country, phoneNew, phoneBoundMillis, snapshot);
+  }
+
+  /**
+   * Records that the account used this phone at tMillis. Returns the phone's slot + 1, negated when
+   * the account had used other phones but not this one before (a new binding). When all slots are
+   * taken, the phone seen least recently is forgotten.
+   */
+  private static int bindPhone(AccountSignals account, long phoneHash, long tMillis) {
+    for (int i = 0; i < account.phones; i++) {
+      if (account.phoneHashes[i] != phoneHash) continue;
+      account.phoneFirstMillis[i] = Math.min(account.phoneFirstMillis[i], tMillis);
+      account.phoneLastMillis[i] = Math.max(account.phoneLastMillis[i], tMillis);
+      return i + 1;
+    }
+    boolean hadOthers = account.phones > 0;
+    if (account.phoneHashes == null) {
+      account.phoneHashes = new long[PHONES_MAX];
+      account.phoneFirstMillis = new long[PHONES_MAX];
+      account.phoneLastMillis = new long[PHONES_MAX];
+    }
+    int slot = account.phones < PHONES_MAX ? account.phones++ : leastRecentPhone(account);
+    account.phoneHashes[slot] = phoneHash;
+    account.phoneFirstMillis[slot] = tMillis;
+    account.phoneLastMillis[slot] = tMillis;
+    assert account.phones <= PHONES_MAX;
+    return hadOthers ? -(slot + 1) : slot + 1;
+  }
+
+  private static int leastRecentPhone(AccountSignals account) {
+    int least = 0;
+    for (int i = 1; i < account.phones; i++) if (account.phoneLastMillis[i] < account.phoneLastMillis[least]) least = i;
+    return least;
   }
 
   private static GeoLocation locate(Event event, ReferenceData reference) {

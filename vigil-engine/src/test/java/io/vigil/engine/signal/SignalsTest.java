@@ -86,6 +86,9 @@ class SignalsTest {
     assertThat(swapped.value("phone.new_for_account")).isEqualTo(true);
     assertThat(swapped.value("phone.operator")).isEqualTo("Robi");
     assertThat(swapped.value("phone.sim_binding_age_days")).isEqualTo(1L);
+    Signals back = state.observe(event("a1", T0 + 86_400_000L * 5, Map.of("phone", "+8801712345678")), reference, id -> false);
+    assertThat(back.value("phone.new_for_account")).as("a dual-SIM user switching back").isEqualTo(false);
+    assertThat(back.value("phone.account_binding_age_days")).isEqualTo(5L);
 
     Signals id = state.observe(event("a2", T0, Map.of("email", "x@sub.mailinator.com",
         "identity", Map.of("national_id", "19901234567890123", "national_id_type", "bd_nid", "date_of_birth", "31-01-1991",

@@ -104,6 +104,8 @@ public final class DecisionPipeline implements AutoCloseable {
 
   private volatile Engine engine;
   private volatile CompiledPolicy policy;
+  /** The last reference data installed; null until the first reload (engines start with the factory's). */
+  private volatile ReferenceData reference;
   private volatile boolean running = true;
   private volatile boolean broken;
   private volatile boolean recovering = true;
@@ -163,6 +165,7 @@ public final class DecisionPipeline implements AutoCloseable {
 
   /** Makes a reference-data set the one the next decision uses. */
   public void install(ReferenceData reference) {
+    this.reference = reference;
     engine.install(reference);
   }
 
@@ -433,6 +436,8 @@ public final class DecisionPipeline implements AutoCloseable {
     fresh.features().sweep(clock);
     engine = fresh;
     fresh.install(policy); // a policy installed while replaying must not be lost
+    ReferenceData reloaded = reference;
+    if (reloaded != null) fresh.install(reloaded); // nor a reference set reloaded meanwhile
     lastSequence = last[0];
     lastHash = hash[0];
     recovering = false;

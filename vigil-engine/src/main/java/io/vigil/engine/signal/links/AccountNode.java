@@ -58,16 +58,24 @@ final class AccountNode {
   }
 
   /**
-   * The link with the oldest last-seen time that is not one of {@code keep} (the current event's
-   * identifiers, which must survive the event). Ties go to the lowest index. -1 if every link is
-   * kept.
+   * The link to forget when the account is full: of the kind holding the most links, the one
+   * with the oldest last-seen time, never one of {@code keep} (the current event's identifiers,
+   * which must survive the event). Taking it from the most numerous kind keeps rare, stable links
+   * (a national ID sent once at registration, the phone) from being pushed out by a stream of new
+   * IP addresses. Ties go to the lower kind ordinal and the lowest index. -1 if every link is kept.
    */
-  int leastRecentlySeenExcept(IdentifierNode[] keep) {
+  int evictionVictim(IdentifierNode[] keep) {
+    int[] perKind = new int[LinkKind.COUNT];
+    for (int i = 0; i < linkCount; i++) if (!contains(keep, identifiers[i])) perKind[identifiers[i].kind.ordinal()]++;
+    int kind = 0;
+    for (int k = 1; k < LinkKind.COUNT; k++) if (perKind[k] > perKind[kind]) kind = k;
+    if (perKind[kind] == 0) return -1;
     int victim = -1;
     for (int i = 0; i < linkCount; i++) {
-      if (victim >= 0 && lastSeenMillis[i] >= lastSeenMillis[victim]) continue;
-      if (!contains(keep, identifiers[i])) victim = i;
+      if (identifiers[i].kind.ordinal() != kind || contains(keep, identifiers[i])) continue;
+      if (victim < 0 || lastSeenMillis[i] < lastSeenMillis[victim]) victim = i;
     }
+    assert victim >= 0;
     return victim;
   }
 

@@ -254,7 +254,7 @@ public final class IdentityLinkGraph {
   private void addLink(AccountNode account, IdentifierNode node, long tMillis) {
     int linksMax = limits.identifiersPerAccountMax();
     if (account.linkCount == linksMax) {
-      int victim = account.leastRecentlySeenExcept(eventNodes);
+      int victim = account.evictionVictim(eventNodes);
       assert victim >= 0 : "linksMax >= kinds, and the link being added is not yet held";
       unlink(account, account.removeAt(victim));
       linksEvicted++;

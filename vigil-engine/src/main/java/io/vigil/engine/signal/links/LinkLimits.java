@@ -9,8 +9,9 @@ import java.util.Set;
  * rewritten.
  *
  * @param identifiersPerAccountMax identifier links one account keeps. When a new identifier arrives
- *     and the account is full, the link with the oldest last-seen time is forgotten (never one the
- *     current event carries), and counted in {@link LinkGraphStats#linksEvicted()}.
+ *     and the account is full, the link with the oldest last-seen time among the kind holding the
+ *     most links is forgotten (never one the current event carries), so a stream of new IPs cannot
+ *     push out a national ID or a phone; counted in {@link LinkGraphStats#linksEvicted()}.
  * @param accountsPerIdentifierMax accounts one identifier keeps. When another account links to an
  *     identifier that already keeps this many, the identifier becomes <em>saturated</em> for good:
  *     it stores no new account, its sharing count reads as this cap with the capped flag, and any

@@ -66,6 +66,19 @@ class IdentityLinkGraphTest {
   }
 
   @Test
+  void aStreamOfNewIpsDoesNotPushOutTheNationalIdOrThePhone() {
+    IdentityLinkGraph g = graph(limits(64, 256, 1_000));
+    see(g, "old", T_MILLIS, LinkKind.NATIONAL_ID, "bd_nid:1990123456789", LinkKind.PHONE, "+8801712345678");
+    for (int i = 0; i < 200; i++) see(g, "old", T_MILLIS + 1 + i, LinkKind.IP, "10.0." + (i / 250) + "." + (i % 250));
+    assertThat(g.stats().linksEvicted()).isEqualTo(200 + 2 - 64);
+    LinkSnapshot newcomer = see(g, "new", T_MILLIS + 500, LinkKind.NATIONAL_ID, "bd_nid:1990123456789",
+        LinkKind.PHONE, "+8801712345678");
+    assertThat(newcomer.accountsSharing(LinkKind.NATIONAL_ID)).isEqualTo(1);
+    assertThat(newcomer.accountsSharing(LinkKind.PHONE)).isEqualTo(1);
+    assertThat(g.linksOf("old").identifiers()).filteredOn(l -> l.kind() == LinkKind.IP).hasSize(62);
+  }
+
+  @Test
   void anEventWithAllKindsFitsAFullAccountOfTheSmallestSize() {
     IdentityLinkGraph g = graph(limits(LinkKind.COUNT, 256, 1_000));
     for (int round = 0; round < 3; round++) {
