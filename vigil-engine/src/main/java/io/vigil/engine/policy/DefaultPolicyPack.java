@@ -159,7 +159,7 @@ public final class DefaultPolicyPack {
             new ScorecardDefinition.Factor("ip_credibility", 30,
                 "ip.country != \"BD\" ? 0.0 : (ip.anonymous || ip.hosting) ? 0.3 : 1.0"),
             new ScorecardDefinition.Factor("sim_binding", 25,
-                "phone.country != \"BD\" ? 0.0 : phone.sim_binding_age_days >= 180 ? 1.0"
+                "!phone.valid || phone.country != \"BD\" ? 0.0 : phone.sim_binding_age_days >= 180 ? 1.0"
                     + " : phone.sim_binding_age_days >= 30 ? 0.6 : phone.sim_binding_age_days >= 0 ? 0.2 : 0.0"),
             new ScorecardDefinition.Factor("history", 20,
                 "facts.first_event_for_account ? 0.0 : velocity.account.count_30d >= 10 ? 1.0 : 0.5"),

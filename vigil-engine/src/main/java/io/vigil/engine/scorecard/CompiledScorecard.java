@@ -1,5 +1,6 @@
 package io.vigil.engine.scorecard;
 
+import io.vigil.engine.Limits;
 import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.Reason;
 import io.vigil.engine.rule.Activation;
@@ -75,13 +76,21 @@ public final class CompiledScorecard {
       if (f.name() == null || !NAME.matcher(f.name()).matches() || !names.add(f.name())) {
         throw problem(d, "factors", "factor names are unique lower-case identifiers");
       }
-      if (f.weight() <= 0) throw problem(d, "factors", "factor " + f.name() + ": weight must be > 0");
+      if (f.weight() <= 0 || f.weight() > ScorecardDefinition.WEIGHT_TOTAL) {
+        throw problem(d, "factors", "factor " + f.name() + ": weight must be between 1 and " + ScorecardDefinition.WEIGHT_TOTAL);
+      }
       total += f.weight();
     }
     if (total != ScorecardDefinition.WEIGHT_TOTAL) {
       throw problem(d, "factors", "weights must sum to " + ScorecardDefinition.WEIGHT_TOTAL + ", not " + total);
     }
+    if (d.description() != null && d.description().length() > Limits.RULE_TEXT_CHARS_MAX) {
+      throw problem(d, "description", "description is at most " + Limits.RULE_TEXT_CHARS_MAX + " characters");
+    }
     for (ScorecardDefinition.Check c : d.prefilter()) {
+      if (c.message() == null || c.message().isBlank() || c.message().length() > Limits.RULE_TEXT_CHARS_MAX) {
+        throw problem(d, "prefilter", "check " + c.name() + ": a message of 1 to " + Limits.RULE_TEXT_CHARS_MAX + " characters is required");
+      }
       if (c.name() == null || !NAME.matcher(c.name()).matches() || !names.add(c.name())) {
         throw problem(d, "prefilter", "check names are unique lower-case identifiers, distinct from factor names");
       }

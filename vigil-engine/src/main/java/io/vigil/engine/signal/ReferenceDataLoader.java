@@ -113,7 +113,7 @@ public final class ReferenceDataLoader {
       Path p = file(dir, name);
       if (p != null) city.add(p);
     }
-    if (city.size() > GeoDatabase.FILES_MAX) {
+    if (file(dir, GEO_CITY_FILE) != null && file(dir, GEO_CITY_IPV4_FILE) != null) {
       throw new ReferenceDataException(GeoDatabase.COMPONENT, dir + ": " + GEO_CITY_FILE + " and " + GEO_CITY_IPV4_FILE
           + " both exist; keep one of them (with " + GEO_CITY_IPV6_FILE + " for IPv6)");
     }

@@ -80,14 +80,16 @@ public final class ReferenceService {
     ReferenceData loaded = ReferenceDataLoader.load(dir, latest + 1, phoneCacheEntriesMax);
     String components = Json.write(new TreeMap<>(loaded.components()));
     Optional<ReferenceRepository.Version> previous = latest == 0 ? Optional.empty() : repository.find(latest);
+    ReferenceRepository.Version record;
     if (previous.isPresent() && previous.get().components().equals(components)) {
       // The same files as the last recorded set: keep its number, so restarts do not mint versions.
       loaded = ReferenceDataLoader.withVersion(loaded, latest);
-      currentRecord = previous.get();
+      record = previous.get();
     } else {
-      currentRecord = new ReferenceRepository.Version(latest + 1, System.currentTimeMillis(), actor, components);
-      repository.insert(currentRecord);
+      record = new ReferenceRepository.Version(latest + 1, System.currentTimeMillis(), actor, components);
+      repository.insert(record); // stored before it goes live: a failed insert changes nothing
     }
+    currentRecord = record;
     current = loaded;
     installer.accept(loaded);
     log.info("reference data version {} live: {}", loaded.version(), components);

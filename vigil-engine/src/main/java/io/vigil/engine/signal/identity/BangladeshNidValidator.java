@@ -86,8 +86,13 @@ public final class BangladeshNidValidator implements NationalIdValidator {
   public boolean plausibleShape(String number) {
     if (number == null) return false;
     int length = number.length();
-    boolean lengthFits = length == SMART_CARD_DIGITS || length == LEGACY_DIGITS || length == WITH_BIRTH_YEAR_DIGITS;
-    return lengthFits && allDigits(number);
+    if (!allDigits(number)) return false;
+    if (length == SMART_CARD_DIGITS || length == LEGACY_DIGITS) return true;
+    // A 17-digit NID begins with a birth year, which a 17-digit card number (UnionPay 62…, Maestro
+    // 50…/6…) does not: the exemption from card-number detection must not let those through.
+    if (length != WITH_BIRTH_YEAR_DIGITS) return false;
+    int year = Integer.parseInt(number, 0, 4, 10);
+    return year >= BIRTH_YEAR_MIN && year <= LocalDate.now(clock).getYear();
   }
 
   private static boolean allDigits(String s) {

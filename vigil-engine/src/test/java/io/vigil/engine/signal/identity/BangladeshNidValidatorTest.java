@@ -83,11 +83,12 @@ class BangladeshNidValidatorTest {
   }
 
   @Test
-  void plausibleShapeLooksAtLengthAndDigitsOnly() {
+  void plausibleShapeLooksAtLengthDigitsAndTheBirthYearOfTheLongForm() {
     assertThat(validator.plausibleShape(TEN)).isTrue();
     assertThat(validator.plausibleShape(THIRTEEN)).isTrue();
     assertThat(validator.plausibleShape(SEVENTEEN_1990)).isTrue();
-    assertThat(validator.plausibleShape("1899" + THIRTEEN)).as("the year is not a shape").isTrue();
+    assertThat(validator.plausibleShape("1899" + THIRTEEN)).as("no birth year: may be a card number").isFalse();
+    assertThat(validator.plausibleShape("62" + "1".repeat(15))).as("a 17-digit UnionPay-like number").isFalse();
     assertThat(validator.plausibleShape("1".repeat(16))).as("16 digits: card-number length").isFalse();
     assertThat(validator.plausibleShape("1".repeat(19))).isFalse();
     assertThat(validator.plausibleShape("12345678A0")).isFalse();
