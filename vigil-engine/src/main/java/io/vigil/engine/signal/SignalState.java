@@ -54,6 +54,7 @@ public final class SignalState {
     return config;
   }
 
+  /** The link graph; like this state, for the sequencer thread only. */
   public IdentityLinkGraph links() {
     return links;
   }

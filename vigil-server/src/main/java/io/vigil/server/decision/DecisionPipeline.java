@@ -77,6 +77,8 @@ import org.slf4j.LoggerFactory;
 public final class DecisionPipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DecisionPipeline.class);
   private static final long SWEEP_INTERVAL_MILLIS = 60_000;
+  /** Reads of sequencer-owned state (the link graph) waiting for the sequencer; beyond it, 503. */
+  private static final int TASKS_MAX = 64;
 
   /** A validated request waiting for its decision. */
   public record Submission(Event event, String canonicalJson, String requestHash, long receivedNanos,
@@ -104,6 +106,9 @@ public final class DecisionPipeline implements AutoCloseable {
 
   private volatile Engine engine;
   private volatile CompiledPolicy policy;
+  private final BlockingQueue<Runnable> tasks = new ArrayBlockingQueue<>(TASKS_MAX);
+  /** The link graph's counters, copied by the sequencer at each sweep (the graph is its alone). */
+  private volatile io.vigil.engine.signal.links.LinkGraphStats linkStats;
   /** The last reference data installed; null until the first reload (engines start with the factory's). */
   private volatile ReferenceData reference;
   private volatile boolean running = true;
@@ -146,6 +151,7 @@ public final class DecisionPipeline implements AutoCloseable {
             p -> p.engine == null ? 0 : p.engine.features().entriesDropped())
         .description("Window entries dropped because a key reached entries-per-key-max (windows undercount)")
         .register(registry);
+    registerSignalMetrics(registry);
     rebuild();
     this.sequencer = new Thread(this::runSequencer, "vigil-sequencer");
     this.committer = new Thread(this::runCommitter, "vigil-committer");
@@ -155,6 +161,28 @@ public final class DecisionPipeline implements AutoCloseable {
 
   public Engine engine() {
     return engine;
+  }
+
+  /** Gauges of the signals: the live reference version, geo decode errors, the link graph's size and caps. */
+  private void registerSignalMetrics(MeterRegistry registry) {
+    Gauge.builder("vigil.reference.version", this, p -> p.engine == null ? 0 : p.engine.reference().version())
+        .description("Version of the reference data the next decision uses").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("vigil.geo.lookup.errors", this,
+            p -> p.engine == null || p.engine.reference().geo() == null ? 0 : p.engine.reference().geo().lookupErrorCount())
+        .description("Geo lookups whose record failed to decode (a damaged database), in the live geo database")
+        .register(registry);
+    Gauge.builder("vigil.links.accounts", this, p -> p.linkStats == null ? 0 : p.linkStats.accounts())
+        .description("Accounts in the identity link graph (refreshed each minute)").register(registry);
+    Gauge.builder("vigil.links.identifiers", this, p -> p.linkStats == null ? 0 : p.linkStats.identifiers())
+        .description("Identifiers in the identity link graph (refreshed each minute)").register(registry);
+    Gauge.builder("vigil.links.identifiers.saturated", this, p -> p.linkStats == null ? 0 : p.linkStats.identifiersSaturated())
+        .description("Identifiers that reached accounts-per-identifier-max").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("vigil.links.evicted", this,
+            p -> p.linkStats == null ? 0 : p.linkStats.linksEvicted())
+        .description("Links forgotten because their account was full").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("vigil.links.walks.capped", this,
+            p -> p.linkStats == null ? 0 : p.linkStats.walksCapped())
+        .description("Cluster walks cut short by a cap (links.cluster_capped)").register(registry);
   }
 
   /** Makes a compiled policy the one the next decision uses. */
@@ -198,8 +226,9 @@ public final class DecisionPipeline implements AutoCloseable {
         return;
       }
       if (broken) rebuildAfterFailure();
-      if (s == null) continue;
       maybeSweep();
+      runTasks();
+      if (s == null) continue;
       try {
         handle(s);
       } catch (RuntimeException e) {
@@ -297,12 +326,42 @@ public final class DecisionPipeline implements AutoCloseable {
     return h == 0 ? 1 : h;
   }
 
-  /** Once a minute, under traffic or not, drop window entries no event can see any more. */
+  /**
+   * Once a minute, under traffic or not, drop window entries no event can see any more, and
+   * publish the link graph's counters for the metrics.
+   */
   private void maybeSweep() {
     long now = System.currentTimeMillis();
     if (now - lastSweepMillis < SWEEP_INTERVAL_MILLIS) return;
     lastSweepMillis = now;
     engine.features().sweep(engine.tick(now));
+    linkStats = engine.signals().links().stats();
+  }
+
+  /**
+   * Runs work that reads sequencer-owned state (the link graph is single-threaded), on the
+   * sequencer, between decisions. Waits at most the sequencer's idle poll (100 ms) when idle.
+   * Fails at once with {@link IllegalStateException} when {@value #TASKS_MAX} reads already wait.
+   */
+  public <T> CompletableFuture<T> onSequencer(java.util.function.Function<Engine, T> read) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    boolean queued = tasks.offer(() -> {
+      try {
+        result.complete(read.apply(engine));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    if (!queued) result.completeExceptionally(new IllegalStateException("too many reads waiting for the sequencer"));
+    return result;
+  }
+
+  private void runTasks() {
+    for (int i = 0; i < TASKS_MAX; i++) {
+      Runnable task = tasks.poll();
+      if (task == null) return;
+      task.run();
+    }
   }
 
   // ---- committer ------------------------------------------------------------------------------
@@ -435,6 +494,7 @@ public final class DecisionPipeline implements AutoCloseable {
     });
     fresh.features().sweep(clock);
     engine = fresh;
+    linkStats = fresh.signals().links().stats();
     fresh.install(policy); // a policy installed while replaying must not be lost
     ReferenceData reloaded = reference;
     if (reloaded != null) fresh.install(reloaded); // nor a reference set reloaded meanwhile

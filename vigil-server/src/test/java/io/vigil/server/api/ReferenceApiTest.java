@@ -161,6 +161,14 @@ class ReferenceApiTest extends ServerTestBase {
     assertEquals(200, old.status(), old.body());
     assertEquals("not_configured", ((Map<String, Object>) old.json().get("components")).get("payment_codes"));
     assertError(api.get("/v1/reference/versions/99999"), 404, "not_found_error", "reference_version_not_found", "version");
+
+    String metrics = api.get("/actuator/prometheus").body();
+    assertTrue(metrics.contains("vigil_reference_version " + after + ".0"), metrics.lines()
+        .filter(l -> l.startsWith("vigil_reference")).toList()::toString);
+    for (String name : List.of("vigil_links_accounts", "vigil_links_identifiers", "vigil_links_evicted_total",
+        "vigil_links_walks_capped_total", "vigil_geo_lookup_errors_total")) {
+      assertTrue(metrics.contains(name), name);
+    }
   }
 
   @Test
@@ -230,6 +238,17 @@ class ReferenceApiTest extends ServerTestBase {
     assertTrue(reason != null, linked::toString);
     assertEquals(true, ((Map<String, Object>) reason.get("values")).get("links.linked_fraud"));
     assertEquals("REVIEW", linked.get("action"));
+
+    ApiClient.Reply links = api.get("/v1/accounts/" + fraudster + "/links");
+    assertEquals(200, links.status(), links.body());
+    List<Object> identifiers = (List<Object>) links.json().get("links");
+    assertEquals(1, identifiers.size(), links.body());
+    Map<String, Object> phoneLink = (Map<String, Object>) identifiers.get(0);
+    assertEquals("phone", phoneLink.get("kind"));
+    assertEquals(1, ((Number) phoneLink.get("accounts_sharing")).intValue());
+    assertTrue(!links.body().contains(phone.substring(1)), "no raw phone number in " + links.body());
+    assertEquals(List.of(), api.get("/v1/accounts/nobody_here/links").json().get("links"));
+    assertInvalid(api.get("/v1/accounts/" + "x".repeat(200) + "/links"), "invalid_format", "account_id");
   }
 
   @Test
