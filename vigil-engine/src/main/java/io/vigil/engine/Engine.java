@@ -16,6 +16,8 @@ import io.vigil.engine.policy.Decision;
 import io.vigil.engine.policy.Reason;
 import io.vigil.engine.policy.RiskLevel;
 import io.vigil.engine.policy.Thresholds;
+import io.vigil.engine.restriction.Restriction;
+import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.rule.Activation;
 import io.vigil.engine.rule.CompiledRule;
 import io.vigil.engine.rule.RuleCompiler;
@@ -37,6 +39,8 @@ import java.util.Map;
  *
  * <h2>Precedence</h2>
  * <ol>
+ *   <li>An active <b>restriction</b> of the account that stops the event's type (a freeze, a
+ *       holder's lock, no withdrawals …) → DENY, whatever the lists and rules say.</li>
  *   <li>An active <b>allow-list</b> entry matching any entity of the event → ALLOW.</li>
  *   <li>An active <b>block-list</b> entry → DENY.</li>
  *   <li>Otherwise the action is the most severe of: the actions forced by firing rules
@@ -63,6 +67,7 @@ public final class Engine {
   private final RuleCompiler compiler;
   private final ListIndex lists;
   private final SignalState signals;
+  private final RestrictionIndex restrictions;
   private volatile CompiledPolicy policy;
   private volatile ReferenceData reference;
   private long clockMillis = Long.MIN_VALUE;
@@ -72,6 +77,12 @@ public final class Engine {
   }
 
   public Engine(FeatureConfig featureConfig, SignalConfig signalConfig, ListIndex lists, ReferenceData reference) {
+    this(featureConfig, signalConfig, lists, reference, new RestrictionIndex());
+  }
+
+  public Engine(FeatureConfig featureConfig, SignalConfig signalConfig, ListIndex lists, ReferenceData reference,
+      RestrictionIndex restrictions) {
+    this.restrictions = restrictions;
     this.features = new FeatureStore(featureConfig);
     this.catalog = new FeatureCatalog(featureConfig);
     this.compiler = new RuleCompiler(catalog);
@@ -162,22 +173,35 @@ public final class Engine {
     double blended = p.document().rulesWeight() * rulesScore + p.document().modelWeight() * 0;
     int score = (int) Math.round(blended);
     Thresholds thresholds = p.document().thresholdsFor(event.type());
-    Action action = thresholds.action(score).atLeast(tally.forced);
-
-    ListEntry allow = firstMatch(ListKind.ALLOW, activation);
-    ListEntry block = allow == null ? firstMatch(ListKind.BLOCK, activation) : null;
-    if (allow != null) {
-      action = Action.ALLOW;
-      reasons.add(0, listReason(allow, Action.ALLOW));
-    } else if (block != null) {
-      action = Action.DENY;
-      reasons.add(0, listReason(block, Action.DENY));
-    }
+    Action action = overrides(thresholds.action(score).atLeast(tally.forced), event, activation, reasons, clock);
     if (action == Action.CHALLENGE && challengeKind == null) challengeKind = thresholds.challengeKind();
     if (action != Action.CHALLENGE) challengeKind = null;
     RiskLevel level = thresholds.level(score).atLeast(floorLevel(action));
     return new Decision(action, score, rulesScore, level, List.copyOf(reasons), challengeKind, p.version(),
         eventSignals.referenceVersion(), List.copyOf(tally.errors));
+  }
+
+  /**
+   * A restriction stopping the event, then an allow-list entry, then a block-list entry override
+   * the rules' action; the overriding reason goes first.
+   */
+  private Action overrides(Action rulesAction, Event event, Activation activation, List<Reason> reasons, long clock) {
+    Restriction restricted = restrictions.stopping(event.accountId(), event.type(), clock);
+    if (restricted != null) {
+      reasons.add(0, restrictionReason(restricted));
+      return Action.DENY;
+    }
+    ListEntry allow = firstMatch(ListKind.ALLOW, activation);
+    if (allow != null) {
+      reasons.add(0, listReason(allow, Action.ALLOW));
+      return Action.ALLOW;
+    }
+    ListEntry block = firstMatch(ListKind.BLOCK, activation);
+    if (block != null) {
+      reasons.add(0, listReason(block, Action.DENY));
+      return Action.DENY;
+    }
+    return rulesAction;
   }
 
   /** What the rules and scorecards of one decision add up to. */
@@ -251,6 +275,16 @@ public final class Engine {
         + (entry.reason() == null || entry.reason().isBlank() ? "" : ": " + entry.reason());
     return new Reason("list." + entry.kind().wireName() + "." + entry.entity().wireName(), message, null, action,
         Map.of("list_entry_id", entry.id()));
+  }
+
+  private static Reason restrictionReason(Restriction r) {
+    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    values.put("restriction_id", r.id());
+    values.put("source", r.source());
+    if (r.expiresAtMillis() != 0) values.put("expires_at", java.time.Instant.ofEpochMilli(r.expiresAtMillis()).toString());
+    String by = Restriction.SOURCE_HOLDER.equals(r.source()) ? "locked by the account holder" : "restricted: " + r.kind().wireName();
+    String message = "Account " + by + (r.reason() == null || r.reason().isBlank() ? "" : " (" + r.reason() + ")");
+    return new Reason("restriction." + r.kind().wireName(), message, null, Action.DENY, values);
   }
 
   private static RiskLevel floorLevel(Action action) {

@@ -6,6 +6,9 @@ import io.vigil.engine.Engine;
 import io.vigil.engine.feature.FeatureCatalog;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.list.ListIndex;
+import io.vigil.engine.restriction.RestrictionIndex;
+import io.vigil.server.account.RestrictionRepository;
+import io.vigil.server.account.RestrictionService;
 import io.vigil.engine.rule.RuleCompiler;
 import io.vigil.engine.signal.SignalConfig;
 import io.vigil.engine.signal.links.LinkLimits;
@@ -65,6 +68,16 @@ public class VigilConfiguration {
   }
 
   @Bean
+  public RestrictionIndex restrictionIndex() {
+    return new RestrictionIndex();
+  }
+
+  @Bean
+  public RestrictionService restrictionService(HikariDataSource ds, RestrictionIndex index) {
+    return new RestrictionService(new RestrictionRepository(ds), index);
+  }
+
+  @Bean
   public ReferenceService referenceService(VigilProperties p, HikariDataSource ds) {
     return new ReferenceService(new ReferenceRepository(ds), p.referenceDir(), p.signals().phoneCacheEntriesMax());
   }
@@ -79,14 +92,14 @@ public class VigilConfiguration {
             LinkLimits.defaults().clusterKinds()));
   }
 
-  /** Built after the list service has loaded the stored entries, so the first decision sees them. */
+  /** Built after the list and restriction services have loaded what is stored, so the first decision sees it. */
   @Bean(destroyMethod = "close")
-  @DependsOn("listService")
+  @DependsOn({"listService", "restrictionService"})
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
-      FeatureConfig features, SignalConfig signals, ListIndex lists, PolicyService policies, ReferenceService reference,
-      MeterRegistry registry) {
+      FeatureConfig features, SignalConfig signals, ListIndex lists, RestrictionIndex restrictions, PolicyService policies,
+      ReferenceService reference, MeterRegistry registry) {
     DecisionPipeline pipeline = new DecisionPipeline(journal, ds,
-        () -> new Engine(features, signals, lists, reference.current()), policies.active(),
+        () -> new Engine(features, signals, lists, reference.current(), restrictions), policies.active(),
         p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry);
     policies.onInstall(pipeline::install);
     reference.onInstall(pipeline::install);

@@ -1,0 +1,103 @@
+package io.vigil.server.account;
+
+import io.vigil.engine.restriction.Restriction;
+import io.vigil.engine.restriction.RestrictionKind;
+import io.vigil.server.journal.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** Account restrictions and their history; a lifted restriction keeps its row. */
+public final class RestrictionRepository {
+  private static final String COLUMNS = "restriction_id, account_id, kind, source, reason, created_by, created_at_millis,"
+      + " expires_at_millis, lifted_at_millis, lifted_by, lift_reason, verification_method";
+  private final DataSource dataSource;
+
+  public RestrictionRepository(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** A restriction with how it was lifted, if it was. */
+  public record Row(Restriction restriction, String liftedBy, String liftReason, String verificationMethod) {}
+
+  public void insert(Restriction r) {
+    String sql = "INSERT INTO account_restrictions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, r.id());
+      ps.setString(2, r.accountId());
+      ps.setString(3, r.kind().wireName());
+      ps.setString(4, r.source());
+      ps.setString(5, r.reason());
+      ps.setString(6, r.createdBy());
+      ps.setLong(7, r.createdAtMillis());
+      ps.setLong(8, r.expiresAtMillis());
+      ps.setLong(9, 0);
+      ps.setString(10, null);
+      ps.setString(11, null);
+      ps.setString(12, null);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StorageException("storing a restriction failed", e);
+    }
+  }
+
+  /** Marks a restriction lifted; false when it was already lifted (or does not exist). */
+  public boolean lift(String restrictionId, long atMillis, String by, String reason, String verificationMethod) {
+    String sql = "UPDATE account_restrictions SET lifted_at_millis = ?, lifted_by = ?, lift_reason = ?, verification_method = ?"
+        + " WHERE restriction_id = ? AND lifted_at_millis = 0";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, atMillis);
+      ps.setString(2, by);
+      ps.setString(3, reason);
+      ps.setString(4, verificationMethod);
+      ps.setString(5, restrictionId);
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new StorageException("lifting a restriction failed", e);
+    }
+  }
+
+  /** Restrictions not lifted and not expired at nowMillis: what the engine must honour. */
+  public List<Restriction> inForce(long nowMillis) {
+    String sql = "SELECT " + COLUMNS + " FROM account_restrictions WHERE lifted_at_millis = 0"
+        + " AND (expires_at_millis = 0 OR expires_at_millis > ?)";
+    List<Restriction> out = new ArrayList<>();
+    for (Row row : rows(sql, ps -> ps.setLong(1, nowMillis))) out.add(row.restriction());
+    return out;
+  }
+
+  /** One account's restrictions, newest first, at most limit. */
+  public List<Row> ofAccount(String accountId, int limit) {
+    String sql = "SELECT " + COLUMNS + " FROM account_restrictions WHERE account_id = ? ORDER BY created_at_millis DESC,"
+        + " restriction_id LIMIT ?";
+    return rows(sql, ps -> {
+      ps.setString(1, accountId);
+      ps.setInt(2, limit);
+    });
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  private List<Row> rows(String sql, Binder binder) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
+      List<Row> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Restriction r = new Restriction(rs.getString(1), rs.getString(2), RestrictionKind.fromWire(rs.getString(3)),
+              rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getLong(9));
+          out.add(new Row(r, rs.getString(10), rs.getString(11), rs.getString(12)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StorageException("reading restrictions failed", e);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.vigil.server.account;
+
+import io.vigil.engine.restriction.Restriction;
+import io.vigil.engine.restriction.RestrictionIndex;
+import io.vigil.engine.restriction.RestrictionKind;
+import io.vigil.server.api.ApiException;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Account restrictions (D3) and the holder's one-click lock (P5). A change is stored first, then
+ * put in the engine's index, so it is in force for the very next decision once the call returns.
+ */
+public final class RestrictionService {
+  /** Identity checks strong enough to lift a holder's lock: not a code sent to a phone that may be stolen. */
+  public static final Set<String> UNLOCK_VERIFICATION_METHODS =
+      Set.of("biometric", "id_document", "video_call", "branch_visit", "password_and_otp");
+  private static final int HISTORY_MAX = 100;
+  private final RestrictionRepository repository;
+  private final RestrictionIndex index;
+
+  public RestrictionService(RestrictionRepository repository, RestrictionIndex index) {
+    this.repository = repository;
+    this.index = index;
+    long now = System.currentTimeMillis();
+    for (Restriction r : repository.inForce(now)) index.put(r, now);
+  }
+
+  public Restriction restrict(String accountId, RestrictionKind kind, String reason, long expiresAtMillis, String actor) {
+    return add(accountId, kind, Restriction.SOURCE_OPERATOR, reason, expiresAtMillis, actor);
+  }
+
+  /** The holder's lock: a freeze with no expiry. Locking a locked account returns the lock in force. */
+  public synchronized Restriction lock(String accountId, String reason, String actor) {
+    for (Restriction r : index.active(accountId, System.currentTimeMillis())) {
+      if (Restriction.SOURCE_HOLDER.equals(r.source())) return r;
+    }
+    return add(accountId, RestrictionKind.FREEZE, Restriction.SOURCE_HOLDER, reason, 0, actor);
+  }
+
+  /** Lifts every holder lock of the account after a verified identity step; 409 when none is in force. */
+  public synchronized List<Restriction> unlock(String accountId, String verificationMethod, String actor) {
+    if (!UNLOCK_VERIFICATION_METHODS.contains(verificationMethod)) {
+      throw ApiException.invalid("invalid_verification_method",
+          "verification.method must be one of " + String.join(", ", UNLOCK_VERIFICATION_METHODS.stream().sorted().toList()),
+          "verification.method");
+    }
+    long now = System.currentTimeMillis();
+    List<Restriction> locks = index.active(accountId, now).stream()
+        .filter(r -> Restriction.SOURCE_HOLDER.equals(r.source())).toList();
+    if (locks.isEmpty()) {
+      throw ApiException.conflict("invalid_request_error", "not_locked", "The account has no lock in force", "account_id");
+    }
+    for (Restriction r : locks) {
+      repository.lift(r.id(), now, actor, "unlocked by the holder", verificationMethod);
+      index.put(r.lifted(now), now);
+    }
+    return locks;
+  }
+
+  /** Lifts one restriction (an operator's decision). */
+  public synchronized Restriction lift(String accountId, String restrictionId, String reason, String actor) {
+    long now = System.currentTimeMillis();
+    Restriction r = index.active(accountId, now).stream().filter(x -> x.id().equals(restrictionId)).findFirst()
+        .orElseThrow(() -> ApiException.notFound("restriction_not_found", "No restriction in force with this id on this account",
+            "restriction_id"));
+    if (!repository.lift(r.id(), now, actor, reason, null)) {
+      throw ApiException.notFound("restriction_not_found", "No restriction in force with this id on this account", "restriction_id");
+    }
+    Restriction lifted = r.lifted(now);
+    index.put(lifted, now);
+    return lifted;
+  }
+
+  public List<Restriction> active(String accountId) {
+    return index.active(accountId, System.currentTimeMillis());
+  }
+
+  public List<RestrictionRepository.Row> history(String accountId) {
+    return repository.ofAccount(accountId, HISTORY_MAX);
+  }
+
+  private synchronized Restriction add(String accountId, RestrictionKind kind, String source, String reason,
+      long expiresAtMillis, String actor) {
+    long now = System.currentTimeMillis();
+    if (!index.hasRoomFor(accountId, now)) {
+      throw ApiException.invalid("too_many_restrictions", "An account holds at most " + RestrictionIndex.PER_ACCOUNT_MAX
+          + " restrictions in force; lift some first", "account_id");
+    }
+    Restriction r = new Restriction("rst_" + UUID.randomUUID().toString().replace("-", ""), accountId, kind, source, reason,
+        actor, now, expiresAtMillis, 0);
+    repository.insert(r);
+    index.put(r, now);
+    return r;
+  }
+}
