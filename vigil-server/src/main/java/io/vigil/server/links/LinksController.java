@@ -1,8 +1,8 @@
 package io.vigil.server.links;
 
-import io.vigil.engine.Limits;
 import io.vigil.engine.signal.links.Links;
 import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Params;
 import io.vigil.server.decision.DecisionPipeline;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -22,7 +21,6 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 public class LinksController {
-  private static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@+\\-]*");
   private static final long READ_TIMEOUT_MILLIS = 2_000;
   private final DecisionPipeline pipeline;
 
@@ -32,10 +30,7 @@ public class LinksController {
 
   @GetMapping("/v1/accounts/{accountId}/links")
   public Map<String, Object> links(@PathVariable String accountId) {
-    if (accountId.length() > Limits.IDENTIFIER_CHARS_MAX || !ACCOUNT_ID.matcher(accountId).matches()) {
-      throw ApiException.invalid("invalid_format", "account_id has characters that are not allowed or is longer than "
-          + Limits.IDENTIFIER_CHARS_MAX, "account_id");
-    }
+    Params.accountId(accountId);
     Links links;
     try {
       links = pipeline.onSequencer(engine -> engine.signals().links().linksOf(accountId))

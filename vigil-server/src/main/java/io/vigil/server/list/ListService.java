@@ -6,9 +6,9 @@ import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.list.ListKind;
 import io.vigil.engine.list.ListValues;
 import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Params;
 import io.vigil.server.api.Json;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,27 +35,18 @@ public final class ListService {
       String shown = key.length() > 64 ? key.substring(0, 64) + "…" : key;
       if (!FIELDS.contains(key)) throw ApiException.invalid("unknown_field", "unknown field " + shown, shown);
     }
-    ListKind kind = ListKind.fromWire(string(body, "list", true, 16));
+    ListKind kind = ListKind.fromWire(Params.string(body, "list", true, 16));
     if (kind == null) throw ApiException.invalid("invalid_list", "list must be block, allow, watch, exempt or confirmed_fraud", "list");
-    ListEntity entity = ListEntity.fromWire(string(body, "entity", true, 32));
+    ListEntity entity = ListEntity.fromWire(Params.string(body, "entity", true, 32));
     if (entity == null) {
       throw ApiException.invalid("invalid_entity",
           "entity must be account, device, ip, card, bin, phone, email_domain, merchant or country", "entity");
     }
-    String value = ListValues.normalize(entity, string(body, "value", true, 256));
+    String value = ListValues.normalize(entity, Params.string(body, "value", true, 256));
     long now = System.currentTimeMillis();
-    long expiresAt = 0;
-    String expires = string(body, "expires_at", false, 64);
-    if (expires != null) {
-      try {
-        expiresAt = Instant.parse(expires).toEpochMilli();
-      } catch (DateTimeParseException e) {
-        throw ApiException.invalid("invalid_timestamp", "expires_at must be an RFC 3339 UTC time", "expires_at");
-      }
-      if (expiresAt <= now) throw ApiException.invalid("expires_in_past", "expires_at must be in the future", "expires_at");
-    }
+    long expiresAt = Params.expiresAt(Params.string(body, "expires_at", false, 64));
     ListEntry entry = new ListEntry("le_" + UUID.randomUUID().toString().replace("-", ""), kind, entity, value,
-        string(body, "reason", false, 1024), string(body, "source", false, 128), actor, now, expiresAt);
+        Params.string(body, "reason", false, 1024), Params.string(body, "source", false, 128), actor, now, expiresAt);
     if (!index.hasRoomFor(entry)) {
       throw ApiException.invalid("list_full", "This list holds its maximum of " + io.vigil.engine.Limits.LIST_ENTRIES_PER_LIST_MAX
           + " entries; delete some first", "list");
@@ -107,16 +98,5 @@ public final class ListService {
     m.put("expires_at", e.expiresAtMillis() == 0 ? null : Instant.ofEpochMilli(e.expiresAtMillis()).toString());
     m.put("active", e.activeAt(nowMillis));
     return m;
-  }
-
-  private static String string(Map<String, Object> body, String key, boolean required, int maxChars) {
-    Object v = body.get(key);
-    if (v == null) {
-      if (required) throw ApiException.invalid("missing_field", key + " is required", key);
-      return null;
-    }
-    if (!(v instanceof String s)) throw ApiException.invalid("wrong_type", key + " must be a string", key);
-    if (s.length() > maxChars) throw ApiException.invalid("value_too_long", key + " must be at most " + maxChars + " characters", key);
-    return s;
   }
 }

@@ -1,0 +1,60 @@
+package io.vigil.server.api;
+
+import io.vigil.engine.Limits;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks of small request parts shared by the routes: ids in paths, string fields, expiry times. */
+public final class Params {
+  private static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@+\\-]*");
+
+  private Params() {}
+
+  /** An account id from a path, with the event API's characters and length. */
+  public static String accountId(String accountId) {
+    if (accountId.length() > Limits.IDENTIFIER_CHARS_MAX || !ACCOUNT_ID.matcher(accountId).matches()) {
+      throw ApiException.invalid("invalid_format", "account_id has characters that are not allowed or is longer than "
+          + Limits.IDENTIFIER_CHARS_MAX, "account_id");
+    }
+    return accountId;
+  }
+
+  /** A JSON object body (an empty body is an empty object) holding only the given fields. */
+  public static Map<String, Object> object(byte[] raw, Set<String> fields) {
+    Map<String, Object> body = raw.length == 0 ? Map.of() : Json.parseObject(raw);
+    for (String key : body.keySet()) {
+      String shown = key.length() > 64 ? key.substring(0, 64) + "…" : key;
+      if (!fields.contains(key)) throw ApiException.invalid("unknown_field", "unknown field " + shown, shown);
+    }
+    return body;
+  }
+
+  /** A string field of at most maxChars; a required one must be present and not blank. */
+  public static String string(Map<String, Object> body, String key, boolean required, int maxChars) {
+    Object v = body.get(key);
+    if (v == null) {
+      if (required) throw ApiException.invalid("missing_field", key + " is required", key);
+      return null;
+    }
+    if (!(v instanceof String s)) throw ApiException.invalid("wrong_type", key + " must be a string", key);
+    if (required && s.isBlank()) throw ApiException.invalid("missing_field", key + " must not be empty", key);
+    if (s.length() > maxChars) throw ApiException.invalid("value_too_long", key + " must be at most " + maxChars + " characters", key);
+    return s;
+  }
+
+  /** An optional {@code expires_at}: epoch millis in the future, or 0 when absent. */
+  public static long expiresAt(String text) {
+    if (text == null) return 0;
+    long at;
+    try {
+      at = Instant.parse(text).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      throw ApiException.invalid("invalid_timestamp", "expires_at must be an RFC 3339 UTC time", "expires_at");
+    }
+    if (at <= System.currentTimeMillis()) throw ApiException.invalid("expires_in_past", "expires_at must be in the future", "expires_at");
+    return at;
+  }
+}
