@@ -45,6 +45,13 @@ class CrashRecoveryTest {
     Process first = start(port, dataDir);
     try {
       awaitHealthy(api, first);
+      // State beyond the windows that must survive too: a holder's lock, and two accounts sharing a phone.
+      assertThat(api.post("/v1/accounts/acc-locked/lock", Map.of("reason", "stolen phone")).status()).isEqualTo(200);
+      for (String account : List.of("acc-phone-1", "acc-phone-2")) {
+        Map<String, Object> body = new java.util.HashMap<>(Events.payment("link-" + account, account, 500));
+        body.put("phone", "+8801712345678");
+        assertThat(api.post("/v1/decisions", body).status()).isEqualTo(200);
+      }
       AtomicBoolean stop = new AtomicBoolean();
       AtomicInteger counter = new AtomicInteger();
       AtomicInteger refusals = new AtomicInteger();
@@ -95,12 +102,25 @@ class CrashRecoveryTest {
       }
       long at = System.currentTimeMillis();
       for (int i = 0; i < ACCOUNTS; i++) assertWindowsEqualRecount(api, "acc-" + i, at);
+      assertStateBeyondTheWindowsSurvived(api);
     } finally {
       second.destroy();
       second.waitFor(30, TimeUnit.SECONDS);
       second.destroyForcibly();
     }
     assertThat(VerifyJournalCommand.run(new String[] {"verify-journal", "--data-dir", dataDir.toString()})).isZero();
+  }
+
+  /** The lock is read back from storage; the link graph is rebuilt from the journal. */
+  @SuppressWarnings("unchecked")
+  private static void assertStateBeyondTheWindowsSurvived(ApiClient api) {
+    ApiClient.Reply locked = api.post("/v1/decisions", Events.payment("after-restart-locked", "acc-locked", 100));
+    assertThat(locked.json().get("action")).isEqualTo("DENY");
+    assertThat(((List<Map<String, Object>>) locked.json().get("reasons")).get(0).get("rule_id")).isEqualTo("restriction.freeze");
+    Map<String, Object> links = api.get("/v1/accounts/acc-phone-1/links").json();
+    List<Map<String, Object>> identifiers = (List<Map<String, Object>>) links.get("links");
+    assertThat(identifiers).as("links of acc-phone-1 after restart: %s", links).hasSize(1);
+    assertThat(identifiers.get(0)).containsEntry("kind", "phone").containsEntry("accounts_sharing", 1);
   }
 
   @SuppressWarnings("unchecked")
