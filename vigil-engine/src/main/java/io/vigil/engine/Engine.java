@@ -13,6 +13,7 @@ import io.vigil.engine.list.ListKind;
 import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.Decision;
+import io.vigil.engine.policy.HoldPolicy;
 import io.vigil.engine.policy.Reason;
 import io.vigil.engine.policy.RiskLevel;
 import io.vigil.engine.policy.Thresholds;
@@ -49,6 +50,8 @@ import java.util.Map;
  *       event that a rule only wanted to challenge.</li>
  * </ol>
  * Enabled scorecards run after the rules; what they force joins the rules' forced actions.
+ * A money movement that is not denied and whose amount exceeds a hold policy's threshold becomes
+ * HOLD, waiting for approvals (the highest threshold exceeded applies).
  * The score is {@code round(rules_weight × rules_score + model_weight × model_score)}, where the
  * rules score is the sum of the points of firing rules clamped to 0–100, and the model score is 0
  * until a model is deployed. The risk level comes from the score, raised to at least medium for a
@@ -174,11 +177,31 @@ public final class Engine {
     int score = (int) Math.round(blended);
     Thresholds thresholds = p.document().thresholdsFor(event.type());
     Action action = overrides(thresholds.action(score).atLeast(tally.forced), event, activation, reasons, clock);
+    HoldPolicy holdPolicy = action == Action.DENY || !event.type().movesMoney() ? null
+        : p.document().holdFor(event.amountMajor());
+    Decision.Hold hold = null;
+    if (holdPolicy != null) {
+      hold = new Decision.Hold(holdPolicy, clock + holdPolicy.deadlineMillis());
+      action = Action.HOLD;
+      reasons.add(0, holdReason(holdPolicy, event, hold.deadlineMillis()));
+    }
     if (action == Action.CHALLENGE && challengeKind == null) challengeKind = thresholds.challengeKind();
     if (action != Action.CHALLENGE) challengeKind = null;
     RiskLevel level = thresholds.level(score).atLeast(floorLevel(action));
     return new Decision(action, score, rulesScore, level, List.copyOf(reasons), challengeKind, p.version(),
-        eventSignals.referenceVersion(), List.copyOf(tally.errors));
+        eventSignals.referenceVersion(), List.copyOf(tally.errors), hold);
+  }
+
+  private static Reason holdReason(HoldPolicy h, Event event, long deadlineMillis) {
+    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    values.put("hold_policy", h.id());
+    values.put("event.amount_major", event.amountMajor());
+    values.put("approvals_required", (long) h.approvalsRequired());
+    values.put("deadline", java.time.Instant.ofEpochMilli(deadlineMillis).toString());
+    String message = String.format(java.util.Locale.ROOT, "Amount %.2f %s is over %.0f: held for %d approval%s", event.amountMajor(),
+        event.currency(), h.amountMajorOver(), h.approvalsRequired(), h.approvalsRequired() == 1 ? "" : "s")
+        + (h.requiredRoles().isEmpty() ? "" : " including " + h.requiredRoles());
+    return new Reason("hold." + h.id(), message, null, Action.HOLD, values);
   }
 
   /**
@@ -291,7 +314,7 @@ public final class Engine {
     return switch (action) {
       case ALLOW -> RiskLevel.LOW;
       case CHALLENGE -> RiskLevel.MEDIUM;
-      case REVIEW -> RiskLevel.HIGH;
+      case REVIEW, HOLD -> RiskLevel.HIGH;
       case DENY -> RiskLevel.CRITICAL;
     };
   }

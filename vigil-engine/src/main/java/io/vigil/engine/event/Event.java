@@ -56,6 +56,13 @@ public record Event(
     return amountMinor != NO_AMOUNT;
   }
 
+  /** The amount in major units of its currency (1250000 BDT minor is 12500.0); 0.0 without an amount. */
+  public double amountMajor() {
+    if (!hasAmount()) return 0.0;
+    int digits = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
+    return amountMinor / Math.pow(10, Math.max(0, digits));
+  }
+
   /** A login attempt that the caller reports as failed. */
   public boolean isFailedLogin() {
     return type == EventType.LOGIN && Boolean.FALSE.equals(loginSuccess);

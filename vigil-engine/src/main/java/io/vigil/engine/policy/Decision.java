@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The engine's answer for one event. {@code challengeKind} is set only when the action is
- * CHALLENGE. {@code ruleErrors} lists rules that failed to evaluate (they did not fire).
+ * CHALLENGE, {@code hold} only when it is HOLD. {@code ruleErrors} lists rules that failed to evaluate
+ * (they did not fire).
  */
 public record Decision(
     Action action,
@@ -15,7 +16,11 @@ public record Decision(
     String challengeKind,
     long policyVersion,
     long referenceVersion,
-    List<RuleError> ruleErrors) {
+    List<RuleError> ruleErrors,
+    Hold hold) {
 
   public record RuleError(String ruleId, String message) {}
+
+  /** What a HOLD waits for; null for every other action. */
+  public record Hold(HoldPolicy policy, long deadlineMillis) {}
 }

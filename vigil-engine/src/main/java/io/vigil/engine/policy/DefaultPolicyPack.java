@@ -74,7 +74,15 @@ public final class DefaultPolicyPack {
     Thresholds standard = new Thresholds(40, 60, 80, 30, 60, 80, "sms_otp");
     Thresholds strict = new Thresholds(30, 50, 70, 20, 50, 70, "sms_otp");
     return new PolicyDocument(1, all, standard, Map.of(WITHDRAWAL, strict), 1.0, 0.0, "UTC",
-        List.of(bangladeshWhitelist()));
+        List.of(bangladeshWhitelist()), holds());
+  }
+
+  /** The documents' P2 examples: over 100,000 two approvers; over 500,000 one of them a supervisor; 24 h. */
+  public static List<HoldPolicy> holds() {
+    long day = 86_400_000L;
+    return List.of(
+        new HoldPolicy("two_approvers", 100_000, 2, Map.of(), day, Action.DENY),
+        new HoldPolicy("supervisor", 500_000, 2, Map.of("supervisor", 1), day, Action.DENY));
   }
 
   /** Rules on the enrichment signals (issue 3): location, reputation, phone, card, identity, links. */

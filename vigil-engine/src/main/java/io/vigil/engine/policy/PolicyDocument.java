@@ -15,6 +15,7 @@ import java.util.Map;
  * @param modelWeight weight of the model score (0 until a model is deployed); weights sum to 1
  * @param defaultTimezone the account time zone when the event carries none (IANA id)
  * @param scorecards weighted admission scores (L2); disabled ones are kept but not run
+ * @param holds large-amount holds (P2), the highest threshold exceeded applies
  */
 public record PolicyDocument(
     long version,
@@ -24,11 +25,20 @@ public record PolicyDocument(
     double rulesWeight,
     double modelWeight,
     String defaultTimezone,
-    List<ScorecardDefinition> scorecards) {
+    List<ScorecardDefinition> scorecards,
+    List<HoldPolicy> holds) {
+
+  /** Hold policies in one document. */
+  public static final int HOLDS_MAX = 8;
 
   public PolicyDocument {
     rules = List.copyOf(rules);
     scorecards = List.copyOf(scorecards);
+    holds = List.copyOf(holds);
+    if (holds.size() > HOLDS_MAX) throw new IllegalArgumentException("a policy holds at most " + HOLDS_MAX + " hold policies");
+    if (holds.stream().map(HoldPolicy::id).distinct().count() != holds.size()) {
+      throw new IllegalArgumentException("hold ids must be unique");
+    }
     thresholdsByType = Map.copyOf(thresholdsByType);
     if (rulesWeight < 0 || modelWeight < 0 || Math.abs(rulesWeight + modelWeight - 1.0) > 1e-9) {
       throw new IllegalArgumentException("rules_weight and model_weight must be ≥ 0 and sum to 1");
@@ -38,7 +48,19 @@ public record PolicyDocument(
   /** A document without scorecards. */
   public PolicyDocument(long version, List<RuleDefinition> rules, Thresholds defaultThresholds,
       Map<EventType, Thresholds> thresholdsByType, double rulesWeight, double modelWeight, String defaultTimezone) {
-    this(version, rules, defaultThresholds, thresholdsByType, rulesWeight, modelWeight, defaultTimezone, List.of());
+    this(version, rules, defaultThresholds, thresholdsByType, rulesWeight, modelWeight, defaultTimezone, List.of(), List.of());
+  }
+
+  /**
+   * The hold for an event moving this amount (major units): of the policies whose threshold it
+   * exceeds, the one with the highest threshold; null when none applies.
+   */
+  public HoldPolicy holdFor(double amountMajor) {
+    HoldPolicy best = null;
+    for (HoldPolicy h : holds) {
+      if (amountMajor > h.amountMajorOver() && (best == null || h.amountMajorOver() > best.amountMajorOver())) best = h;
+    }
+    return best;
   }
 
   public Thresholds thresholdsFor(EventType type) {
@@ -47,11 +69,16 @@ public record PolicyDocument(
 
   public PolicyDocument withRules(long newVersion, List<RuleDefinition> newRules) {
     return new PolicyDocument(newVersion, newRules, defaultThresholds, thresholdsByType, rulesWeight, modelWeight,
-        defaultTimezone, scorecards);
+        defaultTimezone, scorecards, holds);
   }
 
   public PolicyDocument withScorecards(long newVersion, List<ScorecardDefinition> newScorecards) {
     return new PolicyDocument(newVersion, rules, defaultThresholds, thresholdsByType, rulesWeight, modelWeight,
-        defaultTimezone, newScorecards);
+        defaultTimezone, newScorecards, holds);
+  }
+
+  public PolicyDocument withHolds(long newVersion, List<HoldPolicy> newHolds) {
+    return new PolicyDocument(newVersion, rules, defaultThresholds, thresholdsByType, rulesWeight, modelWeight,
+        defaultTimezone, scorecards, newHolds);
   }
 }

@@ -87,7 +87,7 @@ public final class Activation implements CelVariableResolver {
     return switch (name) {
       case "event.type" -> event.type().wireName();
       case "event.amount" -> event.hasAmount() ? event.amountMinor() : 0L;
-      case "event.amount_major" -> amountMajor();
+      case "event.amount_major" -> event.amountMajor();
       case "event.currency" -> orEmpty(event.currency());
       case "event.account_id" -> orEmpty(event.accountId());
       case "event.merchant_id" -> orEmpty(event.merchantId());
@@ -122,12 +122,6 @@ public final class Activation implements CelVariableResolver {
   private ZonedDateTime localTime() {
     if (localTime == null) localTime = ZonedDateTime.ofInstant(Instant.ofEpochMilli(event.occurredAtMillis()), zone);
     return localTime;
-  }
-
-  private double amountMajor() {
-    if (!event.hasAmount()) return 0.0;
-    int digits = java.util.Currency.getInstance(event.currency()).getDefaultFractionDigits();
-    return event.amountMinor() / Math.pow(10, Math.max(0, digits));
   }
 
   private static String orEmpty(String s) {

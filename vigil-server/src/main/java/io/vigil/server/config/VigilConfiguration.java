@@ -16,6 +16,8 @@ import io.vigil.server.reference.ReferenceRepository;
 import io.vigil.server.reference.ReferenceService;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.decision.DecisionService;
+import io.vigil.server.hold.ApprovalRepository;
+import io.vigil.server.hold.HoldService;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.list.ListRepository;
 import io.vigil.server.list.ListService;
@@ -109,6 +111,11 @@ public class VigilConfiguration {
   @Bean
   public DecisionService decisionService(DecisionPipeline pipeline, JournalRepository journal, VigilProperties p) {
     return new DecisionService(pipeline, journal, p.decisions().replyTimeoutMillis(), p.decisions().overloadFallbackAction());
+  }
+
+  @Bean
+  public HoldService holdService(JournalRepository journal, HikariDataSource ds) {
+    return new HoldService(journal, new ApprovalRepository(ds));
   }
 
   /** DOWN while the pipeline rebuilds its state or cannot store decisions. */

@@ -36,6 +36,7 @@ public final class DecisionJson {
     }
     body.put("reasons", reasons);
     if (d.challengeKind() != null) body.put("challenge", Map.of("kind", d.challengeKind()));
+    if (d.hold() != null) body.put("hold", hold(d.hold()));
     body.put("scores", Map.of("rules", d.rulesScore(), "model", 0));
     body.put("policy_version", d.policyVersion());
     body.put("reference_version", d.referenceVersion());
@@ -45,6 +46,17 @@ public final class DecisionJson {
     }
     body.put("latency_micros", latencyMicros);
     return Json.write(body);
+  }
+
+  /** A HOLD's terms, stored in the response: the approvals route reads them back from the journal. */
+  private static Map<String, Object> hold(Decision.Hold h) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("policy", h.policy().id());
+    m.put("approvals_required", h.policy().approvalsRequired());
+    m.put("required_roles", new java.util.TreeMap<>(h.policy().requiredRoles()));
+    m.put("deadline", java.time.Instant.ofEpochMilli(h.deadlineMillis()).toString());
+    m.put("expiry_action", h.policy().expiryAction().name());
+    return m;
   }
 
   public static JournalRow row(JournalRecord record, Event e, Decision d) {

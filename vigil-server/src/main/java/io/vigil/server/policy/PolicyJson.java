@@ -1,6 +1,8 @@
 package io.vigil.server.policy;
 
 import io.vigil.engine.event.EventType;
+import io.vigil.engine.policy.Action;
+import io.vigil.engine.policy.HoldPolicy;
 import io.vigil.engine.policy.PolicyDocument;
 import io.vigil.engine.policy.Thresholds;
 import io.vigil.engine.rule.RuleDefinition;
@@ -60,6 +62,7 @@ public final class PolicyJson {
     m.put("weights", Map.of("rules", d.rulesWeight(), "model", d.modelWeight()));
     m.put("default_timezone", d.defaultTimezone());
     m.put("scorecards", d.scorecards().stream().map(ScorecardJson::render).toList());
+    m.put("holds", d.holds().stream().map(PolicyJson::hold).toList());
     return m;
   }
 
@@ -80,7 +83,65 @@ public final class PolicyJson {
     ThresholdSet set = parseThresholds((Map<String, Object>) m.get("thresholds"));
     return new PolicyDocument(((Number) m.get("version")).longValue(), rules, set.defaults(), set.byType(),
         ((Number) weights.get("rules")).doubleValue(), ((Number) weights.get("model")).doubleValue(),
-        (String) m.get("default_timezone"), ScorecardJson.parseAll((List<Object>) m.getOrDefault("scorecards", List.of())));
+        (String) m.get("default_timezone"), ScorecardJson.parseAll((List<Object>) m.getOrDefault("scorecards", List.of())),
+        parseHolds((List<Object>) m.getOrDefault("holds", List.of())));
+  }
+
+  private static final Set<String> HOLD_FIELDS = Set.of("id", "amount_over", "approvals_required", "required_roles",
+      "deadline_minutes", "expiry_action");
+
+  public static Map<String, Object> hold(HoldPolicy h) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", h.id());
+    m.put("amount_over", h.amountMajorOver());
+    m.put("approvals_required", h.approvalsRequired());
+    m.put("required_roles", new java.util.TreeMap<>(h.requiredRoles()));
+    m.put("deadline_minutes", h.deadlineMillis() / 60_000.0);
+    m.put("expiry_action", h.expiryAction().name());
+    return m;
+  }
+
+  /** Hold policies from API input or a stored document; a bad one is 400 invalid_holds naming it. */
+  @SuppressWarnings("unchecked")
+  public static List<HoldPolicy> parseHolds(Object raw) {
+    if (!(raw instanceof List<?> list)) throw ApiException.invalid("wrong_type", "holds must be a list", "holds");
+    if (list.size() > PolicyDocument.HOLDS_MAX) {
+      throw ApiException.invalid("invalid_holds", "at most " + PolicyDocument.HOLDS_MAX + " hold policies", "holds");
+    }
+    List<HoldPolicy> holds = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String param = "holds[" + i + "]";
+      if (!(list.get(i) instanceof Map<?, ?> h)) throw ApiException.invalid("wrong_type", param + " must be an object", param);
+      holds.add(parseHold((Map<String, Object>) h, param));
+    }
+    return holds;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static HoldPolicy parseHold(Map<String, Object> m, String param) {
+    for (String key : m.keySet()) {
+      if (!HOLD_FIELDS.contains(key)) throw ApiException.invalid("unknown_field", "unknown hold field " + truncate(key), param + "." + truncate(key));
+    }
+    Map<String, Integer> roles = new java.util.TreeMap<>();
+    Object rawRoles = m.getOrDefault("required_roles", Map.of());
+    if (!(rawRoles instanceof Map<?, ?> rm)) throw ApiException.invalid("wrong_type", param + ".required_roles must be an object", param);
+    for (Map.Entry<?, ?> e : rm.entrySet()) {
+      if (!(e.getValue() instanceof Integer || e.getValue() instanceof Long)) {
+        throw ApiException.invalid("wrong_type", param + ".required_roles counts are integers", param + ".required_roles");
+      }
+      roles.put(String.valueOf(e.getKey()), ((Number) e.getValue()).intValue());
+    }
+    if (!(m.get("amount_over") instanceof Number amount)) throw ApiException.invalid("missing_field", param + ".amount_over is required", param + ".amount_over");
+    if (!(m.get("deadline_minutes") instanceof Number minutes)) {
+      throw ApiException.invalid("missing_field", param + ".deadline_minutes is required", param + ".deadline_minutes");
+    }
+    String expiry = string(m, "expiry_action", param + ".expiry_action", true);
+    try {
+      return new HoldPolicy(string(m, "id", param + ".id", true), amount.doubleValue(), integer(m, "approvals_required", param),
+          roles, Math.round(minutes.doubleValue() * 60_000), Action.valueOf(expiry));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("invalid_holds", param + ": " + e.getMessage(), param);
+    }
   }
 
   /** Default thresholds and per-type overrides. */

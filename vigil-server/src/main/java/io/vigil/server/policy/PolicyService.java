@@ -2,6 +2,7 @@ package io.vigil.server.policy;
 
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.DefaultPolicyPack;
+import io.vigil.engine.policy.HoldPolicy;
 import io.vigil.engine.policy.PolicyDocument;
 import io.vigil.engine.scorecard.ScorecardDefinition;
 import io.vigil.engine.rule.RuleCompiler;
@@ -79,7 +80,11 @@ public final class PolicyService {
 
   public synchronized PolicyDocument setThresholds(PolicyJson.ThresholdSet set, String actor) {
     return change(d -> new PolicyDocument(d.version() + 1, d.rules(), set.defaults(), set.byType(), d.rulesWeight(),
-        d.modelWeight(), d.defaultTimezone(), d.scorecards()), actor, "change thresholds");
+        d.modelWeight(), d.defaultTimezone(), d.scorecards(), d.holds()), actor, "change thresholds");
+  }
+
+  public synchronized PolicyDocument setHolds(List<HoldPolicy> holds, String actor) {
+    return change(d -> d.withHolds(d.version() + 1, holds), actor, "change holds");
   }
 
   public Optional<ScorecardDefinition> scorecard(String id) {

@@ -128,6 +128,18 @@ public class RuleController {
     return m;
   }
 
+  /** Replaces the hold policies (P2): {"holds": [...]}. */
+  @PutMapping("/v1/policy/holds")
+  public Map<String, Object> holds(HttpServletRequest request) {
+    Map<String, Object> body = Json.parseObject(Bodies.read(request));
+    for (String key : body.keySet()) {
+      if (!key.equals("holds")) throw ApiException.invalid("unknown_field", "unknown field " + PolicyJson.truncate(key), PolicyJson.truncate(key));
+    }
+    if (!body.containsKey("holds")) throw ApiException.invalid("missing_field", "holds is required", "holds");
+    PolicyDocument d = policies.setHolds(PolicyJson.parseHolds(body.get("holds")), Actor.of(request));
+    return Map.of("policy_version", d.version(), "holds", d.holds().stream().map(PolicyJson::hold).toList());
+  }
+
   @GetMapping("/v1/policy/versions")
   public Map<String, Object> versions() {
     List<Map<String, Object>> data = policies.history(500).stream().map(v -> {

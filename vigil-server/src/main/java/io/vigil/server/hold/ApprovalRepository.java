@@ -1,0 +1,60 @@
+package io.vigil.server.hold;
+
+import io.vigil.server.journal.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** Approvals of held decisions; the primary key (decision, approver) refuses a second approval by one person. */
+public final class ApprovalRepository {
+  private final DataSource dataSource;
+
+  public ApprovalRepository(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  public record Approval(String decisionId, String approverId, String role, long approvedAtMillis, String recordedBy) {}
+
+  /** Thrown when the approver has already approved this decision. */
+  public static final class DuplicateApprover extends RuntimeException {
+    DuplicateApprover() {
+      super(null, null, false, false);
+    }
+  }
+
+  public void insert(Approval a) {
+    String sql = "INSERT INTO hold_approvals (decision_id, approver_id, approver_role, approved_at_millis, recorded_by)"
+        + " VALUES (?,?,?,?,?)";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, a.decisionId());
+      ps.setString(2, a.approverId());
+      ps.setString(3, a.role());
+      ps.setLong(4, a.approvedAtMillis());
+      ps.setString(5, a.recordedBy());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      if (e.getSQLState() != null && e.getSQLState().startsWith("23")) throw new DuplicateApprover();
+      throw new StorageException("storing an approval failed", e);
+    }
+  }
+
+  /** A decision's approvals, oldest first. */
+  public List<Approval> of(String decisionId) {
+    String sql = "SELECT decision_id, approver_id, approver_role, approved_at_millis, recorded_by FROM hold_approvals"
+        + " WHERE decision_id = ? ORDER BY approved_at_millis, approver_id";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, decisionId);
+      List<Approval> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(new Approval(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StorageException("reading approvals failed", e);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.vigil.server.hold;
+
+import io.vigil.engine.Limits;
+import io.vigil.server.api.Actor;
+import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Bodies;
+import io.vigil.server.api.Params;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A HOLD decision's state, and its approvals. */
+@RestController
+public class HoldController {
+  private static final Pattern APPROVER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@+\\-]*");
+  private final HoldService holds;
+
+  public HoldController(HoldService holds) {
+    this.holds = holds;
+  }
+
+  @GetMapping("/v1/decisions/{decisionId}/hold")
+  public Map<String, Object> hold(@PathVariable String decisionId) {
+    return json(holds.state(decisionId));
+  }
+
+  @PostMapping("/v1/decisions/{decisionId}/approvals")
+  public Map<String, Object> approve(@PathVariable String decisionId, HttpServletRequest request) {
+    Map<String, Object> body = Params.object(Bodies.read(request), Set.of("approver_id", "role"));
+    String approverId = Params.string(body, "approver_id", true, Limits.IDENTIFIER_CHARS_MAX);
+    if (!APPROVER_ID.matcher(approverId).matches()) {
+      throw ApiException.invalid("invalid_format", "approver_id contains characters that are not allowed", "approver_id");
+    }
+    String role = Params.string(body, "role", true, 32);
+    return json(holds.approve(decisionId, approverId, role, Actor.of(request)));
+  }
+
+  private static Map<String, Object> json(HoldService.HoldState h) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("decision_id", h.decisionId());
+    m.put("account_id", h.accountId());
+    m.put("policy", h.policy());
+    m.put("approvals_required", h.approvalsRequired());
+    m.put("required_roles", h.requiredRoles());
+    m.put("deadline", Instant.ofEpochMilli(h.deadlineMillis()).toString());
+    m.put("expiry_action", h.expiryAction().name());
+    m.put("status", h.status());
+    m.put("outcome", h.outcome() == null ? null : h.outcome().name());
+    m.put("approvals", h.approvals().stream().map(a -> {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("approver_id", a.approverId());
+      x.put("role", a.role());
+      x.put("approved_at", Instant.ofEpochMilli(a.approvedAtMillis()).toString());
+      x.put("recorded_by", a.recordedBy());
+      return x;
+    }).toList());
+    return m;
+  }
+}

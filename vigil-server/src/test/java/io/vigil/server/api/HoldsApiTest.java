@@ -1,0 +1,117 @@
+package io.vigil.server.api;
+
+import static io.vigil.server.api.ApiTestSupport.assertError;
+import static io.vigil.server.api.ApiTestSupport.assertInvalid;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.vigil.server.support.ApiClient;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Large-amount holds (P2, first step) over HTTP: the documents' thresholds, approvals that refuse
+ * self-approval, a second approval by one person and needless ones, and expiry at the deadline
+ * with the configured action. Own server: it changes the hold policies.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HoldsApiTest extends ServerTestBase {
+  private static final Path DATA_DIR = tempDir("vigil-api-holds-");
+
+  @DynamicPropertySource
+  static void ownDataDir(DynamicPropertyRegistry registry) {
+    registry.add("vigil.data-dir", DATA_DIR::toString);
+  }
+
+  private Map<String, Object> pay(String account, long amountMinor) {
+    Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("h"), "type", "transfer",
+        "occurred_at", Instant.now().toString(), "account_id", account, "amount", amountMinor, "currency", "USD"));
+    ApiClient.Reply r = api.post("/v1/decisions", body);
+    assertEquals(200, r.status(), r.body());
+    return r.json();
+  }
+
+  private ApiClient.Reply approve(String decisionId, String approver, String role) {
+    return ApiTestSupport.send(base, "POST", "/v1/decisions/" + decisionId + "/approvals",
+        ApiClient.json(Map.of("approver_id", approver, "role", role)), "Vigil-Actor", "console");
+  }
+
+  @Test
+  @Order(1)
+  @SuppressWarnings("unchecked")
+  void over100kNeedsTwoDistinctApproversAndNotTheAccountItself() {
+    Map<String, Object> d = pay("acct_h1", 15_000_000L); // 150,000.00 USD
+    assertEquals("HOLD", d.get("action"), d::toString);
+    Map<String, Object> hold = (Map<String, Object>) d.get("hold");
+    assertEquals("two_approvers", hold.get("policy"));
+    assertEquals(2, ((Number) hold.get("approvals_required")).intValue());
+    String id = (String) d.get("decision_id");
+    assertEquals("pending", api.get("/v1/decisions/" + id + "/hold").json().get("status"));
+
+    assertError(approve(id, "acct_h1", "approver"), 409, "invalid_request_error", "self_approval", "approver_id");
+    assertInvalid(approve(id, "ops.alice", "boss"), "invalid_role", "role");
+    assertEquals("pending", approve(id, "ops.alice", "approver").json().get("status"));
+    assertError(approve(id, "ops.alice", "supervisor"), 409, "invalid_request_error", "duplicate_approver", "approver_id");
+    Map<String, Object> done = approve(id, "ops.bob", "approver").json();
+    assertEquals("approved", done.get("status"));
+    assertEquals("ALLOW", done.get("outcome"));
+    assertEquals(2, ((List<Object>) done.get("approvals")).size());
+    assertError(approve(id, "ops.carol", "approver"), 409, "invalid_request_error", "hold_approved", "decision_id");
+  }
+
+  @Test
+  @Order(2)
+  void over500kNeedsASupervisorAmongTheApprovers() {
+    String id = (String) pay("acct_h2", 60_000_000L).get("decision_id"); // 600,000.00 USD
+    assertEquals("supervisor", api.get("/v1/decisions/" + id + "/hold").json().get("policy"));
+    approve(id, "ops.alice", "approver");
+    assertEquals("pending", approve(id, "ops.bob", "approver").json().get("status"), "two approvers, no supervisor");
+    assertEquals("approved", approve(id, "ops.sam", "supervisor").json().get("status"));
+  }
+
+  @Test
+  @Order(3)
+  void smallAmountsAndNonHoldsAreNotHeld() {
+    Map<String, Object> small = pay("acct_h3", 500_000L); // 5,000.00 USD
+    assertEquals(false, "HOLD".equals(small.get("action")));
+    assertNull(small.get("hold"));
+    assertError(api.get("/v1/decisions/" + small.get("decision_id") + "/hold"), 409, "invalid_request_error", "not_held",
+        "decision_id");
+    assertError(api.get("/v1/decisions/dec_nope/hold"), 404, "not_found_error", "decision_not_found", "decision_id");
+  }
+
+  @Test
+  @Order(4)
+  void anUnapprovedHoldExpiresAtItsDeadlineWithTheConfiguredAction() throws InterruptedException {
+    ApiClient.Reply changed = api.put("/v1/policy/holds", Map.of("holds", List.of(Map.of("id", "quick", "amount_over", 100_000,
+        "approvals_required", 1, "deadline_minutes", 0.02, "expiry_action", "DENY"))));
+    assertEquals(200, changed.status(), changed.body());
+    String id = (String) pay("acct_h4", 15_000_000L).get("decision_id");
+    Thread.sleep(1_500);
+    Map<String, Object> expired = api.get("/v1/decisions/" + id + "/hold").json();
+    assertEquals("expired", expired.get("status"));
+    assertEquals("DENY", expired.get("outcome"));
+    assertError(approve(id, "ops.alice", "approver"), 409, "invalid_request_error", "hold_expired", "decision_id");
+  }
+
+  @Test
+  @Order(5)
+  void badHoldPoliciesAreRefused() {
+    assertInvalid(api.put("/v1/policy/holds", Map.of("holds", List.of(Map.of("id", "x", "amount_over", 1, "approvals_required", 9,
+        "deadline_minutes", 60, "expiry_action", "DENY")))), "invalid_holds", "holds[0]");
+    assertInvalid(api.put("/v1/policy/holds", Map.of("holds", List.of(Map.of("id", "x", "amount_over", 1, "approvals_required", 1,
+        "deadline_minutes", 60, "expiry_action", "ALLOW")))), "invalid_holds", "holds[0]");
+    assertInvalid(api.put("/v1/policy/holds", Map.of("holds", List.of(Map.of("id", "x", "approvals_required", 1,
+        "deadline_minutes", 60, "expiry_action", "DENY")))), "missing_field", "holds[0].amount_over");
+    assertInvalid(api.put("/v1/policy/holds", Map.of("rules", List.of())), "unknown_field", "rules");
+  }
+}
