@@ -4,7 +4,7 @@ package io.vigil.engine.restriction;
  * One restriction on an account: what it stops, who set it and why, and until when.
  *
  * @param source {@code operator} (through the API), {@code holder} (the account holder's one-click
- *     lock) or {@code rule}
+ *     lock) or {@code challenges} (repeated failed challenges)
  * @param expiresAtMillis 0 for no expiry
  * @param liftedAtMillis 0 while not lifted
  */
@@ -21,6 +21,7 @@ public record Restriction(
 
   public static final String SOURCE_OPERATOR = "operator";
   public static final String SOURCE_HOLDER = "holder";
+  public static final String SOURCE_CHALLENGES = "challenges";
 
   public boolean activeAt(long nowMillis) {
     return liftedAtMillis == 0 && createdAtMillis <= nowMillis && (expiresAtMillis == 0 || nowMillis < expiresAtMillis);

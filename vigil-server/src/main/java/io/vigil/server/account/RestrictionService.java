@@ -39,6 +39,11 @@ public final class RestrictionService {
     return add(accountId, RestrictionKind.FREEZE, Restriction.SOURCE_HOLDER, reason, 0, actor);
   }
 
+  /** A freeze Vigil sets itself after repeated failed challenges; lifted like any other. */
+  public Restriction escalate(String accountId, String reason, long expiresAtMillis) {
+    return add(accountId, RestrictionKind.FREEZE, Restriction.SOURCE_CHALLENGES, reason, expiresAtMillis, "vigil");
+  }
+
   /** Lifts every holder lock of the account after a verified identity step; 409 when none is in force. */
   public synchronized List<Restriction> unlock(String accountId, String verificationMethod, String actor) {
     if (!UNLOCK_VERIFICATION_METHODS.contains(verificationMethod)) {

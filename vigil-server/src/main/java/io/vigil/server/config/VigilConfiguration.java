@@ -15,6 +15,8 @@ import io.vigil.engine.signal.links.LinkLimits;
 import io.vigil.server.reference.ReferenceRepository;
 import io.vigil.server.reference.ReferenceService;
 import io.vigil.server.decision.DecisionPipeline;
+import io.vigil.server.challenge.ChallengeRepository;
+import io.vigil.server.challenge.ChallengeService;
 import io.vigil.server.decision.DecisionService;
 import io.vigil.server.hold.ApprovalRepository;
 import io.vigil.server.hold.HoldService;
@@ -111,6 +113,14 @@ public class VigilConfiguration {
   @Bean
   public DecisionService decisionService(DecisionPipeline pipeline, JournalRepository journal, VigilProperties p) {
     return new DecisionService(pipeline, journal, p.decisions().replyTimeoutMillis(), p.decisions().overloadFallbackAction());
+  }
+
+  @Bean
+  public ChallengeService challengeService(VigilProperties p, JournalRepository journal, HikariDataSource ds,
+      RestrictionService restrictions) {
+    VigilProperties.Challenges c = p.challenges();
+    return new ChallengeService(journal, new ChallengeRepository(ds), restrictions,
+        new ChallengeService.Escalation(c.failuresToLock(), c.windowMinutes() * 60_000L, c.lockMinutes() * 60_000L));
   }
 
   @Bean

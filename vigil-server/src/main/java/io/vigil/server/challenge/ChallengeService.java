@@ -1,0 +1,92 @@
+package io.vigil.server.challenge;
+
+import io.vigil.engine.restriction.Restriction;
+import io.vigil.server.account.RestrictionService;
+import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Json;
+import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.journal.JournalRow;
+import java.util.Map;
+
+/**
+ * Results of CHALLENGE decisions (D2, D3). A pass makes the decision's final outcome ALLOW; a
+ * failure makes it DENY and counts against the account: {@code failuresToLock} failures within
+ * {@code windowMillis} freeze the account for {@code lockMillis} (a restriction with source
+ * {@code challenges}, lifted like any other).
+ */
+public final class ChallengeService {
+  public static final String PASSED = "passed";
+  public static final String FAILED = "failed";
+
+  /** @param failuresToLock 0 turns escalation off */
+  public record Escalation(int failuresToLock, long windowMillis, long lockMillis) {}
+
+  /** A recorded result with what followed from it. */
+  public record Outcome(ChallengeRepository.Result result, String challengeKind, String finalAction, Restriction escalation) {}
+
+  private final JournalRepository decisions;
+  private final ChallengeRepository results;
+  private final RestrictionService restrictions;
+  private final Escalation escalation;
+
+  public ChallengeService(JournalRepository decisions, ChallengeRepository results, RestrictionService restrictions,
+      Escalation escalation) {
+    this.decisions = decisions;
+    this.results = results;
+    this.restrictions = restrictions;
+    this.escalation = escalation;
+  }
+
+  /** Records a result once; the same result again returns the first record, another result is 409. */
+  public synchronized Outcome record(String decisionId, String result, String method, String actor) {
+    if (!PASSED.equals(result) && !FAILED.equals(result)) {
+      throw ApiException.invalid("invalid_result", "result must be passed or failed", "result");
+    }
+    Challenge c = challenge(decisionId);
+    var existing = results.find(decisionId);
+    if (existing.isPresent()) {
+      if (!existing.get().result().equals(result)) {
+        throw ApiException.conflict("invalid_request_error", "challenge_result_exists",
+            "This challenge already has the result " + existing.get().result(), "result");
+      }
+      return new Outcome(existing.get(), c.kind(), finalAction(result), null);
+    }
+    long now = System.currentTimeMillis();
+    ChallengeRepository.Result r = new ChallengeRepository.Result(decisionId, c.accountId(), result, method, now, actor);
+    results.insert(r);
+    Restriction lock = FAILED.equals(result) ? maybeEscalate(c.accountId(), now) : null;
+    return new Outcome(r, c.kind(), finalAction(result), lock);
+  }
+
+  public Outcome find(String decisionId) {
+    Challenge c = challenge(decisionId);
+    ChallengeRepository.Result r = results.find(decisionId).orElseThrow(() ->
+        ApiException.notFound("challenge_result_not_found", "No result has been reported for this challenge", "decision_id"));
+    return new Outcome(r, c.kind(), finalAction(r.result()), null);
+  }
+
+  private Restriction maybeEscalate(String accountId, long now) {
+    if (accountId == null || escalation.failuresToLock() == 0) return null;
+    int failures = results.failuresSince(accountId, now - escalation.windowMillis());
+    if (failures < escalation.failuresToLock()) return null;
+    return restrictions.escalate(accountId, failures + " failed challenges within " + escalation.windowMillis() / 60_000
+        + " min", now + escalation.lockMillis());
+  }
+
+  private static String finalAction(String result) {
+    return PASSED.equals(result) ? "ALLOW" : "DENY";
+  }
+
+  private record Challenge(String accountId, String kind) {}
+
+  @SuppressWarnings("unchecked")
+  private Challenge challenge(String decisionId) {
+    JournalRow row = decisions.findByDecisionId(decisionId)
+        .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
+    Map<String, Object> response = Json.readMap(row.record().responseJson());
+    if (!(response.get("challenge") instanceof Map<?, ?> challenge)) {
+      throw ApiException.conflict("invalid_request_error", "not_challenged", "This decision is not a CHALLENGE", "decision_id");
+    }
+    return new Challenge(row.accountId(), (String) ((Map<String, Object>) challenge).get("kind"));
+  }
+}
