@@ -71,4 +71,10 @@ public final class Json {
   public static Map<String, Object> readMap(String json) {
     return MAPPER.readValue(json, LinkedHashMap.class);
   }
+
+  /** A JSON array this server wrote. */
+  @SuppressWarnings("unchecked")
+  public static java.util.List<Object> readList(String json) {
+    return MAPPER.readValue(json, java.util.ArrayList.class);
+  }
 }

@@ -18,6 +18,8 @@ import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.challenge.ChallengeService;
 import io.vigil.server.decision.DecisionService;
+import io.vigil.server.reversal.ReversalRepository;
+import io.vigil.server.reversal.ReversalService;
 import io.vigil.server.hold.ApprovalRepository;
 import io.vigil.server.hold.HoldService;
 import io.vigil.server.journal.JournalRepository;
@@ -121,6 +123,13 @@ public class VigilConfiguration {
     VigilProperties.Challenges c = p.challenges();
     return new ChallengeService(journal, new ChallengeRepository(ds), restrictions,
         new ChallengeService.Escalation(c.failuresToLock(), c.windowMinutes() * 60_000L, c.lockMinutes() * 60_000L));
+  }
+
+  @Bean
+  public ReversalService reversalService(VigilProperties p, JournalRepository journal, HikariDataSource ds,
+      HoldService holds, RestrictionService restrictions) {
+    return new ReversalService(journal, new ReversalRepository(ds), new ChallengeRepository(ds), holds, restrictions,
+        p.reversals().windowMinutes() * 60_000L, p.reversals().requestsPerDayToReview());
   }
 
   @Bean

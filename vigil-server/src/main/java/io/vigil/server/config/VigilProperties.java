@@ -27,7 +27,16 @@ public record VigilProperties(
     @DefaultValue @Valid Features features,
     @DefaultValue @Valid Reference reference,
     @DefaultValue @Valid Signals signals,
-    @DefaultValue @Valid Challenges challenges) {
+    @DefaultValue @Valid Challenges challenges,
+    @DefaultValue @Valid Reversals reversals) {
+
+  /**
+   * @param windowMinutes how long after a payment the holder may ask to reverse it
+   * @param requestsPerDayToReview from this many requests of one account within 24 h, a person decides
+   */
+  public record Reversals(
+      @DefaultValue("10") @Min(1) @Max(10_080) int windowMinutes,
+      @DefaultValue("3") @Min(1) @Max(1_000) int requestsPerDayToReview) {}
 
   /**
    * @param failuresToLock failed challenges of one account within windowMinutes that freeze it; 0 = never

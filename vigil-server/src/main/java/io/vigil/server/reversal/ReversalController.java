@@ -1,0 +1,53 @@
+package io.vigil.server.reversal;
+
+import io.vigil.server.api.Actor;
+import io.vigil.server.api.Bodies;
+import io.vigil.server.api.Json;
+import io.vigil.server.api.Params;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The holder asks to reverse a payment; Vigil answers approve, deny or review. */
+@RestController
+public class ReversalController {
+  private final ReversalService reversals;
+
+  public ReversalController(ReversalService reversals) {
+    this.reversals = reversals;
+  }
+
+  @PostMapping("/v1/decisions/{decisionId}/reversal-request")
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> request(@PathVariable String decisionId, HttpServletRequest request) {
+    Map<String, Object> body = Params.object(Bodies.read(request), Set.of("verification"));
+    String method = null;
+    if (body.get("verification") instanceof Map<?, ?> verification) {
+      method = Params.string((Map<String, Object>) verification, "method", false, 32);
+    }
+    return json(reversals.request(decisionId, method, Actor.of(request)));
+  }
+
+  @GetMapping("/v1/decisions/{decisionId}/reversal-requests")
+  public Map<String, Object> history(@PathVariable String decisionId) {
+    return Map.of("decision_id", decisionId, "data", reversals.history(decisionId).stream().map(ReversalController::json).toList());
+  }
+
+  private static Map<String, Object> json(ReversalRepository.Request r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("request_id", r.requestId());
+    m.put("decision_id", r.decisionId());
+    m.put("outcome", r.outcome());
+    m.put("reasons", Json.readList(r.reasons()));
+    m.put("verification_method", r.verificationMethod());
+    m.put("requested_at", Instant.ofEpochMilli(r.requestedAtMillis()).toString());
+    m.put("requested_by", r.requestedBy());
+    return m;
+  }
+}

@@ -1,0 +1,75 @@
+package io.vigil.server.reversal;
+
+import io.vigil.server.journal.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** Every reversal request with its answer. */
+public final class ReversalRepository {
+  private final DataSource dataSource;
+
+  public ReversalRepository(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** @param reasons the answer's reasons as a JSON array */
+  public record Request(String requestId, String decisionId, String accountId, String outcome, String verificationMethod,
+      String reasons, long requestedAtMillis, String requestedBy) {}
+
+  public void insert(Request r) {
+    String sql = "INSERT INTO reversal_requests (request_id, decision_id, account_id, outcome, verification_method, reasons,"
+        + " requested_at_millis, requested_by) VALUES (?,?,?,?,?,?,?,?)";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, r.requestId());
+      ps.setString(2, r.decisionId());
+      ps.setString(3, r.accountId());
+      ps.setString(4, r.outcome());
+      ps.setString(5, r.verificationMethod());
+      ps.setString(6, r.reasons());
+      ps.setLong(7, r.requestedAtMillis());
+      ps.setString(8, r.requestedBy());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StorageException("storing a reversal request failed", e);
+    }
+  }
+
+  /** A decision's requests, oldest first (at most 100). */
+  public List<Request> ofDecision(String decisionId) {
+    String sql = "SELECT request_id, decision_id, account_id, outcome, verification_method, reasons, requested_at_millis,"
+        + " requested_by FROM reversal_requests WHERE decision_id = ? ORDER BY requested_at_millis, request_id LIMIT 100";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, decisionId);
+      List<Request> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Request(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+              rs.getString(6), rs.getLong(7), rs.getString(8)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StorageException("reading reversal requests failed", e);
+    }
+  }
+
+  /** Reversal requests of an account made after sinceMillis. */
+  public int countSince(String accountId, long sinceMillis) {
+    String sql = "SELECT COUNT(*) FROM reversal_requests WHERE account_id = ? AND requested_at_millis > ?";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, accountId);
+      ps.setLong(2, sinceMillis);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new StorageException("counting reversal requests failed", e);
+    }
+  }
+}

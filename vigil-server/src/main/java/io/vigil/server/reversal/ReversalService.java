@@ -1,0 +1,78 @@
+package io.vigil.server.reversal;
+
+import io.vigil.server.account.RestrictionService;
+import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Json;
+import io.vigil.server.challenge.ChallengeRepository;
+import io.vigil.server.hold.HoldService;
+import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.journal.JournalRow;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Reversal within minutes (P5): answers approve, deny or review for a completed payment, with
+ * reasons ({@link ReversalEligibility}), and records every request. An approved request is the
+ * record that the payment was reversed: a second one is denied.
+ */
+public final class ReversalService {
+  private static final long DAY_MILLIS = 86_400_000L;
+  private final JournalRepository decisions;
+  private final ReversalRepository requests;
+  private final ChallengeRepository challenges;
+  private final HoldService holds;
+  private final RestrictionService restrictions;
+  private final long windowMillis;
+  private final int requestsPerDayToReview;
+
+  public ReversalService(JournalRepository decisions, ReversalRepository requests, ChallengeRepository challenges,
+      HoldService holds, RestrictionService restrictions, long windowMillis, int requestsPerDayToReview) {
+    this.decisions = decisions;
+    this.requests = requests;
+    this.challenges = challenges;
+    this.holds = holds;
+    this.restrictions = restrictions;
+    this.windowMillis = windowMillis;
+    this.requestsPerDayToReview = requestsPerDayToReview;
+  }
+
+  public synchronized ReversalRepository.Request request(String decisionId, String verificationMethod, String actor) {
+    JournalRow row = decisions.findByDecisionId(decisionId)
+        .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
+    Map<String, Object> event = Json.readMap(row.record().eventJson());
+    Map<String, Object> response = Json.readMap(row.record().responseJson());
+    long now = System.currentTimeMillis();
+    String account = row.accountId();
+    boolean reversed = requests.ofDecision(decisionId).stream().anyMatch(r -> r.outcome().equals("approve"));
+    int recent = account == null ? 0 : requests.countSince(account, now - DAY_MILLIS);
+    ReversalEligibility.Answer answer = ReversalEligibility.evaluate((String) event.get("type"),
+        finalAction(decisionId, (String) response.get("action")), Instant.parse((String) event.get("occurred_at")).toEpochMilli(),
+        now, windowMillis, verificationMethod, reversed, recent, requestsPerDayToReview, (String) response.get("risk_level"),
+        account != null && !restrictions.active(account).isEmpty());
+    String reasons = Json.write(answer.reasons().stream().map(r -> Map.of("code", r.code(), "message", r.message())).toList());
+    ReversalRepository.Request r = new ReversalRepository.Request("rev_" + UUID.randomUUID().toString().replace("-", ""),
+        decisionId, account, answer.outcome(), verificationMethod, reasons, now, actor);
+    requests.insert(r);
+    return r;
+  }
+
+  public List<ReversalRepository.Request> history(String decisionId) {
+    decisions.findByDecisionId(decisionId)
+        .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
+    return requests.ofDecision(decisionId);
+  }
+
+  /** The action, or ALLOW once a challenge was passed or a hold approved. */
+  private String finalAction(String decisionId, String action) {
+    if ("CHALLENGE".equals(action)) {
+      return challenges.find(decisionId).map(c -> c.result().equals("passed") ? "ALLOW" : "DENY").orElse(action);
+    }
+    if ("HOLD".equals(action)) {
+      var outcome = holds.state(decisionId).outcome();
+      return outcome == null ? action : outcome.name();
+    }
+    return action;
+  }
+}
