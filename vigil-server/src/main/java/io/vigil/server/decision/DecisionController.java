@@ -118,7 +118,7 @@ public class DecisionController {
       try {
         Action.valueOf(action);
       } catch (IllegalArgumentException e) {
-        throw ApiException.invalid("invalid_parameter", "action must be ALLOW, CHALLENGE, REVIEW or DENY", "action");
+        throw ApiException.invalid("invalid_parameter", "action must be ALLOW, CHALLENGE, REVIEW, HOLD or DENY", "action");
       }
     }
     return new JournalRepository.Filter(accountId, type, action, time(from, "from"), time(to, "to"));
