@@ -186,7 +186,8 @@ public final class Engine {
       reasons.add(0, holdReason(holdPolicy, event, hold.deadlineMillis()));
     }
     if (action == Action.CHALLENGE && challengeKind == null) challengeKind = thresholds.challengeKind();
-    if (action != Action.CHALLENGE) challengeKind = null;
+    // A held amount that a rule wanted stepped up keeps its challenge: the approvals come on top.
+    if (action != Action.CHALLENGE && action != Action.HOLD) challengeKind = null;
     RiskLevel level = thresholds.level(score).atLeast(floorLevel(action));
     return new Decision(action, score, rulesScore, level, List.copyOf(reasons), challengeKind, p.version(),
         eventSignals.referenceVersion(), List.copyOf(tally.errors), hold);

@@ -24,7 +24,8 @@ public record Restriction(
   public static final String SOURCE_CHALLENGES = "challenges";
 
   public boolean activeAt(long nowMillis) {
-    return liftedAtMillis == 0 && createdAtMillis <= nowMillis && (expiresAtMillis == 0 || nowMillis < expiresAtMillis);
+    // Not "created at or before now": a wall clock stepped back must not switch a lock off.
+    return liftedAtMillis == 0 && (expiresAtMillis == 0 || nowMillis < expiresAtMillis);
   }
 
   public Restriction lifted(long atMillis) {

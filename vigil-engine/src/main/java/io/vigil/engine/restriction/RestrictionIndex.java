@@ -23,7 +23,7 @@ public final class RestrictionIndex {
       if (held != null) {
         for (Restriction h : held) if (!h.id().equals(r.id()) && h.activeAt(nowMillis)) next.add(h);
       }
-      if (r.activeAt(nowMillis) || r.createdAtMillis() > nowMillis) next.add(r);
+      if (r.activeAt(nowMillis)) next.add(r);
       return next.isEmpty() ? null : List.copyOf(next);
     });
   }

@@ -80,7 +80,8 @@ public class AccountController {
       throw ApiException.invalid("verification_required",
           "unlocking needs the identity step the holder passed: {\"verification\": {\"method\": \"biometric\"}}", "verification");
     }
-    String method = Params.string((Map<String, Object>) verification, "method", true, 32);
+    String method = Params.string(Params.checkFields((Map<String, Object>) verification, Set.of("method"), "verification"),
+        "method", true, 32);
     List<Restriction> lifted = restrictions.unlock(accountId, method, Actor.of(request));
     return Map.of("account_id", accountId, "unlocked", lifted.stream().map(r -> json(r, null)).toList());
   }

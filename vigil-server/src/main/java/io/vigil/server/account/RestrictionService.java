@@ -40,8 +40,16 @@ public final class RestrictionService {
   }
 
   /** A freeze Vigil sets itself after repeated failed challenges; lifted like any other. */
-  public Restriction escalate(String accountId, String reason, long expiresAtMillis) {
+  public synchronized Restriction escalate(String accountId, String reason, long expiresAtMillis) {
+    for (Restriction r : index.active(accountId, System.currentTimeMillis())) {
+      if (Restriction.SOURCE_CHALLENGES.equals(r.source())) return r; // one such freeze at a time
+    }
     return add(accountId, RestrictionKind.FREEZE, Restriction.SOURCE_CHALLENGES, reason, expiresAtMillis, "vigil");
+  }
+
+  /** The restriction in force that stops this event type for the account, or null. */
+  public Restriction stopping(String accountId, io.vigil.engine.event.EventType type) {
+    return index.stopping(accountId, type, System.currentTimeMillis());
   }
 
   /** Lifts every holder lock of the account after a verified identity step; 409 when none is in force. */
@@ -70,6 +78,10 @@ public final class RestrictionService {
     Restriction r = index.active(accountId, now).stream().filter(x -> x.id().equals(restrictionId)).findFirst()
         .orElseThrow(() -> ApiException.notFound("restriction_not_found", "No restriction in force with this id on this account",
             "restriction_id"));
+    if (Restriction.SOURCE_HOLDER.equals(r.source())) {
+      throw ApiException.conflict("invalid_request_error", "use_unlock",
+          "A holder's lock is lifted only through unlock, after a verified identity step", "restriction_id");
+    }
     if (!repository.lift(r.id(), now, actor, reason, null)) {
       throw ApiException.notFound("restriction_not_found", "No restriction in force with this id on this account", "restriction_id");
     }

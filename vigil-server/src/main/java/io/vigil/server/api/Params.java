@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 
 /** Checks of small request parts shared by the routes: ids in paths, string fields, expiry times. */
 public final class Params {
+  /** Expiry times beyond a century are typing errors. */
+  private static final long EXPIRY_MILLIS_MAX = 100L * 366 * 86_400_000L;
   private static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@+\\-]*");
 
   private Params() {}
@@ -24,12 +26,16 @@ public final class Params {
 
   /** A JSON object body (an empty body is an empty object) holding only the given fields. */
   public static Map<String, Object> object(byte[] raw, Set<String> fields) {
-    Map<String, Object> body = raw.length == 0 ? Map.of() : Json.parseObject(raw);
-    for (String key : body.keySet()) {
-      String shown = key.length() > 64 ? key.substring(0, 64) + "…" : key;
+    return checkFields(raw.length == 0 ? Map.of() : Json.parseObject(raw), fields, "");
+  }
+
+  /** The object, refused when it holds a field not in fields; prefix names a nested object in errors. */
+  public static Map<String, Object> checkFields(Map<String, Object> object, Set<String> fields, String prefix) {
+    for (String key : object.keySet()) {
+      String shown = (prefix.isEmpty() ? "" : prefix + ".") + (key.length() > 64 ? key.substring(0, 64) + "…" : key);
       if (!fields.contains(key)) throw ApiException.invalid("unknown_field", "unknown field " + shown, shown);
     }
-    return body;
+    return object;
   }
 
   /** A string field of at most maxChars; a required one must be present and not blank. */
@@ -51,10 +57,12 @@ public final class Params {
     long at;
     try {
       at = Instant.parse(text).toEpochMilli();
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeParseException | ArithmeticException e) {
       throw ApiException.invalid("invalid_timestamp", "expires_at must be an RFC 3339 UTC time", "expires_at");
     }
-    if (at <= System.currentTimeMillis()) throw ApiException.invalid("expires_in_past", "expires_at must be in the future", "expires_at");
+    long now = System.currentTimeMillis();
+    if (at <= now) throw ApiException.invalid("expires_in_past", "expires_at must be in the future", "expires_at");
+    if (at - now > EXPIRY_MILLIS_MAX) throw ApiException.invalid("out_of_range", "expires_at is at most 100 years ahead", "expires_at");
     return at;
   }
 }

@@ -43,26 +43,32 @@ public final class ChallengeService {
       throw ApiException.invalid("invalid_result", "result must be passed or failed", "result");
     }
     Challenge c = challenge(decisionId);
+    long now = System.currentTimeMillis();
     var existing = results.find(decisionId);
     if (existing.isPresent()) {
       if (!existing.get().result().equals(result)) {
         throw ApiException.conflict("invalid_request_error", "challenge_result_exists",
             "This challenge already has the result " + existing.get().result(), "result");
       }
-      return new Outcome(existing.get(), c.kind(), finalAction(result), null);
+      // A retry of a failure finishes an escalation that an earlier attempt could not store.
+      Restriction lock = FAILED.equals(result) ? maybeEscalate(c.accountId(), now) : null;
+      return new Outcome(existing.get(), c.kind(), finalAction(result, c.action()), lock);
     }
-    long now = System.currentTimeMillis();
+    if (PASSED.equals(result) && c.accountId() != null && restrictions.stopping(c.accountId(), c.eventType()) != null) {
+      throw ApiException.conflict("invalid_request_error", "account_restricted",
+          "The account has a restriction in force that stops this payment; a passed challenge cannot complete it", "decision_id");
+    }
     ChallengeRepository.Result r = new ChallengeRepository.Result(decisionId, c.accountId(), result, method, now, actor);
     results.insert(r);
     Restriction lock = FAILED.equals(result) ? maybeEscalate(c.accountId(), now) : null;
-    return new Outcome(r, c.kind(), finalAction(result), lock);
+    return new Outcome(r, c.kind(), finalAction(result, c.action()), lock);
   }
 
   public Outcome find(String decisionId) {
     Challenge c = challenge(decisionId);
     ChallengeRepository.Result r = results.find(decisionId).orElseThrow(() ->
         ApiException.notFound("challenge_result_not_found", "No result has been reported for this challenge", "decision_id"));
-    return new Outcome(r, c.kind(), finalAction(r.result()), null);
+    return new Outcome(r, c.kind(), finalAction(r.result(), c.action()), null);
   }
 
   private Restriction maybeEscalate(String accountId, long now) {
@@ -73,11 +79,13 @@ public final class ChallengeService {
         + " min", now + escalation.lockMillis());
   }
 
-  private static String finalAction(String result) {
-    return PASSED.equals(result) ? "ALLOW" : "DENY";
+  /** DENY after a failure; after a pass, ALLOW, or HOLD while a held amount still waits for its approvals. */
+  private static String finalAction(String result, String action) {
+    if (!PASSED.equals(result)) return "DENY";
+    return "HOLD".equals(action) ? "HOLD" : "ALLOW";
   }
 
-  private record Challenge(String accountId, String kind) {}
+  private record Challenge(String accountId, String kind, String action, io.vigil.engine.event.EventType eventType) {}
 
   @SuppressWarnings("unchecked")
   private Challenge challenge(String decisionId) {
@@ -87,6 +95,7 @@ public final class ChallengeService {
     if (!(response.get("challenge") instanceof Map<?, ?> challenge)) {
       throw ApiException.conflict("invalid_request_error", "not_challenged", "This decision is not a CHALLENGE", "decision_id");
     }
-    return new Challenge(row.accountId(), (String) ((Map<String, Object>) challenge).get("kind"));
+    return new Challenge(row.accountId(), (String) ((Map<String, Object>) challenge).get("kind"), (String) response.get("action"),
+        io.vigil.engine.event.EventType.fromWire(row.eventType()));
   }
 }

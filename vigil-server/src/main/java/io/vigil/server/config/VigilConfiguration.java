@@ -133,8 +133,8 @@ public class VigilConfiguration {
   }
 
   @Bean
-  public HoldService holdService(JournalRepository journal, HikariDataSource ds) {
-    return new HoldService(journal, new ApprovalRepository(ds));
+  public HoldService holdService(JournalRepository journal, HikariDataSource ds, RestrictionService restrictions) {
+    return new HoldService(journal, new ApprovalRepository(ds), new ChallengeRepository(ds), restrictions);
   }
 
   /** DOWN while the pipeline rebuilds its state or cannot store decisions. */

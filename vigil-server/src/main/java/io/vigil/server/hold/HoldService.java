@@ -1,5 +1,6 @@
 package io.vigil.server.hold;
 
+import io.vigil.engine.event.EventType;
 import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.HoldPolicy;
 import io.vigil.server.api.ApiException;
@@ -20,10 +21,15 @@ import java.util.TreeMap;
 public final class HoldService {
   private final JournalRepository decisions;
   private final ApprovalRepository approvals;
+  private final io.vigil.server.challenge.ChallengeRepository challenges;
+  private final io.vigil.server.account.RestrictionService restrictions;
 
-  public HoldService(JournalRepository decisions, ApprovalRepository approvals) {
+  public HoldService(JournalRepository decisions, ApprovalRepository approvals,
+      io.vigil.server.challenge.ChallengeRepository challenges, io.vigil.server.account.RestrictionService restrictions) {
     this.decisions = decisions;
     this.approvals = approvals;
+    this.challenges = challenges;
+    this.restrictions = restrictions;
   }
 
   /** A held decision's terms, approvals and state at nowMillis. */
@@ -33,7 +39,13 @@ public final class HoldService {
 
   public HoldState state(String decisionId) {
     Terms t = terms(decisionId);
-    return t.state(approvals.of(decisionId), System.currentTimeMillis());
+    return t.state(approvals.of(decisionId), challengeResult(t), System.currentTimeMillis());
+  }
+
+  /** The result of the hold's step-up, "none" without one, "pending" before it is reported. */
+  private String challengeResult(Terms t) {
+    if (!t.challenged()) return "none";
+    return challenges.find(t.decisionId()).map(io.vigil.server.challenge.ChallengeRepository.Result::result).orElse("pending");
   }
 
   /** Records one approval; refuses self-approval, a second approval by one approver, and late or needless ones. */
@@ -42,12 +54,16 @@ public final class HoldService {
       throw ApiException.invalid("invalid_role", "role must be approver or supervisor", "role");
     }
     Terms t = terms(decisionId);
-    if (approverId.equals(t.accountId())) {
+    if (t.parties().contains(approverId)) {
       throw ApiException.conflict("invalid_request_error", "self_approval",
-          "The account that moves the money cannot approve its own hold", "approver_id");
+          "A party to the payment (its account, counterparty or merchant) cannot approve its hold", "approver_id");
+    }
+    if (t.accountId() != null && restrictions.stopping(t.accountId(), t.eventType()) != null) {
+      throw ApiException.conflict("invalid_request_error", "account_restricted",
+          "The account has a restriction in force that stops this payment; it cannot be approved", "decision_id");
     }
     long now = System.currentTimeMillis();
-    HoldState before = t.state(approvals.of(decisionId), now);
+    HoldState before = t.state(approvals.of(decisionId), challengeResult(t), now);
     if (!before.status().equals("pending")) {
       throw ApiException.conflict("invalid_request_error", "hold_" + before.status(), "The hold is " + before.status()
           + "; it takes no more approvals", "decision_id");
@@ -58,23 +74,28 @@ public final class HoldService {
       throw ApiException.conflict("invalid_request_error", "duplicate_approver", "This approver has already approved this hold",
           "approver_id");
     }
-    return t.state(approvals.of(decisionId), now);
+    return t.state(approvals.of(decisionId), challengeResult(t), now);
   }
 
   /** The hold's terms as the decision recorded them. */
-  private record Terms(String decisionId, String accountId, String policy, int approvalsRequired,
-      Map<String, Integer> requiredRoles, long deadlineMillis, Action expiryAction) {
+  private record Terms(String decisionId, String accountId, java.util.Set<String> parties, EventType eventType,
+      boolean challenged, String policy, int approvalsRequired, Map<String, Integer> requiredRoles, long deadlineMillis,
+      Action expiryAction) {
 
-    HoldState state(List<ApprovalRepository.Approval> given, long nowMillis) {
+    /** @param challenge "none", "pending", "passed" or "failed": a failed step-up rejects the hold */
+    HoldState state(List<ApprovalRepository.Approval> given, String challenge, long nowMillis) {
       boolean rolesMet = true;
       for (Map.Entry<String, Integer> r : requiredRoles.entrySet()) {
         long have = given.stream().filter(a -> a.role().equals(r.getKey())).count();
         rolesMet &= have >= r.getValue();
       }
-      boolean approved = given.size() >= approvalsRequired && rolesMet;
-      String status = approved ? "approved" : nowMillis >= deadlineMillis ? "expired" : "pending";
+      boolean approved = given.size() >= approvalsRequired && rolesMet
+          && (challenge.equals("none") || challenge.equals("passed"));
+      String status = challenge.equals("failed") ? "rejected"
+          : approved ? "approved" : nowMillis >= deadlineMillis ? "expired" : "pending";
       Action outcome = switch (status) {
         case "approved" -> Action.ALLOW;
+        case "rejected" -> Action.DENY;
         case "expired" -> expiryAction;
         default -> null;
       };
@@ -94,7 +115,13 @@ public final class HoldService {
     Map<String, Object> hold = (Map<String, Object>) raw;
     Map<String, Integer> roles = new TreeMap<>();
     ((Map<String, Object>) hold.get("required_roles")).forEach((k, v) -> roles.put(k, ((Number) v).intValue()));
-    return new Terms(decisionId, row.accountId(), (String) hold.get("policy"), ((Number) hold.get("approvals_required")).intValue(),
-        roles, Instant.parse((String) hold.get("deadline")).toEpochMilli(), Action.valueOf((String) hold.get("expiry_action")));
+    Map<String, Object> event = Json.readMap(row.record().eventJson());
+    java.util.Set<String> parties = new java.util.HashSet<>();
+    for (String key : List.of("account_id", "counterparty_id", "merchant_id")) {
+      if (event.get(key) instanceof String party) parties.add(party);
+    }
+    return new Terms(decisionId, row.accountId(), parties, EventType.fromWire(row.eventType()), response.containsKey("challenge"),
+        (String) hold.get("policy"), ((Number) hold.get("approvals_required")).intValue(), roles,
+        Instant.parse((String) hold.get("deadline")).toEpochMilli(), Action.valueOf((String) hold.get("expiry_action")));
   }
 }

@@ -129,7 +129,11 @@ public final class PolicyJson {
       if (!(e.getValue() instanceof Integer || e.getValue() instanceof Long)) {
         throw ApiException.invalid("wrong_type", param + ".required_roles counts are integers", param + ".required_roles");
       }
-      roles.put(String.valueOf(e.getKey()), ((Number) e.getValue()).intValue());
+      long count = ((Number) e.getValue()).longValue();
+      if (count < 1 || count > HoldPolicy.APPROVALS_MAX) {
+        throw ApiException.invalid("invalid_holds", param + ".required_roles counts are 1 to " + HoldPolicy.APPROVALS_MAX, param);
+      }
+      roles.put(String.valueOf(e.getKey()), (int) count);
     }
     if (!(m.get("amount_over") instanceof Number amount)) throw ApiException.invalid("missing_field", param + ".amount_over is required", param + ".amount_over");
     if (!(m.get("deadline_minutes") instanceof Number minutes)) {

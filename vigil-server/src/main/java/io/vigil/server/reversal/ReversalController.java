@@ -1,6 +1,7 @@
 package io.vigil.server.reversal;
 
 import io.vigil.server.api.Actor;
+import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.Params;
@@ -28,8 +29,13 @@ public class ReversalController {
   public Map<String, Object> request(@PathVariable String decisionId, HttpServletRequest request) {
     Map<String, Object> body = Params.object(Bodies.read(request), Set.of("verification"));
     String method = null;
-    if (body.get("verification") instanceof Map<?, ?> verification) {
-      method = Params.string((Map<String, Object>) verification, "method", false, 32);
+    Object verification = body.get("verification");
+    if (verification != null) {
+      if (!(verification instanceof Map<?, ?>)) {
+        throw ApiException.invalid("wrong_type", "verification must be an object: {\"method\": \"biometric\"}", "verification");
+      }
+      method = Params.string(Params.checkFields((Map<String, Object>) verification, Set.of("method"), "verification"),
+          "method", true, 32);
     }
     return json(reversals.request(decisionId, method, Actor.of(request)));
   }

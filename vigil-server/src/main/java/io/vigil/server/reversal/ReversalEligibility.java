@@ -31,7 +31,7 @@ public final class ReversalEligibility {
    * @param requestedAtMillis when the reversal is asked for
    * @param windowMillis how long after the payment a reversal may be asked for (inclusive)
    * @param verificationMethod the identity step the holder passed, or null
-   * @param alreadyReversed an earlier request for this decision was approved
+   * @param alreadyReversed an earlier request for this decision was approved, or sent to review
    * @param accountRequestsLastDay reversal requests of the account in the last 24 h, before this one
    * @param requestsPerDayToReview from this many, the request goes to a person
    * @param originalRiskLevel the original decision's risk level
@@ -50,7 +50,9 @@ public final class ReversalEligibility {
     if (verificationMethod == null || !VERIFICATION_METHODS.contains(verificationMethod)) {
       deny.add(new Reason("identity_not_verified", "The holder's identity was not verified with a strong enough step"));
     }
-    if (alreadyReversed) deny.add(new Reason("already_reversed", "This payment has already been reversed"));
+    if (alreadyReversed) {
+      deny.add(new Reason("already_reversed", "This payment has already been reversed, or a request for it is in review"));
+    }
     if (!deny.isEmpty()) return new Answer("deny", List.copyOf(deny));
     List<Reason> review = new ArrayList<>();
     if (accountRequestsLastDay + 1 >= requestsPerDayToReview) {

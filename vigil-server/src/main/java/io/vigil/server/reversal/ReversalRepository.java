@@ -58,6 +58,20 @@ public final class ReversalRepository {
     }
   }
 
+  /** Whether a request for this decision was approved or sent to review: it is reversed, or being decided. */
+  public boolean answeredYes(String decisionId) {
+    String sql = "SELECT COUNT(*) FROM reversal_requests WHERE decision_id = ? AND outcome IN ('approve', 'review')";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, decisionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1) > 0;
+      }
+    } catch (SQLException e) {
+      throw new StorageException("reading reversal requests failed", e);
+    }
+  }
+
   /** Reversal requests of an account made after sinceMillis. */
   public int countSince(String accountId, long sinceMillis) {
     String sql = "SELECT COUNT(*) FROM reversal_requests WHERE account_id = ? AND requested_at_millis > ?";

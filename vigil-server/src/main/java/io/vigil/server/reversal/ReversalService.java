@@ -7,7 +7,6 @@ import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.hold.HoldService;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,10 +44,10 @@ public final class ReversalService {
     Map<String, Object> response = Json.readMap(row.record().responseJson());
     long now = System.currentTimeMillis();
     String account = row.accountId();
-    boolean reversed = requests.ofDecision(decisionId).stream().anyMatch(r -> r.outcome().equals("approve"));
+    boolean reversed = requests.answeredYes(decisionId);
     int recent = account == null ? 0 : requests.countSince(account, now - DAY_MILLIS);
     ReversalEligibility.Answer answer = ReversalEligibility.evaluate((String) event.get("type"),
-        finalAction(decisionId, (String) response.get("action")), Instant.parse((String) event.get("occurred_at")).toEpochMilli(),
+        finalAction(decisionId, (String) response.get("action")), row.occurredAtMillis(),
         now, windowMillis, verificationMethod, reversed, recent, requestsPerDayToReview, (String) response.get("risk_level"),
         account != null && !restrictions.active(account).isEmpty());
     String reasons = Json.write(answer.reasons().stream().map(r -> Map.of("code", r.code(), "message", r.message())).toList());

@@ -61,10 +61,17 @@ class HoldsApiTest extends ServerTestBase {
     assertInvalid(approve(id, "ops.alice", "boss"), "invalid_role", "role");
     assertEquals("pending", approve(id, "ops.alice", "approver").json().get("status"));
     assertError(approve(id, "ops.alice", "supervisor"), 409, "invalid_request_error", "duplicate_approver", "approver_id");
-    Map<String, Object> done = approve(id, "ops.bob", "approver").json();
+    // Over 10,000 the seeded large_payment rule also wants the transaction password and an OTP:
+    // the hold keeps that step-up, and the approvals come on top of it.
+    assertEquals("password_and_otp", ((Map<String, Object>) d.get("challenge")).get("kind"));
+    Map<String, Object> approvedByPeople = approve(id, "ops.bob", "approver").json();
+    assertEquals("pending", approvedByPeople.get("status"), "approvals alone do not release it");
+    assertEquals(2, ((List<Object>) approvedByPeople.get("approvals")).size());
+    ApiClient.Reply passed = api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed"));
+    assertEquals("HOLD", passed.json().get("final_action"), passed.body());
+    Map<String, Object> done = api.get("/v1/decisions/" + id + "/hold").json();
     assertEquals("approved", done.get("status"));
     assertEquals("ALLOW", done.get("outcome"));
-    assertEquals(2, ((List<Object>) done.get("approvals")).size());
     assertError(approve(id, "ops.carol", "approver"), 409, "invalid_request_error", "hold_approved", "decision_id");
   }
 
@@ -73,6 +80,7 @@ class HoldsApiTest extends ServerTestBase {
   void over500kNeedsASupervisorAmongTheApprovers() {
     String id = (String) pay("acct_h2", 60_000_000L).get("decision_id"); // 600,000.00 USD
     assertEquals("supervisor", api.get("/v1/decisions/" + id + "/hold").json().get("policy"));
+    api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed"));
     approve(id, "ops.alice", "approver");
     assertEquals("pending", approve(id, "ops.bob", "approver").json().get("status"), "two approvers, no supervisor");
     assertEquals("approved", approve(id, "ops.sam", "supervisor").json().get("status"));
@@ -80,6 +88,20 @@ class HoldsApiTest extends ServerTestBase {
 
   @Test
   @Order(3)
+  void partiesCannotApproveAndALockedAccountsHoldCannotBeApproved() {
+    Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("h"), "type", "transfer",
+        "occurred_at", Instant.now().toString(), "account_id", "acct_h5", "counterparty_id", "acct_h5_friend",
+        "amount", 15_000_000L, "currency", "USD"));
+    String id = (String) api.post("/v1/decisions", body).json().get("decision_id");
+    assertError(approve(id, "acct_h5_friend", "approver"), 409, "invalid_request_error", "self_approval", "approver_id");
+    assertEquals(200, api.post("/v1/accounts/acct_h5/lock", Map.of("reason", "phone stolen")).status());
+    assertError(approve(id, "ops.alice", "approver"), 409, "invalid_request_error", "account_restricted", "decision_id");
+    assertError(api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed")), 409,
+        "invalid_request_error", "account_restricted", "decision_id");
+  }
+
+  @Test
+  @Order(4)
   void smallAmountsAndNonHoldsAreNotHeld() {
     Map<String, Object> small = pay("acct_h3", 500_000L); // 5,000.00 USD
     assertEquals(false, "HOLD".equals(small.get("action")));
@@ -90,7 +112,7 @@ class HoldsApiTest extends ServerTestBase {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void anUnapprovedHoldExpiresAtItsDeadlineWithTheConfiguredAction() throws InterruptedException {
     ApiClient.Reply changed = api.put("/v1/policy/holds", Map.of("holds", List.of(Map.of("id", "quick", "amount_over", 100_000,
         "approvals_required", 1, "deadline_minutes", 0.02, "expiry_action", "DENY"))));
@@ -104,7 +126,7 @@ class HoldsApiTest extends ServerTestBase {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void badHoldPoliciesAreRefused() {
     assertInvalid(api.put("/v1/policy/holds", Map.of("holds", List.of(Map.of("id", "x", "amount_over", 1, "approvals_required", 9,
         "deadline_minutes", 60, "expiry_action", "DENY")))), "invalid_holds", "holds[0]");

@@ -75,6 +75,10 @@ class RestrictionsApiTest extends ServerTestBase {
     assertEquals("restriction.freeze", firstReason(denied));
 
     assertInvalid(post("/v1/accounts/" + account + "/unlock", Map.of(), "wallet-app"), "verification_required", "verification");
+    assertError(post("/v1/accounts/" + account + "/restrictions/" + lockId + "/lift", Map.of("reason", "asked nicely"), "ops"),
+        409, "invalid_request_error", "use_unlock", "restriction_id");
+    assertInvalid(post("/v1/accounts/" + account + "/unlock", Map.of("verification", Map.of("method", "biometric", "ok", true)),
+        "wallet-app"), "unknown_field", "verification.ok");
     assertInvalid(post("/v1/accounts/" + account + "/unlock", Map.of("verification", Map.of("method", "sms_otp")), "wallet-app"),
         "invalid_verification_method", "verification.method");
     assertEquals("DENY", decide(account, "login").get("action"), "a refused unlock changes nothing");
@@ -143,6 +147,10 @@ class RestrictionsApiTest extends ServerTestBase {
     assertInvalid(post(path, Map.of("kind", "freeze", "reason", "x", "expires_at", "2020-01-01T00:00:00Z"), "ops"),
         "expires_in_past", "expires_at");
     assertInvalid(post(path, Map.of("kind", "freeze", "reason", "x", "until", "soon"), "ops"), "unknown_field", "until");
+    assertInvalid(post(path, Map.of("kind", "freeze", "reason", "x", "expires_at", "+1000000000-01-01T00:00:00Z"), "ops"),
+        "invalid_timestamp", "expires_at");
+    assertInvalid(post(path, Map.of("kind", "freeze", "reason", "x", "expires_at", "2999-01-01T00:00:00Z"), "ops"),
+        "out_of_range", "expires_at");
     assertInvalid(post(path, Map.of("kind", "freeze", "reason", "x".repeat(2_000)), "ops"), "value_too_long", "reason");
     assertInvalid(post("/v1/accounts/" + "a".repeat(200) + "/lock", Map.of(), "ops"), "invalid_format", "account_id");
     assertTrue(api.get("/v1/accounts/acct_bad/restrictions").json().get("active") instanceof List<?> l && l.isEmpty());

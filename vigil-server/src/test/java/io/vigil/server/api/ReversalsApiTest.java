@@ -69,6 +69,19 @@ class ReversalsApiTest extends ServerTestBase {
   }
 
   @Test
+  void timestampsWithoutSecondsAndMalformedVerificationsAreHandled() {
+    String minute = Instant.now().minusSeconds(60).toString().substring(0, 16) + "Z"; // 2026-11-21T15:54Z
+    Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("v"), "type", "payment", "occurred_at", minute,
+        "account_id", ApiTestSupport.id("acct"), "amount", 1_000L, "currency", "USD"));
+    Object id = api.post("/v1/decisions", body).json().get("decision_id");
+    assertEquals("approve", reverse(id, "biometric").get("outcome"));
+    ApiTestSupport.assertInvalid(api.post("/v1/decisions/" + id + "/reversal-request", Map.of("verification", "biometric")),
+        "wrong_type", "verification");
+    ApiTestSupport.assertInvalid(api.post("/v1/decisions/" + id + "/reversal-request",
+        Map.of("verification", Map.of("metod", "biometric"))), "unknown_field", "verification.metod");
+  }
+
+  @Test
   void aThirdRequestWithinADayGoesToAPerson() {
     String account = ApiTestSupport.id("acct");
     reverse(pay("payment", account, 1_000L, 0).get("decision_id"), "biometric");
@@ -76,6 +89,8 @@ class ReversalsApiTest extends ServerTestBase {
     Map<String, Object> third = reverse(pay("payment", account, 1_000L, 0).get("decision_id"), "biometric");
     assertEquals("review", third.get("outcome"));
     assertEquals(List.of("frequent_reversals"), codes(third));
+    assertEquals(List.of("already_reversed"), codes(reverse(third.get("decision_id"), "biometric")),
+        "a request in review blocks another");
     assertError(api.post("/v1/decisions/dec_missing/reversal-request", Map.of()), 404, "not_found_error", "decision_not_found",
         "decision_id");
   }
