@@ -167,6 +167,54 @@ class StorageSuiteTest {
     }
   }
 
+  /** The account-control tables: restrictions, hold approvals, challenge results, reversal requests, reference versions. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void accountControlsPersistAndRefuseDuplicates(TestDatabases.Store store) {
+    try (HikariDataSource ds = store.open()) {
+      long now = System.currentTimeMillis();
+      io.vigil.server.account.RestrictionRepository restrictions = new io.vigil.server.account.RestrictionRepository(ds);
+      restrictions.insert(new io.vigil.engine.restriction.Restriction("rst_1", "a1",
+          io.vigil.engine.restriction.RestrictionKind.FREEZE, "holder", "stolen", "app", now, 0, 0));
+      restrictions.insert(new io.vigil.engine.restriction.Restriction("rst_2", "a1",
+          io.vigil.engine.restriction.RestrictionKind.NO_WITHDRAWALS, "operator", "case 1", "ops", now, now - 1, 0));
+      assertThat(restrictions.inForce(now)).extracting(io.vigil.engine.restriction.Restriction::id).containsExactly("rst_1");
+      assertThat(restrictions.lift("rst_1", now, "app", "verified", "biometric")).isTrue();
+      assertThat(restrictions.lift("rst_1", now, "app", "again", "biometric")).isFalse();
+      assertThat(restrictions.ofAccount("a1", 10)).filteredOn(r -> r.restriction().id().equals("rst_1"))
+          .singleElement().satisfies(r -> {
+            assertThat(r.verificationMethod()).isEqualTo("biometric");
+            assertThat(r.restriction().liftedAtMillis()).isEqualTo(now);
+          });
+
+      io.vigil.server.hold.ApprovalRepository approvals = new io.vigil.server.hold.ApprovalRepository(ds);
+      approvals.insert(new io.vigil.server.hold.ApprovalRepository.Approval("dec_1", "ops.a", "approver", now, "console"));
+      assertThatThrownBy(() -> approvals.insert(new io.vigil.server.hold.ApprovalRepository.Approval("dec_1", "ops.a",
+          "supervisor", now, "console"))).isInstanceOf(io.vigil.server.hold.ApprovalRepository.DuplicateApprover.class);
+      assertThat(approvals.of("dec_1")).hasSize(1);
+
+      io.vigil.server.challenge.ChallengeRepository challenges = new io.vigil.server.challenge.ChallengeRepository(ds);
+      challenges.insert(new io.vigil.server.challenge.ChallengeRepository.Result("dec_2", "a1", "failed", null, now, "gw"));
+      assertThatThrownBy(() -> challenges.insert(new io.vigil.server.challenge.ChallengeRepository.Result("dec_2", "a1", "passed",
+          null, now, "gw"))).isInstanceOf(io.vigil.server.challenge.ChallengeRepository.AlreadyRecorded.class);
+      assertThat(challenges.failuresSince("a1", now - 1)).isEqualTo(1);
+
+      io.vigil.server.reversal.ReversalRepository reversals = new io.vigil.server.reversal.ReversalRepository(ds);
+      reversals.insert(new io.vigil.server.reversal.ReversalRepository.Request("rev_1", "dec_3", "a1", "deny", null, "[]", now, "app"));
+      assertThat(reversals.answeredYes("dec_3")).isFalse();
+      reversals.insert(new io.vigil.server.reversal.ReversalRepository.Request("rev_2", "dec_3", "a1", "review", "biometric", "[]",
+          now, "app"));
+      assertThat(reversals.answeredYes("dec_3")).isTrue();
+      assertThat(reversals.countSince("a1", now - 1)).isEqualTo(2);
+
+      io.vigil.server.reference.ReferenceRepository references = new io.vigil.server.reference.ReferenceRepository(ds);
+      references.insert(new io.vigil.server.reference.ReferenceRepository.Version(1, now, "startup", "{}"));
+      assertThat(references.latestVersion()).isEqualTo(1);
+      assertThatThrownBy(() -> references.insert(new io.vigil.server.reference.ReferenceRepository.Version(1, now, "x", "{}")))
+          .isInstanceOf(RuntimeException.class);
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("stores")
   void policyVersionsAndListsPersist(TestDatabases.Store store) {
