@@ -31,7 +31,7 @@ public final class RuleCompiler {
   private static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9_]{0,63}");
   private static final Pattern DOTTED_NAME = Pattern.compile("[a-z_][a-z0-9_]*(?:\\.[a-z_][a-z0-9_]*)+");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_][a-z0-9_.]*)}");
-  private static final Pattern CHALLENGE_KIND = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+  private static final Pattern CHALLENGE_KIND = Pattern.compile("[a-z0-9][a-z0-9_]{0,31}");
 
   private final Cel cel;
   private final Cel numberCel;
@@ -173,7 +173,7 @@ public final class RuleCompiler {
     }
     if (effect.forcedAction() == RuleEffect.ForcedAction.CHALLENGE
         && (effect.challengeKind() == null || !CHALLENGE_KIND.matcher(effect.challengeKind()).matches())) {
-      throw problem(rule, "effect.challenge", "a CHALLENGE rule names its challenge kind, e.g. sms_otp, password_and_otp, three_ds or biometric");
+      throw problem(rule, "effect.challenge", "a CHALLENGE rule names its challenge kind, e.g. sms_otp, password_and_otp, 3ds, biometric or captcha");
     }
   }
 

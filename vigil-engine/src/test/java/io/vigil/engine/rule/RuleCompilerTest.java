@@ -159,8 +159,11 @@ class RuleCompilerTest {
     refused(rule("r1", "true", RuleEffect.force(ForcedAction.CHALLENGE, null), "r"), "effect.challenge");
     refused(rule("r1", "true", RuleEffect.force(ForcedAction.CHALLENGE, ""), "r"), "effect.challenge");
     refused(rule("r1", "true", RuleEffect.force(ForcedAction.CHALLENGE, "SMS OTP"), "r"), "effect.challenge");
-    assertThat(compiler.compile(rule("r1", "true", RuleEffect.force(ForcedAction.CHALLENGE, "sms_otp"), "r"))
-        .definition().effect().challengeKind()).isEqualTo("sms_otp");
+    for (String kind : new String[] {"sms_otp", "password_and_otp", "3ds", "biometric", "captcha"}) {
+      assertThat(compiler.compile(rule("r1", "true", RuleEffect.force(ForcedAction.CHALLENGE, kind), "r"))
+          .definition().effect().challengeKind()).isEqualTo(kind);
+    }
+    refused(rule("r1", "true", RuleEffect.force(ForcedAction.CHALLENGE, "_otp"), "r"), "effect.challenge");
     // Other forced actions need no kind, and drop one given by mistake.
     assertThat(compiler.compile(rule("r1", "true", RuleEffect.force(ForcedAction.DENY, "sms_otp"), "r"))
         .definition().effect().challengeKind()).isNull();

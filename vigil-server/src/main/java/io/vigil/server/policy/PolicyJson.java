@@ -169,7 +169,7 @@ public final class PolicyJson {
   }
 
   private static final Set<String> THRESHOLD_FIELDS = Set.of("challenge", "review", "deny", "medium", "high", "critical", "challenge_kind");
-  private static final java.util.regex.Pattern CHALLENGE_KIND = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,31}");
+  private static final java.util.regex.Pattern CHALLENGE_KIND = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_]{0,31}");
 
   private static Thresholds parseOne(Map<String, Object> m, String param) {
     for (String key : m.keySet()) {
@@ -179,7 +179,7 @@ public final class PolicyJson {
     }
     Object kind = m.get("challenge_kind");
     if (kind instanceof String k && !CHALLENGE_KIND.matcher(k).matches()) {
-      throw ApiException.invalid("invalid_thresholds", "challenge_kind is 1-32 lower-case letters, digits and _, e.g. sms_otp",
+      throw ApiException.invalid("invalid_thresholds", "challenge_kind is 1-32 lower-case letters, digits and _, e.g. sms_otp or 3ds",
           param + ".challenge_kind");
     }
     try {
