@@ -1,6 +1,7 @@
 package io.vigil.server.challenge;
 
 import io.vigil.server.journal.StorageException;
+import io.vigil.server.storage.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,7 +39,7 @@ public final class ChallengeRepository {
       ps.setString(6, r.recordedBy());
       ps.executeUpdate();
     } catch (SQLException e) {
-      if (e.getSQLState() != null && e.getSQLState().startsWith("23")) throw new AlreadyRecorded();
+      if (Sql.isConstraintViolation(e)) throw new AlreadyRecorded();
       throw new StorageException("storing a challenge result failed", e);
     }
   }
@@ -61,15 +62,9 @@ public final class ChallengeRepository {
   /** Failed challenges of an account recorded after sinceMillis. */
   public int failuresSince(String accountId, long sinceMillis) {
     String sql = "SELECT COUNT(*) FROM challenge_results WHERE account_id = ? AND result = 'failed' AND recorded_at_millis > ?";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    return (int) Sql.count(dataSource, sql, ps -> {
       ps.setString(1, accountId);
       ps.setLong(2, sinceMillis);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    } catch (SQLException e) {
-      throw new StorageException("counting failed challenges failed", e);
-    }
+    }, "failed challenges");
   }
 }

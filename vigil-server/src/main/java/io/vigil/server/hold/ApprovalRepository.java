@@ -1,6 +1,7 @@
 package io.vigil.server.hold;
 
 import io.vigil.server.journal.StorageException;
+import io.vigil.server.storage.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,7 +38,7 @@ public final class ApprovalRepository {
       ps.setString(5, a.recordedBy());
       ps.executeUpdate();
     } catch (SQLException e) {
-      if (e.getSQLState() != null && e.getSQLState().startsWith("23")) throw new DuplicateApprover();
+      if (Sql.isConstraintViolation(e)) throw new DuplicateApprover();
       throw new StorageException("storing an approval failed", e);
     }
   }

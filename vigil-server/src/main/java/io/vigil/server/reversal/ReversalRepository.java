@@ -1,6 +1,7 @@
 package io.vigil.server.reversal;
 
 import io.vigil.server.journal.StorageException;
+import io.vigil.server.storage.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -61,29 +62,15 @@ public final class ReversalRepository {
   /** Whether a request for this decision was approved or sent to review: it is reversed, or being decided. */
   public boolean answeredYes(String decisionId) {
     String sql = "SELECT COUNT(*) FROM reversal_requests WHERE decision_id = ? AND outcome IN ('approve', 'review')";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, decisionId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1) > 0;
-      }
-    } catch (SQLException e) {
-      throw new StorageException("reading reversal requests failed", e);
-    }
+    return Sql.count(dataSource, sql, ps -> ps.setString(1, decisionId), "reversal requests") > 0;
   }
 
   /** Reversal requests of an account made after sinceMillis. */
   public int countSince(String accountId, long sinceMillis) {
     String sql = "SELECT COUNT(*) FROM reversal_requests WHERE account_id = ? AND requested_at_millis > ?";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    return (int) Sql.count(dataSource, sql, ps -> {
       ps.setString(1, accountId);
       ps.setLong(2, sinceMillis);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    } catch (SQLException e) {
-      throw new StorageException("counting reversal requests failed", e);
-    }
+    }, "reversal requests");
   }
 }
