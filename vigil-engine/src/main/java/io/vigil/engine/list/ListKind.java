@@ -20,6 +20,16 @@ public enum ListKind {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The wire names for an error message: "allow, block, watch, exempt or confirmed_fraud". */
+  public static String choices() {
+    StringBuilder sb = new StringBuilder();
+    ListKind[] all = values();
+    for (int i = 0; i < all.length; i++) {
+      sb.append(i == 0 ? "" : i == all.length - 1 ? " or " : ", ").append(all[i].wireName());
+    }
+    return sb.toString();
+  }
+
   public static ListKind fromWire(String wire) {
     for (ListKind k : values()) if (k.wireName().equals(wire)) return k;
     return null;

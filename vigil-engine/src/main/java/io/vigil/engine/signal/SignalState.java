@@ -19,8 +19,8 @@ import java.util.function.Predicate;
  * its {@link GeoHistory}, and the {@link IdentityLinkGraph} across accounts.
  *
  * <p>Single-threaded, like the engine's {@code decide}: only the sequencer calls {@link #observe}.
- * Per account about 100 bytes plus the geo history (under 1 KiB); the link graph documents its own
- * caps. Accounts are never forgotten while the process runs; recovery rebuilds this state by
+ * Per account about 250 bytes by the field layout (country, 4 phones) plus the geo history (under
+ * 1 KiB); the link graph documents its own caps. Accounts are never forgotten while the process runs; recovery rebuilds this state by
  * replaying the journal.
  */
 public final class SignalState {

@@ -2,12 +2,9 @@ package io.vigil.server.account;
 
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.engine.restriction.RestrictionKind;
-import io.vigil.server.journal.StorageException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import io.vigil.server.storage.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -25,8 +22,7 @@ public final class RestrictionRepository {
   public record Row(Restriction restriction, String liftedBy, String liftReason, String verificationMethod) {}
 
   public void insert(Restriction r) {
-    String sql = "INSERT INTO account_restrictions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    Sql.update(dataSource, "INSERT INTO account_restrictions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", ps -> {
       ps.setString(1, r.id());
       ps.setString(2, r.accountId());
       ps.setString(3, r.kind().wireName());
@@ -39,65 +35,42 @@ public final class RestrictionRepository {
       ps.setString(10, null);
       ps.setString(11, null);
       ps.setString(12, null);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new StorageException("storing a restriction failed", e);
-    }
+    }, "storing a restriction failed");
   }
 
   /** Marks a restriction lifted; false when it was already lifted (or does not exist). */
   public boolean lift(String restrictionId, long atMillis, String by, String reason, String verificationMethod) {
     String sql = "UPDATE account_restrictions SET lifted_at_millis = ?, lifted_by = ?, lift_reason = ?, verification_method = ?"
         + " WHERE restriction_id = ? AND lifted_at_millis = 0";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    return Sql.update(dataSource, sql, ps -> {
       ps.setLong(1, atMillis);
       ps.setString(2, by);
       ps.setString(3, reason);
       ps.setString(4, verificationMethod);
       ps.setString(5, restrictionId);
-      return ps.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw new StorageException("lifting a restriction failed", e);
-    }
+    }, "lifting a restriction failed") == 1;
   }
 
   /** Restrictions not lifted and not expired at nowMillis: what the engine must honour. */
   public List<Restriction> inForce(long nowMillis) {
     String sql = "SELECT " + COLUMNS + " FROM account_restrictions WHERE lifted_at_millis = 0"
         + " AND (expires_at_millis = 0 OR expires_at_millis > ?)";
-    List<Restriction> out = new ArrayList<>();
-    for (Row row : rows(sql, ps -> ps.setLong(1, nowMillis))) out.add(row.restriction());
-    return out;
+    return Sql.list(dataSource, sql, ps -> ps.setLong(1, nowMillis), rs -> read(rs).restriction(), "reading restrictions failed");
   }
 
   /** One account's restrictions, newest first, at most limit. */
   public List<Row> ofAccount(String accountId, int limit) {
     String sql = "SELECT " + COLUMNS + " FROM account_restrictions WHERE account_id = ? ORDER BY created_at_millis DESC,"
         + " restriction_id LIMIT ?";
-    return rows(sql, ps -> {
+    return Sql.list(dataSource, sql, ps -> {
       ps.setString(1, accountId);
       ps.setInt(2, limit);
-    });
+    }, RestrictionRepository::read, "reading restrictions failed");
   }
 
-  private interface Binder {
-    void bind(PreparedStatement ps) throws SQLException;
-  }
-
-  private List<Row> rows(String sql, Binder binder) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      List<Row> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Restriction r = new Restriction(rs.getString(1), rs.getString(2), RestrictionKind.fromWire(rs.getString(3)),
-              rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getLong(9));
-          out.add(new Row(r, rs.getString(10), rs.getString(11), rs.getString(12)));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new StorageException("reading restrictions failed", e);
-    }
+  private static Row read(ResultSet rs) throws SQLException {
+    Restriction r = new Restriction(rs.getString(1), rs.getString(2), RestrictionKind.fromWire(rs.getString(3)),
+        rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getLong(9));
+    return new Row(r, rs.getString(10), rs.getString(11), rs.getString(12));
   }
 }

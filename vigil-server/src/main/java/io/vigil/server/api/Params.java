@@ -11,17 +11,22 @@ import java.util.regex.Pattern;
 public final class Params {
   /** Expiry times beyond a century are typing errors. */
   private static final long EXPIRY_MILLIS_MAX = 100L * 366 * 86_400_000L;
-  private static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@+\\-]*");
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@+\\-]*");
 
   private Params() {}
 
   /** An account id from a path, with the event API's characters and length. */
   public static String accountId(String accountId) {
-    if (accountId.length() > Limits.IDENTIFIER_CHARS_MAX || !ACCOUNT_ID.matcher(accountId).matches()) {
-      throw ApiException.invalid("invalid_format", "account_id has characters that are not allowed or is longer than "
-          + Limits.IDENTIFIER_CHARS_MAX, "account_id");
+    return identifier(accountId, "account_id");
+  }
+
+  /** An id (account, approver …) with the event API's identifier characters and length. */
+  public static String identifier(String value, String param) {
+    if (value.length() > Limits.IDENTIFIER_CHARS_MAX || !IDENTIFIER.matcher(value).matches()) {
+      throw ApiException.invalid("invalid_format", param + " has characters that are not allowed or is longer than "
+          + Limits.IDENTIFIER_CHARS_MAX, param);
     }
-    return accountId;
+    return value;
   }
 
   /** A JSON object body (an empty body is an empty object) holding only the given fields. */

@@ -1,12 +1,6 @@
 package io.vigil.server.hold;
 
-import io.vigil.server.journal.StorageException;
 import io.vigil.server.storage.Sql;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -30,32 +24,21 @@ public final class ApprovalRepository {
   public void insert(Approval a) {
     String sql = "INSERT INTO hold_approvals (decision_id, approver_id, approver_role, approved_at_millis, recorded_by)"
         + " VALUES (?,?,?,?,?)";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    Sql.update(dataSource, sql, ps -> {
       ps.setString(1, a.decisionId());
       ps.setString(2, a.approverId());
       ps.setString(3, a.role());
       ps.setLong(4, a.approvedAtMillis());
       ps.setString(5, a.recordedBy());
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      if (Sql.isConstraintViolation(e)) throw new DuplicateApprover();
-      throw new StorageException("storing an approval failed", e);
-    }
+    }, "storing an approval failed", DuplicateApprover::new);
   }
 
   /** A decision's approvals, oldest first. */
   public List<Approval> of(String decisionId) {
     String sql = "SELECT decision_id, approver_id, approver_role, approved_at_millis, recorded_by FROM hold_approvals"
         + " WHERE decision_id = ? ORDER BY approved_at_millis, approver_id";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, decisionId);
-      List<Approval> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) out.add(new Approval(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new StorageException("reading approvals failed", e);
-    }
+    return Sql.list(dataSource, sql, ps -> ps.setString(1, decisionId),
+        rs -> new Approval(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)),
+        "reading approvals failed");
   }
 }

@@ -2,7 +2,6 @@ package io.vigil.server.hold;
 
 import io.vigil.engine.Limits;
 import io.vigil.server.api.Actor;
-import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Params;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,7 +9,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -19,7 +17,6 @@ import org.springframework.web.bind.annotation.RestController;
 /** A HOLD decision's state, and its approvals. */
 @RestController
 public class HoldController {
-  private static final Pattern APPROVER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@+\\-]*");
   private final HoldService holds;
 
   public HoldController(HoldService holds) {
@@ -34,10 +31,7 @@ public class HoldController {
   @PostMapping("/v1/decisions/{decisionId}/approvals")
   public Map<String, Object> approve(@PathVariable String decisionId, HttpServletRequest request) {
     Map<String, Object> body = Params.object(Bodies.read(request), Set.of("approver_id", "role"));
-    String approverId = Params.string(body, "approver_id", true, Limits.IDENTIFIER_CHARS_MAX);
-    if (!APPROVER_ID.matcher(approverId).matches()) {
-      throw ApiException.invalid("invalid_format", "approver_id contains characters that are not allowed", "approver_id");
-    }
+    String approverId = Params.identifier(Params.string(body, "approver_id", true, Limits.IDENTIFIER_CHARS_MAX), "approver_id");
     String role = Params.string(body, "role", true, 32);
     return json(holds.approve(decisionId, approverId, role, Actor.of(request)));
   }

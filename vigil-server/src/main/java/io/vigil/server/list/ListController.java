@@ -55,7 +55,7 @@ public class ListController {
       @RequestParam(name = "value", required = false) String value,
       @RequestParam(name = "limit", required = false) Integer limit) {
     ListKind kind = list == null ? null : ListKind.fromWire(list);
-    if (list != null && kind == null) throw ApiException.invalid("invalid_list", "list must be block, allow, watch, exempt or confirmed_fraud", "list");
+    if (list != null && kind == null) throw ApiException.invalid("invalid_list", "list must be " + ListKind.choices(), "list");
     ListEntity e = entity == null ? null : ListEntity.fromWire(entity);
     if (entity != null && e == null) throw ApiException.invalid("invalid_entity", "unknown entity", "entity");
     int n = Math.max(1, Math.min(limit == null ? 100 : limit, Limits.QUERY_PAGE_SIZE_MAX));

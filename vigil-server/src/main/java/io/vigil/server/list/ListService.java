@@ -31,12 +31,9 @@ public final class ListService {
   }
 
   public ListEntry create(Map<String, Object> body, String actor) {
-    for (String key : body.keySet()) {
-      String shown = key.length() > 64 ? key.substring(0, 64) + "…" : key;
-      if (!FIELDS.contains(key)) throw ApiException.invalid("unknown_field", "unknown field " + shown, shown);
-    }
+    Params.checkFields(body, FIELDS, "");
     ListKind kind = ListKind.fromWire(Params.string(body, "list", true, 16));
-    if (kind == null) throw ApiException.invalid("invalid_list", "list must be block, allow, watch, exempt or confirmed_fraud", "list");
+    if (kind == null) throw ApiException.invalid("invalid_list", "list must be " + ListKind.choices(), "list");
     ListEntity entity = ListEntity.fromWire(Params.string(body, "entity", true, 32));
     if (entity == null) {
       throw ApiException.invalid("invalid_entity",

@@ -1,12 +1,6 @@
 package io.vigil.server.reversal;
 
-import io.vigil.server.journal.StorageException;
 import io.vigil.server.storage.Sql;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -25,7 +19,7 @@ public final class ReversalRepository {
   public void insert(Request r) {
     String sql = "INSERT INTO reversal_requests (request_id, decision_id, account_id, outcome, verification_method, reasons,"
         + " requested_at_millis, requested_by) VALUES (?,?,?,?,?,?,?,?)";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    Sql.update(dataSource, sql, ps -> {
       ps.setString(1, r.requestId());
       ps.setString(2, r.decisionId());
       ps.setString(3, r.accountId());
@@ -34,43 +28,30 @@ public final class ReversalRepository {
       ps.setString(6, r.reasons());
       ps.setLong(7, r.requestedAtMillis());
       ps.setString(8, r.requestedBy());
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new StorageException("storing a reversal request failed", e);
-    }
+    }, "storing a reversal request failed");
   }
 
   /** A decision's requests, oldest first (at most 100). */
   public List<Request> ofDecision(String decisionId) {
     String sql = "SELECT request_id, decision_id, account_id, outcome, verification_method, reasons, requested_at_millis,"
         + " requested_by FROM reversal_requests WHERE decision_id = ? ORDER BY requested_at_millis, request_id LIMIT 100";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, decisionId);
-      List<Request> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Request(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-              rs.getString(6), rs.getLong(7), rs.getString(8)));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new StorageException("reading reversal requests failed", e);
-    }
+    return Sql.list(dataSource, sql, ps -> ps.setString(1, decisionId), rs -> new Request(rs.getString(1), rs.getString(2),
+        rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8)),
+        "reading reversal requests failed");
   }
 
   /** Whether a request for this decision was approved or sent to review: it is reversed, or being decided. */
   public boolean answeredYes(String decisionId) {
     String sql = "SELECT COUNT(*) FROM reversal_requests WHERE decision_id = ? AND outcome IN ('approve', 'review')";
-    return Sql.count(dataSource, sql, ps -> ps.setString(1, decisionId), "reversal requests") > 0;
+    return Sql.number(dataSource, sql, ps -> ps.setString(1, decisionId), "counting reversal requests failed") > 0;
   }
 
   /** Reversal requests of an account made after sinceMillis. */
   public int countSince(String accountId, long sinceMillis) {
     String sql = "SELECT COUNT(*) FROM reversal_requests WHERE account_id = ? AND requested_at_millis > ?";
-    return (int) Sql.count(dataSource, sql, ps -> {
+    return (int) Sql.number(dataSource, sql, ps -> {
       ps.setString(1, accountId);
       ps.setLong(2, sinceMillis);
-    }, "reversal requests");
+    }, "counting reversal requests failed");
   }
 }

@@ -5,32 +5,73 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
-/** Small JDBC helpers the repositories share. */
+/**
+ * The JDBC shapes the small repositories share: one statement on its own connection (auto-commit),
+ * with a {@link StorageException} carrying the caller's message when the database fails.
+ */
 public final class Sql {
   private Sql() {}
 
   /** Sets a statement's parameters. */
   public interface Binder {
+    Binder NONE = ps -> {};
+
     void bind(PreparedStatement ps) throws SQLException;
   }
 
-  /** The single number a {@code SELECT COUNT(*) …} answers; {@code what} names it in a storage error. */
-  public static long count(DataSource dataSource, String sql, Binder binder, String what) {
+  /** Reads one row. */
+  public interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /** Every row the query answers, mapped. */
+  public static <T> List<T> list(DataSource dataSource, String sql, Binder binder, RowMapper<T> mapper, String failure) {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       binder.bind(ps);
+      List<T> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
+        while (rs.next()) out.add(mapper.map(rs));
       }
+      return out;
     } catch (SQLException e) {
-      throw new StorageException("counting " + what + " failed", e);
+      throw new StorageException(failure, e);
     }
   }
 
-  /** An integrity-constraint violation (SQLState class 23), e.g. a duplicate primary key, on H2 and PostgreSQL. */
-  public static boolean isConstraintViolation(SQLException e) {
-    return e.getSQLState() != null && e.getSQLState().startsWith("23");
+  /** The first row the query answers, mapped; empty when none. */
+  public static <T> Optional<T> one(DataSource dataSource, String sql, Binder binder, RowMapper<T> mapper, String failure) {
+    List<T> rows = list(dataSource, sql, binder, mapper, failure);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  /** The single number a query such as {@code SELECT COUNT(*) …} answers. */
+  public static long number(DataSource dataSource, String sql, Binder binder, String failure) {
+    return one(dataSource, sql, binder, rs -> rs.getLong(1), failure).orElseThrow();
+  }
+
+  /** Runs an INSERT, UPDATE or DELETE; the number of rows it changed. */
+  public static int update(DataSource dataSource, String sql, Binder binder, String failure) {
+    return update(dataSource, sql, binder, failure, null);
+  }
+
+  /**
+   * As {@link #update(DataSource, String, Binder, String)}, throwing what {@code onViolation} gives
+   * when an integrity constraint refuses the row (SQLState class 23 on H2 and PostgreSQL).
+   */
+  public static int update(DataSource dataSource, String sql, Binder binder, String failure,
+      Supplier<? extends RuntimeException> onViolation) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      if (onViolation != null && e.getSQLState() != null && e.getSQLState().startsWith("23")) throw onViolation.get();
+      throw new StorageException(failure, e);
+    }
   }
 }

@@ -4,7 +4,6 @@ import io.vigil.engine.signal.ReferenceDataException;
 import io.vigil.engine.signal.ReferenceLines;
 import java.io.IOException;
 import java.io.Reader;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -184,19 +183,6 @@ public final class IpReputation {
 
   public boolean isTor(String canonicalIp) {
     return torExits.contains(canonicalIp);
-  }
-
-  /** As the String forms, for a caller that asks all three about one parsed address. */
-  public boolean isProxy(InetAddress address) {
-    return proxies.contains(address);
-  }
-
-  public boolean isVpn(InetAddress address) {
-    return vpns.contains(address);
-  }
-
-  public boolean isTor(InetAddress address) {
-    return torExits.contains(address);
   }
 
   /** True when the AS belongs to a hosting or cloud provider on the list; false for 0 (unknown). */
