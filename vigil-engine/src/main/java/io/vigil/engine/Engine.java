@@ -6,6 +6,10 @@ import io.vigil.engine.feature.FeatureCatalog;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.feature.FeatureStore;
 import io.vigil.engine.feature.FeatureView;
+import io.vigil.engine.limit.LimitDefinition;
+import io.vigil.engine.limit.LimitLedger;
+import io.vigil.engine.limit.LimitUsage;
+import io.vigil.engine.limit.Money;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListEntry;
 import io.vigil.engine.list.ListIndex;
@@ -71,6 +75,7 @@ public final class Engine {
   private final ListIndex lists;
   private final SignalState signals;
   private final RestrictionIndex restrictions;
+  private final LimitLedger ledger = new LimitLedger();
   private volatile CompiledPolicy policy;
   private volatile ReferenceData reference;
   private long clockMillis = Long.MIN_VALUE;
@@ -96,6 +101,11 @@ public final class Engine {
 
   public SignalState signals() {
     return signals;
+  }
+
+  /** The limit reservations; like the feature state, for the sequencer thread only. */
+  public LimitLedger ledger() {
+    return ledger;
   }
 
   /** Makes a reference-data set the one every following decision uses. */
@@ -177,6 +187,24 @@ public final class Engine {
     int score = (int) Math.round(blended);
     Thresholds thresholds = p.document().thresholdsFor(event.type());
     Action action = overrides(thresholds.action(score).atLeast(tally.forced), event, activation, reasons, clock);
+    List<LimitUsage> limits = List.of();
+    if (LimitLedger.reserves(event, action)) {
+      limits = ledger.check(event, p.document().limits(), zone);
+      LimitUsage breach = null;
+      for (int i = limits.size() - 1; i >= 0; i--) {
+        LimitUsage u = limits.get(i);
+        if (!u.breached()) continue;
+        reasons.add(0, limitReason(u, event));
+        if (breach == null || u.limit().breachAction().compareTo(breach.limit().breachAction()) >= 0) breach = u;
+      }
+      if (breach != null && breach.limit().breachAction() == Action.DENY) {
+        action = Action.DENY;
+      } else if (breach != null && action.compareTo(Action.CHALLENGE) <= 0) {
+        // Raising the assurance level is the way past this limit: the limit's step-up wins.
+        action = Action.CHALLENGE;
+        challengeKind = breach.limit().challengeKind();
+      }
+    }
     HoldPolicy holdPolicy = action == Action.DENY || !event.type().movesMoney() ? null
         : p.document().holdFor(event.amountMajor());
     Decision.Hold hold = null;
@@ -189,8 +217,33 @@ public final class Engine {
     // A held amount that a rule wanted stepped up keeps its challenge: the approvals come on top.
     if (action != Action.CHALLENGE && action != Action.HOLD) challengeKind = null;
     RiskLevel level = thresholds.level(score).atLeast(floorLevel(action));
+    if (LimitLedger.reserves(event, action)) {
+      ledger.reserve(event);
+      List<LimitUsage> counted = new ArrayList<>(limits.size());
+      for (LimitUsage u : limits) counted.add(u.counting(event.amountMinor()));
+      limits = counted;
+    }
     return new Decision(action, score, rulesScore, level, List.copyOf(reasons), challengeKind, p.version(),
-        eventSignals.referenceVersion(), List.copyOf(tally.errors), hold);
+        eventSignals.referenceVersion(), List.copyOf(tally.errors), hold, List.copyOf(limits));
+  }
+
+  private static Reason limitReason(LimitUsage u, Event event) {
+    LimitDefinition l = u.limit();
+    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    values.put("limit_id", l.id());
+    values.put("period", l.period().wireName());
+    values.put("currency", l.currency());
+    values.put("limit_minor", u.capMinor());
+    values.put("used_minor", u.usedMinor());
+    values.put("amount_minor", event.amountMinor());
+    if (u.resetsAtMillis() != 0) values.put("resets_at", java.time.Instant.ofEpochMilli(u.resetsAtMillis()).toString());
+    String message = l.period() == io.vigil.engine.limit.LimitPeriod.SINGLE
+        ? "Amount " + Money.format(event.amountMinor(), l.currency()) + " is over the " + l.id() + " limit of "
+            + Money.format(u.capMinor(), l.currency())
+        : Money.format(u.usedMinor(), l.currency()) + " already spent " + l.period().wireName() + " plus "
+            + Money.format(event.amountMinor(), l.currency()) + " is over the " + l.id() + " limit of "
+            + Money.format(u.capMinor(), l.currency());
+    return new Reason("limit." + l.id(), message, null, l.breachAction(), values);
   }
 
   private static Reason holdReason(HoldPolicy h, Event event, long deadlineMillis) {
@@ -276,10 +329,14 @@ public final class Engine {
     }
   }
 
-  /** Records a committed event during recovery, without deciding. */
-  public void replay(Event event, long wallClockMillis) {
+  /**
+   * Records a committed event during recovery, without deciding: {@code action} is the stored
+   * decision's, which says whether the event holds a limit reservation.
+   */
+  public void replay(Event event, Action action, long wallClockMillis) {
     features.apply(event, tick(wallClockMillis));
     signals.replay(event, reference);
+    if (LimitLedger.reserves(event, action)) ledger.reserve(event);
   }
 
   private boolean onList(ListKind kind, String accountId, long clock) {

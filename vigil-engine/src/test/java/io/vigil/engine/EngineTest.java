@@ -146,6 +146,7 @@ class EngineTest {
     lists.put(new ListEntry("b1", ListKind.BLOCK, ListEntity.IP, "198.51.100.0/24", "botnet", "feed", "bob", NOON, 0));
     var vip = TestEvents.payment("v", NOON, "vip", 1_000_001, "USD");
     vip.put("ip", "198.51.100.9");
+    vip.put("auth", java.util.Map.of("assurance_level", 2)); // under the OTP level's daily limit: limits bind allow-listed accounts too
     Decision d = decide(vip);
     assertThat(d.action()).isEqualTo(Action.ALLOW);
     assertThat(d.reasons().get(0).ruleId()).isEqualTo("list.allow.account");

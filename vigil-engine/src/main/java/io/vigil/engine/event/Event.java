@@ -4,7 +4,9 @@ import java.util.Map;
 
 /**
  * One validated, normalized risk event. Absent optional strings are null; an absent amount is
- * {@link #NO_AMOUNT}; an absent assurance level is {@link #NO_ASSURANCE_LEVEL}.
+ * {@link #NO_AMOUNT}; an absent assurance level is {@link #NO_ASSURANCE_LEVEL}; an absent credit
+ * score (0–1000, the caller's risk or credit score of the account, for dynamic limits) is
+ * {@link #NO_CREDIT_SCORE}; a merchant risk level is low, medium or high.
  *
  * <p>Instances come only from {@link EventParser}, which enforces every limit in
  * {@link io.vigil.engine.Limits}.
@@ -38,11 +40,14 @@ public record Event(
     String paymentCode,
     String acceptLanguage,
     String geoCookieCountry,
+    String merchantRiskLevel,
+    int creditScore,
     Map<String, Object> attributes) {
 
   public static final long NO_AMOUNT = -1;
   public static final int NO_ASSURANCE_LEVEL = -1;
   public static final int NO_SIM_BINDING_AGE = -1;
+  public static final int NO_CREDIT_SCORE = -1;
 
   /**
    * What the caller knows of the person: a national ID with its type (e.g. {@code bd_nid}), the

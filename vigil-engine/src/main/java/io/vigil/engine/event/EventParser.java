@@ -32,7 +32,8 @@ public final class EventParser {
   private static final Set<String> TOP_LEVEL_FIELDS = Set.of(
       "event_id", "type", "occurred_at", "account_id", "merchant_id", "counterparty_id", "amount",
       "currency", "channel", "ip", "device", "phone", "email", "card", "auth", "login",
-      "attributes", "timezone", "account_country", "identity", "sim", "payment_code", "client");
+      "attributes", "timezone", "account_country", "identity", "sim", "payment_code", "client",
+      "merchant_risk_level", "credit_score");
   private static final Set<String> DEVICE_FIELDS = Set.of("id", "fingerprint", "user_agent");
   private static final Set<String> CARD_FIELDS = Set.of("token", "bin", "last4");
   private static final Set<String> AUTH_FIELDS = Set.of("method", "assurance_level");
@@ -120,6 +121,8 @@ public final class EventParser {
         optionalString(body, "payment_code", PRINTABLE, Limits.PAYMENT_CODE_CHARS_MAX),
         optionalString(client, "accept_language", "client.accept_language", PRINTABLE, Limits.TEXT_CHARS_MAX),
         parseCountry(client, "geo_cookie_country", "client.geo_cookie_country"),
+        parseMerchantRiskLevel(body),
+        parseCreditScore(body),
         parseAttributes(body));
   }
 
@@ -323,6 +326,25 @@ public final class EventParser {
           "sim.binding_age_days must be between 0 and " + Limits.SIM_BINDING_AGE_DAYS_MAX);
     }
     return (int) days;
+  }
+
+  private static String parseMerchantRiskLevel(Map<String, Object> body) {
+    String level = optionalString(body, "merchant_risk_level", KEYWORD, 16);
+    if (level != null && !io.vigil.engine.limit.LimitDefinition.MERCHANT_RISK_LEVELS.contains(level)) {
+      throw new ValidationException("invalid_value", "merchant_risk_level", "merchant_risk_level must be low, medium or high");
+    }
+    return level;
+  }
+
+  private static int parseCreditScore(Map<String, Object> body) {
+    if (!body.containsKey("credit_score")) return Event.NO_CREDIT_SCORE;
+    Object value = body.get("credit_score");
+    if (!(value instanceof Long || value instanceof Integer)) throw wrongType("credit_score", "an integer from 0 to 1000");
+    long score = ((Number) value).longValue();
+    if (score < 0 || score > io.vigil.engine.limit.ScoreMapping.SCORE_MAX) {
+      throw new ValidationException("out_of_range", "credit_score", "credit_score must be an integer from 0 to 1000");
+    }
+    return (int) score;
   }
 
   private static Map<String, Object> parseAttributes(Map<String, Object> body) {

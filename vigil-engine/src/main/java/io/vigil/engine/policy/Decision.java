@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The engine's answer for one event. {@code challengeKind} is set only when the action is
  * CHALLENGE, {@code hold} only when it is HOLD. {@code ruleErrors} lists rules that failed to evaluate
- * (they did not fire).
+ * (they did not fire). {@code limits} lists the limits that applied to a money-out event, with what
+ * remains after it.
  */
 public record Decision(
     Action action,
@@ -17,7 +18,8 @@ public record Decision(
     long policyVersion,
     long referenceVersion,
     List<RuleError> ruleErrors,
-    Hold hold) {
+    Hold hold,
+    List<io.vigil.engine.limit.LimitUsage> limits) {
 
   public record RuleError(String ruleId, String message) {}
 

@@ -1,5 +1,8 @@
 package io.vigil.engine.policy;
 
+import io.vigil.engine.limit.LimitDefinition;
+import io.vigil.engine.limit.LimitPeriod;
+import io.vigil.engine.limit.ScoreMapping;
 import static io.vigil.engine.event.EventType.LOGIN;
 import static io.vigil.engine.event.EventType.MERCHANT_ONBOARDING;
 import static io.vigil.engine.event.EventType.PAYMENT;
@@ -59,6 +62,9 @@ public final class DefaultPolicyPack {
         rule("large_payment", "Payments over 10,000 need the transaction password and an OTP (P2)", Set.of(PAYMENT, TRANSFER),
             "event.amount_major > 10000.0", RuleEffect.force(ForcedAction.CHALLENGE, "password_and_otp"),
             "Amount {event.amount_major} {event.currency} is over 10,000"),
+        rule("challenge_failures", "Failed step-ups on the account just before this event (D3)", MONEY,
+            "account.challenge_failures_1h >= 2", RuleEffect.points(40),
+            "{account.challenge_failures_1h} failed challenges on this account within 1 h"),
         rule("card_testing", "Many cards on one account within 24 h", MONEY,
             "velocity.account.distinct_cards_24h >= 4", RuleEffect.points(30),
             "{velocity.account.distinct_cards_24h} different cards on this account within 24 h"),
@@ -74,7 +80,36 @@ public final class DefaultPolicyPack {
     Thresholds standard = new Thresholds(40, 60, 80, 30, 60, 80, "sms_otp");
     Thresholds strict = new Thresholds(30, 50, 70, 20, 50, 70, "sms_otp");
     return new PolicyDocument(1, all, standard, Map.of(WITHDRAWAL, strict), 1.0, 0.0, "UTC",
-        List.of(bangladeshWhitelist()), holds());
+        List.of(bangladeshWhitelist()), holds(), limits(), ChallengePolicy.defaults());
+  }
+
+  /**
+   * The documents' L3 examples, in USD (limits are per currency; add one per currency you take):
+   * the daily cap rises with the assurance level (10,000 with a password, 50,000 with an OTP,
+   * 200,000 with biometrics or a certificate), and passing the step-up is how a customer reaches the
+   * next one; a credit score maps to a daily cap between 200 and 2,000; high-risk merchants get
+   * 1,000 a day before 3-D Secure; a month holds at most 500,000.
+   */
+  public static List<LimitDefinition> limits() {
+    Set<Integer> any = Set.of();
+    return List.of(
+        limit("daily_password", "Daily spend with a password only (L1)", LimitPeriod.DAILY, 10_000_00L, null,
+            Set.of(0, 1), Set.of(), Action.CHALLENGE, "password_and_otp"),
+        limit("daily_otp", "Daily spend with an OTP (L2)", LimitPeriod.DAILY, 50_000_00L, null,
+            Set.of(2), Set.of(), Action.CHALLENGE, "biometric"),
+        limit("daily_strong", "Daily spend with biometrics or a certificate (L3)", LimitPeriod.DAILY, 200_000_00L, null,
+            Set.of(3), Set.of(), Action.DENY, null),
+        limit("daily_by_credit_score", "Daily cap from the account's credit score: 300 → 200, 850 → 2,000",
+            LimitPeriod.DAILY, 0, new ScoreMapping(300, 850, 200_00L, 2_000_00L), any, Set.of(), Action.DENY, null),
+        limit("daily_high_risk_merchants", "Daily spend at high-risk merchants before 3-D Secure", LimitPeriod.DAILY,
+            1_000_00L, null, any, Set.of("high"), Action.CHALLENGE, "3ds"),
+        limit("monthly_total", "Monthly spend", LimitPeriod.MONTHLY, 500_000_00L, null, any, Set.of(), Action.DENY, null));
+  }
+
+  private static LimitDefinition limit(String id, String description, LimitPeriod period, long amountMinor,
+      ScoreMapping mapping, Set<Integer> assurance, Set<String> merchantRisk, Action breach, String challengeKind) {
+    return new LimitDefinition(id, description, period, "USD", amountMinor, mapping, assurance, merchantRisk, Set.of(),
+        Set.of(), breach, challengeKind);
   }
 
   /** The documents' P2 examples: over 100,000 two approvers; over 500,000 one of them a supervisor; 24 h. */

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param defaultTimezone the account time zone when the event carries none (IANA id)
  * @param scorecards weighted admission scores (L2); disabled ones are kept but not run
  * @param holds large-amount holds (P2), the highest threshold exceeded applies
+ * @param limits single-transaction and cumulative limits (L3); every applicable one is checked
+ * @param challenges what repeated failed challenges lead to
  */
 public record PolicyDocument(
     long version,
@@ -26,7 +28,9 @@ public record PolicyDocument(
     double modelWeight,
     String defaultTimezone,
     List<ScorecardDefinition> scorecards,
-    List<HoldPolicy> holds) {
+    List<HoldPolicy> holds,
+    List<io.vigil.engine.limit.LimitDefinition> limits,
+    ChallengePolicy challenges) {
 
   /** Hold policies in one document. */
   public static final int HOLDS_MAX = 8;
@@ -35,6 +39,14 @@ public record PolicyDocument(
     rules = List.copyOf(rules);
     scorecards = List.copyOf(scorecards);
     holds = List.copyOf(holds);
+    limits = List.copyOf(limits);
+    if (limits.size() > io.vigil.engine.limit.LimitDefinition.PER_POLICY_MAX) {
+      throw new IllegalArgumentException("a policy holds at most " + io.vigil.engine.limit.LimitDefinition.PER_POLICY_MAX + " limits");
+    }
+    if (limits.stream().map(io.vigil.engine.limit.LimitDefinition::id).distinct().count() != limits.size()) {
+      throw new IllegalArgumentException("limit ids must be unique");
+    }
+    java.util.Objects.requireNonNull(challenges, "challenges");
     if (holds.size() > HOLDS_MAX) throw new IllegalArgumentException("a policy holds at most " + HOLDS_MAX + " hold policies");
     if (holds.stream().map(HoldPolicy::id).distinct().count() != holds.size()) {
       throw new IllegalArgumentException("hold ids must be unique");
@@ -49,6 +61,14 @@ public record PolicyDocument(
   public PolicyDocument(long version, List<RuleDefinition> rules, Thresholds defaultThresholds,
       Map<EventType, Thresholds> thresholdsByType, double rulesWeight, double modelWeight, String defaultTimezone) {
     this(version, rules, defaultThresholds, thresholdsByType, rulesWeight, modelWeight, defaultTimezone, List.of(), List.of());
+  }
+
+  /** A document without limits, with the default challenge policy. */
+  public PolicyDocument(long version, List<RuleDefinition> rules, Thresholds defaultThresholds,
+      Map<EventType, Thresholds> thresholdsByType, double rulesWeight, double modelWeight, String defaultTimezone,
+      List<ScorecardDefinition> scorecards, List<HoldPolicy> holds) {
+    this(version, rules, defaultThresholds, thresholdsByType, rulesWeight, modelWeight, defaultTimezone, scorecards, holds,
+        List.of(), ChallengePolicy.defaults());
   }
 
   /**
@@ -69,16 +89,31 @@ public record PolicyDocument(
 
   public PolicyDocument withRules(long newVersion, List<RuleDefinition> newRules) {
     return new PolicyDocument(newVersion, newRules, defaultThresholds, thresholdsByType, rulesWeight, modelWeight,
-        defaultTimezone, scorecards, holds);
+        defaultTimezone, scorecards, holds, limits, challenges);
   }
 
   public PolicyDocument withScorecards(long newVersion, List<ScorecardDefinition> newScorecards) {
     return new PolicyDocument(newVersion, rules, defaultThresholds, thresholdsByType, rulesWeight, modelWeight,
-        defaultTimezone, newScorecards, holds);
+        defaultTimezone, newScorecards, holds, limits, challenges);
   }
 
   public PolicyDocument withHolds(long newVersion, List<HoldPolicy> newHolds) {
     return new PolicyDocument(newVersion, rules, defaultThresholds, thresholdsByType, rulesWeight, modelWeight,
-        defaultTimezone, scorecards, newHolds);
+        defaultTimezone, scorecards, newHolds, limits, challenges);
+  }
+
+  public PolicyDocument withLimits(long newVersion, List<io.vigil.engine.limit.LimitDefinition> newLimits) {
+    return new PolicyDocument(newVersion, rules, defaultThresholds, thresholdsByType, rulesWeight, modelWeight,
+        defaultTimezone, scorecards, holds, newLimits, challenges);
+  }
+
+  public PolicyDocument withChallenges(long newVersion, ChallengePolicy newChallenges) {
+    return new PolicyDocument(newVersion, rules, defaultThresholds, thresholdsByType, rulesWeight, modelWeight,
+        defaultTimezone, scorecards, holds, limits, newChallenges);
+  }
+
+  public PolicyDocument withThresholds(long newVersion, Thresholds newDefaults, Map<EventType, Thresholds> newByType) {
+    return new PolicyDocument(newVersion, rules, newDefaults, newByType, rulesWeight, modelWeight,
+        defaultTimezone, scorecards, holds, limits, challenges);
   }
 }

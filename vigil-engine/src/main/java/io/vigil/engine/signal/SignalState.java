@@ -38,7 +38,14 @@ public final class SignalState {
     long[] phoneLastMillis;
     int phones;
     GeoHistory geo;
+    /** When this account's latest failed challenges happened: a ring of {@link #CHALLENGE_FAILURES_MAX}. */
+    long[] challengeFailureMillis;
+    int challengeFailures;
   }
+
+  /** Failed challenges remembered per account; the features count at most this many. */
+  static final int CHALLENGE_FAILURES_MAX = 16;
+  private static final long HOUR_MILLIS = 3_600_000L;
 
   /** Phones remembered per account; a dual-SIM user switching back is not a new binding. */
   static final int PHONES_MAX = 4;
@@ -73,6 +80,28 @@ public final class SignalState {
     return observe(event, reference, accountBlocked, accountFraud, true);
   }
 
+  /**
+   * Records a failed challenge of the account (reported to the challenge-result route, or read
+   * back from storage at start-up). It counts in {@code account.challenge_failures_1h/_24h}.
+   */
+  public void recordChallengeFailure(String accountId, long atMillis) {
+    AccountSignals account = accounts.computeIfAbsent(accountId, k -> new AccountSignals());
+    if (account.challengeFailureMillis == null) account.challengeFailureMillis = new long[CHALLENGE_FAILURES_MAX];
+    account.challengeFailureMillis[account.challengeFailures++ % CHALLENGE_FAILURES_MAX] = atMillis;
+  }
+
+  /** Failed challenges of the account within (t − windowMillis, t]. */
+  private static int challengeFailures(AccountSignals account, long tMillis, long windowMillis) {
+    if (account.challengeFailureMillis == null) return 0;
+    int n = 0;
+    int held = Math.min(account.challengeFailures, CHALLENGE_FAILURES_MAX);
+    for (int i = 0; i < held; i++) {
+      long at = account.challengeFailureMillis[i];
+      if (at > tMillis - windowMillis && at <= tMillis) n++;
+    }
+    return n;
+  }
+
   /** Records one committed event during recovery: the same state as {@link #observe}, no features. */
   public void replay(Event event, ReferenceData reference) {
     observe(event, reference, null, null, false);
@@ -83,7 +112,7 @@ public final class SignalState {
     GeoLocation location = locate(event, reference);
     String accountId = event.accountId();
     if (accountId == null) {
-      return new Signals(event, reference, config, location, GeoHistory.Observation.NONE, null, false, -1, null);
+      return new Signals(event, reference, config, location, GeoHistory.Observation.NONE, null, false, -1, null, 0, 0);
     }
     AccountSignals account = accounts.computeIfAbsent(accountId, k -> new AccountSignals());
     if (event.accountCountry() != null) account.country = event.accountCountry();
@@ -106,7 +135,9 @@ public final class SignalState {
     }
     LinkSnapshot snapshot = links.observe(accountId, event.occurredAtMillis(), identifiers(event), accountBlocked,
         accountFraud);
-    return new Signals(event, reference, config, location, geo, account.country, phoneNew, phoneBoundMillis, snapshot);
+    long t = event.occurredAtMillis();
+    return new Signals(event, reference, config, location, geo, account.country, phoneNew, phoneBoundMillis, snapshot,
+        challengeFailures(account, t, HOUR_MILLIS), challengeFailures(account, t, 24 * HOUR_MILLIS));
   }
 
   /**

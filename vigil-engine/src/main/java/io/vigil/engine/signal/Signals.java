@@ -41,6 +41,8 @@ public final class Signals {
   private final boolean phoneNewForAccount;
   private final long phoneBoundMillis;
   private final LinkSnapshot links;
+  private final int challengeFailures1h;
+  private final int challengeFailures24h;
   private AsnInfo asn;
   private PhoneInfo phone;
   private BinInfo bin;
@@ -50,7 +52,8 @@ public final class Signals {
   private boolean paymentCodeLooked;
 
   Signals(Event event, ReferenceData reference, SignalConfig config, GeoLocation ipGeo, GeoHistory.Observation geo,
-      String accountCountry, boolean phoneNewForAccount, long phoneBoundMillis, LinkSnapshot links) {
+      String accountCountry, boolean phoneNewForAccount, long phoneBoundMillis, LinkSnapshot links,
+      int challengeFailures1h, int challengeFailures24h) {
     this.event = event;
     this.reference = Objects.requireNonNull(reference);
     this.config = config;
@@ -60,6 +63,8 @@ public final class Signals {
     this.phoneNewForAccount = phoneNewForAccount;
     this.phoneBoundMillis = phoneBoundMillis;
     this.links = links;
+    this.challengeFailures1h = challengeFailures1h;
+    this.challengeFailures24h = challengeFailures24h;
   }
 
   /** The IP's country, or null when unknown. */
@@ -79,7 +84,12 @@ public final class Signals {
     return switch (name.substring(0, dot)) {
       case "ip" -> ip(field);
       case "geo" -> geo(field);
-      case "account" -> field.equals("country") ? orEmpty(accountCountry) : null;
+      case "account" -> switch (field) {
+        case "country" -> orEmpty(accountCountry);
+        case "challenge_failures_1h" -> (long) challengeFailures1h;
+        case "challenge_failures_24h" -> (long) challengeFailures24h;
+        default -> null;
+      };
       case "phone" -> phone(field);
       case "card" -> card(field);
       case "email" -> email(field);
@@ -291,6 +301,7 @@ public final class Signals {
     put(m, "bool", "geo.impossible_travel", "geo.ip_country_mismatch_account", "geo.ip_country_mismatch_phone",
         "geo.ip_country_mismatch_bin", "geo.bin_country_mismatch_account", "geo.nonresident_local_proxy");
     put(m, "string", "account.country");
+    put(m, "int", "account.challenge_failures_1h", "account.challenge_failures_24h");
     put(m, "bool", "phone.valid", "phone.new_for_account");
     put(m, "string", "phone.country", "phone.type", "phone.operator");
     put(m, "int", "phone.account_binding_age_days", "phone.sim_binding_age_days");

@@ -47,7 +47,8 @@ class HoldPolicyTest {
     assertThat(d.hold().policy().id()).isEqualTo("two_approvers");
     assertThat(d.hold().deadlineMillis()).isEqualTo(NOON + 86_400_000L);
     assertThat(d.reasons().get(0).ruleId()).isEqualTo("hold.two_approvers");
-    assertThat(decide("withdrawal", "a2", 60_000_000L, "USD").hold().policy().id()).isEqualTo("supervisor");
+    // EUR: the default pack's limits are in USD, and 600,000 USD is over its monthly limit (DENY).
+    assertThat(decide("withdrawal", "a2", 60_000_000L, "EUR").hold().policy().id()).isEqualTo("supervisor");
     assertThat(decide("payment", "a3", 10_000_000L, "USD").action()).as("exactly 100,000 is not over it").isNotEqualTo(Action.HOLD);
     // Major units: 150,000 JPY has no minor unit; 150,000 BDT minor units are 1,500 taka.
     assertThat(decide("payment", "a4", 150_000L, "JPY").action()).isEqualTo(Action.HOLD);
