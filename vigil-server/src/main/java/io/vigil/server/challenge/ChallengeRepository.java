@@ -51,4 +51,15 @@ public final class ChallengeRepository {
       ps.setLong(2, sinceMillis);
     }, "counting failed challenges failed");
   }
+
+  /** A failed challenge: whose, and when it was recorded. */
+  public record Failure(String accountId, long recordedAtMillis) {}
+
+  /** Every failed challenge recorded after sinceMillis (what a rebuilt engine's features count). */
+  public java.util.List<Failure> failuresSince(long sinceMillis) {
+    String sql = "SELECT account_id, recorded_at_millis FROM challenge_results WHERE result = 'failed' AND account_id IS NOT NULL"
+        + " AND recorded_at_millis > ? ORDER BY recorded_at_millis";
+    return io.vigil.server.storage.Sql.list(dataSource, sql, ps -> ps.setLong(1, sinceMillis),
+        rs -> new Failure(rs.getString(1), rs.getLong(2)), "reading failed challenges failed");
+  }
 }

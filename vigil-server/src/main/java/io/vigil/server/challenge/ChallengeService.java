@@ -1,5 +1,6 @@
 package io.vigil.server.challenge;
 
+import io.vigil.engine.policy.ChallengePolicy;
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.server.account.RestrictionService;
 import io.vigil.server.api.ApiException;
@@ -9,17 +10,15 @@ import io.vigil.server.journal.JournalRow;
 import java.util.Map;
 
 /**
- * Results of CHALLENGE decisions (D2, D3). A pass makes the decision's final outcome ALLOW; a
- * failure makes it DENY and counts against the account: {@code failuresToLock} failures within
- * {@code windowMillis} freeze the account for {@code lockMillis} (a restriction with source
- * {@code challenges}, lifted like any other).
+ * Results of CHALLENGE decisions (D2, D3). A pass makes the decision's final outcome ALLOW (its
+ * limit reservation stays). A failure makes it DENY, releases its reservation, feeds the account's
+ * {@code account.challenge_failures_*} features, and counts against the account under the policy's
+ * {@link ChallengePolicy}: {@code failuresToLock} failures within the window freeze the account for
+ * the lock time (a restriction with source {@code challenges}, lifted like any other).
  */
 public final class ChallengeService {
   public static final String PASSED = "passed";
   public static final String FAILED = "failed";
-
-  /** @param failuresToLock 0 turns escalation off */
-  public record Escalation(int failuresToLock, long windowMillis, long lockMillis) {}
 
   /** A recorded result with what followed from it. */
   public record Outcome(ChallengeRepository.Result result, String challengeKind, String finalAction, Restriction escalation) {}
@@ -27,14 +26,19 @@ public final class ChallengeService {
   private final JournalRepository decisions;
   private final ChallengeRepository results;
   private final RestrictionService restrictions;
-  private final Escalation escalation;
+  private final java.util.function.Supplier<ChallengePolicy> policy;
+  private final io.vigil.server.limit.LimitService limits;
+  private final io.vigil.server.decision.DecisionPipeline pipeline;
 
   public ChallengeService(JournalRepository decisions, ChallengeRepository results, RestrictionService restrictions,
-      Escalation escalation) {
+      java.util.function.Supplier<ChallengePolicy> policy, io.vigil.server.limit.LimitService limits,
+      io.vigil.server.decision.DecisionPipeline pipeline) {
     this.decisions = decisions;
     this.results = results;
     this.restrictions = restrictions;
-    this.escalation = escalation;
+    this.policy = policy;
+    this.limits = limits;
+    this.pipeline = pipeline;
   }
 
   /** Records a result once; the same result again returns the first record, another result is 409. */
@@ -50,7 +54,8 @@ public final class ChallengeService {
         throw ApiException.conflict("invalid_request_error", "challenge_result_exists",
             "This challenge already has the result " + existing.get().result(), "result");
       }
-      // A retry of a failure finishes an escalation that an earlier attempt could not store.
+      // A retry of a failure finishes the release and escalation that an earlier attempt could not store.
+      if (FAILED.equals(result)) limits.releaseIfReserved(decisionId, io.vigil.server.limit.LimitService.CHALLENGE_FAILED, "challenge failed", actor);
       Restriction lock = FAILED.equals(result) ? maybeEscalate(c.accountId(), now) : null;
       return new Outcome(existing.get(), c.kind(), finalAction(result, c.action()), lock);
     }
@@ -60,7 +65,12 @@ public final class ChallengeService {
     }
     ChallengeRepository.Result r = new ChallengeRepository.Result(decisionId, c.accountId(), result, method, now, actor);
     results.insert(r);
-    Restriction lock = FAILED.equals(result) ? maybeEscalate(c.accountId(), now) : null;
+    Restriction lock = null;
+    if (FAILED.equals(result)) {
+      recordFailure(c.accountId(), now);
+      limits.releaseIfReserved(decisionId, io.vigil.server.limit.LimitService.CHALLENGE_FAILED, "challenge failed", actor);
+      lock = maybeEscalate(c.accountId(), now);
+    }
     return new Outcome(r, c.kind(), finalAction(result, c.action()), lock);
   }
 
@@ -71,7 +81,22 @@ public final class ChallengeService {
     return new Outcome(r, c.kind(), finalAction(r.result(), c.action()), null);
   }
 
+  /** Makes the failure visible to the next decision's features (start-up reads it back from storage). */
+  private void recordFailure(String accountId, long atMillis) {
+    if (accountId == null) return;
+    try {
+      pipeline.onSequencer(e -> {
+        e.signals().recordChallengeFailure(accountId, atMillis);
+        return null;
+      }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // Stored: the next rebuild counts it. Until then the feature undercounts by one.
+      org.slf4j.LoggerFactory.getLogger(ChallengeService.class).warn("failed challenge of {} not yet in the features: {}", accountId, e.toString());
+    }
+  }
+
   private Restriction maybeEscalate(String accountId, long now) {
+    ChallengePolicy escalation = policy.get();
     if (accountId == null || escalation.failuresToLock() == 0) return null;
     int failures = results.failuresSince(accountId, now - escalation.windowMillis());
     if (failures < escalation.failuresToLock()) return null;

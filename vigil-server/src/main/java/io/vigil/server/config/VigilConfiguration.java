@@ -7,6 +7,8 @@ import io.vigil.engine.feature.FeatureCatalog;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.restriction.RestrictionIndex;
+import io.vigil.server.limit.LimitReleaseRepository;
+import io.vigil.server.limit.LimitService;
 import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.account.RestrictionService;
 import io.vigil.engine.rule.RuleCompiler;
@@ -104,9 +106,18 @@ public class VigilConfiguration {
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
       FeatureConfig features, SignalConfig signals, ListIndex lists, RestrictionIndex restrictions, PolicyService policies,
       ReferenceService reference, MeterRegistry registry) {
-    DecisionPipeline pipeline = new DecisionPipeline(journal, ds,
-        () -> new Engine(features, signals, lists, reference.current(), restrictions), policies.active(),
-        p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry);
+    LimitReleaseRepository releases = new LimitReleaseRepository(ds);
+    ChallengeRepository challenges = new ChallengeRepository(ds);
+    DecisionPipeline pipeline = new DecisionPipeline(journal, ds, () -> {
+      // What the journal alone does not hold: limit releases and failed challenges, read back before the replay.
+      Engine engine = new Engine(features, signals, lists, reference.current(), restrictions);
+      long now = System.currentTimeMillis();
+      LimitService.preload(releases, engine, now);
+      for (ChallengeRepository.Failure f : challenges.failuresSince(now - 86_400_000L)) {
+        engine.signals().recordChallengeFailure(f.accountId(), f.recordedAtMillis());
+      }
+      return engine;
+    }, policies.active(), p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry);
     policies.onInstall(pipeline::install);
     reference.onInstall(pipeline::install);
     return pipeline;
@@ -118,17 +129,21 @@ public class VigilConfiguration {
   }
 
   @Bean
-  public ChallengeService challengeService(VigilProperties p, JournalRepository journal, HikariDataSource ds,
-      RestrictionService restrictions) {
-    VigilProperties.Challenges c = p.challenges();
+  public LimitService limitService(JournalRepository journal, HikariDataSource ds, DecisionPipeline pipeline) {
+    return new LimitService(journal, new LimitReleaseRepository(ds), pipeline);
+  }
+
+  @Bean
+  public ChallengeService challengeService(PolicyService policies, JournalRepository journal, HikariDataSource ds,
+      RestrictionService restrictions, LimitService limits, DecisionPipeline pipeline) {
     return new ChallengeService(journal, new ChallengeRepository(ds), restrictions,
-        new ChallengeService.Escalation(c.failuresToLock(), c.windowMinutes() * 60_000L, c.lockMinutes() * 60_000L));
+        () -> policies.active().document().challenges(), limits, pipeline);
   }
 
   @Bean
   public ReversalService reversalService(VigilProperties p, JournalRepository journal, HikariDataSource ds,
-      HoldService holds, RestrictionService restrictions) {
-    return new ReversalService(journal, new ReversalRepository(ds), new ChallengeRepository(ds), holds, restrictions,
+      HoldService holds, RestrictionService restrictions, LimitService limits) {
+    return new ReversalService(journal, new ReversalRepository(ds), new ChallengeRepository(ds), holds, restrictions, limits,
         p.reversals().windowMinutes() * 60_000L, p.reversals().requestsPerDayToReview());
   }
 

@@ -27,7 +27,6 @@ public record VigilProperties(
     @DefaultValue @Valid Features features,
     @DefaultValue @Valid Reference reference,
     @DefaultValue @Valid Signals signals,
-    @DefaultValue @Valid Challenges challenges,
     @DefaultValue @Valid Reversals reversals) {
 
   /**
@@ -37,16 +36,6 @@ public record VigilProperties(
   public record Reversals(
       @DefaultValue("10") @Min(1) @Max(10_080) int windowMinutes,
       @DefaultValue("3") @Min(1) @Max(1_000) int requestsPerDayToReview) {}
-
-  /**
-   * @param failuresToLock failed challenges of one account within windowMinutes that freeze it; 0 = never
-   * @param windowMinutes how far back failures count
-   * @param lockMinutes how long the freeze lasts
-   */
-  public record Challenges(
-      @DefaultValue("3") @Min(0) @Max(100) int failuresToLock,
-      @DefaultValue("60") @Min(1) @Max(43_200) int windowMinutes,
-      @DefaultValue("1440") @Min(1) @Max(525_600) int lockMinutes) {}
 
   /**
    * @param dir the reference-data directory; empty means {@code <data-dir>/reference}. Files are

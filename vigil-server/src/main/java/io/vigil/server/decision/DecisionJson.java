@@ -37,6 +37,7 @@ public final class DecisionJson {
     body.put("reasons", reasons);
     if (d.challengeKind() != null) body.put("challenge", Map.of("kind", d.challengeKind()));
     if (d.hold() != null) body.put("hold", hold(d.hold()));
+    if (!d.limits().isEmpty()) body.put("limits", d.limits().stream().map(DecisionJson::limit).toList());
     body.put("scores", Map.of("rules", d.rulesScore(), "model", 0));
     body.put("policy_version", d.policyVersion());
     body.put("reference_version", d.referenceVersion());
@@ -56,6 +57,20 @@ public final class DecisionJson {
     m.put("required_roles", new java.util.TreeMap<>(h.policy().requiredRoles()));
     m.put("deadline", java.time.Instant.ofEpochMilli(h.deadlineMillis()).toString());
     m.put("expiry_action", h.policy().expiryAction().name());
+    return m;
+  }
+
+  /** Which limit applied, what is left after this event, and when the period resets. */
+  private static Map<String, Object> limit(io.vigil.engine.limit.LimitUsage u) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("limit_id", u.limit().id());
+    m.put("period", u.limit().period().wireName());
+    m.put("currency", u.limit().currency());
+    m.put("limit_minor", u.capMinor());
+    m.put("used_minor", u.usedMinor());
+    m.put("remaining_minor", u.remainingMinor());
+    if (u.resetsAtMillis() != 0) m.put("resets_at", java.time.Instant.ofEpochMilli(u.resetsAtMillis()).toString());
+    m.put("breached", u.breached());
     return m;
   }
 

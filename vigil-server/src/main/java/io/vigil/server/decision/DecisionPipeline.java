@@ -335,6 +335,7 @@ public final class DecisionPipeline implements AutoCloseable {
     if (now - lastSweepMillis < SWEEP_INTERVAL_MILLIS) return;
     lastSweepMillis = now;
     engine.features().sweep(engine.tick(now));
+    engine.ledger().sweep(engine.tick(now));
     linkStats = engine.signals().links().stats();
   }
 
@@ -478,7 +479,7 @@ public final class DecisionPipeline implements AutoCloseable {
     journal.forEachInOrder(row -> {
       JournalRecord r = row.record();
       try {
-        fresh.replay(EventParser.parse(Json.readMap(r.eventJson())), clock);
+        fresh.replay(EventParser.parse(Json.readMap(r.eventJson())), Action.valueOf(row.action()), clock);
       } catch (ValidationException refusedByThisBuild) {
         // Accepted by the build that stored it; a stricter parser must not stop start-up.
         if (unparseable.incrementAndGet() <= 10) {
@@ -493,6 +494,7 @@ public final class DecisionPipeline implements AutoCloseable {
       rows.incrementAndGet();
     });
     fresh.features().sweep(clock);
+    fresh.ledger().sweep(clock);
     engine = fresh;
     linkStats = fresh.signals().links().stats();
     fresh.install(policy); // a policy installed while replaying must not be lost

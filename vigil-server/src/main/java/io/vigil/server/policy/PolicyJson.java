@@ -63,6 +63,8 @@ public final class PolicyJson {
     m.put("default_timezone", d.defaultTimezone());
     m.put("scorecards", d.scorecards().stream().map(ScorecardJson::render).toList());
     m.put("holds", d.holds().stream().map(PolicyJson::hold).toList());
+    m.put("limits", d.limits().stream().map(LimitJson::limit).toList());
+    m.put("challenges", LimitJson.challenges(d.challenges()));
     return m;
   }
 
@@ -84,7 +86,9 @@ public final class PolicyJson {
     return new PolicyDocument(((Number) m.get("version")).longValue(), rules, set.defaults(), set.byType(),
         ((Number) weights.get("rules")).doubleValue(), ((Number) weights.get("model")).doubleValue(),
         (String) m.get("default_timezone"), ScorecardJson.parseAll((List<Object>) m.getOrDefault("scorecards", List.of())),
-        parseHolds((List<Object>) m.getOrDefault("holds", List.of())));
+        parseHolds((List<Object>) m.getOrDefault("holds", List.of())),
+        LimitJson.parseLimits(m.getOrDefault("limits", List.of())),
+        m.containsKey("challenges") ? LimitJson.parseChallenges(m.get("challenges")) : io.vigil.engine.policy.ChallengePolicy.defaults());
   }
 
   private static final Set<String> HOLD_FIELDS = Set.of("id", "amount_over", "approvals_required", "required_roles",

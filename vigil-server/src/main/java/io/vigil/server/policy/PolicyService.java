@@ -79,8 +79,15 @@ public final class PolicyService {
   }
 
   public synchronized PolicyDocument setThresholds(PolicyJson.ThresholdSet set, String actor) {
-    return change(d -> new PolicyDocument(d.version() + 1, d.rules(), set.defaults(), set.byType(), d.rulesWeight(),
-        d.modelWeight(), d.defaultTimezone(), d.scorecards(), d.holds()), actor, "change thresholds");
+    return change(d -> d.withThresholds(d.version() + 1, set.defaults(), set.byType()), actor, "change thresholds");
+  }
+
+  public synchronized PolicyDocument setLimits(List<io.vigil.engine.limit.LimitDefinition> limits, String actor) {
+    return change(d -> d.withLimits(d.version() + 1, limits), actor, "change limits");
+  }
+
+  public synchronized PolicyDocument setChallenges(io.vigil.engine.policy.ChallengePolicy challenges, String actor) {
+    return change(d -> d.withChallenges(d.version() + 1, challenges), actor, "change challenge policy");
   }
 
   public synchronized PolicyDocument setHolds(List<HoldPolicy> holds, String actor) {

@@ -128,15 +128,48 @@ public class RuleController {
     return m;
   }
 
+  @GetMapping("/v1/policy/limits")
+  public Map<String, Object> limits() {
+    PolicyDocument d = policies.active().document();
+    return Map.of("policy_version", d.version(), "limits", d.limits().stream().map(LimitJson::limit).toList());
+  }
+
+  /** Replaces the limits (L3): {"limits": [...]}. */
+  @PutMapping("/v1/policy/limits")
+  public Map<String, Object> setLimits(HttpServletRequest request) {
+    Object limits = single(request, "limits");
+    PolicyDocument d = policies.setLimits(LimitJson.parseLimits(limits), Actor.of(request));
+    return Map.of("policy_version", d.version(), "limits", d.limits().stream().map(LimitJson::limit).toList());
+  }
+
+  @GetMapping("/v1/policy/challenges")
+  public Map<String, Object> challenges() {
+    PolicyDocument d = policies.active().document();
+    return Map.of("policy_version", d.version(), "challenges", LimitJson.challenges(d.challenges()));
+  }
+
+  /** Replaces the challenge policy (escalation after failures): {"challenges": {...}}. */
+  @PutMapping("/v1/policy/challenges")
+  public Map<String, Object> setChallenges(HttpServletRequest request) {
+    Object challenges = single(request, "challenges");
+    PolicyDocument d = policies.setChallenges(LimitJson.parseChallenges(challenges), Actor.of(request));
+    return Map.of("policy_version", d.version(), "challenges", LimitJson.challenges(d.challenges()));
+  }
+
+  /** The one field of a {"name": value} body. */
+  private static Object single(HttpServletRequest request, String name) {
+    Map<String, Object> body = Json.parseObject(Bodies.read(request));
+    for (String key : body.keySet()) {
+      if (!key.equals(name)) throw ApiException.invalid("unknown_field", "unknown field " + PolicyJson.truncate(key), PolicyJson.truncate(key));
+    }
+    if (!body.containsKey(name)) throw ApiException.invalid("missing_field", name + " is required", name);
+    return body.get(name);
+  }
+
   /** Replaces the hold policies (P2): {"holds": [...]}. */
   @PutMapping("/v1/policy/holds")
   public Map<String, Object> holds(HttpServletRequest request) {
-    Map<String, Object> body = Json.parseObject(Bodies.read(request));
-    for (String key : body.keySet()) {
-      if (!key.equals("holds")) throw ApiException.invalid("unknown_field", "unknown field " + PolicyJson.truncate(key), PolicyJson.truncate(key));
-    }
-    if (!body.containsKey("holds")) throw ApiException.invalid("missing_field", "holds is required", "holds");
-    PolicyDocument d = policies.setHolds(PolicyJson.parseHolds(body.get("holds")), Actor.of(request));
+    PolicyDocument d = policies.setHolds(PolicyJson.parseHolds(single(request, "holds")), Actor.of(request));
     return Map.of("policy_version", d.version(), "holds", d.holds().stream().map(PolicyJson::hold).toList());
   }
 

@@ -14,7 +14,8 @@ import java.util.UUID;
 /**
  * Reversal within minutes (P5): answers approve, deny or review for a completed payment, with
  * reasons ({@link ReversalEligibility}), and records every request. An approved request is the
- * record that the payment was reversed: a second one is denied.
+ * record that the payment was reversed: a second one is denied, and the payment's limit reservation
+ * is released.
  */
 public final class ReversalService {
   private static final long DAY_MILLIS = 86_400_000L;
@@ -23,11 +24,14 @@ public final class ReversalService {
   private final ChallengeRepository challenges;
   private final HoldService holds;
   private final RestrictionService restrictions;
+  private final io.vigil.server.limit.LimitService limits;
   private final long windowMillis;
   private final int requestsPerDayToReview;
 
   public ReversalService(JournalRepository decisions, ReversalRepository requests, ChallengeRepository challenges,
-      HoldService holds, RestrictionService restrictions, long windowMillis, int requestsPerDayToReview) {
+      HoldService holds, RestrictionService restrictions, io.vigil.server.limit.LimitService limits, long windowMillis,
+      int requestsPerDayToReview) {
+    this.limits = limits;
     this.decisions = decisions;
     this.requests = requests;
     this.challenges = challenges;
@@ -54,6 +58,8 @@ public final class ReversalService {
     ReversalRepository.Request r = new ReversalRepository.Request("rev_" + UUID.randomUUID().toString().replace("-", ""),
         decisionId, account, answer.outcome(), verificationMethod, reasons, now, actor);
     requests.insert(r);
+    // An approved reversal gives the amount back to the account's limits.
+    if ("approve".equals(answer.outcome())) limits.releaseIfReserved(decisionId, "reversed", "reversal " + r.requestId(), actor);
     return r;
   }
 
