@@ -32,9 +32,10 @@ class HoldsApiTest extends ServerTestBase {
     registry.add("vigil.data-dir", DATA_DIR::toString);
   }
 
+  /** Transfers in EUR: the default pack's limits are in USD (600,000 USD would be over its monthly limit). */
   private Map<String, Object> pay(String account, long amountMinor) {
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("h"), "type", "transfer",
-        "occurred_at", Instant.now().toString(), "account_id", account, "amount", amountMinor, "currency", "USD"));
+        "occurred_at", Instant.now().toString(), "account_id", account, "amount", amountMinor, "currency", "EUR"));
     ApiClient.Reply r = api.post("/v1/decisions", body);
     assertEquals(200, r.status(), r.body());
     return r.json();
@@ -49,7 +50,7 @@ class HoldsApiTest extends ServerTestBase {
   @Order(1)
   @SuppressWarnings("unchecked")
   void over100kNeedsTwoDistinctApproversAndNotTheAccountItself() {
-    Map<String, Object> d = pay("acct_h1", 15_000_000L); // 150,000.00 USD
+    Map<String, Object> d = pay("acct_h1", 15_000_000L); // 150,000.00 EUR
     assertEquals("HOLD", d.get("action"), d::toString);
     Map<String, Object> hold = (Map<String, Object>) d.get("hold");
     assertEquals("two_approvers", hold.get("policy"));
@@ -78,7 +79,7 @@ class HoldsApiTest extends ServerTestBase {
   @Test
   @Order(2)
   void over500kNeedsASupervisorAmongTheApprovers() {
-    String id = (String) pay("acct_h2", 60_000_000L).get("decision_id"); // 600,000.00 USD
+    String id = (String) pay("acct_h2", 60_000_000L).get("decision_id"); // 600,000.00 EUR
     assertEquals("supervisor", api.get("/v1/decisions/" + id + "/hold").json().get("policy"));
     api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed"));
     approve(id, "ops.alice", "approver");
@@ -103,7 +104,7 @@ class HoldsApiTest extends ServerTestBase {
   @Test
   @Order(4)
   void smallAmountsAndNonHoldsAreNotHeld() {
-    Map<String, Object> small = pay("acct_h3", 500_000L); // 5,000.00 USD
+    Map<String, Object> small = pay("acct_h3", 500_000L); // 5,000.00 EUR
     assertEquals(false, "HOLD".equals(small.get("action")));
     assertNull(small.get("hold"));
     assertError(api.get("/v1/decisions/" + small.get("decision_id") + "/hold"), 409, "invalid_request_error", "not_held",
