@@ -52,6 +52,11 @@ class CrashRecoveryTest {
         body.put("phone", "+8801712345678");
         assertThat(api.post("/v1/decisions", body).status()).isEqualTo(200);
       }
+      // Limits: one reservation that must survive, and one released reservation that must stay released.
+      assertThat(api.post("/v1/decisions", scored("limit-held", "acc-limit-held", 150_00)).json().get("action")).isEqualTo("ALLOW");
+      Map<String, Object> released = api.post("/v1/decisions", scored("limit-released", "acc-limit-released", 150_00)).json();
+      assertThat(api.post("/v1/decisions/" + released.get("decision_id") + "/outcome", Map.of("outcome", "refunded")).status())
+          .isEqualTo(200);
       AtomicBoolean stop = new AtomicBoolean();
       AtomicInteger counter = new AtomicInteger();
       AtomicInteger refusals = new AtomicInteger();
@@ -111,9 +116,20 @@ class CrashRecoveryTest {
     assertThat(VerifyJournalCommand.run(new String[] {"verify-journal", "--data-dir", dataDir.toString()})).isZero();
   }
 
-  /** The lock is read back from storage; the link graph is rebuilt from the journal. */
+  /** A payment with credit score 300: the default pack caps its account's day at 200.00 USD. */
+  private static Map<String, Object> scored(String eventId, String account, long amountMinor) {
+    Map<String, Object> body = new java.util.HashMap<>(Events.payment(eventId, account, amountMinor));
+    body.put("credit_score", 300);
+    return body;
+  }
+
+  /** The lock and limit releases are read back from storage; the link graph and reservations are rebuilt from the journal. */
   @SuppressWarnings("unchecked")
   private static void assertStateBeyondTheWindowsSurvived(ApiClient api) {
+    Map<String, Object> held = api.post("/v1/decisions", scored("after-restart-held", "acc-limit-held", 100_00)).json();
+    assertThat(held.get("action")).as("150 reserved before the kill + 100 > 200: %s", held).isEqualTo("DENY");
+    Map<String, Object> free = api.post("/v1/decisions", scored("after-restart-released", "acc-limit-released", 150_00)).json();
+    assertThat(free.get("action")).as("the refunded 150 stays released: %s", free).isEqualTo("ALLOW");
     ApiClient.Reply locked = api.post("/v1/decisions", Events.payment("after-restart-locked", "acc-locked", 100));
     assertThat(locked.json().get("action")).isEqualTo("DENY");
     assertThat(((List<Map<String, Object>>) locked.json().get("reasons")).get(0).get("rule_id")).isEqualTo("restriction.freeze");
@@ -131,7 +147,9 @@ class CrashRecoveryTest {
       ApiClient.Reply page = api.get("/v1/decisions?limit=500&account_id=" + account + cursor);
       assertThat(page.status()).isEqualTo(200);
       for (Map<String, Object> row : (List<Map<String, Object>>) page.json().get("data")) {
-        events.add((Map<String, Object>) row.get("event"));
+        Map<String, Object> event = new java.util.HashMap<>((Map<String, Object>) row.get("event"));
+        event.put("decided_action", ((Map<String, Object>) row.get("decision")).get("action"));
+        events.add(event);
       }
       if (!(Boolean) page.json().get("has_more")) break;
       cursor = "&starting_after=" + page.json().get("next_cursor");
@@ -151,6 +169,17 @@ class CrashRecoveryTest {
     assertThat(((Number) features.get("count_1h")).longValue()).as("count_1h of %s", account).isEqualTo(count1h);
     assertThat(((Number) features.get("count_1m")).longValue()).as("count_1m of %s", account).isEqualTo(count1m);
     assertThat(((Number) features.get("sum_1h")).longValue()).as("sum_1h of %s", account).isEqualTo(sum1h);
+
+    // The limit ledger: a probe payment sees exactly today's reserved spend (UTC day; denials hold nothing).
+    long dayStart = atMillis - Math.floorMod(atMillis, 86_400_000L);
+    long spentToday = 0;
+    for (Map<String, Object> e : events) {
+      if (Instant.parse((String) e.get("occurred_at")).toEpochMilli() >= dayStart && !"DENY".equals(e.get("decided_action"))) spentToday += ((Number) e.get("amount")).longValue();
+    }
+    Map<String, Object> probe = api.post("/v1/decisions", Events.payment("probe-" + account, account, 1)).json();
+    Map<String, Object> daily = ((List<Map<String, Object>>) probe.get("limits")).stream()
+        .filter(l -> "daily_password".equals(l.get("limit_id"))).findFirst().orElseThrow();
+    assertThat(((Number) daily.get("used_minor")).longValue()).as("daily spend of %s", account).isEqualTo(spentToday);
   }
 
   private static Process start(int port, Path dataDir) throws IOException {
