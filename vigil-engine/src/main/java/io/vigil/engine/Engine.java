@@ -103,6 +103,11 @@ public final class Engine {
     return signals;
   }
 
+  /** The restrictions in force, which firing rules add to (through the pipeline) and decisions honour. */
+  public RestrictionIndex restrictions() {
+    return restrictions;
+  }
+
   /** The limit reservations; like the feature state, for the sequencer thread only. */
   public LimitLedger ledger() {
     return ledger;
@@ -177,6 +182,7 @@ public final class Engine {
     Activation activation = new Activation(event, view, catalog, lists, clock, zone, eventSignals);
 
     Tally tally = new Tally();
+    tally.clockMillis = clock;
     tally.runRules(p.rulesFor(event.type()), activation);
     tally.runScorecards(p.scorecards(), activation, event);
     List<Reason> reasons = tally.reasons;
@@ -189,7 +195,7 @@ public final class Engine {
     Action action = overrides(thresholds.action(score).atLeast(tally.forced), event, activation, reasons, clock);
     List<LimitUsage> limits = List.of();
     if (LimitLedger.reserves(event, action)) {
-      limits = ledger.check(event, p.document().limits(), zone);
+      limits = ledger.check(event, limitsFor(p, event.accountId(), clock), zone);
       LimitUsage breach = null;
       for (int i = limits.size() - 1; i >= 0; i--) {
         LimitUsage u = limits.get(i);
@@ -224,7 +230,39 @@ public final class Engine {
       limits = counted;
     }
     return new Decision(action, score, rulesScore, level, List.copyOf(reasons), challengeKind, p.version(),
-        eventSignals.referenceVersion(), List.copyOf(tally.errors), hold, List.copyOf(limits));
+        eventSignals.referenceVersion(), List.copyOf(tally.errors), hold, List.copyOf(limits),
+        restrictionsAskedFor(tally, event.accountId(), clock));
+  }
+
+  /** The policy's limits, plus the daily cap of each lower_limit restriction in force on the account. */
+  private List<LimitDefinition> limitsFor(CompiledPolicy p, String accountId, long clock) {
+    List<LimitDefinition> policyLimits = p.document().limits();
+    List<Restriction> held = restrictions.active(accountId, clock);
+    if (held.isEmpty()) return policyLimits;
+    List<LimitDefinition> all = null;
+    for (Restriction r : held) {
+      LimitDefinition l = r.asLimit();
+      if (l == null) continue;
+      if (all == null) all = new ArrayList<>(policyLimits);
+      all.add(l);
+    }
+    return all == null ? policyLimits : all;
+  }
+
+  /**
+   * The restrictions firing rules ask for, at most one per kind, leaving out a kind a rule already
+   * holds in force on the account (a pattern that keeps firing must not stack restrictions).
+   */
+  private List<Decision.Restrict> restrictionsAskedFor(Tally tally, String accountId, long clock) {
+    if (tally.restricts.isEmpty() || accountId == null) return List.of();
+    List<Restriction> held = restrictions.active(accountId, clock);
+    List<Decision.Restrict> out = new ArrayList<>(2);
+    for (Decision.Restrict r : tally.restricts) {
+      boolean already = out.stream().anyMatch(o -> o.kind() == r.kind())
+          || held.stream().anyMatch(h -> h.kind() == r.kind() && Restriction.SOURCE_RULE.equals(h.source()));
+      if (!already && held.size() + out.size() < RestrictionIndex.PER_ACCOUNT_MAX) out.add(r);
+    }
+    return List.copyOf(out);
   }
 
   private static Reason limitReason(LimitUsage u, Event event) {
@@ -285,6 +323,8 @@ public final class Engine {
   private static final class Tally {
     final List<Reason> reasons = new ArrayList<>();
     List<Decision.RuleError> errors = List.of();
+    List<Decision.Restrict> restricts = List.of();
+    long clockMillis;
     int points;
     Action forced = Action.ALLOW;
     String challengeKind;
@@ -308,8 +348,14 @@ public final class Engine {
         } else {
           points += effect.points();
         }
-        reasons.add(new Reason(rule.definition().id(), rule.message(activation),
+        String message = rule.message(activation);
+        reasons.add(new Reason(rule.definition().id(), message,
             effect.forces() ? null : effect.points(), ruleAction, rule.values(activation)));
+        if (effect.restrictKind() != null) {
+          if (restricts.isEmpty()) restricts = new ArrayList<>(2);
+          restricts.add(new Decision.Restrict(rule.definition().id(), effect.restrictKind(),
+              clockMillis + effect.restrictMillis(), message));
+        }
       }
     }
 

@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * What a restriction stops (D3). A freeze stops every event of the account; the narrower kinds
- * stop one way of moving money out and leave the rest (logins, payments) alone.
+ * stop one way of moving money out and leave the rest (logins, payments) alone; a lower limit
+ * stops nothing but caps the money out.
  */
 public enum RestrictionKind {
   /** Every event of the account is denied: a full freeze, or a temporary one with an expiry. */
@@ -14,7 +15,12 @@ public enum RestrictionKind {
   /** Withdrawals are denied. */
   NO_WITHDRAWALS(Set.of(EventType.WITHDRAWAL)),
   /** Transfers to other accounts are denied. */
-  NO_TRANSFERS_OUT(Set.of(EventType.TRANSFER));
+  NO_TRANSFERS_OUT(Set.of(EventType.TRANSFER)),
+  /**
+   * Privilege limitation: money out (payments, transfers, withdrawals) is capped at a daily amount
+   * the restriction names, checked like a limit of the policy; nothing is denied outright.
+   */
+  LOWER_LIMIT(Set.of());
 
   private final Set<EventType> stops;
 

@@ -289,4 +289,62 @@ class LimitsTest {
     assertThat(r.message()).isEqualTo("2 failed challenges on this account within 1 h");
     assertThat(pay("f2", 10_00).reasons()).extracting(Reason::ruleId).doesNotContain("challenge_failures");
   }
+
+  @Test
+  void aLowerLimitRestrictionCapsTheDayLikeAPolicyLimit() {
+    io.vigil.engine.restriction.RestrictionIndex index = new io.vigil.engine.restriction.RestrictionIndex();
+    engine = new Engine(FeatureConfig.defaults(), io.vigil.engine.signal.SignalConfig.defaults(), lists,
+        io.vigil.engine.signal.ReferenceDataLoader.builtIn(), index);
+    engine.install(CompiledPolicy.compile(DefaultPolicyPack.document(), engine.compiler()));
+    index.put(new io.vigil.engine.restriction.Restriction("rst_1", "lim", io.vigil.engine.restriction.RestrictionKind.LOWER_LIMIT,
+        "operator", "privileges limited after a complaint", "ops", NOON - 1, 0, 0, 100_00, "USD"), NOON);
+    assertThat(pay("lim", 60_00).action()).isEqualTo(Action.ALLOW);
+    Decision over = pay("lim", 50_00);
+    assertThat(over.action()).isEqualTo(Action.DENY);
+    assertThat(over.reasons().get(0).ruleId()).isEqualTo("limit.restriction_rst_1");
+    assertThat(over.reasons().get(0).values()).containsEntry("limit_minor", 100_00L).containsEntry("used_minor", 60_00L);
+    assertThat(pay("lim", 40_00).action()).as("a lower limit stops nothing outright").isEqualTo(Action.ALLOW);
+    assertThatThrownBy(() -> new io.vigil.engine.restriction.Restriction("rst_2", "x", io.vigil.engine.restriction.RestrictionKind.LOWER_LIMIT,
+        "operator", "r", "ops", NOON, 0, 0)).hasMessageContaining("lower_limit");
+  }
+
+  @Test
+  void aFiringRuleAsksForARestrictionOnceWhileOneItSetIsInForce() {
+    io.vigil.engine.restriction.RestrictionIndex index = new io.vigil.engine.restriction.RestrictionIndex();
+    engine = new Engine(FeatureConfig.defaults(), io.vigil.engine.signal.SignalConfig.defaults(), lists,
+        io.vigil.engine.signal.ReferenceDataLoader.builtIn(), index);
+    engine.install(CompiledPolicy.compile(DefaultPolicyPack.document(), engine.compiler()));
+    Map<String, Object> first = payment("ato", 10_00, NOON);
+    first.put("phone", "+8801712345678");
+    first.put("device", Map.of("id", "dev-1"));
+    decide(first, NOON);
+    Map<String, Object> takeover = payment("ato", 10_00, NOON);
+    takeover.put("type", "transfer");
+    takeover.put("phone", "+8801812345678");
+    takeover.put("device", Map.of("id", "dev-2"));
+    Decision d = decide(takeover, NOON);
+    assertThat(d.action()).isEqualTo(Action.DENY);
+    assertThat(d.restrict()).hasSize(1);
+    Decision.Restrict r = d.restrict().get(0);
+    assertThat(r.ruleId()).isEqualTo("account_takeover_pattern");
+    assertThat(r.kind()).isEqualTo(io.vigil.engine.restriction.RestrictionKind.FREEZE);
+    assertThat(r.expiresAtMillis()).isEqualTo(NOON + 86_400_000L);
+    // The pipeline stores it; while it is in force the rule does not ask again.
+    index.put(new io.vigil.engine.restriction.Restriction("rst_9", "ato", r.kind(), "rule", r.reason(), "rule:" + r.ruleId(), NOON,
+        r.expiresAtMillis(), 0), NOON);
+    takeover.put("event_id", "again");
+    takeover.put("device", Map.of("id", "dev-3"));
+    takeover.put("phone", "+8801912345678");
+    Decision again = decide(takeover, NOON);
+    assertThat(again.reasons().get(0).ruleId()).isEqualTo("restriction.freeze");
+    assertThat(again.restrict()).isEmpty();
+    assertThatThrownBy(() -> RuleEffectRestrictions.lowerLimitFromARule()).hasMessageContaining("freeze, no_withdrawals or no_transfers_out");
+  }
+
+  /** A rule cannot set a lower limit: it has no amount to set. */
+  static final class RuleEffectRestrictions {
+    static Object lowerLimitFromARule() {
+      return io.vigil.engine.rule.RuleEffect.points(10).restricting(io.vigil.engine.restriction.RestrictionKind.LOWER_LIMIT, 60_000);
+    }
+  }
 }

@@ -32,14 +32,23 @@ public class AccountController {
   @PostMapping("/v1/accounts/{accountId}/restrictions")
   public ResponseEntity<Map<String, Object>> restrict(@PathVariable String accountId, HttpServletRequest request) {
     Params.accountId(accountId);
-    Map<String, Object> body = Params.object(Bodies.read(request), Set.of("kind", "reason", "expires_at"));
+    Map<String, Object> body = Params.object(Bodies.read(request), Set.of("kind", "reason", "expires_at", "daily_limit_minor", "currency"));
     RestrictionKind kind = RestrictionKind.fromWire(Params.string(body, "kind", true, 32));
     if (kind == null) {
-      throw ApiException.invalid("invalid_kind", "kind must be freeze, no_withdrawals or no_transfers_out", "kind");
+      throw ApiException.invalid("invalid_kind", "kind must be freeze, no_withdrawals, no_transfers_out or lower_limit", "kind");
     }
     String reason = Params.string(body, "reason", true, REASON_CHARS_MAX);
     long expiresAt = Params.expiresAt(Params.string(body, "expires_at", false, 64));
-    Restriction r = restrictions.restrict(accountId, kind, reason, expiresAt, Actor.of(request));
+    Restriction r;
+    if (kind == RestrictionKind.LOWER_LIMIT) {
+      r = restrictions.lowerLimit(accountId, dailyLimitMinor(body), currency(body), reason, expiresAt, Actor.of(request));
+    } else {
+      if (body.containsKey("daily_limit_minor") || body.containsKey("currency")) {
+        throw ApiException.invalid("invalid_kind", "only a lower_limit restriction takes daily_limit_minor and currency",
+            body.containsKey("daily_limit_minor") ? "daily_limit_minor" : "currency");
+      }
+      r = restrictions.restrict(accountId, kind, reason, expiresAt, Actor.of(request));
+    }
     return ResponseEntity.status(HttpStatus.CREATED).body(json(r, null));
   }
 
@@ -86,6 +95,30 @@ public class AccountController {
     return Map.of("account_id", accountId, "unlocked", lifted.stream().map(r -> json(r, null)).toList());
   }
 
+  private static long dailyLimitMinor(Map<String, Object> body) {
+    Object v = body.get("daily_limit_minor");
+    if (v == null) throw ApiException.invalid("missing_field", "a lower_limit restriction needs daily_limit_minor", "daily_limit_minor");
+    if (!(v instanceof Integer || v instanceof Long)) {
+      throw ApiException.invalid("wrong_type", "daily_limit_minor must be an integer number of minor units", "daily_limit_minor");
+    }
+    long n = ((Number) v).longValue();
+    if (n < 1 || n > io.vigil.engine.Limits.AMOUNT_MINOR_MAX) {
+      throw ApiException.invalid("out_of_range", "daily_limit_minor must be between 1 and " + io.vigil.engine.Limits.AMOUNT_MINOR_MAX,
+          "daily_limit_minor");
+    }
+    return n;
+  }
+
+  private static String currency(Map<String, Object> body) {
+    String c = Params.string(body, "currency", true, 3);
+    try {
+      if (java.util.Currency.getInstance(c).getCurrencyCode().equals(c)) return c;
+    } catch (IllegalArgumentException notIso) {
+      // refused below
+    }
+    throw ApiException.invalid("invalid_currency", "currency must be an ISO 4217 code such as USD", "currency");
+  }
+
   private static Map<String, Object> json(Restriction r, RestrictionRepository.Row row) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", r.id());
@@ -96,6 +129,10 @@ public class AccountController {
     m.put("created_by", r.createdBy());
     m.put("created_at", Instant.ofEpochMilli(r.createdAtMillis()).toString());
     m.put("expires_at", r.expiresAtMillis() == 0 ? null : Instant.ofEpochMilli(r.expiresAtMillis()).toString());
+    if (r.kind() == RestrictionKind.LOWER_LIMIT) {
+      m.put("daily_limit_minor", r.dailyLimitMinor());
+      m.put("currency", r.currency());
+    }
     m.put("lifted_at", r.liftedAtMillis() == 0 ? null : Instant.ofEpochMilli(r.liftedAtMillis()).toString());
     if (row != null) {
       m.put("lifted_by", row.liftedBy());

@@ -28,7 +28,14 @@ public final class RestrictionService {
   }
 
   public Restriction restrict(String accountId, RestrictionKind kind, String reason, long expiresAtMillis, String actor) {
-    return add(accountId, kind, Restriction.SOURCE_OPERATOR, reason, expiresAtMillis, actor);
+    return add(accountId, kind, Restriction.SOURCE_OPERATOR, reason, expiresAtMillis, actor, 0, null);
+  }
+
+  /** Privilege limitation: caps the account's daily money out in one currency. */
+  public Restriction lowerLimit(String accountId, long dailyLimitMinor, String currency, String reason, long expiresAtMillis,
+      String actor) {
+    return add(accountId, RestrictionKind.LOWER_LIMIT, Restriction.SOURCE_OPERATOR, reason, expiresAtMillis, actor,
+        dailyLimitMinor, currency);
   }
 
   /** The holder's lock: a freeze with no expiry. Locking a locked account returns the lock in force. */
@@ -36,7 +43,7 @@ public final class RestrictionService {
     for (Restriction r : index.active(accountId, System.currentTimeMillis())) {
       if (Restriction.SOURCE_HOLDER.equals(r.source())) return r;
     }
-    return add(accountId, RestrictionKind.FREEZE, Restriction.SOURCE_HOLDER, reason, 0, actor);
+    return add(accountId, RestrictionKind.FREEZE, Restriction.SOURCE_HOLDER, reason, 0, actor, 0, null);
   }
 
   /** A freeze Vigil sets itself after repeated failed challenges; lifted like any other. */
@@ -44,7 +51,7 @@ public final class RestrictionService {
     for (Restriction r : index.active(accountId, System.currentTimeMillis())) {
       if (Restriction.SOURCE_CHALLENGES.equals(r.source())) return r; // one such freeze at a time
     }
-    return add(accountId, RestrictionKind.FREEZE, Restriction.SOURCE_CHALLENGES, reason, expiresAtMillis, "vigil");
+    return add(accountId, RestrictionKind.FREEZE, Restriction.SOURCE_CHALLENGES, reason, expiresAtMillis, "vigil", 0, null);
   }
 
   /** The restriction in force that stops this event type for the account, or null. */
@@ -99,14 +106,14 @@ public final class RestrictionService {
   }
 
   private synchronized Restriction add(String accountId, RestrictionKind kind, String source, String reason,
-      long expiresAtMillis, String actor) {
+      long expiresAtMillis, String actor, long dailyLimitMinor, String currency) {
     long now = System.currentTimeMillis();
     if (!index.hasRoomFor(accountId, now)) {
       throw ApiException.invalid("too_many_restrictions", "An account holds at most " + RestrictionIndex.PER_ACCOUNT_MAX
           + " restrictions in force; lift some first", "account_id");
     }
     Restriction r = new Restriction("rst_" + UUID.randomUUID().toString().replace("-", ""), accountId, kind, source, reason,
-        actor, now, expiresAtMillis, 0);
+        actor, now, expiresAtMillis, 0, dailyLimitMinor, currency);
     repository.insert(r);
     index.put(r, now);
     return r;

@@ -18,6 +18,12 @@ public final class DecisionJson {
   private DecisionJson() {}
 
   public static String response(String decisionId, String eventId, Decision d, long latencyMicros) {
+    return response(decisionId, eventId, d, List.of(), latencyMicros);
+  }
+
+  /** @param restrictionsSet the restrictions firing rules set, as stored */
+  public static String response(String decisionId, String eventId, Decision d,
+      List<io.vigil.engine.restriction.Restriction> restrictionsSet, long latencyMicros) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("decision_id", decisionId);
     body.put("event_id", eventId);
@@ -38,6 +44,11 @@ public final class DecisionJson {
     if (d.challengeKind() != null) body.put("challenge", Map.of("kind", d.challengeKind()));
     if (d.hold() != null) body.put("hold", hold(d.hold()));
     if (!d.limits().isEmpty()) body.put("limits", d.limits().stream().map(DecisionJson::limit).toList());
+    if (!restrictionsSet.isEmpty()) {
+      body.put("restrictions_set", restrictionsSet.stream().map(r -> Map.of("restriction_id", r.id(), "kind", r.kind().wireName(),
+          "expires_at", java.time.Instant.ofEpochMilli(r.expiresAtMillis()).toString(), "rule_id", r.createdBy().substring("rule:".length())))
+          .toList());
+    }
     body.put("scores", Map.of("rules", d.rulesScore(), "model", 0));
     body.put("policy_version", d.policyVersion());
     body.put("reference_version", d.referenceVersion());

@@ -85,7 +85,7 @@ public final class DecisionPipeline implements AutoCloseable {
       boolean hashCollision, CompletableFuture<Outcome> reply) {}
 
   private record Pending(long sequence, String decisionId, Submission submission, Decision decision,
-      String responseJson, long recordedAtMillis) {}
+      String responseJson, long recordedAtMillis, List<io.vigil.engine.restriction.Restriction> restrictionsSet) {}
 
   private final JournalRepository journal;
   private final DataSource dataSource;
@@ -268,9 +268,10 @@ public final class DecisionPipeline implements AutoCloseable {
     }
     long sequence = ++lastSequence;
     String decisionId = decisionId(clock);
+    List<io.vigil.engine.restriction.Restriction> restrictionsSet = restrictionsSet(e, event, decision, clock);
     long latencyMicros = (System.nanoTime() - s.receivedNanos()) / 1_000;
-    String json = DecisionJson.response(decisionId, event.eventId(), decision, latencyMicros);
-    Pending p = new Pending(sequence, decisionId, s, decision, json, clock);
+    String json = DecisionJson.response(decisionId, event.eventId(), decision, restrictionsSet, latencyMicros);
+    Pending p = new Pending(sequence, decisionId, s, decision, json, clock, restrictionsSet);
     if (hashTaken) collided.put(event.eventId(), sequence);
     else index.put(idKey, sequence);
     pendingBySequence.put(sequence, p);
@@ -280,6 +281,27 @@ public final class DecisionPipeline implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while queueing a commit", interrupted);
     }
+  }
+
+  /**
+   * The restrictions firing rules asked for, in force from the next event on: in the index at
+   * once, stored in the decision's transaction, and taken out again if that transaction fails.
+   */
+  private List<io.vigil.engine.restriction.Restriction> restrictionsSet(Engine e, Event event, Decision d, long clock) {
+    if (d.restrict().isEmpty()) return List.of();
+    List<io.vigil.engine.restriction.Restriction> set = new ArrayList<>(d.restrict().size());
+    for (Decision.Restrict r : d.restrict()) {
+      char[] id = new char[4 + 32];
+      "rst_".getChars(0, 4, id, 0);
+      hex(random.nextLong(), id, 4, 16);
+      hex(random.nextLong(), id, 20, 16);
+      io.vigil.engine.restriction.Restriction restriction = new io.vigil.engine.restriction.Restriction(new String(id),
+          event.accountId(), r.kind(), io.vigil.engine.restriction.Restriction.SOURCE_RULE, r.reason(), "rule:" + r.ruleId(), clock,
+          r.expiresAtMillis(), 0);
+      e.restrictions().put(restriction, clock);
+      set.add(restriction);
+    }
+    return set;
   }
 
   /**
@@ -410,6 +432,9 @@ public final class DecisionPipeline implements AutoCloseable {
       c.setAutoCommit(false);
       try {
         JournalRepository.insertBatch(c, rows);
+        List<io.vigil.engine.restriction.Restriction> restrictions = new ArrayList<>();
+        for (Pending p : batch) restrictions.addAll(p.restrictionsSet());
+        io.vigil.server.account.RestrictionRepository.insertAll(c, restrictions);
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -432,8 +457,11 @@ public final class DecisionPipeline implements AutoCloseable {
   }
 
   private void failAll(List<Pending> batch) {
+    long now = System.currentTimeMillis();
     for (Pending p : batch) {
       pendingBySequence.remove(p.sequence());
+      // Not stored, so not in force: a lifted restriction leaves the index.
+      for (io.vigil.engine.restriction.Restriction r : p.restrictionsSet()) engine.restrictions().put(r.lifted(now), now);
       p.submission().reply().completeExceptionally(
           ApiException.unavailable("storage_unavailable", "The decision could not be stored; nothing was recorded. Retry shortly"));
     }

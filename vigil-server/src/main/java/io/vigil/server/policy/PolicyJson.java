@@ -36,6 +36,9 @@ public final class PolicyJson {
     } else {
       effect.put("points", r.effect().points());
     }
+    if (r.effect().restrictKind() != null) {
+      effect.put("restrict", Map.of("kind", r.effect().restrictKind().wireName(), "duration_minutes", r.effect().restrictMillis() / 60_000));
+    }
     m.put("effect", effect);
     m.put("reason", r.reason());
     m.put("enabled", r.enabled());
@@ -235,11 +238,11 @@ public final class PolicyJson {
       throw ApiException.invalid("invalid_effect", "effect needs exactly one of points or action", "effect");
     }
     for (String key : m.keySet()) {
-      if (!Set.of("points", "action", "challenge").contains(key)) {
+      if (!Set.of("points", "action", "challenge", "restrict").contains(key)) {
         throw ApiException.invalid("unknown_field", "unknown effect field " + truncate(key), "effect." + truncate(key));
       }
     }
-    if (hasPoints) return RuleEffect.points(integer(m, "points", "effect"));
+    if (hasPoints) return restricting(RuleEffect.points(integer(m, "points", "effect")), m.get("restrict"));
     String action = string(m, "action", "effect.action", true);
     RuleEffect.ForcedAction forced;
     try {
@@ -251,7 +254,34 @@ public final class PolicyJson {
     if (forced != RuleEffect.ForcedAction.CHALLENGE && challenge != null) {
       throw ApiException.invalid("invalid_effect", "only a CHALLENGE names a challenge kind", "effect.challenge");
     }
-    return RuleEffect.force(forced, challenge);
+    return restricting(RuleEffect.force(forced, challenge), m.get("restrict"));
+  }
+
+  /** {"kind": "freeze" | "no_withdrawals" | "no_transfers_out", "duration_minutes": 1-43,200}. */
+  @SuppressWarnings("unchecked")
+  private static RuleEffect restricting(RuleEffect effect, Object raw) {
+    if (raw == null) return effect;
+    if (!(raw instanceof Map<?, ?> r)) throw ApiException.invalid("wrong_type", "effect.restrict must be an object", "effect.restrict");
+    Map<String, Object> m = (Map<String, Object>) r;
+    for (String key : m.keySet()) {
+      if (!Set.of("kind", "duration_minutes").contains(key)) {
+        throw ApiException.invalid("unknown_field", "unknown field " + truncate(key), "effect.restrict." + truncate(key));
+      }
+    }
+    io.vigil.engine.restriction.RestrictionKind kind =
+        io.vigil.engine.restriction.RestrictionKind.fromWire(string(m, "kind", "effect.restrict.kind", true));
+    if (kind == null || kind == io.vigil.engine.restriction.RestrictionKind.LOWER_LIMIT) {
+      throw ApiException.invalid("invalid_effect", "effect.restrict.kind is freeze, no_withdrawals or no_transfers_out", "effect.restrict.kind");
+    }
+    Object minutes = m.get("duration_minutes");
+    if (!(minutes instanceof Integer || minutes instanceof Long)) {
+      throw ApiException.invalid("invalid_effect", "effect.restrict.duration_minutes is an integer from 1 to 43200", "effect.restrict.duration_minutes");
+    }
+    long n = ((Number) minutes).longValue();
+    if (n < 1 || n > 43_200) {
+      throw ApiException.invalid("invalid_effect", "effect.restrict.duration_minutes is an integer from 1 to 43200", "effect.restrict.duration_minutes");
+    }
+    return effect.restricting(kind, n * 60_000L);
   }
 
   static int integer(Map<String, Object> m, String key, String param) {

@@ -236,4 +236,62 @@ class LimitsApiTest extends ServerTestBase {
     Map<String, Object> failed = api.post("/v1/decisions/" + c.get("decision_id") + "/challenge-result", Map.of("result", "failed")).json();
     assertTrue(failed.get("escalation") instanceof Map, failed::toString);
   }
+
+  @Test
+  void aLowerLimitRestrictionCapsTheAccountsDay() {
+    String account = ApiTestSupport.id("low");
+    ApiClient.Reply set = api.post("/v1/accounts/" + account + "/restrictions", Map.of("kind", "lower_limit",
+        "daily_limit_minor", 100_00, "currency", "USD", "reason", "privileges limited pending review"));
+    assertEquals(201, set.status(), set.body());
+    assertEquals(100_00L, num(set.json().get("daily_limit_minor")));
+    assertEquals("ALLOW", decide(scored(account, 80_00, 850)).get("action"));
+    Map<String, Object> over = decide(scored(account, 30_00, 850));
+    assertEquals("DENY", over.get("action"));
+    assertTrue(((String) map(list(over.get("reasons")).get(0)).get("rule_id")).startsWith("limit.restriction_rst_"), over::toString);
+    Map<String, Object> login = decide(new HashMap<>(Map.of("event_id", ApiTestSupport.id("li"), "type", "login",
+        "occurred_at", Instant.now().toString(), "account_id", account)));
+    assertEquals("ALLOW", login.get("action"), "a lower limit stops nothing outright");
+
+    assertInvalid(api.post("/v1/accounts/" + account + "/restrictions", Map.of("kind", "lower_limit", "currency", "USD",
+        "reason", "x")), "missing_field", "daily_limit_minor");
+    assertInvalid(api.post("/v1/accounts/" + account + "/restrictions", Map.of("kind", "lower_limit", "daily_limit_minor", 0,
+        "currency", "USD", "reason", "x")), "out_of_range", "daily_limit_minor");
+    assertInvalid(api.post("/v1/accounts/" + account + "/restrictions", Map.of("kind", "lower_limit", "daily_limit_minor", 5,
+        "currency", "XYZ", "reason", "x")), "invalid_currency", "currency");
+    assertInvalid(api.post("/v1/accounts/" + account + "/restrictions", Map.of("kind", "freeze", "daily_limit_minor", 5,
+        "reason", "x")), "invalid_kind", "daily_limit_minor");
+  }
+
+  @Test
+  void aRuleThatRestrictsFreezesTheAccountForTheNextEvent() {
+    Map<String, Object> rule = Map.of("id", "odd_amount_freeze", "description", "test: an agreed amount freezes",
+        "event_types", List.of("withdrawal"), "expression", "event.amount == 77777",
+        "effect", Map.of("action", "DENY", "restrict", Map.of("kind", "freeze", "duration_minutes", 60)),
+        "reason", "The agreed amount");
+    ApiClient.Reply created = api.post("/v1/rules", rule);
+    assertEquals(201, created.status(), created.body());
+    assertEquals(Map.of("kind", "freeze", "duration_minutes", 60), map(created.json().get("effect")).get("restrict"));
+    String account = ApiTestSupport.id("ruled");
+    Map<String, Object> d = decide(new HashMap<>(Map.of("event_id", ApiTestSupport.id("w"), "type", "withdrawal",
+        "occurred_at", Instant.now().toString(), "account_id", account, "amount", 77777, "currency", "USD")));
+    assertEquals("DENY", d.get("action"));
+    Map<String, Object> set = list(d.get("restrictions_set")).get(0);
+    assertEquals("freeze", set.get("kind"));
+    assertEquals("odd_amount_freeze", set.get("rule_id"));
+    Map<String, Object> next = decide(scored(account, 1_00, 850));
+    Map<String, Object> first = map(list(next.get("reasons")).get(0));
+    assertEquals("restriction.freeze", first.get("rule_id"), next::toString);
+    assertEquals("rule", map(first.get("values")).get("source"));
+    Map<String, Object> stored = list(api.get("/v1/accounts/" + account + "/restrictions").json().get("active")).get(0);
+    assertEquals(set.get("restriction_id"), stored.get("id"));
+    assertEquals("rule:odd_amount_freeze", stored.get("created_by"));
+    assertEquals(200, api.post("/v1/rules/odd_amount_freeze/disable", Map.of()).status());
+
+    assertInvalid(api.post("/v1/rules", Map.of("id", "bad_restrict", "expression", "true", "reason", "x",
+        "effect", Map.of("points", 5, "restrict", Map.of("kind", "lower_limit", "duration_minutes", 5)))), "invalid_effect",
+        "effect.restrict.kind");
+    assertInvalid(api.post("/v1/rules", Map.of("id", "bad_restrict", "expression", "true", "reason", "x",
+        "effect", Map.of("points", 5, "restrict", Map.of("kind", "freeze", "duration_minutes", 0)))), "invalid_effect",
+        "effect.restrict.duration_minutes");
+  }
 }
