@@ -43,7 +43,7 @@ class RulesAndListsApiTest extends ServerTestBase {
       "many_accounts_one_device_24h", "geofence_sanctioned_country", "geofence_withdrawal_abroad", "far_from_usual_region",
       "impossible_travel", "many_regions_24h", "nonresident_local_proxy", "anonymizer_ip", "hosting_ip", "country_mismatch",
       "bin_country_mismatch", "prepaid_card", "disposable_email", "invalid_national_id", "document_rejected",
-      "shared_identity", "linked_to_bad_account", "new_phone_money_out", "fresh_sim", "unknown_payment_code",
+      "shared_identity", "linked_to_bad_account", "new_phone_money_out", "account_takeover_pattern", "fresh_sim", "unknown_payment_code",
       "payment_code_merchant_mismatch");
 
   @DynamicPropertySource
