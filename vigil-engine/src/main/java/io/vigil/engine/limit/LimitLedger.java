@@ -23,6 +23,12 @@ import java.util.Map;
  * accepted lateness) and at most {@value #RESERVATIONS_PER_ACCOUNT_MAX} per account; beyond that the
  * oldest are dropped and counted in {@link #dropped()}, so an account moving money more than that
  * many times a month undercounts its monthly limits.
+ *
+ * <p><b>Hot accounts.</b> An account's reservations are kept in time order, so a period is a tail
+ * found by binary search. A busy account (from {@value #CACHE_FROM_RESERVATIONS} reservations)
+ * also keeps the sum of each calendar period it was asked about, updated exactly by every later
+ * reservation, release and drop, so a merchant-like account paying thousands of times a day costs
+ * a lookup, not a scan. Rolling windows move with each event and are always summed from the tail.
  */
 public final class LimitLedger {
   public static final int RESERVATIONS_PER_ACCOUNT_MAX = 10_000;
@@ -31,7 +37,12 @@ public final class LimitLedger {
   /** Releases that arrived before their reservation (only while the journal is replayed). */
   static final int PENDING_RELEASES_MAX = 1_000_000;
 
-  private final Map<String, List<Reservation>> byAccount = new HashMap<>();
+  /** From this many reservations an account caches its calendar-period sums. */
+  static final int CACHE_FROM_RESERVATIONS = 64;
+  /** Period sums cached per account (limits × zones × periods still asked about). */
+  static final int CACHED_SUMS_MAX = 32;
+
+  private final Map<String, Account> byAccount = new HashMap<>();
   private final Map<String, Long> pendingReleases = new HashMap<>();
   private long reservations;
   private long dropped;
@@ -62,6 +73,62 @@ public final class LimitLedger {
     }
   }
 
+  /** One account's reservations, oldest first, and the period sums it caches. */
+  static final class Account {
+    final ArrayList<Reservation> byTime = new ArrayList<>();
+    ArrayList<PeriodSum> sums;
+
+    /** Index of the first reservation at or after startMillis. */
+    int firstAtOrAfter(long startMillis) {
+      int lo = 0, hi = byTime.size();
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (byTime.get(mid).occurredAtMillis < startMillis) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
+
+    /** Adds {@code heldDeltaMinor} of r to every cached sum that counts r. */
+    void adjust(Reservation r, long heldDeltaMinor) {
+      if (sums == null || heldDeltaMinor == 0) return;
+      for (PeriodSum c : sums) {
+        if (r.occurredAtMillis >= c.startMillis && counts(c.limit, r)) c.sumMinor += heldDeltaMinor;
+      }
+    }
+
+    PeriodSum cached(LimitDefinition limit, long startMillis) {
+      if (sums == null) return null;
+      for (PeriodSum c : sums) {
+        if (c.startMillis == startMillis && (c.limit == limit || c.limit.equals(limit))) return c;
+      }
+      return null;
+    }
+
+    void cache(LimitDefinition limit, long startMillis, long sumMinor) {
+      if (sums == null) sums = new ArrayList<>(8);
+      if (sums.size() >= CACHED_SUMS_MAX) sums.remove(0);
+      sums.add(new PeriodSum(limit, startMillis, sumMinor));
+    }
+  }
+
+  /** The held spend a limit counts from startMillis on, kept exact by {@link Account#adjust}. */
+  static final class PeriodSum {
+    final LimitDefinition limit;
+    final long startMillis;
+    long sumMinor;
+
+    PeriodSum(LimitDefinition limit, long startMillis, long sumMinor) {
+      this.limit = limit;
+      this.startMillis = startMillis;
+      this.sumMinor = sumMinor;
+    }
+  }
+
+  static boolean counts(LimitDefinition limit, Reservation r) {
+    return r.currency.equals(limit.currency()) && limit.countsSpend(r.type, r.channel, r.merchantRiskLevel);
+  }
+
   /** Whether an event with this action holds its amount: a money-out event that was not denied. */
   public static boolean reserves(Event e, io.vigil.engine.policy.Action action) {
     return action != io.vigil.engine.policy.Action.DENY && e.hasAmount() && e.accountId() != null
@@ -79,18 +146,23 @@ public final class LimitLedger {
       long cap = limit.capMinor(e);
       long used = 0;
       long oldest = Long.MAX_VALUE;
-      if (limit.period() != LimitPeriod.SINGLE) {
+      Account account = limit.period() == LimitPeriod.SINGLE ? null : byAccount.get(e.accountId());
+      if (account != null) {
         long start = limit.period().startMillis(e.occurredAtMillis(), zone);
-        List<Reservation> held = byAccount.get(e.accountId());
-        if (held != null) {
-          for (Reservation r : held) {
-            if (r.occurredAtMillis < start || !r.currency.equals(limit.currency())
-                || !limit.countsSpend(r.type, r.channel, r.merchantRiskLevel) || r.heldMinor() == 0) {
-              continue;
-            }
+        boolean calendar = limit.period() != LimitPeriod.ROLLING_24H;
+        PeriodSum cached = calendar ? account.cached(limit, start) : null;
+        if (cached != null) {
+          used = cached.sumMinor;
+        } else {
+          List<Reservation> held = account.byTime;
+          int from = account.firstAtOrAfter(start);
+          for (int i = from; i < held.size(); i++) {
+            Reservation r = held.get(i);
+            if (r.heldMinor() == 0 || !counts(limit, r)) continue;
             used = Math.addExact(used, r.heldMinor());
             if (r.occurredAtMillis < oldest) oldest = r.occurredAtMillis;
           }
+          if (calendar && held.size() - from >= CACHE_FROM_RESERVATIONS) account.cache(limit, start, used);
         }
       }
       boolean breached = Math.addExact(used, e.amountMinor()) > cap;
@@ -107,15 +179,19 @@ public final class LimitLedger {
     Reservation r = new Reservation(e);
     Long released = pendingReleases.remove(e.eventId());
     if (released != null) r.releasedMinor = Math.min(r.amountMinor, released);
-    List<Reservation> held = byAccount.computeIfAbsent(e.accountId(), k -> new ArrayList<>());
+    Account account = byAccount.computeIfAbsent(e.accountId(), k -> new Account());
+    List<Reservation> held = account.byTime;
     if (held.size() >= RESERVATIONS_PER_ACCOUNT_MAX) {
-      int oldestAt = 0;
-      for (int i = 1; i < held.size(); i++) if (held.get(i).occurredAtMillis < held.get(oldestAt).occurredAtMillis) oldestAt = i;
-      held.remove(oldestAt);
+      Reservation oldest = held.remove(0);
+      account.adjust(oldest, -oldest.heldMinor());
       reservations--;
       dropped++;
     }
-    held.add(r);
+    // Time order; late events (up to the accepted lateness) go before the newer ones.
+    int at = held.size();
+    while (at > 0 && held.get(at - 1).occurredAtMillis > r.occurredAtMillis) at--;
+    held.add(at, r);
+    account.adjust(r, r.heldMinor());
     reservations++;
   }
 
@@ -126,11 +202,13 @@ public final class LimitLedger {
    */
   public long release(String accountId, String eventId, long releasedMinor) {
     if (releasedMinor < 0) throw new IllegalArgumentException("a release is ≥ 0");
-    List<Reservation> held = accountId == null ? null : byAccount.get(accountId);
-    if (held != null) {
-      for (Reservation r : held) {
+    Account account = accountId == null ? null : byAccount.get(accountId);
+    if (account != null) {
+      for (Reservation r : account.byTime) {
         if (r.eventId.equals(eventId)) {
+          long before = r.heldMinor();
           r.releasedMinor = Math.max(r.releasedMinor, Math.min(r.amountMinor, releasedMinor));
+          account.adjust(r, r.heldMinor() - before);
           return r.heldMinor();
         }
       }
@@ -141,21 +219,23 @@ public final class LimitLedger {
 
   /** The amount an event still holds, or -1 when it holds no reservation. */
   public long heldMinor(String accountId, String eventId) {
-    List<Reservation> held = accountId == null ? null : byAccount.get(accountId);
-    if (held == null) return -1;
-    for (Reservation r : held) if (r.eventId.equals(eventId)) return r.heldMinor();
+    Account account = accountId == null ? null : byAccount.get(accountId);
+    if (account == null) return -1;
+    for (Reservation r : account.byTime) if (r.eventId.equals(eventId)) return r.heldMinor();
     return -1;
   }
 
   /** Forgets reservations no limit period can reach any more, and releases left waiting. */
   public void sweep(long clockMillis) {
     long horizon = clockMillis - RETENTION_MILLIS;
-    Iterator<Map.Entry<String, List<Reservation>>> accounts = byAccount.entrySet().iterator();
+    Iterator<Map.Entry<String, Account>> accounts = byAccount.entrySet().iterator();
     while (accounts.hasNext()) {
-      List<Reservation> held = accounts.next().getValue();
+      Account account = accounts.next().getValue();
+      List<Reservation> held = account.byTime;
       int before = held.size();
       held.removeIf(r -> r.occurredAtMillis < horizon);
       reservations -= before - held.size();
+      account.sums = null; // periods that old are not asked about again; the rest re-sum on demand
       if (held.isEmpty()) accounts.remove();
     }
     pendingReleases.clear();

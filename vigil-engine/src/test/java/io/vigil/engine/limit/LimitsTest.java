@@ -347,4 +347,62 @@ class LimitsTest {
       return io.vigil.engine.rule.RuleEffect.points(10).restricting(io.vigil.engine.restriction.RestrictionKind.LOWER_LIMIT, 60_000);
     }
   }
+
+  /**
+   * The ledger against a plain recount: random payments (some late, some in other currencies, types
+   * and channels), partial releases and drops at the cap, checked under daily, monthly and rolling
+   * limits in two time zones. Busy accounts answer from cached period sums, so this is what keeps
+   * the cache honest.
+   */
+  @Test
+  void aBusyAccountsCachedSumsAlwaysEqualARecount() {
+    java.util.Random random = new java.util.Random(7);
+    List<LimitDefinition> limits = List.of(
+        new LimitDefinition("day", null, LimitPeriod.DAILY, "USD", 1_000_000_00L, null, Set.of(), Set.of(), Set.of(), Set.of(),
+            Action.DENY, null),
+        new LimitDefinition("month_pay_app", null, LimitPeriod.MONTHLY, "USD", 1_000_000_00L, null, Set.of(), Set.of(),
+            Set.of(EventType.PAYMENT), Set.of("app"), Action.DENY, null),
+        new LimitDefinition("rolling_eur", null, LimitPeriod.ROLLING_24H, "EUR", 1_000_000_00L, null, Set.of(), Set.of(), Set.of(),
+            Set.of(), Action.DENY, null));
+    LimitLedger ledger = new LimitLedger();
+    List<Event> reserved = new java.util.ArrayList<>();
+    Map<String, Long> released = new HashMap<>();
+    long t = NOON;
+    String[] types = {"payment", "transfer", "withdrawal"};
+    for (int i = 0; i < 3_000; i++) {
+      t += random.nextInt(20 * 60_000);
+      long at = random.nextInt(10) == 0 ? t - random.nextInt(20 * 3_600_000) : t; // some late events
+      Map<String, Object> body = payment("busy", 1 + random.nextInt(10_000), at);
+      body.put("event_id", "p" + i);
+      body.put("type", types[random.nextInt(3)]);
+      body.put("currency", random.nextInt(4) == 0 ? "EUR" : "USD");
+      if (random.nextBoolean()) body.put("channel", "app");
+      Event e = EventParser.parse(body);
+      ZoneId zone = ZoneId.of(random.nextBoolean() ? "UTC" : "Asia/Dhaka");
+      List<LimitUsage> usages = ledger.check(e, limits, zone);
+      for (LimitUsage u : usages) {
+        assertThat(u.usedMinor()).as("%s at event %d", u.limit().id(), i).isEqualTo(recount(u.limit(), e, zone, reserved, released));
+      }
+      ledger.reserve(e);
+      reserved.add(e);
+      if (reserved.size() > LimitLedger.RESERVATIONS_PER_ACCOUNT_MAX) throw new AssertionError("the test stays under the cap");
+      if (random.nextInt(5) == 0) {
+        Event victim = reserved.get(random.nextInt(reserved.size()));
+        long amount = random.nextInt((int) victim.amountMinor() + 1);
+        ledger.release("busy", victim.eventId(), amount);
+        released.merge(victim.eventId(), Math.min(amount, victim.amountMinor()), Math::max);
+      }
+    }
+  }
+
+  private static long recount(LimitDefinition limit, Event e, ZoneId zone, List<Event> reserved, Map<String, Long> released) {
+    long start = limit.period().startMillis(e.occurredAtMillis(), zone);
+    long sum = 0;
+    for (Event r : reserved) {
+      if (r.occurredAtMillis() < start || !r.currency().equals(limit.currency())
+          || !limit.countsSpend(r.type(), r.channel(), r.merchantRiskLevel())) continue;
+      sum += r.amountMinor() - released.getOrDefault(r.eventId(), 0L);
+    }
+    return sum;
+  }
 }
