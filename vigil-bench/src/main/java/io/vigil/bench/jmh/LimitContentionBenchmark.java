@@ -4,7 +4,9 @@ import io.vigil.engine.Engine;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.event.EventParser;
 import io.vigil.engine.feature.FeatureConfig;
+import io.vigil.engine.limit.LimitDefinition;
 import io.vigil.engine.limit.LimitLedger;
+import io.vigil.engine.limit.LimitUsage;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.CompiledPolicy;
@@ -30,7 +32,8 @@ import org.openjdk.jmh.annotations.State;
  * already full ({@value LimitLedger#RESERVATIONS_PER_ACCOUNT_MAX} reservations today, the worst
  * case), against the same payments spread over 100,000 accounts. All six limits of the default
  * pack apply to each payment (assurance level 3, a credit score, a high-risk merchant). Exactness
- * under concurrency is a test ({@code LimitsApiTest}); this measures what a hot account costs.
+ * under concurrency is a test ({@code LimitsApiTest}); this measures what a hot account costs:
+ * {@code decide} the whole decision, {@code limitsOnly} the limit check and reservation alone.
  *
  * <pre>
  * java -cp vigil-bench/target/vigil-bench.jar org.openjdk.jmh.Main LimitContentionBenchmark -f 1 -wi 3 -w 3s -i 5 -r 3s
@@ -49,6 +52,7 @@ public class LimitContentionBenchmark {
   public String mode;
 
   private Engine engine;
+  private java.util.List<LimitDefinition> limits;
   private Event[] events;
   private long nowMillis;
   private int next;
@@ -58,6 +62,7 @@ public class LimitContentionBenchmark {
     nowMillis = System.currentTimeMillis();
     engine = new Engine(FeatureConfig.defaults(), new ListIndex());
     engine.install(CompiledPolicy.compile(DefaultPolicyPack.document(), engine.compiler()));
+    limits = DefaultPolicyPack.limits();
     events = new Event[EVENT_COUNT];
     for (int i = 0; i < EVENT_COUNT; i++) {
       String account = mode.equals("hot") ? "hot-account" : "acct-" + (i % 100_000);
@@ -84,8 +89,19 @@ public class LimitContentionBenchmark {
     return m;
   }
 
+  /** The whole decision: features, signals, rules, limits. */
   @Benchmark
   public Decision decide() {
     return engine.decide(events[next++ & EVENT_MASK], nowMillis);
+  }
+
+  /** The limits alone: check the six limits, then reserve (what decide adds for a payment). */
+  @Benchmark
+  public int limitsOnly() {
+    Event e = events[next++ & EVENT_MASK];
+    int breached = 0;
+    for (LimitUsage u : engine.ledger().check(e, limits, java.time.ZoneOffset.UTC)) if (u.breached()) breached++;
+    engine.ledger().reserve(e);
+    return breached;
   }
 }
