@@ -290,12 +290,18 @@ class LimitsTest {
     assertThat(pay("f2", 10_00).reasons()).extracting(Reason::ruleId).doesNotContain("challenge_failures");
   }
 
-  @Test
-  void aLowerLimitRestrictionCapsTheDayLikeAPolicyLimit() {
+  /** A fresh engine over a restriction index the test fills (the server's pipeline fills it in production). */
+  private io.vigil.engine.restriction.RestrictionIndex engineWithRestrictions() {
     io.vigil.engine.restriction.RestrictionIndex index = new io.vigil.engine.restriction.RestrictionIndex();
     engine = new Engine(FeatureConfig.defaults(), io.vigil.engine.signal.SignalConfig.defaults(), lists,
         io.vigil.engine.signal.ReferenceDataLoader.builtIn(), index);
     engine.install(CompiledPolicy.compile(DefaultPolicyPack.document(), engine.compiler()));
+    return index;
+  }
+
+  @Test
+  void aLowerLimitRestrictionCapsTheDayLikeAPolicyLimit() {
+    io.vigil.engine.restriction.RestrictionIndex index = engineWithRestrictions();
     index.put(new io.vigil.engine.restriction.Restriction("rst_1", "lim", io.vigil.engine.restriction.RestrictionKind.LOWER_LIMIT,
         "operator", "privileges limited after a complaint", "ops", NOON - 1, 0, 0, 100_00, "USD"), NOON);
     assertThat(pay("lim", 60_00).action()).isEqualTo(Action.ALLOW);
@@ -310,10 +316,7 @@ class LimitsTest {
 
   @Test
   void aFiringRuleAsksForARestrictionOnceWhileOneItSetIsInForce() {
-    io.vigil.engine.restriction.RestrictionIndex index = new io.vigil.engine.restriction.RestrictionIndex();
-    engine = new Engine(FeatureConfig.defaults(), io.vigil.engine.signal.SignalConfig.defaults(), lists,
-        io.vigil.engine.signal.ReferenceDataLoader.builtIn(), index);
-    engine.install(CompiledPolicy.compile(DefaultPolicyPack.document(), engine.compiler()));
+    io.vigil.engine.restriction.RestrictionIndex index = engineWithRestrictions();
     Map<String, Object> first = payment("ato", 10_00, NOON);
     first.put("phone", "+8801712345678");
     first.put("device", Map.of("id", "dev-1"));

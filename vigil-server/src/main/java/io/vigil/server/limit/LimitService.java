@@ -50,8 +50,8 @@ public final class LimitService {
   public synchronized Outcome release(String decisionId, String outcome, Long amountMinor, String reason, String actor) {
     JournalRow row = decisions.findByDecisionId(decisionId)
         .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
-    Event event = EventParser.parse(Json.readMap(row.record().eventJson()));
-    if (!LimitLedger.reserves(event, Action.valueOf(row.action()))) {
+    Event event = reservingEvent(row);
+    if (event == null) {
       throw ApiException.conflict("invalid_request_error", "nothing_reserved",
           "This decision holds no limit reservation: it was denied, or it is not a payment, transfer or withdrawal", "decision_id");
     }
@@ -69,9 +69,7 @@ public final class LimitService {
       }
       return new Outcome(r, event.amountMinor(), apply(r), true);
     }
-    LimitReleaseRepository.Release r = new LimitReleaseRepository.Release(decisionId, event.eventId(), event.accountId(), outcome,
-        released, event.currency(), reason, System.currentTimeMillis(), actor);
-    releases.insert(r);
+    LimitReleaseRepository.Release r = store(decisionId, event, outcome, released, reason, actor);
     return new Outcome(r, event.amountMinor(), apply(r), false);
   }
 
@@ -82,12 +80,22 @@ public final class LimitService {
   public synchronized void releaseIfReserved(String decisionId, String outcome, String reason, String actor) {
     JournalRow row = decisions.findByDecisionId(decisionId).orElse(null);
     if (row == null || releases.find(decisionId).isPresent()) return;
+    Event event = reservingEvent(row);
+    if (event != null) apply(store(decisionId, event, outcome, event.amountMinor(), reason, actor));
+  }
+
+  /** The decision's event when it holds a reservation (a money-out event not denied), else null. */
+  private static Event reservingEvent(JournalRow row) {
     Event event = EventParser.parse(Json.readMap(row.record().eventJson()));
-    if (!LimitLedger.reserves(event, Action.valueOf(row.action()))) return;
+    return LimitLedger.reserves(event, Action.valueOf(row.action())) ? event : null;
+  }
+
+  private LimitReleaseRepository.Release store(String decisionId, Event event, String outcome, long releasedMinor, String reason,
+      String actor) {
     LimitReleaseRepository.Release r = new LimitReleaseRepository.Release(decisionId, event.eventId(), event.accountId(), outcome,
-        event.amountMinor(), event.currency(), reason, System.currentTimeMillis(), actor);
+        releasedMinor, event.currency(), reason, System.currentTimeMillis(), actor);
     releases.insert(r);
-    apply(r);
+    return r;
   }
 
   public java.util.Optional<LimitReleaseRepository.Release> find(String decisionId) {
