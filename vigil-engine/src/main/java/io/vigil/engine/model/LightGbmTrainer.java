@@ -52,12 +52,13 @@ public final class LightGbmTrainer {
     p.put("bagging_fraction", "0.8");
     p.put("bagging_freq", "1");
     p.put("lambda_l2", "1.0");
-    p.put("max_bin", "255");
+    p.put("max_bin", "127");
+    p.put("force_col_wise", "true");
     p.put("seed", "7");
     p.put("deterministic", "true");
     p.put("num_threads", "2");
     p.put("verbosity", "-1");
-    p.put("rounds", "300");
+    p.put("rounds", "200");
     return p;
   }
 

@@ -8,10 +8,8 @@ import io.vigil.engine.feature.Window;
 import io.vigil.engine.label.LabelScope;
 import io.vigil.engine.label.LabelStore;
 import io.vigil.engine.policy.Decision;
-import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.List;
 
 /**
@@ -88,12 +86,16 @@ public final class ModelFeatures {
     long t = event.occurredAtMillis();
     double amount = event.amountMajor();
     double minorPerMajor = event.hasAmount() && amount > 0 ? event.amountMinor() / amount : 100.0;
-    ZonedDateTime local = Instant.ofEpochMilli(t).atZone(event.timezone() != null ? ZoneId.of(event.timezone()) : zone);
+    ZoneId z = event.timezone() != null ? ZoneId.of(event.timezone()) : zone;
+    long localMillis = t + 1_000L * z.getRules().getOffset(Instant.ofEpochMilli(t)).getTotalSeconds();
+    int hour = (int) (Math.floorMod(localMillis, DAY_MILLIS) / 3_600_000L);
+    // 1970-01-01 was a Thursday: day 0 → Thursday, so (day + 3) mod 7 gives 0 = Monday … 6 = Sunday.
+    int dayOfWeek = (int) Math.floorMod(Math.floorDiv(localMillis, DAY_MILLIS) + 3, 7L);
     int i = 0;
     out[i++] = amount;
-    out[i++] = local.getHour();
-    out[i++] = local.getHour() <= 6 ? 1 : 0;
-    out[i++] = local.getDayOfWeek() == DayOfWeek.SATURDAY || local.getDayOfWeek() == DayOfWeek.SUNDAY ? 1 : 0;
+    out[i++] = hour;
+    out[i++] = hour <= 6 ? 1 : 0;
+    out[i++] = dayOfWeek >= 5 ? 1 : 0;
 
     long[] account = query(Entity.ACCOUNT, event.accountId(), t, event.currency());
     int accountStride = stride(Entity.ACCOUNT);
