@@ -96,7 +96,7 @@ public final class LabelStore {
       if (existing.label.equals(label)) return Ingest.DUPLICATE;
       throw new ValidationException("label_id_conflict", "label_id", "label_id was already used for a different label");
     }
-    if (label.eventAtMillis() < sweptUpToMillis - retentionMillis) return Ingest.EXPIRED;
+    if (sweptUpToMillis != Long.MIN_VALUE && label.eventAtMillis() < sweptUpToMillis - retentionMillis) return Ingest.EXPIRED;
     Entry[] forEvent = byEvent.get(label.eventId());
     if (forEvent != null) checkSameEvent(forEvent[0].label, label, forEvent.length);
     if (byLabelId.size() >= labelsMax) {
