@@ -28,6 +28,33 @@ public record ColumnMapping(String eventId, String eventIdPrefix, String occurre
   private static final Set<String> KEYS = Set.of("event_id", "event_id_prefix", "occurred_at", "occurred_at_format",
       "occurred_at_zone", "account_id", "merchant_id", "amount", "amount_unit", "currency", "type", "label");
 
+  private static final java.util.Map<String, DateTimeFormatter> FORMATTERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The epoch milliseconds of an {@code occurred_at} value; IllegalArgumentException naming the format when it does not fit. */
+  public long parseTime(String text) {
+    String s = text.trim();
+    try {
+      if (occurredAtFormat.equals("epoch_millis")) return Long.parseLong(s);
+      if (occurredAtFormat.equals("iso")) return java.time.Instant.parse(s).toEpochMilli();
+      if (occurredAtFormat.equals("yyyy-MM-dd HH:mm:ss") && s.length() == 19) return fastLocal(s);
+      DateTimeFormatter f = FORMATTERS.computeIfAbsent(occurredAtFormat, DateTimeFormatter::ofPattern);
+      return java.time.LocalDateTime.parse(s, f).atZone(occurredAtZone).toInstant().toEpochMilli();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("time '" + text + "' does not match occurred_at_format " + occurredAtFormat);
+    }
+  }
+
+  /** {@code yyyy-MM-dd HH:mm:ss} without a formatter (the FDH layout; ~20× faster), checked field by field. */
+  private long fastLocal(String s) {
+    if (s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != ' ' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+      throw new IllegalArgumentException("expected yyyy-MM-dd HH:mm:ss");
+    }
+    java.time.LocalDateTime local = java.time.LocalDateTime.of(Integer.parseInt(s, 0, 4, 10), Integer.parseInt(s, 5, 7, 10),
+        Integer.parseInt(s, 8, 10, 10), Integer.parseInt(s, 11, 13, 10), Integer.parseInt(s, 14, 16, 10),
+        Integer.parseInt(s, 17, 19, 10));
+    return local.atZone(occurredAtZone).toInstant().toEpochMilli();
+  }
+
   public static ColumnMapping fdh() {
     try (InputStream in = ColumnMapping.class.getResourceAsStream("fdh.mapping.properties")) {
       if (in == null) throw new IllegalStateException("fdh.mapping.properties missing from the jar");

@@ -140,12 +140,7 @@ public final class EvalMain {
     try (CsvReader csv = new CsvReader(o.input())) {
       String[] row = csv.next();
       if (row == null) throw new IllegalArgumentException("--input has no rows");
-      String text = row[csv.column(o.mapping().occurredAt())];
-      String f = o.mapping().occurredAtFormat();
-      first = f.equals("epoch_millis") ? Long.parseLong(text.trim())
-          : f.equals("iso") ? java.time.Instant.parse(text.trim()).toEpochMilli()
-          : java.time.LocalDateTime.parse(text.trim(), java.time.format.DateTimeFormatter.ofPattern(f))
-              .atZone(o.mapping().occurredAtZone()).toInstant().toEpochMilli();
+      first = o.mapping().parseTime(row[csv.column(o.mapping().occurredAt())]);
     }
     long anchor = Math.floorDiv(first, day) * day + Math.max(o.retrainEveryMillis(), day);
     return new ReplayOptions(o.input(), o.mapping(), o.labelDelayMillis(), o.retrainEveryMillis(), anchor, o.trainLookbackMillis(),
