@@ -33,7 +33,7 @@ class FdhSliceSmokeTest {
 
   Path generate(Path dir) throws IOException {
     Random r = new Random(11);
-    int customers = 120, terminals = 50;
+    int customers = 80, terminals = 40;
     int[] compromisedUntilDay = new int[terminals];
     StringBuilder csv = new StringBuilder("TRANSACTION_ID,TX_DATETIME,CUSTOMER_ID,TERMINAL_ID,TX_AMOUNT,TX_TIME_SECONDS,TX_TIME_DAYS,TX_FRAUD,TX_FRAUD_SCENARIO\n");
     long id = 0;
