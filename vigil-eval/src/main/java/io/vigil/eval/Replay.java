@@ -185,13 +185,16 @@ final class Replay {
   /** Trains at simulated time T while the stream waits (as a decision thread would not: it keeps the old model). */
   private void retrain(long tMillis, ModelTraining training) throws InterruptedException, ExecutionException {
     feedLabelsUpTo(tMillis);
-    LightGbmTrainer.TrainingSet set = retrainer.trainingSet(tMillis - options.trainLookbackMillis(), tMillis, tMillis);
-    if (set == null) return;
     long started = System.nanoTime();
-    Retrainer.Selection selection = options.selectionFolds() == 0 ? new Retrainer.Selection(0, List.of(), 0)
-        : retrainer.select(tMillis, options.labelDelayMillis(), options.retrainEveryMillis(), options.trainLookbackMillis(),
-            options.selectionFolds());
-    Map<String, String> params = Retrainer.GRID.get(selection.chosen());
+    Retrainer.Selection selection = options.selectionFolds() == 0 ? new Retrainer.Selection(-1, List.of(), 0)
+        : retrainer.select(tMillis, options.labelDelayMillis(), options.retrainEveryMillis(), options.selectionFolds());
+    // Without a selection (no folds, or too little history yet) the options' lookback and the first parameters apply.
+    boolean selected = selection.chosen() >= 0 && selection.folds() > 0;
+    Retrainer.Candidate candidate = Retrainer.GRID.get(selected ? selection.chosen() : 0);
+    long lookbackMillis = selected ? candidate.lookbackDays() * ReplayOptions.DAY_MILLIS : options.trainLookbackMillis();
+    LightGbmTrainer.TrainingSet set = retrainer.trainingSet(tMillis - lookbackMillis, tMillis, tMillis);
+    if (set == null) return;
+    Map<String, String> params = candidate.params();
     String id = Retrainer.modelId(tMillis);
     io.vigil.engine.model.Model previous = registry.champion();
     LightGbmModel model = training.trainAndActivate(set, params, id, tMillis, m -> true).get();
@@ -199,7 +202,9 @@ final class Replay {
     if (oldShadow != null) oldShadow.close();
     modelIds.add(id);
     double seconds = (System.nanoTime() - started) / 1e9;
-    retrainings.add(new Retraining(tMillis, id, set.rows(), set.positives(), model.metadata().params(), selection.validationAp(),
+    Map<String, String> recorded = new LinkedHashMap<>(model.metadata().params());
+    recorded.put("lookback_days", Long.toString(lookbackMillis / ReplayOptions.DAY_MILLIS));
+    retrainings.add(new Retraining(tMillis, id, set.rows(), set.positives(), recorded, selection.validationAp(),
         selection.folds(), seconds));
     if (options.modelsDir() != null) {
       try {
@@ -210,8 +215,8 @@ final class Replay {
       }
     }
     if (options.progress()) {
-      progress.printf("%nretrained %s on %,d rows (%,d fraud), grid entry %d, %.1f s%n", id, set.rows(), set.positives(),
-          selection.chosen(), seconds);
+      progress.printf("%nretrained %s on %,d rows (%,d fraud) of %d days, grid entry %d, %.1f s%n", id, set.rows(), set.positives(),
+          lookbackMillis / ReplayOptions.DAY_MILLIS, selection.chosen(), seconds);
     }
   }
 

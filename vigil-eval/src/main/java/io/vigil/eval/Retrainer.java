@@ -24,12 +24,17 @@ final class Retrainer {
   static final int TRAIN_ROWS_MIN = 1_000;
   static final int TRAIN_POSITIVES_MIN = 10;
 
-  /** The parameter grid: explicit, small, and the same at every retraining. */
-  static final List<Map<String, String>> GRID = List.of(
-      params("0.05", "31", "50", "200"),
-      params("0.05", "15", "100", "200"),
-      params("0.05", "63", "100", "200"),
-      params("0.1", "7", "20", "150"));
+  /**
+   * The grid: explicit, small, the same at every retraining. Each entry is LightGBM parameters plus
+   * how many days of history to train on (14 = the handbook's one labelled week; 28 = three).
+   */
+  record Candidate(Map<String, String> params, int lookbackDays) {}
+
+  static final List<Candidate> GRID = List.of(
+      new Candidate(params("0.05", "31", "50", "200"), 14),
+      new Candidate(params("0.05", "31", "50", "200"), 28),
+      new Candidate(params("0.05", "63", "100", "200"), 14),
+      new Candidate(params("0.05", "63", "100", "200"), 28));
 
   private static Map<String, String> params(String learningRate, String leaves, String minData, String rounds) {
     Map<String, String> p = new LinkedHashMap<>();
@@ -72,14 +77,19 @@ final class Retrainer {
   }
 
   /** Mean validation AP of each grid entry over the folds that have enough labelled data. */
-  Selection select(long tMillis, long delayMillis, long windowMillis, long lookbackMillis, int folds) {
+  Selection select(long tMillis, long delayMillis, long windowMillis, int folds) {
     List<double[]> apPerCandidate = new ArrayList<>();
     for (int c = 0; c < GRID.size(); c++) apPerCandidate.add(new double[] {0, 0});
     int usedFolds = 0;
     for (int f = 0; f < folds; f++) {
       long tf = tMillis - delayMillis - (f + 1) * windowMillis;
-      LightGbmTrainer.TrainingSet train = trainingSet(tf - lookbackMillis, tf, tf);
-      if (train == null) continue;
+      LightGbmTrainer.TrainingSet[] train = new LightGbmTrainer.TrainingSet[GRID.size()];
+      boolean complete = true;
+      for (int c = 0; c < GRID.size(); c++) {
+        train[c] = trainingSet(tf - GRID.get(c).lookbackDays() * ReplayOptions.DAY_MILLIS, tf, tf);
+        complete &= train[c] != null;
+      }
+      if (!complete) continue;
       int vFirst = data.lowerBound(tf), vEnd = data.lowerBound(tf + windowMillis);
       List<Integer> rows = new ArrayList<>();
       List<Boolean> truth = new ArrayList<>();
@@ -99,7 +109,7 @@ final class Retrainer {
       }
       usedFolds++;
       for (int c = 0; c < GRID.size(); c++) {
-        try (LightGbmModel m = LightGbmTrainer.train(train, GRID.get(c), "fold", tf)) {
+        try (LightGbmModel m = LightGbmTrainer.train(train[c], GRID.get(c).params(), "fold", tf)) {
           double ap = RankingMetrics.averagePrecision(m.margins(matrix, rows.size()), y);
           apPerCandidate.get(c)[0] += Double.isNaN(ap) ? 0 : ap;
           apPerCandidate.get(c)[1] += 1;

@@ -84,10 +84,11 @@ class FdhSliceSmokeTest {
     assertThat((Double) report.get("auc_roc")).isGreaterThan(0.6); // amounts over 220 are always fraud: learnable
     assertThat((Double) report.get("card_precision_at_100")).isBetween(0.0, 1.0);
 
-    // No label was read ahead: every model trained at T saw exactly the rows of [T - 14 d, T - 7 d].
+    // No label was read ahead: every model trained at T on L days saw exactly the rows of [T - L, T - 7 d].
     assertThat(result.retrainings()).isNotEmpty();
     for (Replay.Retraining t : result.retrainings()) {
-      long from = t.atMillis() - 14 * ReplayOptions.DAY_MILLIS, knownBy = t.atMillis() - 7 * ReplayOptions.DAY_MILLIS;
+      long lookbackMillis = Long.parseLong(t.params().get("lookback_days")) * ReplayOptions.DAY_MILLIS;
+      long from = t.atMillis() - lookbackMillis, knownBy = t.atMillis() - 7 * ReplayOptions.DAY_MILLIS;
       long expected = times.stream().filter(x -> x >= from && x <= knownBy).count();
       assertThat(t.trainRows()).as("rows of the model trained at %s", t.atMillis()).isEqualTo(expected);
     }
