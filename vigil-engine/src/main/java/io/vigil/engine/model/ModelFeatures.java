@@ -1,0 +1,146 @@
+package io.vigil.engine.model;
+
+import io.vigil.engine.event.Event;
+import io.vigil.engine.feature.Entity;
+import io.vigil.engine.feature.FeatureConfig;
+import io.vigil.engine.feature.FeatureStore;
+import io.vigil.engine.feature.Window;
+import io.vigil.engine.label.LabelScope;
+import io.vigil.engine.label.LabelStore;
+import io.vigil.engine.policy.Decision;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+
+/**
+ * Computes the model's feature vector ({@link #SCHEMA}) of one decided event from the past only:
+ * the engine's velocity windows ({@link FeatureStore}, which already include the event itself, as
+ * the handbook's customer windows do) and the labels known at the event's time ({@link LabelStore}).
+ *
+ * <p>Merchant (terminal) fraud ratios use label windows that end {@code labelLagMillis} before the
+ * event (the handbook's delayed terminal windows): (t − lag − w, t − lag], only labels known at t.
+ * The "known fraud" counts look at the whole recent past, (t − 28 d, t] and (t − 30 d, t], and
+ * likewise count only labels known at t, so a fast reviewer verdict helps at once.
+ *
+ * <p>Call {@link #compute} after {@code Engine.decide} for the same event (the windows then include
+ * it) and before the next decision. Not thread-safe: one instance per decision thread.
+ */
+public final class ModelFeatures {
+  public static final FeatureSchema SCHEMA = new FeatureSchema("vigil.payment", 1, List.of(
+      "amount_major", "hour_of_day", "is_night", "is_weekend",
+      "account_count_1d", "account_count_7d", "account_count_30d",
+      "account_mean_amount_1d", "account_mean_amount_7d", "account_mean_amount_30d",
+      "amount_to_account_mean_7d", "amount_to_account_mean_30d",
+      "merchant_count_1d", "merchant_count_7d", "merchant_count_30d",
+      "merchant_labeled_1d_lagged", "merchant_labeled_7d_lagged", "merchant_labeled_30d_lagged",
+      "merchant_fraud_ratio_1d_lagged", "merchant_fraud_ratio_7d_lagged", "merchant_fraud_ratio_30d_lagged",
+      "merchant_known_fraud_28d", "account_known_fraud_30d",
+      "merchant_distinct_accounts_1d", "account_distinct_devices_30d", "account_distinct_ips_1d",
+      "ip_count_1h", "rules_score"));
+
+  private static final long DAY_MILLIS = 86_400_000L;
+  private static final long[] LABEL_WINDOWS_MILLIS = {DAY_MILLIS, 7 * DAY_MILLIS, 30 * DAY_MILLIS};
+  private static final long MERCHANT_KNOWN_FRAUD_MILLIS = 28 * DAY_MILLIS;
+  private static final long ACCOUNT_KNOWN_FRAUD_MILLIS = 30 * DAY_MILLIS;
+  /** Velocity window slots (see FeatureView#value): count, sum, then distinct partners. */
+  private static final int COUNT = 0;
+  private static final int SUM = 1;
+  private static final int PARTNERS = 4;
+
+  private final FeatureStore store;
+  private final LabelStore labels;
+  private final long labelLagMillis;
+  private final ZoneId zone;
+  private final int hourWindow;
+  private final int dayWindow;
+  private final int weekWindow;
+  private final int monthWindow;
+  private final long[] labelCounts = new long[2 * LABEL_WINDOWS_MILLIS.length];
+
+  /**
+   * @param labelLagMillis how far back the merchant ratio windows end (the usual label delay)
+   * @param zone the time zone of the hour/night/weekend features when the event carries none
+   */
+  public ModelFeatures(FeatureStore store, LabelStore labels, long labelLagMillis, ZoneId zone) {
+    if (labelLagMillis < 0 || labelLagMillis > 90 * DAY_MILLIS) throw new IllegalArgumentException("label lag must be 0-90 days");
+    this.store = store;
+    this.labels = labels;
+    this.labelLagMillis = labelLagMillis;
+    this.zone = zone;
+    FeatureConfig config = store.config();
+    this.hourWindow = windowIndex(config, 3_600_000L);
+    this.dayWindow = windowIndex(config, DAY_MILLIS);
+    this.weekWindow = windowIndex(config, 7 * DAY_MILLIS);
+    this.monthWindow = windowIndex(config, 30 * DAY_MILLIS);
+  }
+
+  private static int windowIndex(FeatureConfig config, long millis) {
+    List<Window> windows = config.windows();
+    for (int i = 0; i < windows.size(); i++) if (windows.get(i).millis() == millis) return i;
+    throw new IllegalArgumentException("the model features need a velocity window of " + millis / 3_600_000L + " h");
+  }
+
+  /** Fills {@code out} (length {@link FeatureSchema#size()}) for an event that the engine has just decided. */
+  public void compute(Event event, Decision decision, double[] out) {
+    if (out.length != SCHEMA.size()) throw new IllegalArgumentException("vector length must be " + SCHEMA.size());
+    long t = event.occurredAtMillis();
+    double amount = event.amountMajor();
+    double minorPerMajor = event.hasAmount() && amount > 0 ? event.amountMinor() / amount : 100.0;
+    ZoneId z = event.timezone() != null ? ZoneId.of(event.timezone()) : zone;
+    long localMillis = t + 1_000L * z.getRules().getOffset(Instant.ofEpochMilli(t)).getTotalSeconds();
+    int hour = (int) (Math.floorMod(localMillis, DAY_MILLIS) / 3_600_000L);
+    // 1970-01-01 was a Thursday: day 0 → Thursday, so (day + 3) mod 7 gives 0 = Monday … 6 = Sunday.
+    int dayOfWeek = (int) Math.floorMod(Math.floorDiv(localMillis, DAY_MILLIS) + 3, 7L);
+    int i = 0;
+    out[i++] = amount;
+    out[i++] = hour;
+    out[i++] = hour <= 6 ? 1 : 0;
+    out[i++] = dayOfWeek >= 5 ? 1 : 0;
+
+    long[] account = query(Entity.ACCOUNT, event.accountId(), t, event.currency());
+    int accountStride = stride(Entity.ACCOUNT);
+    int[] days = {dayWindow, weekWindow, monthWindow};
+    for (int w : days) out[i++] = value(account, accountStride, w, COUNT);
+    for (int w : days) out[i++] = mean(account, accountStride, w, minorPerMajor);
+    out[i++] = ratio(amount, mean(account, accountStride, weekWindow, minorPerMajor));
+    out[i++] = ratio(amount, mean(account, accountStride, monthWindow, minorPerMajor));
+
+    long[] merchant = query(Entity.MERCHANT, event.merchantId(), t, event.currency());
+    int merchantStride = stride(Entity.MERCHANT);
+    for (int w : days) out[i++] = value(merchant, merchantStride, w, COUNT);
+    labels.windowCounts(LabelScope.MERCHANT, event.merchantId(), t, labelLagMillis, LABEL_WINDOWS_MILLIS, labelCounts);
+    for (int w = 0; w < LABEL_WINDOWS_MILLIS.length; w++) out[i++] = labelCounts[2 * w];
+    for (int w = 0; w < LABEL_WINDOWS_MILLIS.length; w++) out[i++] = ratio(labelCounts[2 * w + 1], labelCounts[2 * w]);
+    out[i++] = labels.counts(LabelScope.MERCHANT, event.merchantId(), t - MERCHANT_KNOWN_FRAUD_MILLIS, t, t).fraud();
+    out[i++] = labels.counts(LabelScope.ACCOUNT, event.accountId(), t - ACCOUNT_KNOWN_FRAUD_MILLIS, t, t).fraud();
+
+    out[i++] = value(merchant, merchantStride, dayWindow, PARTNERS + Entity.MERCHANT.partners().indexOf(Entity.ACCOUNT));
+    out[i++] = value(account, accountStride, monthWindow, PARTNERS + Entity.ACCOUNT.partners().indexOf(Entity.DEVICE));
+    out[i++] = value(account, accountStride, dayWindow, PARTNERS + Entity.ACCOUNT.partners().indexOf(Entity.IP));
+    out[i++] = value(query(Entity.IP, event.ip(), t, event.currency()), stride(Entity.IP), hourWindow, COUNT);
+    out[i++] = decision.rulesScore();
+    assert i == SCHEMA.size() : "every feature filled";
+  }
+
+  private long[] query(Entity entity, String key, long t, String currency) {
+    return key == null ? null : store.query(entity, key, t, currency);
+  }
+
+  /** Values per window in the store's aggregate layout: count, sum, failed, near, then one per partner. */
+  private static int stride(Entity entity) {
+    return PARTNERS + entity.partners().size();
+  }
+
+  private static double value(long[] aggregate, int stride, int window, int slot) {
+    return aggregate == null ? 0 : aggregate[window * stride + slot];
+  }
+
+  private static double mean(long[] aggregate, int stride, int window, double minorPerMajor) {
+    double count = value(aggregate, stride, window, COUNT);
+    return count == 0 ? 0 : value(aggregate, stride, window, SUM) / minorPerMajor / count;
+  }
+
+  private static double ratio(double numerator, double denominator) {
+    return denominator == 0 ? 0 : numerator / denominator;
+  }
+}

@@ -1,0 +1,82 @@
+package io.vigil.engine.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.engine.Engine;
+import io.vigil.engine.TestEvents;
+import io.vigil.engine.event.Event;
+import io.vigil.engine.feature.FeatureConfig;
+import io.vigil.engine.label.Label;
+import io.vigil.engine.label.LabelStore;
+import io.vigil.engine.list.ListIndex;
+import io.vigil.engine.policy.CompiledPolicy;
+import io.vigil.engine.policy.DefaultPolicyPack;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ModelFeaturesTest {
+  static final long DAY = 86_400_000L;
+  final Engine engine = new Engine(FeatureConfig.defaults(), new ListIndex());
+  final LabelStore labels = new LabelStore(120 * DAY, 10_000);
+  final ModelFeatures features = new ModelFeatures(engine.features(), labels, 7 * DAY, java.time.ZoneOffset.UTC);
+
+  ModelFeaturesTest() {
+    engine.install(CompiledPolicy.compile(DefaultPolicyPack.document(), engine.compiler()));
+  }
+
+  double[] decide(String id, long t, String account, String merchant, long amountMinor) {
+    var body = TestEvents.payment(id, t, account, amountMinor, "USD");
+    body.put("merchant_id", merchant);
+    Event e = TestEvents.parse(body);
+    double[] v = new double[ModelFeatures.SCHEMA.size()];
+    features.compute(e, engine.decide(e, t), v);
+    return v;
+  }
+
+  double f(double[] v, String name) {
+    return v[ModelFeatures.SCHEMA.indexOf(name)];
+  }
+
+  @Test
+  void theSchemaHasAtLeastTenNamedFeatures() {
+    assertThat(ModelFeatures.SCHEMA.size()).isGreaterThanOrEqualTo(10);
+    assertThat(ModelFeatures.SCHEMA.id()).isEqualTo("vigil.payment@1");
+  }
+
+  @Test
+  void customerWindowsAndTimeFeaturesComeFromThePast() {
+    long sat = Instant.parse("2018-08-04T03:00:00Z").toEpochMilli(); // a Saturday night
+    decide("e1", sat - 2 * DAY, "c1", "t1", 10_000);
+    decide("e2", sat - 3_600_000L, "c1", "t2", 20_000);
+    double[] v = decide("e3", sat, "c1", "t1", 90_000);
+    assertThat(f(v, "amount_major")).isEqualTo(900.0);
+    assertThat(f(v, "hour_of_day")).isEqualTo(3);
+    assertThat(f(v, "is_night")).isEqualTo(1);
+    assertThat(f(v, "is_weekend")).isEqualTo(1);
+    assertThat(f(v, "account_count_1d")).isEqualTo(2);
+    assertThat(f(v, "account_count_7d")).isEqualTo(3);
+    assertThat(f(v, "account_mean_amount_7d")).isEqualTo(400.0);
+    assertThat(f(v, "amount_to_account_mean_7d")).isEqualTo(900.0 / 400.0);
+    assertThat(f(v, "merchant_count_7d")).isEqualTo(2);
+    assertThat(f(v, "rules_score")).isEqualTo(20); // off_hours
+    double[] monday = decide("e4", Instant.parse("2018-08-06T12:00:00Z").toEpochMilli(), "c2", "t1", 100);
+    assertThat(f(monday, "is_weekend")).isZero();
+    assertThat(f(monday, "is_night")).isZero();
+  }
+
+  @Test
+  void labelFeaturesSeeOnlyLabelsKnownAtTheEventTime() {
+    long t0 = Instant.parse("2018-08-01T12:00:00Z").toEpochMilli();
+    decide("e1", t0, "c1", "t1", 1_000);
+    labels.ingest(Label.ofFlag("l1", "e1", true, "c1", "t1", t0, t0 + 7 * DAY));
+    double[] before = decide("e2", t0 + 7 * DAY - 1, "c2", "t1", 1_000);
+    assertThat(f(before, "merchant_known_fraud_28d")).isZero();
+    assertThat(f(before, "merchant_labeled_7d_lagged")).isZero();
+    assertThat(f(before, "account_known_fraud_30d")).isZero();
+    double[] after = decide("e3", t0 + 7 * DAY, "c1", "t1", 1_000);
+    assertThat(f(after, "merchant_known_fraud_28d")).isEqualTo(1);
+    assertThat(f(after, "merchant_labeled_7d_lagged")).isEqualTo(1);
+    assertThat(f(after, "merchant_fraud_ratio_7d_lagged")).isEqualTo(1.0);
+    assertThat(f(after, "account_known_fraud_30d")).isEqualTo(1);
+  }
+}

@@ -1,0 +1,211 @@
+package io.vigil.eval;
+
+import io.vigil.engine.model.ModelFeatures;
+import io.vigil.engine.policy.Thresholds;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code vigil replay} and {@code vigil evaluate fdh}: in-process replay of a CSV through the engine,
+ * with delayed labels, scheduled retraining and a JSON report.
+ */
+public final class EvalMain {
+  private static final String USAGE = """
+      usage:
+        vigil replay --input FILE.csv[.gz] --mapping FILE.properties [options]
+        vigil evaluate fdh --input transactions.csv.gz [options]
+      options:
+        --report FILE.json           write the full report (default: none; the summary always prints)
+        --label-delay-days N         labels reach Vigil N days after the event (default 7)
+        --retrain-every-days N       retrain the model every N days of event time; 0 = never (default 7)
+        --retrain-anchor YYYY-MM-DD  one retraining date (default: the test start for fdh, else 7 days after the first row)
+        --train-lookback-days N      train on rows of the last N days whose label is known (default 14)
+        --model-weight W             model weight in the blended score, rules get 1-W (default 0.5)
+        --selection-folds N          prequential folds for choosing LightGBM parameters; 0 = fixed (default 2)
+        --candidate-thresholds C,R,D backtest challenge/review/deny score thresholds next to the live ones
+        --models-dir DIR             write every trained model artifact there
+        --limit N                    stop after N rows
+        --quiet                      no progress line
+      fdh only:
+        --train-from YYYY-MM-DD      (default 2018-07-25)   --test-from YYYY-MM-DD (default 2018-08-08)   --test-days N (default 7)
+      """;
+
+  /** The handbook's published test results (AUC ROC, AP, CP@100). */
+  static final List<Map<String, Object>> PUBLISHED = List.of(
+      published("logistic regression (ch. 3)", 0.871, 0.606, 0.291),
+      published("random forest (ch. 3)", 0.867, 0.658, 0.287),
+      published("XGBoost (ch. 3)", 0.862, 0.639, 0.273),
+      published("XGBoost after prequential model selection (ch. 5)", 0.869, 0.687, 0.303),
+      published("balanced bagging (ch. 6)", 0.879, 0.680, 0.305),
+      published("feed-forward network (ch. 7)", 0.876, 0.675, 0.303));
+
+  private EvalMain() {}
+
+  public static void main(String[] args) throws Exception {
+    try {
+      System.exit(run(args, System.out, System.err));
+    } catch (IllegalArgumentException e) {
+      System.err.println("vigil: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (args.length == 0) {
+      err.print(USAGE);
+      return 2;
+    }
+    boolean fdh;
+    int i;
+    if (args[0].equals("replay")) {
+      fdh = false;
+      i = 1;
+    } else if (args[0].equals("evaluate") && args.length > 1 && args[1].equals("fdh")) {
+      fdh = true;
+      i = 2;
+    } else {
+      err.print(USAGE);
+      return 2;
+    }
+    Map<String, String> o = new LinkedHashMap<>();
+    for (; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--quiet")) {
+        o.put("quiet", "true");
+        continue;
+      }
+      if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("option " + a + " needs a value\n" + USAGE);
+      o.put(a.substring(2), args[++i]);
+    }
+    ReplayOptions options = options(o, fdh);
+    Replay.Result result = new Replay(options, err).run();
+    Map<String, Object> report = report(result, options, o.get("input"));
+    if (o.containsKey("report")) {
+      Path file = Path.of(o.get("report"));
+      Files.writeString(file, Json.write(report), StandardCharsets.UTF_8);
+      err.println("report written to " + file);
+    }
+    Summary.print(report, out);
+    return 0;
+  }
+
+  private static ReplayOptions options(Map<String, String> o, boolean fdh) throws java.io.IOException {
+    List<String> known = new ArrayList<>(List.of("input", "mapping", "report", "label-delay-days", "retrain-every-days",
+        "retrain-anchor", "train-lookback-days", "model-weight", "selection-folds", "candidate-thresholds", "models-dir",
+        "limit", "quiet"));
+    if (fdh) known.addAll(List.of("train-from", "test-from", "test-days"));
+    for (String k : o.keySet()) if (!known.contains(k)) throw new IllegalArgumentException("unknown option --" + k + "\n" + USAGE);
+    if (!o.containsKey("input")) throw new IllegalArgumentException("--input is required\n" + USAGE);
+    Path input = Path.of(o.get("input"));
+    if (!Files.isReadable(input)) throw new IllegalArgumentException("cannot read --input " + input);
+    ColumnMapping mapping;
+    if (o.containsKey("mapping")) mapping = ColumnMapping.read(Path.of(o.get("mapping")));
+    else if (fdh) mapping = ColumnMapping.fdh();
+    else throw new IllegalArgumentException("--mapping is required for replay\n" + USAGE);
+    long day = ReplayOptions.DAY_MILLIS;
+    ReplayOptions.Protocol protocol = null;
+    long anchor;
+    if (fdh) {
+      protocol = new ReplayOptions.Protocol(date(o.getOrDefault("train-from", "2018-07-25")),
+          date(o.getOrDefault("test-from", "2018-08-08")), Integer.parseInt(o.getOrDefault("test-days", "7")));
+      anchor = o.containsKey("retrain-anchor") ? date(o.get("retrain-anchor")) : protocol.testFromMillis();
+    } else {
+      anchor = o.containsKey("retrain-anchor") ? date(o.get("retrain-anchor")) : Long.MIN_VALUE;
+    }
+    int[] candidate = null;
+    if (o.containsKey("candidate-thresholds")) {
+      String[] parts = o.get("candidate-thresholds").split(",");
+      candidate = new int[parts.length];
+      for (int k = 0; k < parts.length; k++) candidate[k] = Integer.parseInt(parts[k].trim());
+    }
+    ReplayOptions options = new ReplayOptions(input, mapping, days(o, "label-delay-days", 7), days(o, "retrain-every-days", 7),
+        anchor, days(o, "train-lookback-days", 14), Double.parseDouble(o.getOrDefault("model-weight", "0.5")),
+        Integer.parseInt(o.getOrDefault("selection-folds", "2")), Long.parseLong(o.getOrDefault("limit", "0")),
+        o.containsKey("models-dir") ? Path.of(o.get("models-dir")) : null, protocol, candidate, !o.containsKey("quiet"));
+    if (anchor == Long.MIN_VALUE) options = withAnchorAfterFirstRow(options, day);
+    return options;
+  }
+
+  /** Without an anchor, retrain first one period after the first row's day. */
+  private static ReplayOptions withAnchorAfterFirstRow(ReplayOptions o, long day) throws java.io.IOException {
+    long first;
+    try (CsvReader csv = new CsvReader(o.input())) {
+      String[] row = csv.next();
+      if (row == null) throw new IllegalArgumentException("--input has no rows");
+      first = o.mapping().parseTime(row[csv.column(o.mapping().occurredAt())]);
+    }
+    long anchor = Math.floorDiv(first, day) * day + Math.max(o.retrainEveryMillis(), day);
+    return new ReplayOptions(o.input(), o.mapping(), o.labelDelayMillis(), o.retrainEveryMillis(), anchor, o.trainLookbackMillis(),
+        o.modelWeight(), o.selectionFolds(), o.rowsMax(), o.modelsDir(), o.protocol(), o.candidateThresholds(), o.progress());
+  }
+
+  private static long days(Map<String, String> o, String key, int defaultDays) {
+    return Long.parseLong(o.getOrDefault(key, Integer.toString(defaultDays))) * ReplayOptions.DAY_MILLIS;
+  }
+
+  private static long date(String text) {
+    return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+  }
+
+  static Map<String, Object> report(Replay.Result r, ReplayOptions o, String inputName) {
+    Thresholds live = r.policy().defaultThresholds();
+    Thresholds candidate = o.candidateThresholds() == null ? null : new Thresholds(o.candidateThresholds()[0],
+        o.candidateThresholds()[1], o.candidateThresholds()[2], live.medium(), live.high(), live.critical(), live.challengeKind());
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("input", inputName);
+    report.put("rows", r.rows());
+    report.put("elapsed_seconds", r.seconds());
+    report.put("events_per_second", r.rows() / r.seconds());
+    report.put("decide_and_score_micros_per_event", r.decideSeconds() * 1e6 / Math.max(1, r.rows()));
+    report.put("label_delay_days", o.labelDelayMillis() / ReplayOptions.DAY_MILLIS);
+    report.put("retrain_every_days", o.retrainEveryMillis() / ReplayOptions.DAY_MILLIS);
+    report.put("train_lookback_days", o.trainLookbackMillis() / ReplayOptions.DAY_MILLIS);
+    report.put("selection_folds", o.selectionFolds());
+    report.put("blend", Map.of("rules_weight", r.policy().rulesWeight(), "model_weight", r.policy().modelWeight()));
+    report.put("feature_schema", ModelFeatures.SCHEMA.id());
+    report.put("features", ModelFeatures.SCHEMA.featureNames());
+    if (o.protocol() != null) {
+      Map<String, Object> p = Evaluation.protocol(r.data(), o.protocol(), Evaluation.LabelStoreView.of(r.labels()), r.modelIds(),
+          candidate, r.accountNames());
+      report.put("auc_roc", p.get("auc_roc"));
+      report.put("average_precision", p.get("average_precision"));
+      report.put("card_precision_at_100", p.get("card_precision_at_100"));
+      report.put("protocol", p);
+      report.put("published", PUBLISHED);
+    }
+    long period = o.retrainEveryMillis() > 0 ? o.retrainEveryMillis() : 7 * ReplayOptions.DAY_MILLIS;
+    report.put("weeks", Evaluation.weekly(r.data(), o.retrainAnchorMillis(), period, r.modelIds(), candidate));
+    List<Map<String, Object>> retrainings = new ArrayList<>();
+    for (Replay.Retraining t : r.retrainings()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("at", java.time.Instant.ofEpochMilli(t.atMillis()).toString());
+      m.put("model_id", t.modelId());
+      m.put("train_rows", t.trainRows());
+      m.put("train_frauds", t.trainPositives());
+      m.put("params", new LinkedHashMap<>(t.params()));
+      m.put("validation_average_precision_per_grid_entry", t.validationAp());
+      m.put("validation_folds", t.folds());
+      m.put("seconds", t.seconds());
+      retrainings.add(m);
+    }
+    report.put("retrainings", retrainings);
+    return report;
+  }
+
+  private static Map<String, Object> published(String model, double auc, double ap, double cp) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("model", model);
+    m.put("auc_roc", auc);
+    m.put("average_precision", ap);
+    m.put("card_precision_at_100", cp);
+    return m;
+  }
+}

@@ -1,0 +1,260 @@
+package io.vigil.eval;
+
+import io.vigil.engine.Engine;
+import io.vigil.engine.event.Event;
+import io.vigil.engine.event.EventParser;
+import io.vigil.engine.feature.FeatureConfig;
+import io.vigil.engine.label.Label;
+import io.vigil.engine.label.LabelStore;
+import io.vigil.engine.list.ListIndex;
+import io.vigil.engine.model.LightGbmModel;
+import io.vigil.engine.model.LightGbmTrainer;
+import io.vigil.engine.model.ModelBlend;
+import io.vigil.engine.model.ModelFeatures;
+import io.vigil.engine.model.ModelRegistry;
+import io.vigil.engine.model.ModelTraining;
+import io.vigil.engine.policy.CompiledPolicy;
+import io.vigil.engine.policy.Decision;
+import io.vigil.engine.policy.DefaultPolicyPack;
+import io.vigil.engine.policy.PolicyDocument;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Runs a CSV of past events through the same engine the server uses, in time order, as if live:
+ * <ol>
+ *   <li>each row becomes an event body, parsed by {@link EventParser} and decided by
+ *       {@link Engine#decide} under the default policy (blend weights from the options);</li>
+ *   <li>the model vector is computed from the engine's windows and the labels known at that moment,
+ *       scored by the live model (and the shadow one), and blended with the rules;</li>
+ *   <li>the row's label enters the label store through {@link LabelStore#ingest} only when the
+ *       simulated clock reaches the row's time plus the label delay;</li>
+ *   <li>at each retraining time T the model is retrained on the rows whose labels are known at T,
+ *       off the decision thread, and swapped in atomically; the previous live model becomes the shadow.</li>
+ * </ol>
+ * The truth column is kept aside for the final report only.
+ */
+final class Replay {
+  /** Labels in flight (not yet known) at most: a week of a busy stream. */
+  static final int PENDING_LABELS_MAX = 5_000_000;
+  private static final long SWEEP_EVERY_MILLIS = ReplayOptions.DAY_MILLIS;
+  private static final long LABEL_RETENTION_MILLIS = 180 * ReplayOptions.DAY_MILLIS;
+
+  record Retraining(long atMillis, String modelId, int trainRows, long trainPositives, Map<String, String> params,
+      List<Double> validationAp, int folds, double seconds) {}
+
+  record Result(ReplayData data, List<String> modelIds, List<Retraining> retrainings, long rows, double seconds,
+      double decideSeconds, PolicyDocument policy, LabelStore labels, Map<Integer, String> accountNames) {}
+
+  private final ReplayOptions options;
+  private final PrintStream progress;
+  private final Engine engine;
+  private final LabelStore labels;
+  private final ModelFeatures features;
+  private final ModelRegistry registry = new ModelRegistry();
+  private final PolicyDocument policy;
+  private final ReplayData data;
+  private final Retrainer retrainer;
+  private final Map<String, Integer> accountIds = new HashMap<>();
+  private final ArrayDeque<Label> pending = new ArrayDeque<>();
+  private final List<String> modelIds = new ArrayList<>();
+  private final List<Retraining> retrainings = new ArrayList<>();
+
+  Replay(ReplayOptions options, PrintStream progress) {
+    this.options = options;
+    this.progress = progress;
+    this.engine = new Engine(FeatureConfig.defaults(), new ListIndex());
+    PolicyDocument d = DefaultPolicyPack.document();
+    this.policy = new PolicyDocument(d.version(), d.rules(), d.defaultThresholds(), d.thresholdsByType(),
+        1 - options.modelWeight(), options.modelWeight(), d.defaultTimezone(), d.scorecards(), d.holds());
+    engine.install(CompiledPolicy.compile(policy, engine.compiler()));
+    this.labels = new LabelStore(LABEL_RETENTION_MILLIS, 50_000_000);
+    this.features = new ModelFeatures(engine.features(), labels, options.labelDelayMillis(), java.time.ZoneOffset.UTC);
+    this.data = new ReplayData(ModelFeatures.SCHEMA.size(), 1 << 16);
+    this.retrainer = new Retrainer(data, labels, ModelFeatures.SCHEMA);
+  }
+
+  Result run() throws IOException, InterruptedException, ExecutionException {
+    ColumnMapping m = options.mapping();
+    long started = System.nanoTime();
+    long decideNanos = 0;
+    long inputBytes = Files.size(options.input());
+    try (CsvReader csv = new CsvReader(options.input()); ModelTraining training = new ModelTraining(registry)) {
+      int cId = csv.column(m.eventId()), cTime = csv.column(m.occurredAt()), cAccount = csv.column(m.accountId());
+      int cMerchant = m.merchantId() == null ? -1 : csv.column(m.merchantId());
+      int cAmount = csv.column(m.amount());
+      int cLabel = m.label() == null ? -1 : csv.column(m.label());
+      int digits = java.util.Currency.getInstance(m.currency()).getDefaultFractionDigits();
+      long nextRetrain = Long.MIN_VALUE, nextSweep = Long.MIN_VALUE, lastTime = Long.MIN_VALUE;
+      double[] vector = new double[ModelFeatures.SCHEMA.size()];
+      String[] row;
+      while ((row = csv.next()) != null) {
+        if (options.rowsMax() > 0 && data.size >= options.rowsMax()) break;
+        long t = parseTime(row[cTime], csv.lineNumber());
+        if (t < lastTime) throw new IOException("line " + csv.lineNumber() + ": rows must be in time order (replay never reorders)");
+        lastTime = t;
+        if (nextRetrain == Long.MIN_VALUE) nextRetrain = firstRetrainAtOrAfter(t);
+        feedLabelsUpTo(t);
+        if (t >= nextSweep) {
+          labels.sweep(t);
+          engine.features().sweep(t);
+          nextSweep = t + SWEEP_EVERY_MILLIS;
+        }
+        while (options.retrainEveryMillis() > 0 && t >= nextRetrain) {
+          retrain(nextRetrain, training);
+          nextRetrain += options.retrainEveryMillis();
+        }
+        String eventId = m.eventIdPrefix() + row[cId];
+        String merchant = cMerchant < 0 ? null : row[cMerchant];
+        long amountMinor = amountMinor(row[cAmount], digits, csv.lineNumber());
+        long t0 = System.nanoTime();
+        Event event = EventParser.parse(body(eventId, t, row[cAccount], merchant, amountMinor));
+        Decision decision = engine.decide(event, t);
+        features.compute(event, decision, vector);
+        for (int f = 0; f < vector.length; f++) vector[f] = (float) vector[f]; // score exactly what is stored
+        ModelRegistry.Scores scores = registry.score(vector);
+        ModelBlend.Blended blended = ModelBlend.apply(decision, scores, policy, policy.thresholdsFor(event.type()));
+        decideNanos += System.nanoTime() - t0;
+        boolean fraud = cLabel >= 0 && parseFlag(row[cLabel], csv.lineNumber());
+        record(event, vector, decision, blended, fraud);
+        if (cLabel >= 0) {
+          if (pending.size() >= PENDING_LABELS_MAX) throw new IllegalStateException("more than " + PENDING_LABELS_MAX + " labels in flight");
+          pending.add(Label.ofFlag("label-" + eventId, eventId, fraud, event.accountId(), merchant, t, t + options.labelDelayMillis()));
+        }
+        if (options.progress() && data.size % 100_000 == 0) progress(started, t, inputBytes);
+      }
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    if (options.progress()) progress.printf("%nreplay: %,d rows in %.1f s (%,.0f events/s)%n", data.size, seconds, data.size / seconds);
+    closeModels();
+    Map<Integer, String> names = new HashMap<>();
+    accountIds.forEach((name, id) -> names.put(id, name));
+    return new Result(data, modelIds, retrainings, data.size, seconds, decideNanos / 1e9, policy, labels, names);
+  }
+
+  private Map<String, Object> body(String eventId, long t, String account, String merchant, long amountMinor) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("event_id", eventId);
+    body.put("type", options.mapping().type());
+    body.put("occurred_at", Instant.ofEpochMilli(t).toString());
+    body.put("account_id", account);
+    if (merchant != null) body.put("merchant_id", merchant);
+    body.put("amount", amountMinor);
+    body.put("currency", options.mapping().currency());
+    return body;
+  }
+
+  private void record(Event event, double[] vector, Decision decision, ModelBlend.Blended blended, boolean fraud) {
+    int i = data.add();
+    int base = i * data.featureCount;
+    for (int f = 0; f < data.featureCount; f++) data.features[base + f] = (float) vector[f];
+    data.timeMillis[i] = event.occurredAtMillis();
+    data.account[i] = accountIds.computeIfAbsent(event.accountId(), k -> accountIds.size());
+    data.eventId[i] = event.eventId();
+    data.truth[i] = fraud;
+    data.probability[i] = (float) blended.model().probability();
+    data.challengerProbability[i] = (float) blended.model().challengerProbability();
+    data.blendedScore[i] = (byte) blended.score();
+    data.rulesScore[i] = (byte) decision.rulesScore();
+    data.action[i] = (byte) blended.action().ordinal();
+    data.modelIndex[i] = (short) (blended.model().modelId() == null ? -1 : modelIds.indexOf(blended.model().modelId()));
+  }
+
+  private void feedLabelsUpTo(long t) {
+    while (!pending.isEmpty() && pending.peekFirst().knownAtMillis() <= t) labels.ingest(pending.pollFirst());
+  }
+
+  private long firstRetrainAtOrAfter(long t) {
+    long every = options.retrainEveryMillis();
+    if (every == 0) return Long.MAX_VALUE;
+    long anchor = options.retrainAnchorMillis();
+    return anchor - Math.floorDiv(anchor - t, every) * every;
+  }
+
+  /** Trains at simulated time T while the stream waits (as a decision thread would not: it keeps the old model). */
+  private void retrain(long tMillis, ModelTraining training) throws InterruptedException, ExecutionException {
+    feedLabelsUpTo(tMillis);
+    long started = System.nanoTime();
+    Retrainer.Selection selection = options.selectionFolds() == 0 ? new Retrainer.Selection(-1, List.of(), 0)
+        : retrainer.select(tMillis, options.labelDelayMillis(), options.retrainEveryMillis(), options.selectionFolds());
+    // Without a selection (no folds, or too little history yet) the options' lookback and the first parameters apply.
+    boolean selected = selection.chosen() >= 0 && selection.folds() > 0;
+    Retrainer.Candidate candidate = Retrainer.GRID.get(selected ? selection.chosen() : 0);
+    long lookbackMillis = selected ? candidate.lookbackDays() * ReplayOptions.DAY_MILLIS : options.trainLookbackMillis();
+    LightGbmTrainer.TrainingSet set = retrainer.trainingSet(tMillis - lookbackMillis, tMillis, tMillis);
+    if (set == null) return;
+    Map<String, String> params = candidate.params();
+    String id = Retrainer.modelId(tMillis);
+    io.vigil.engine.model.Model previous = registry.champion();
+    LightGbmModel model = training.trainAndActivate(set, params, id, tMillis, m -> true).get();
+    io.vigil.engine.model.Model oldShadow = registry.shadow(previous);
+    if (oldShadow != null) oldShadow.close();
+    modelIds.add(id);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    Map<String, String> recorded = new LinkedHashMap<>(model.metadata().params());
+    recorded.put("lookback_days", Long.toString(lookbackMillis / ReplayOptions.DAY_MILLIS));
+    retrainings.add(new Retraining(tMillis, id, set.rows(), set.positives(), recorded, selection.validationAp(),
+        selection.folds(), seconds));
+    if (options.modelsDir() != null) {
+      try {
+        Files.createDirectories(options.modelsDir());
+        model.artifact().write(options.modelsDir().resolve(id + ".model"));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot write the model artifact: " + e.getMessage(), e);
+      }
+    }
+    if (options.progress()) {
+      progress.printf("%nretrained %s on %,d rows (%,d fraud) of %d days, grid entry %d, %.1f s%n", id, set.rows(), set.positives(),
+          lookbackMillis / ReplayOptions.DAY_MILLIS, selection.chosen(), seconds);
+    }
+  }
+
+  private void closeModels() {
+    io.vigil.engine.model.Model a = registry.activate(null), b = registry.shadow(null);
+    if (a != null) a.close();
+    if (b != null) b.close();
+  }
+
+  private long parseTime(String text, long line) throws IOException {
+    try {
+      return options.mapping().parseTime(text);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("line " + line + ": " + e.getMessage());
+    }
+  }
+
+  private long amountMinor(String text, int digits, long line) throws IOException {
+    try {
+      BigDecimal amount = new BigDecimal(text.trim());
+      if (options.mapping().amountInMajorUnits()) amount = amount.movePointRight(digits);
+      return amount.setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new IOException("line " + line + ": amount '" + text + "' is not a number of " + (digits == 0 ? "units" : "minor units"));
+    }
+  }
+
+  private static boolean parseFlag(String text, long line) throws IOException {
+    return switch (text.trim()) {
+      case "1", "true" -> true;
+      case "0", "false" -> false;
+      default -> throw new IOException("line " + line + ": label must be 0 or 1");
+    };
+  }
+
+  private void progress(long startedNanos, long t, long inputBytes) {
+    double s = (System.nanoTime() - startedNanos) / 1e9;
+    progress.printf("\rreplay: %,d rows, at %s, %,.0f events/s   ", data.size,
+        Instant.ofEpochMilli(t).atOffset(ZoneOffset.UTC).toLocalDate(), data.size / Math.max(s, 1e-9));
+  }
+}

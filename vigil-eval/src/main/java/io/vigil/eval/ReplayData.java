@@ -1,0 +1,79 @@
+package io.vigil.eval;
+
+import java.util.Arrays;
+
+/**
+ * Everything the replay remembers per event, in columns: the feature vector as decided (floats,
+ * exactly what the live model scored), the scores, the action, and, kept apart, the truth column
+ * that only the final evaluation reads. Training never reads {@link #truth}: it asks the label
+ * store, as of the training time.
+ */
+final class ReplayData {
+  /** Rows one replay holds (≈ 150 B per row plus the feature vector). */
+  static final int ROWS_MAX = 20_000_000;
+
+  final int featureCount;
+  int size;
+  float[] features;
+  long[] timeMillis;
+  int[] account;
+  String[] eventId;
+  boolean[] truth;
+  float[] probability;
+  float[] challengerProbability;
+  byte[] blendedScore;
+  byte[] rulesScore;
+  byte[] action;
+  short[] modelIndex;
+
+  ReplayData(int featureCount, int capacity) {
+    this.featureCount = featureCount;
+    features = new float[capacity * featureCount];
+    timeMillis = new long[capacity];
+    account = new int[capacity];
+    eventId = new String[capacity];
+    truth = new boolean[capacity];
+    probability = new float[capacity];
+    challengerProbability = new float[capacity];
+    blendedScore = new byte[capacity];
+    rulesScore = new byte[capacity];
+    action = new byte[capacity];
+    modelIndex = new short[capacity];
+  }
+
+  /** Makes room for one more row and returns its index. */
+  int add() {
+    if (size == timeMillis.length) {
+      if (size >= ROWS_MAX) throw new IllegalStateException("replay holds at most " + ROWS_MAX + " rows");
+      int capacity = (int) Math.min(ROWS_MAX, size + (size >> 1) + 1024L);
+      features = Arrays.copyOf(features, capacity * featureCount);
+      timeMillis = Arrays.copyOf(timeMillis, capacity);
+      account = Arrays.copyOf(account, capacity);
+      eventId = Arrays.copyOf(eventId, capacity);
+      truth = Arrays.copyOf(truth, capacity);
+      probability = Arrays.copyOf(probability, capacity);
+      challengerProbability = Arrays.copyOf(challengerProbability, capacity);
+      blendedScore = Arrays.copyOf(blendedScore, capacity);
+      rulesScore = Arrays.copyOf(rulesScore, capacity);
+      action = Arrays.copyOf(action, capacity);
+      modelIndex = Arrays.copyOf(modelIndex, capacity);
+    }
+    return size++;
+  }
+
+  /** First row with time ≥ tMillis (rows are in time order). */
+  int lowerBound(long tMillis) {
+    int lo = 0, hi = size;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (timeMillis[mid] < tMillis) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  void copyFeatures(int row, double[] out) {
+    int base = row * featureCount;
+    for (int f = 0; f < featureCount; f++) out[f] = features[base + f];
+  }
+}
