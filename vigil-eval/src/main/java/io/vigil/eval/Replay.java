@@ -121,7 +121,7 @@ final class Replay {
         long t0 = System.nanoTime();
         Event event = EventParser.parse(body(eventId, t, row[cAccount], merchant, amountMinor));
         Decision decision = engine.decide(event, t);
-        features.compute(event, decision, vector);
+        features.compute(event, decision.rulesScore(), vector);
         for (int f = 0; f < vector.length; f++) vector[f] = (float) vector[f]; // score exactly what is stored
         ModelRegistry.Scores scores = registry.score(vector);
         ModelBlend.Blended blended = ModelBlend.apply(decision, scores, policy, policy.thresholdsFor(event.type()));

@@ -7,7 +7,6 @@ import io.vigil.engine.feature.FeatureStore;
 import io.vigil.engine.feature.Window;
 import io.vigil.engine.label.LabelScope;
 import io.vigil.engine.label.LabelStore;
-import io.vigil.engine.policy.Decision;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -22,8 +21,8 @@ import java.util.List;
  * The "known fraud" counts look at the whole recent past, (t − 28 d, t] and (t − 30 d, t], and
  * likewise count only labels known at t, so a fast reviewer verdict helps at once.
  *
- * <p>Call {@link #compute} after {@code Engine.decide} for the same event (the windows then include
- * it) and before the next decision. Not thread-safe: one instance per decision thread.
+ * <p>The engine calls {@link #compute} while deciding, once the event is in the windows and the rules
+ * have run. Not thread-safe: one instance per decision thread.
  */
 public final class ModelFeatures {
   public static final FeatureSchema SCHEMA = new FeatureSchema("vigil.payment", 1, List.of(
@@ -80,8 +79,11 @@ public final class ModelFeatures {
     throw new IllegalArgumentException("the model features need a velocity window of " + millis / 3_600_000L + " h");
   }
 
-  /** Fills {@code out} (length {@link FeatureSchema#size()}) for an event that the engine has just decided. */
-  public void compute(Event event, Decision decision, double[] out) {
+  /**
+   * Fills {@code out} (length {@link FeatureSchema#size()}) for an event the engine has just counted
+   * in its windows (inside {@code Engine.decide}, after the rules), with the rules' score.
+   */
+  public void compute(Event event, int rulesScore, double[] out) {
     if (out.length != SCHEMA.size()) throw new IllegalArgumentException("vector length must be " + SCHEMA.size());
     long t = event.occurredAtMillis();
     double amount = event.amountMajor();
@@ -118,7 +120,7 @@ public final class ModelFeatures {
     out[i++] = value(account, accountStride, monthWindow, PARTNERS + Entity.ACCOUNT.partners().indexOf(Entity.DEVICE));
     out[i++] = value(account, accountStride, dayWindow, PARTNERS + Entity.ACCOUNT.partners().indexOf(Entity.IP));
     out[i++] = value(query(Entity.IP, event.ip(), t, event.currency()), stride(Entity.IP), hourWindow, COUNT);
-    out[i++] = decision.rulesScore();
+    out[i++] = rulesScore;
     assert i == SCHEMA.size() : "every feature filled";
   }
 

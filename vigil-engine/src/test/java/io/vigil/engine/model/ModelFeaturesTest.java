@@ -29,7 +29,7 @@ class ModelFeaturesTest {
     body.put("merchant_id", merchant);
     Event e = TestEvents.parse(body);
     double[] v = new double[ModelFeatures.SCHEMA.size()];
-    features.compute(e, engine.decide(e, t), v);
+    features.compute(e, engine.decide(e, t).rulesScore(), v);
     return v;
   }
 

@@ -66,7 +66,7 @@ class ShadowScoringTest {
       body.put("merchant_id", "m" + r.nextInt(10));
       var event = TestEvents.parse(body);
       Decision decision = engine.decide(event, t);
-      features.compute(event, decision, vector);
+      features.compute(event, decision.rulesScore(), vector);
       var a = ModelBlend.apply(decision, withShadow.score(vector), policy, policy.thresholdsFor(event.type()));
       var b = ModelBlend.apply(decision, withoutShadow.score(vector), policy, policy.thresholdsFor(event.type()));
       assertThat(a.action()).isEqualTo(b.action());
