@@ -76,6 +76,9 @@ public final class Engine {
   private final SignalState signals;
   private final RestrictionIndex restrictions;
   private final LimitLedger ledger = new LimitLedger();
+  private final io.vigil.engine.label.LabelStore labels;
+  private final io.vigil.engine.model.ModelFeatures modelFeatures;
+  private volatile io.vigil.engine.model.ModelRegistry models = new io.vigil.engine.model.ModelRegistry();
   private volatile CompiledPolicy policy;
   private volatile ReferenceData reference;
   private long clockMillis = Long.MIN_VALUE;
@@ -97,6 +100,32 @@ public final class Engine {
     this.lists = lists;
     this.signals = new SignalState(signalConfig);
     this.reference = reference;
+    this.labels = new io.vigil.engine.label.LabelStore(LABEL_RETENTION_MILLIS, LABELS_MAX);
+    this.modelFeatures = new io.vigil.engine.model.ModelFeatures(features, labels, LABEL_LAG_MILLIS, java.time.ZoneOffset.UTC);
+  }
+
+  /** Labels are kept this long after their event: the longest label window (30 d) plus the lag, with room. */
+  public static final long LABEL_RETENTION_MILLIS = 60L * 86_400_000L;
+  /** Labels held in memory at most. */
+  static final int LABELS_MAX = 10_000_000;
+  /** The usual delay before a fraud label arrives: the merchant fraud-ratio windows end this far back. */
+  public static final long LABEL_LAG_MILLIS = 7L * 86_400_000L;
+
+  /** The outcomes fed back (P3), point in time: features see a label only from its known time on. */
+  public io.vigil.engine.label.LabelStore labels() {
+    return labels;
+  }
+
+  /**
+   * Uses this live/shadow model pair for every following decision. The server keeps one registry
+   * across state rebuilds, so an engine rebuilt from the journal scores with the same models.
+   */
+  public void install(io.vigil.engine.model.ModelRegistry registry) {
+    this.models = java.util.Objects.requireNonNull(registry);
+  }
+
+  public io.vigil.engine.model.ModelRegistry models() {
+    return models;
   }
 
   public SignalState signals() {
@@ -189,8 +218,9 @@ public final class Engine {
     String challengeKind = tally.challengeKind;
 
     int rulesScore = Math.max(0, Math.min(100, tally.points));
-    double blended = p.document().rulesWeight() * rulesScore + p.document().modelWeight() * 0;
-    int score = (int) Math.round(blended);
+    io.vigil.engine.model.ModelOutcome model = scoreWithModels(event, rulesScore);
+    int score = io.vigil.engine.model.ModelBlend.score(rulesScore, model == null ? Double.NaN : model.probability(),
+        p.document().rulesWeight(), p.document().modelWeight());
     Thresholds thresholds = p.document().thresholdsFor(event.type());
     Action action = overrides(thresholds.action(score).atLeast(tally.forced), event, activation, reasons, clock);
     List<LimitUsage> limits = List.of();
@@ -231,7 +261,43 @@ public final class Engine {
     }
     return new Decision(action, score, rulesScore, level, List.copyOf(reasons), challengeKind, p.version(),
         eventSignals.referenceVersion(), List.copyOf(tally.errors), hold, List.copyOf(limits),
-        restrictionsAskedFor(tally, event.accountId(), clock));
+        restrictionsAskedFor(tally, event.accountId(), clock), model);
+  }
+
+  /**
+   * The feature vector of a money movement, scored by the live and the shadow model when there
+   * are any; null for other events. The vector is computed even without a model, so that the first
+   * model can be trained on what the engine saw.
+   */
+  private io.vigil.engine.model.ModelOutcome scoreWithModels(Event event, int rulesScore) {
+    if (!event.type().movesMoney()) return null;
+    io.vigil.engine.model.ModelFeatures mf = modelFeatures;
+    double[] vector = new double[io.vigil.engine.model.ModelFeatures.SCHEMA.size()];
+    mf.compute(event, rulesScore, vector);
+    // Scored as stored: the decision_features table keeps 32-bit floats.
+    for (int i = 0; i < vector.length; i++) vector[i] = (float) vector[i];
+    io.vigil.engine.model.Model live = models.champion();
+    io.vigil.engine.model.Model shadow = models.challenger();
+    double p = Double.NaN;
+    List<io.vigil.engine.model.ModelOutcome.TopFeature> top = List.of();
+    if (live != null) {
+      if (live.supportsContributions()) {
+        io.vigil.engine.model.Explanation why = live.explain(vector);
+        p = io.vigil.engine.model.Model.sigmoid(why.margin());
+        List<io.vigil.engine.model.ModelOutcome.TopFeature> list = new ArrayList<>(io.vigil.engine.model.ModelOutcome.TOP_FEATURES);
+        for (io.vigil.engine.model.Explanation.Contribution c : why.top(io.vigil.engine.model.ModelOutcome.TOP_FEATURES)) {
+          list.add(new io.vigil.engine.model.ModelOutcome.TopFeature(c.feature(),
+              vector[io.vigil.engine.model.ModelFeatures.SCHEMA.indexOf(c.feature())], c.value()));
+        }
+        top = list;
+      } else {
+        p = live.probability(vector);
+      }
+    }
+    double q = shadow == null ? Double.NaN : shadow.probability(vector);
+    return new io.vigil.engine.model.ModelOutcome(io.vigil.engine.model.ModelFeatures.SCHEMA, vector,
+        live == null ? null : live.metadata().modelId(), p, live == null ? 0 : (int) Math.round(100 * p), top,
+        shadow == null ? null : shadow.metadata().modelId(), q);
   }
 
   /** The policy's limits, plus the daily cap of each lower_limit restriction in force on the account. */

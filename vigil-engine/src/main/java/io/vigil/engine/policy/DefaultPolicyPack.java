@@ -79,7 +79,8 @@ public final class DefaultPolicyPack {
     all.addAll(signalRules());
     Thresholds standard = new Thresholds(40, 60, 80, 30, 60, 80, "sms_otp");
     Thresholds strict = new Thresholds(30, 50, 70, 20, 50, 70, "sms_otp");
-    return new PolicyDocument(1, all, standard, Map.of(WITHDRAWAL, strict), 1.0, 0.0, "UTC",
+    // The documents' blend: rules and model 50/50. Until a model is live the rules score stands alone.
+    return new PolicyDocument(1, all, standard, Map.of(WITHDRAWAL, strict), 0.5, 0.5, "UTC",
         List.of(bangladeshWhitelist()), holds(), limits(), ChallengePolicy.defaults());
   }
 

@@ -107,6 +107,11 @@ public record PolicyDocument(
         defaultTimezone, scorecards, holds, newLimits, challenges);
   }
 
+  public PolicyDocument withWeights(long newVersion, double newRulesWeight, double newModelWeight) {
+    return new PolicyDocument(newVersion, rules, defaultThresholds, thresholdsByType, newRulesWeight, newModelWeight,
+        defaultTimezone, scorecards, holds, limits, challenges);
+  }
+
   public PolicyDocument withChallenges(long newVersion, ChallengePolicy newChallenges) {
     return new PolicyDocument(newVersion, rules, defaultThresholds, thresholdsByType, rulesWeight, modelWeight,
         defaultTimezone, scorecards, holds, limits, newChallenges);

@@ -37,6 +37,11 @@ public final class ApiException extends RuntimeException {
     return new ApiException(409, type, code, message, param);
   }
 
+  /** Well-formed, but the server cannot act on it (a broken reference file, a model that does not load). */
+  public static ApiException unprocessable(String code, String message, String param) {
+    return new ApiException(422, "invalid_request_error", code, message, param);
+  }
+
   public static ApiException unavailable(String code, String message) {
     return new ApiException(503, "overloaded_error", code, message, null, 1);
   }

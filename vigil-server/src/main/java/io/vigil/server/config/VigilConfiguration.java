@@ -7,7 +7,13 @@ import io.vigil.engine.feature.FeatureCatalog;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.restriction.RestrictionIndex;
+import io.vigil.engine.model.ModelRegistry;
+import io.vigil.server.feedback.FeedbackRepository;
+import io.vigil.server.feedback.FeedbackService;
 import io.vigil.server.limit.LimitReleaseRepository;
+import io.vigil.server.model.DecisionFeatures;
+import io.vigil.server.model.ModelRepository;
+import io.vigil.server.model.ModelService;
 import io.vigil.server.limit.LimitService;
 import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.account.RestrictionService;
@@ -105,13 +111,17 @@ public class VigilConfiguration {
   @DependsOn({"listService", "restrictionService"})
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
       FeatureConfig features, SignalConfig signals, ListIndex lists, RestrictionIndex restrictions, PolicyService policies,
-      ReferenceService reference, MeterRegistry registry) {
+      ReferenceService reference, ModelRegistry models, MeterRegistry registry) {
     LimitReleaseRepository releases = new LimitReleaseRepository(ds);
     ChallengeRepository challenges = new ChallengeRepository(ds);
+    FeedbackRepository labels = new FeedbackRepository(ds);
     DecisionPipeline pipeline = new DecisionPipeline(journal, ds, () -> {
-      // What the journal alone does not hold: limit releases and failed challenges, read back before the replay.
+      // What the journal alone does not hold: limit releases, failed challenges and labels, read back
+      // before the replay; the models are the shared registry's.
       Engine engine = new Engine(features, signals, lists, reference.current(), restrictions);
+      engine.install(models);
       long now = System.currentTimeMillis();
+      FeedbackService.preload(labels, engine.labels(), now, Engine.LABEL_RETENTION_MILLIS);
       LimitService.preload(releases, engine, now);
       for (ChallengeRepository.Failure f : challenges.failuresSince(now - 86_400_000L)) {
         engine.signals().recordChallengeFailure(f.accountId(), f.recordedAtMillis());
@@ -126,6 +136,27 @@ public class VigilConfiguration {
   @Bean
   public DecisionService decisionService(DecisionPipeline pipeline, JournalRepository journal, VigilProperties p) {
     return new DecisionService(pipeline, journal, p.decisions().replyTimeoutMillis(), p.decisions().overloadFallbackAction());
+  }
+
+  /** The live and shadow models, kept across state rebuilds; {@link ModelService} fills it. */
+  @Bean
+  public ModelRegistry modelRegistry() {
+    return new ModelRegistry();
+  }
+
+  @Bean
+  public DecisionFeatures decisionFeatures(HikariDataSource ds) {
+    return new DecisionFeatures(ds);
+  }
+
+  @Bean(destroyMethod = "close")
+  public ModelService modelService(HikariDataSource ds, DecisionFeatures vectors, DecisionPipeline pipeline, ModelRegistry models) {
+    return new ModelService(new ModelRepository(ds), vectors, pipeline, models);
+  }
+
+  @Bean
+  public FeedbackService feedbackService(JournalRepository journal, HikariDataSource ds, DecisionPipeline pipeline) {
+    return new FeedbackService(journal, new FeedbackRepository(ds), pipeline);
   }
 
   @Bean

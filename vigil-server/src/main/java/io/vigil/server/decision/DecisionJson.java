@@ -49,7 +49,9 @@ public final class DecisionJson {
           "expires_at", java.time.Instant.ofEpochMilli(r.expiresAtMillis()).toString(), "rule_id", r.createdBy().substring("rule:".length())))
           .toList());
     }
-    body.put("scores", Map.of("rules", d.rulesScore(), "model", 0));
+    io.vigil.engine.model.ModelOutcome m = d.model();
+    body.put("scores", Map.of("rules", d.rulesScore(), "model", m == null ? 0 : m.modelScore()));
+    if (m != null && (m.scored() || m.challengerId() != null)) body.put("model", model(m));
     body.put("policy_version", d.policyVersion());
     body.put("reference_version", d.referenceVersion());
     if (!d.ruleErrors().isEmpty()) {
@@ -69,6 +71,29 @@ public final class DecisionJson {
     m.put("deadline", java.time.Instant.ofEpochMilli(h.deadlineMillis()).toString());
     m.put("expiry_action", h.policy().expiryAction().name());
     return m;
+  }
+
+  /** The live model's verdict with its top features, and the shadow's probability (never acted on). */
+  private static Map<String, Object> model(io.vigil.engine.model.ModelOutcome m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (m.scored()) {
+      out.put("version", m.modelId());
+      out.put("probability", round(m.probability()));
+      out.put("top_features", m.topFeatures().stream().map(f -> {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("feature", f.feature());
+        t.put("value", round(f.value()));
+        t.put("contribution", round(f.contribution()));
+        return t;
+      }).toList());
+    }
+    if (m.challengerId() != null) out.put("shadow", Map.of("version", m.challengerId(), "probability", round(m.challengerProbability())));
+    out.put("schema", m.schema().id());
+    return out;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1e6) / 1e6;
   }
 
   /** Which limit applied, what is left after this event, and when the period resets. */

@@ -435,6 +435,14 @@ public final class DecisionPipeline implements AutoCloseable {
         List<io.vigil.engine.restriction.Restriction> restrictions = new ArrayList<>();
         for (Pending p : batch) restrictions.addAll(p.restrictionsSet());
         io.vigil.server.account.RestrictionRepository.insertAll(c, restrictions);
+        List<io.vigil.server.model.DecisionFeatures.Pending> vectors = new ArrayList<>();
+        for (Pending p : batch) {
+          if (p.decision().model() == null) continue;
+          Event e = p.submission().event();
+          vectors.add(new io.vigil.server.model.DecisionFeatures.Pending(p.sequence(), p.decisionId(), e.eventId(), e.accountId(),
+              e.occurredAtMillis(), p.decision().model()));
+        }
+        io.vigil.server.model.DecisionFeatures.insertAll(c, vectors);
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();

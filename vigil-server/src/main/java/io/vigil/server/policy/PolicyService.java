@@ -86,6 +86,10 @@ public final class PolicyService {
     return change(d -> d.withLimits(d.version() + 1, limits), actor, "change limits");
   }
 
+  public synchronized PolicyDocument setWeights(double rulesWeight, double modelWeight, String actor) {
+    return change(d -> d.withWeights(d.version() + 1, rulesWeight, modelWeight), actor, "change weights");
+  }
+
   public synchronized PolicyDocument setChallenges(io.vigil.engine.policy.ChallengePolicy challenges, String actor) {
     return change(d -> d.withChallenges(d.version() + 1, challenges), actor, "change challenge policy");
   }

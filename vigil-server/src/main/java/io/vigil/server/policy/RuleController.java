@@ -142,6 +142,26 @@ public class RuleController {
     return Map.of("policy_version", d.version(), "limits", d.limits().stream().map(LimitJson::limit).toList());
   }
 
+  /** The blend (D4): {"weights": {"rules": 0.5, "model": 0.5}}, each 0-1, summing to 1. */
+  @PutMapping("/v1/policy/weights")
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> setWeights(HttpServletRequest request) {
+    Object raw = single(request, "weights");
+    if (!(raw instanceof Map<?, ?> w)) throw ApiException.invalid("wrong_type", "weights must be an object", "weights");
+    for (Object key : w.keySet()) {
+      if (!key.equals("rules") && !key.equals("model")) throw ApiException.invalid("unknown_field", "unknown field weights." + key, "weights." + key);
+    }
+    if (!(w.get("rules") instanceof Number rules) || !(w.get("model") instanceof Number model)) {
+      throw ApiException.invalid("missing_field", "weights needs numbers rules and model", "weights");
+    }
+    double r = rules.doubleValue(), m = model.doubleValue();
+    if (!(r >= 0 && r <= 1 && m >= 0 && m <= 1) || Math.abs(r + m - 1.0) > 1e-9) {
+      throw ApiException.invalid("invalid_weights", "weights.rules and weights.model are 0-1 and sum to 1", "weights");
+    }
+    PolicyDocument d = policies.setWeights(r, m, Actor.of(request));
+    return Map.of("policy_version", d.version(), "weights", Map.of("rules", d.rulesWeight(), "model", d.modelWeight()));
+  }
+
   @GetMapping("/v1/policy/challenges")
   public Map<String, Object> challenges() {
     PolicyDocument d = policies.active().document();

@@ -1,0 +1,46 @@
+package io.vigil.engine.model;
+
+import java.util.List;
+
+/**
+ * What the models said about one decided event: the feature vector (stored with the decision, so
+ * a model can be trained on exactly what the engine saw), the live model's probability and its top
+ * contributions, and the shadow model's probability, which never changes the action.
+ *
+ * @param modelId the live model, null when none is live (then {@code probability} is NaN)
+ * @param modelScore {@code round(100 × probability)}, 0 without a live model
+ * @param topFeatures the features that moved the live model's margin most (empty when the model
+ *     cannot explain itself, e.g. an ONNX model)
+ * @param challengerId the shadow model, null when none
+ */
+public record ModelOutcome(
+    FeatureSchema schema,
+    double[] features,
+    String modelId,
+    double probability,
+    int modelScore,
+    List<TopFeature> topFeatures,
+    String challengerId,
+    double challengerProbability) {
+
+  /** Features explained per decision. */
+  public static final int TOP_FEATURES = 5;
+
+  /** One feature's value and its contribution to the live model's margin (log-odds). */
+  public record TopFeature(String feature, double value, double contribution) {}
+
+  public ModelOutcome {
+    if (features.length != schema.size()) throw new IllegalArgumentException("one value per schema feature");
+    features = features.clone();
+    topFeatures = List.copyOf(topFeatures);
+  }
+
+  @Override
+  public double[] features() {
+    return features.clone();
+  }
+
+  public boolean scored() {
+    return modelId != null;
+  }
+}

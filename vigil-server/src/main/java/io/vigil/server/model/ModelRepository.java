@@ -1,0 +1,126 @@
+package io.vigil.server.model;
+
+import io.vigil.engine.model.ModelArtifact;
+import io.vigil.server.journal.StorageException;
+import io.vigil.server.storage.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Model artifacts with their metadata and role: {@code live} (at most one), {@code shadow} (at
+ * most one) or {@code inactive}. The artifact text is stored in chunks, in one transaction.
+ */
+public final class ModelRepository {
+  public static final String LIVE = "live";
+  public static final String SHADOW = "shadow";
+  public static final String INACTIVE = "inactive";
+  static final int CHUNK_CHARS = 500_000;
+  private final DataSource dataSource;
+
+  public ModelRepository(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** A stored model without its body. */
+  public record Summary(String modelId, String format, String metadataJson, String role, long createdAtMillis, String createdBy) {}
+
+  public void insert(ModelArtifact artifact, String metadataJson, String actor) {
+    String text = artifact.toText();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO models (model_id, format, metadata, role, created_at_millis,"
+            + " created_by) VALUES (?,?,?,?,?,?)")) {
+          ps.setString(1, artifact.metadata().modelId());
+          ps.setString(2, artifact.metadata().format());
+          ps.setString(3, metadataJson);
+          ps.setString(4, INACTIVE);
+          ps.setLong(5, System.currentTimeMillis());
+          ps.setString(6, actor);
+          ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO model_chunks (model_id, chunk, body) VALUES (?,?,?)")) {
+          for (int i = 0, chunk = 0; i < text.length(); i += CHUNK_CHARS, chunk++) {
+            ps.setString(1, artifact.metadata().modelId());
+            ps.setInt(2, chunk);
+            ps.setString(3, text.substring(i, Math.min(text.length(), i + CHUNK_CHARS)));
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        if (e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+          throw io.vigil.server.api.ApiException.conflict("invalid_request_error", "model_exists", "A model with this id exists",
+              "model_id");
+        }
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StorageException("storing a model failed", e);
+    }
+  }
+
+  public List<Summary> list() {
+    return Sql.list(dataSource, "SELECT model_id, format, metadata, role, created_at_millis, created_by FROM models"
+        + " ORDER BY created_at_millis DESC, model_id LIMIT 500", Sql.Binder.NONE, ModelRepository::summary, "listing models failed");
+  }
+
+  public Optional<Summary> find(String modelId) {
+    return Sql.one(dataSource, "SELECT model_id, format, metadata, role, created_at_millis, created_by FROM models WHERE model_id = ?",
+        ps -> ps.setString(1, modelId), ModelRepository::summary, "reading a model failed");
+  }
+
+  public Optional<Summary> withRole(String role) {
+    return Sql.one(dataSource, "SELECT model_id, format, metadata, role, created_at_millis, created_by FROM models WHERE role = ?",
+        ps -> ps.setString(1, role), ModelRepository::summary, "reading a model failed");
+  }
+
+  public ModelArtifact artifact(String modelId) {
+    List<String> chunks = Sql.list(dataSource, "SELECT body FROM model_chunks WHERE model_id = ? ORDER BY chunk",
+        ps -> ps.setString(1, modelId), rs -> rs.getString(1), "reading a model failed");
+    if (chunks.isEmpty()) throw new StorageException("model " + modelId + " has no stored body", null);
+    return ModelArtifact.parse(String.join("", chunks));
+  }
+
+  /**
+   * Gives a model a role in one transaction: the model that held {@code live} or {@code shadow}
+   * before becomes {@code inactive}.
+   */
+  public void setRole(String modelId, String role) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        if (!INACTIVE.equals(role)) {
+          try (PreparedStatement ps = c.prepareStatement("UPDATE models SET role = ? WHERE role = ? AND model_id <> ?")) {
+            ps.setString(1, INACTIVE);
+            ps.setString(2, role);
+            ps.setString(3, modelId);
+            ps.executeUpdate();
+          }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE models SET role = ? WHERE model_id = ?")) {
+          ps.setString(1, role);
+          ps.setString(2, modelId);
+          ps.executeUpdate();
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StorageException("changing a model's role failed", e);
+    }
+  }
+
+  private static Summary summary(ResultSet rs) throws SQLException {
+    return new Summary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6));
+  }
+}

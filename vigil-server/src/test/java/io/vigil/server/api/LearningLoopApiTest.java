@@ -1,0 +1,168 @@
+package io.vigil.server.api;
+
+import static io.vigil.server.api.ApiTestSupport.assertError;
+import static io.vigil.server.api.ApiTestSupport.assertInvalid;
+import static io.vigil.server.api.ApiTestSupport.list;
+import static io.vigil.server.api.ApiTestSupport.map;
+import static io.vigil.server.api.ApiTestSupport.num;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.server.support.ApiClient;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The learning loop over HTTP (D4, D5, P3): feedback is validated and idempotent, every money
+ * movement stores its feature vector, a model trained on the stored vectors and labels goes live
+ * and explains itself, a shadow is scored without acting. Own server: it changes the live model.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LearningLoopApiTest extends ServerTestBase {
+  private static final Path DATA_DIR = tempDir("vigil-api-learning-");
+
+  @DynamicPropertySource
+  static void ownDataDir(DynamicPropertyRegistry registry) {
+    registry.add("vigil.data-dir", DATA_DIR::toString);
+  }
+
+  private Map<String, Object> pay(String account, long amountMinor, Instant at) {
+    Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("m"), "type", "payment", "occurred_at", at.toString(),
+        "account_id", account, "merchant_id", "shop-" + (account.hashCode() & 7), "amount", amountMinor, "currency", "EUR"));
+    ApiClient.Reply r = api.post("/v1/decisions", body);
+    assertEquals(200, r.status(), r.body());
+    return r.json();
+  }
+
+  private ApiClient.Reply label(String labelId, Object decisionId, Map<String, Object> extra) {
+    Map<String, Object> body = new HashMap<>(Map.of("label_id", labelId, "decision_id", decisionId));
+    body.putAll(extra);
+    return api.post("/v1/feedback", body);
+  }
+
+  @Test
+  @Order(1)
+  void feedbackIsValidatedAndIdempotent() {
+    Map<String, Object> d = pay(ApiTestSupport.id("fb"), 10_00, Instant.now());
+    Object id = d.get("decision_id");
+    ApiClient.Reply first = label("cb-1", id, Map.of("kind", "chargeback", "verdict", "fraud", "reason_code", "10.4"));
+    assertEquals(201, first.status(), first.body());
+    assertEquals("fraud", first.json().get("verdict"));
+    assertEquals(d.get("event_id"), first.json().get("event_id"));
+    ApiClient.Reply again = label("cb-1", id, Map.of("kind", "chargeback", "verdict", "fraud", "reason_code", "10.4"));
+    assertEquals(200, again.status(), again.body());
+    assertEquals(true, again.json().get("replayed"));
+    assertError(label("cb-1", id, Map.of("kind", "chargeback", "verdict", "legitimate", "reason_code", "10.4")), 409,
+        "idempotency_error", "label_id_conflict", "label_id");
+    assertEquals(1, list(api.get("/v1/feedback?decision_id=" + id).json().get("data")).size());
+
+    assertInvalid(label("x-1", id, Map.of("kind", "chargeback", "verdict", "fraud")), "missing_field", "reason_code");
+    assertInvalid(label("x-2", id, Map.of("kind", "chargeback", "reason_code", "10.4")), "missing_field", "verdict");
+    assertInvalid(label("x-3", id, Map.of("kind", "suspicion")), "invalid_kind", "kind");
+    assertInvalid(label("x-4", id, Map.of("kind", "fraud", "known_at", "2001-01-01T00:00:00Z")), "label_before_event", "known_at");
+    assertInvalid(label("x-5", id, Map.of("kind", "fraud", "known_at", Instant.now().plusSeconds(3_600).toString())),
+        "known_at_in_future", "known_at");
+    assertInvalid(label("x-6", id, Map.of("kind", "fraud", "known_at", "yesterday")), "invalid_timestamp", "known_at");
+    assertInvalid(label("x-7", id, Map.of("kind", "authorization")), "missing_field", "outcome");
+    assertInvalid(label("x 8", id, Map.of("kind", "fraud")), "invalid_identifier", "label_id");
+    assertInvalid(label("x-9", id, Map.of("kind", "fraud", "extra", true)), "unknown_field", "extra");
+    assertError(label("x-10", "dec_missing", Map.of("kind", "fraud")), 404, "not_found_error", "decision_not_found", "decision_id");
+    assertEquals(201, label("auth-1", id, Map.of("kind", "authorization", "outcome", "approved")).status());
+  }
+
+  @Test
+  @Order(2)
+  @SuppressWarnings("unchecked")
+  void everyMoneyMovementStoresItsFeatureVector() {
+    Map<String, Object> d = pay(ApiTestSupport.id("vec"), 12_345, Instant.now());
+    assertEquals(0L, num(map(d.get("scores")).get("model")), "no model is live yet");
+    assertNull(d.get("model"));
+    Map<String, Object> stored = api.get("/v1/decisions/" + d.get("decision_id") + "/features").json();
+    assertEquals("vigil.payment@1", stored.get("schema"));
+    Map<String, Object> features = (Map<String, Object>) stored.get("features");
+    assertEquals(123.45, ((Number) features.get("amount_major")).doubleValue(), 1e-3);
+    assertEquals(1.0, ((Number) features.get("account_count_1d")).doubleValue(), "the window includes the event itself");
+    Map<String, Object> login = api.post("/v1/decisions", Map.of("event_id", ApiTestSupport.id("l"), "type", "login",
+        "occurred_at", Instant.now().toString(), "account_id", "someone")).json();
+    assertError(api.get("/v1/decisions/" + login.get("decision_id") + "/features"), 404, "not_found_error", "features_not_found",
+        "decision_id");
+  }
+
+  @Test
+  @Order(3)
+  @SuppressWarnings("unchecked")
+  void aModelTrainedOnStoredVectorsAndLabelsGoesLiveExplainsItselfAndAShadowNeverActs() {
+    Random random = new Random(5);
+    Instant start = Instant.now().minusSeconds(3_600);
+    for (int i = 0; i < 300; i++) {
+      boolean fraud = i % 8 == 0;
+      long amount = fraud ? 90_000 + random.nextInt(10_000) : 1_000 + random.nextInt(9_000);
+      Map<String, Object> d = pay("acct-" + (i % 40), amount, start.plusSeconds(i * 10L));
+      ApiClient.Reply r = label("train-" + i, d.get("decision_id"), Map.of("kind", fraud ? "fraud" : "legitimate"));
+      assertEquals(201, r.status(), r.body());
+    }
+    assertError(api.post("/v1/models/train", Map.of("from", Instant.now().minusSeconds(60).toString(), "label_delay_days", 0)),
+        422, "invalid_request_error", "not_enough_labels", "from");
+    assertInvalid(api.post("/v1/models/train", Map.of("from", start.toString(), "params", Map.of("objective", "regression"))),
+        "unknown_field", "params.objective");
+
+    ApiClient.Reply trained = api.post("/v1/models/train", Map.of("from", start.minusSeconds(60).toString(), "label_delay_days", 0,
+        "params", Map.of("rounds", 40, "min_data_in_leaf", 5), "role", "live"));
+    assertEquals(201, trained.status(), trained.body());
+    String modelId = (String) trained.json().get("model_id");
+    assertEquals("live", trained.json().get("role"));
+    Map<String, Object> metrics = map(trained.json().get("metrics"));
+    assertTrue(((Number) metrics.get("validation_auc_roc")).doubleValue() > 0.9, metrics::toString);
+
+    Map<String, Object> big = pay("acct-new", 95_000, Instant.now());
+    Map<String, Object> model = map(big.get("model"));
+    assertEquals(modelId, model.get("version"));
+    double p = ((Number) model.get("probability")).doubleValue();
+    assertTrue(p > 0.5, "a fraud-like amount: " + big);
+    List<Map<String, Object>> top = list(model.get("top_features"));
+    assertTrue(top.stream().anyMatch(f -> "amount_major".equals(f.get("feature"))), top::toString);
+    assertTrue(((Number) top.get(0).get("contribution")).doubleValue() > 0, "the strongest feature pushes towards fraud: " + top);
+    int rules = (int) num(map(big.get("scores")).get("rules"));
+    assertEquals(Math.round(0.5 * rules + 0.5 * 100 * p), num(big.get("score")), "the 50/50 blend");
+    Map<String, Object> small = pay("acct-new-2", 2_000, Instant.now());
+    assertTrue(((Number) map(small.get("model")).get("probability")).doubleValue() < 0.5, small::toString);
+
+    // A second model as the shadow: scored and shown, never acted on.
+    ApiClient.Reply shadow = api.post("/v1/models/train", Map.of("from", start.minusSeconds(60).toString(), "label_delay_days", 0,
+        "params", Map.of("rounds", 5, "min_data_in_leaf", 5, "seed", 11), "role", "shadow"));
+    assertEquals(201, shadow.status(), shadow.body());
+    Map<String, Object> withShadow = pay("acct-new-3", 95_000, Instant.now());
+    Map<String, Object> shadowed = map(map(withShadow.get("model")).get("shadow"));
+    assertEquals(shadow.json().get("model_id"), shadowed.get("version"));
+    assertEquals(modelId, map(withShadow.get("model")).get("version"), "the live model still decides");
+
+    List<Map<String, Object>> models = list(api.get("/v1/models").json().get("data"));
+    assertEquals(2, models.size());
+    assertEquals(200, api.post("/v1/models/" + modelId + "/role", Map.of("role", "inactive")).status());
+    Map<String, Object> without = pay("acct-new-4", 95_000, Instant.now());
+    assertFalse(map(without.get("model")).containsKey("version"), "no live model: " + without);
+    assertEquals(0L, num(map(without.get("scores")).get("model")));
+    assertError(api.post("/v1/models/nope/role", Map.of("role", "live")), 404, "not_found_error", "model_not_found", "model_id");
+    assertInvalid(api.post("/v1/models/" + modelId + "/role", Map.of("role", "boss")), "invalid_role", "role");
+  }
+
+  @Test
+  @Order(4)
+  void aBrokenOnnxUploadIsRefused() {
+    ApiClient.Reply r = ApiTestSupport.send(base, "PUT", "/v1/models/onnx-bad", "not an onnx file");
+    assertError(r, 422, "invalid_request_error", "invalid_model", "body");
+    assertEquals(404, api.get("/v1/models/onnx-bad").status(), "nothing half-stored");
+  }
+}
