@@ -261,7 +261,7 @@ public final class Engine {
     }
     return new Decision(action, score, rulesScore, level, List.copyOf(reasons), challengeKind, p.version(),
         eventSignals.referenceVersion(), List.copyOf(tally.errors), hold, List.copyOf(limits),
-        restrictionsAskedFor(tally, event.accountId(), clock), model);
+        restrictionsAskedFor(tally, event.accountId(), clock), explained(model, action));
   }
 
   /**
@@ -271,33 +271,34 @@ public final class Engine {
    */
   private io.vigil.engine.model.ModelOutcome scoreWithModels(Event event, int rulesScore) {
     if (!event.type().movesMoney()) return null;
-    io.vigil.engine.model.ModelFeatures mf = modelFeatures;
     double[] vector = new double[io.vigil.engine.model.ModelFeatures.SCHEMA.size()];
-    mf.compute(event, rulesScore, vector);
+    modelFeatures.compute(event, rulesScore, vector);
     // Scored as stored: the decision_features table keeps 32-bit floats.
     for (int i = 0; i < vector.length; i++) vector[i] = (float) vector[i];
-    io.vigil.engine.model.Model live = models.champion();
-    io.vigil.engine.model.Model shadow = models.challenger();
-    double p = Double.NaN;
-    List<io.vigil.engine.model.ModelOutcome.TopFeature> top = List.of();
-    if (live != null) {
-      if (live.supportsContributions()) {
-        io.vigil.engine.model.Explanation why = live.explain(vector);
-        p = io.vigil.engine.model.Model.sigmoid(why.margin());
-        List<io.vigil.engine.model.ModelOutcome.TopFeature> list = new ArrayList<>(io.vigil.engine.model.ModelOutcome.TOP_FEATURES);
-        for (io.vigil.engine.model.Explanation.Contribution c : why.top(io.vigil.engine.model.ModelOutcome.TOP_FEATURES)) {
-          list.add(new io.vigil.engine.model.ModelOutcome.TopFeature(c.feature(),
-              vector[io.vigil.engine.model.ModelFeatures.SCHEMA.indexOf(c.feature())], c.value()));
-        }
-        top = list;
-      } else {
-        p = live.probability(vector);
-      }
-    }
+    io.vigil.engine.model.ModelRegistry registry = models;
+    io.vigil.engine.model.Model live = registry.champion();
+    io.vigil.engine.model.Model shadow = registry.challenger();
+    double p = live == null ? Double.NaN : live.probability(vector);
     double q = shadow == null ? Double.NaN : shadow.probability(vector);
     return new io.vigil.engine.model.ModelOutcome(io.vigil.engine.model.ModelFeatures.SCHEMA, vector,
-        live == null ? null : live.metadata().modelId(), p, live == null ? 0 : (int) Math.round(100 * p), top,
-        shadow == null ? null : shadow.metadata().modelId(), q);
+        live == null ? null : live.metadata().modelId(), p, live == null ? 0 : (int) Math.round(100 * p), List.of(),
+        shadow == null ? null : shadow.metadata().modelId(), q, live);
+  }
+
+  /**
+   * The live model's top contributions, for a decision a person may look at (anything but ALLOW):
+   * tree SHAP costs about a millisecond per row, fifty times the probability, so allowed decisions
+   * go without (their stored vector can be explained later).
+   */
+  private static io.vigil.engine.model.ModelOutcome explained(io.vigil.engine.model.ModelOutcome m, Action action) {
+    if (m == null || action == Action.ALLOW || m.scoredBy() == null || !m.scoredBy().supportsContributions()) return m;
+    double[] vector = m.features();
+    List<io.vigil.engine.model.ModelOutcome.TopFeature> top = new ArrayList<>(io.vigil.engine.model.ModelOutcome.TOP_FEATURES);
+    for (io.vigil.engine.model.Explanation.Contribution c : m.scoredBy().explain(vector).top(io.vigil.engine.model.ModelOutcome.TOP_FEATURES)) {
+      top.add(new io.vigil.engine.model.ModelOutcome.TopFeature(c.feature(),
+          vector[io.vigil.engine.model.ModelFeatures.SCHEMA.indexOf(c.feature())], c.value()));
+    }
+    return m.withTopFeatures(top);
   }
 
   /** The policy's limits, plus the daily cap of each lower_limit restriction in force on the account. */

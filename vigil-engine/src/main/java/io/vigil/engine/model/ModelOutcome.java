@@ -9,9 +9,10 @@ import java.util.List;
  *
  * @param modelId the live model, null when none is live (then {@code probability} is NaN)
  * @param modelScore {@code round(100 × probability)}, 0 without a live model
- * @param topFeatures the features that moved the live model's margin most (empty when the model
- *     cannot explain itself, e.g. an ONNX model)
+ * @param topFeatures the features that moved the live model's margin most; empty for an allowed
+ *     decision (explained on demand) and for a model that cannot explain itself (ONNX)
  * @param challengerId the shadow model, null when none
+ * @param scoredBy the live model instance that scored, for explaining this vector; not stored
  */
 public record ModelOutcome(
     FeatureSchema schema,
@@ -21,7 +22,8 @@ public record ModelOutcome(
     int modelScore,
     List<TopFeature> topFeatures,
     String challengerId,
-    double challengerProbability) {
+    double challengerProbability,
+    Model scoredBy) {
 
   /** Features explained per decision. */
   public static final int TOP_FEATURES = 5;
@@ -38,6 +40,10 @@ public record ModelOutcome(
   @Override
   public double[] features() {
     return features.clone();
+  }
+
+  public ModelOutcome withTopFeatures(List<TopFeature> top) {
+    return new ModelOutcome(schema, features, modelId, probability, modelScore, top, challengerId, challengerProbability, scoredBy);
   }
 
   public boolean scored() {

@@ -50,6 +50,31 @@ public class ModelController {
     return m;
   }
 
+  /** Every feature's contribution (tree SHAP) to the scoring model's log-odds for one stored decision. */
+  @GetMapping("/v1/decisions/{decisionId}/explanation")
+  public Map<String, Object> explanation(@PathVariable String decisionId) {
+    var schema = io.vigil.engine.model.ModelFeatures.SCHEMA;
+    DecisionFeatures.Row row = vectors.find(decisionId, schema.size()).orElseThrow(() -> ApiException.notFound("features_not_found",
+        "No feature vector is stored for this decision (only money movements have one)", "decision_id"));
+    io.vigil.engine.model.Explanation why = models.explain(row);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("decision_id", row.decisionId());
+    m.put("model", row.modelId());
+    m.put("margin", why.margin());
+    m.put("probability", io.vigil.engine.model.Model.sigmoid(why.margin()));
+    m.put("bias", why.bias());
+    double[] contributions = why.contributions();
+    double[] values = row.features();
+    m.put("features", why.top(contributions.length).stream().map(c -> {
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("feature", c.feature());
+      f.put("value", values[schema.indexOf(c.feature())]);
+      f.put("contribution", c.value());
+      return f;
+    }).toList());
+    return m;
+  }
+
   @GetMapping("/v1/models")
   public Map<String, Object> list() {
     return Map.of("data", models.list().stream().map(ModelController::json).toList());

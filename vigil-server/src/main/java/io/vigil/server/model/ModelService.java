@@ -202,6 +202,29 @@ public final class ModelService implements AutoCloseable {
     return models.find(modelId).orElseThrow();
   }
 
+  /**
+   * Explains a stored vector with the model that scored it: the live model when it still is,
+   * otherwise the stored artifact, loaded for this call.
+   */
+  public io.vigil.engine.model.Explanation explain(DecisionFeatures.Row row) {
+    if (row.modelId() == null) {
+      throw ApiException.notFound("not_scored", "No live model scored this decision; nothing to explain", "decision_id");
+    }
+    Model live = registry.champion();
+    if (live != null && live.metadata().modelId().equals(row.modelId())) return explainWith(live, row);
+    try (Model stored = load(row.modelId())) {
+      return explainWith(stored, row);
+    }
+  }
+
+  private static io.vigil.engine.model.Explanation explainWith(Model model, DecisionFeatures.Row row) {
+    if (!model.supportsContributions()) {
+      throw ApiException.conflict("invalid_request_error", "not_explainable", "Model " + model.metadata().modelId()
+          + " (" + model.metadata().format() + ") gives no per-feature contributions", "decision_id");
+    }
+    return model.explain(row.features());
+  }
+
   public List<ModelRepository.Summary> list() {
     return models.list();
   }

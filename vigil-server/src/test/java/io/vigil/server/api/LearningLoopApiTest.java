@@ -130,7 +130,8 @@ class LearningLoopApiTest extends ServerTestBase {
     Map<String, Object> model = map(big.get("model"));
     assertEquals(modelId, model.get("version"));
     double p = ((Number) model.get("probability")).doubleValue();
-    assertTrue(p > 0.5, "a fraud-like amount: " + big);
+    assertTrue(p > 0.8, "a fraud-like amount: " + big);
+    assertTrue(!"ALLOW".equals(big.get("action")), "half of the score is the model's: " + big);
     List<Map<String, Object>> top = list(model.get("top_features"));
     assertTrue(top.stream().anyMatch(f -> "amount_major".equals(f.get("feature"))), top::toString);
     assertTrue(((Number) top.get(0).get("contribution")).doubleValue() > 0, "the strongest feature pushes towards fraud: " + top);
@@ -138,6 +139,15 @@ class LearningLoopApiTest extends ServerTestBase {
     assertEquals(Math.round(0.5 * rules + 0.5 * 100 * p), num(big.get("score")), "the 50/50 blend");
     Map<String, Object> small = pay("acct-new-2", 2_000, Instant.now());
     assertTrue(((Number) map(small.get("model")).get("probability")).doubleValue() < 0.5, small::toString);
+    assertEquals("ALLOW", small.get("action"));
+    assertTrue(list(map(small.get("model")).get("top_features")).isEmpty(), "an allowed decision is explained on demand");
+    Map<String, Object> why = api.get("/v1/decisions/" + small.get("decision_id") + "/explanation").json();
+    assertEquals(modelId, why.get("model"));
+    double sum = ((Number) why.get("bias")).doubleValue();
+    for (Map<String, Object> f : list(why.get("features"))) sum += ((Number) f.get("contribution")).doubleValue();
+    assertEquals(((Number) why.get("margin")).doubleValue(), sum, 1e-6, "contributions and bias sum to the margin");
+    assertEquals(((Number) map(small.get("model")).get("probability")).doubleValue(), ((Number) why.get("probability")).doubleValue(),
+        1e-5, "the same model on the same stored vector");
 
     // A second model as the shadow: scored and shown, never acted on.
     ApiClient.Reply shadow = api.post("/v1/models/train", Map.of("from", start.minusSeconds(60).toString(), "label_delay_days", 0,
