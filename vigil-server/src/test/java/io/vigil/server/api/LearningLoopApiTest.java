@@ -32,6 +32,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LearningLoopApiTest extends ServerTestBase {
   private static final Path DATA_DIR = tempDir("vigil-api-learning-");
+  @org.springframework.beans.factory.annotation.Autowired com.zaxxer.hikari.HikariDataSource dataSource;
+  @org.springframework.beans.factory.annotation.Autowired io.vigil.server.decision.DecisionPipeline pipeline;
 
   @DynamicPropertySource
   static void ownDataDir(DynamicPropertyRegistry registry) {
@@ -157,6 +159,20 @@ class LearningLoopApiTest extends ServerTestBase {
     Map<String, Object> shadowed = map(map(withShadow.get("model")).get("shadow"));
     assertEquals(shadow.json().get("model_id"), shadowed.get("version"));
     assertEquals(modelId, map(withShadow.get("model")).get("version"), "the live model still decides");
+
+    // What start-up builds from storage: the live and the shadow model, in a fresh registry.
+    io.vigil.engine.model.ModelRegistry restarted = new io.vigil.engine.model.ModelRegistry();
+    try (var service = new io.vigil.server.model.ModelService(new io.vigil.server.model.ModelRepository(dataSource),
+        new io.vigil.server.model.DecisionFeatures(dataSource), pipeline, restarted)) {
+      assertEquals(modelId, restarted.champion().metadata().modelId());
+      assertEquals(shadow.json().get("model_id"), restarted.challenger().metadata().modelId());
+      double[] vector = new double[io.vigil.engine.model.ModelFeatures.SCHEMA.size()];
+      assertEquals(pipeline.engine().models().champion().probability(vector), restarted.champion().probability(vector), 1e-12,
+          "the stored artifact scores like the live model");
+    } finally {
+      restarted.activate(null).close();
+      restarted.shadow(null).close();
+    }
 
     List<Map<String, Object>> models = list(api.get("/v1/models").json().get("data"));
     assertEquals(2, models.size());
