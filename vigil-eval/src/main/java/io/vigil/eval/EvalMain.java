@@ -34,6 +34,8 @@ public final class EvalMain {
         --models-dir DIR             write every trained model artifact there
         --limit N                    stop after N rows
         --quiet                      no progress line
+        --sweep FILE                 validation-only experiments after the replay (see Sweep); prints a table, no test week
+        --sweep-weeks D1,D2,...      the validation weeks' start dates (default 2018-06-20 .. 2018-07-25, six weeks)
       fdh only:
         --train-from YYYY-MM-DD      (default 2018-07-25)   --test-from YYYY-MM-DD (default 2018-08-08)   --test-days N (default 7)
       """;
@@ -85,8 +87,26 @@ public final class EvalMain {
       if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("option " + a + " needs a value\n" + USAGE);
       o.put(a.substring(2), args[++i]);
     }
+    String sweepFile = o.remove("sweep");
+    String sweepWeeks = o.remove("sweep-weeks");
     ReplayOptions options = options(o, fdh);
+    List<Sweep.Config> sweep = sweepFile == null ? null : Sweep.read(Path.of(sweepFile), ModelFeatures.SCHEMA);
     Replay.Result result = new Replay(options, err).run();
+    if (sweep != null) {
+      List<Long> weeks = new ArrayList<>();
+      for (String w : (sweepWeeks == null ? "2018-06-20,2018-06-27,2018-07-04,2018-07-11,2018-07-18,2018-07-25" : sweepWeeks).split(",")) {
+        weeks.add(date(w.strip()));
+      }
+      Sweep.run(result, options, sweep, weeks, ModelFeatures.SCHEMA, out);
+      // Interactive experiments: FILE.2, FILE.3, ... run on the same replay as they appear; FILE.end stops.
+      for (int k = 2; ; k++) {
+        Path next = Path.of(sweepFile + "." + k);
+        while (!Files.exists(next) && !Files.exists(Path.of(sweepFile + ".end"))) Thread.sleep(2_000);
+        if (!Files.exists(next)) return 0;
+        Thread.sleep(500);
+        Sweep.run(result, options, Sweep.read(next, ModelFeatures.SCHEMA), weeks, ModelFeatures.SCHEMA, out);
+      }
+    }
     Map<String, Object> report = report(result, options, o.get("input"));
     if (o.containsKey("report")) {
       Path file = Path.of(o.get("report"));
