@@ -27,7 +27,8 @@ public final class EvalMain {
         --label-delay-days N         labels reach Vigil N days after the event (default 7)
         --retrain-every-days N       retrain the model every N days of event time; 0 = never (default 7)
         --retrain-anchor YYYY-MM-DD  one retraining date (default: the test start for fdh, else 7 days after the first row)
-        --train-lookback-days N      train on rows of the last N days whose label is known (default 14)
+        --train-lookback-days N      longest training history the grid may use: rows of the last N days whose label
+                                     is known (default 14 = the protocol's one labelled week; 28 adds the 3-week entries)
         --model-weight W             model weight in the blended score, rules get 1-W (default 0.5)
         --selection-folds N          prequential folds for choosing LightGBM parameters; 0 = fixed (default 2)
         --candidate-thresholds C,R,D backtest challenge/review/deny score thresholds next to the live ones
