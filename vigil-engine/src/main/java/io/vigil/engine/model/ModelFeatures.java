@@ -21,6 +21,10 @@ import java.util.List;
  * The "known fraud" counts look at the whole recent past, (t − 28 d, t] and (t − 30 d, t], and
  * likewise count only labels known at t, so a fast reviewer verdict helps at once.
  *
+ * <p>Schema 2 adds the customer's amount history <em>without</em> the event
+ * ({@link FeatureStore#amountHistory}: ratios, z-scores, an older (t − 30 d, t − 8 d] baseline) and
+ * how long a terminal's known fraud has lasted ({@link LabelStore#fraudSpan}, labels known at t).
+ *
  * <p>The engine calls {@link #compute} while deciding, once the event is in the windows and the rules
  * have run. Not thread-safe: one instance per decision thread.
  */
