@@ -27,13 +27,16 @@ public final class EvalMain {
         --label-delay-days N         labels reach Vigil N days after the event (default 7)
         --retrain-every-days N       retrain the model every N days of event time; 0 = never (default 7)
         --retrain-anchor YYYY-MM-DD  one retraining date (default: the test start for fdh, else 7 days after the first row)
-        --train-lookback-days N      train on rows of the last N days whose label is known (default 14)
+        --train-lookback-days N      longest training history the grid may use: rows of the last N days whose label
+                                     is known (default 14 = the protocol's one labelled week; 28 adds the 3-week entries)
         --model-weight W             model weight in the blended score, rules get 1-W (default 0.5)
         --selection-folds N          prequential folds for choosing LightGBM parameters; 0 = fixed (default 2)
         --candidate-thresholds C,R,D backtest challenge/review/deny score thresholds next to the live ones
         --models-dir DIR             write every trained model artifact there
         --limit N                    stop after N rows
         --quiet                      no progress line
+        --sweep FILE                 validation-only experiments after the replay (see Sweep); prints a table, no test week
+        --sweep-weeks D1,D2,...      the validation weeks' start dates (default 2018-06-20 .. 2018-07-25, six weeks)
       fdh only:
         --train-from YYYY-MM-DD      (default 2018-07-25)   --test-from YYYY-MM-DD (default 2018-08-08)   --test-days N (default 7)
       """;
@@ -85,8 +88,26 @@ public final class EvalMain {
       if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("option " + a + " needs a value\n" + USAGE);
       o.put(a.substring(2), args[++i]);
     }
+    String sweepFile = o.remove("sweep");
+    String sweepWeeks = o.remove("sweep-weeks");
     ReplayOptions options = options(o, fdh);
+    List<Sweep.Config> sweep = sweepFile == null ? null : Sweep.read(Path.of(sweepFile), ModelFeatures.SCHEMA);
     Replay.Result result = new Replay(options, err).run();
+    if (sweep != null) {
+      List<Long> weeks = new ArrayList<>();
+      for (String w : (sweepWeeks == null ? "2018-06-20,2018-06-27,2018-07-04,2018-07-11,2018-07-18,2018-07-25" : sweepWeeks).split(",")) {
+        weeks.add(date(w.strip()));
+      }
+      Sweep.run(result, options, sweep, weeks, ModelFeatures.SCHEMA, out);
+      // Interactive experiments: FILE.2, FILE.3, ... run on the same replay as they appear; FILE.end stops.
+      for (int k = 2; ; k++) {
+        Path next = Path.of(sweepFile + "." + k);
+        while (!Files.exists(next) && !Files.exists(Path.of(sweepFile + ".end"))) Thread.sleep(2_000);
+        if (!Files.exists(next)) return 0;
+        Thread.sleep(500);
+        Sweep.run(result, options, Sweep.read(next, ModelFeatures.SCHEMA), weeks, ModelFeatures.SCHEMA, out);
+      }
+    }
     Map<String, Object> report = report(result, options, o.get("input"));
     if (o.containsKey("report")) {
       Path file = Path.of(o.get("report"));

@@ -82,7 +82,8 @@ final class Replay {
     this.labels = new LabelStore(LABEL_RETENTION_MILLIS, 50_000_000);
     this.features = new ModelFeatures(engine.features(), labels, options.labelDelayMillis(), java.time.ZoneOffset.UTC);
     this.data = new ReplayData(ModelFeatures.SCHEMA.size(), 1 << 16);
-    this.retrainer = new Retrainer(data, labels, ModelFeatures.SCHEMA);
+    this.retrainer = new Retrainer(data, labels, ModelFeatures.SCHEMA,
+        Retrainer.grid(options.trainLookbackMillis() / ReplayOptions.DAY_MILLIS));
   }
 
   Result run() throws IOException, InterruptedException, ExecutionException {
@@ -188,10 +189,10 @@ final class Replay {
     long started = System.nanoTime();
     Retrainer.Selection selection = options.selectionFolds() == 0 ? new Retrainer.Selection(-1, List.of(), 0)
         : retrainer.select(tMillis, options.labelDelayMillis(), options.retrainEveryMillis(), options.selectionFolds());
-    // Without a selection (no folds, or too little history yet) the options' lookback and the first parameters apply.
+    // Without a selection (no folds, or too little history yet) the first grid entry applies (one labelled week).
     boolean selected = selection.chosen() >= 0 && selection.folds() > 0;
-    Retrainer.Candidate candidate = Retrainer.GRID.get(selected ? selection.chosen() : 0);
-    long lookbackMillis = selected ? candidate.lookbackDays() * ReplayOptions.DAY_MILLIS : options.trainLookbackMillis();
+    Retrainer.Candidate candidate = retrainer.grid().get(selected ? selection.chosen() : 0);
+    long lookbackMillis = candidate.lookbackDays() * ReplayOptions.DAY_MILLIS;
     LightGbmTrainer.TrainingSet set = retrainer.trainingSet(tMillis - lookbackMillis, tMillis, tMillis);
     if (set == null) return;
     Map<String, String> params = candidate.params();

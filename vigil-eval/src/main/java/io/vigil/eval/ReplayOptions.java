@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * @param labelDelayMillis a row's label reaches the label store this long after the row's time
  * @param retrainEveryMillis the model is retrained this often (simulated time); 0 = never
  * @param retrainAnchorMillis one of the retraining times (the others are whole periods away)
- * @param trainLookbackMillis training rows are those of [T − lookback, T) with a label known at T
+ * @param trainLookbackMillis the longest training history the grid may use: rows of [T − lookback, T) with a label
+ *     known at T (14 days = the protocol's one labelled week)
  * @param modelWeight the model's weight in the blended score (the rules get 1 − it)
  * @param selectionFolds prequential folds for parameter selection; 0 = always the first grid entry
  * @param rowsMax stop after this many rows (0 = all)

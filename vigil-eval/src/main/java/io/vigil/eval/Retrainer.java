@@ -26,15 +26,26 @@ final class Retrainer {
 
   /**
    * The grid: explicit, small, the same at every retraining. Each entry is LightGBM parameters plus
-   * how many days of history to train on (14 = the handbook's one labelled week; 28 = three).
+   * how many days of history to train on (14 = the handbook's one labelled week; 28 = three). The
+   * replay uses the entries whose history fits {@code --train-lookback-days} (14 by default: the
+   * protocol's one labelled week). The parameter sets were chosen on the validation weeks
+   * 2018-06-20 .. 2018-07-25 (all labelled before the test start) with {@code --sweep}; the
+   * prequential folds then pick between them at every retraining. See docs/evaluation.md.
    */
   record Candidate(Map<String, String> params, int lookbackDays) {}
 
   static final List<Candidate> GRID = List.of(
       new Candidate(params("0.05", "31", "50", "200"), 14),
+      new Candidate(params("0.05", "63", "50", "200"), 14),
       new Candidate(params("0.05", "31", "50", "200"), 28),
-      new Candidate(params("0.05", "63", "100", "200"), 14),
-      new Candidate(params("0.05", "63", "100", "200"), 28));
+      new Candidate(params("0.05", "63", "50", "200"), 28));
+
+  /** The grid entries whose history is at most {@code maxLookbackDays}; never empty (the first entry stays). */
+  static List<Candidate> grid(long maxLookbackDays) {
+    List<Candidate> out = new ArrayList<>();
+    for (Candidate c : GRID) if (c.lookbackDays() <= maxLookbackDays) out.add(c);
+    return out.isEmpty() ? List.of(GRID.get(0)) : List.copyOf(out);
+  }
 
   private static Map<String, String> params(String learningRate, String leaves, String minData, String rounds) {
     Map<String, String> p = new LinkedHashMap<>();
@@ -50,11 +61,17 @@ final class Retrainer {
   private final ReplayData data;
   private final LabelStore labels;
   private final FeatureSchema schema;
+  private final List<Candidate> grid;
 
-  Retrainer(ReplayData data, LabelStore labels, FeatureSchema schema) {
+  Retrainer(ReplayData data, LabelStore labels, FeatureSchema schema, List<Candidate> grid) {
     this.data = data;
     this.labels = labels;
     this.schema = schema;
+    this.grid = grid;
+  }
+
+  List<Candidate> grid() {
+    return grid;
   }
 
   /** Rows with event time in [from, to) whose verdict is known at asOf; null below the minimums. */
@@ -79,14 +96,14 @@ final class Retrainer {
   /** Mean validation AP of each grid entry over the folds that have enough labelled data. */
   Selection select(long tMillis, long delayMillis, long windowMillis, int folds) {
     List<double[]> apPerCandidate = new ArrayList<>();
-    for (int c = 0; c < GRID.size(); c++) apPerCandidate.add(new double[] {0, 0});
+    for (int c = 0; c < grid.size(); c++) apPerCandidate.add(new double[] {0, 0});
     int usedFolds = 0;
     for (int f = 0; f < folds; f++) {
       long tf = tMillis - delayMillis - (f + 1) * windowMillis;
-      LightGbmTrainer.TrainingSet[] train = new LightGbmTrainer.TrainingSet[GRID.size()];
+      LightGbmTrainer.TrainingSet[] train = new LightGbmTrainer.TrainingSet[grid.size()];
       boolean complete = true;
-      for (int c = 0; c < GRID.size(); c++) {
-        train[c] = trainingSet(tf - GRID.get(c).lookbackDays() * ReplayOptions.DAY_MILLIS, tf, tf);
+      for (int c = 0; c < grid.size(); c++) {
+        train[c] = trainingSet(tf - grid.get(c).lookbackDays() * ReplayOptions.DAY_MILLIS, tf, tf);
         complete &= train[c] != null;
       }
       if (!complete) continue;
@@ -108,8 +125,8 @@ final class Retrainer {
         y[r] = truth.get(r);
       }
       usedFolds++;
-      for (int c = 0; c < GRID.size(); c++) {
-        try (LightGbmModel m = LightGbmTrainer.train(train[c], GRID.get(c).params(), "fold", tf)) {
+      for (int c = 0; c < grid.size(); c++) {
+        try (LightGbmModel m = LightGbmTrainer.train(train[c], grid.get(c).params(), "fold", tf)) {
           double ap = RankingMetrics.averagePrecision(m.margins(matrix, rows.size()), y);
           apPerCandidate.get(c)[0] += Double.isNaN(ap) ? 0 : ap;
           apPerCandidate.get(c)[1] += 1;
@@ -118,7 +135,7 @@ final class Retrainer {
     }
     int best = 0;
     List<Double> means = new ArrayList<>();
-    for (int c = 0; c < GRID.size(); c++) {
+    for (int c = 0; c < grid.size(); c++) {
       double[] s = apPerCandidate.get(c);
       double mean = s[1] == 0 ? Double.NaN : s[0] / s[1];
       means.add(mean);

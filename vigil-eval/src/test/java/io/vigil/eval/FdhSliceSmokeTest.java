@@ -121,6 +121,27 @@ class FdhSliceSmokeTest {
         sink, sink)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NO_SUCH");
   }
 
+  @Test
+  void theSweepReadsConfigurationsAndRefusesWeeksNotLabelledBeforeTheTest(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sweep.txt");
+    Files.writeString(file, "# comment\nsmall; num_leaves=7; rounds=20; lookback=21; drop=ip_count_1h,rules_score\n"
+        + "amounts; only=amount_major,amount_zscore_account_30d; seeds=2\n");
+    List<Sweep.Config> configs = Sweep.read(file, io.vigil.engine.model.ModelFeatures.SCHEMA);
+    assertThat(configs).hasSize(2);
+    assertThat(configs.get(0).params()).containsEntry("num_leaves", "7").containsEntry("rounds", "20");
+    assertThat(configs.get(0).lookbackDays()).isEqualTo(21);
+    assertThat(configs.get(0).features()).doesNotContain("ip_count_1h", "rules_score").contains("amount_major");
+    assertThat(configs.get(1).features()).containsExactly("amount_major", "amount_zscore_account_30d");
+    assertThat(configs.get(1).seeds()).isEqualTo(2);
+
+    ReplayOptions options = new ReplayOptions(file, ColumnMapping.fdh(), 7 * ReplayOptions.DAY_MILLIS, 0, millis("2018-08-08"),
+        14 * ReplayOptions.DAY_MILLIS, 0.5, 0, 0, null, new ReplayOptions.Protocol(millis("2018-07-25"), millis("2018-08-08"), 7), null, false);
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+    // The week of 2018-07-26 ends 2018-08-02; its labels arrive until 2018-08-09, after the test start.
+    assertThatThrownBy(() -> Sweep.run(null, options, configs, List.of(millis("2018-07-26")), io.vigil.engine.model.ModelFeatures.SCHEMA, sink))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not fully labelled before the test start");
+  }
+
   static long millis(String date) {
     return java.time.LocalDate.parse(date).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
   }

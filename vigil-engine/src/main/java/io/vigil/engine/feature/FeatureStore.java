@@ -112,6 +112,24 @@ public final class FeatureStore {
     return aggregate(entity, kw, tMillis, currency == null ? baseCurrency : currencyCode(currency), windowMillis.length);
   }
 
+  /**
+   * Amount history of one key before an event: for each window w (ascending lengths), over the
+   * key's entries with time in (t − w, t] in the event's currency, except the event itself (one
+   * entry with the event's time and amount), {@code out[5w..5w+4]} = count, sum, sum of squares and
+   * max of the amounts (minor units), and the seconds since the newest of them (−1 if none).
+   * Nothing is recorded. Unknown key or no amount: all counts zero.
+   */
+  public synchronized void amountHistory(Entity entity, String key, Event event, long[] windowsMillis, double[] out) {
+    if (out.length < 5 * windowsMillis.length) throw new IllegalArgumentException("5 slots per window");
+    java.util.Arrays.fill(out, 0, 5 * windowsMillis.length, 0);
+    for (int w = 0; w < windowsMillis.length; w++) out[5 * w + 4] = -1;
+    KeyWindow kw = key == null ? null : windows.get(entity).get(key);
+    if (kw == null) return;
+    short currency = event.currency() == null ? baseCurrency : currencyCode(event.currency());
+    long amount = event.hasAmount() ? event.amountMinor() : 0;
+    kw.amountStats(event.occurredAtMillis(), windowsMillis, currency, event.occurredAtMillis(), amount, out);
+  }
+
   /** Aggregates for one entity of the event of a still-valid view; called lazily by the view. */
   synchronized long[] aggregateFor(FeatureView view, Entity entity, int windowCount) {
     if (view.version() != version) throw new IllegalStateException("feature view used after the next event");

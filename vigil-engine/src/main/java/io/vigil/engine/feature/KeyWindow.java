@@ -105,6 +105,43 @@ final class KeyWindow {
     }
   }
 
+  /**
+   * Amount statistics of the entries with time in (tMillis − w, tMillis] for each window w
+   * (ascending), in one backward scan, skipping the newest entry that has exactly time
+   * {@code skipTimeMillis} and amount {@code skipAmountMinor} (the event being decided, so that the
+   * statistics describe the history before it). Only entries in {@code currency} count.
+   *
+   * @param out per window w: [count, sum, sum of squares, max, seconds since the newest counted entry (−1 if none)]
+   */
+  void amountStats(long tMillis, long[] windowMillis, short currency, long skipTimeMillis, long skipAmountMinor, double[] out) {
+    int j = upperBound(tMillis) - 1;
+    boolean skipped = false;
+    double count = 0, sum = 0, squares = 0, max = 0;
+    long newest = Long.MIN_VALUE;
+    for (int w = 0; w < windowMillis.length; w++) {
+      long lowerExclusive = tMillis - windowMillis[w];
+      for (; j >= 0 && timesMillis[j] > lowerExclusive; j--) {
+        if (currencies[j] != currency) continue;
+        if (!skipped && timesMillis[j] == skipTimeMillis && amountsMinor[j] == skipAmountMinor) {
+          skipped = true;
+          continue;
+        }
+        double a = amountsMinor[j];
+        count++;
+        sum += a;
+        squares += a * a;
+        if (a > max) max = a;
+        if (timesMillis[j] > newest) newest = timesMillis[j];
+      }
+      int base = w * 5;
+      out[base] = count;
+      out[base + 1] = sum;
+      out[base + 2] = squares;
+      out[base + 3] = max;
+      out[base + 4] = newest == Long.MIN_VALUE ? -1 : (tMillis - newest) / 1000.0;
+    }
+  }
+
   /** Index of the first entry with time > tMillis. */
   private int upperBound(long tMillis) {
     int lo = 0, hi = size;

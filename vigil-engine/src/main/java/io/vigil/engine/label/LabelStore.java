@@ -188,6 +188,34 @@ public final class LabelStore {
     return new Counts(labeled, fraud);
   }
 
+  /** Labelled and fraud counts of a window, with the event times of its oldest and newest fraud (0 when none). */
+  public record FraudSpan(long labeled, long fraud, long firstFraudAtMillis, long lastFraudAtMillis) {}
+
+  /**
+   * Like {@link #counts}, with the event times of the oldest and newest fraud among the events with
+   * time in (eventAfterMillis, eventUpToMillis] whose fraud verdict is known at asOfMillis: how long a
+   * key's known fraud has been going on, and how recent it is.
+   */
+  public synchronized FraudSpan fraudSpan(LabelScope scope, String key, long eventAfterMillis, long eventUpToMillis,
+      long asOfMillis) {
+    List<Entry> list = key == null ? null : byKey.get(scope).get(key);
+    if (list == null) return new FraudSpan(0, 0, 0, 0);
+    long labeled = 0, fraud = 0, first = 0, last = 0;
+    for (int i = list.size() - 1; i >= 0; i--) {
+      Entry e = list.get(i);
+      long t = e.label.eventAtMillis();
+      if (t <= eventAfterMillis) break;
+      if (t > eventUpToMillis || !e.visibleAt(asOfMillis)) continue;
+      labeled++;
+      if (e.label.verdict() == Verdict.FRAUD) {
+        if (fraud == 0) last = t;
+        first = t;
+        fraud++;
+      }
+    }
+    return new FraudSpan(labeled, fraud, first, last);
+  }
+
   /**
    * Label windows for a feature vector, in one backward scan: for window w (ascending lengths), the
    * events with time in {@code (asOf - lag - w, asOf - lag]} whose verdict is known at asOf.

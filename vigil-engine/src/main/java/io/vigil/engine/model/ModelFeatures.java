@@ -21,11 +21,15 @@ import java.util.List;
  * The "known fraud" counts look at the whole recent past, (t − 28 d, t] and (t − 30 d, t], and
  * likewise count only labels known at t, so a fast reviewer verdict helps at once.
  *
+ * <p>Schema 2 adds the customer's amount history <em>without</em> the event
+ * ({@link FeatureStore#amountHistory}: ratios, z-scores, an older (t − 30 d, t − 8 d] baseline) and
+ * how long a terminal's known fraud has lasted ({@link LabelStore#fraudSpan}, labels known at t).
+ *
  * <p>The engine calls {@link #compute} while deciding, once the event is in the windows and the rules
  * have run. Not thread-safe: one instance per decision thread.
  */
 public final class ModelFeatures {
-  public static final FeatureSchema SCHEMA = new FeatureSchema("vigil.payment", 1, List.of(
+  public static final FeatureSchema SCHEMA = new FeatureSchema("vigil.payment", 2, List.of(
       "amount_major", "hour_of_day", "is_night", "is_weekend",
       "account_count_1d", "account_count_7d", "account_count_30d",
       "account_mean_amount_1d", "account_mean_amount_7d", "account_mean_amount_30d",
@@ -35,7 +39,13 @@ public final class ModelFeatures {
       "merchant_fraud_ratio_1d_lagged", "merchant_fraud_ratio_7d_lagged", "merchant_fraud_ratio_30d_lagged",
       "merchant_known_fraud_28d", "account_known_fraud_30d",
       "merchant_distinct_accounts_1d", "account_distinct_devices_30d", "account_distinct_ips_1d",
-      "ip_count_1h", "rules_score"));
+      "ip_count_1h", "rules_score",
+      "amount_to_account_prev_mean_7d", "amount_to_account_prev_mean_30d", "amount_to_account_prev_max_30d",
+      "amount_zscore_account_30d", "account_hours_since_prev",
+      "merchant_mean_amount_1d", "merchant_mean_amount_7d", "merchant_mean_amount_30d",
+      "merchant_known_fraud_ratio_28d", "merchant_days_since_first_known_fraud_56d",
+      "merchant_days_since_last_known_fraud_56d", "account_days_since_last_known_fraud_30d",
+      "amount_to_account_mean_8_30d", "amount_zscore_account_8_30d", "account_max_7d_to_mean_8_30d"));
 
   private static final long DAY_MILLIS = 86_400_000L;
   private static final long[] LABEL_WINDOWS_MILLIS = {DAY_MILLIS, 7 * DAY_MILLIS, 30 * DAY_MILLIS};
@@ -55,6 +65,13 @@ public final class ModelFeatures {
   private final int weekWindow;
   private final int monthWindow;
   private final long[] labelCounts = new long[2 * LABEL_WINDOWS_MILLIS.length];
+  private static final long[] HISTORY_WINDOWS_MILLIS = {7 * DAY_MILLIS, 8 * DAY_MILLIS, 30 * DAY_MILLIS};
+  private static final long MERCHANT_FRAUD_SPAN_MILLIS = 56 * DAY_MILLIS;
+  /** "Never" for the days-since features: longer than any window they look at. */
+  private static final double NEVER_DAYS = 99;
+  /** "No previous transaction" for hours since the previous one: the 30-day window's length. */
+  private static final double NO_PREVIOUS_HOURS = 720;
+  private final double[] history = new double[5 * HISTORY_WINDOWS_MILLIS.length];
 
   /**
    * @param labelLagMillis how far back the merchant ratio windows end (the usual label delay)
@@ -121,6 +138,31 @@ public final class ModelFeatures {
     out[i++] = value(account, accountStride, dayWindow, PARTNERS + Entity.ACCOUNT.partners().indexOf(Entity.IP));
     out[i++] = value(query(Entity.IP, event.ip(), t, event.currency()), stride(Entity.IP), hourWindow, COUNT);
     out[i++] = rulesScore;
+
+    // The customer's amounts before this event (the event itself left out): a spending spike against the own history.
+    store.amountHistory(Entity.ACCOUNT, event.accountId(), event, HISTORY_WINDOWS_MILLIS, history);
+    double prevMean7 = history[0] == 0 ? 0 : history[1] / history[0] / minorPerMajor;
+    double prevCount30 = history[10], prevMean30 = prevCount30 == 0 ? 0 : history[11] / prevCount30 / minorPerMajor;
+    out[i++] = ratio(amount, prevMean7);
+    out[i++] = ratio(amount, prevMean30);
+    out[i++] = ratio(amount, history[13] / minorPerMajor);
+    out[i++] = zscore(amount, prevCount30, history[11], history[12], minorPerMajor);
+    out[i++] = history[14] < 0 ? NO_PREVIOUS_HOURS : history[14] / 3600.0;
+    for (int w : days) out[i++] = mean(merchant, merchantStride, w, minorPerMajor);
+
+    LabelStore.FraudSpan merchantKnown = labels.fraudSpan(LabelScope.MERCHANT, event.merchantId(), t - MERCHANT_KNOWN_FRAUD_MILLIS, t, t);
+    out[i++] = ratio(merchantKnown.fraud(), merchantKnown.labeled());
+    LabelStore.FraudSpan merchantSpan = labels.fraudSpan(LabelScope.MERCHANT, event.merchantId(), t - MERCHANT_FRAUD_SPAN_MILLIS, t, t);
+    out[i++] = merchantSpan.fraud() == 0 ? NEVER_DAYS : (t - merchantSpan.firstFraudAtMillis()) / (double) DAY_MILLIS;
+    out[i++] = merchantSpan.fraud() == 0 ? NEVER_DAYS : (t - merchantSpan.lastFraudAtMillis()) / (double) DAY_MILLIS;
+    LabelStore.FraudSpan accountSpan = labels.fraudSpan(LabelScope.ACCOUNT, event.accountId(), t - ACCOUNT_KNOWN_FRAUD_MILLIS, t, t);
+    out[i++] = accountSpan.fraud() == 0 ? NEVER_DAYS : (t - accountSpan.lastFraudAtMillis()) / (double) DAY_MILLIS;
+    // The customer's older history, (t − 30 d, t − 8 d]: before any fraud that is still unlabelled at t began.
+    double oldCount = history[10] - history[5], oldSum = history[11] - history[6], oldSquares = history[12] - history[7];
+    out[i++] = ratio(amount, oldCount == 0 ? 0 : oldSum / oldCount / minorPerMajor);
+    out[i++] = zscore(amount, oldCount, oldSum, oldSquares, minorPerMajor);
+    // A spike among the customer's other transactions of the last 7 days, against the same older baseline.
+    out[i++] = oldCount == 0 ? 0 : ratio(history[3], oldSum / oldCount);
     assert i == SCHEMA.size() : "every feature filled";
   }
 
@@ -140,6 +182,14 @@ public final class ModelFeatures {
   private static double mean(long[] aggregate, int stride, int window, double minorPerMajor) {
     double count = value(aggregate, stride, window, COUNT);
     return count == 0 ? 0 : value(aggregate, stride, window, SUM) / minorPerMajor / count;
+  }
+
+  /** (amount − mean) / std of a history given as count, sum and sum of squares in minor units; std at least 1 major unit. */
+  private static double zscore(double amount, double count, double sumMinor, double squaresMinor, double minorPerMajor) {
+    if (count < 2) return 0;
+    double mean = sumMinor / count;
+    double variance = Math.max(0, squaresMinor / count - mean * mean) / (minorPerMajor * minorPerMajor);
+    return (amount - mean / minorPerMajor) / Math.max(Math.sqrt(variance), 1.0);
   }
 
   private static double ratio(double numerator, double denominator) {

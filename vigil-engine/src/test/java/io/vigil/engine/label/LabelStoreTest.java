@@ -47,6 +47,36 @@ class LabelStoreTest {
   }
 
   @Test
+  void fraudSpanMatchesABruteForceRecountOfWhatIsKnown() {
+    Random random = new Random(7);
+    int n = 400;
+    long[] eventAt = new long[n], knownAt = new long[n];
+    boolean[] isFraud = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      eventAt[i] = T0 + random.nextInt(40) * DAY + random.nextInt((int) DAY);
+      knownAt[i] = eventAt[i] + random.nextInt(10 * (int) (DAY / 1000)) * 1000L;
+      isFraud[i] = random.nextInt(4) == 0;
+      store.ingest(Label.ofFlag("l" + i, "e" + i, isFraud[i], "acc" + (i % 3), "m" + (i % 4), eventAt[i], knownAt[i]));
+    }
+    for (int probe = 0; probe < 300; probe++) {
+      long asOf = T0 + random.nextInt(50) * DAY + random.nextInt((int) DAY);
+      long after = asOf - (1 + random.nextInt(40)) * DAY;
+      String merchant = "m" + (probe % 4);
+      long labeled = 0, fraud = 0, first = 0, last = 0;
+      for (int i = 0; i < n; i++) {
+        if (!("m" + (i % 4)).equals(merchant) || knownAt[i] > asOf || eventAt[i] <= after || eventAt[i] > asOf) continue;
+        labeled++;
+        if (!isFraud[i]) continue;
+        fraud++;
+        first = fraud == 1 ? eventAt[i] : Math.min(first, eventAt[i]);
+        last = Math.max(last, eventAt[i]);
+      }
+      assertThat(store.fraudSpan(LabelScope.MERCHANT, merchant, after, asOf, asOf))
+          .isEqualTo(new LabelStore.FraudSpan(labeled, fraud, first, last));
+    }
+  }
+
+  @Test
   void aLabelAppearsExactlyAtItsKnownTimeInEveryQuery() {
     long eventAt = T0, knownAt = T0 + 7 * DAY;
     store.ingest(fraud("l1", "e1", "acc", "m1", eventAt, knownAt));

@@ -40,7 +40,7 @@ class ModelFeaturesTest {
   @Test
   void theSchemaHasAtLeastTenNamedFeatures() {
     assertThat(ModelFeatures.SCHEMA.size()).isGreaterThanOrEqualTo(10);
-    assertThat(ModelFeatures.SCHEMA.id()).isEqualTo("vigil.payment@1");
+    assertThat(ModelFeatures.SCHEMA.id()).isEqualTo("vigil.payment@2");
   }
 
   @Test
@@ -78,5 +78,43 @@ class ModelFeaturesTest {
     assertThat(f(after, "merchant_labeled_7d_lagged")).isEqualTo(1);
     assertThat(f(after, "merchant_fraud_ratio_7d_lagged")).isEqualTo(1.0);
     assertThat(f(after, "account_known_fraud_30d")).isEqualTo(1);
+  }
+
+  @Test
+  void historyFeaturesLeaveTheEventItselfOut() {
+    long t = Instant.parse("2018-08-10T12:00:00Z").toEpochMilli();
+    double[] first = decide("h0", t - 20 * DAY, "c9", "t1", 5_000);
+    decide("h1", t - 10 * DAY, "c1", "t1", 10_000); // 100.00, in the old baseline (t − 30 d, t − 8 d]
+    decide("h2", t - 2 * DAY, "c1", "t2", 20_000); // 200.00, recent
+    assertThat(f(first, "account_hours_since_prev")).isEqualTo(720);
+    assertThat(f(first, "amount_to_account_prev_mean_30d")).isZero();
+    double[] v = decide("h3", t, "c1", "t1", 90_000);
+    assertThat(f(v, "amount_to_account_prev_mean_30d")).isEqualTo(900.0 / 150.0);
+    assertThat(f(v, "amount_to_account_prev_mean_7d")).isEqualTo(900.0 / 200.0);
+    assertThat(f(v, "amount_to_account_prev_max_30d")).isEqualTo(900.0 / 200.0);
+    assertThat(f(v, "amount_zscore_account_30d")).isEqualTo((900.0 - 150.0) / 50.0);
+    assertThat(f(v, "account_hours_since_prev")).isEqualTo(48.0);
+    assertThat(f(v, "amount_to_account_mean_8_30d")).isEqualTo(9.0);
+    assertThat(f(v, "amount_zscore_account_8_30d")).isZero(); // one old transaction: no spread
+    assertThat(f(v, "merchant_mean_amount_30d")).isEqualTo((100.0 + 50.0 + 900.0) / 3);
+  }
+
+  @Test
+  void merchantFraudSpanUsesOnlyKnownLabels() {
+    long t0 = Instant.parse("2018-08-01T12:00:00Z").toEpochMilli();
+    decide("s1", t0, "c1", "t1", 1_000);
+    decide("s2", t0 + 2 * DAY, "c2", "t1", 1_000);
+    decide("s3", t0 + 3 * DAY, "c3", "t1", 1_000);
+    labels.ingest(Label.ofFlag("ls1", "s1", true, "c1", "t1", t0, t0 + 7 * DAY));
+    labels.ingest(Label.ofFlag("ls2", "s2", true, "c2", "t1", t0 + 2 * DAY, t0 + 9 * DAY));
+    labels.ingest(Label.ofFlag("ls3", "s3", false, "c3", "t1", t0 + 3 * DAY, t0 + 10 * DAY));
+    double[] early = decide("s4", t0 + 7 * DAY - 1, "c4", "t1", 1_000);
+    assertThat(f(early, "merchant_days_since_first_known_fraud_56d")).isEqualTo(99);
+    assertThat(f(early, "merchant_known_fraud_ratio_28d")).isZero();
+    double[] later = decide("s5", t0 + 10 * DAY, "c1", "t1", 1_000);
+    assertThat(f(later, "merchant_days_since_first_known_fraud_56d")).isEqualTo(10.0);
+    assertThat(f(later, "merchant_days_since_last_known_fraud_56d")).isEqualTo(8.0);
+    assertThat(f(later, "merchant_known_fraud_ratio_28d")).isEqualTo(2.0 / 3.0);
+    assertThat(f(later, "account_days_since_last_known_fraud_30d")).isEqualTo(10.0);
   }
 }

@@ -1,0 +1,164 @@
+package io.vigil.eval;
+
+import io.vigil.engine.evaluation.CardPrecision;
+import io.vigil.engine.evaluation.RankingMetrics;
+import io.vigil.engine.label.LabelScope;
+import io.vigil.engine.label.LabelStore;
+import io.vigil.engine.label.Verdict;
+import io.vigil.engine.model.FeatureSchema;
+import io.vigil.engine.model.LightGbmModel;
+import io.vigil.engine.model.LightGbmTrainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Validation-only experiments ({@code --sweep FILE}): after a replay, each configuration of the file
+ * is trained and scored on earlier "protocol weeks" W, exactly as the handbook protocol does for the
+ * test week: train at W on the rows of [W − lookback, W) whose labels are known at W, test on
+ * [W, W + 7 d) without the cards whose fraud (on an event since W − 14 d) is known before each day.
+ *
+ * <p>Honesty by construction: a week is refused unless all its labels are known by the protocol's
+ * test start (W + 7 d + delay ≤ test start), so the test week can never steer a choice.
+ *
+ * <p>File format, one configuration a line ({@code #} comments): {@code name; key=value; ...} where the
+ * keys are LightGBM parameters (and {@code rounds}), plus {@code lookback} (days, default 14),
+ * {@code seeds} (models averaged, default 1), {@code drop} (comma-separated features left out) or
+ * {@code only} (the features kept).
+ */
+final class Sweep {
+  private Sweep() {}
+
+  record Config(String name, Map<String, String> params, int lookbackDays, int seeds, List<String> features, boolean dropKnownCards) {}
+
+  static List<Config> read(Path file, FeatureSchema schema) throws IOException {
+    List<Config> out = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      line = line.strip();
+      if (line.isEmpty() || line.startsWith("#")) continue;
+      String[] parts = line.split(";");
+      Map<String, String> params = new LinkedHashMap<>();
+      int lookback = 14, seeds = 1;
+      boolean dropKnownCards = false;
+      List<String> features = new ArrayList<>(schema.featureNames());
+      for (int k = 1; k < parts.length; k++) {
+        String p = parts[k].strip();
+        if (p.isEmpty()) continue;
+        int eq = p.indexOf('=');
+        String key = p.substring(0, eq).strip(), value = p.substring(eq + 1).strip();
+        switch (key) {
+          case "lookback" -> lookback = Integer.parseInt(value);
+          case "seeds" -> seeds = Integer.parseInt(value);
+          case "drop_known_cards" -> dropKnownCards = value.equals("1");
+          case "drop" -> {
+            for (String f : value.split(",")) {
+              if (!features.remove(f.strip())) throw new IllegalArgumentException("unknown feature " + f);
+            }
+          }
+          case "only" -> {
+            features.clear();
+            for (String f : value.split(",")) {
+              if (schema.indexOf(f.strip()) < 0) throw new IllegalArgumentException("unknown feature " + f);
+              features.add(f.strip());
+            }
+          }
+          default -> params.put(key, value);
+        }
+      }
+      out.add(new Config(parts[0].strip(), params, lookback, seeds, features, dropKnownCards));
+    }
+    return out;
+  }
+
+  static void run(Replay.Result r, ReplayOptions o, List<Config> configs, List<Long> weeks, FeatureSchema schema, PrintStream out) {
+    long day = ReplayOptions.DAY_MILLIS;
+    for (long w : weeks) {
+      if (o.protocol() != null && w + 7 * day + o.labelDelayMillis() > o.protocol().testFromMillis()) {
+        throw new IllegalArgumentException("validation week " + Evaluation.date(w) + " is not fully labelled before the test start");
+      }
+    }
+    ReplayData d = r.data();
+    LabelStore labels = r.labels();
+    out.println("config\tweek\trows\tfrauds\tauc\tap\tcp100");
+    for (Config c : configs) {
+      int[] cols = new int[c.features().size()];
+      for (int k = 0; k < cols.length; k++) cols[k] = schema.indexOf(c.features().get(k));
+      FeatureSchema sub = new FeatureSchema("sweep", 1, c.features());
+      double sAuc = 0, sAp = 0, sCp = 0;
+      int n = 0;
+      long started = System.nanoTime();
+      for (long w : weeks) {
+        LightGbmTrainer.TrainingSet train = trainingSet(d, labels, sub, cols, w - c.lookbackDays() * day, w, w,
+            c.dropKnownCards() ? schema.indexOf("account_known_fraud_30d") : -1);
+        // test rows: protocol filtering per day
+        List<Integer> rows = new ArrayList<>();
+        Map<Integer, Boolean> known = new HashMap<>();
+        for (int dd = 0; dd < 7; dd++) {
+          long dayStart = w + dd * day;
+          known.clear();
+          for (int i = d.lowerBound(dayStart), end = d.lowerBound(dayStart + day); i < end; i++) {
+            int acc = d.account[i];
+            boolean compromised = known.computeIfAbsent(acc,
+                k -> labels.counts(LabelScope.ACCOUNT, r.accountNames().get(k), w - 14 * day - 1, dayStart, dayStart).fraud() > 0);
+            if (!compromised) rows.add(i);
+          }
+        }
+        double[] x = new double[rows.size() * cols.length];
+        boolean[] y = new boolean[rows.size()];
+        long[] days = new long[rows.size()], cards = new long[rows.size()];
+        for (int k = 0; k < rows.size(); k++) {
+          int i = rows.get(k);
+          for (int j = 0; j < cols.length; j++) x[k * cols.length + j] = d.features[i * d.featureCount + cols[j]];
+          y[k] = d.truth[i];
+          days[k] = Math.floorDiv(d.timeMillis[i], day);
+          cards[k] = d.account[i];
+        }
+        double[] score = new double[rows.size()];
+        for (int s = 0; s < c.seeds(); s++) {
+          Map<String, String> p = new LinkedHashMap<>(c.params());
+          if (c.seeds() > 1) {
+            p.put("seed", Integer.toString(7 + s));
+          }
+          try (LightGbmModel m = LightGbmTrainer.train(train, p, "sweep", w)) {
+            double[] margins = m.margins(x, rows.size());
+            for (int k = 0; k < score.length; k++) score[k] += 1 / (1 + Math.exp(-margins[k])) / c.seeds();
+          }
+        }
+        double auc = RankingMetrics.aucRoc(score, y), ap = RankingMetrics.averagePrecision(score, y);
+        double cp = CardPrecision.atK(days, cards, score, y, Evaluation.CARD_PRECISION_K).mean();
+        int frauds = 0;
+        for (boolean b : y) if (b) frauds++;
+        out.printf("%s\t%s\t%d\t%d\t%.4f\t%.4f\t%.4f%n", c.name(), Evaluation.date(w), rows.size(), frauds, auc, ap, cp);
+        sAuc += auc;
+        sAp += ap;
+        sCp += cp;
+        n++;
+      }
+      out.printf("MEAN\t%s\t%d weeks\t%.0fs\t%.4f\t%.4f\t%.4f%n", c.name(), n, (System.nanoTime() - started) / 1e9, sAuc / n, sAp / n, sCp / n);
+      out.flush();
+    }
+  }
+
+  private static LightGbmTrainer.TrainingSet trainingSet(ReplayData d, LabelStore labels, FeatureSchema schema, int[] cols,
+      long from, long to, long asOf, int knownCardColumn) {
+    int first = d.lowerBound(from), end = d.lowerBound(to);
+    double[] x = new double[(end - first) * cols.length];
+    float[] y = new float[end - first];
+    int n = 0;
+    for (int i = first; i < end; i++) {
+      Verdict v = labels.verdict(d.eventId[i], asOf);
+      if (v == null || v == Verdict.NONE) continue;
+      if (knownCardColumn >= 0 && d.features[i * d.featureCount + knownCardColumn] > 0) continue;
+      for (int j = 0; j < cols.length; j++) x[n * cols.length + j] = d.features[i * d.featureCount + cols[j]];
+      y[n++] = v == Verdict.FRAUD ? 1f : 0f;
+    }
+    return new LightGbmTrainer.TrainingSet(schema, Arrays.copyOf(x, n * cols.length), Arrays.copyOf(y, n), from, to);
+  }
+}
