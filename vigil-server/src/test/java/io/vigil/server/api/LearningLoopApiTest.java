@@ -92,7 +92,7 @@ class LearningLoopApiTest extends ServerTestBase {
     assertEquals(0L, num(map(d.get("scores")).get("model")), "no model is live yet");
     assertNull(d.get("model"));
     Map<String, Object> stored = api.get("/v1/decisions/" + d.get("decision_id") + "/features").json();
-    assertEquals("vigil.payment@1", stored.get("schema"));
+    assertEquals(io.vigil.engine.model.ModelFeatures.SCHEMA.id(), stored.get("schema"));
     Map<String, Object> features = (Map<String, Object>) stored.get("features");
     assertEquals(123.45, ((Number) features.get("amount_major")).doubleValue(), 1e-3);
     assertEquals(1.0, ((Number) features.get("account_count_1d")).doubleValue(), "the window includes the event itself");
