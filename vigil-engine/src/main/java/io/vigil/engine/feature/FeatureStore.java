@@ -107,9 +107,18 @@ public final class FeatureStore {
 
   /** Window values of one key as of tMillis, without recording anything. Null if unknown key. */
   public synchronized long[] query(Entity entity, String key, long tMillis, String currency) {
+    return query(entity, key, tMillis, currency, windowMillis.length);
+  }
+
+  /**
+   * As {@link #query(Entity, String, long, String)}, counting distinct partners only in the first
+   * {@code partnerWindowCount} windows (the others read -1): the distinct sets are the expensive part.
+   */
+  public synchronized long[] query(Entity entity, String key, long tMillis, String currency, int partnerWindowCount) {
     KeyWindow kw = windows.get(entity).get(key);
     if (kw == null) return null;
-    return aggregate(entity, kw, tMillis, currency == null ? baseCurrency : currencyCode(currency), windowMillis.length);
+    return aggregate(entity, kw, tMillis, currency == null ? baseCurrency : currencyCode(currency), windowMillis.length,
+        partnerWindowCount);
   }
 
   /**
@@ -139,13 +148,13 @@ public final class FeatureStore {
     KeyWindow kw = windows.get(entity).get(key);
     assert kw != null : "the event's own keys were recorded by apply";
     short currency = event.currency() == null ? baseCurrency : currencyCode(event.currency());
-    return aggregate(entity, kw, event.occurredAtMillis(), currency, windowCount);
+    return aggregate(entity, kw, event.occurredAtMillis(), currency, windowCount, windowCount);
   }
 
-  private long[] aggregate(Entity entity, KeyWindow kw, long tMillis, short sumCurrency, int windowCount) {
+  private long[] aggregate(Entity entity, KeyWindow kw, long tMillis, short sumCurrency, int windowCount, int partnerWindowCount) {
     int stride = FeatureCatalog.stride(entity);
     long[] out = new long[stride * windowMillis.length];
-    kw.aggregate(tMillis, windowMillis, windowCount, sumCurrency, nearCurrency, config.nearThresholdLowMinor(),
+    kw.aggregate(tMillis, windowMillis, windowCount, partnerWindowCount, sumCurrency, nearCurrency, config.nearThresholdLowMinor(),
         config.nearThresholdMinor(), scratch, out, stride);
     return out;
   }

@@ -77,7 +77,7 @@ final class KeyWindow {
    *     longest of them, so a rule reading only 1 h never walks 30 days of history
    * @param out receives, per window w: [count, sum, failed, near, distinct partner 0, 1, …]
    */
-  void aggregate(long tMillis, long[] windowMillis, int windowCount, short sumCurrency, short nearCurrency,
+  void aggregate(long tMillis, long[] windowMillis, int windowCount, int partnerWindowCount, short sumCurrency, short nearCurrency,
       long nearLowMinor, long nearHighMinorExclusive, LongHashSet[] scratch, long[] out, int stride) {
     for (LongHashSet set : scratch) set.clear();
     int j = upperBound(tMillis) - 1;
@@ -91,9 +91,11 @@ final class KeyWindow {
         if (currencies[j] == nearCurrency && amountsMinor[j] >= nearLowMinor && amountsMinor[j] < nearHighMinorExclusive) {
           near++;
         }
-        for (int p = 0; p < partnerCount; p++) {
-          long h = partners[j * partnerCount + p];
-          if (h != 0) scratch[p].add(h);
+        if (w < partnerWindowCount) {
+          for (int p = 0; p < partnerCount; p++) {
+            long h = partners[j * partnerCount + p];
+            if (h != 0) scratch[p].add(h);
+          }
         }
       }
       int base = w * stride;
@@ -101,7 +103,9 @@ final class KeyWindow {
       out[base + 1] = sum;
       out[base + 2] = failed;
       out[base + 3] = near;
-      for (int p = 0; p < partnerCount; p++) out[base + 4 + p] = scratch[p].size();
+      // Distinct partners of the windows not asked for are -1: a busy merchant's 30-day set of
+      // distinct accounts is the most expensive thing to count, and not every reader needs it.
+      for (int p = 0; p < partnerCount; p++) out[base + 4 + p] = w < partnerWindowCount ? scratch[p].size() : -1;
     }
   }
 

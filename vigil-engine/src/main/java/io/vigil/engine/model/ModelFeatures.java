@@ -116,7 +116,7 @@ public final class ModelFeatures {
     out[i++] = hour <= 6 ? 1 : 0;
     out[i++] = dayOfWeek >= 5 ? 1 : 0;
 
-    long[] account = query(Entity.ACCOUNT, event.accountId(), t, event.currency());
+    long[] account = query(Entity.ACCOUNT, event.accountId(), t, event.currency(), Integer.MAX_VALUE);
     int accountStride = stride(Entity.ACCOUNT);
     int[] days = {dayWindow, weekWindow, monthWindow};
     for (int w : days) out[i++] = value(account, accountStride, w, COUNT);
@@ -124,7 +124,8 @@ public final class ModelFeatures {
     out[i++] = ratio(amount, mean(account, accountStride, weekWindow, minorPerMajor));
     out[i++] = ratio(amount, mean(account, accountStride, monthWindow, minorPerMajor));
 
-    long[] merchant = query(Entity.MERCHANT, event.merchantId(), t, event.currency());
+    // Only the merchant's 1-day distinct accounts are a feature: its 30-day set is the costly one.
+    long[] merchant = query(Entity.MERCHANT, event.merchantId(), t, event.currency(), dayWindow + 1);
     int merchantStride = stride(Entity.MERCHANT);
     for (int w : days) out[i++] = value(merchant, merchantStride, w, COUNT);
     labels.windowCounts(LabelScope.MERCHANT, event.merchantId(), t, labelLagMillis, LABEL_WINDOWS_MILLIS, labelCounts);
@@ -136,7 +137,7 @@ public final class ModelFeatures {
     out[i++] = value(merchant, merchantStride, dayWindow, PARTNERS + Entity.MERCHANT.partners().indexOf(Entity.ACCOUNT));
     out[i++] = value(account, accountStride, monthWindow, PARTNERS + Entity.ACCOUNT.partners().indexOf(Entity.DEVICE));
     out[i++] = value(account, accountStride, dayWindow, PARTNERS + Entity.ACCOUNT.partners().indexOf(Entity.IP));
-    out[i++] = value(query(Entity.IP, event.ip(), t, event.currency()), stride(Entity.IP), hourWindow, COUNT);
+    out[i++] = value(query(Entity.IP, event.ip(), t, event.currency(), 0), stride(Entity.IP), hourWindow, COUNT);
     out[i++] = rulesScore;
 
     // The customer's amounts before this event (the event itself left out): a spending spike against the own history.
@@ -166,8 +167,8 @@ public final class ModelFeatures {
     assert i == SCHEMA.size() : "every feature filled";
   }
 
-  private long[] query(Entity entity, String key, long t, String currency) {
-    return key == null ? null : store.query(entity, key, t, currency);
+  private long[] query(Entity entity, String key, long t, String currency, int partnerWindowCount) {
+    return key == null ? null : store.query(entity, key, t, currency, Math.min(partnerWindowCount, store.config().windows().size()));
   }
 
   /** Values per window in the store's aggregate layout: count, sum, failed, near, then one per partner. */
