@@ -6,14 +6,22 @@ import io.vigil.engine.feature.FeatureCatalog;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.feature.FeatureStore;
 import io.vigil.engine.feature.FeatureView;
+import io.vigil.engine.label.LabelStore;
 import io.vigil.engine.limit.LimitDefinition;
 import io.vigil.engine.limit.LimitLedger;
+import io.vigil.engine.limit.LimitPeriod;
 import io.vigil.engine.limit.LimitUsage;
 import io.vigil.engine.limit.Money;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListEntry;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.list.ListKind;
+import io.vigil.engine.model.Explanation;
+import io.vigil.engine.model.Model;
+import io.vigil.engine.model.ModelBlend;
+import io.vigil.engine.model.ModelFeatures;
+import io.vigil.engine.model.ModelOutcome;
+import io.vigil.engine.model.ModelRegistry;
 import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.Decision;
@@ -76,9 +84,9 @@ public final class Engine {
   private final SignalState signals;
   private final RestrictionIndex restrictions;
   private final LimitLedger ledger = new LimitLedger();
-  private final io.vigil.engine.label.LabelStore labels;
-  private final io.vigil.engine.model.ModelFeatures modelFeatures;
-  private volatile io.vigil.engine.model.ModelRegistry models = new io.vigil.engine.model.ModelRegistry();
+  private LabelStore labels;
+  private ModelFeatures modelFeatures;
+  private volatile ModelRegistry models = new ModelRegistry();
   private volatile CompiledPolicy policy;
   private volatile ReferenceData reference;
   private long clockMillis = Long.MIN_VALUE;
@@ -100,8 +108,8 @@ public final class Engine {
     this.lists = lists;
     this.signals = new SignalState(signalConfig);
     this.reference = reference;
-    this.labels = new io.vigil.engine.label.LabelStore(LABEL_RETENTION_MILLIS, LABELS_MAX);
-    this.modelFeatures = new io.vigil.engine.model.ModelFeatures(features, labels, LABEL_LAG_MILLIS, java.time.ZoneOffset.UTC);
+    this.labels = new LabelStore(LABEL_RETENTION_MILLIS, LABELS_MAX);
+    this.modelFeatures = new ModelFeatures(features, labels, LABEL_LAG_MILLIS, java.time.ZoneOffset.UTC);
   }
 
   /** Labels are kept this long after their event: the longest label window (30 d) plus the lag, with room. */
@@ -112,19 +120,29 @@ public final class Engine {
   public static final long LABEL_LAG_MILLIS = 7L * 86_400_000L;
 
   /** The outcomes fed back (P3), point in time: features see a label only from its known time on. */
-  public io.vigil.engine.label.LabelStore labels() {
+  public LabelStore labels() {
     return labels;
+  }
+
+  /**
+   * Uses this label store, with this label lag for the merchant fraud-ratio windows, instead of the
+   * defaults (60 days of labels, a 7-day lag). A replay sets its own, with its own label delay.
+   * Call before the first decision, from the deciding thread.
+   */
+  public void install(LabelStore store, long labelLagMillis) {
+    this.labels = java.util.Objects.requireNonNull(store);
+    this.modelFeatures = new ModelFeatures(features, store, labelLagMillis, java.time.ZoneOffset.UTC);
   }
 
   /**
    * Uses this live/shadow model pair for every following decision. The server keeps one registry
    * across state rebuilds, so an engine rebuilt from the journal scores with the same models.
    */
-  public void install(io.vigil.engine.model.ModelRegistry registry) {
+  public void install(ModelRegistry registry) {
     this.models = java.util.Objects.requireNonNull(registry);
   }
 
-  public io.vigil.engine.model.ModelRegistry models() {
+  public ModelRegistry models() {
     return models;
   }
 
@@ -218,8 +236,8 @@ public final class Engine {
     String challengeKind = tally.challengeKind;
 
     int rulesScore = Math.max(0, Math.min(100, tally.points));
-    io.vigil.engine.model.ModelOutcome model = scoreWithModels(event, rulesScore);
-    int score = io.vigil.engine.model.ModelBlend.score(rulesScore, model == null ? Double.NaN : model.probability(),
+    ModelOutcome model = scoreWithModels(event, rulesScore);
+    int score = ModelBlend.score(rulesScore, model == null ? Double.NaN : model.probability(),
         p.document().rulesWeight(), p.document().modelWeight());
     Thresholds thresholds = p.document().thresholdsFor(event.type());
     Action action = overrides(thresholds.action(score).atLeast(tally.forced), event, activation, reasons, clock);
@@ -269,18 +287,18 @@ public final class Engine {
    * are any; null for other events. The vector is computed even without a model, so that the first
    * model can be trained on what the engine saw.
    */
-  private io.vigil.engine.model.ModelOutcome scoreWithModels(Event event, int rulesScore) {
+  private ModelOutcome scoreWithModels(Event event, int rulesScore) {
     if (!event.type().movesMoney()) return null;
-    double[] vector = new double[io.vigil.engine.model.ModelFeatures.SCHEMA.size()];
+    double[] vector = new double[ModelFeatures.SCHEMA.size()];
     modelFeatures.compute(event, rulesScore, vector);
     // Scored as stored: the decision_features table keeps 32-bit floats.
     for (int i = 0; i < vector.length; i++) vector[i] = (float) vector[i];
-    io.vigil.engine.model.ModelRegistry registry = models;
-    io.vigil.engine.model.Model live = registry.champion();
-    io.vigil.engine.model.Model shadow = registry.challenger();
+    ModelRegistry registry = models;
+    Model live = registry.champion();
+    Model shadow = registry.challenger();
     double p = live == null ? Double.NaN : live.probability(vector);
     double q = shadow == null ? Double.NaN : shadow.probability(vector);
-    return new io.vigil.engine.model.ModelOutcome(io.vigil.engine.model.ModelFeatures.SCHEMA, vector,
+    return new ModelOutcome(ModelFeatures.SCHEMA, vector,
         live == null ? null : live.metadata().modelId(), p, live == null ? 0 : (int) Math.round(100 * p), List.of(),
         shadow == null ? null : shadow.metadata().modelId(), q, live);
   }
@@ -290,13 +308,13 @@ public final class Engine {
    * tree SHAP costs about a millisecond per row, fifty times the probability, so allowed decisions
    * go without (their stored vector can be explained later).
    */
-  private static io.vigil.engine.model.ModelOutcome explained(io.vigil.engine.model.ModelOutcome m, Action action) {
+  private static ModelOutcome explained(ModelOutcome m, Action action) {
     if (m == null || action == Action.ALLOW || m.scoredBy() == null || !m.scoredBy().supportsContributions()) return m;
     double[] vector = m.features();
-    List<io.vigil.engine.model.ModelOutcome.TopFeature> top = new ArrayList<>(io.vigil.engine.model.ModelOutcome.TOP_FEATURES);
-    for (io.vigil.engine.model.Explanation.Contribution c : m.scoredBy().explain(vector).top(io.vigil.engine.model.ModelOutcome.TOP_FEATURES)) {
-      top.add(new io.vigil.engine.model.ModelOutcome.TopFeature(c.feature(),
-          vector[io.vigil.engine.model.ModelFeatures.SCHEMA.indexOf(c.feature())], c.value()));
+    List<ModelOutcome.TopFeature> top = new ArrayList<>(ModelOutcome.TOP_FEATURES);
+    for (Explanation.Contribution c : m.scoredBy().explain(vector).top(ModelOutcome.TOP_FEATURES)) {
+      top.add(new ModelOutcome.TopFeature(c.feature(),
+          vector[ModelFeatures.SCHEMA.indexOf(c.feature())], c.value()));
     }
     return m.withTopFeatures(top);
   }
@@ -342,7 +360,7 @@ public final class Engine {
     values.put("used_minor", u.usedMinor());
     values.put("amount_minor", event.amountMinor());
     if (u.resetsAtMillis() != 0) values.put("resets_at", java.time.Instant.ofEpochMilli(u.resetsAtMillis()).toString());
-    String message = l.period() == io.vigil.engine.limit.LimitPeriod.SINGLE
+    String message = l.period() == LimitPeriod.SINGLE
         ? "Amount " + Money.format(event.amountMinor(), l.currency()) + " is over the " + l.id() + " limit of "
             + Money.format(u.capMinor(), l.currency())
         : Money.format(u.usedMinor(), l.currency()) + " already spent " + l.period().wireName() + " plus "

@@ -9,8 +9,8 @@ import io.vigil.engine.label.LabelStore;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.model.LightGbmModel;
 import io.vigil.engine.model.LightGbmTrainer;
-import io.vigil.engine.model.ModelBlend;
 import io.vigil.engine.model.ModelFeatures;
+import io.vigil.engine.model.ModelOutcome;
 import io.vigil.engine.model.ModelRegistry;
 import io.vigil.engine.model.ModelTraining;
 import io.vigil.engine.policy.CompiledPolicy;
@@ -36,8 +36,9 @@ import java.util.concurrent.ExecutionException;
  * <ol>
  *   <li>each row becomes an event body, parsed by {@link EventParser} and decided by
  *       {@link Engine#decide} under the default policy (blend weights from the options);</li>
- *   <li>the model vector is computed from the engine's windows and the labels known at that moment,
- *       scored by the live model (and the shadow one), and blended with the rules;</li>
+ *   <li>inside the decision, the engine computes the model vector from its windows and the labels
+ *       known at that moment, scores it with the live model (and the shadow one) and blends it with
+ *       the rules, as the server does: the replay's label store and models are the engine's;</li>
  *   <li>the row's label enters the label store through {@link LabelStore#ingest} only when the
  *       simulated clock reaches the row's time plus the label delay;</li>
  *   <li>at each retraining time T the model is retrained on the rows whose labels are known at T,
@@ -61,7 +62,6 @@ final class Replay {
   private final PrintStream progress;
   private final Engine engine;
   private final LabelStore labels;
-  private final ModelFeatures features;
   private final ModelRegistry registry = new ModelRegistry();
   private final PolicyDocument policy;
   private final ReplayData data;
@@ -79,8 +79,13 @@ final class Replay {
     this.policy = new PolicyDocument(d.version(), d.rules(), d.defaultThresholds(), d.thresholdsByType(),
         1 - options.modelWeight(), options.modelWeight(), d.defaultTimezone(), d.scorecards(), d.holds());
     engine.install(CompiledPolicy.compile(policy, engine.compiler()));
+    io.vigil.engine.event.EventType type = io.vigil.engine.event.EventType.fromWire(options.mapping().type());
+    if (type == null || !type.movesMoney()) {
+      throw new IllegalArgumentException("the mapping's type must move money (payment, transfer, withdrawal, refund): the model scores those");
+    }
     this.labels = new LabelStore(LABEL_RETENTION_MILLIS, 50_000_000);
-    this.features = new ModelFeatures(engine.features(), labels, options.labelDelayMillis(), java.time.ZoneOffset.UTC);
+    engine.install(labels, options.labelDelayMillis());
+    engine.install(registry);
     this.data = new ReplayData(ModelFeatures.SCHEMA.size(), 1 << 16);
     this.retrainer = new Retrainer(data, labels, ModelFeatures.SCHEMA,
         Retrainer.grid(options.trainLookbackMillis() / ReplayOptions.DAY_MILLIS));
@@ -98,7 +103,6 @@ final class Replay {
       int cLabel = m.label() == null ? -1 : csv.column(m.label());
       int digits = java.util.Currency.getInstance(m.currency()).getDefaultFractionDigits();
       long nextRetrain = Long.MIN_VALUE, nextSweep = Long.MIN_VALUE, lastTime = Long.MIN_VALUE;
-      double[] vector = new double[ModelFeatures.SCHEMA.size()];
       String[] row;
       while ((row = csv.next()) != null) {
         if (options.rowsMax() > 0 && data.size >= options.rowsMax()) break;
@@ -122,13 +126,9 @@ final class Replay {
         long t0 = System.nanoTime();
         Event event = EventParser.parse(body(eventId, t, row[cAccount], merchant, amountMinor));
         Decision decision = engine.decide(event, t);
-        features.compute(event, decision.rulesScore(), vector);
-        for (int f = 0; f < vector.length; f++) vector[f] = (float) vector[f]; // score exactly what is stored
-        ModelRegistry.Scores scores = registry.score(vector);
-        ModelBlend.Blended blended = ModelBlend.apply(decision, scores, policy, policy.thresholdsFor(event.type()));
         decideNanos += System.nanoTime() - t0;
         boolean fraud = cLabel >= 0 && parseFlag(row[cLabel], csv.lineNumber());
-        record(event, vector, decision, blended, fraud);
+        record(event, decision, fraud);
         if (cLabel >= 0) {
           if (pending.size() >= PENDING_LABELS_MAX) throw new IllegalStateException("more than " + PENDING_LABELS_MAX + " labels in flight");
           pending.add(Label.ofFlag("label-" + eventId, eventId, fraud, event.accountId(), merchant, t, t + options.labelDelayMillis()));
@@ -156,7 +156,9 @@ final class Replay {
     return body;
   }
 
-  private void record(Event event, double[] vector, Decision decision, ModelBlend.Blended blended, boolean fraud) {
+  private void record(Event event, Decision decision, boolean fraud) {
+    ModelOutcome model = decision.model();
+    double[] vector = model.features();
     int i = data.add();
     int base = i * data.featureCount;
     for (int f = 0; f < data.featureCount; f++) data.features[base + f] = (float) vector[f];
@@ -164,12 +166,12 @@ final class Replay {
     data.account[i] = accountIds.computeIfAbsent(event.accountId(), k -> accountIds.size());
     data.eventId[i] = event.eventId();
     data.truth[i] = fraud;
-    data.probability[i] = (float) blended.model().probability();
-    data.challengerProbability[i] = (float) blended.model().challengerProbability();
-    data.blendedScore[i] = (byte) blended.score();
+    data.probability[i] = (float) model.probability();
+    data.challengerProbability[i] = (float) model.challengerProbability();
+    data.blendedScore[i] = (byte) decision.score();
     data.rulesScore[i] = (byte) decision.rulesScore();
-    data.action[i] = (byte) blended.action().ordinal();
-    data.modelIndex[i] = (short) (blended.model().modelId() == null ? -1 : modelIds.indexOf(blended.model().modelId()));
+    data.action[i] = (byte) decision.action().ordinal();
+    data.modelIndex[i] = (short) (model.modelId() == null ? -1 : modelIds.indexOf(model.modelId()));
   }
 
   private void feedLabelsUpTo(long t) {

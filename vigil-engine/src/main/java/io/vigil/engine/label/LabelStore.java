@@ -174,19 +174,10 @@ public final class LabelStore {
    */
   public synchronized Counts counts(LabelScope scope, String key, long eventAfterMillis, long eventUpToMillis,
       long asOfMillis) {
-    List<Entry> list = key == null ? null : byKey.get(scope).get(key);
-    if (list == null) return new Counts(0, 0);
-    long labeled = 0, fraud = 0;
-    for (int i = list.size() - 1; i >= 0; i--) {
-      Entry e = list.get(i);
-      long t = e.label.eventAtMillis();
-      if (t <= eventAfterMillis) break;
-      if (t > eventUpToMillis || !e.visibleAt(asOfMillis)) continue;
-      labeled++;
-      if (e.label.verdict() == Verdict.FRAUD) fraud++;
-    }
-    return new Counts(labeled, fraud);
+    FraudSpan span = fraudSpan(scope, key, eventAfterMillis, eventUpToMillis, asOfMillis);
+    return new Counts(span.labeled(), span.fraud());
   }
+
 
   /** Labelled and fraud counts of a window, with the event times of its oldest and newest fraud (0 when none). */
   public record FraudSpan(long labeled, long fraud, long firstFraudAtMillis, long lastFraudAtMillis) {}

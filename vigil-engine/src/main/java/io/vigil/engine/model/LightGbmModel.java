@@ -27,14 +27,14 @@ public final class LightGbmModel implements Model {
     this.featureCount = metadata.schema().size();
   }
 
-  /** Loads a model from LightGBM's text format; checks that it has the schema's feature count. */
   /**
    * Contributions of one row on the calling thread. LightGBM's default runs OpenMP across all cores,
    * whose barrier costs milliseconds per call when the cores are busy (measured: 14 ms p50 for one
-   * row's contributions on a loaded 2-core machine, 0.9 ms with one thread).
+   * row's contributions on a loaded 2-core machine, 0.9 ms with one thread; alike on a quiet one).
    */
   private static final String ONE_THREAD = "num_threads=1";
 
+  /** Loads a model from LightGBM's text format; checks that it has the schema's feature count. */
   public static LightGbmModel fromText(String modelText, ModelMetadata metadata) {
     if (!ModelMetadata.FORMAT_LIGHTGBM.equals(metadata.format())) throw new IllegalArgumentException("not a LightGBM artifact");
     LGBMBooster booster;

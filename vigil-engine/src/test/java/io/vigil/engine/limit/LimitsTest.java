@@ -341,14 +341,9 @@ class LimitsTest {
     Decision again = decide(takeover, NOON);
     assertThat(again.reasons().get(0).ruleId()).isEqualTo("restriction.freeze");
     assertThat(again.restrict()).isEmpty();
-    assertThatThrownBy(() -> RuleEffectRestrictions.lowerLimitFromARule()).hasMessageContaining("freeze, no_withdrawals or no_transfers_out");
-  }
-
-  /** A rule cannot set a lower limit: it has no amount to set. */
-  static final class RuleEffectRestrictions {
-    static Object lowerLimitFromARule() {
-      return io.vigil.engine.rule.RuleEffect.points(10).restricting(io.vigil.engine.restriction.RestrictionKind.LOWER_LIMIT, 60_000);
-    }
+    // A rule cannot set a lower limit: it has no amount to set.
+    assertThatThrownBy(() -> io.vigil.engine.rule.RuleEffect.points(10).restricting(io.vigil.engine.restriction.RestrictionKind.LOWER_LIMIT,
+        60_000)).hasMessageContaining("freeze, no_withdrawals or no_transfers_out");
   }
 
   /**

@@ -17,10 +17,6 @@ import java.util.Map;
 public final class DecisionJson {
   private DecisionJson() {}
 
-  public static String response(String decisionId, String eventId, Decision d, long latencyMicros) {
-    return response(decisionId, eventId, d, List.of(), latencyMicros);
-  }
-
   /** @param restrictionsSet the restrictions firing rules set, as stored */
   public static String response(String decisionId, String eventId, Decision d,
       List<io.vigil.engine.restriction.Restriction> restrictionsSet, long latencyMicros) {

@@ -16,9 +16,9 @@ import javax.sql.DataSource;
  * that a model can be trained on exactly what the engine saw (D5).
  */
 public final class DecisionFeatures {
-  private static final String INSERT = "INSERT INTO decision_features (sequence, decision_id, event_id, account_id,"
-      + " occurred_at_millis, schema_id, features, model_id, probability, challenger_id, challenger_probability)"
-      + " VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+  private static final String COLUMNS = "sequence, decision_id, event_id, account_id, occurred_at_millis, schema_id, features,"
+      + " model_id, probability, challenger_id, challenger_probability";
+  private static final String INSERT = "INSERT INTO decision_features (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)";
   private final DataSource dataSource;
 
   public DecisionFeatures(DataSource dataSource) {
@@ -81,8 +81,7 @@ public final class DecisionFeatures {
 
   /** The vectors of one schema decided in [fromMillis, toMillis), oldest first, at most rowsMax. */
   public void forEach(String schemaId, int size, long fromMillis, long toMillis, int rowsMax, Consumer<Row> sink) {
-    String sql = "SELECT sequence, decision_id, event_id, account_id, occurred_at_millis, schema_id, features, model_id, probability,"
-        + " challenger_id, challenger_probability FROM decision_features WHERE schema_id = ? AND occurred_at_millis >= ?"
+    String sql = "SELECT " + COLUMNS + " FROM decision_features WHERE schema_id = ? AND occurred_at_millis >= ?"
         + " AND occurred_at_millis < ? ORDER BY occurred_at_millis, sequence";
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, schemaId);
@@ -90,14 +89,7 @@ public final class DecisionFeatures {
       ps.setLong(3, toMillis);
       ps.setMaxRows(rowsMax);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          double p = rs.getDouble(9);
-          Double probability = rs.wasNull() ? null : p;
-          double q = rs.getDouble(11);
-          Double challenger = rs.wasNull() ? null : q;
-          sink.accept(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6),
-              decode(rs.getString(7), size), rs.getString(8), probability, rs.getString(10), challenger));
-        }
+        while (rs.next()) sink.accept(read(rs, size));
       }
     } catch (SQLException e) {
       throw new StorageException("reading decision features failed", e);
@@ -106,15 +98,16 @@ public final class DecisionFeatures {
 
   /** The vector stored with one decision, if any. */
   public java.util.Optional<Row> find(String decisionId, int size) {
-    String sql = "SELECT sequence, decision_id, event_id, account_id, occurred_at_millis, schema_id, features, model_id, probability,"
-        + " challenger_id, challenger_probability FROM decision_features WHERE decision_id = ?";
-    return io.vigil.server.storage.Sql.one(dataSource, sql, ps -> ps.setString(1, decisionId), rs -> {
-      double p = rs.getDouble(9);
-      Double probability = rs.wasNull() ? null : p;
-      double q = rs.getDouble(11);
-      Double challenger = rs.wasNull() ? null : q;
-      return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6),
-          decode(rs.getString(7), size), rs.getString(8), probability, rs.getString(10), challenger);
-    }, "reading decision features failed");
+    return io.vigil.server.storage.Sql.one(dataSource, "SELECT " + COLUMNS + " FROM decision_features WHERE decision_id = ?",
+        ps -> ps.setString(1, decisionId), rs -> read(rs, size), "reading decision features failed");
+  }
+
+  private static Row read(ResultSet rs, int size) throws SQLException {
+    double p = rs.getDouble(9);
+    Double probability = rs.wasNull() ? null : p;
+    double q = rs.getDouble(11);
+    Double challenger = rs.wasNull() ? null : q;
+    return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6),
+        decode(rs.getString(7), size), rs.getString(8), probability, rs.getString(10), challenger);
   }
 }
