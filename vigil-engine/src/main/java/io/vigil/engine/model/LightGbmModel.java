@@ -6,9 +6,10 @@ import io.github.metarank.lightgbm4j.LGBMException;
 import java.util.Arrays;
 
 /**
- * A LightGBM binary classifier loaded from its model text. Scores one row through LightGBM's
- * single-row C API (a few microseconds for a few hundred shallow trees); {@link #explain} is
- * LightGBM's {@code predict_contrib}, i.e. tree SHAP values, which sum with the bias to the raw score.
+ * A LightGBM binary classifier loaded from its model text. One row's margin is walked in Java over
+ * the compiled trees ({@link TreeEnsemble}: no JNI call in the decision path, the same value as
+ * LightGBM's); batches ({@link #margins}) and {@link #explain} go to LightGBM itself. {@code explain}
+ * is LightGBM's {@code predict_contrib}, i.e. tree SHAP values, which sum with the bias to the raw score.
  *
  * <p>LightGBM's predict functions are safe to call from several threads on one booster. The booster
  * is native memory: {@link #close()} frees it, after which scoring throws.
@@ -18,13 +19,16 @@ public final class LightGbmModel implements Model {
   private final ModelMetadata metadata;
   private final String modelText;
   private final int featureCount;
+  /** The compiled trees, or null for a model {@link TreeEnsemble} does not reproduce (LightGBM scores it). */
+  private final TreeEnsemble trees;
   private volatile boolean closed;
 
-  private LightGbmModel(LGBMBooster booster, ModelMetadata metadata, String modelText) {
+  private LightGbmModel(LGBMBooster booster, ModelMetadata metadata, String modelText, TreeEnsemble trees) {
     this.booster = booster;
     this.metadata = metadata;
     this.modelText = modelText;
     this.featureCount = metadata.schema().size();
+    this.trees = trees;
   }
 
   /**
@@ -43,23 +47,30 @@ public final class LightGbmModel implements Model {
     } catch (LGBMException e) {
       throw new IllegalArgumentException("LightGBM refused the model text: " + e.getMessage(), e);
     }
+    TreeEnsemble trees;
     try {
       int n = booster.getNumFeature();
       if (n != metadata.schema().size()) {
         throw new IllegalArgumentException("model has " + n + " features, schema " + metadata.schema().id() + " has " + metadata.schema().size());
       }
       if (booster.getNumClasses() != 1) throw new IllegalArgumentException("only binary models are supported");
+      trees = TreeEnsemble.compile(modelText, n);
     } catch (LGBMException | RuntimeException e) {
       closeQuietly(booster);
       if (e instanceof IllegalArgumentException iae) throw iae;
       throw new IllegalStateException("LightGBM failed to describe the model", e);
     }
-    return new LightGbmModel(booster, metadata, modelText);
+    return new LightGbmModel(booster, metadata, modelText, trees);
   }
 
   @Override
   public ModelMetadata metadata() {
     return metadata;
+  }
+
+  /** Whether {@link #margin} walks the compiled trees in Java (true for every model Vigil trains). */
+  public boolean compiled() {
+    return trees != null;
   }
 
   public ModelArtifact artifact() {
@@ -68,6 +79,13 @@ public final class LightGbmModel implements Model {
 
   @Override
   public double margin(double[] features) {
+    check(features);
+    if (trees != null) return trees.margin(features);
+    return nativeMargin(features);
+  }
+
+  /** LightGBM's own single-row raw score (for models the Java walk does not cover, and for comparison). */
+  double nativeMargin(double[] features) {
     check(features);
     try {
       return booster.predictForMatSingleRow(features, PredictionType.C_API_PREDICT_RAW_SCORE);
