@@ -32,6 +32,8 @@ public final class EvalMain {
         --model-weight W             model weight in the blended score, rules get 1-W (default 0.5)
         --selection-folds N          prequential folds for choosing LightGBM parameters; 0 = fixed (default 2)
         --candidate-thresholds C,R,D backtest challenge/review/deny score thresholds next to the live ones
+        --candidate-policy FILE.json backtest a candidate rule set and/or thresholds ({"rules": [...], "thresholds": {...}}
+                                     in GET /v1/policy's format): a second engine decides every event with it
         --models-dir DIR             write every trained model artifact there
         --limit N                    stop after N rows
         --quiet                      no progress line
@@ -120,7 +122,7 @@ public final class EvalMain {
 
   private static ReplayOptions options(Map<String, String> o, boolean fdh) throws java.io.IOException {
     List<String> known = new ArrayList<>(List.of("input", "mapping", "report", "label-delay-days", "retrain-every-days",
-        "retrain-anchor", "train-lookback-days", "model-weight", "selection-folds", "candidate-thresholds", "models-dir",
+        "retrain-anchor", "train-lookback-days", "model-weight", "selection-folds", "candidate-thresholds", "candidate-policy", "models-dir",
         "limit", "quiet"));
     if (fdh) known.addAll(List.of("train-from", "test-from", "test-days"));
     for (String k : o.keySet()) if (!known.contains(k)) throw new IllegalArgumentException("unknown option --" + k + "\n" + USAGE);
@@ -150,7 +152,8 @@ public final class EvalMain {
     ReplayOptions options = new ReplayOptions(input, mapping, days(o, "label-delay-days", 7), days(o, "retrain-every-days", 7),
         anchor, days(o, "train-lookback-days", 14), Double.parseDouble(o.getOrDefault("model-weight", "0.5")),
         Integer.parseInt(o.getOrDefault("selection-folds", "2")), Long.parseLong(o.getOrDefault("limit", "0")),
-        o.containsKey("models-dir") ? Path.of(o.get("models-dir")) : null, protocol, candidate, !o.containsKey("quiet"));
+        o.containsKey("models-dir") ? Path.of(o.get("models-dir")) : null, protocol, candidate,
+        o.containsKey("candidate-policy") ? CandidatePolicy.read(Path.of(o.get("candidate-policy"))) : null, !o.containsKey("quiet"));
     if (anchor == Long.MIN_VALUE) options = withAnchorAfterFirstRow(options, day);
     return options;
   }
@@ -165,7 +168,8 @@ public final class EvalMain {
     }
     long anchor = Math.floorDiv(first, day) * day + Math.max(o.retrainEveryMillis(), day);
     return new ReplayOptions(o.input(), o.mapping(), o.labelDelayMillis(), o.retrainEveryMillis(), anchor, o.trainLookbackMillis(),
-        o.modelWeight(), o.selectionFolds(), o.rowsMax(), o.modelsDir(), o.protocol(), o.candidateThresholds(), o.progress());
+        o.modelWeight(), o.selectionFolds(), o.rowsMax(), o.modelsDir(), o.protocol(), o.candidateThresholds(), o.candidatePolicy(),
+        o.progress());
   }
 
   private static long days(Map<String, String> o, String key, int defaultDays) {
@@ -218,6 +222,12 @@ public final class EvalMain {
       retrainings.add(m);
     }
     report.put("retrainings", retrainings);
+    if (r.ruleHits() != null) {
+      List<Integer> all = new ArrayList<>(r.data().size);
+      for (int k = 0; k < r.data().size; k++) all.add(k);
+      report.put("overall", Evaluation.metrics(r.data(), all, candidate));
+      report.put("rule_hits", r.ruleHits().report());
+    }
     return report;
   }
 

@@ -51,6 +51,41 @@ final class Evaluation {
     out.put("rules_only", ranking(rules, fraud, day, card));
     out.put("actions", interception(InterceptionMetrics.of(actions, fraud)));
     if (candidate != null) out.put("candidate_thresholds_backtest", interception(InterceptionMetrics.of(candidateActions, fraud)));
+    if (d.candidateAction != null) out.put("candidate_policy_backtest", candidatePolicy(d, rows, actions, fraud));
+    return out;
+  }
+
+  /**
+   * The candidate policy's actions over the same rows, and what changed: frauds and legitimate events
+   * it intercepts that the live policy let through, and the reverse.
+   */
+  private static Map<String, Object> candidatePolicy(ReplayData d, List<Integer> rows, Action[] live, boolean[] fraud) {
+    int n = rows.size();
+    Action[] candidate = new Action[n];
+    double[] score = new double[n];
+    long fraudGained = 0, legitGained = 0, fraudLost = 0, legitLost = 0;
+    for (int r = 0; r < n; r++) {
+      int i = rows.get(r);
+      candidate[r] = ACTIONS[d.candidateAction[i]];
+      score[r] = d.candidateScore[i];
+      boolean was = live[r] != Action.ALLOW, is = candidate[r] != Action.ALLOW;
+      if (is && !was) {
+        if (fraud[r]) fraudGained++;
+        else legitGained++;
+      } else if (was && !is) {
+        if (fraud[r]) fraudLost++;
+        else legitLost++;
+      }
+    }
+    Map<String, Object> out = interception(InterceptionMetrics.of(candidate, fraud));
+    out.put("auc_roc", RankingMetrics.aucRoc(score, fraud));
+    out.put("average_precision", RankingMetrics.averagePrecision(score, fraud));
+    Map<String, Object> changed = new LinkedHashMap<>();
+    changed.put("frauds_newly_intercepted", fraudGained);
+    changed.put("legitimate_newly_intercepted", legitGained);
+    changed.put("frauds_no_longer_intercepted", fraudLost);
+    changed.put("legitimate_no_longer_intercepted", legitLost);
+    out.put("changed_against_live", changed);
     return out;
   }
 

@@ -17,6 +17,7 @@ import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.Decision;
 import io.vigil.engine.policy.DefaultPolicyPack;
 import io.vigil.engine.policy.PolicyDocument;
+import io.vigil.engine.rule.RuleCompileException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -55,12 +56,16 @@ final class Replay {
   record Retraining(long atMillis, String modelId, int trainRows, long trainPositives, Map<String, String> params,
       List<Double> validationAp, int folds, double seconds) {}
 
+  /** {@code ruleHits} is null without a candidate policy. */
   record Result(ReplayData data, List<String> modelIds, List<Retraining> retrainings, long rows, double seconds,
-      double decideSeconds, PolicyDocument policy, LabelStore labels, Map<Integer, String> accountNames) {}
+      double decideSeconds, PolicyDocument policy, LabelStore labels, Map<Integer, String> accountNames, RuleHits ruleHits) {}
 
   private final ReplayOptions options;
   private final PrintStream progress;
   private final Engine engine;
+  /** Decides every event with the candidate policy, on its own state (windows, limits, restrictions); null without one. */
+  private final Engine candidateEngine;
+  private final RuleHits ruleHits;
   private final LabelStore labels;
   private final ModelRegistry registry = new ModelRegistry();
   private final PolicyDocument policy;
@@ -86,7 +91,21 @@ final class Replay {
     this.labels = new LabelStore(LABEL_RETENTION_MILLIS, 50_000_000);
     engine.install(labels, options.labelDelayMillis());
     engine.install(registry);
-    this.data = new ReplayData(ModelFeatures.SCHEMA.size(), 1 << 16);
+    if (options.candidatePolicy() == null) {
+      this.candidateEngine = null;
+      this.ruleHits = null;
+    } else {
+      this.candidateEngine = new Engine(FeatureConfig.defaults(), new ListIndex());
+      try {
+        candidateEngine.install(CompiledPolicy.compile(options.candidatePolicy().applyTo(policy), candidateEngine.compiler()));
+      } catch (RuleCompileException e) {
+        throw new IllegalArgumentException("--candidate-policy: " + e.getMessage());
+      }
+      candidateEngine.install(labels, options.labelDelayMillis());
+      candidateEngine.install(registry);
+      this.ruleHits = new RuleHits();
+    }
+    this.data = new ReplayData(ModelFeatures.SCHEMA.size(), 1 << 16, candidateEngine != null);
     this.retrainer = new Retrainer(data, labels, ModelFeatures.SCHEMA,
         Retrainer.grid(options.trainLookbackMillis() / ReplayOptions.DAY_MILLIS));
   }
@@ -114,6 +133,7 @@ final class Replay {
         if (t >= nextSweep) {
           labels.sweep(t);
           engine.features().sweep(t);
+          if (candidateEngine != null) candidateEngine.features().sweep(t);
           nextSweep = t + SWEEP_EVERY_MILLIS;
         }
         while (options.retrainEveryMillis() > 0 && t >= nextRetrain) {
@@ -128,7 +148,13 @@ final class Replay {
         Decision decision = engine.decide(event, t);
         decideNanos += System.nanoTime() - t0;
         boolean fraud = cLabel >= 0 && parseFlag(row[cLabel], csv.lineNumber());
-        record(event, decision, fraud);
+        int i = record(event, decision, fraud);
+        if (candidateEngine != null) {
+          Decision candidate = candidateEngine.decide(event, t);
+          data.candidateAction[i] = (byte) candidate.action().ordinal();
+          data.candidateScore[i] = (byte) candidate.score();
+          ruleHits.add(decision, candidate, fraud);
+        }
         if (cLabel >= 0) {
           if (pending.size() >= PENDING_LABELS_MAX) throw new IllegalStateException("more than " + PENDING_LABELS_MAX + " labels in flight");
           pending.add(Label.ofFlag("label-" + eventId, eventId, fraud, event.accountId(), merchant, t, t + options.labelDelayMillis()));
@@ -141,7 +167,7 @@ final class Replay {
     closeModels();
     Map<Integer, String> names = new HashMap<>();
     accountIds.forEach((name, id) -> names.put(id, name));
-    return new Result(data, modelIds, retrainings, data.size, seconds, decideNanos / 1e9, policy, labels, names);
+    return new Result(data, modelIds, retrainings, data.size, seconds, decideNanos / 1e9, policy, labels, names, ruleHits);
   }
 
   private Map<String, Object> body(String eventId, long t, String account, String merchant, long amountMinor) {
@@ -156,7 +182,7 @@ final class Replay {
     return body;
   }
 
-  private void record(Event event, Decision decision, boolean fraud) {
+  private int record(Event event, Decision decision, boolean fraud) {
     ModelOutcome model = decision.model();
     double[] vector = model.features();
     int i = data.add();
@@ -172,6 +198,7 @@ final class Replay {
     data.rulesScore[i] = (byte) decision.rulesScore();
     data.action[i] = (byte) decision.action().ordinal();
     data.modelIndex[i] = (short) (model.modelId() == null ? -1 : modelIds.indexOf(model.modelId()));
+    return i;
   }
 
   private void feedLabelsUpTo(long t) {

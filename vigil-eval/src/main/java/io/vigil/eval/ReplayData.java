@@ -25,8 +25,11 @@ final class ReplayData {
   byte[] rulesScore;
   byte[] action;
   short[] modelIndex;
+  /** The candidate policy's action and score ({@code --candidate-policy}); null without one. */
+  byte[] candidateAction;
+  byte[] candidateScore;
 
-  ReplayData(int featureCount, int capacity) {
+  ReplayData(int featureCount, int capacity, boolean candidate) {
     this.featureCount = featureCount;
     features = new float[capacity * featureCount];
     timeMillis = new long[capacity];
@@ -39,6 +42,10 @@ final class ReplayData {
     rulesScore = new byte[capacity];
     action = new byte[capacity];
     modelIndex = new short[capacity];
+    if (candidate) {
+      candidateAction = new byte[capacity];
+      candidateScore = new byte[capacity];
+    }
   }
 
   /** Makes room for one more row and returns its index. */
@@ -57,6 +64,10 @@ final class ReplayData {
       rulesScore = Arrays.copyOf(rulesScore, capacity);
       action = Arrays.copyOf(action, capacity);
       modelIndex = Arrays.copyOf(modelIndex, capacity);
+      if (candidateAction != null) {
+        candidateAction = Arrays.copyOf(candidateAction, capacity);
+        candidateScore = Arrays.copyOf(candidateScore, capacity);
+      }
     }
     return size++;
   }

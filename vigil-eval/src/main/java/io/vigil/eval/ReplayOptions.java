@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * @param rowsMax stop after this many rows (0 = all)
  * @param modelsDir where each trained model's artifact is written (null = nowhere)
  * @param protocol the handbook's train/test split to report on (null = none)
- * @param candidateChallenge a candidate challenge/review/deny threshold triple to backtest (null = none)
+ * @param candidateThresholds a candidate challenge/review/deny threshold triple to backtest on the blended score (null = none)
+ * @param candidatePolicy a candidate rule set and/or thresholds decided by a second engine next to the live one (null = none)
  */
 record ReplayOptions(
     Path input,
@@ -30,6 +31,7 @@ record ReplayOptions(
     Path modelsDir,
     Protocol protocol,
     int[] candidateThresholds,
+    CandidatePolicy candidatePolicy,
     boolean progress) {
 
   static final long DAY_MILLIS = 86_400_000L;

@@ -39,6 +39,35 @@ final class Summary {
       out.printf("%-52s %7s %7s %7s%n", "Vigil blended score (rules + model)", f(b.get("auc_roc")), f(b.get("average_precision")),
           f(b.get("card_precision_at_100")));
     }
+    if (r.containsKey("rule_hits")) printBacktest(r, out);
+  }
+
+  /** Live against candidate policy, on the protocol's test set when there is one, else on the whole replay. */
+  @SuppressWarnings("unchecked")
+  private static void printBacktest(Map<String, Object> r, PrintStream out) {
+    Map<String, Object> scope = (Map<String, Object>) r.get(r.containsKey("protocol") ? "protocol" : "overall");
+    Map<String, Object> live = (Map<String, Object>) scope.get("actions");
+    Map<String, Object> cand = (Map<String, Object>) scope.get("candidate_policy_backtest");
+    out.printf("%nCandidate policy backtest (%s):%n", r.containsKey("protocol") ? "the protocol's test set" : "the whole replay");
+    out.printf("%-10s %13s %10s %8s %10s %18s%n", "policy", "interception", "challenge", "review", "deny", "false interception");
+    for (Object[] row : new Object[][] {{"live", live}, {"candidate", cand}}) {
+      Map<String, Object> m = (Map<String, Object>) row[1];
+      out.printf("%-10s %13s %10s %8s %10s %18s%n", row[0], pct(m.get("interception_rate")), pct(m.get("challenge_rate")),
+          pct(m.get("review_rate")), pct(m.get("deny_rate")), pct(m.get("false_interception_rate")));
+    }
+    out.printf("changed against live: %s%n", cand.get("changed_against_live"));
+    Map<String, Object> hits = (Map<String, Object>) r.get("rule_hits");
+    out.printf("%nRule hits over the whole replay (%s events, %s frauds):%n", hits.get("events"), hits.get("frauds"));
+    out.printf("%-36s %10s %10s %10s %10s%n", "rule", "live fires", "precision", "cand fires", "precision");
+    for (Map<String, Object> rule : (List<Map<String, Object>>) hits.get("rules")) {
+      Map<String, Object> l = (Map<String, Object>) rule.get("live"), c = (Map<String, Object>) rule.get("candidate");
+      out.printf("%-36s %10s %10s %10s %10s%n", rule.get("rule"), l.get("fires"), f(l.get("precision")), c.get("fires"),
+          f(c.get("precision")));
+    }
+  }
+
+  private static String pct(Object v) {
+    return v instanceof Double d && !d.isNaN() ? String.format("%.2f %%", 100 * d) : "-";
   }
 
   private static String f(Object v) {

@@ -72,7 +72,7 @@ class FdhSliceSmokeTest {
     Path input = generate(dir);
     ReplayOptions options = new ReplayOptions(input, ColumnMapping.fdh(), 7 * ReplayOptions.DAY_MILLIS, 7 * ReplayOptions.DAY_MILLIS,
         millis("2018-05-06"), 14 * ReplayOptions.DAY_MILLIS, 0.5, 1, 0, null,
-        new ReplayOptions.Protocol(millis("2018-04-22"), millis("2018-05-06"), 5), null, false);
+        new ReplayOptions.Protocol(millis("2018-04-22"), millis("2018-05-06"), 5), null, null, false);
     Replay.Result result = new Replay(options, new PrintStream(new ByteArrayOutputStream())).run();
     Map<String, Object> report = EvalMain.report(result, options, input.toString());
     assertThat(result.rows()).isEqualTo(times.size());
@@ -108,6 +108,61 @@ class FdhSliceSmokeTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void aCandidateRuleSetIsBacktestedNextToTheLivePolicy(@TempDir Path dir) throws Exception {
+    Path input = generate(dir);
+    // The slice's frauds include every amount over 220; the live policy has no rule for that, the candidate does.
+    Path candidate = dir.resolve("candidate.json");
+    Files.writeString(candidate, """
+        {"rules": [{"id": "amount_over_220", "expression": "event.amount_major > 220.0",
+                    "effect": {"action": "REVIEW"}, "reason": "amount {event.amount_major} over 220"}],
+         "thresholds": {"default": {"challenge": 90, "review": 95, "deny": 99, "medium": 30, "high": 60, "critical": 80,
+                                          "challenge_kind": "sms_otp"}}}
+        """);
+    Path report = dir.resolve("report.json");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String[] a = {"replay", "--input", input.toString(), "--mapping", dir.resolve("fdh.properties").toString(), "--report",
+        report.toString(), "--retrain-every-days", "0", "--candidate-policy", candidate.toString(), "--quiet"};
+    Files.writeString(dir.resolve("fdh.properties"), new String(getClass().getResourceAsStream("/io/vigil/eval/fdh.mapping.properties").readAllBytes(),
+        StandardCharsets.UTF_8));
+    assertThat(EvalMain.run(a, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()))).isZero();
+    Map<String, Object> r = tools.jackson.databind.json.JsonMapper.builder().build().readValue(Files.readString(report), Map.class);
+    Map<String, Object> overall = (Map<String, Object>) r.get("overall");
+    Map<String, Object> backtest = (Map<String, Object>) overall.get("candidate_policy_backtest");
+    Map<String, Object> changed = (Map<String, Object>) backtest.get("changed_against_live");
+    long over220 = countOver220(input);
+    assertThat(over220).isPositive();
+    // Every event over 220 is fraud in the slice and now reviewed; the live policy intercepted none of them.
+    assertThat(((Number) changed.get("frauds_newly_intercepted")).longValue()).isEqualTo(over220);
+    assertThat(((Number) changed.get("legitimate_newly_intercepted")).longValue()).isZero();
+    assertThat(((Number) backtest.get("review_rate")).doubleValue()).isGreaterThan(0.0);
+    List<Map<String, Object>> rules = (List<Map<String, Object>>) ((Map<String, Object>) r.get("rule_hits")).get("rules");
+    Map<String, Object> rule = rules.stream().filter(m -> m.get("rule").equals("amount_over_220")).findFirst().orElseThrow();
+    assertThat(((Map<String, Object>) rule.get("live")).get("fires")).isEqualTo(0);
+    assertThat(((Number) ((Map<String, Object>) rule.get("candidate")).get("fires")).longValue()).isEqualTo(over220);
+    assertThat(((Number) ((Map<String, Object>) rule.get("candidate")).get("precision")).doubleValue()).isEqualTo(1.0);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Candidate policy backtest", "amount_over_220");
+
+    // Bad candidates are refused before any row is read, naming the field.
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+    for (String[] bad : new String[][] {
+        {"{\"rules\": [{\"id\": \"x\", \"expression\": \"true\", \"effect\": {\"points\": 5000}, \"reason\": \"r\"}]}", "rules[0].effect.points"},
+        {"{\"rules\": [{\"id\": \"x\", \"expression\": \"no_such.name > 1\", \"effect\": {\"points\": 5}, \"reason\": \"r\"}]}", "rule x"},
+        {"{\"limits\": []}", "unknown field limits"},
+        {"{}", "rules or thresholds"},
+        {"{\"thresholds\": {\"default\": {\"challenge\": 1}}}", "thresholds.default.review"},
+        {"[1, 2", "not JSON"}}) {
+      Files.writeString(candidate, bad[0]);
+      assertThatThrownBy(() -> EvalMain.run(a, sink, sink)).as(bad[0]).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(bad[1]);
+    }
+  }
+
+  private static long countOver220(Path csv) throws IOException {
+    return Files.readAllLines(csv).stream().skip(1).filter(l -> Double.parseDouble(l.split(",")[4]) > 220).count();
+  }
+
+  @Test
   void rowsOutOfTimeOrderAndUnknownColumnsAreRefused(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("bad.csv");
     Files.writeString(bad, "TRANSACTION_ID,TX_DATETIME,CUSTOMER_ID,TERMINAL_ID,TX_AMOUNT,TX_TIME_SECONDS,TX_TIME_DAYS,TX_FRAUD,TX_FRAUD_SCENARIO\n"
@@ -135,7 +190,8 @@ class FdhSliceSmokeTest {
     assertThat(configs.get(1).seeds()).isEqualTo(2);
 
     ReplayOptions options = new ReplayOptions(file, ColumnMapping.fdh(), 7 * ReplayOptions.DAY_MILLIS, 0, millis("2018-08-08"),
-        14 * ReplayOptions.DAY_MILLIS, 0.5, 0, 0, null, new ReplayOptions.Protocol(millis("2018-07-25"), millis("2018-08-08"), 7), null, false);
+        14 * ReplayOptions.DAY_MILLIS, 0.5, 0, 0, null, new ReplayOptions.Protocol(millis("2018-07-25"), millis("2018-08-08"), 7), null, null,
+        false);
     PrintStream sink = new PrintStream(new ByteArrayOutputStream());
     // The week of 2018-07-26 ends 2018-08-02; its labels arrive until 2018-08-09, after the test start.
     assertThatThrownBy(() -> Sweep.run(null, options, configs, List.of(millis("2018-07-26")), io.vigil.engine.model.ModelFeatures.SCHEMA, sink))

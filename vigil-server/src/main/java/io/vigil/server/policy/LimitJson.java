@@ -1,5 +1,6 @@
 package io.vigil.server.policy;
 
+import io.vigil.engine.policy.PolicyMaps;
 import io.vigil.engine.event.EventType;
 import io.vigil.engine.limit.LimitDefinition;
 import io.vigil.engine.limit.LimitPeriod;
@@ -74,7 +75,7 @@ public final class LimitJson {
   @SuppressWarnings("unchecked")
   private static LimitDefinition parseLimit(Map<String, Object> m, String param) {
     unknown(m, LIMIT_FIELDS, param);
-    String periodName = PolicyJson.string(m, "period", param + ".period", true);
+    String periodName = PolicyMaps.string(m, "period", param + ".period", true);
     LimitPeriod period = LimitPeriod.fromWire(periodName);
     if (period == null) throw ApiException.invalid("invalid_limits", param + ".period is single, daily, monthly or rolling_24h", param + ".period");
     ScoreMapping mapping = null;
@@ -84,7 +85,7 @@ public final class LimitJson {
       String p = param + ".score_mapping";
       unknown(s, MAPPING_FIELDS, p);
       try {
-        mapping = new ScoreMapping(PolicyJson.integer(s, "score_min", p), PolicyJson.integer(s, "score_max", p),
+        mapping = new ScoreMapping(PolicyMaps.integer(s, "score_min", p), PolicyMaps.integer(s, "score_max", p),
             amount(s, "amount_minor_at_min", p), amount(s, "amount_minor_at_max", p));
       } catch (IllegalArgumentException e) {
         throw ApiException.invalid("invalid_limits", p + ": " + e.getMessage(), p);
@@ -97,14 +98,14 @@ public final class LimitJson {
       if (n < 0 || n > LimitDefinition.ASSURANCE_LEVEL_MAX) throw ApiException.invalid("invalid_limits", param + ".assurance_levels holds integers 0-3", param + ".assurance_levels");
       assurance.add((int) n);
     }
-    String action = PolicyJson.string(m, "breach_action", param + ".breach_action", true);
+    String action = PolicyMaps.string(m, "breach_action", param + ".breach_action", true);
     Action breach = "DENY".equals(action) ? Action.DENY : "CHALLENGE".equals(action) ? Action.CHALLENGE : null;
     if (breach == null) throw ApiException.invalid("invalid_limits", param + ".breach_action is DENY or CHALLENGE", param + ".breach_action");
     try {
-      return new LimitDefinition(PolicyJson.string(m, "id", param + ".id", true), PolicyJson.string(m, "description", param + ".description", false),
-          period, PolicyJson.string(m, "currency", param + ".currency", true), amount(m, "amount_minor", param), mapping, assurance,
-          strings(m, "merchant_risk_levels", param), PolicyJson.eventTypes(m.getOrDefault("event_types", List.of())),
-          strings(m, "channels", param), breach, PolicyJson.string(m, "challenge_kind", param + ".challenge_kind", false));
+      return new LimitDefinition(PolicyMaps.string(m, "id", param + ".id", true), PolicyMaps.string(m, "description", param + ".description", false),
+          period, PolicyMaps.string(m, "currency", param + ".currency", true), amount(m, "amount_minor", param), mapping, assurance,
+          strings(m, "merchant_risk_levels", param), PolicyMaps.eventTypes(m.getOrDefault("event_types", List.of())),
+          strings(m, "channels", param), breach, PolicyMaps.string(m, "challenge_kind", param + ".challenge_kind", false));
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid("invalid_limits", param + ": " + e.getMessage(), param);
     }
@@ -115,7 +116,7 @@ public final class LimitJson {
     @SuppressWarnings("unchecked") Map<String, Object> m = (Map<String, Object>) r;
     unknown(m, CHALLENGE_FIELDS, "challenges");
     try {
-      return new ChallengePolicy(PolicyJson.integer(m, "failures_to_lock", "challenges"),
+      return new ChallengePolicy(PolicyMaps.integer(m, "failures_to_lock", "challenges"),
           minutes(m, "window_minutes") * 60_000L, minutes(m, "lock_minutes") * 60_000L);
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid("invalid_challenges", e.getMessage(), "challenges");
@@ -161,7 +162,7 @@ public final class LimitJson {
   private static void unknown(Map<String, Object> m, Set<String> allowed, String param) {
     for (String key : m.keySet()) {
       if (!allowed.contains(key)) {
-        throw ApiException.invalid("unknown_field", "unknown field " + PolicyJson.truncate(key), param + "." + PolicyJson.truncate(key));
+        throw ApiException.invalid("unknown_field", "unknown field " + PolicyMaps.truncate(key), param + "." + PolicyMaps.truncate(key));
       }
     }
   }

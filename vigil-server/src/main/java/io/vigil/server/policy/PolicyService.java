@@ -1,5 +1,6 @@
 package io.vigil.server.policy;
 
+import io.vigil.engine.policy.PolicyMaps;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.DefaultPolicyPack;
 import io.vigil.engine.policy.HoldPolicy;
@@ -78,7 +79,7 @@ public final class PolicyService {
     return updateRule(rule.withEnabled(enabled), actor, (enabled ? "enable rule " : "disable rule ") + id);
   }
 
-  public synchronized PolicyDocument setThresholds(PolicyJson.ThresholdSet set, String actor) {
+  public synchronized PolicyDocument setThresholds(PolicyMaps.ThresholdSet set, String actor) {
     return change(d -> d.withThresholds(d.version() + 1, set.defaults(), set.byType()), actor, "change thresholds");
   }
 

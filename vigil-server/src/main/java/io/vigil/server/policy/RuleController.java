@@ -1,5 +1,6 @@
 package io.vigil.server.policy;
 
+import io.vigil.engine.policy.PolicyMaps;
 import io.vigil.engine.policy.PolicyDocument;
 import io.vigil.engine.rule.RuleDefinition;
 import io.vigil.engine.scorecard.ScorecardDefinition;
@@ -46,7 +47,7 @@ public class RuleController {
 
   @PostMapping("/v1/rules")
   public ResponseEntity<Map<String, Object>> create(HttpServletRequest request) {
-    RuleDefinition rule = PolicyJson.parseRule(Json.parseObject(Bodies.read(request)), null);
+    RuleDefinition rule = PolicyMaps.parseRule(Json.parseObject(Bodies.read(request)), null);
     PolicyDocument d = policies.createRule(rule, Actor.of(request));
     return ResponseEntity.status(HttpStatus.CREATED).body(withVersion(rule, d.version()));
   }
@@ -54,7 +55,7 @@ public class RuleController {
   @PutMapping("/v1/rules/{id}")
   public Map<String, Object> update(@PathVariable String id, HttpServletRequest request) {
     Map<String, Object> body = Json.parseObject(Bodies.read(request));
-    RuleDefinition rule = PolicyJson.parseRule(body, id);
+    RuleDefinition rule = PolicyMaps.parseRule(body, id);
     if (!body.containsKey("enabled")) {
       // An update that does not mention enabled keeps the rule's current state.
       rule = rule.withEnabled(policies.rule(id).map(RuleDefinition::enabled).orElse(true));
@@ -120,7 +121,7 @@ public class RuleController {
 
   @PutMapping("/v1/policy/thresholds")
   public Map<String, Object> thresholds(HttpServletRequest request) {
-    PolicyJson.ThresholdSet set = PolicyJson.parseThresholds(Json.parseObject(Bodies.read(request)));
+    PolicyMaps.ThresholdSet set = PolicyMaps.parseThresholds(Json.parseObject(Bodies.read(request)));
     PolicyDocument d = policies.setThresholds(set, Actor.of(request));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("policy_version", d.version());
@@ -180,7 +181,7 @@ public class RuleController {
   private static Object single(HttpServletRequest request, String name) {
     Map<String, Object> body = Json.parseObject(Bodies.read(request));
     for (String key : body.keySet()) {
-      if (!key.equals(name)) throw ApiException.invalid("unknown_field", "unknown field " + PolicyJson.truncate(key), PolicyJson.truncate(key));
+      if (!key.equals(name)) throw ApiException.invalid("unknown_field", "unknown field " + PolicyMaps.truncate(key), PolicyMaps.truncate(key));
     }
     if (!body.containsKey(name)) throw ApiException.invalid("missing_field", name + " is required", name);
     return body.get(name);

@@ -1,5 +1,6 @@
 package io.vigil.server.policy;
 
+import io.vigil.engine.policy.PolicyMaps;
 import io.vigil.engine.event.EventType;
 import io.vigil.engine.scorecard.ScorecardDefinition;
 import io.vigil.server.api.ApiException;
@@ -54,7 +55,7 @@ final class ScorecardJson {
   /** Parses a scorecard from API input; {@code pathId} (from the URL) wins over the body's id. */
   static ScorecardDefinition parse(Map<String, Object> m, String pathId) {
     rejectUnknown(m, FIELDS, "");
-    String id = pathId != null ? pathId : PolicyJson.string(m, "id", "id", true);
+    String id = pathId != null ? pathId : PolicyMaps.string(m, "id", "id", true);
     if (pathId != null && m.containsKey("id") && !pathId.equals(m.get("id"))) {
       throw ApiException.invalid("id_mismatch", "the body's id differs from the URL's", "id");
     }
@@ -66,8 +67,8 @@ final class ScorecardJson {
       Map<String, Object> c = rawChecks.get(i);
       String param = "prefilter[" + i + "]";
       rejectUnknown(c, CHECK_FIELDS, param);
-      checks.add(new ScorecardDefinition.Check(PolicyJson.string(c, "name", param + ".name", true),
-          PolicyJson.string(c, "expression", param + ".expression", true), PolicyJson.string(c, "message", param + ".message", true)));
+      checks.add(new ScorecardDefinition.Check(PolicyMaps.string(c, "name", param + ".name", true),
+          PolicyMaps.string(c, "expression", param + ".expression", true), PolicyMaps.string(c, "message", param + ".message", true)));
     }
     List<ScorecardDefinition.Factor> factors = new ArrayList<>();
     List<Map<String, Object>> rawFactors = objects(m.get("factors"), "factors", ScorecardDefinition.FACTORS_MAX);
@@ -75,12 +76,12 @@ final class ScorecardJson {
       Map<String, Object> f = rawFactors.get(i);
       String param = "factors[" + i + "]";
       rejectUnknown(f, FACTOR_FIELDS, param);
-      factors.add(new ScorecardDefinition.Factor(PolicyJson.string(f, "name", param + ".name", true),
-          PolicyJson.integer(f, "weight", param), PolicyJson.string(f, "expression", param + ".expression", true)));
+      factors.add(new ScorecardDefinition.Factor(PolicyMaps.string(f, "name", param + ".name", true),
+          PolicyMaps.integer(f, "weight", param), PolicyMaps.string(f, "expression", param + ".expression", true)));
     }
-    return new ScorecardDefinition(id, PolicyJson.string(m, "description", "description", false), (Boolean) enabled,
-        PolicyJson.eventTypes(m.get("event_types")), PolicyJson.string(m, "when", "when", false), checks, factors,
-        PolicyJson.integer(m, "admit_at", "admit_at"), PolicyJson.integer(m, "review_at", "review_at"));
+    return new ScorecardDefinition(id, PolicyMaps.string(m, "description", "description", false), (Boolean) enabled,
+        PolicyMaps.eventTypes(m.get("event_types")), PolicyMaps.string(m, "when", "when", false), checks, factors,
+        PolicyMaps.integer(m, "admit_at", "admit_at"), PolicyMaps.integer(m, "review_at", "review_at"));
   }
 
   @SuppressWarnings("unchecked")
@@ -99,7 +100,7 @@ final class ScorecardJson {
   private static void rejectUnknown(Map<String, Object> m, Set<String> known, String prefix) {
     for (String key : m.keySet()) {
       if (!known.contains(key)) {
-        String param = (prefix.isEmpty() ? "" : prefix + ".") + PolicyJson.truncate(key);
+        String param = (prefix.isEmpty() ? "" : prefix + ".") + PolicyMaps.truncate(key);
         throw ApiException.invalid("unknown_field", "unknown scorecard field " + param, param);
       }
     }
