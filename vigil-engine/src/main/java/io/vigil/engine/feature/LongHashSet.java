@@ -1,14 +1,20 @@
 package io.vigil.engine.feature;
 
-import java.util.Arrays;
-
 /**
  * A reusable open-addressing set of longs, for distinct counts without boxing. Not thread-safe.
  * Zero is stored out of band so that the table can use 0 as "empty".
+ *
+ * <p>{@link #clear()} is O(1): a slot holds a value only if its stamp equals the current generation,
+ * so a table grown once for a busy key is kept and reused instead of being refilled with zeros or
+ * regrown from small on every query (both cost more than the counting itself on a key with
+ * thousands of entries). The table holds at most twice the largest set seen, which the feature
+ * store bounds by {@link FeatureConfig#entriesPerKeyMax()}.
  */
 final class LongHashSet {
   private static final int SMALL_TABLE = 64;
   private long[] table = new long[SMALL_TABLE];
+  private int[] stamps = new int[SMALL_TABLE];
+  private int generation = 1;
   private int size;
   private boolean hasZero;
 
@@ -16,12 +22,13 @@ final class LongHashSet {
     return size + (hasZero ? 1 : 0);
   }
 
-  /** Empties the set; a table grown for one large key is dropped so later clears stay cheap. */
   void clear() {
-    if (table.length > SMALL_TABLE) table = new long[SMALL_TABLE];
-    else if (size > 0) Arrays.fill(table, 0L);
     size = 0;
     hasZero = false;
+    if (++generation == 0) { // wrapped after 2^32 clears: stamps of 0 must not match
+      java.util.Arrays.fill(stamps, 0);
+      generation = 1;
+    }
   }
 
   void add(long value) {
@@ -29,28 +36,28 @@ final class LongHashSet {
       hasZero = true;
       return;
     }
-    if ((size + 1) * 2 > table.length) grow();
-    insert(table, value);
-  }
-
-  private boolean insert(long[] into, long value) {
-    int mask = into.length - 1;
+    if ((size + 1) * 2 > table.length) grow(); // at most half full: a free slot always ends the probe
+    int mask = table.length - 1;
     int i = (int) mix(value) & mask;
-    while (into[i] != 0) {
-      if (into[i] == value) return false;
+    while (stamps[i] == generation) {
+      if (table[i] == value) return;
       i = (i + 1) & mask;
     }
-    into[i] = value;
-    if (into == table) size++;
-    return true;
+    table[i] = value;
+    stamps[i] = generation;
+    size++;
   }
 
   private void grow() {
-    long[] old = table;
-    table = new long[old.length * 2];
+    long[] oldTable = table;
+    int[] oldStamps = stamps;
+    int oldGeneration = generation;
+    table = new long[oldTable.length * 2];
+    stamps = new int[oldTable.length * 2];
+    generation = 1;
     int oldSize = size;
     size = 0;
-    for (long v : old) if (v != 0) insert(table, v);
+    for (int i = 0; i < oldTable.length; i++) if (oldStamps[i] == oldGeneration) add(oldTable[i]);
     assert size == oldSize;
   }
 
