@@ -45,10 +45,11 @@ final class Summary {
   /** Live against candidate policy, on the protocol's test set when there is one, else on the whole replay. */
   @SuppressWarnings("unchecked")
   private static void printBacktest(Map<String, Object> r, PrintStream out) {
-    Map<String, Object> scope = (Map<String, Object>) r.get(r.containsKey("protocol") ? "protocol" : "overall");
+    boolean protocol = r.containsKey("protocol") && ((Number) ((Map<String, Object>) r.get("protocol")).get("rows")).longValue() > 0;
+    Map<String, Object> scope = (Map<String, Object>) r.get(protocol ? "protocol" : "overall");
     Map<String, Object> live = (Map<String, Object>) scope.get("actions");
     Map<String, Object> cand = (Map<String, Object>) scope.get("candidate_policy_backtest");
-    out.printf("%nCandidate policy backtest (%s):%n", r.containsKey("protocol") ? "the protocol's test set" : "the whole replay");
+    out.printf("%nCandidate policy backtest (%s):%n", protocol ? "the protocol's test set" : "the whole replay");
     out.printf("%-10s %13s %10s %8s %10s %18s%n", "policy", "interception", "challenge", "review", "deny", "false interception");
     for (Object[] row : new Object[][] {{"live", live}, {"candidate", cand}}) {
       Map<String, Object> m = (Map<String, Object>) row[1];
