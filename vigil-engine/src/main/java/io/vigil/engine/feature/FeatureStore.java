@@ -51,7 +51,17 @@ public final class FeatureStore {
   private long entryCount;
   private long version;
 
+  /** Entries from which a key is aggregated through its index instead of a scan (see {@link KeyWindow}). */
+  static final int INDEX_MIN_ENTRIES = 256;
+  private final int indexMinEntries;
+
   public FeatureStore(FeatureConfig config) {
+    this(config, INDEX_MIN_ENTRIES);
+  }
+
+  /** For tests: {@code indexMinEntries} 1 indexes every key, {@code Integer.MAX_VALUE} none. */
+  FeatureStore(FeatureConfig config, int indexMinEntries) {
+    this.indexMinEntries = indexMinEntries;
     this.config = config;
     SecureRandom random = new SecureRandom();
     this.hasher = Hashing.sipHash24(random.nextLong(), random.nextLong());
@@ -85,9 +95,11 @@ public final class FeatureStore {
     long deviceHash = hashes[Entity.DEVICE.ordinal()];
     Facts facts = factsBefore(event, deviceHash);
     recordFacts(event, deviceHash);
-    byte flag = event.isFailedLogin() ? KeyWindow.FLAG_FAILED_LOGIN : 0;
     short currency = event.currency() == null ? 0 : currencyCode(event.currency());
     long amount = event.hasAmount() ? event.amountMinor() : 0;
+    byte flag = (byte) ((event.isFailedLogin() ? KeyWindow.FLAG_FAILED_LOGIN : 0)
+        | (currency == nearCurrency && amount >= config.nearThresholdLowMinor() && amount < config.nearThresholdMinor()
+            ? KeyWindow.FLAG_NEAR_THRESHOLD : 0));
     long cutoff = clockMillis - config.retentionMillis();
     for (Entity entity : ENTITIES) {
       String key = entity.valueOf(event);
@@ -95,7 +107,7 @@ public final class FeatureStore {
       List<Entity> partnerEntities = entity.partners();
       long[] partnerHashes = new long[partnerEntities.size()];
       for (int p = 0; p < partnerHashes.length; p++) partnerHashes[p] = hashes[partnerEntities.get(p).ordinal()];
-      KeyWindow kw = windows.get(entity).computeIfAbsent(key, k -> new KeyWindow(partnerHashes.length));
+      KeyWindow kw = windows.get(entity).computeIfAbsent(key, k -> new KeyWindow(partnerHashes.length, indexMinEntries));
       entryCount -= kw.evictUpTo(cutoff);
       int dropped = kw.insert(t, amount, currency, flag, partnerHashes, config.entriesPerKeyMax());
       entriesDropped += dropped;
@@ -154,8 +166,7 @@ public final class FeatureStore {
   private long[] aggregate(Entity entity, KeyWindow kw, long tMillis, short sumCurrency, int windowCount, int partnerWindowCount) {
     int stride = FeatureCatalog.stride(entity);
     long[] out = new long[stride * windowMillis.length];
-    kw.aggregate(tMillis, windowMillis, windowCount, partnerWindowCount, sumCurrency, nearCurrency, config.nearThresholdLowMinor(),
-        config.nearThresholdMinor(), scratch, out, stride);
+    kw.aggregate(tMillis, windowMillis, windowCount, partnerWindowCount, sumCurrency, scratch, out, stride);
     return out;
   }
 

@@ -9,9 +9,29 @@ import java.util.Arrays;
  * <p>Memory is {@code 8 + 8 + 2 + 1 + 8 × partners} bytes per entry (27 B for a device, 43 B for an
  * account), and at most {@link FeatureConfig#entriesPerKeyMax()} entries. Out-of-order events are
  * inserted in place; a late event costs a shift of the entries after it.
+ *
+ * <h2>The index of a busy key</h2>
+ * A small key is aggregated by scanning its entries. A key with at least {@code indexMinEntries}
+ * entries (a busy merchant, a shared IP) gets an index on its first aggregation, so that its
+ * windows cost the same whatever its traffic:
+ * <ul>
+ *   <li>running totals of the amount (in one currency), failed logins and near-threshold amounts:
+ *       a window's count and sums are two binary searches and a subtraction;</li>
+ *   <li>per partner, a Fenwick tree over the entries (a ring indexed by sequence number) that marks
+ *       each partner's newest entry, and a map from partner to that entry: the distinct partners of
+ *       the entries [lo, newest] are the marks in that range, O(log n).</li>
+ * </ul>
+ * The index is kept up to date by in-order inserts (the live case) and by evictions. An insert
+ * before the newest entry drops it; the next aggregation rebuilds it. Its totals are in the currency
+ * of the aggregation that built it (a key's own events' currency). A query in another currency, or
+ * one whose window ends before the newest entry (a late event), scans. The index costs
+ * {@code 16 + 4 × partners} bytes per entry (the rings are a power of two) plus a map of 16-32 bytes
+ * per distinct partner, on busy keys only.
  */
 final class KeyWindow {
   private static final int INITIAL_CAPACITY = 4;
+  /** What the partner maps answer for a partner they do not hold. */
+  private static final long ABSENT = Long.MIN_VALUE;
 
   private final int partnerCount;
   private long[] timesMillis;
@@ -20,10 +40,29 @@ final class KeyWindow {
   private byte[] flags;
   private long[] partners;
   private int size;
+  /** The sequence number of entry 0; entry i has {@code firstSeq + i} (until an out-of-order insert). */
+  private long firstSeq;
+
+  // The index (null / unused below indexMinEntries, or after an out-of-order insert).
+  private final int indexMinEntries;
+  private boolean indexed;
+  private short indexCurrency;
+  /** Inclusive running totals: amounts in indexCurrency, failed logins, near-threshold amounts. */
+  private long[] totalAmount;
+  private int[] totalFailed;
+  private int[] totalNear;
+  /** Per partner: a Fenwick tree over ring slots {@code seq & ringMask}, 1 at each partner's newest entry. */
+  private int[][] newestMarks;
+  private int ringMask;
+  /** Per partner: partner hash → sequence number of its newest entry (stale once that entry is evicted). */
+  private LongLongMap[] newestSeq;
 
   static final byte FLAG_FAILED_LOGIN = 1;
+  static final byte FLAG_NEAR_THRESHOLD = 2;
 
-  KeyWindow(int partnerCount) {
+  KeyWindow(int partnerCount, int indexMinEntries) {
+    if (indexMinEntries < 1) throw new IllegalArgumentException("indexMinEntries must be ≥ 1");
+    this.indexMinEntries = indexMinEntries;
     this.partnerCount = partnerCount;
     timesMillis = new long[INITIAL_CAPACITY];
     amountsMinor = new long[INITIAL_CAPACITY];
@@ -51,13 +90,17 @@ final class KeyWindow {
     if (size == timesMillis.length) grow(Math.min(capacityMax, timesMillis.length * 2));
     int at = size;
     while (at > 0 && timesMillis[at - 1] > timeMillis) at--;
-    if (at < size) shiftRight(at);
+    if (at < size) {
+      dropIndex(); // the sequence numbers and totals of the entries after it would all move
+      shiftRight(at);
+    }
     timesMillis[at] = timeMillis;
     amountsMinor[at] = amountMinor;
     currencies[at] = currency;
     flags[at] = flag;
     System.arraycopy(partnerHashes, 0, partners, at * partnerCount, partnerCount);
     size++;
+    if (indexed) indexEntry(at);
     return dropped;
   }
 
@@ -77,8 +120,13 @@ final class KeyWindow {
    *     longest of them, so a rule reading only 1 h never walks 30 days of history
    * @param out receives, per window w: [count, sum, failed, near, distinct partner 0, 1, …]
    */
-  void aggregate(long tMillis, long[] windowMillis, int windowCount, int partnerWindowCount, short sumCurrency, short nearCurrency,
-      long nearLowMinor, long nearHighMinorExclusive, LongHashSet[] scratch, long[] out, int stride) {
+  void aggregate(long tMillis, long[] windowMillis, int windowCount, int partnerWindowCount, short sumCurrency,
+      LongHashSet[] scratch, long[] out, int stride) {
+    if (size >= indexMinEntries && !indexed) buildIndex(sumCurrency);
+    if (indexed && indexCurrency == sumCurrency && upperBound(tMillis) == size) {
+      aggregateIndexed(tMillis, windowMillis, windowCount, partnerWindowCount, out, stride);
+      return;
+    }
     for (LongHashSet set : scratch) set.clear();
     int j = upperBound(tMillis) - 1;
     long count = 0, sum = 0, failed = 0, near = 0;
@@ -88,9 +136,7 @@ final class KeyWindow {
         count++;
         if (currencies[j] == sumCurrency) sum += amountsMinor[j];
         if ((flags[j] & FLAG_FAILED_LOGIN) != 0) failed++;
-        if (currencies[j] == nearCurrency && amountsMinor[j] >= nearLowMinor && amountsMinor[j] < nearHighMinorExclusive) {
-          near++;
-        }
+        if ((flags[j] & FLAG_NEAR_THRESHOLD) != 0) near++;
         if (w < partnerWindowCount) {
           for (int p = 0; p < partnerCount; p++) {
             long h = partners[j * partnerCount + p];
@@ -107,6 +153,119 @@ final class KeyWindow {
       // distinct accounts is the most expensive thing to count, and not every reader needs it.
       for (int p = 0; p < partnerCount; p++) out[base + 4 + p] = w < partnerWindowCount ? scratch[p].size() : -1;
     }
+  }
+
+  /** {@link #aggregate} through the index, for a window that ends at the newest entry: O(log n) a window. */
+  private void aggregateIndexed(long tMillis, long[] windowMillis, int windowCount, int partnerWindowCount, long[] out, int stride) {
+    int hi = size; // entries [lo, hi) are in the window; the caller checked that none is after tMillis
+    for (int w = 0; w < windowCount; w++) {
+      int lo = upperBound(tMillis - windowMillis[w]);
+      if (lo > hi) lo = hi; // a negative window length cannot happen; kept total for safety
+      int base = w * stride;
+      out[base] = hi - lo;
+      out[base + 1] = totalAmountBefore(hi) - totalAmountBefore(lo);
+      out[base + 2] = totalBefore(totalFailed, hi, FLAG_FAILED_LOGIN) - totalBefore(totalFailed, lo, FLAG_FAILED_LOGIN);
+      out[base + 3] = totalBefore(totalNear, hi, FLAG_NEAR_THRESHOLD) - totalBefore(totalNear, lo, FLAG_NEAR_THRESHOLD);
+      for (int p = 0; p < partnerCount; p++) {
+        if (w >= partnerWindowCount) {
+          out[base + 4 + p] = -1;
+          continue;
+        }
+        out[base + 4 + p] = marksFrom(newestMarks[p], firstSeq + lo);
+      }
+    }
+  }
+
+  /** Sum of the indexed currency's amounts of entries [0, i), relative to the index's origin. */
+  private long totalAmountBefore(int i) {
+    if (i > 0) return totalAmount[i - 1];
+    return size == 0 ? 0 : totalAmount[0] - amountOf(0);
+  }
+
+  private long totalBefore(int[] totals, int i, byte flag) {
+    if (i > 0) return totals[i - 1];
+    return size == 0 ? 0 : totals[0] - ((flags[0] & flag) != 0 ? 1 : 0);
+  }
+
+  private long amountOf(int j) {
+    return currencies[j] == indexCurrency ? amountsMinor[j] : 0;
+  }
+
+  private void buildIndex(short currency) {
+    int capacity = timesMillis.length;
+    indexed = true;
+    indexCurrency = currency;
+    firstSeq = 0;
+    totalAmount = new long[capacity];
+    totalFailed = new int[capacity];
+    totalNear = new int[capacity];
+    int ring = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1; // a power of two ≥ capacity
+    ringMask = ring - 1;
+    newestMarks = new int[partnerCount][ring + 1]; // Fenwick trees are 1-based
+    newestSeq = new LongLongMap[partnerCount];
+    for (int p = 0; p < partnerCount; p++) newestSeq[p] = new LongLongMap();
+    for (int j = 0; j < size; j++) indexEntry(j);
+  }
+
+  /** Indexes entry j, the newest one (j == size - 1) or the next one of a rebuild in order. */
+  private void indexEntry(int j) {
+    totalAmount[j] = (j == 0 ? 0 : totalAmount[j - 1]) + amountOf(j);
+    totalFailed[j] = (j == 0 ? 0 : totalFailed[j - 1]) + ((flags[j] & FLAG_FAILED_LOGIN) != 0 ? 1 : 0);
+    totalNear[j] = (j == 0 ? 0 : totalNear[j - 1]) + ((flags[j] & FLAG_NEAR_THRESHOLD) != 0 ? 1 : 0);
+    long seq = firstSeq + j;
+    for (int p = 0; p < partnerCount; p++) {
+      long h = partners[j * partnerCount + p];
+      if (h == 0) continue;
+      long previous = newestSeq[p].put(h, seq, ABSENT);
+      if (previous != ABSENT && previous >= firstSeq) mark(newestMarks[p], previous, -1); // no longer the newest
+      mark(newestMarks[p], seq, 1);
+    }
+    // Evicted partners stay in the maps with sequence numbers before firstSeq; rebuild once they
+    // outnumber the live entries, so that a map holds at most about twice the key's partners.
+    for (LongLongMap map : newestSeq) {
+      if (map.size() > 2 * size + 64) {
+        buildIndex(indexCurrency);
+        return;
+      }
+    }
+  }
+
+  /** Entry j is leaving: if it is its partner's newest entry, its mark goes. */
+  private void unindexEvicted(int j) {
+    long seq = firstSeq + j;
+    for (int p = 0; p < partnerCount; p++) {
+      long h = partners[j * partnerCount + p];
+      if (h != 0 && newestSeq[p].get(h, ABSENT) == seq) mark(newestMarks[p], seq, -1);
+    }
+  }
+
+  private void mark(int[] tree, long seq, int delta) {
+    for (int i = (int) (seq & ringMask) + 1; i < tree.length; i += i & -i) tree[i] += delta;
+  }
+
+  /** Marks in ring slots [0, slot). */
+  private static int marksBelow(int[] tree, int slot) {
+    int n = 0;
+    for (int i = slot; i > 0; i -= i & -i) n += tree[i];
+    return n;
+  }
+
+  /** Marks on the entries from sequence number loSeq to the newest entry. */
+  private int marksFrom(int[] tree, long loSeq) {
+    long endSeq = firstSeq + size; // exclusive
+    if (loSeq >= endSeq) return 0;
+    int from = (int) (loSeq & ringMask), to = (int) (endSeq & ringMask);
+    if (from < to) return marksBelow(tree, to) - marksBelow(tree, from);
+    return marksBelow(tree, ringMask + 1) - marksBelow(tree, from) + marksBelow(tree, to); // wraps around the ring
+  }
+
+  private void dropIndex() {
+    indexed = false;
+    totalAmount = null;
+    totalFailed = null;
+    totalNear = null;
+    newestMarks = null;
+    newestSeq = null;
   }
 
   /**
@@ -163,6 +322,7 @@ final class KeyWindow {
     currencies = Arrays.copyOf(currencies, capacity);
     flags = Arrays.copyOf(flags, capacity);
     partners = Arrays.copyOf(partners, capacity * Math.max(1, partnerCount));
+    if (indexed) buildIndex(indexCurrency); // the rings must cover the new capacity
   }
 
   private void shiftRight(int at) {
@@ -175,12 +335,21 @@ final class KeyWindow {
   }
 
   private void removeFirst(int n) {
+    if (indexed) {
+      for (int j = 0; j < n; j++) unindexEvicted(j); // reads the entries' partners before they move
+    }
     int rest = size - n;
     System.arraycopy(timesMillis, n, timesMillis, 0, rest);
     System.arraycopy(amountsMinor, n, amountsMinor, 0, rest);
     System.arraycopy(currencies, n, currencies, 0, rest);
     System.arraycopy(flags, n, flags, 0, rest);
     System.arraycopy(partners, n * partnerCount, partners, 0, rest * partnerCount);
+    if (indexed) {
+      System.arraycopy(totalAmount, n, totalAmount, 0, rest);
+      System.arraycopy(totalFailed, n, totalFailed, 0, rest);
+      System.arraycopy(totalNear, n, totalNear, 0, rest);
+    }
+    firstSeq += n;
     size = rest;
   }
 }

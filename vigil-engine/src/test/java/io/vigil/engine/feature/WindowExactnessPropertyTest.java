@@ -50,8 +50,22 @@ class WindowExactnessPropertyTest {
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1L, 20261121L, 0x5eedL})
   void everyFeatureOfEveryEventEqualsABruteForceRecount(long seed) {
+    check(seed, FeatureStore.INDEX_MIN_ENTRIES);
+  }
+
+  /**
+   * The same through the index of busy keys (KeyWindow): every key indexed from its first entry, or
+   * from its 8th, so that keys cross over, drop the index on late events and rebuild it.
+   */
+  @ParameterizedTest(name = "seed {0}, index from {1} entries")
+  @org.junit.jupiter.params.provider.CsvSource({"1, 1", "20261121, 8", "24, 2"})
+  void theIndexOfBusyKeysGivesTheSameRecount(long seed, int indexMinEntries) {
+    check(seed, indexMinEntries);
+  }
+
+  private void check(long seed, int indexMinEntries) {
     FeatureConfig config = config(100_000, 64);
-    FeatureStore store = new FeatureStore(config);
+    FeatureStore store = new FeatureStore(config, indexMinEntries);
     FeatureCatalog catalog = new FeatureCatalog(config);
     List<Feature> features = Feature.all(catalog, config);
     assertThat(features).hasSize(catalog.velocityFeatures().size());
@@ -157,9 +171,10 @@ class WindowExactnessPropertyTest {
 
   // ---- the other properties ---------------------------------------------------------------------
 
-  @Test
-  void aFullKeyDropsItsOldestEntriesAndCountsThem() {
-    FeatureStore store = new FeatureStore(config(16, 64));
+  @ParameterizedTest(name = "index from {0} entries")
+  @ValueSource(ints = {FeatureStore.INDEX_MIN_ENTRIES, 1})
+  void aFullKeyDropsItsOldestEntriesAndCountsThem(int indexMinEntries) {
+    FeatureStore store = new FeatureStore(config(16, 64), indexMinEntries);
     FeatureCatalog catalog = new FeatureCatalog(store.config());
     long clock = T0 + 10 * HOUR;
     FeatureView view = null;

@@ -1,0 +1,52 @@
+package io.vigil.engine.feature;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A busy key's index against the plain scan of the same entries, over long streams that wrap the
+ * index's rings many times, evict by time and by capacity, churn through many distinct partners (so
+ * that the partner maps are rebuilt), mix currencies and flags, and now and then insert a late entry.
+ */
+class KeyWindowIndexTest {
+  private static final long[] WINDOWS = {60_000L, 600_000L, 3_600_000L, 86_400_000L};
+  private static final short USD = 840, EUR = 978;
+
+  @Test
+  void theIndexAggregatesExactlyAsTheScanDoes() {
+    for (long seed = 1; seed <= 6; seed++) {
+      Random r = new Random(seed);
+      int partners = 1 + (int) (seed % 3);
+      int capacityMax = seed % 2 == 0 ? 300 : 5_000;
+      int partnerPool = seed <= 3 ? 20 : 1_000_000; // many repeats, or nearly all distinct
+      KeyWindow indexed = new KeyWindow(partners, 1), scanned = new KeyWindow(partners, Integer.MAX_VALUE);
+      LongHashSet[] scratch = {new LongHashSet(), new LongHashSet(), new LongHashSet()};
+      int stride = 4 + partners;
+      long t = 1_000_000_000L;
+      for (int i = 0; i < 30_000; i++) {
+        t += r.nextInt(20_000);
+        long time = r.nextInt(50) == 0 ? t - r.nextInt(120_000) : t; // a late entry now and then
+        long[] hashes = new long[partners];
+        for (int p = 0; p < partners; p++) hashes[p] = r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(partnerPool);
+        short currency = r.nextInt(10) == 0 ? EUR : USD;
+        byte flag = (byte) r.nextInt(4);
+        long amount = r.nextInt(100_000);
+        assertThat(indexed.insert(time, amount, currency, flag, hashes, capacityMax))
+            .isEqualTo(scanned.insert(time, amount, currency, flag, hashes, capacityMax));
+        if (r.nextInt(100) == 0) {
+          long cutoff = t - 86_400_000L - r.nextInt(3_600_000);
+          assertThat(indexed.evictUpTo(cutoff)).isEqualTo(scanned.evictUpTo(cutoff));
+        }
+        long queryTime = r.nextInt(20) == 0 ? t - r.nextInt(60_000) : t;
+        short queryCurrency = r.nextInt(20) == 0 ? EUR : USD;
+        int windowCount = 1 + r.nextInt(WINDOWS.length), partnerWindows = r.nextInt(windowCount + 1);
+        long[] a = new long[stride * WINDOWS.length], b = new long[stride * WINDOWS.length];
+        indexed.aggregate(queryTime, WINDOWS, windowCount, partnerWindows, queryCurrency, scratch, a, stride);
+        scanned.aggregate(queryTime, WINDOWS, windowCount, partnerWindows, queryCurrency, scratch, b, stride);
+        assertThat(a).as("seed %d, entry %d", seed, i).isEqualTo(b);
+      }
+    }
+  }
+}
