@@ -21,8 +21,8 @@ import java.util.Arrays;
  *       each partner's newest entry, and a map from partner to that entry: the distinct partners of
  *       the entries [lo, newest] are the marks in that range, O(log n).</li>
  * </ul>
- * The index is kept up to date by in-order inserts (the live case) and by evictions. An insert
- * before the newest entry drops it; the next aggregation rebuilds it. Its totals are in the currency
+ * The index is kept up to date by inserts and evictions: an in-order insert (the live case) indexes
+ * one entry, a late one re-indexes the entries after it (the shift it already pays for). Its totals are in the currency
  * of the aggregation that built it (a key's own events' currency). A query in another currency, or
  * one whose window ends before the newest entry (a late event), scans. The index costs
  * {@code 16 + 4 × partners} bytes per entry (the rings are a power of two) plus a map of 16-32 bytes
@@ -90,17 +90,20 @@ final class KeyWindow {
     if (size == timesMillis.length) grow(Math.min(capacityMax, timesMillis.length * 2));
     int at = size;
     while (at > 0 && timesMillis[at - 1] > timeMillis) at--;
-    if (at < size) {
-      dropIndex(); // the sequence numbers and totals of the entries after it would all move
-      shiftRight(at);
-    }
+    if (at < size) shiftRight(at);
     timesMillis[at] = timeMillis;
     amountsMinor[at] = amountMinor;
     currencies[at] = currency;
     flags[at] = flag;
     System.arraycopy(partnerHashes, 0, partners, at * partnerCount, partnerCount);
     size++;
-    if (indexed) indexEntry(at);
+    if (indexed) {
+      // In order: one entry. Late: the entries after it moved one sequence number up; indexing them
+      // again in order moves each partner's mark too, because each put unmarks the entry the map
+      // pointed to, which is where that partner's mark still is.
+      for (int j = at; j < size; j++) indexEntry(j);
+      compactIndexIfStale();
+    }
     return dropped;
   }
 
@@ -113,7 +116,8 @@ final class KeyWindow {
   }
 
   /**
-   * Aggregates every window in one backward scan over the entries with time ≤ tMillis.
+   * Aggregates every window: through the index when there is one and no entry is later than
+   * tMillis, else in one backward scan over the entries with time ≤ tMillis.
    *
    * @param windowMillis window lengths, ascending
    * @param windowCount how many of the shortest windows to compute; the scan stops at the
@@ -123,12 +127,13 @@ final class KeyWindow {
   void aggregate(long tMillis, long[] windowMillis, int windowCount, int partnerWindowCount, short sumCurrency,
       LongHashSet[] scratch, long[] out, int stride) {
     if (size >= indexMinEntries && !indexed) buildIndex(sumCurrency);
-    if (indexed && indexCurrency == sumCurrency && upperBound(tMillis) == size) {
+    int end = upperBound(tMillis);
+    if (indexed && indexCurrency == sumCurrency && end == size) {
       aggregateIndexed(tMillis, windowMillis, windowCount, partnerWindowCount, out, stride);
       return;
     }
     for (LongHashSet set : scratch) set.clear();
-    int j = upperBound(tMillis) - 1;
+    int j = end - 1;
     long count = 0, sum = 0, failed = 0, near = 0;
     for (int w = 0; w < windowCount; w++) {
       long lowerExclusive = tMillis - windowMillis[w];
@@ -160,7 +165,7 @@ final class KeyWindow {
     int hi = size; // entries [lo, hi) are in the window; the caller checked that none is after tMillis
     for (int w = 0; w < windowCount; w++) {
       int lo = upperBound(tMillis - windowMillis[w]);
-      if (lo > hi) lo = hi; // a negative window length cannot happen; kept total for safety
+      assert lo <= hi : "window lengths are positive";
       int base = w * stride;
       out[base] = hi - lo;
       out[base + 1] = totalAmountBefore(hi) - totalAmountBefore(lo);
@@ -207,7 +212,7 @@ final class KeyWindow {
     for (int j = 0; j < size; j++) indexEntry(j);
   }
 
-  /** Indexes entry j, the newest one (j == size - 1) or the next one of a rebuild in order. */
+  /** Indexes entry j; entries before j are indexed, entries after it are not (yet). */
   private void indexEntry(int j) {
     totalAmount[j] = (j == 0 ? 0 : totalAmount[j - 1]) + amountOf(j);
     totalFailed[j] = (j == 0 ? 0 : totalFailed[j - 1]) + ((flags[j] & FLAG_FAILED_LOGIN) != 0 ? 1 : 0);
@@ -220,8 +225,13 @@ final class KeyWindow {
       if (previous != ABSENT && previous >= firstSeq) mark(newestMarks[p], previous, -1); // no longer the newest
       mark(newestMarks[p], seq, 1);
     }
-    // Evicted partners stay in the maps with sequence numbers before firstSeq; rebuild once they
-    // outnumber the live entries, so that a map holds at most about twice the key's partners.
+  }
+
+  /**
+   * Evicted partners stay in the maps with sequence numbers before firstSeq; rebuild once they
+   * outnumber the live entries, so that a map holds at most about twice the key's partners.
+   */
+  private void compactIndexIfStale() {
     for (LongLongMap map : newestSeq) {
       if (map.size() > 2 * size + 64) {
         buildIndex(indexCurrency);
@@ -257,15 +267,6 @@ final class KeyWindow {
     int from = (int) (loSeq & ringMask), to = (int) (endSeq & ringMask);
     if (from < to) return marksBelow(tree, to) - marksBelow(tree, from);
     return marksBelow(tree, ringMask + 1) - marksBelow(tree, from) + marksBelow(tree, to); // wraps around the ring
-  }
-
-  private void dropIndex() {
-    indexed = false;
-    totalAmount = null;
-    totalFailed = null;
-    totalNear = null;
-    newestMarks = null;
-    newestSeq = null;
   }
 
   /**
