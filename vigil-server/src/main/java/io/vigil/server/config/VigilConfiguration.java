@@ -14,6 +14,7 @@ import io.vigil.server.limit.LimitReleaseRepository;
 import io.vigil.server.model.DecisionFeatures;
 import io.vigil.server.model.ModelRepository;
 import io.vigil.server.model.ModelService;
+import io.vigil.server.model.ScheduledRetraining;
 import io.vigil.server.limit.LimitService;
 import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.account.RestrictionService;
@@ -36,6 +37,7 @@ import io.vigil.server.list.ListService;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
 import io.vigil.server.storage.Storage;
+import java.util.concurrent.TimeUnit;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -152,6 +154,13 @@ public class VigilConfiguration {
   @Bean(destroyMethod = "close")
   public ModelService modelService(HikariDataSource ds, DecisionFeatures vectors, DecisionPipeline pipeline, ModelRegistry models) {
     return new ModelService(new ModelRepository(ds), vectors, pipeline, models);
+  }
+
+  @Bean(destroyMethod = "close")
+  public ScheduledRetraining scheduledRetraining(ModelService models, VigilProperties properties) {
+    VigilProperties.Models m = properties.models();
+    return new ScheduledRetraining(models, TimeUnit.HOURS.toMillis(m.retrainEveryHours()),
+        TimeUnit.DAYS.toMillis(m.retrainWindowDays()), TimeUnit.DAYS.toMillis(m.retrainLabelDelayDays()));
   }
 
   @Bean

@@ -27,7 +27,18 @@ public record VigilProperties(
     @DefaultValue @Valid Features features,
     @DefaultValue @Valid Reference reference,
     @DefaultValue @Valid Signals signals,
-    @DefaultValue @Valid Reversals reversals) {
+    @DefaultValue @Valid Reversals reversals,
+    @DefaultValue @Valid Models models) {
+
+  /**
+   * @param retrainEveryHours train a shadow model on this period (0 = only on request, POST /v1/models/train)
+   * @param retrainWindowDays the scheduled training's window of stored decisions, ending at the run
+   * @param retrainLabelDelayDays decisions younger than this without a verdict are left out of it
+   */
+  public record Models(
+      @DefaultValue("0") @Min(0) @Max(2_160) int retrainEveryHours,
+      @DefaultValue("14") @Min(1) @Max(60) int retrainWindowDays,
+      @DefaultValue("7") @Min(0) @Max(59) int retrainLabelDelayDays) {}
 
   /**
    * @param windowMinutes how long after a payment the holder may ask to reverse it

@@ -1,0 +1,70 @@
+package io.vigil.server.model;
+
+import io.vigil.server.api.ApiException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes the learning loop on a schedule ({@code vigil.models.retrain-every-hours}): every period,
+ * a LightGBM model is trained on the stored vectors of the last {@code window} with the labels known
+ * then, exactly as {@code POST /v1/models/train} does, and becomes the <b>shadow</b>. It scores every
+ * decision next to the live model without acting; an operator promotes it
+ * ({@code POST /v1/models/{id}/role}) after comparing the two on live traffic. A new model never
+ * goes live by itself: a payment system should not change who gets declined without a person
+ * looking. A period without enough labels trains nothing and is logged.
+ */
+public final class ScheduledRetraining implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ScheduledRetraining.class);
+  static final String ACTOR = "scheduler";
+
+  private final ModelService models;
+  private final long windowMillis;
+  private final long labelDelayMillis;
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "vigil-retraining-schedule");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /**
+   * @param everyMillis the period; 0 schedules nothing ({@link #runOnce} still works)
+   * @param windowMillis the training window, ending at the run's time
+   * @param labelDelayMillis rows younger than this without a verdict are left out (their outcome may still come)
+   */
+  public ScheduledRetraining(ModelService models, long everyMillis, long windowMillis, long labelDelayMillis) {
+    if (everyMillis < 0 || windowMillis <= 0 || windowMillis > ModelService.WINDOW_MILLIS_MAX || labelDelayMillis < 0) {
+      throw new IllegalArgumentException("period ≥ 0, window 1 ms to 60 days, label delay ≥ 0");
+    }
+    this.models = models;
+    this.windowMillis = windowMillis;
+    this.labelDelayMillis = labelDelayMillis;
+    if (everyMillis > 0) {
+      scheduler.scheduleWithFixedDelay(() -> runOnce(System.currentTimeMillis()), everyMillis, everyMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** One scheduled training as of {@code nowMillis}: the stored shadow model, or empty when none could be trained. */
+  public Optional<ModelRepository.Summary> runOnce(long nowMillis) {
+    try {
+      ModelRepository.Summary s = models.train(
+          new ModelService.TrainingRequest(nowMillis - windowMillis, nowMillis, labelDelayMillis, Map.of(), ModelRepository.SHADOW), ACTOR);
+      log.info("scheduled retraining: model {} is the shadow", s.modelId());
+      return Optional.of(s);
+    } catch (ApiException e) {
+      log.info("scheduled retraining skipped: {} ({})", e.getMessage(), e.code());
+    } catch (RuntimeException e) {
+      log.warn("scheduled retraining failed; the next period tries again", e);
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}
