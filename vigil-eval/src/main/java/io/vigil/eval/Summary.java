@@ -56,7 +56,10 @@ final class Summary {
       out.printf("%-10s %13s %10s %8s %10s %18s%n", row[0], pct(m.get("interception_rate")), pct(m.get("challenge_rate")),
           pct(m.get("review_rate")), pct(m.get("deny_rate")), pct(m.get("false_interception_rate")));
     }
-    out.printf("changed against live: %s%n", cand.get("changed_against_live"));
+    Map<String, Object> changed = (Map<String, Object>) cand.get("changed_against_live");
+    out.printf("changed against live: %s frauds newly intercepted, %s no longer; %s legitimate events newly intercepted, %s no longer%n",
+        changed.get("frauds_newly_intercepted"), changed.get("frauds_no_longer_intercepted"),
+        changed.get("legitimate_newly_intercepted"), changed.get("legitimate_no_longer_intercepted"));
     Map<String, Object> hits = (Map<String, Object>) r.get("rule_hits");
     out.printf("%nRule hits over the whole replay (%s events, %s frauds):%n", hits.get("events"), hits.get("frauds"));
     out.printf("%-36s %10s %10s %10s %10s%n", "rule", "live fires", "precision", "cand fires", "precision");
