@@ -157,7 +157,10 @@ final class Sweep {
         double cp = CardPrecision.atK(days, cards, score, y, Evaluation.CARD_PRECISION_K).mean();
         int frauds = 0;
         for (boolean b : y) if (b) frauds++;
-        if (c.diagnose()) SweepExtras.diagnose(r, o, schema, w, rows, score, out);
+        if (c.diagnose()) {
+          SweepExtras.diagnose(r, o, schema, w, rows, score, out);
+          out.printf("DIAGW\t%s\t%s%n", Evaluation.date(w), SweepExtras.oracles(r, days, cards, score, y, rows, schema));
+        }
         out.printf("%s\t%s\t%d\t%d\t%.4f\t%.4f\t%.4f%n", c.name(), Evaluation.date(w), rows.size(), frauds, auc, ap, cp);
         sAuc += auc;
         sAp += ap;

@@ -26,7 +26,8 @@ final class SweepExtras {
 
   static final List<String> NAMES = List.of("x_card_spikes_1d", "x_card_spikes_7d", "x_card_spike_frac_7d",
       "x_merchant_known_card_txs_1d", "x_merchant_known_card_txs_7d", "x_card_known_merchant_txs_7d",
-      "x_card_count_today_before", "x_card_max_ratio_1d");
+      "x_card_count_today_before", "x_card_max_ratio_1d",
+      "x_merchant_last5_labelled_fraud", "x_merchant_fraud_streak", "x_merchant_ratio_since_first_fraud_56d");
 
   /** A spike: the amount at least this many times the card's older (t − 30 d, t − 8 d] mean, else its previous 30-day mean. */
   static final double SPIKE = 2.5;
@@ -95,10 +96,54 @@ final class SweepExtras {
         yield n;
       }
       case "x_card_max_ratio_1d" -> windowSum(d, d.account, ratio, DAY, true);
+      case "x_merchant_last5_labelled_fraud", "x_merchant_fraud_streak", "x_merchant_ratio_since_first_fraud_56d" -> {
+        float[][] m = merchantLabelHistory(d, o.labelDelayMillis());
+        columns.put("x_merchant_last5_labelled_fraud", m[0]);
+        columns.put("x_merchant_fraud_streak", m[1]);
+        columns.put("x_merchant_ratio_since_first_fraud_56d", m[2]);
+        yield columns.get(name);
+      }
       default -> throw new IllegalArgumentException(name);
     };
     columns.put(name, out);
     return out;
+  }
+
+  /**
+   * The terminal's labels known at each row's time (a row's label is known {@code delay} after its event, as the
+   * replay feeds the label store): the fraud share of its last 5 labelled transactions, the length of its latest
+   * run of labelled frauds, and the fraud share of its labelled transactions since its first labelled fraud of the
+   * last 56 days (0 without one).
+   */
+  static float[][] merchantLabelHistory(ReplayData d, long delay) {
+    int n = d.size, keys = 0;
+    for (int i = 0; i < n; i++) keys = Math.max(keys, merchant[i] + 1);
+    int[] start = new int[keys + 1];
+    for (int i = 0; i < n; i++) start[merchant[i] + 1]++;
+    for (int k = 0; k < keys; k++) start[k + 1] += start[k];
+    int[] fill = Arrays.copyOf(start, keys), order = new int[n];
+    for (int i = 0; i < n; i++) order[fill[merchant[i]]++] = i;
+    float[] last5 = new float[n], streak = new float[n], since = new float[n];
+    for (int k = 0; k < keys; k++) {
+      int a = start[k], b = start[k + 1];
+      int[] prefix = new int[b - a + 1];
+      for (int p = a; p < b; p++) prefix[p - a + 1] = prefix[p - a] + (d.truth[order[p]] ? 1 : 0);
+      int q = a, f = a, run = 0;
+      for (int p = a; p < b; p++) {
+        int i = order[p];
+        long t = d.timeMillis[i];
+        while (q < p && d.timeMillis[order[q]] + delay <= t) {
+          run = d.truth[order[q]] ? run + 1 : 0;
+          q++;
+        }
+        int m = Math.min(5, q - a);
+        last5[i] = m == 0 ? 0 : (prefix[q - a] - prefix[q - a - m]) / (float) m;
+        streak[i] = run;
+        while (f < q && (d.timeMillis[order[f]] <= t - 56 * DAY || !d.truth[order[f]])) f++;
+        since[i] = f < q ? (prefix[q - a] - prefix[f - a]) / (float) (q - f) : 0;
+      }
+    }
+    return new float[][] {last5, streak, since};
   }
 
   /** Per row i: the sum (or max) of value over the rows j ≤ i of the same key with time in (t_i − w, t_i]. */
@@ -130,6 +175,27 @@ final class SweepExtras {
     return out;
   }
 
+  private static void addProfile(double[] acc, ReplayData d, int i, FeatureSchema schema, String[] names) {
+    for (int f = 0; f < names.length; f++) acc[f] += d.features[i * d.featureCount + schema.indexOf(names[f])];
+    acc[names.length]++;
+  }
+
+  /** Ceilings: CP@100 if every fraud card were ranked first, and if only the "detectable" ones were (analysis only). */
+  static String oracles(Replay.Result r, long[] days, long[] cards, double[] score, boolean[] y, List<Integer> rows, FeatureSchema schema) {
+    ReplayData d = r.data();
+    int cMk = schema.indexOf("merchant_known_fraud_28d");
+    double[] all = new double[score.length], detectable = new double[score.length];
+    for (int k = 0; k < score.length; k++) {
+      int i = rows.get(k);
+      all[k] = y[k] ? 2 + score[k] : score[k];
+      boolean seen = scenario[i] != 2 || d.features[i * d.featureCount + cMk] > 0;
+      detectable[k] = y[k] && seen ? 2 + score[k] : score[k];
+    }
+    return String.format("oracle CP@100: all fraud first %.4f, detectable fraud (s1, s3, s2 at a terminal with known fraud) first %.4f",
+        io.vigil.engine.evaluation.CardPrecision.atK(days, cards, all, y, Evaluation.CARD_PRECISION_K).mean(),
+        io.vigil.engine.evaluation.CardPrecision.atK(days, cards, detectable, y, Evaluation.CARD_PRECISION_K).mean());
+  }
+
   /**
    * The CP@100 day by day for one validation week, as {@code CardPrecision} computes it, with what the
    * top 100 and the missed fraud cards look like. Lines start with DIAG (per day) and DIAGW (week).
@@ -149,7 +215,10 @@ final class SweepExtras {
     Set<Integer> detected = new HashSet<>();
     int[] wFraud = new int[4], wHit = new int[4];
     int[][] wMissRank = new int[4][5]; // 101-200, 201-500, 501-2000, >2000, (unused)
-    int[] missS2Known = new int[2], missS3Spike = new int[2];
+    int[] missS2Known = new int[2], missS3Spike = new int[2], hitS2Known = new int[2];
+    String[] profile = {"merchant_known_fraud_28d", "merchant_known_fraud_ratio_28d", "merchant_days_since_first_known_fraud_56d",
+        "merchant_days_since_last_known_fraud_56d", "merchant_fraud_ratio_1d_lagged", "merchant_fraud_ratio_7d_lagged", "amount_major"};
+    double[][] prof = new double[3][profile.length + 1]; // FP at known terminal, missed s2 known, hit s2 known
     int[] fpKind = new int[5]; // terminal with known fraud, spike ≥ 2.5, amount ≥ 150, other, total
     double fpAmount = 0, fpSpan = 0;
     int fpSpanN = 0;
@@ -175,7 +244,9 @@ final class SweepExtras {
           int sc = Math.min(3, scenario[i]);
           dFraud[sc]++;
           wFraud[sc]++;
+          if (sc == 2 && d.features[i * fc + cMk] > 0) addProfile(prof[rank < Evaluation.CARD_PRECISION_K ? 2 : 1], d, i, schema, profile);
           if (rank < Evaluation.CARD_PRECISION_K) {
+            if (sc == 2) hitS2Known[d.features[i * fc + cMk] > 0 ? 1 : 0]++;
             dHit[sc]++;
             wHit[sc]++;
             detected.add(ranked[rank]);
@@ -193,6 +264,7 @@ final class SweepExtras {
           fpKind[4]++;
           fpAmount += d.features[i * fc + cAmount];
           if (d.features[i * fc + cMk] > 0) {
+            addProfile(prof[0], d, i, schema, profile);
             fpKind[0]++;
             fpSpan += d.features[i * fc + cSpan];
             fpSpanN++;
@@ -218,6 +290,13 @@ final class SweepExtras {
     }
     out.printf("DIAGW\t%s\tmissed s2: terminal known fraud %d, unknown %d; missed s3: spike %d, no spike %d%n", Evaluation.date(week),
         missS2Known[1], missS2Known[0], missS3Spike[1], missS3Spike[0]);
+    out.printf("DIAGW\t%s\thit s2: terminal known fraud %d, unknown %d%n", Evaluation.date(week), hitS2Known[1], hitS2Known[0]);
+    String[] what = {"FP at known-fraud terminal", "missed s2 at known-fraud terminal", "hit s2 at known-fraud terminal"};
+    for (int g = 0; g < 3; g++) {
+      StringBuilder b = new StringBuilder();
+      for (int f = 0; f < profile.length; f++) b.append(String.format(" %s=%.3f", profile[f], prof[g][f] / Math.max(1, prof[g][profile.length])));
+      out.printf("DIAGW\t%s\t%s (n=%d) means:%s%n", Evaluation.date(week), what[g], (int) prof[g][profile.length], b);
+    }
     out.printf("DIAGW\t%s\tfalse positives in top 100: %d (terminal with known fraud %d [mean days since first %.1f], spike %d, "
         + "amount>=150 %d, other %d), mean amount %.1f%n", Evaluation.date(week), fpKind[4], fpKind[0], fpSpanN == 0 ? 0 : fpSpan / fpSpanN,
         fpKind[1], fpKind[2], fpKind[3], fpKind[4] == 0 ? 0 : fpAmount / fpKind[4]);
