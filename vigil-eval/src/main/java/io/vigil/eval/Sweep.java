@@ -37,7 +37,7 @@ final class Sweep {
   private Sweep() {}
 
   record Config(String name, Map<String, String> params, int lookbackDays, int seeds, List<String> features, boolean dropKnownCards,
-      String weight, List<String> extra, boolean diagnose) {}
+      String weight, List<String> extra, boolean diagnose, String agg) {}
 
   static List<Config> read(Path file, FeatureSchema schema) throws IOException {
     List<Config> out = new ArrayList<>();
@@ -48,7 +48,7 @@ final class Sweep {
       Map<String, String> params = new LinkedHashMap<>();
       int lookback = 14, seeds = 1;
       boolean dropKnownCards = false, diagnose = false;
-      String weight = "none";
+      String weight = "none", agg = "none";
       List<String> extra = new ArrayList<>();
       List<String> features = new ArrayList<>(schema.featureNames());
       for (int k = 1; k < parts.length; k++) {
@@ -65,6 +65,10 @@ final class Sweep {
             weight = value;
           }
           case "diag" -> diagnose = value.equals("1");
+          case "agg" -> {
+            if (!List.of("none", "noisyor", "noisyor_half").contains(value)) throw new IllegalArgumentException("agg: none, noisyor, noisyor_half");
+            agg = value;
+          }
           case "extra" -> {
             for (String f : value.split(",")) {
               if (!SweepExtras.NAMES.contains(f.strip())) throw new IllegalArgumentException("unknown extra feature " + f + ", known " + SweepExtras.NAMES);
@@ -86,7 +90,7 @@ final class Sweep {
           default -> params.put(key, value);
         }
       }
-      out.add(new Config(parts[0].strip(), params, lookback, seeds, features, dropKnownCards, weight, extra, diagnose));
+      out.add(new Config(parts[0].strip(), params, lookback, seeds, features, dropKnownCards, weight, extra, diagnose, agg));
     }
     return out;
   }
@@ -153,6 +157,7 @@ final class Sweep {
             for (int k = 0; k < score.length; k++) score[k] += 1 / (1 + Math.exp(-margins[k])) / c.seeds();
           }
         }
+        if (!c.agg().equals("none")) aggregate(score, days, cards, c.agg());
         double auc = RankingMetrics.aucRoc(score, y), ap = RankingMetrics.averagePrecision(score, y);
         double cp = CardPrecision.atK(days, cards, score, y, Evaluation.CARD_PRECISION_K).mean();
         int frauds = 0;
@@ -189,6 +194,22 @@ final class Sweep {
       y[n++] = v == Verdict.FRAUD ? 1f : 0f;
     }
     return new LightGbmTrainer.TrainingSet(schema, Arrays.copyOf(x, n * width), Arrays.copyOf(y, n), from, to);
+  }
+
+  /**
+   * A card's risk accumulated over its transactions so far today (past-only: each row sees the same card's earlier
+   * rows of the day): {@code noisyor} 1 − Π(1 − p), {@code noisyor_half} the same with the earlier rows' p halved.
+   */
+  static void aggregate(double[] score, long[] days, long[] cards, String mode) {
+    Map<Long, Double> keep = new HashMap<>(); // (card, day) → Π(1 − p) of the earlier rows
+    double factor = mode.equals("noisyor_half") ? 0.5 : 1;
+    for (int k = 0; k < score.length; k++) {
+      long key = cards[k] << 20 | days[k];
+      double before = keep.getOrDefault(key, 1.0);
+      double p = score[k];
+      score[k] = 1 - before * (1 - p);
+      keep.put(key, before * (1 - factor * p));
+    }
   }
 
   /**
