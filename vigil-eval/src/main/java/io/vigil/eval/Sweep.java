@@ -152,7 +152,19 @@ final class Sweep {
           if (c.seeds() > 1) {
             p.put("seed", Integer.toString(7 + s));
           }
-          try (LightGbmModel m = LightGbmTrainer.train(train, weights, p, "sweep", w)) {
+          int[] groups = null;
+          if (p.getOrDefault("objective", "").equals("lambdarank")) {
+            List<Integer> sizes = new ArrayList<>();
+            long prev = Long.MIN_VALUE;
+            for (int i : trainRows) {
+              long dd = Math.floorDiv(d.timeMillis[i], day);
+              if (dd != prev) sizes.add(0);
+              sizes.set(sizes.size() - 1, sizes.get(sizes.size() - 1) + 1);
+              prev = dd;
+            }
+            groups = sizes.stream().mapToInt(Integer::intValue).toArray();
+          }
+          try (LightGbmModel m = LightGbmTrainer.train(train, weights, groups, p, "sweep", w)) {
             double[] margins = m.margins(x, rows.size());
             for (int k = 0; k < score.length; k++) score[k] += 1 / (1 + Math.exp(-margins[k])) / c.seeds();
           }
