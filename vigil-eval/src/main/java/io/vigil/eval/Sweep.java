@@ -153,7 +153,7 @@ final class Sweep {
             p.put("seed", Integer.toString(7 + s));
           }
           int[] groups = null;
-          if (p.getOrDefault("objective", "").equals("lambdarank")) {
+          if (List.of("lambdarank", "rank_xendcg").contains(p.getOrDefault("objective", ""))) {
             List<Integer> sizes = new ArrayList<>();
             long prev = Long.MIN_VALUE;
             for (int i : trainRows) {
