@@ -64,6 +64,19 @@ public final class LightGbmTrainer {
 
   /** Trains with {@link #defaults()} overridden by {@code overrides}; {@code rounds} is ours, the rest LightGBM's. */
   public static LightGbmModel train(TrainingSet data, Map<String, String> overrides, String modelId, long trainedAtMillis) {
+    return train(data, null, overrides, modelId, trainedAtMillis);
+  }
+
+  /** As {@link #train(TrainingSet, Map, String, long)} with one non-negative weight per row (null = all 1). */
+  public static LightGbmModel train(TrainingSet data, float[] weights, Map<String, String> overrides, String modelId,
+      long trainedAtMillis) {
+    return train(data, weights, null, overrides, modelId, trainedAtMillis);
+  }
+
+  /** As above with query sizes for a ranking objective (consecutive rows; null = none). */
+  public static LightGbmModel train(TrainingSet data, float[] weights, int[] groups, Map<String, String> overrides, String modelId,
+      long trainedAtMillis) {
+    if (weights != null && weights.length != data.rows()) throw new IllegalArgumentException("one weight per row");
     Map<String, String> params = defaults();
     params.putAll(overrides);
     int rounds = Integer.parseInt(params.get("rounds"));
@@ -76,6 +89,8 @@ public final class LightGbmTrainer {
     try (LGBMDataset dataset = LGBMDataset.createFromMat(data.rowMajor(), data.rows(), data.schema().size(), true, native_.toString(), null)) {
       dataset.setFeatureNames(data.schema().featureNames().toArray(new String[0]));
       dataset.setField("label", data.labels());
+      if (weights != null) dataset.setField("weight", weights);
+      if (groups != null) dataset.setField("group", groups);
       try (LGBMBooster booster = LGBMBooster.create(dataset, native_.toString())) {
         for (int i = 0; i < rounds; i++) {
           if (booster.updateOneIter()) break; // true: no further split possible
