@@ -61,7 +61,8 @@ final class LongHashSet {
     assert size == oldSize;
   }
 
-  private static long mix(long x) {
+  /** A 64-bit finalizer (MurmurHash3's) so that nearby values land in distant slots. */
+  static long mix(long x) {
     x ^= x >>> 33;
     x *= 0xff51afd7ed558ccdL;
     x ^= x >>> 33;

@@ -16,7 +16,7 @@ final class LongLongMap {
   /** The value of key, or {@code missing}. */
   long get(long key, long missing) {
     int mask = keys.length - 1;
-    for (int i = (int) mix(key) & mask; keys[i] != 0; i = (i + 1) & mask) {
+    for (int i = (int) LongHashSet.mix(key) & mask; keys[i] != 0; i = (i + 1) & mask) {
       if (keys[i] == key) return values[i];
     }
     return missing;
@@ -27,7 +27,7 @@ final class LongLongMap {
     assert key != 0 : "0 marks an empty slot";
     if ((size + 1) * 2 > keys.length) grow();
     int mask = keys.length - 1;
-    int i = (int) mix(key) & mask;
+    int i = (int) LongHashSet.mix(key) & mask;
     while (keys[i] != 0) {
       if (keys[i] == key) {
         long previous = values[i];
@@ -48,12 +48,5 @@ final class LongLongMap {
     values = new long[oldKeys.length * 2];
     size = 0;
     for (int i = 0; i < oldKeys.length; i++) if (oldKeys[i] != 0) put(oldKeys[i], oldValues[i], 0);
-  }
-
-  private static long mix(long x) {
-    x ^= x >>> 33;
-    x *= 0xff51afd7ed558ccdL;
-    x ^= x >>> 33;
-    return x;
   }
 }
