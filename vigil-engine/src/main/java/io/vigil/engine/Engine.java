@@ -236,7 +236,7 @@ public final class Engine {
     String challengeKind = tally.challengeKind;
 
     int rulesScore = Math.max(0, Math.min(100, tally.points));
-    ModelOutcome model = scoreWithModels(event, rulesScore);
+    ModelOutcome model = scoreWithModels(event, eventSignals, rulesScore);
     int score = ModelBlend.score(rulesScore, model == null ? Double.NaN : model.probability(),
         p.document().rulesWeight(), p.document().modelWeight());
     Thresholds thresholds = p.document().thresholdsFor(event.type());
@@ -287,10 +287,10 @@ public final class Engine {
    * are any; null for other events. The vector is computed even without a model, so that the first
    * model can be trained on what the engine saw.
    */
-  private ModelOutcome scoreWithModels(Event event, int rulesScore) {
+  private ModelOutcome scoreWithModels(Event event, Signals eventSignals, int rulesScore) {
     if (!event.type().movesMoney()) return null;
     double[] vector = new double[ModelFeatures.SCHEMA.size()];
-    modelFeatures.compute(event, rulesScore, vector);
+    modelFeatures.compute(event, eventSignals, rulesScore, vector);
     // Scored as stored: the decision_features table keeps 32-bit floats.
     for (int i = 0; i < vector.length; i++) vector[i] = (float) vector[i];
     ModelRegistry registry = models;

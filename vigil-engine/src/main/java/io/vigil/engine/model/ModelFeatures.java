@@ -7,6 +7,7 @@ import io.vigil.engine.feature.FeatureStore;
 import io.vigil.engine.feature.Window;
 import io.vigil.engine.label.LabelScope;
 import io.vigil.engine.label.LabelStore;
+import io.vigil.engine.signal.Signals;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -25,11 +26,30 @@ import java.util.List;
  * ({@link FeatureStore#amountHistory}: ratios, z-scores, an older (t − 30 d, t − 8 d] baseline) and
  * how long a terminal's known fraud has lasted ({@link LabelStore#fraudSpan}, labels known at t).
  *
+ * <p>Schema 3 adds the event's signals (issue 3: IP reputation, geo history, phone binding, card,
+ * e-mail, identity links), read from the decision's {@link Signals} by their rule names; true is 1,
+ * false 0, and a number is itself, with the signals' own -1 for "unknown" (no usual location yet, no
+ * phone binding). Events without those fields (the FDH dataset) have them constant, which LightGBM
+ * leaves out of every split.
+ *
  * <p>The engine calls {@link #compute} while deciding, once the event is in the windows and the rules
  * have run. Not thread-safe: one instance per decision thread.
  */
 public final class ModelFeatures {
-  public static final FeatureSchema SCHEMA = new FeatureSchema("vigil.payment", 2, List.of(
+  /** Model feature name → the signal (rule name) it reads; in schema order, after the window and label features. */
+  private static final String[][] SIGNAL_FEATURES = {
+      {"ip_hosting", "ip.hosting"}, {"ip_anonymous", "ip.anonymous"},
+      {"geo_distance_from_usual_km", "geo.distance_from_usual_km"}, {"geo_travel_speed_kmh", "geo.travel_speed_kmh"},
+      {"geo_regions_24h", "geo.regions_24h"}, {"geo_impossible_travel", "geo.impossible_travel"},
+      {"geo_ip_country_mismatch_account", "geo.ip_country_mismatch_account"},
+      {"geo_bin_country_mismatch_account", "geo.bin_country_mismatch_account"},
+      {"account_challenge_failures_24h", "account.challenge_failures_24h"},
+      {"phone_new_for_account", "phone.new_for_account"}, {"phone_account_binding_age_days", "phone.account_binding_age_days"},
+      {"card_prepaid", "card.prepaid"}, {"email_disposable", "email.disposable"},
+      {"links_cluster_size", "links.cluster_size"}, {"links_linked_blocked", "links.linked_blocked"},
+      {"links_linked_fraud", "links.linked_fraud"}};
+
+  public static final FeatureSchema SCHEMA = new FeatureSchema("vigil.payment", 3, names(List.of(
       "amount_major", "hour_of_day", "is_night", "is_weekend",
       "account_count_1d", "account_count_7d", "account_count_30d",
       "account_mean_amount_1d", "account_mean_amount_7d", "account_mean_amount_30d",
@@ -45,7 +65,16 @@ public final class ModelFeatures {
       "merchant_mean_amount_1d", "merchant_mean_amount_7d", "merchant_mean_amount_30d",
       "merchant_known_fraud_ratio_28d", "merchant_days_since_first_known_fraud_56d",
       "merchant_days_since_last_known_fraud_56d", "account_days_since_last_known_fraud_30d",
-      "amount_to_account_mean_8_30d", "amount_zscore_account_8_30d", "account_max_7d_to_mean_8_30d"));
+      "amount_to_account_mean_8_30d", "amount_zscore_account_8_30d", "account_max_7d_to_mean_8_30d")));
+
+  private static List<String> names(List<String> windowAndLabelFeatures) {
+    List<String> all = new java.util.ArrayList<>(windowAndLabelFeatures);
+    for (String[] f : SIGNAL_FEATURES) {
+      assert Signals.DECLARATIONS.containsKey(f[1]) : "a declared signal: " + f[1];
+      all.add(f[0]);
+    }
+    return List.copyOf(all);
+  }
 
   private static final long DAY_MILLIS = 86_400_000L;
   private static final long[] LABEL_WINDOWS_MILLIS = {DAY_MILLIS, 7 * DAY_MILLIS, 30 * DAY_MILLIS};
@@ -98,9 +127,10 @@ public final class ModelFeatures {
 
   /**
    * Fills {@code out} (length {@link FeatureSchema#size()}) for an event the engine has just counted
-   * in its windows (inside {@code Engine.decide}, after the rules), with the rules' score.
+   * in its windows (inside {@code Engine.decide}, after the rules), with the rules' score and the
+   * event's signals (null: every signal feature as for an event without those fields).
    */
-  public void compute(Event event, int rulesScore, double[] out) {
+  public void compute(Event event, Signals signals, int rulesScore, double[] out) {
     if (out.length != SCHEMA.size()) throw new IllegalArgumentException("vector length must be " + SCHEMA.size());
     long t = event.occurredAtMillis();
     double amount = event.amountMajor();
@@ -164,7 +194,16 @@ public final class ModelFeatures {
     out[i++] = zscore(amount, oldCount, oldSum, oldSquares, minorPerMajor);
     // A spike among the customer's other transactions of the last 7 days, against the same older baseline.
     out[i++] = oldCount == 0 ? 0 : ratio(history[3], oldSum / oldCount);
+    for (String[] f : SIGNAL_FEATURES) out[i++] = signal(signals, f[1]);
     assert i == SCHEMA.size() : "every feature filled";
+  }
+
+  /** A signal as a number: true 1, false 0, a number itself (-1 is the signals' "unknown"); absent -1. */
+  private static double signal(Signals signals, String name) {
+    Object v = signals == null ? null : signals.value(name);
+    if (v instanceof Boolean b) return b ? 1 : 0;
+    if (v instanceof Number n) return n.doubleValue();
+    return -1;
   }
 
   private long[] query(Entity entity, String key, long t, String currency, int partnerWindowCount) {

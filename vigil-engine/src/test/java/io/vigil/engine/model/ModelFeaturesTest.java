@@ -29,7 +29,7 @@ class ModelFeaturesTest {
     body.put("merchant_id", merchant);
     Event e = TestEvents.parse(body);
     double[] v = new double[ModelFeatures.SCHEMA.size()];
-    features.compute(e, engine.decide(e, t).rulesScore(), v);
+    features.compute(e, null, engine.decide(e, t).rulesScore(), v);
     return v;
   }
 
@@ -40,7 +40,36 @@ class ModelFeaturesTest {
   @Test
   void theSchemaHasAtLeastTenNamedFeatures() {
     assertThat(ModelFeatures.SCHEMA.size()).isGreaterThanOrEqualTo(10);
-    assertThat(ModelFeatures.SCHEMA.id()).isEqualTo("vigil.payment@2");
+    assertThat(ModelFeatures.SCHEMA.id()).isEqualTo("vigil.payment@3");
+  }
+
+  @Test
+  void signalFeaturesAreTheDecisionsOwnSignals() {
+    long t = Instant.parse("2026-11-20T12:00:00Z").toEpochMilli();
+    var first = TestEvents.payment("s1", t, "acct-a", 5_000, "USD");
+    first.put("phone", "+8801712345678");
+    engine.decide(TestEvents.parse(first), t);
+    var second = TestEvents.payment("s2", t + 1_000, "acct-b", 5_000, "USD");
+    second.put("phone", "+8801712345678");
+    second.put("email", "someone@mailinator.com");
+    var decision = engine.decide(TestEvents.parse(second), t + 1_000);
+    double[] v = decision.model().features();
+    assertThat(f(v, "links_cluster_size")).isEqualTo(1); // acct-a shares acct-b's phone (the cluster counts the others)
+    assertThat(f(v, "email_disposable")).isEqualTo(1);
+    assertThat(f(v, "phone_new_for_account")).isZero(); // the account's first phone is a binding, not a change
+    assertThat(f(v, "phone_account_binding_age_days")).isZero(); // bound by this very event
+    assertThat(f(v, "links_linked_blocked")).isZero();
+    assertThat(f(v, "geo_distance_from_usual_km")).isEqualTo(-1); // no located event yet: the signals' "unknown"
+    // An event without those fields (as every FDH row): the same constants for every such event.
+    double[] plain = engine.decide(TestEvents.parse(TestEvents.payment("s3", t + 2_000, "acct-c", 5_000, "USD")), t + 2_000)
+        .model().features();
+    double[] plain2 = engine.decide(TestEvents.parse(TestEvents.payment("s4", t + 3_000, "acct-d", 9_000, "USD")), t + 3_000)
+        .model().features();
+    for (int i = ModelFeatures.SCHEMA.indexOf("ip_hosting"); i < ModelFeatures.SCHEMA.size(); i++) {
+      assertThat(plain[i]).as(ModelFeatures.SCHEMA.featureNames().get(i)).isEqualTo(plain2[i]);
+    }
+    assertThat(f(plain, "email_disposable")).isZero();
+    assertThat(f(plain, "links_cluster_size")).isZero();
   }
 
   @Test
