@@ -31,9 +31,9 @@ public record VigilProperties(
     @DefaultValue @Valid Models models) {
 
   /**
-   * @param retrainEveryHours train a shadow model on this period (0 = only on request, POST /v1/models/train)
+   * @param retrainEveryHours train a shadow model on this period, at least 24 (0 = only on request, POST /v1/models/train)
    * @param retrainWindowDays the scheduled training's window of stored decisions, ending at the run
-   * @param retrainLabelDelayDays decisions younger than this without a verdict are left out of it
+   * @param retrainLabelDelayDays decisions younger than this without a verdict are left out of it; shorter than the window
    */
   public record Models(
       @DefaultValue("0") @Min(0) @Max(2_160) int retrainEveryHours,

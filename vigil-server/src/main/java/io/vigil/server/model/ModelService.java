@@ -64,8 +64,33 @@ public final class ModelService implements AutoCloseable {
     this.vectors = vectors;
     this.pipeline = pipeline;
     this.registry = registry;
-    models.withRole(ModelRepository.LIVE).ifPresent(s -> swap(ModelRepository.LIVE, load(s.modelId())));
-    models.withRole(ModelRepository.SHADOW).ifPresent(s -> swap(ModelRepository.SHADOW, load(s.modelId())));
+    restore(ModelRepository.LIVE);
+    restore(ModelRepository.SHADOW);
+  }
+
+  /**
+   * Puts the stored holder of a role back at start-up. A model this build cannot use (trained on an
+   * older feature schema, or a body that no longer loads) must not keep the server from starting:
+   * it becomes inactive, the role stays empty, and the log says why.
+   */
+  private void restore(String role) {
+    models.withRole(role).ifPresent(s -> {
+      Model model;
+      try {
+        model = load(s.modelId());
+      } catch (ApiException | IllegalArgumentException | IllegalStateException e) {
+        log.warn("the stored {} model {} cannot be used by this build ({}); it is now inactive and no model is {}", role,
+            s.modelId(), e.getMessage(), role);
+        models.setRole(s.modelId(), ModelRepository.INACTIVE);
+        return;
+      }
+      swap(role, model);
+    });
+  }
+
+  /** The model that holds a role, if any. */
+  public java.util.Optional<ModelRepository.Summary> holder(String role) {
+    return models.withRole(role);
   }
 
   public ModelRegistry registry() {

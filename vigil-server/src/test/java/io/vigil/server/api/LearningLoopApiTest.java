@@ -7,6 +7,7 @@ import static io.vigil.server.api.ApiTestSupport.map;
 import static io.vigil.server.api.ApiTestSupport.num;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -191,6 +192,7 @@ class LearningLoopApiTest extends ServerTestBase {
   void theScheduleTrainsAShadowFromTheStoredLoopAndNeverTouchesTheLiveModel() {
     int before = list(api.get("/v1/models").json().get("data")).size();
     var live = registry.champion();
+    String operatorsShadow = registry.challenger().metadata().modelId(); // test 3's, trained through the API
     long now = System.currentTimeMillis();
     // A window of one second holds no labelled decision: nothing is trained, nothing is stored.
     try (var tooShort = new io.vigil.server.model.ScheduledRetraining(service, 0, 1_000, 0)) {
@@ -199,7 +201,13 @@ class LearningLoopApiTest extends ServerTestBase {
     assertEquals(before, list(api.get("/v1/models").json().get("data")).size());
     // The last two hours hold test 3's 300 labelled decisions.
     try (var schedule = new io.vigil.server.model.ScheduledRetraining(service, 0, 7_200_000, 0)) {
-      var trained = schedule.runOnce(now).orElseThrow();
+      // The operator's shadow stays; the scheduled model is stored beside it, inactive.
+      var beside = schedule.runOnce(now).orElseThrow();
+      assertEquals("inactive", beside.role());
+      assertEquals(operatorsShadow, registry.challenger().metadata().modelId());
+      // Once the operator retires that shadow, the next scheduled model takes the role.
+      assertEquals(200, api.post("/v1/models/" + operatorsShadow + "/role", Map.of("role", "inactive")).status());
+      var trained = schedule.runOnce(now + 1).orElseThrow();
       assertEquals("shadow", trained.role());
       assertEquals("scheduler", trained.createdBy());
       Map<String, Object> stored = api.get("/v1/models/" + trained.modelId()).json();
@@ -209,11 +217,46 @@ class LearningLoopApiTest extends ServerTestBase {
       assertEquals(trained.modelId(), registry.challenger().metadata().modelId(), "the new model scores as the shadow");
     }
     assertEquals(live, registry.champion(), "the live model is the operator's choice");
-    assertEquals(before + 1, list(api.get("/v1/models").json().get("data")).size());
+    assertEquals(before + 2, list(api.get("/v1/models").json().get("data")).size());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new io.vigil.server.model.ScheduledRetraining(service, 3_600_000, 7_200_000, 0), "hourly: refused");
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new io.vigil.server.model.ScheduledRetraining(service, 0, 7_200_000, 7_200_000), "delay as long as the window: refused");
   }
 
   @Test
   @Order(5)
+  void aStoredModelOfAnOlderSchemaDoesNotKeepTheServerFromStarting() {
+    // A live model trained on the previous schema (43 features), as an upgraded database holds it.
+    var older = new io.vigil.engine.model.FeatureSchema("vigil.payment", 2,
+        io.vigil.engine.model.ModelFeatures.SCHEMA.featureNames().subList(0, 43));
+    Random random = new Random(3);
+    double[] x = new double[2_000 * 43];
+    float[] y = new float[2_000];
+    for (int i = 0; i < y.length; i++) {
+      for (int j = 0; j < 43; j++) x[i * 43 + j] = random.nextDouble();
+      y[i] = x[i * 43] > 0.9 ? 1f : 0f;
+    }
+    var repository = new io.vigil.server.model.ModelRepository(dataSource);
+    try (var model = io.vigil.engine.model.LightGbmTrainer.train(
+        new io.vigil.engine.model.LightGbmTrainer.TrainingSet(older, x, y, 0, 1), Map.of("rounds", "5"), "lgbm-at-payment-2", 1L)) {
+      repository.insert(model.artifact(), "{}", "test");
+    }
+    repository.setRole("lgbm-at-payment-2", "live");
+    io.vigil.engine.model.ModelRegistry restarted = new io.vigil.engine.model.ModelRegistry();
+    try (var service = new io.vigil.server.model.ModelService(repository, new io.vigil.server.model.DecisionFeatures(dataSource), pipeline,
+        restarted)) {
+      assertNull(restarted.champion(), "no live model rather than a model that cannot read this build's vector");
+      assertEquals("inactive", repository.find("lgbm-at-payment-2").orElseThrow().role());
+      assertNotNull(restarted.challenger(), "the usable shadow is restored");
+    } finally {
+      var shadow = restarted.shadow(null);
+      if (shadow != null) shadow.close();
+    }
+  }
+
+  @Test
+  @Order(6)
   void aBrokenOnnxUploadIsRefused() {
     ApiClient.Reply r = ApiTestSupport.send(base, "PUT", "/v1/models/onnx-bad", "not an onnx file");
     assertError(r, 422, "invalid_request_error", "invalid_model", "body");
