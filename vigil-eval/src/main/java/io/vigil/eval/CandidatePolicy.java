@@ -40,7 +40,9 @@ record CandidatePolicy(List<RuleDefinition> rules, PolicyMaps.ThresholdSet thres
     try {
       root = JsonMapper.builder().build().readValue(Files.readString(file), Object.class);
     } catch (JacksonException e) {
-      throw new IllegalArgumentException(file + ": not JSON (" + e.getOriginalMessage() + ")");
+      // Where, not what: Jackson's message can quote the file, and errors never repeat input.
+      var at = e.getLocation();
+      throw new IllegalArgumentException(file + ": not JSON" + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     }
     if (!(root instanceof Map<?, ?> m)) throw new IllegalArgumentException(file + ": must be a JSON object with rules and/or thresholds");
     for (Object key : m.keySet()) {

@@ -57,6 +57,13 @@ final class TreeEnsemble {
   /** The raw score (log-odds for a binary model): the sum of one leaf per tree. */
   double margin(double[] x) {
     assert x.length == featureCount : "vector length checked by the caller";
+    // LightGBM's row reader keeps only values with |v| > kZeroThreshold (or NaN): anything smaller is 0.
+    boolean tiny = false;
+    for (double v : x) tiny |= v != 0 && Math.abs(v) <= ZERO_THRESHOLD;
+    if (tiny) {
+      x = x.clone();
+      for (int i = 0; i < x.length; i++) if (Math.abs(x[i]) <= ZERO_THRESHOLD) x[i] = 0.0;
+    }
     double sum = 0;
     for (int t = 0; t < root.length; t++) {
       int node = root[t];

@@ -40,7 +40,8 @@ class KeyWindowIndexTest {
           assertThat(indexed.evictUpTo(cutoff)).isEqualTo(scanned.evictUpTo(cutoff));
         }
         long queryTime = r.nextInt(20) == 0 ? t - r.nextInt(60_000) : t;
-        short queryCurrency = r.nextInt(20) == 0 ? EUR : USD;
+        // Seed 6 asks in EUR first, so its index is built in EUR and must move to USD when the queries do.
+        short queryCurrency = seed == 6 && i < 500 ? EUR : r.nextInt(20) == 0 ? EUR : USD;
         int windowCount = 1 + r.nextInt(WINDOWS.length), partnerWindows = r.nextInt(windowCount + 1);
         long[] a = new long[stride * WINDOWS.length], b = new long[stride * WINDOWS.length];
         indexed.aggregate(queryTime, WINDOWS, windowCount, partnerWindows, queryCurrency, scratch, a, stride);

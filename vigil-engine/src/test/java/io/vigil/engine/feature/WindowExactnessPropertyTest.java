@@ -55,7 +55,7 @@ class WindowExactnessPropertyTest {
 
   /**
    * The same through the index of busy keys (KeyWindow): every key indexed from its first entry, or
-   * from its 8th, so that keys cross over, drop the index on late events and rebuild it.
+   * from its 2nd or 8th, so that keys cross over and late events re-index the entries after them.
    */
   @ParameterizedTest(name = "seed {0}, index from {1} entries")
   @org.junit.jupiter.params.provider.CsvSource({"1, 1", "20261121, 8", "24, 2"})

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** The Java tree walk gives LightGBM's own raw score, bit for bit, on every kind of split Vigil trains. */
 class TreeEnsembleTest {
-  private static final double[] SPECIAL = {Double.NaN, 0.0, -0.0, 1e-40, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+  private static final double[] SPECIAL = {Double.NaN, 0.0, -0.0, 1e-36, -1e-40, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
 
   @Test
   void theJavaWalkEqualsLightGbmOnHeldOutRows() {
@@ -47,6 +47,29 @@ class TreeEnsembleTest {
           for (int j = 0; j < width; j++) if (pick.nextDouble() < 0.2) row[j] = SPECIAL[pick.nextInt(SPECIAL.length)];
           assertThat(model.margin(row)).as("row %d of model %s", i, params).isEqualTo(model.nativeMargin(row));
         }
+      }
+    }
+  }
+
+  @Test
+  void valuesLightGbmReadsAsZeroAreZeroHere() {
+    // A split exactly at 0 (only a hand-written model has one): LightGBM reads |x| ≤ 1e-35 as 0, so 1e-40 goes left.
+    SyntheticData train = new SyntheticData(5_000, 61);
+    try (LightGbmModel trained = LightGbmTrainer.train(train.trainingSet(), Map.of("rounds", "1", "num_leaves", "2"), "stub", 1L)) {
+      String text = trained.artifact().toText();
+      String body = text.substring(text.indexOf("\n---\n") + 5).replaceFirst("(?m)^threshold=\\S+", "threshold=0");
+      try (LightGbmModel atZero = LightGbmModel.fromText(body, trained.metadata())) {
+        assertThat(atZero.compiled()).isTrue();
+        int feature = Integer.parseInt(body.replaceFirst("(?s).*?\nsplit_feature=(\\d+).*", "$1"));
+        double[] x = train.row(0);
+        x[feature] = 1e-40;
+        assertThat(atZero.margin(x)).isEqualTo(atZero.nativeMargin(x));
+        x[feature] = 1e-30;
+        assertThat(atZero.margin(x)).isEqualTo(atZero.nativeMargin(x));
+        x[feature] = 1e-40;
+        double[] zero = x.clone();
+        zero[feature] = 0;
+        assertThat(atZero.margin(x)).isEqualTo(atZero.margin(zero));
       }
     }
   }
