@@ -279,7 +279,7 @@ public final class Engine {
     }
     return new Decision(action, score, rulesScore, level, List.copyOf(reasons), challengeKind, p.version(),
         eventSignals.referenceVersion(), List.copyOf(tally.errors), hold, List.copyOf(limits),
-        restrictionsAskedFor(tally, event.accountId(), clock), explained(model, action));
+        restrictionsAskedFor(tally, event.accountId(), clock), explained(model));
   }
 
   /**
@@ -304,15 +304,16 @@ public final class Engine {
   }
 
   /**
-   * The live model's top contributions, for a decision a person may look at (anything but ALLOW):
-   * tree SHAP costs about a millisecond per row, fifty times the probability, so allowed decisions
-   * go without (their stored vector can be explained later).
+   * The live model's top contributions, for every decision it scored: path contributions
+   * ({@link Model#explainFast}), one walk per tree, so the sequencer never spends tree SHAP's
+   * millisecond on a decision. Tree SHAP of any stored decision is one call away
+   * ({@code GET /v1/decisions/{id}/explanation}).
    */
-  private static ModelOutcome explained(ModelOutcome m, Action action) {
-    if (m == null || action == Action.ALLOW || m.scoredBy() == null || !m.scoredBy().supportsContributions()) return m;
+  private static ModelOutcome explained(ModelOutcome m) {
+    if (m == null || m.scoredBy() == null || !m.scoredBy().supportsContributions()) return m;
     double[] vector = m.features();
     List<ModelOutcome.TopFeature> top = new ArrayList<>(ModelOutcome.TOP_FEATURES);
-    for (Explanation.Contribution c : m.scoredBy().explain(vector).top(ModelOutcome.TOP_FEATURES)) {
+    for (Explanation.Contribution c : m.scoredBy().explainFast(vector).top(ModelOutcome.TOP_FEATURES)) {
       top.add(new ModelOutcome.TopFeature(c.feature(),
           vector[ModelFeatures.SCHEMA.indexOf(c.feature())], c.value()));
     }

@@ -103,6 +103,12 @@ public class ModelScoringBenchmark {
     return model.explain(vectors[next++ % vectors.length]);
   }
 
+  /** The path contributions every decision now carries (one walk per tree). */
+  @Benchmark
+  public Explanation explainFastOnly() {
+    return model.explainFast(vectors[next++ % vectors.length]);
+  }
+
   /** A whole decision with the model live. */
   @Benchmark
   public Decision decideWithModel() {

@@ -1,7 +1,6 @@
 package io.vigil.engine.model;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -24,11 +23,22 @@ public record Explanation(FeatureSchema schema, double[] contributions, double b
     return contributions.clone();
   }
 
-  /** The k features that move the margin most, largest absolute contribution first. */
+  /**
+   * The k features that move the margin most, largest absolute contribution first (ties: schema
+   * order). A selection, not a sort: k passes over the features, k objects made.
+   */
   public List<Contribution> top(int k) {
-    List<Contribution> all = new ArrayList<>(contributions.length);
-    for (int i = 0; i < contributions.length; i++) all.add(new Contribution(schema.featureNames().get(i), contributions[i]));
-    all.sort(Comparator.comparingDouble((Contribution c) -> -Math.abs(c.value())));
-    return List.copyOf(all.subList(0, Math.min(k, all.size())));
+    int n = Math.min(k, contributions.length);
+    List<Contribution> out = new ArrayList<>(n);
+    boolean[] taken = new boolean[contributions.length];
+    for (int r = 0; r < n; r++) {
+      int best = -1;
+      for (int i = 0; i < contributions.length; i++) {
+        if (!taken[i] && (best < 0 || Math.abs(contributions[i]) > Math.abs(contributions[best]))) best = i;
+      }
+      taken[best] = true;
+      out.add(new Contribution(schema.featureNames().get(best), contributions[best]));
+    }
+    return List.copyOf(out);
   }
 }

@@ -9,8 +9,8 @@ import java.util.List;
  *
  * @param modelId the live model, null when none is live (then {@code probability} is NaN)
  * @param modelScore {@code round(100 × probability)}, 0 without a live model
- * @param topFeatures the features that moved the live model's margin most; empty for an allowed
- *     decision (explained on demand) and for a model that cannot explain itself (ONNX)
+ * @param topFeatures the features that moved the live model's margin most (path contributions);
+ *     empty for a model that cannot explain itself (ONNX)
  * @param challengerId the shadow model, null when none
  * @param scoredBy the live model instance that scored, for explaining this vector; not stored
  */
