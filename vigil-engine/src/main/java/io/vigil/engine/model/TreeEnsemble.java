@@ -185,6 +185,7 @@ final class TreeEnsemble {
         int[] dt = ints(tr.get("decision_type"), splits, "decision_type");
         int[] l = ints(tr.get("left_child"), splits, "left_child");
         int[] r = ints(tr.get("right_child"), splits, "right_child");
+        if (tr.get("internal_value") == null) return null; // no node values to explain with: LightGBM scores it
         double[] iv = doubles(tr.get("internal_value"), splits, "internal_value");
         for (int k = 0; k < splits; k++) {
           if (f[k] < 0 || f[k] >= featureCount) throw new IllegalArgumentException("split feature " + f[k] + " out of range");

@@ -140,6 +140,8 @@ class TreeEnsembleTest {
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
       assertThatThrownBy(() -> TreeEnsemble.compile(body.replaceFirst("left_child=\\S+", "left_child=77"), features))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+      assertThat(TreeEnsemble.compile(body.replaceAll("(?m)^internal_value=.*\n", ""), features)).as("no node values: not compiled")
+          .isNull();
       assertThatThrownBy(() -> TreeEnsemble.compile(body.substring(0, body.indexOf("Tree=0")), features))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no trees");
     }
