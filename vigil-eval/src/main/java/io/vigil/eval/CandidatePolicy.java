@@ -61,7 +61,7 @@ record CandidatePolicy(List<RuleDefinition> rules, PolicyMaps.ThresholdSet thres
           try {
             rules.add(PolicyMaps.parseRule((Map<String, Object>) r, null));
           } catch (ValidationException e) {
-            throw new ValidationException(e.code(), "rules[" + i + "]." + e.param(), e.getMessage());
+            throw within("rules[" + i + "]", e);
           }
         }
       }
@@ -71,13 +71,18 @@ record CandidatePolicy(List<RuleDefinition> rules, PolicyMaps.ThresholdSet thres
         try {
           thresholds = PolicyMaps.parseThresholds((Map<String, Object>) t);
         } catch (ValidationException e) {
-          throw new ValidationException(e.code(), "thresholds." + e.param(), e.getMessage());
+          throw within("thresholds", e);
         }
       }
       return new CandidatePolicy(rules, thresholds);
     } catch (ValidationException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage() + " (field " + e.param() + ", " + e.code() + ")");
     }
+  }
+
+  /** The same refusal with its field named from the file's top: {@code rules[2]} + {@code effect.points}. */
+  private static ValidationException within(String path, ValidationException e) {
+    return new ValidationException(e.code(), path + "." + e.param(), e.getMessage());
   }
 
   /** The replayed policy with this candidate's rules and thresholds in place of its own. */

@@ -33,11 +33,14 @@ final class SweepExtras {
   static final double SPIKE = 2.5;
 
   private static final long DAY = ReplayOptions.DAY_MILLIS;
+  // Caches of one replay's side table and derived columns; a different replay clears them.
+  private static Replay.Result cachedFor;
   private static int[] merchant;
   private static byte[] scenario;
   private static final Map<String, float[]> columns = new HashMap<>();
 
   private static synchronized void load(Replay.Result r, ReplayOptions o) {
+    forReplay(r);
     if (merchant != null) return;
     ReplayData d = r.data();
     int[] m = new int[d.size];
@@ -62,7 +65,17 @@ final class SweepExtras {
     scenario = s;
   }
 
+  /** Forgets what was cached for another replay. */
+  private static void forReplay(Replay.Result r) {
+    if (cachedFor == r) return;
+    cachedFor = r;
+    merchant = null;
+    scenario = null;
+    columns.clear();
+  }
+
   static synchronized float[] column(Replay.Result r, ReplayOptions o, FeatureSchema schema, String name) {
+    forReplay(r);
     float[] cached = columns.get(name);
     if (cached != null) return cached;
     load(r, o);

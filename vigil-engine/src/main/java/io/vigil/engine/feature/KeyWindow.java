@@ -23,8 +23,8 @@ import java.util.Arrays;
  * </ul>
  * The index is kept up to date by inserts and evictions: an in-order insert (the live case) indexes
  * one entry; a late one re-indexes the entries after it, a map lookup and two Fenwick updates per
- * partner each (an event a minute late on a key with 100 events a second re-indexes 6,000 entries,
- * about a millisecond). Its totals are in one currency, that of the aggregation that built it; a
+ * partner each (an event a minute late on a key with 100 events a second re-indexes 6,000 entries).
+ * Its totals are in one currency, that of the aggregation that built it; a
  * query in another currency scans, and after {@value #CURRENCY_MISSES_TO_REBUILD} such queries with
  * none in the index's currency between them the index is rebuilt in theirs. A query whose window
  * ends before the newest entry (a late event's) scans. The index costs
@@ -50,7 +50,6 @@ final class KeyWindow {
 
   // The index (null below indexMinEntries; built by the first aggregation past it).
   private final int indexMinEntries;
-  private boolean indexed;
   private short indexCurrency;
   private int currencyMisses;
   /** Inclusive running totals: amounts in indexCurrency, failed logins, near-threshold amounts. */
@@ -103,7 +102,7 @@ final class KeyWindow {
     flags[at] = flag;
     System.arraycopy(partnerHashes, 0, partners, at * partnerCount, partnerCount);
     size++;
-    if (indexed) {
+    if (indexed()) {
       // In order: one entry. Late: the entries after it moved one sequence number up; indexing them
       // again in order moves each partner's mark too, because each put unmarks the entry the map
       // pointed to, which is where that partner's mark still is.
@@ -132,12 +131,12 @@ final class KeyWindow {
    */
   void aggregate(long tMillis, long[] windowMillis, int windowCount, int partnerWindowCount, short sumCurrency,
       LongHashSet[] scratch, long[] out, int stride) {
-    if (size >= indexMinEntries && !indexed) buildIndex(sumCurrency);
-    if (indexed && indexCurrency != sumCurrency && ++currencyMisses > CURRENCY_MISSES_TO_REBUILD) {
+    if (size >= indexMinEntries && !indexed()) buildIndex(sumCurrency);
+    if (indexed() && indexCurrency != sumCurrency && ++currencyMisses > CURRENCY_MISSES_TO_REBUILD) {
       buildIndex(sumCurrency); // the key's traffic moved to another currency
     }
     int end = upperBound(tMillis);
-    if (indexed && indexCurrency == sumCurrency && end == size) {
+    if (indexed() && indexCurrency == sumCurrency && end == size) {
       currencyMisses = 0;
       aggregateIndexed(tMillis, windowMillis, windowCount, partnerWindowCount, out, stride);
       return;
@@ -206,9 +205,13 @@ final class KeyWindow {
     return currencies[j] == indexCurrency ? amountsMinor[j] : 0;
   }
 
+  /** Whether the key has its index (built once it reached indexMinEntries; never dropped). */
+  private boolean indexed() {
+    return totalAmount != null;
+  }
+
   private void buildIndex(short currency) {
     int capacity = timesMillis.length;
-    indexed = true;
     indexCurrency = currency;
     currencyMisses = 0;
     firstSeq = 0;
@@ -334,7 +337,7 @@ final class KeyWindow {
     currencies = Arrays.copyOf(currencies, capacity);
     flags = Arrays.copyOf(flags, capacity);
     partners = Arrays.copyOf(partners, capacity * Math.max(1, partnerCount));
-    if (indexed) buildIndex(indexCurrency); // the rings must cover the new capacity
+    if (indexed()) buildIndex(indexCurrency); // the rings must cover the new capacity
   }
 
   private void shiftRight(int at) {
@@ -347,7 +350,7 @@ final class KeyWindow {
   }
 
   private void removeFirst(int n) {
-    if (indexed) {
+    if (indexed()) {
       for (int j = 0; j < n; j++) unindexEvicted(j); // reads the entries' partners before they move
     }
     int rest = size - n;
@@ -356,7 +359,7 @@ final class KeyWindow {
     System.arraycopy(currencies, n, currencies, 0, rest);
     System.arraycopy(flags, n, flags, 0, rest);
     System.arraycopy(partners, n * partnerCount, partners, 0, rest * partnerCount);
-    if (indexed) {
+    if (indexed()) {
       System.arraycopy(totalAmount, n, totalAmount, 0, rest);
       System.arraycopy(totalFailed, n, totalFailed, 0, rest);
       System.arraycopy(totalNear, n, totalNear, 0, rest);

@@ -79,9 +79,9 @@ public final class LightGbmModel implements Model {
 
   @Override
   public double margin(double[] features) {
+    if (trees == null) return nativeMargin(features);
     check(features);
-    if (trees != null) return trees.margin(features);
-    return nativeMargin(features);
+    return trees.margin(features);
   }
 
   /** LightGBM's own single-row raw score (for models the Java walk does not cover, and for comparison). */

@@ -28,6 +28,8 @@ import java.util.Objects;
 public final class Signals {
   /** Type of each name: "string", "int", "double" or "bool". The rule compiler declares them. */
   public static final Map<String, String> DECLARATIONS = declarations();
+  /** Each declared name as {group, field}: "geo.regions_24h" → {"geo", "regions_24h"}. */
+  private static final Map<String, String[]> SPLIT = split(DECLARATIONS.keySet());
 
   /** {@code identity.national_id_check} when no validator knows the ID's type. */
   public static final String UNKNOWN_ID_TYPE = "unknown_type";
@@ -78,10 +80,10 @@ public final class Signals {
 
   /** The value of a declared signal name, or null for a name that is not a signal. */
   public Object value(String name) {
-    int dot = name.indexOf('.');
-    if (dot < 0) return null;
-    String field = name.substring(dot + 1);
-    return switch (name.substring(0, dot)) {
+    String[] groupAndField = SPLIT.get(name); // declared names are split once, not on every read
+    if (groupAndField == null) return null;
+    String field = groupAndField[1];
+    return switch (groupAndField[0]) {
       case "ip" -> ip(field);
       case "geo" -> geo(field);
       case "account" -> switch (field) {
@@ -318,6 +320,15 @@ public final class Signals {
         "payment_code.device_id");
     put(m, "string", "client.accept_language", "client.geo_cookie_country");
     return Collections.unmodifiableMap(m);
+  }
+
+  private static Map<String, String[]> split(java.util.Set<String> names) {
+    Map<String, String[]> out = new java.util.HashMap<>();
+    for (String name : names) {
+      int dot = name.indexOf('.');
+      out.put(name, new String[] {name.substring(0, dot), name.substring(dot + 1)});
+    }
+    return Map.copyOf(out);
   }
 
   private static void put(Map<String, String> m, String type, String... names) {

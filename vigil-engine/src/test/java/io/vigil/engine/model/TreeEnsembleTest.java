@@ -40,8 +40,10 @@ class TreeEnsembleTest {
         if (fast.top(1).get(0).feature().equals(shapFirst)) agree++;
         if (fast.top(3).stream().anyMatch(c -> c.feature().equals(shapFirst))) inTop3++;
       }
-      // Different attributions, one story (measured: the same first feature in 71 % of rows, tree SHAP's
-      // first among the path's top three in 99 %); a wrong feature index or sign would break both.
+      // Different attributions, one story; a wrong feature index or sign would break both bounds.
+      // docs/api.md and evaluation.md quote this line's figures.
+      System.out.printf("path contributions vs tree SHAP: same first feature in %d of %d rows, SHAP's first in the path's top 3 in %d%n",
+          agree, heldOut.rows, inTop3);
       assertThat(agree).isGreaterThan(heldOut.rows * 6 / 10);
       assertThat(inTop3).isGreaterThan(heldOut.rows * 95 / 100);
       // The noise feature carries no signal: it is never the strongest reason.
@@ -119,7 +121,7 @@ class TreeEnsembleTest {
     Map<String, String> params = new HashMap<>();
     params.put("categorical_feature", "2"); // velocity, 0..11: LightGBM splits it by category sets
     try (LightGbmModel model = LightGbmTrainer.train(train.trainingSet(), params, "categorical", 1L)) {
-      assertThat(model.artifact().toText()).contains("num_cat=").doesNotContain("num_cat=0\nsplit_feature=2 ");
+      assertThat(model.artifact().toText()).containsPattern("num_cat=[1-9]"); // some tree splits by category
       assertThat(model.compiled()).isFalse();
       double[] x = train.row(7);
       assertThat(model.margin(x)).isEqualTo(model.nativeMargin(x));
