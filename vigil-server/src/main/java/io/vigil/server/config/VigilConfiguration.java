@@ -37,6 +37,7 @@ import io.vigil.server.list.ListService;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
 import io.vigil.server.storage.Storage;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
@@ -49,6 +50,12 @@ import org.springframework.context.annotation.DependsOn;
 @Configuration
 @EnableConfigurationProperties(VigilProperties.class)
 public class VigilConfiguration {
+
+  /** The one source of "now" for the server; tests replace it with a clock of their own. */
+  @Bean
+  public Clock clock() {
+    return Clock.systemUTC();
+  }
 
   @Bean(destroyMethod = "close")
   public HikariDataSource dataSource(VigilProperties p) {

@@ -1,6 +1,8 @@
 package io.vigil.server.api;
 
+import io.vigil.server.VigilApplication;
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestClockConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,13 +10,16 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 
 /**
  * A real Vigil server on a random port with a client for it. Subclasses choose the data directory
  * with a {@code @DynamicPropertySource} for {@code vigil.data-dir}; classes that declare the same
- * one share a server through Spring's context cache.
+ * one share a server through Spring's context cache. The server runs on {@code TestClock}: take
+ * "now" from {@code TestClock.now()}, never from the wall clock.
  */
-@SpringBootTest(classes = io.vigil.server.VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(TestClockConfiguration.class)
 abstract class ServerTestBase {
   @LocalServerPort
   int port;

@@ -1,6 +1,5 @@
 package io.vigil.server.support;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,7 +11,7 @@ public final class Events {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("event_id", eventId);
     m.put("type", "payment");
-    m.put("occurred_at", Instant.now().toString());
+    m.put("occurred_at", TestClock.now().toString());
     m.put("account_id", account);
     m.put("amount", amountMinor);
     m.put("currency", "USD");

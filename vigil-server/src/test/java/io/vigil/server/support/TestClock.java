@@ -1,0 +1,59 @@
+package io.vigil.server.support;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The clock every server test runs on, so that no outcome depends on when or where the suite runs.
+ *
+ * <p>It starts at the instant given by the system property {@code vigil.test.clock} (default
+ * {@value #DEFAULT_START}, a Tuesday at 14:00 UTC) and then ticks at the JVM's monotonic rate, so
+ * waits and timeouts behave as they would in production. {@link #advance} moves it forward without
+ * sleeping (expiries, windows). It never goes back. Run the suite at another time of day with
+ * {@code ./mvnw verify -Dvigil.test.clock=2026-03-10T02:00:00Z}.
+ */
+public final class TestClock extends Clock {
+  public static final String DEFAULT_START = "2026-03-10T14:00:00Z";
+  public static final TestClock INSTANCE = new TestClock();
+
+  private final long startMillis = Instant.parse(System.getProperty("vigil.test.clock", DEFAULT_START)).toEpochMilli();
+  private final long originNanos = System.nanoTime();
+  private final AtomicLong advancedMillis = new AtomicLong();
+
+  private TestClock() {}
+
+  /** The test clock's current instant: what the server under test reads as "now". */
+  public static Instant now() {
+    return INSTANCE.instant();
+  }
+
+  /** Moves the clock forward by {@code by} (positive) for the server and the tests alike. */
+  public static void advance(Duration by) {
+    if (by.isNegative() || by.isZero()) throw new IllegalArgumentException("advance by a positive duration, not " + by);
+    INSTANCE.advancedMillis.addAndGet(by.toMillis());
+  }
+
+  @Override
+  public long millis() {
+    return startMillis + (System.nanoTime() - originNanos) / 1_000_000L + advancedMillis.get();
+  }
+
+  @Override
+  public Instant instant() {
+    return Instant.ofEpochMilli(millis());
+  }
+
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
+
+  @Override
+  public Clock withZone(ZoneId zone) {
+    throw new UnsupportedOperationException("the test clock is UTC; convert instants where a zone is needed");
+  }
+}
