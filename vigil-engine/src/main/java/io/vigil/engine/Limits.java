@@ -79,6 +79,12 @@ public final class Limits {
   /** Rows one CSV download returns. */
   public static final int CSV_ROWS_MAX = 1_000_000;
 
+  /** Largest list import body: 100,000 rows of about 160 bytes of CSV. */
+  public static final int LIST_IMPORT_BYTES_MAX = 16 * 1024 * 1024;
+
+  /** Rows of one list import, all written in one transaction. */
+  public static final int LIST_IMPORT_ROWS_MAX = 100_000;
+
   static {
     if (JSON_NESTING_DEPTH_MAX < 2) throw new AssertionError("events need one level of sub-objects");
     if (AMOUNT_MINOR_MAX >= Long.MAX_VALUE / 1_000_000) {

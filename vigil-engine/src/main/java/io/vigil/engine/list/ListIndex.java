@@ -64,6 +64,11 @@ public final class ListIndex {
     return listSize(entry.kind(), entry.entity()) < Limits.LIST_ENTRIES_PER_LIST_MAX;
   }
 
+  /** How many more entries the list of this kind and entity takes, IP ranges included. */
+  public synchronized int room(ListKind kind, ListEntity entity) {
+    return Limits.LIST_ENTRIES_PER_LIST_MAX - listSize(kind, entity);
+  }
+
   private int listSize(ListKind kind, ListEntity entity) {
     return sizes[kind.ordinal()][entity.ordinal()];
   }

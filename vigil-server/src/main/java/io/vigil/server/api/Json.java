@@ -48,15 +48,21 @@ public final class Json {
         throw ApiException.invalid("invalid_json", "The request body must be a JSON object", null);
       }
       return (Map<String, Object>) value;
-    } catch (StreamConstraintsException e) {
-      throw ApiException.invalid("nesting_too_deep", "The JSON body is nested too deeply or too large", null);
     } catch (JacksonException e) {
-      String message = e.getOriginalMessage();
-      if (message != null && message.startsWith("Duplicate")) { // Jackson 3: "Duplicate Object property"
-        throw ApiException.invalid("duplicate_field", "The JSON body names the same field twice", null);
-      }
-      throw ApiException.invalid("invalid_json", "The request body is not valid JSON", null);
+      throw refused(e, null);
     }
+  }
+
+  /** The API error for a body Jackson could not read; param names where, when the caller knows. */
+  public static ApiException refused(JacksonException e, String param) {
+    if (e instanceof StreamConstraintsException) {
+      return ApiException.invalid("nesting_too_deep", "The JSON body is nested too deeply or too large", param);
+    }
+    String message = e.getOriginalMessage();
+    if (message != null && message.startsWith("Duplicate")) { // Jackson 3: "Duplicate Object property"
+      return ApiException.invalid("duplicate_field", "The JSON body names the same field twice", param);
+    }
+    return ApiException.invalid("invalid_json", "The request body is not valid JSON", param);
   }
 
   public static String write(Object value) {

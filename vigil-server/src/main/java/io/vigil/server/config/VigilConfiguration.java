@@ -32,6 +32,8 @@ import io.vigil.server.reversal.ReversalService;
 import io.vigil.server.hold.ApprovalRepository;
 import io.vigil.server.hold.HoldService;
 import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.list.ListExport;
+import io.vigil.server.list.ListImport;
 import io.vigil.server.list.ListRepository;
 import io.vigil.server.list.ListService;
 import io.vigil.server.policy.PolicyRepository;
@@ -88,6 +90,16 @@ public class VigilConfiguration {
   @Bean
   public ListService listService(HikariDataSource ds, ListIndex index) {
     return new ListService(new ListRepository(ds), index);
+  }
+
+  @Bean
+  public ListImport listImport(HikariDataSource ds, ListIndex index, Clock clock) {
+    return new ListImport(new ListRepository(ds), index, clock);
+  }
+
+  @Bean
+  public ListExport listExport(HikariDataSource ds, Clock clock) {
+    return new ListExport(new ListRepository(ds), clock);
   }
 
   @Bean

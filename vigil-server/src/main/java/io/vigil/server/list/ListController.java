@@ -7,10 +7,16 @@ import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Actor;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Json;
+import io.vigil.server.api.Page;
+import io.vigil.server.api.TimeCursor;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.Writer;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -21,13 +27,33 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Block, allow and watch list entries, and their change history. */
+/** Block, allow and watch list entries, their change history, and whole lists exported and imported. */
 @RestController
 public class ListController {
   private final ListService lists;
+  private final ListImport importer;
+  private final ListExport exporter;
 
-  public ListController(ListService lists) {
+  public ListController(ListService lists, ListImport importer, ListExport exporter) {
     this.lists = lists;
+    this.importer = importer;
+    this.exporter = exporter;
+  }
+
+  /** The two file formats of an export and an import. */
+  private enum Format {
+    JSON,
+    CSV;
+
+    String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    static Format of(String format) {
+      if (format == null || format.equals("json")) return JSON;
+      if (format.equals("csv")) return CSV;
+      throw ApiException.invalid("invalid_parameter", "format must be json or csv", "format");
+    }
   }
 
   @PostMapping("/v1/lists/entries")
@@ -53,22 +79,21 @@ public class ListController {
       @RequestParam(name = "list", required = false) String list,
       @RequestParam(name = "entity", required = false) String entity,
       @RequestParam(name = "value", required = false) String value,
-      @RequestParam(name = "limit", required = false) Integer limit) {
-    ListKind kind = list == null ? null : ListKind.fromWire(list);
-    if (list != null && kind == null) throw ApiException.invalid("invalid_list", "list must be " + ListKind.choices(), "list");
-    ListEntity e = entity == null ? null : ListEntity.fromWire(entity);
-    if (entity != null && e == null) throw ApiException.invalid("invalid_entity", "unknown entity", "entity");
-    int n = Math.max(1, Math.min(limit == null ? 100 : limit, Limits.QUERY_PAGE_SIZE_MAX));
+      @RequestParam(name = "limit", required = false) Integer limit,
+      @RequestParam(name = "starting_after", required = false) String startingAfter) {
+    int pageSize = Page.limit(limit);
+    TimeCursor after = TimeCursor.decode(startingAfter);
     long now = System.currentTimeMillis();
-    List<Map<String, Object>> data = lists.query(kind, e, value, n).stream().map(x -> ListService.json(x, now)).toList();
-    return Map.of("data", data);
+    return Page.of(lists.page(kind(list), entity(entity), value, after, Page.fetchSize(pageSize)), pageSize,
+        e -> ListService.json(e, now), e -> new TimeCursor(e.createdAtMillis(), e.id()).encode());
   }
 
   @GetMapping("/v1/lists/changes")
   public Map<String, Object> changes(@RequestParam(name = "entry_id", required = false) String entryId,
-      @RequestParam(name = "limit", required = false) Integer limit) {
-    int n = Math.max(1, Math.min(limit == null ? 100 : limit, Limits.QUERY_PAGE_SIZE_MAX));
-    List<Map<String, Object>> data = lists.changes(entryId, n).stream().map(c -> {
+      @RequestParam(name = "limit", required = false) Integer limit,
+      @RequestParam(name = "starting_after", required = false) Long startingAfter) {
+    int pageSize = Page.limit(limit);
+    return Page.of(lists.changes(entryId, startingAfter, Page.fetchSize(pageSize)), pageSize, c -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("change_id", c.changeId());
       m.put("entry_id", c.entryId());
@@ -77,7 +102,65 @@ public class ListController {
       m.put("at", Instant.ofEpochMilli(c.atMillis()).toString());
       m.put("entry", Json.readMap(c.entryJson()));
       return m;
-    }).toList();
-    return Map.of("data", data);
+    }, ListRepository.Change::changeId);
+  }
+
+  /** The entries in force, as a file that {@code POST /v1/lists/import} takes; streamed, of any size. */
+  @GetMapping("/v1/lists/export")
+  public void export(@RequestParam(name = "format", required = false) String format,
+      @RequestParam(name = "list", required = false) String list,
+      @RequestParam(name = "entity", required = false) String entity,
+      HttpServletResponse response) throws IOException {
+    Format f = Format.of(format);
+    ListKind kind = kind(list);
+    ListEntity e = entity(entity);
+    String name = "vigil-lists" + (kind == null ? "" : "-" + kind.wireName()) + (e == null ? "" : "-" + e.wireName());
+    response.setContentType(f == Format.CSV ? "text/csv; charset=utf-8" : "application/json; charset=utf-8");
+    response.setHeader("Content-Disposition", "attachment; filename=\"" + name + (f == Format.CSV ? ".csv" : ".json") + "\"");
+    Writer out = response.getWriter();
+    if (f == Format.CSV) {
+      exporter.csv(kind, e, out);
+    } else {
+      exporter.json(kind, e, out);
+    }
+    out.flush();
+  }
+
+  /** Adds the entries of a CSV or JSON file, all or none; see {@link ListImport}. */
+  @PostMapping("/v1/lists/import")
+  public Map<String, Object> importFile(@RequestParam(name = "format", required = false) String format, HttpServletRequest request) {
+    Format f = Format.of(format);
+    String actor = Actor.of(request);
+    byte[] body = Bodies.read(request, Limits.LIST_IMPORT_BYTES_MAX);
+    List<ImportRow> rows = f == Format.CSV
+        ? ListCsv.read(body, Limits.LIST_IMPORT_ROWS_MAX)
+        : ListJsonFile.read(body, Limits.LIST_IMPORT_ROWS_MAX);
+    ListImport.Result r = importer.run(rows, actor);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("format", f.wireName());
+    m.put("rows", r.rows());
+    m.put("created", r.created());
+    m.put("unchanged", r.unchanged());
+    m.put("kept", r.kept());
+    m.put("kept_rows", r.keptShown().stream().map(k -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("row", k.row());
+      row.put("entry_id", k.entryId());
+      row.put("differs", k.fields());
+      return row;
+    }).toList());
+    return m;
+  }
+
+  private static ListKind kind(String list) {
+    ListKind kind = list == null ? null : ListKind.fromWire(list);
+    if (list != null && kind == null) throw ApiException.invalid("invalid_list", "list must be " + ListKind.choices(), "list");
+    return kind;
+  }
+
+  private static ListEntity entity(String entity) {
+    ListEntity e = entity == null ? null : ListEntity.fromWire(entity);
+    if (entity != null && e == null) throw ApiException.invalid("invalid_entity", "unknown entity", "entity");
+    return e;
   }
 }

@@ -3,19 +3,33 @@ package io.vigil.server.list;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListEntry;
 import io.vigil.engine.list.ListKind;
+import io.vigil.server.api.TimeCursor;
 import io.vigil.server.journal.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /** List entries and their audit trail. An entry and its change record are written in one transaction. */
 public final class ListRepository {
   private static final String COLUMNS = "id, list_kind, entity, entry_value, reason, source, created_by, created_at_millis, expires_at_millis";
+  /** Newest first; the index list_entries_created serves it. */
+  private static final String ORDER = " ORDER BY created_at_millis DESC, id";
+  private static final String INSERT_CHANGE = "INSERT INTO list_changes (entry_id, operation, actor, at_millis, entry_json) VALUES (?,?,?,?,?)";
+  private static final int STREAM_FETCH_ROWS = 1_000;
+  /** Values per IN (...) lookup: well under every driver's bound on parameters. */
+  private static final int LOOKUP_CHUNK = 500;
+  private static final int INSERT_BATCH = 1_000;
   private final DataSource dataSource;
 
   public ListRepository(DataSource dataSource) {
@@ -36,15 +50,7 @@ public final class ListRepository {
     inTransaction(c -> {
       if (findValue(c, e.kind(), e.entity(), e.value()).isPresent()) throw new DuplicateEntry();
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO list_entries (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)")) {
-        ps.setString(1, e.id());
-        ps.setString(2, e.kind().wireName());
-        ps.setString(3, e.entity().wireName());
-        ps.setString(4, e.value());
-        ps.setString(5, e.reason());
-        ps.setString(6, e.source());
-        ps.setString(7, e.createdBy());
-        ps.setLong(8, e.createdAtMillis());
-        ps.setLong(9, e.expiresAtMillis());
+        bindEntry(ps, e);
         ps.executeUpdate();
       }
       recordChange(c, e.id(), "create", actor, entryJson);
@@ -64,19 +70,30 @@ public final class ListRepository {
   }
 
   public List<ListEntry> all() {
-    return query(null, null, null, Integer.MAX_VALUE);
+    List<ListEntry> out = new ArrayList<>();
+    stream(null, null, out::add);
+    return out;
   }
 
-  public List<ListEntry> query(ListKind kind, ListEntity entity, String value, int limit) {
+  /**
+   * Entries newest first (by creation time, then id), matching the filters that are not null,
+   * after the cursor when there is one; at most rows.
+   */
+  public List<ListEntry> page(ListKind kind, ListEntity entity, String value, TimeCursor after, int rows) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM list_entries WHERE 1=1");
-    List<String> args = new ArrayList<>();
-    if (kind != null) { sql.append(" AND list_kind = ?"); args.add(kind.wireName()); }
-    if (entity != null) { sql.append(" AND entity = ?"); args.add(entity.wireName()); }
+    List<Object> args = new ArrayList<>();
+    filter(kind, entity, sql, args);
     if (value != null) { sql.append(" AND entry_value = ?"); args.add(value); }
-    sql.append(" ORDER BY created_at_millis DESC, id");
-    if (limit != Integer.MAX_VALUE) sql.append(" LIMIT ").append(limit);
+    if (after != null) {
+      // The first condition alone bounds an index range; the second skips the rows of the cursor's own millisecond.
+      sql.append(" AND created_at_millis <= ? AND (created_at_millis < ? OR id > ?)");
+      args.add(after.atMillis());
+      args.add(after.atMillis());
+      args.add(after.id());
+    }
+    sql.append(ORDER).append(" LIMIT ").append(rows);
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      for (int i = 0; i < args.size(); i++) ps.setString(i + 1, args.get(i));
+      bind(ps, args);
       List<ListEntry> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) out.add(read(rs));
@@ -87,13 +104,40 @@ public final class ListRepository {
     }
   }
 
-  public List<Change> changes(String entryId, int limit) {
-    String sql = "SELECT change_id, entry_id, operation, actor, at_millis, entry_json FROM list_changes"
-        + (entryId == null ? "" : " WHERE entry_id = ?") + " ORDER BY change_id DESC LIMIT ?";
+  /** Every entry of the list kind and entity (all when null), newest first, read with a database cursor. */
+  public void stream(ListKind kind, ListEntity entity, Consumer<ListEntry> sink) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM list_entries WHERE 1=1");
+    List<Object> args = new ArrayList<>();
+    filter(kind, entity, sql, args);
+    sql.append(ORDER);
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        ps.setFetchSize(STREAM_FETCH_ROWS);
+        bind(ps, args);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) sink.accept(read(rs));
+        }
+      } finally {
+        c.rollback();
+        c.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new StorageException("reading list entries failed", e);
+    }
+  }
+
+  /** The audit trail, newest first, of one entry or all (entryId null), after a change id when given; at most rows. */
+  public List<Change> changes(String entryId, Long afterChangeId, int rows) {
+    String sql = "SELECT change_id, entry_id, operation, actor, at_millis, entry_json FROM list_changes WHERE 1=1"
+        + (entryId == null ? "" : " AND entry_id = ?") + (afterChangeId == null ? "" : " AND change_id < ?")
+        + " ORDER BY change_id DESC LIMIT ?";
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       if (entryId != null) ps.setString(i++, entryId);
-      ps.setInt(i, limit);
+      if (afterChangeId != null) ps.setLong(i++, afterChangeId);
+      ps.setInt(i, rows);
       List<Change> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) out.add(new Change(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6)));
@@ -102,6 +146,64 @@ public final class ListRepository {
     } catch (SQLException e) {
       throw new StorageException("reading list changes failed", e);
     }
+  }
+
+  /** The stored entries of one list kind and entity holding any of the (normalized) values, by value. */
+  public Map<String, ListEntry> findValues(ListKind kind, ListEntity entity, Collection<String> values) {
+    Map<String, ListEntry> found = new HashMap<>();
+    List<String> all = List.copyOf(values);
+    try (Connection c = dataSource.getConnection()) {
+      for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
+        List<String> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK));
+        String sql = "SELECT " + COLUMNS + " FROM list_entries WHERE list_kind = ? AND entity = ? AND entry_value IN ("
+            + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setString(1, kind.wireName());
+          ps.setString(2, entity.wireName());
+          for (int i = 0; i < chunk.size(); i++) ps.setString(i + 3, chunk.get(i));
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              ListEntry e = read(rs);
+              found.put(e.value(), e);
+            }
+          }
+        }
+      }
+      return found;
+    } catch (SQLException e) {
+      throw new StorageException("reading list entries failed", e);
+    }
+  }
+
+  /**
+   * Inserts every entry with its "create" change record in one transaction: all are stored or none.
+   * Throws {@link DuplicateEntry} when one of the values was stored meanwhile (the unique constraint).
+   */
+  public void insertAll(List<ListEntry> entries, String actor, Function<ListEntry, String> entryJson, long atMillis) {
+    inTransaction(c -> {
+      try (PreparedStatement entryRows = c.prepareStatement("INSERT INTO list_entries (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)");
+          PreparedStatement changeRows = c.prepareStatement(INSERT_CHANGE)) {
+        int pending = 0;
+        for (ListEntry e : entries) {
+          bindEntry(entryRows, e);
+          entryRows.addBatch();
+          bindChange(changeRows, e.id(), "create", actor, atMillis, entryJson.apply(e));
+          changeRows.addBatch();
+          if (++pending == INSERT_BATCH) {
+            entryRows.executeBatch();
+            changeRows.executeBatch();
+            pending = 0;
+          }
+        }
+        if (pending > 0) {
+          entryRows.executeBatch();
+          changeRows.executeBatch();
+        }
+      } catch (SQLException e) {
+        if (isConstraintViolation(e)) throw new DuplicateEntry();
+        throw e;
+      }
+    });
   }
 
   private Optional<ListEntry> findValue(Connection c, ListKind kind, ListEntity entity, String value) throws SQLException {
@@ -116,15 +218,48 @@ public final class ListRepository {
   }
 
   private static void recordChange(Connection c, String entryId, String operation, String actor, String entryJson) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO list_changes (entry_id, operation, actor, at_millis, entry_json) VALUES (?,?,?,?,?)")) {
-      ps.setString(1, entryId);
-      ps.setString(2, operation);
-      ps.setString(3, actor);
-      ps.setLong(4, System.currentTimeMillis());
-      ps.setString(5, entryJson);
+    try (PreparedStatement ps = c.prepareStatement(INSERT_CHANGE)) {
+      bindChange(ps, entryId, operation, actor, System.currentTimeMillis(), entryJson);
       ps.executeUpdate();
     }
+  }
+
+  private static void bindChange(PreparedStatement ps, String entryId, String operation, String actor, long atMillis,
+      String entryJson) throws SQLException {
+    ps.setString(1, entryId);
+    ps.setString(2, operation);
+    ps.setString(3, actor);
+    ps.setLong(4, atMillis);
+    ps.setString(5, entryJson);
+  }
+
+  private static void bindEntry(PreparedStatement ps, ListEntry e) throws SQLException {
+    ps.setString(1, e.id());
+    ps.setString(2, e.kind().wireName());
+    ps.setString(3, e.entity().wireName());
+    ps.setString(4, e.value());
+    ps.setString(5, e.reason());
+    ps.setString(6, e.source());
+    ps.setString(7, e.createdBy());
+    ps.setLong(8, e.createdAtMillis());
+    ps.setLong(9, e.expiresAtMillis());
+  }
+
+  private static void filter(ListKind kind, ListEntity entity, StringBuilder sql, List<Object> args) {
+    if (kind != null) { sql.append(" AND list_kind = ?"); args.add(kind.wireName()); }
+    if (entity != null) { sql.append(" AND entity = ?"); args.add(entity.wireName()); }
+  }
+
+  private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+    for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
+  }
+
+  /** SQLState class 23, integrity constraint violation, on H2 and PostgreSQL (also inside a batch). */
+  private static boolean isConstraintViolation(SQLException e) {
+    for (SQLException s = e; s != null; s = s.getNextException()) {
+      if (s.getSQLState() != null && s.getSQLState().startsWith("23")) return true;
+    }
+    return false;
   }
 
   private interface SqlWork {

@@ -1,26 +1,24 @@
 package io.vigil.server.list;
 
+import io.vigil.engine.Limits;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListEntry;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.list.ListKind;
 import io.vigil.engine.list.ListValues;
 import io.vigil.server.api.ApiException;
-import io.vigil.server.api.Params;
 import io.vigil.server.api.Json;
+import io.vigil.server.api.TimeCursor;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 
 /**
  * List changes: stored with an audit record first, then applied to the in-memory index, so a
  * change is in force for the very next decision once the API call returns.
  */
 public final class ListService {
-  private static final Set<String> FIELDS = Set.of("list", "entity", "value", "reason", "source", "expires_at");
   private final ListRepository repository;
   private final ListIndex index;
 
@@ -31,31 +29,22 @@ public final class ListService {
   }
 
   public ListEntry create(Map<String, Object> body, String actor) {
-    Params.checkFields(body, FIELDS, "");
-    ListKind kind = ListKind.fromWire(Params.string(body, "list", true, 16));
-    if (kind == null) throw ApiException.invalid("invalid_list", "list must be " + ListKind.choices(), "list");
-    ListEntity entity = ListEntity.fromWire(Params.string(body, "entity", true, 32));
-    if (entity == null) {
-      throw ApiException.invalid("invalid_entity",
-          "entity must be account, device, ip, card, bin, phone, email_domain, merchant or country", "entity");
-    }
-    String value = ListValues.normalize(entity, Params.string(body, "value", true, 256));
     long now = System.currentTimeMillis();
-    long expiresAt = Params.expiresAt(Params.string(body, "expires_at", false, 64));
-    ListEntry entry = new ListEntry("le_" + UUID.randomUUID().toString().replace("-", ""), kind, entity, value,
-        Params.string(body, "reason", false, 1024), Params.string(body, "source", false, 128), actor, now, expiresAt);
-    if (!index.hasRoomFor(entry)) {
-      throw ApiException.invalid("list_full", "This list holds its maximum of " + io.vigil.engine.Limits.LIST_ENTRIES_PER_LIST_MAX
-          + " entries; delete some first", "list");
-    }
+    ListEntry entry = NewEntry.parse(body, now).toEntry(actor, now);
+    if (!index.hasRoomFor(entry)) throw listFull("list");
     try {
       repository.insert(entry, actor, Json.write(json(entry, now)));
     } catch (ListRepository.DuplicateEntry e) {
       throw ApiException.conflict("invalid_request_error", "list_entry_exists",
-          "This value is already on the " + kind.wireName() + " list; delete it first to change it", "value");
+          "This value is already on the " + entry.kind().wireName() + " list; delete it first to change it", "value");
     }
     index.put(entry);
     return entry;
+  }
+
+  static ApiException listFull(String param) {
+    return ApiException.invalid("list_full", "This list holds its maximum of " + Limits.LIST_ENTRIES_PER_LIST_MAX
+        + " entries; delete some first", param);
   }
 
   public ListEntry delete(String id, String actor) {
@@ -73,13 +62,14 @@ public final class ListService {
     return entry;
   }
 
-  public List<ListEntry> query(ListKind kind, ListEntity entity, String value, int limit) {
+  /** A page of entries, newest first; value is normalized like a new entry's when the entity is given. */
+  public List<ListEntry> page(ListKind kind, ListEntity entity, String value, TimeCursor after, int rows) {
     String normalized = value == null || entity == null ? value : ListValues.normalize(entity, value);
-    return repository.query(kind, entity, normalized, limit);
+    return repository.page(kind, entity, normalized, after, rows);
   }
 
-  public List<ListRepository.Change> changes(String entryId, int limit) {
-    return repository.changes(entryId, limit);
+  public List<ListRepository.Change> changes(String entryId, Long afterChangeId, int rows) {
+    return repository.changes(entryId, afterChangeId, rows);
   }
 
   public static Map<String, Object> json(ListEntry e, long nowMillis) {

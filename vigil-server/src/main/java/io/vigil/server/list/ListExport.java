@@ -1,0 +1,54 @@
+package io.vigil.server.list;
+
+import io.vigil.engine.list.ListEntity;
+import io.vigil.engine.list.ListKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.time.Clock;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * Writes the entries in force, newest first, as an import file: the way to share a list with
+ * another Vigil or institution. Expired entries are left out (an import would refuse them). The
+ * rows are streamed from a database cursor, so an export of any size runs in constant memory.
+ */
+public final class ListExport {
+  private final ListRepository repository;
+  private final Clock clock;
+
+  public ListExport(ListRepository repository, Clock clock) {
+    this.repository = repository;
+    this.clock = clock;
+  }
+
+  /** The list kind and entity when not null, every list otherwise. */
+  public void csv(ListKind kind, ListEntity entity, Writer out) {
+    long now = clock.millis();
+    CSVPrinter printer = ListCsv.printer(out);
+    repository.stream(kind, entity, e -> {
+      if (e.activeAt(now)) ListCsv.write(printer, e);
+    });
+    flush(printer);
+  }
+
+  public void json(ListKind kind, ListEntity entity, Writer out) {
+    long now = clock.millis();
+    ListJsonFile.open(out);
+    boolean[] first = {true};
+    repository.stream(kind, entity, e -> {
+      if (!e.activeAt(now)) return;
+      ListJsonFile.write(out, e, first[0]);
+      first[0] = false;
+    });
+    ListJsonFile.close(out);
+  }
+
+  private static void flush(CSVPrinter printer) {
+    try {
+      printer.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
