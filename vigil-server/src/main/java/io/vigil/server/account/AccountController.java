@@ -5,7 +5,9 @@ import io.vigil.engine.restriction.RestrictionKind;
 import io.vigil.server.api.Actor;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Bodies;
+import io.vigil.server.api.Page;
 import io.vigil.server.api.Params;
+import io.vigil.server.api.TimeCursor;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,6 +19,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Restrictions on an account, and the holder's lock and verified unlock. */
@@ -52,13 +55,19 @@ public class AccountController {
     return ResponseEntity.status(HttpStatus.CREATED).body(json(r, null));
   }
 
+  /** The restrictions in force (at most 32, all of them), and a page of the account's history, newest first. */
   @GetMapping("/v1/accounts/{accountId}/restrictions")
-  public Map<String, Object> list(@PathVariable String accountId) {
+  public Map<String, Object> list(@PathVariable String accountId,
+      @RequestParam(name = "limit", required = false) Integer limit,
+      @RequestParam(name = "starting_after", required = false) String startingAfter) {
     Params.accountId(accountId);
+    int pageSize = Page.limit(limit);
+    TimeCursor after = TimeCursor.decode(startingAfter);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("account_id", accountId);
     m.put("active", restrictions.active(accountId).stream().map(r -> json(r, null)).toList());
-    m.put("history", restrictions.history(accountId).stream().map(row -> json(row.restriction(), row)).toList());
+    m.putAll(Page.of(restrictions.history(accountId, after, Page.fetchSize(pageSize)), pageSize,
+        row -> json(row.restriction(), row), row -> new TimeCursor(row.restriction().createdAtMillis(), row.restriction().id()).encode()));
     return m;
   }
 

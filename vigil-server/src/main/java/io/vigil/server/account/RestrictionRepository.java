@@ -2,6 +2,7 @@ package io.vigil.server.account;
 
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.engine.restriction.RestrictionKind;
+import io.vigil.server.api.TimeCursor;
 import io.vigil.server.storage.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -75,13 +76,20 @@ public final class RestrictionRepository {
     return Sql.list(dataSource, sql, ps -> ps.setLong(1, nowMillis), rs -> read(rs).restriction(), "reading restrictions failed");
   }
 
-  /** One account's restrictions, newest first, at most limit. */
-  public List<Row> ofAccount(String accountId, int limit) {
-    String sql = "SELECT " + COLUMNS + " FROM account_restrictions WHERE account_id = ? ORDER BY created_at_millis DESC,"
-        + " restriction_id LIMIT ?";
+  /** One account's restrictions, newest first (then by id), after the cursor when given; at most rows. */
+  public List<Row> ofAccount(String accountId, TimeCursor after, int rows) {
+    String sql = "SELECT " + COLUMNS + " FROM account_restrictions WHERE account_id = ?"
+        + (after == null ? "" : " AND created_at_millis <= ? AND (created_at_millis < ? OR restriction_id > ?)")
+        + " ORDER BY created_at_millis DESC, restriction_id LIMIT ?";
     return Sql.list(dataSource, sql, ps -> {
-      ps.setString(1, accountId);
-      ps.setInt(2, limit);
+      int i = 1;
+      ps.setString(i++, accountId);
+      if (after != null) {
+        ps.setLong(i++, after.atMillis());
+        ps.setLong(i++, after.atMillis());
+        ps.setString(i++, after.id());
+      }
+      ps.setInt(i, rows);
     }, RestrictionRepository::read, "reading restrictions failed");
   }
 

@@ -4,6 +4,7 @@ import io.vigil.engine.restriction.Restriction;
 import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.restriction.RestrictionKind;
 import io.vigil.server.api.ApiException;
+import io.vigil.server.api.TimeCursor;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -16,7 +17,6 @@ public final class RestrictionService {
   /** Identity checks strong enough to lift a holder's lock: not a code sent to a phone that may be stolen. */
   public static final Set<String> UNLOCK_VERIFICATION_METHODS =
       Set.of("biometric", "id_document", "video_call", "branch_visit", "password_and_otp");
-  private static final int HISTORY_MAX = 100;
   private final RestrictionRepository repository;
   private final RestrictionIndex index;
 
@@ -101,8 +101,8 @@ public final class RestrictionService {
     return index.active(accountId, System.currentTimeMillis());
   }
 
-  public List<RestrictionRepository.Row> history(String accountId) {
-    return repository.ofAccount(accountId, HISTORY_MAX);
+  public List<RestrictionRepository.Row> history(String accountId, TimeCursor after, int rows) {
+    return repository.ofAccount(accountId, after, rows);
   }
 
   private synchronized Restriction add(String accountId, RestrictionKind kind, String source, String reason,

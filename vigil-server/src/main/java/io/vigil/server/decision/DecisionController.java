@@ -6,6 +6,7 @@ import io.vigil.engine.policy.Action;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Json;
+import io.vigil.server.api.Page;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,9 +16,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -30,7 +29,6 @@ import org.springframework.web.bind.annotation.RestController;
 /** POST /v1/decisions and the decision queries (JSON pages and CSV download). */
 @RestController
 public class DecisionController {
-  private static final int DEFAULT_PAGE_SIZE = 50;
   private final DecisionService service;
   private final JournalRepository journal;
 
@@ -66,17 +64,9 @@ public class DecisionController {
       @RequestParam(name = "limit", required = false) Integer limit,
       @RequestParam(name = "starting_after", required = false) Long startingAfter) {
     JournalRepository.Filter filter = filter(accountId, type, action, from, to);
-    int pageSize = Math.max(1, Math.min(limit == null ? DEFAULT_PAGE_SIZE : limit, Limits.QUERY_PAGE_SIZE_MAX));
-    List<JournalRow> rows = journal.query(filter, startingAfter, pageSize + 1);
-    boolean hasMore = rows.size() > pageSize;
-    if (hasMore) rows = rows.subList(0, pageSize);
-    List<Map<String, Object>> data = new ArrayList<>();
-    for (JournalRow row : rows) data.add(record(row));
-    Map<String, Object> page = new LinkedHashMap<>();
-    page.put("data", data);
-    page.put("has_more", hasMore);
-    page.put("next_cursor", hasMore ? rows.get(rows.size() - 1).record().sequence() : null);
-    return page;
+    int pageSize = Page.limit(limit);
+    return Page.of(journal.query(filter, startingAfter, Page.fetchSize(pageSize)), pageSize, DecisionController::record,
+        row -> row.record().sequence());
   }
 
   /** The same query as CSV, streamed; at most {@link Limits#CSV_ROWS_MAX} rows. */

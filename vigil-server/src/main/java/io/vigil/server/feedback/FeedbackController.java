@@ -6,7 +6,9 @@ import io.vigil.engine.label.Verdict;
 import io.vigil.server.api.Actor;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Bodies;
+import io.vigil.server.api.Page;
 import io.vigil.server.api.Params;
+import io.vigil.server.api.TimeCursor;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -49,8 +51,13 @@ public class FeedbackController {
   }
 
   @GetMapping("/v1/feedback")
-  public Map<String, Object> list(@RequestParam("decision_id") String decisionId) {
-    return Map.of("data", feedback.ofDecision(decisionId).stream().map(s -> json(s, false)).toList());
+  public Map<String, Object> list(@RequestParam("decision_id") String decisionId,
+      @RequestParam(name = "limit", required = false) Integer limit,
+      @RequestParam(name = "starting_after", required = false) String startingAfter) {
+    int pageSize = Page.limit(limit);
+    TimeCursor after = TimeCursor.decode(startingAfter);
+    return Page.of(feedback.ofDecision(decisionId, after, Page.fetchSize(pageSize)), pageSize, s -> json(s, false),
+        s -> new TimeCursor(s.label().knownAtMillis(), s.label().labelId()).encode());
   }
 
   /** fraud and legitimate imply their verdict; an authorization has none; the other kinds say it. */

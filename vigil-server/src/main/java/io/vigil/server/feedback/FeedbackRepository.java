@@ -3,6 +3,7 @@ package io.vigil.server.feedback;
 import io.vigil.engine.label.Label;
 import io.vigil.engine.label.LabelKind;
 import io.vigil.engine.label.Verdict;
+import io.vigil.server.api.TimeCursor;
 import io.vigil.server.storage.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -56,9 +57,21 @@ public final class FeedbackRepository {
   }
 
   /** A decision's labels, oldest known first (at most 100). */
-  public List<Stored> ofDecision(String decisionId) {
-    return Sql.list(dataSource, "SELECT " + COLUMNS + " FROM feedback_labels WHERE decision_id = ? ORDER BY known_at_millis, label_id"
-        + " LIMIT 100", ps -> ps.setString(1, decisionId), FeedbackRepository::read, "reading labels failed");
+  /** A decision's labels in the order they became known (then by label id), after the cursor when given; at most rows. */
+  public List<Stored> ofDecision(String decisionId, TimeCursor after, int rows) {
+    String sql = "SELECT " + COLUMNS + " FROM feedback_labels WHERE decision_id = ?"
+        + (after == null ? "" : " AND known_at_millis >= ? AND (known_at_millis > ? OR label_id > ?)")
+        + " ORDER BY known_at_millis, label_id LIMIT ?";
+    return Sql.list(dataSource, sql, ps -> {
+      int i = 1;
+      ps.setString(i++, decisionId);
+      if (after != null) {
+        ps.setLong(i++, after.atMillis());
+        ps.setLong(i++, after.atMillis());
+        ps.setString(i++, after.id());
+      }
+      ps.setInt(i, rows);
+    }, FeedbackRepository::read, "reading labels failed");
   }
 
   /** Labels about events after eventAfterMillis: what a rebuilt engine's label store holds. */

@@ -5,6 +5,7 @@ import io.vigil.engine.label.LabelKind;
 import io.vigil.engine.label.LabelStore;
 import io.vigil.engine.label.Verdict;
 import io.vigil.server.api.ApiException;
+import io.vigil.server.api.TimeCursor;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
@@ -68,10 +69,10 @@ public final class FeedbackService {
     return new Result(stored, false);
   }
 
-  public List<FeedbackRepository.Stored> ofDecision(String decisionId) {
+  public List<FeedbackRepository.Stored> ofDecision(String decisionId, TimeCursor after, int rows) {
     decisions.findByDecisionId(decisionId)
         .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
-    return labels.ofDecision(decisionId);
+    return labels.ofDecision(decisionId, after, rows);
   }
 
   /** Puts the stored labels an engine can still use into its label store (before it replays the journal). */

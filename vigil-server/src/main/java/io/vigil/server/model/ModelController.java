@@ -4,7 +4,9 @@ import io.vigil.server.api.Actor;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Json;
+import io.vigil.server.api.Page;
 import io.vigil.server.api.Params;
+import io.vigil.server.api.TimeCursor;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -76,8 +78,12 @@ public class ModelController {
   }
 
   @GetMapping("/v1/models")
-  public Map<String, Object> list() {
-    return Map.of("data", models.list().stream().map(ModelController::json).toList());
+  public Map<String, Object> list(@RequestParam(name = "limit", required = false) Integer limit,
+      @RequestParam(name = "starting_after", required = false) String startingAfter) {
+    int pageSize = Page.limit(limit);
+    TimeCursor after = TimeCursor.decode(startingAfter);
+    return Page.of(models.list(after, Page.fetchSize(pageSize)), pageSize, ModelController::json,
+        s -> new TimeCursor(s.createdAtMillis(), s.modelId()).encode());
   }
 
   @GetMapping("/v1/models/{modelId}")

@@ -1,6 +1,7 @@
 package io.vigil.server.model;
 
 import io.vigil.engine.model.ModelArtifact;
+import io.vigil.server.api.TimeCursor;
 import io.vigil.server.journal.StorageException;
 import io.vigil.server.storage.Sql;
 import java.sql.Connection;
@@ -67,9 +68,20 @@ public final class ModelRepository {
     }
   }
 
-  public List<Summary> list() {
-    return Sql.list(dataSource, "SELECT model_id, format, metadata, role, created_at_millis, created_by FROM models"
-        + " ORDER BY created_at_millis DESC, model_id LIMIT 500", Sql.Binder.NONE, ModelRepository::summary, "listing models failed");
+  /** Models newest first (then by id), after the cursor when given; at most rows. */
+  public List<Summary> list(TimeCursor after, int rows) {
+    String sql = "SELECT model_id, format, metadata, role, created_at_millis, created_by FROM models"
+        + (after == null ? "" : " WHERE created_at_millis <= ? AND (created_at_millis < ? OR model_id > ?)")
+        + " ORDER BY created_at_millis DESC, model_id LIMIT ?";
+    return Sql.list(dataSource, sql, ps -> {
+      int i = 1;
+      if (after != null) {
+        ps.setLong(i++, after.atMillis());
+        ps.setLong(i++, after.atMillis());
+        ps.setString(i++, after.id());
+      }
+      ps.setInt(i, rows);
+    }, ModelRepository::summary, "listing models failed");
   }
 
   public Optional<Summary> find(String modelId) {

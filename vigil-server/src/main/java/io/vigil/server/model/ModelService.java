@@ -12,6 +12,7 @@ import io.vigil.engine.model.ModelMetadata;
 import io.vigil.engine.model.ModelRegistry;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
+import io.vigil.server.api.TimeCursor;
 import io.vigil.server.decision.DecisionPipeline;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -250,8 +251,8 @@ public final class ModelService implements AutoCloseable {
     return model.explain(row.features());
   }
 
-  public List<ModelRepository.Summary> list() {
-    return models.list();
+  public List<ModelRepository.Summary> list(TimeCursor after, int rows) {
+    return models.list(after, rows);
   }
 
   public ModelRepository.Summary find(String modelId) {

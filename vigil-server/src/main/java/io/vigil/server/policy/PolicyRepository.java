@@ -29,10 +29,15 @@ public final class PolicyRepository {
         PolicyRepository::read, "reading the policy failed");
   }
 
-  /** Versions newest first, without their documents. */
-  public List<Version> history(int limit) {
-    String sql = "SELECT version, created_at_millis, created_by, change_summary, '' AS document FROM policy_versions ORDER BY version DESC LIMIT ?";
-    return Sql.list(dataSource, sql, ps -> ps.setInt(1, limit), PolicyRepository::read, "reading the policy history failed");
+  /** Versions newest first, without their documents, below beforeVersion when given; at most rows. */
+  public List<Version> history(Long beforeVersion, int rows) {
+    String sql = "SELECT version, created_at_millis, created_by, change_summary, '' AS document FROM policy_versions"
+        + (beforeVersion == null ? "" : " WHERE version < ?") + " ORDER BY version DESC LIMIT ?";
+    return Sql.list(dataSource, sql, ps -> {
+      int i = 1;
+      if (beforeVersion != null) ps.setLong(i++, beforeVersion);
+      ps.setInt(i, rows);
+    }, PolicyRepository::read, "reading the policy history failed");
   }
 
   public void insert(Version v) {

@@ -121,8 +121,8 @@ public final class PolicyService {
     return putScorecard(card.withEnabled(enabled), actor);
   }
 
-  public List<PolicyRepository.Version> history(int limit) {
-    return repository.history(limit);
+  public List<PolicyRepository.Version> history(Long beforeVersion, int rows) {
+    return repository.history(beforeVersion, rows);
   }
 
   public Optional<PolicyRepository.Version> version(long version) {

@@ -8,10 +8,10 @@ import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Actor;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Json;
+import io.vigil.server.api.Page;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Rules and policy versions. Every change answers with the new policy version. */
@@ -195,16 +196,17 @@ public class RuleController {
   }
 
   @GetMapping("/v1/policy/versions")
-  public Map<String, Object> versions() {
-    List<Map<String, Object>> data = policies.history(500).stream().map(v -> {
+  public Map<String, Object> versions(@RequestParam(name = "limit", required = false) Integer limit,
+      @RequestParam(name = "starting_after", required = false) Long startingAfter) {
+    int pageSize = Page.limit(limit);
+    return Page.of(policies.history(startingAfter, Page.fetchSize(pageSize)), pageSize, v -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("version", v.version());
       m.put("created_at", Instant.ofEpochMilli(v.createdAtMillis()).toString());
       m.put("created_by", v.createdBy());
       m.put("change", v.changeSummary());
       return m;
-    }).toList();
-    return Map.of("data", data);
+    }, PolicyRepository.Version::version);
   }
 
   @GetMapping("/v1/policy/versions/{version}")

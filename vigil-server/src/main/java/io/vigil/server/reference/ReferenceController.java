@@ -9,6 +9,7 @@ import io.vigil.engine.signal.phone.PhoneInfo;
 import io.vigil.server.api.Actor;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
+import io.vigil.server.api.Page;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -46,8 +47,11 @@ public class ReferenceController {
   }
 
   @GetMapping("/v1/reference/versions")
-  public Map<String, Object> versions() {
-    return Map.of("data", reference.history(500).stream().map(ReferenceController::describe).toList());
+  public Map<String, Object> versions(@RequestParam(name = "limit", required = false) Integer limit,
+      @RequestParam(name = "starting_after", required = false) Long startingAfter) {
+    int pageSize = Page.limit(limit);
+    return Page.of(reference.history(startingAfter, Page.fetchSize(pageSize)), pageSize, ReferenceController::describe,
+        ReferenceRepository.Version::version);
   }
 
   @GetMapping("/v1/reference/versions/{version}")

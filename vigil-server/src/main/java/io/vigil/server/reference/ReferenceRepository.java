@@ -29,10 +29,15 @@ public final class ReferenceRepository {
         ReferenceRepository::read, "reading a reference-data version failed");
   }
 
-  /** Versions newest first. */
-  public List<Version> history(int limit) {
-    return Sql.list(dataSource, "SELECT " + COLUMNS + " FROM reference_versions ORDER BY version DESC LIMIT ?",
-        ps -> ps.setInt(1, limit), ReferenceRepository::read, "reading the reference-data history failed");
+  /** Versions newest first, below beforeVersion when given; at most rows. */
+  public List<Version> history(Long beforeVersion, int rows) {
+    String sql = "SELECT " + COLUMNS + " FROM reference_versions" + (beforeVersion == null ? "" : " WHERE version < ?")
+        + " ORDER BY version DESC LIMIT ?";
+    return Sql.list(dataSource, sql, ps -> {
+      int i = 1;
+      if (beforeVersion != null) ps.setLong(i++, beforeVersion);
+      ps.setInt(i, rows);
+    }, ReferenceRepository::read, "reading the reference-data history failed");
   }
 
   public void insert(Version v) {

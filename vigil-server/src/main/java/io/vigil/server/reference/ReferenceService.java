@@ -67,8 +67,8 @@ public final class ReferenceService {
     }
   }
 
-  public List<ReferenceRepository.Version> history(int limit) {
-    return repository.history(limit);
+  public List<ReferenceRepository.Version> history(Long beforeVersion, int rows) {
+    return repository.history(beforeVersion, rows);
   }
 
   public Optional<ReferenceRepository.Version> version(long version) {

@@ -4,7 +4,9 @@ import io.vigil.server.api.Actor;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Json;
+import io.vigil.server.api.Page;
 import io.vigil.server.api.Params;
+import io.vigil.server.api.TimeCursor;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -13,6 +15,7 @@ import java.util.Set;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The holder asks to reverse a payment; Vigil answers approve, deny or review. */
@@ -41,8 +44,16 @@ public class ReversalController {
   }
 
   @GetMapping("/v1/decisions/{decisionId}/reversal-requests")
-  public Map<String, Object> history(@PathVariable String decisionId) {
-    return Map.of("decision_id", decisionId, "data", reversals.history(decisionId).stream().map(ReversalController::json).toList());
+  public Map<String, Object> history(@PathVariable String decisionId,
+      @RequestParam(name = "limit", required = false) Integer limit,
+      @RequestParam(name = "starting_after", required = false) String startingAfter) {
+    int pageSize = Page.limit(limit);
+    TimeCursor after = TimeCursor.decode(startingAfter);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("decision_id", decisionId);
+    m.putAll(Page.of(reversals.history(decisionId, after, Page.fetchSize(pageSize)), pageSize, ReversalController::json,
+        r -> new TimeCursor(r.requestedAtMillis(), r.requestId()).encode()));
+    return m;
   }
 
   private static Map<String, Object> json(ReversalRepository.Request r) {

@@ -1,5 +1,6 @@
 package io.vigil.server.reversal;
 
+import io.vigil.server.api.TimeCursor;
 import io.vigil.server.storage.Sql;
 import java.util.List;
 import javax.sql.DataSource;
@@ -31,11 +32,22 @@ public final class ReversalRepository {
     }, "storing a reversal request failed");
   }
 
-  /** A decision's requests, oldest first (at most 100). */
-  public List<Request> ofDecision(String decisionId) {
+  /** A decision's requests, oldest first (then by id), after the cursor when given; at most rows. */
+  public List<Request> ofDecision(String decisionId, TimeCursor after, int rows) {
     String sql = "SELECT request_id, decision_id, account_id, outcome, verification_method, reasons, requested_at_millis,"
-        + " requested_by FROM reversal_requests WHERE decision_id = ? ORDER BY requested_at_millis, request_id LIMIT 100";
-    return Sql.list(dataSource, sql, ps -> ps.setString(1, decisionId), rs -> new Request(rs.getString(1), rs.getString(2),
+        + " requested_by FROM reversal_requests WHERE decision_id = ?"
+        + (after == null ? "" : " AND requested_at_millis >= ? AND (requested_at_millis > ? OR request_id > ?)")
+        + " ORDER BY requested_at_millis, request_id LIMIT ?";
+    return Sql.list(dataSource, sql, ps -> {
+      int i = 1;
+      ps.setString(i++, decisionId);
+      if (after != null) {
+        ps.setLong(i++, after.atMillis());
+        ps.setLong(i++, after.atMillis());
+        ps.setString(i++, after.id());
+      }
+      ps.setInt(i, rows);
+    }, rs -> new Request(rs.getString(1), rs.getString(2),
         rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8)),
         "reading reversal requests failed");
   }

@@ -3,6 +3,7 @@ package io.vigil.server.reversal;
 import io.vigil.server.account.RestrictionService;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
+import io.vigil.server.api.TimeCursor;
 import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.hold.HoldService;
 import io.vigil.server.journal.JournalRepository;
@@ -63,10 +64,10 @@ public final class ReversalService {
     return r;
   }
 
-  public List<ReversalRepository.Request> history(String decisionId) {
+  public List<ReversalRepository.Request> history(String decisionId, TimeCursor after, int rows) {
     decisions.findByDecisionId(decisionId)
         .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
-    return requests.ofDecision(decisionId);
+    return requests.ofDecision(decisionId, after, rows);
   }
 
   /** The action, or ALLOW once a challenge was passed or a hold approved. */

@@ -17,6 +17,7 @@ import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.list.ListKind;
 import io.vigil.engine.rule.RuleCompiler;
 import io.vigil.server.api.Json;
+import io.vigil.server.api.TimeCursor;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.decision.Outcome;
 import io.vigil.server.journal.JournalRepository;
@@ -31,6 +32,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -181,7 +183,7 @@ class StorageSuiteTest {
       assertThat(restrictions.inForce(now)).extracting(io.vigil.engine.restriction.Restriction::id).containsExactly("rst_1");
       assertThat(restrictions.lift("rst_1", now, "app", "verified", "biometric")).isTrue();
       assertThat(restrictions.lift("rst_1", now, "app", "again", "biometric")).isFalse();
-      assertThat(restrictions.ofAccount("a1", 10)).filteredOn(r -> r.restriction().id().equals("rst_1"))
+      assertThat(restrictions.ofAccount("a1", null, 10)).filteredOn(r -> r.restriction().id().equals("rst_1"))
           .singleElement().satisfies(r -> {
             assertThat(r.verificationMethod()).isEqualTo("biometric");
             assertThat(r.restriction().liftedAtMillis()).isEqualTo(now);
@@ -227,7 +229,7 @@ class StorageSuiteTest {
       PolicyService reopened = new PolicyService(repo, new RuleCompiler(catalog));
       assertThat(reopened.document().version()).isEqualTo(2);
       assertThat(reopened.rule("off_hours").orElseThrow().enabled()).isFalse();
-      assertThat(repo.history(10)).extracting(PolicyRepository.Version::createdBy).containsExactly("alice", "seed");
+      assertThat(repo.history(null, 10)).extracting(PolicyRepository.Version::createdBy).containsExactly("alice", "seed");
       assertThatThrownBy(() -> repo.insert(new PolicyRepository.Version(2, 0, "x", "dup", "{}")))
           .isInstanceOf(RuntimeException.class);
 
@@ -240,9 +242,54 @@ class StorageSuiteTest {
       assertThat(lists.delete("le_1", "carol", "{}")).isTrue();
       assertThat(lists.delete("le_1", "carol", "{}")).isFalse();
       assertThat(lists.all()).isEmpty();
-      assertThat(lists.changes("le_1", 10)).extracting(ListRepository.Change::operation, ListRepository.Change::actor)
+      assertThat(lists.changes("le_1", null, 10)).extracting(ListRepository.Change::operation, ListRepository.Change::actor)
           .containsExactly(org.assertj.core.groups.Tuple.tuple("delete", "carol"), org.assertj.core.groups.Tuple.tuple("create", "bob"));
-      assertThat(lists.changes("le_2", 10)).isEmpty(); // the refused duplicate left no audit row
+      assertThat(lists.changes("le_2", null, 10)).isEmpty(); // the refused duplicate left no audit row
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void listEntriesPageByCursorAndAnImportIsAllOrNothing(TestDatabases.Store store) {
+    try (HikariDataSource ds = store.open()) {
+      ListRepository lists = new ListRepository(ds);
+      // 23 entries over 5 creation times: entries of one millisecond (an import) share a time, so the cursor needs the id too.
+      List<ListEntry> entries = new ArrayList<>();
+      for (int i = 0; i < 23; i++) {
+        entries.add(new ListEntry(String.format("le_%02d", (i * 7) % 23), ListKind.WATCH, ListEntity.MERCHANT, "m_" + i, "r", null,
+            "bob", 1_000L + i % 5, 0));
+      }
+      lists.insertAll(entries, "bob", e -> "{}", 5_000L);
+      List<ListEntry> expected = entries.stream().sorted(Comparator.comparingLong(ListEntry::createdAtMillis).reversed()
+          .thenComparing(ListEntry::id)).toList();
+      List<ListEntry> paged = new ArrayList<>();
+      TimeCursor cursor = null;
+      for (int page = 0; page < 10; page++) {
+        List<ListEntry> rows = lists.page(ListKind.WATCH, ListEntity.MERCHANT, null, cursor, 4);
+        paged.addAll(rows);
+        if (rows.size() < 4) break;
+        ListEntry last = rows.get(rows.size() - 1);
+        cursor = new TimeCursor(last.createdAtMillis(), last.id());
+      }
+      assertThat(paged).containsExactlyElementsOf(expected);
+      List<ListEntry> streamed = new ArrayList<>();
+      lists.stream(ListKind.WATCH, null, streamed::add);
+      assertThat(streamed).containsExactlyElementsOf(expected);
+      assertThat(lists.findValues(ListKind.WATCH, ListEntity.MERCHANT, List.of("m_3", "m_99")).keySet()).containsExactly("m_3");
+      assertThat(lists.changes(null, null, 100)).hasSize(23).allSatisfy(c -> {
+        assertThat(c.operation()).isEqualTo("create");
+        assertThat(c.atMillis()).isEqualTo(5_000L);
+      });
+
+      // A batch holding a value already stored is refused whole: its new entry and its change records are not written.
+      List<ListEntry> clash = List.of(
+          new ListEntry("le_new", ListKind.WATCH, ListEntity.MERCHANT, "m_new", null, null, "eve", 9_000L, 0),
+          new ListEntry("le_dup", ListKind.WATCH, ListEntity.MERCHANT, "m_3", null, null, "eve", 9_000L, 0));
+      assertThatThrownBy(() -> lists.insertAll(clash, "eve", e -> "{}", 9_000L)).isInstanceOf(ListRepository.DuplicateEntry.class);
+      assertThat(lists.all()).hasSize(23).noneMatch(e -> e.id().equals("le_new"));
+      assertThat(lists.changes(null, null, 100)).hasSize(23);
+      long newest = lists.changes(null, null, 1).get(0).changeId();
+      assertThat(lists.changes(null, newest, 100)).hasSize(22).allMatch(c -> c.changeId() < newest);
     }
   }
 
