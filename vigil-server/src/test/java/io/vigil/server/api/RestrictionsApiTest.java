@@ -92,7 +92,8 @@ class RestrictionsApiTest extends ServerTestBase {
 
     Map<String, Object> history = api.get("/v1/accounts/" + account + "/restrictions").json();
     assertEquals(List.of(), history.get("active"));
-    Map<String, Object> past = (Map<String, Object>) ((List<Object>) history.get("history")).get(0);
+    assertEquals(false, history.get("has_more"));
+    Map<String, Object> past = (Map<String, Object>) ((List<Object>) history.get("data")).get(0);
     assertEquals("biometric", past.get("verification_method"));
     assertEquals("wallet-app", past.get("lifted_by"));
   }
