@@ -68,16 +68,19 @@ final class ListCsv {
     CSVParser parser = open(text);
     List<String> header = header(parser.getHeaderNames());
     var records = parser.iterator();
+    long lastLine = parser.getCurrentLineNumber(); // where the header row ended
     while (true) {
       CSVRecord record;
       try {
         if (!records.hasNext()) break;
         record = records.next();
       } catch (UncheckedIOException | IllegalStateException e) {
-        String line = "lines[" + (parser.getCurrentLineNumber() + 1) + "]";
-        throw invalid("The CSV is malformed at or before " + line + ": a quote is unbalanced or not followed by a comma", line);
+        String line = "lines[" + (lastLine + 1) + "]";
+        throw invalid("The CSV is malformed from " + line + " on: a quote is unbalanced or not followed by a comma", line);
       }
-      String path = "lines[" + parser.getCurrentLineNumber() + "]";
+      // The parser counts the line breaks it has read; a last row without one ends on the next line.
+      lastLine = Math.max(parser.getCurrentLineNumber(), lastLine + 1);
+      String path = "lines[" + lastLine + "]";
       if (record.size() != header.size()) {
         throw invalid(path + " has " + record.size() + " cells; the header has " + header.size(), path);
       }

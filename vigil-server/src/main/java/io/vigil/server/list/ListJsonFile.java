@@ -18,6 +18,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -35,6 +36,8 @@ final class ListJsonFile {
               .build())
           .build())
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      // Entries are read one at a time from the array; read() checks what follows the whole document.
+      .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
   private ListJsonFile() {}
