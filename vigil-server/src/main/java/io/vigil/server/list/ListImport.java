@@ -64,16 +64,19 @@ public final class ListImport {
         List<Checked> checked = group.getValue();
         Map<String, ListEntry> stored = repository.findValues(byKind.getKey(), group.getKey(),
             checked.stream().map(c -> c.entry().value()).toList());
-        int added = 0;
+        int room = index.room(byKind.getKey(), group.getKey());
         for (Checked c : checked) {
           ListEntry existing = stored.get(c.entry().value());
           if (existing == null) {
-            if (++added > index.room(byKind.getKey(), group.getKey())) throw ListService.listFull(c.row().path() + ".list");
+            if (room-- == 0) throw ListService.listFull(c.row().path() + ".list");
             created.add(c.entry().toEntry(actor, now));
-          } else if (c.entry().differencesFrom(existing).isEmpty()) {
+            continue;
+          }
+          List<String> differs = c.entry().differencesFrom(existing);
+          if (differs.isEmpty()) {
             unchanged++;
           } else {
-            kept.add(new Kept(c.row().path(), existing.id(), c.entry().differencesFrom(existing)));
+            kept.add(new Kept(c.row().path(), existing.id(), differs));
           }
         }
       }
