@@ -3,6 +3,7 @@ package io.vigil.engine.list;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.vigil.engine.Limits;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.event.EventParser;
 import io.vigil.engine.event.ValidationException;
@@ -280,6 +281,19 @@ class ListIndexTest {
     index.put(block("a", ListEntity.IP, "198.51.100.7"));
     index.remove("b");
     assertThat(blockedIp("198.51.100.7")).isNotNull().extracting(ListEntry::id).isEqualTo("a");
+  }
+
+  @Test
+  void roomCountsTheEntriesOfOneListKindAndEntityRangesIncluded() {
+    int full = Limits.LIST_ENTRIES_PER_LIST_MAX;
+    index.put(block("a", ListEntity.IP, "198.51.100.7"));
+    index.put(block("b", ListEntity.IP, "198.51.100.0/24"));
+    index.put(entry("c", ListKind.WATCH, ListEntity.IP, "198.51.100.8", 0));
+    assertThat(index.room(ListKind.BLOCK, ListEntity.IP)).isEqualTo(full - 2);
+    assertThat(index.room(ListKind.WATCH, ListEntity.IP)).isEqualTo(full - 1);
+    assertThat(index.room(ListKind.BLOCK, ListEntity.ACCOUNT)).isEqualTo(full);
+    index.remove("b");
+    assertThat(index.room(ListKind.BLOCK, ListEntity.IP)).isEqualTo(full - 1);
   }
 
   // ---- normalization -------------------------------------------------------------------------------
