@@ -1,5 +1,8 @@
 package io.vigil.engine.signal;
 
+import java.time.ZoneOffset;
+import java.time.LocalDate;
+import java.time.Instant;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.signal.card.BinInfo;
 import io.vigil.engine.signal.code.PaymentCodes;
@@ -264,13 +267,18 @@ public final class Signals {
     return bin;
   }
 
+  /** The event's date in UTC: national IDs are judged as of it, never as of the wall clock. */
+  private LocalDate eventDate() {
+    return LocalDate.ofInstant(Instant.ofEpochMilli(event.occurredAtMillis()), ZoneOffset.UTC);
+  }
+
   private NationalIdCheck nationalIdCheck() {
     Event.Identity identity = event.identity();
     if (nationalIdCheck == null && identity.nationalId() != null) {
       NationalIdValidator validator = reference.nationalIds().find(identity.nationalIdType());
       nationalIdCheck = validator == null
           ? NationalIdCheck.invalid(UNKNOWN_ID_TYPE, "no validator for national ID type " + identity.nationalIdType())
-          : validator.check(identity.nationalId(), identity.dateOfBirth());
+          : validator.check(identity.nationalId(), identity.dateOfBirth(), eventDate());
     }
     return nationalIdCheck;
   }

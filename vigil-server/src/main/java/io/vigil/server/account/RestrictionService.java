@@ -1,5 +1,6 @@
 package io.vigil.server.account;
 
+import java.time.Clock;
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.restriction.RestrictionKind;
@@ -19,11 +20,13 @@ public final class RestrictionService {
   private static final int HISTORY_MAX = 100;
   private final RestrictionRepository repository;
   private final RestrictionIndex index;
+  private final Clock clock;
 
-  public RestrictionService(RestrictionRepository repository, RestrictionIndex index) {
+  public RestrictionService(RestrictionRepository repository, RestrictionIndex index, Clock clock) {
     this.repository = repository;
     this.index = index;
-    long now = System.currentTimeMillis();
+    this.clock = clock;
+    long now = clock.millis();
     for (Restriction r : repository.inForce(now)) index.put(r, now);
   }
 
@@ -40,7 +43,7 @@ public final class RestrictionService {
 
   /** The holder's lock: a freeze with no expiry. Locking a locked account returns the lock in force. */
   public synchronized Restriction lock(String accountId, String reason, String actor) {
-    for (Restriction r : index.active(accountId, System.currentTimeMillis())) {
+    for (Restriction r : index.active(accountId, clock.millis())) {
       if (Restriction.SOURCE_HOLDER.equals(r.source())) return r;
     }
     return add(accountId, RestrictionKind.FREEZE, Restriction.SOURCE_HOLDER, reason, 0, actor, 0, null);
@@ -48,7 +51,7 @@ public final class RestrictionService {
 
   /** A freeze Vigil sets itself after repeated failed challenges; lifted like any other. */
   public synchronized Restriction escalate(String accountId, String reason, long expiresAtMillis) {
-    for (Restriction r : index.active(accountId, System.currentTimeMillis())) {
+    for (Restriction r : index.active(accountId, clock.millis())) {
       if (Restriction.SOURCE_CHALLENGES.equals(r.source())) return r; // one such freeze at a time
     }
     return add(accountId, RestrictionKind.FREEZE, Restriction.SOURCE_CHALLENGES, reason, expiresAtMillis, "vigil", 0, null);
@@ -56,7 +59,7 @@ public final class RestrictionService {
 
   /** The restriction in force that stops this event type for the account, or null. */
   public Restriction stopping(String accountId, io.vigil.engine.event.EventType type) {
-    return index.stopping(accountId, type, System.currentTimeMillis());
+    return index.stopping(accountId, type, clock.millis());
   }
 
   /** Lifts every holder lock of the account after a verified identity step; 409 when none is in force. */
@@ -66,7 +69,7 @@ public final class RestrictionService {
           "verification.method must be one of " + String.join(", ", UNLOCK_VERIFICATION_METHODS.stream().sorted().toList()),
           "verification.method");
     }
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     List<Restriction> locks = index.active(accountId, now).stream()
         .filter(r -> Restriction.SOURCE_HOLDER.equals(r.source())).toList();
     if (locks.isEmpty()) {
@@ -81,7 +84,7 @@ public final class RestrictionService {
 
   /** Lifts one restriction (an operator's decision). */
   public synchronized Restriction lift(String accountId, String restrictionId, String reason, String actor) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     Restriction r = index.active(accountId, now).stream().filter(x -> x.id().equals(restrictionId)).findFirst()
         .orElseThrow(() -> ApiException.notFound("restriction_not_found", "No restriction in force with this id on this account",
             "restriction_id"));
@@ -98,7 +101,7 @@ public final class RestrictionService {
   }
 
   public List<Restriction> active(String accountId) {
-    return index.active(accountId, System.currentTimeMillis());
+    return index.active(accountId, clock.millis());
   }
 
   public List<RestrictionRepository.Row> history(String accountId) {
@@ -107,7 +110,7 @@ public final class RestrictionService {
 
   private synchronized Restriction add(String accountId, RestrictionKind kind, String source, String reason,
       long expiresAtMillis, String actor, long dailyLimitMinor, String currency) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     if (!index.hasRoomFor(accountId, now)) {
       throw ApiException.invalid("too_many_restrictions", "An account holds at most " + RestrictionIndex.PER_ACCOUNT_MAX
           + " restrictions in force; lift some first", "account_id");

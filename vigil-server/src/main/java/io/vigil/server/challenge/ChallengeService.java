@@ -1,5 +1,9 @@
 package io.vigil.server.challenge;
 
+import io.vigil.server.decision.DecisionPipeline;
+import io.vigil.server.limit.LimitService;
+import java.util.function.Supplier;
+import java.time.Clock;
 import io.vigil.engine.policy.ChallengePolicy;
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.server.account.RestrictionService;
@@ -26,13 +30,15 @@ public final class ChallengeService {
   private final JournalRepository decisions;
   private final ChallengeRepository results;
   private final RestrictionService restrictions;
-  private final java.util.function.Supplier<ChallengePolicy> policy;
-  private final io.vigil.server.limit.LimitService limits;
-  private final io.vigil.server.decision.DecisionPipeline pipeline;
+  private final Supplier<ChallengePolicy> policy;
+  private final LimitService limits;
+  private final DecisionPipeline pipeline;
+  private final Clock clock;
 
   public ChallengeService(JournalRepository decisions, ChallengeRepository results, RestrictionService restrictions,
-      java.util.function.Supplier<ChallengePolicy> policy, io.vigil.server.limit.LimitService limits,
-      io.vigil.server.decision.DecisionPipeline pipeline) {
+      Supplier<ChallengePolicy> policy, LimitService limits,
+      DecisionPipeline pipeline, Clock clock) {
+    this.clock = clock;
     this.decisions = decisions;
     this.results = results;
     this.restrictions = restrictions;
@@ -47,7 +53,7 @@ public final class ChallengeService {
       throw ApiException.invalid("invalid_result", "result must be passed or failed", "result");
     }
     Challenge c = challenge(decisionId);
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     var existing = results.find(decisionId);
     if (existing.isPresent()) {
       if (!existing.get().result().equals(result)) {
@@ -55,7 +61,7 @@ public final class ChallengeService {
             "This challenge already has the result " + existing.get().result(), "result");
       }
       // A retry of a failure finishes the release and escalation that an earlier attempt could not store.
-      if (FAILED.equals(result)) limits.releaseIfReserved(decisionId, io.vigil.server.limit.LimitService.CHALLENGE_FAILED, "challenge failed", actor);
+      if (FAILED.equals(result)) limits.releaseIfReserved(decisionId, LimitService.CHALLENGE_FAILED, "challenge failed", actor);
       Restriction lock = FAILED.equals(result) ? maybeEscalate(c.accountId(), now) : null;
       return new Outcome(existing.get(), c.kind(), finalAction(result, c.action()), lock);
     }
@@ -68,7 +74,7 @@ public final class ChallengeService {
     Restriction lock = null;
     if (FAILED.equals(result)) {
       recordFailure(c.accountId(), now);
-      limits.releaseIfReserved(decisionId, io.vigil.server.limit.LimitService.CHALLENGE_FAILED, "challenge failed", actor);
+      limits.releaseIfReserved(decisionId, LimitService.CHALLENGE_FAILED, "challenge failed", actor);
       lock = maybeEscalate(c.accountId(), now);
     }
     return new Outcome(r, c.kind(), finalAction(result, c.action()), lock);

@@ -1,5 +1,6 @@
 package io.vigil.server.feedback;
 
+import java.time.Clock;
 import io.vigil.engine.label.Label;
 import io.vigil.engine.label.LabelKind;
 import io.vigil.engine.label.LabelStore;
@@ -23,8 +24,10 @@ public final class FeedbackService {
   private final JournalRepository decisions;
   private final FeedbackRepository labels;
   private final DecisionPipeline pipeline;
+  private final Clock clock;
 
-  public FeedbackService(JournalRepository decisions, FeedbackRepository labels, DecisionPipeline pipeline) {
+  public FeedbackService(JournalRepository decisions, FeedbackRepository labels, DecisionPipeline pipeline, Clock clock) {
+    this.clock = clock;
     this.decisions = decisions;
     this.labels = labels;
     this.pipeline = pipeline;
@@ -40,7 +43,7 @@ public final class FeedbackService {
       long knownAtMillis, String actor) {
     JournalRow row = decisions.findByDecisionId(decisionId)
         .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     long knownAt = knownAtMillis == 0 ? Math.max(now, row.occurredAtMillis()) : knownAtMillis;
     if (knownAt > now + KNOWN_AT_SKEW_MILLIS_MAX) {
       throw ApiException.invalid("known_at_in_future", "known_at must not be ahead of the server clock", "known_at");

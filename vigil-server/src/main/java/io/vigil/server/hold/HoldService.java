@@ -1,5 +1,8 @@
 package io.vigil.server.hold;
 
+import io.vigil.server.account.RestrictionService;
+import io.vigil.server.challenge.ChallengeRepository;
+import java.time.Clock;
 import io.vigil.engine.event.EventType;
 import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.HoldPolicy;
@@ -21,11 +24,13 @@ import java.util.TreeMap;
 public final class HoldService {
   private final JournalRepository decisions;
   private final ApprovalRepository approvals;
-  private final io.vigil.server.challenge.ChallengeRepository challenges;
-  private final io.vigil.server.account.RestrictionService restrictions;
+  private final ChallengeRepository challenges;
+  private final RestrictionService restrictions;
+  private final Clock clock;
 
   public HoldService(JournalRepository decisions, ApprovalRepository approvals,
-      io.vigil.server.challenge.ChallengeRepository challenges, io.vigil.server.account.RestrictionService restrictions) {
+      ChallengeRepository challenges, RestrictionService restrictions, Clock clock) {
+    this.clock = clock;
     this.decisions = decisions;
     this.approvals = approvals;
     this.challenges = challenges;
@@ -39,13 +44,13 @@ public final class HoldService {
 
   public HoldState state(String decisionId) {
     Terms t = terms(decisionId);
-    return t.state(approvals.of(decisionId), challengeResult(t), System.currentTimeMillis());
+    return t.state(approvals.of(decisionId), challengeResult(t), clock.millis());
   }
 
   /** The result of the hold's step-up, "none" without one, "pending" before it is reported. */
   private String challengeResult(Terms t) {
     if (!t.challenged()) return "none";
-    return challenges.find(t.decisionId()).map(io.vigil.server.challenge.ChallengeRepository.Result::result).orElse("pending");
+    return challenges.find(t.decisionId()).map(ChallengeRepository.Result::result).orElse("pending");
   }
 
   /** Records one approval; refuses self-approval, a second approval by one approver, and late or needless ones. */
@@ -62,7 +67,7 @@ public final class HoldService {
       throw ApiException.conflict("invalid_request_error", "account_restricted",
           "The account has a restriction in force that stops this payment; it cannot be approved", "decision_id");
     }
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     HoldState before = t.state(approvals.of(decisionId), challengeResult(t), now);
     if (!before.status().equals("pending")) {
       throw ApiException.conflict("invalid_request_error", "hold_" + before.status(), "The hold is " + before.status()

@@ -1,5 +1,6 @@
 package io.vigil.server.limit;
 
+import java.time.Clock;
 import io.vigil.engine.Engine;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.event.EventParser;
@@ -33,8 +34,10 @@ public final class LimitService {
   private final JournalRepository decisions;
   private final LimitReleaseRepository releases;
   private final DecisionPipeline pipeline;
+  private final Clock clock;
 
-  public LimitService(JournalRepository decisions, LimitReleaseRepository releases, DecisionPipeline pipeline) {
+  public LimitService(JournalRepository decisions, LimitReleaseRepository releases, DecisionPipeline pipeline, Clock clock) {
+    this.clock = clock;
     this.decisions = decisions;
     this.releases = releases;
     this.pipeline = pipeline;
@@ -93,7 +96,7 @@ public final class LimitService {
   private LimitReleaseRepository.Release store(String decisionId, Event event, String outcome, long releasedMinor, String reason,
       String actor) {
     LimitReleaseRepository.Release r = new LimitReleaseRepository.Release(decisionId, event.eventId(), event.accountId(), outcome,
-        releasedMinor, event.currency(), reason, System.currentTimeMillis(), actor);
+        releasedMinor, event.currency(), reason, clock.millis(), actor);
     releases.insert(r);
     return r;
   }

@@ -1,5 +1,6 @@
 package io.vigil.server.list;
 
+import java.time.Clock;
 import io.vigil.engine.Limits;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListKind;
@@ -25,25 +26,27 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class ListController {
   private final ListService lists;
+  private final Clock clock;
 
-  public ListController(ListService lists) {
+  public ListController(ListService lists, Clock clock) {
+    this.clock = clock;
     this.lists = lists;
   }
 
   @PostMapping("/v1/lists/entries")
   public ResponseEntity<Map<String, Object>> create(HttpServletRequest request) {
     var entry = lists.create(Json.parseObject(Bodies.read(request)), Actor.of(request));
-    return ResponseEntity.status(HttpStatus.CREATED).body(ListService.json(entry, System.currentTimeMillis()));
+    return ResponseEntity.status(HttpStatus.CREATED).body(ListService.json(entry, clock.millis()));
   }
 
   @GetMapping("/v1/lists/entries/{id}")
   public Map<String, Object> get(@PathVariable String id) {
-    return ListService.json(lists.get(id), System.currentTimeMillis());
+    return ListService.json(lists.get(id), clock.millis());
   }
 
   @DeleteMapping("/v1/lists/entries/{id}")
   public Map<String, Object> delete(@PathVariable String id, HttpServletRequest request) {
-    Map<String, Object> m = ListService.json(lists.delete(id, Actor.of(request)), System.currentTimeMillis());
+    Map<String, Object> m = ListService.json(lists.delete(id, Actor.of(request)), clock.millis());
     m.put("deleted", true);
     return m;
   }
@@ -59,7 +62,7 @@ public class ListController {
     ListEntity e = entity == null ? null : ListEntity.fromWire(entity);
     if (entity != null && e == null) throw ApiException.invalid("invalid_entity", "unknown entity", "entity");
     int n = Math.max(1, Math.min(limit == null ? 100 : limit, Limits.QUERY_PAGE_SIZE_MAX));
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     List<Map<String, Object>> data = lists.query(kind, e, value, n).stream().map(x -> ListService.json(x, now)).toList();
     return Map.of("data", data);
   }

@@ -47,18 +47,18 @@ public final class ListRepository {
         ps.setLong(9, e.expiresAtMillis());
         ps.executeUpdate();
       }
-      recordChange(c, e.id(), "create", actor, entryJson);
+      recordChange(c, e.id(), "create", actor, e.createdAtMillis(), entryJson);
     });
   }
 
-  public boolean delete(String id, String actor, String entryJson) {
+  public boolean delete(String id, String actor, long atMillis, String entryJson) {
     boolean[] deleted = {false};
     inTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM list_entries WHERE id = ?")) {
         ps.setString(1, id);
         deleted[0] = ps.executeUpdate() == 1;
       }
-      if (deleted[0]) recordChange(c, id, "delete", actor, entryJson);
+      if (deleted[0]) recordChange(c, id, "delete", actor, atMillis, entryJson);
     });
     return deleted[0];
   }
@@ -115,13 +115,14 @@ public final class ListRepository {
     }
   }
 
-  private static void recordChange(Connection c, String entryId, String operation, String actor, String entryJson) throws SQLException {
+  private static void recordChange(Connection c, String entryId, String operation, String actor, long atMillis,
+      String entryJson) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO list_changes (entry_id, operation, actor, at_millis, entry_json) VALUES (?,?,?,?,?)")) {
       ps.setString(1, entryId);
       ps.setString(2, operation);
       ps.setString(3, actor);
-      ps.setLong(4, System.currentTimeMillis());
+      ps.setLong(4, atMillis);
       ps.setString(5, entryJson);
       ps.executeUpdate();
     }

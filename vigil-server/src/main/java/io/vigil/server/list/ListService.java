@@ -1,5 +1,6 @@
 package io.vigil.server.list;
 
+import java.time.Clock;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListEntry;
 import io.vigil.engine.list.ListIndex;
@@ -23,10 +24,12 @@ public final class ListService {
   private static final Set<String> FIELDS = Set.of("list", "entity", "value", "reason", "source", "expires_at");
   private final ListRepository repository;
   private final ListIndex index;
+  private final Clock clock;
 
-  public ListService(ListRepository repository, ListIndex index) {
+  public ListService(ListRepository repository, ListIndex index, Clock clock) {
     this.repository = repository;
     this.index = index;
+    this.clock = clock;
     for (ListEntry e : repository.all()) index.put(e);
   }
 
@@ -40,8 +43,8 @@ public final class ListService {
           "entity must be account, device, ip, card, bin, phone, email_domain, merchant or country", "entity");
     }
     String value = ListValues.normalize(entity, Params.string(body, "value", true, 256));
-    long now = System.currentTimeMillis();
-    long expiresAt = Params.expiresAt(Params.string(body, "expires_at", false, 64));
+    long now = clock.millis();
+    long expiresAt = Params.expiresAt(Params.string(body, "expires_at", false, 64), now);
     ListEntry entry = new ListEntry("le_" + UUID.randomUUID().toString().replace("-", ""), kind, entity, value,
         Params.string(body, "reason", false, 1024), Params.string(body, "source", false, 128), actor, now, expiresAt);
     if (!index.hasRoomFor(entry)) {
@@ -60,7 +63,8 @@ public final class ListService {
 
   public ListEntry delete(String id, String actor) {
     ListEntry entry = index.get(id);
-    if (entry == null || !repository.delete(id, actor, Json.write(json(entry, System.currentTimeMillis())))) {
+    long now = clock.millis();
+    if (entry == null || !repository.delete(id, actor, now, Json.write(json(entry, now)))) {
       throw ApiException.notFound("list_entry_not_found", "No list entry with this id", "id");
     }
     index.remove(id);

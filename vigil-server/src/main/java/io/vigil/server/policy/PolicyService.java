@@ -1,5 +1,6 @@
 package io.vigil.server.policy;
 
+import java.time.Clock;
 import io.vigil.engine.policy.PolicyMaps;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.DefaultPolicyPack;
@@ -24,10 +25,12 @@ import java.util.function.UnaryOperator;
 public final class PolicyService {
   private final PolicyRepository repository;
   private final RuleCompiler compiler;
+  private final Clock clock;
   private Consumer<CompiledPolicy> installer = p -> {};
   private volatile CompiledPolicy active;
 
-  public PolicyService(PolicyRepository repository, RuleCompiler compiler) {
+  public PolicyService(PolicyRepository repository, RuleCompiler compiler, Clock clock) {
+    this.clock = clock;
     this.repository = repository;
     this.compiler = compiler;
     Optional<PolicyRepository.Version> latest = repository.latest();
@@ -36,7 +39,7 @@ public final class PolicyService {
     } else {
       PolicyDocument seed = DefaultPolicyPack.document();
       active = CompiledPolicy.compile(seed, compiler);
-      repository.insert(new PolicyRepository.Version(seed.version(), System.currentTimeMillis(), "seed",
+      repository.insert(new PolicyRepository.Version(seed.version(), clock.millis(), "seed",
           "default policy pack", Json.write(PolicyJson.document(seed))));
     }
   }
@@ -136,7 +139,7 @@ public final class PolicyService {
   private PolicyDocument change(UnaryOperator<PolicyDocument> edit, String actor, String summary) {
     PolicyDocument next = edit.apply(document());
     CompiledPolicy compiled = CompiledPolicy.compile(next, compiler);
-    repository.insert(new PolicyRepository.Version(next.version(), System.currentTimeMillis(), actor, summary,
+    repository.insert(new PolicyRepository.Version(next.version(), clock.millis(), actor, summary,
         Json.write(PolicyJson.document(next))));
     active = compiled;
     installer.accept(compiled);

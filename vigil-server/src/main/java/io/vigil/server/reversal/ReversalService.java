@@ -1,5 +1,7 @@
 package io.vigil.server.reversal;
 
+import io.vigil.server.limit.LimitService;
+import java.time.Clock;
 import io.vigil.server.account.RestrictionService;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
@@ -24,13 +26,15 @@ public final class ReversalService {
   private final ChallengeRepository challenges;
   private final HoldService holds;
   private final RestrictionService restrictions;
-  private final io.vigil.server.limit.LimitService limits;
+  private final LimitService limits;
   private final long windowMillis;
   private final int requestsPerDayToReview;
+  private final Clock clock;
 
   public ReversalService(JournalRepository decisions, ReversalRepository requests, ChallengeRepository challenges,
-      HoldService holds, RestrictionService restrictions, io.vigil.server.limit.LimitService limits, long windowMillis,
-      int requestsPerDayToReview) {
+      HoldService holds, RestrictionService restrictions, LimitService limits, long windowMillis,
+      int requestsPerDayToReview, Clock clock) {
+    this.clock = clock;
     this.limits = limits;
     this.decisions = decisions;
     this.requests = requests;
@@ -46,7 +50,7 @@ public final class ReversalService {
         .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
     Map<String, Object> event = Json.readMap(row.record().eventJson());
     Map<String, Object> response = Json.readMap(row.record().responseJson());
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     String account = row.accountId();
     boolean reversed = requests.answeredYes(decisionId);
     int recent = account == null ? 0 : requests.countSince(account, now - DAY_MILLIS);

@@ -1,5 +1,6 @@
 package io.vigil.server.api;
 
+import io.vigil.server.support.TestClock;
 import static io.vigil.server.api.ApiTestSupport.assertError;
 import static io.vigil.server.api.ApiTestSupport.assertInvalid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,7 +32,7 @@ class ChallengesApiTest extends ServerTestBase {
   /** A 15,000.00 USD payment: the seeded large_payment rule challenges it with password_and_otp. */
   private Map<String, Object> challenged(String account) {
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("c"), "type", "payment",
-        "occurred_at", Instant.now().toString(), "account_id", account, "amount", 1_500_000L, "currency", "USD"));
+        "occurred_at", TestClock.now().toString(), "account_id", account, "amount", 1_500_000L, "currency", "USD"));
     ApiClient.Reply r = api.post("/v1/decisions", body);
     assertEquals(200, r.status(), r.body());
     assertEquals("CHALLENGE", r.json().get("action"), r.body());
@@ -68,7 +69,7 @@ class ChallengesApiTest extends ServerTestBase {
     Map<String, Object> third = report(challenged(account).get("decision_id"), "failed").json();
     assertNotNull(third.get("escalation"), third::toString);
     Map<String, Object> next = api.post("/v1/decisions", Map.of("event_id", ApiTestSupport.id("c"), "type", "login",
-        "occurred_at", Instant.now().toString(), "account_id", account)).json();
+        "occurred_at", TestClock.now().toString(), "account_id", account)).json();
     assertEquals("DENY", next.get("action"));
     Map<String, Object> first = (Map<String, Object>) ((List<Object>) next.get("reasons")).get(0);
     assertEquals("restriction.freeze", first.get("rule_id"));
@@ -83,7 +84,7 @@ class ChallengesApiTest extends ServerTestBase {
         "unknown_field", "otp");
     assertError(report("dec_missing", "passed"), 404, "not_found_error", "decision_not_found", "decision_id");
     ApiClient.Reply login = api.post("/v1/decisions", Map.of("event_id", ApiTestSupport.id("c"), "type", "login",
-        "occurred_at", Instant.now().toString(), "account_id", ApiTestSupport.id("acct")));
+        "occurred_at", TestClock.now().toString(), "account_id", ApiTestSupport.id("acct")));
     assertError(report(login.json().get("decision_id"), "passed"), 409, "invalid_request_error", "not_challenged", "decision_id");
   }
 }

@@ -1,11 +1,13 @@
 package io.vigil.server.api;
 
+import io.vigil.server.support.TestClock;
 import static io.vigil.server.api.ApiTestSupport.assertError;
 import static io.vigil.server.api.ApiTestSupport.assertInvalid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.vigil.server.support.ApiClient;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -35,7 +37,7 @@ class HoldsApiTest extends ServerTestBase {
   /** Transfers in EUR: the default pack's limits are in USD (600,000 USD would be over its monthly limit). */
   private Map<String, Object> pay(String account, long amountMinor) {
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("h"), "type", "transfer",
-        "occurred_at", Instant.now().toString(), "account_id", account, "amount", amountMinor, "currency", "EUR"));
+        "occurred_at", TestClock.now().toString(), "account_id", account, "amount", amountMinor, "currency", "EUR"));
     ApiClient.Reply r = api.post("/v1/decisions", body);
     assertEquals(200, r.status(), r.body());
     return r.json();
@@ -91,7 +93,7 @@ class HoldsApiTest extends ServerTestBase {
   @Order(3)
   void partiesCannotApproveAndALockedAccountsHoldCannotBeApproved() {
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("h"), "type", "transfer",
-        "occurred_at", Instant.now().toString(), "account_id", "acct_h5", "counterparty_id", "acct_h5_friend",
+        "occurred_at", TestClock.now().toString(), "account_id", "acct_h5", "counterparty_id", "acct_h5_friend",
         "amount", 15_000_000L, "currency", "USD"));
     String id = (String) api.post("/v1/decisions", body).json().get("decision_id");
     assertError(approve(id, "acct_h5_friend", "approver"), 409, "invalid_request_error", "self_approval", "approver_id");
@@ -114,12 +116,12 @@ class HoldsApiTest extends ServerTestBase {
 
   @Test
   @Order(5)
-  void anUnapprovedHoldExpiresAtItsDeadlineWithTheConfiguredAction() throws InterruptedException {
+  void anUnapprovedHoldExpiresAtItsDeadlineWithTheConfiguredAction() {
     ApiClient.Reply changed = api.put("/v1/policy/holds", Map.of("holds", List.of(Map.of("id", "quick", "amount_over", 100_000,
         "approvals_required", 1, "deadline_minutes", 0.02, "expiry_action", "DENY"))));
     assertEquals(200, changed.status(), changed.body());
     String id = (String) pay("acct_h4", 15_000_000L).get("decision_id");
-    Thread.sleep(1_500);
+    TestClock.advance(Duration.ofSeconds(2)); // past the 1.2 s deadline
     Map<String, Object> expired = api.get("/v1/decisions/" + id + "/hold").json();
     assertEquals("expired", expired.get("status"));
     assertEquals("DENY", expired.get("outcome"));

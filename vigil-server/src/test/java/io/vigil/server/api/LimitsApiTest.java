@@ -1,5 +1,6 @@
 package io.vigil.server.api;
 
+import io.vigil.server.support.TestClock;
 import static io.vigil.server.api.ApiTestSupport.assertError;
 import static io.vigil.server.api.ApiTestSupport.assertInvalid;
 import static io.vigil.server.api.ApiTestSupport.list;
@@ -39,7 +40,7 @@ class LimitsApiTest extends ServerTestBase {
 
   /** A USD payment with a credit score: 300 maps to a daily cap of 200.00, 850 to 2,000.00 (the default pack). */
   private static Map<String, Object> scored(String account, long amountMinor, int creditScore) {
-    return new HashMap<>(Map.of("event_id", ApiTestSupport.id("l"), "type", "payment", "occurred_at", Instant.now().toString(),
+    return new HashMap<>(Map.of("event_id", ApiTestSupport.id("l"), "type", "payment", "occurred_at", TestClock.now().toString(),
         "account_id", account, "amount", amountMinor, "currency", "USD", "credit_score", creditScore));
   }
 
@@ -97,7 +98,7 @@ class LimitsApiTest extends ServerTestBase {
     assertEquals(150_00L, num(l.get("remaining_minor")));
     assertEquals(false, l.get("breached"));
     Instant resets = Instant.parse((String) l.get("resets_at"));
-    assertTrue(resets.isAfter(Instant.now()) && resets.toEpochMilli() % 86_400_000L == 0, "next UTC midnight: " + resets);
+    assertTrue(resets.isAfter(TestClock.now()) && resets.toEpochMilli() % 86_400_000L == 0, "next UTC midnight: " + resets);
     assertTrue(((Number) d.get("policy_version")).longValue() >= 1);
   }
 
@@ -170,7 +171,7 @@ class LimitsApiTest extends ServerTestBase {
     String account = ApiTestSupport.id("fail");
     for (int i = 0; i < 2; i++) {
       Map<String, Object> d = decide(new HashMap<>(Map.of("event_id", ApiTestSupport.id("c"), "type", "payment",
-          "occurred_at", Instant.now().toString(), "account_id", account, "amount", 10_000_01L, "currency", "USD")));
+          "occurred_at", TestClock.now().toString(), "account_id", account, "amount", 10_000_01L, "currency", "USD")));
       assertEquals("CHALLENGE", d.get("action"), d::toString);
       ApiClient.Reply failed = api.post("/v1/decisions/" + d.get("decision_id") + "/challenge-result", Map.of("result", "failed"));
       assertEquals(200, failed.status(), failed.body());
@@ -205,7 +206,7 @@ class LimitsApiTest extends ServerTestBase {
     long version = num(put.json().get("policy_version"));
     assertEquals(before + 1, version);
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("w"), "type", "withdrawal", "occurred_at",
-        Instant.now().toString(), "account_id", ApiTestSupport.id("eur"), "amount", 600_00, "currency", "EUR", "channel", "atm"));
+        TestClock.now().toString(), "account_id", ApiTestSupport.id("eur"), "amount", 600_00, "currency", "EUR", "channel", "atm"));
     Map<String, Object> d = decide(body);
     assertEquals("DENY", d.get("action"));
     assertEquals(version, num(d.get("policy_version")));
@@ -232,7 +233,7 @@ class LimitsApiTest extends ServerTestBase {
     // One failure now freezes: the challenge comes from the seeded large_payment rule.
     String account = ApiTestSupport.id("one");
     Map<String, Object> c = decide(new HashMap<>(Map.of("event_id", ApiTestSupport.id("c"), "type", "payment",
-        "occurred_at", Instant.now().toString(), "account_id", account, "amount", 1_500_000L, "currency", "USD")));
+        "occurred_at", TestClock.now().toString(), "account_id", account, "amount", 1_500_000L, "currency", "USD")));
     Map<String, Object> failed = api.post("/v1/decisions/" + c.get("decision_id") + "/challenge-result", Map.of("result", "failed")).json();
     assertTrue(failed.get("escalation") instanceof Map, failed::toString);
   }
@@ -249,7 +250,7 @@ class LimitsApiTest extends ServerTestBase {
     assertEquals("DENY", over.get("action"));
     assertTrue(((String) map(list(over.get("reasons")).get(0)).get("rule_id")).startsWith("limit.restriction_rst_"), over::toString);
     Map<String, Object> login = decide(new HashMap<>(Map.of("event_id", ApiTestSupport.id("li"), "type", "login",
-        "occurred_at", Instant.now().toString(), "account_id", account)));
+        "occurred_at", TestClock.now().toString(), "account_id", account)));
     assertEquals("ALLOW", login.get("action"), "a lower limit stops nothing outright");
 
     assertInvalid(api.post("/v1/accounts/" + account + "/restrictions", Map.of("kind", "lower_limit", "currency", "USD",
@@ -273,7 +274,7 @@ class LimitsApiTest extends ServerTestBase {
     assertEquals(Map.of("kind", "freeze", "duration_minutes", 60), map(created.json().get("effect")).get("restrict"));
     String account = ApiTestSupport.id("ruled");
     Map<String, Object> d = decide(new HashMap<>(Map.of("event_id", ApiTestSupport.id("w"), "type", "withdrawal",
-        "occurred_at", Instant.now().toString(), "account_id", account, "amount", 77777, "currency", "USD")));
+        "occurred_at", TestClock.now().toString(), "account_id", account, "amount", 77777, "currency", "USD")));
     assertEquals("DENY", d.get("action"));
     Map<String, Object> set = list(d.get("restrictions_set")).get(0);
     assertEquals("freeze", set.get("kind"));

@@ -1,5 +1,6 @@
 package io.vigil.server.api;
 
+import io.vigil.server.support.TestClock;
 import static io.vigil.server.api.ApiTestSupport.assertError;
 import static io.vigil.server.api.ApiTestSupport.assertInvalid;
 import static io.vigil.server.api.ApiTestSupport.data;
@@ -46,7 +47,7 @@ class QueryApiTest extends SharedServerBase {
   void twelveDecisions() {
     account = id("acc");
     posted = new ArrayList<>();
-    base0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(30));
+    base0 = TestClock.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(30));
     for (int i = 0; i < EVENTS; i++) {
       Instant at = base0.plus(Duration.ofMinutes(i));
       Map<String, Object> m = new LinkedHashMap<>();
@@ -251,7 +252,7 @@ class QueryApiTest extends SharedServerBase {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("event_id", id("evt"));
       m.put("type", "login");
-      m.put("occurred_at", Instant.now().toString());
+      m.put("occurred_at", TestClock.now().toString());
       m.put("account_id", bad);
       assertInvalid(api.post("/v1/decisions", m), "invalid_format", "account_id");
       m.put("account_id", account);

@@ -1,5 +1,6 @@
 package io.vigil.server.api;
 
+import io.vigil.server.support.TestClock;
 import static io.vigil.server.api.ApiTestSupport.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -24,7 +25,7 @@ class ReversalsApiTest extends ServerTestBase {
 
   private Map<String, Object> pay(String type, String account, long amountMinor, long agoMillis) {
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("v"), "type", type,
-        "occurred_at", Instant.now().minusMillis(agoMillis).toString(), "account_id", account, "amount", amountMinor,
+        "occurred_at", TestClock.now().minusMillis(agoMillis).toString(), "account_id", account, "amount", amountMinor,
         "currency", "USD"));
     ApiClient.Reply r = api.post("/v1/decisions", body);
     assertEquals(200, r.status(), r.body());
@@ -70,7 +71,7 @@ class ReversalsApiTest extends ServerTestBase {
 
   @Test
   void timestampsWithoutSecondsAndMalformedVerificationsAreHandled() {
-    String minute = Instant.now().minusSeconds(60).toString().substring(0, 16) + "Z"; // 2026-11-21T15:54Z
+    String minute = TestClock.now().minusSeconds(60).toString().substring(0, 16) + "Z"; // 2026-11-21T15:54Z
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("v"), "type", "payment", "occurred_at", minute,
         "account_id", ApiTestSupport.id("acct"), "amount", 1_000L, "currency", "USD"));
     Object id = api.post("/v1/decisions", body).json().get("decision_id");

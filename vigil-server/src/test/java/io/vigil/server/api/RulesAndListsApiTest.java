@@ -1,5 +1,6 @@
 package io.vigil.server.api;
 
+import io.vigil.server.support.TestClock;
 import static io.vigil.server.api.ApiTestSupport.assertError;
 import static io.vigil.server.api.ApiTestSupport.assertInvalid;
 import static io.vigil.server.api.ApiTestSupport.data;
@@ -433,7 +434,7 @@ class RulesAndListsApiTest extends ServerTestBase {
   @Test
   void badListEntriesAreRefusedWithTheirParam() {
     int before = data(api.get("/v1/lists/entries?limit=500")).size();
-    String future = Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+    String future = TestClock.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
     assertInvalid(as("erin", "POST", "/v1/lists/entries", entry("block", "ip", "198.51.100.0/33")), "invalid_list_value", "value");
     assertInvalid(as("erin", "POST", "/v1/lists/entries", entry("block", "ip", "198.51.100.0/x")), "invalid_list_value", "value");
     assertInvalid(as("erin", "POST", "/v1/lists/entries", entry("block", "ip", "999.51.100.0/24")), "invalid_list_value", "value");
@@ -442,7 +443,7 @@ class RulesAndListsApiTest extends ServerTestBase {
     assertInvalid(as("erin", "POST", "/v1/lists/entries", entry("block", "planet", "mars")), "invalid_entity", "entity");
     assertInvalid(as("erin", "POST", "/v1/lists/entries", entry("grey", "ip", "198.51.100.1")), "invalid_list", "list");
     Map<String, Object> past = entry("block", "ip", "198.51.100.2");
-    past.put("expires_at", Instant.now().minus(Duration.ofMinutes(1)).toString());
+    past.put("expires_at", TestClock.now().minus(Duration.ofMinutes(1)).toString());
     assertInvalid(as("erin", "POST", "/v1/lists/entries", past), "expires_in_past", "expires_at");
     Map<String, Object> malformed = entry("block", "ip", "198.51.100.2");
     malformed.put("expires_at", "tomorrow");

@@ -1,5 +1,6 @@
 package io.vigil.server.storage;
 
+import io.vigil.server.support.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -172,7 +173,7 @@ class StorageSuiteTest {
   @MethodSource("stores")
   void accountControlsPersistAndRefuseDuplicates(TestDatabases.Store store) {
     try (HikariDataSource ds = store.open()) {
-      long now = System.currentTimeMillis();
+      long now = TestClock.INSTANCE.millis();
       io.vigil.server.account.RestrictionRepository restrictions = new io.vigil.server.account.RestrictionRepository(ds);
       restrictions.insert(new io.vigil.engine.restriction.Restriction("rst_1", "a1",
           io.vigil.engine.restriction.RestrictionKind.FREEZE, "holder", "stolen", "app", now, 0, 0));
@@ -221,10 +222,10 @@ class StorageSuiteTest {
     try (HikariDataSource ds = store.open()) {
       FeatureCatalog catalog = new FeatureCatalog(FeatureConfig.defaults());
       PolicyRepository repo = new PolicyRepository(ds);
-      PolicyService first = new PolicyService(repo, new RuleCompiler(catalog));
+      PolicyService first = new PolicyService(repo, new RuleCompiler(catalog), TestClock.INSTANCE);
       assertThat(first.document().version()).isEqualTo(1);
       first.setEnabled("off_hours", false, "alice");
-      PolicyService reopened = new PolicyService(repo, new RuleCompiler(catalog));
+      PolicyService reopened = new PolicyService(repo, new RuleCompiler(catalog), TestClock.INSTANCE);
       assertThat(reopened.document().version()).isEqualTo(2);
       assertThat(reopened.rule("off_hours").orElseThrow().enabled()).isFalse();
       assertThat(repo.history(10)).extracting(PolicyRepository.Version::createdBy).containsExactly("alice", "seed");
@@ -237,8 +238,8 @@ class StorageSuiteTest {
       assertThatThrownBy(() -> lists.insert(new ListEntry("le_2", ListKind.BLOCK, ListEntity.IP, "203.0.113.0/24", "r", "s", "bob", 1, 0), "bob", "{}"))
           .isInstanceOf(ListRepository.DuplicateEntry.class);
       assertThat(lists.all()).containsExactly(entry);
-      assertThat(lists.delete("le_1", "carol", "{}")).isTrue();
-      assertThat(lists.delete("le_1", "carol", "{}")).isFalse();
+      assertThat(lists.delete("le_1", "carol", 2, "{}")).isTrue();
+      assertThat(lists.delete("le_1", "carol", 2, "{}")).isFalse();
       assertThat(lists.all()).isEmpty();
       assertThat(lists.changes("le_1", 10)).extracting(ListRepository.Change::operation, ListRepository.Change::actor)
           .containsExactly(org.assertj.core.groups.Tuple.tuple("delete", "carol"), org.assertj.core.groups.Tuple.tuple("create", "bob"));
@@ -252,17 +253,17 @@ class StorageSuiteTest {
     try (HikariDataSource ds = store.open()) {
       FeatureConfig config = FeatureConfig.defaults();
       JournalRepository journal = new JournalRepository(ds);
-      PolicyService policies = new PolicyService(new PolicyRepository(ds), new RuleCompiler(new FeatureCatalog(config)));
+      PolicyService policies = new PolicyService(new PolicyRepository(ds), new RuleCompiler(new FeatureCatalog(config)), TestClock.INSTANCE);
       long[] before;
       try (DecisionPipeline p = pipeline(ds, journal, config, policies)) {
         for (int i = 0; i < 300; i++) {
           Outcome o = submit(p, Events.payment("ev-" + i, "acc-" + (i % 7), 1_000 + i));
           assertThat(o).isInstanceOf(Outcome.Response.class);
         }
-        before = p.engine().features().query(Entity.ACCOUNT, "acc-3", System.currentTimeMillis(), "USD");
+        before = p.engine().features().query(Entity.ACCOUNT, "acc-3", TestClock.INSTANCE.millis(), "USD");
       }
       try (DecisionPipeline p = pipeline(ds, journal, config, policies)) {
-        long[] after = p.engine().features().query(Entity.ACCOUNT, "acc-3", System.currentTimeMillis(), "USD");
+        long[] after = p.engine().features().query(Entity.ACCOUNT, "acc-3", TestClock.INSTANCE.millis(), "USD");
         assertThat(after).containsExactly(before);
         assertThat(after[0 * 7]).as("count_1m of acc-3").isEqualTo(43);
         assertThat(submit(p, Events.payment("ev-5", "acc-5", 1_005))).isInstanceOf(Outcome.Lookup.class);
@@ -274,7 +275,8 @@ class StorageSuiteTest {
   }
 
   static DecisionPipeline pipeline(HikariDataSource ds, JournalRepository journal, FeatureConfig config, PolicyService policies) {
-    return new DecisionPipeline(journal, ds, config, new ListIndex(), policies.active(), 1_024, 64, new SimpleMeterRegistry());
+    return new DecisionPipeline(journal, ds, config, new ListIndex(), policies.active(), 1_024, 64, new SimpleMeterRegistry(),
+        TestClock.INSTANCE);
   }
 
   static Outcome submit(DecisionPipeline p, Map<String, Object> body) throws Exception {
