@@ -1,8 +1,5 @@
 package io.vigil.engine.signal;
 
-import java.time.ZoneOffset;
-import java.time.LocalDate;
-import java.time.Instant;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.signal.card.BinInfo;
 import io.vigil.engine.signal.code.PaymentCodes;
@@ -13,6 +10,9 @@ import io.vigil.engine.signal.identity.NationalIdValidator;
 import io.vigil.engine.signal.links.LinkKind;
 import io.vigil.engine.signal.links.LinkSnapshot;
 import io.vigil.engine.signal.phone.PhoneInfo;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package io.vigil.server.account;
 
-import java.time.Clock;
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.engine.restriction.RestrictionKind;
 import io.vigil.server.api.Actor;
@@ -8,6 +7,7 @@ import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Params;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.vigil.server.account;
 
-import java.time.Clock;
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.restriction.RestrictionKind;
 import io.vigil.server.api.ApiException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;

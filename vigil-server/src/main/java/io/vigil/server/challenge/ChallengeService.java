@@ -1,17 +1,17 @@
 package io.vigil.server.challenge;
 
-import io.vigil.server.decision.DecisionPipeline;
-import io.vigil.server.limit.LimitService;
-import java.util.function.Supplier;
-import java.time.Clock;
 import io.vigil.engine.policy.ChallengePolicy;
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.server.account.RestrictionService;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
+import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.limit.LimitService;
+import java.time.Clock;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Results of CHALLENGE decisions (D2, D3). A pass makes the decision's final outcome ALLOW (its

@@ -1,11 +1,11 @@
 package io.vigil.server.feature;
 
-import java.time.Clock;
 import io.vigil.engine.Engine;
 import io.vigil.engine.event.Canonical;
 import io.vigil.engine.feature.Entity;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.decision.DecisionPipeline;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;

@@ -1,6 +1,5 @@
 package io.vigil.server.feedback;
 
-import java.time.Clock;
 import io.vigil.engine.label.Label;
 import io.vigil.engine.label.LabelKind;
 import io.vigil.engine.label.LabelStore;
@@ -9,6 +8,7 @@ import io.vigil.server.api.ApiException;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import java.time.Clock;
 import java.util.List;
 
 /**

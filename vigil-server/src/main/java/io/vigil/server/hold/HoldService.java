@@ -1,15 +1,15 @@
 package io.vigil.server.hold;
 
-import io.vigil.server.account.RestrictionService;
-import io.vigil.server.challenge.ChallengeRepository;
-import java.time.Clock;
 import io.vigil.engine.event.EventType;
 import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.HoldPolicy;
+import io.vigil.server.account.RestrictionService;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
+import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package io.vigil.server.limit;
 
-import java.time.Clock;
 import io.vigil.engine.Engine;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.event.EventParser;
@@ -11,6 +10,7 @@ import io.vigil.server.api.Json;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;

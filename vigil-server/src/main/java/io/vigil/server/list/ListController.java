@@ -1,14 +1,14 @@
 package io.vigil.server.list;
 
-import java.time.Clock;
 import io.vigil.engine.Limits;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListKind;
-import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Actor;
+import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Json;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,14 +1,14 @@
 package io.vigil.server.list;
 
-import java.time.Clock;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListEntry;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.list.ListKind;
 import io.vigil.engine.list.ListValues;
 import io.vigil.server.api.ApiException;
-import io.vigil.server.api.Params;
 import io.vigil.server.api.Json;
+import io.vigil.server.api.Params;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.vigil.server.model;
 
-import java.time.Clock;
 import io.vigil.engine.evaluation.RankingMetrics;
 import io.vigil.engine.label.Verdict;
 import io.vigil.engine.model.FeatureSchema;
@@ -14,6 +13,7 @@ import io.vigil.engine.model.ModelRegistry;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
 import io.vigil.server.decision.DecisionPipeline;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

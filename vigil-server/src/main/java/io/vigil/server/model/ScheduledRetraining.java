@@ -1,7 +1,7 @@
 package io.vigil.server.model;
 
-import java.time.Clock;
 import io.vigil.server.api.ApiException;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;

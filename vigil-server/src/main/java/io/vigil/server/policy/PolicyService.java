@@ -1,16 +1,16 @@
 package io.vigil.server.policy;
 
-import java.time.Clock;
-import io.vigil.engine.policy.PolicyMaps;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.DefaultPolicyPack;
 import io.vigil.engine.policy.HoldPolicy;
 import io.vigil.engine.policy.PolicyDocument;
-import io.vigil.engine.scorecard.ScorecardDefinition;
+import io.vigil.engine.policy.PolicyMaps;
 import io.vigil.engine.rule.RuleCompiler;
 import io.vigil.engine.rule.RuleDefinition;
+import io.vigil.engine.scorecard.ScorecardDefinition;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

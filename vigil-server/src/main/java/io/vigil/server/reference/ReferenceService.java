@@ -1,12 +1,12 @@
 package io.vigil.server.reference;
 
-import java.time.Clock;
 import io.vigil.engine.signal.ReferenceData;
 import io.vigil.engine.signal.ReferenceDataException;
 import io.vigil.engine.signal.ReferenceDataLoader;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;

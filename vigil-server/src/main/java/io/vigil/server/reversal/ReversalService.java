@@ -1,7 +1,5 @@
 package io.vigil.server.reversal;
 
-import io.vigil.server.limit.LimitService;
-import java.time.Clock;
 import io.vigil.server.account.RestrictionService;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
@@ -9,6 +7,8 @@ import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.hold.HoldService;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.limit.LimitService;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

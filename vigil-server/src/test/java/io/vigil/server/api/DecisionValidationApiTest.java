@@ -1,6 +1,5 @@
 package io.vigil.server.api;
 
-import io.vigil.server.support.TestClock;
 import static io.vigil.server.api.ApiTestSupport.PAN;
 import static io.vigil.server.api.ApiTestSupport.assertInvalid;
 import static io.vigil.server.api.ApiTestSupport.data;
@@ -17,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vigil.engine.Limits;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestClock;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,17 +1,5 @@
 package io.vigil.server.api;
 
-import io.vigil.engine.model.FeatureSchema;
-import io.vigil.server.model.ScheduledRetraining;
-import io.vigil.engine.model.LightGbmTrainer;
-import io.vigil.engine.model.ModelFeatures;
-import io.vigil.engine.model.ModelRegistry;
-import io.vigil.server.decision.DecisionPipeline;
-import io.vigil.server.model.DecisionFeatures;
-import io.vigil.server.model.ModelRepository;
-import io.vigil.server.model.ModelService;
-import org.junit.jupiter.api.Assertions;
-import org.springframework.beans.factory.annotation.Autowired;
-import io.vigil.server.support.TestClock;
 import static io.vigil.server.api.ApiTestSupport.assertError;
 import static io.vigil.server.api.ApiTestSupport.assertInvalid;
 import static io.vigil.server.api.ApiTestSupport.list;
@@ -23,17 +11,29 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.engine.model.FeatureSchema;
+import io.vigil.engine.model.LightGbmTrainer;
+import io.vigil.engine.model.ModelFeatures;
+import io.vigil.engine.model.ModelRegistry;
+import io.vigil.server.decision.DecisionPipeline;
+import io.vigil.server.model.DecisionFeatures;
+import io.vigil.server.model.ModelRepository;
+import io.vigil.server.model.ModelService;
+import io.vigil.server.model.ScheduledRetraining;
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 

@@ -1,10 +1,10 @@
 package io.vigil.server.api;
 
-import io.vigil.server.support.TestClock;
 import static io.vigil.server.api.ApiTestSupport.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;

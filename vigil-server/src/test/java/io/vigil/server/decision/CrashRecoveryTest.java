@@ -1,12 +1,12 @@
 package io.vigil.server.decision;
 
-import io.vigil.server.support.TestClock;
-import io.vigil.server.support.TestClockServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.server.journal.VerifyJournalCommand;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestClock;
+import io.vigil.server.support.TestClockServer;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;

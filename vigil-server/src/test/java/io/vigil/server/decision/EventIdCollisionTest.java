@@ -1,12 +1,11 @@
 package io.vigil.server.decision;
 
-import io.vigil.engine.Engine;
-import io.vigil.server.support.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.engine.Engine;
 import io.vigil.engine.feature.FeatureCatalog;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.list.ListIndex;
@@ -17,6 +16,7 @@ import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestDatabases;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

@@ -1,6 +1,5 @@
 package io.vigil.server.storage;
 
-import io.vigil.server.support.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,6 +26,7 @@ import io.vigil.server.list.ListRepository;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestDatabases;
 import java.sql.Connection;
 import java.sql.SQLException;
