@@ -22,6 +22,7 @@ import io.vigil.engine.model.ModelBlend;
 import io.vigil.engine.model.ModelFeatures;
 import io.vigil.engine.model.ModelOutcome;
 import io.vigil.engine.model.ModelRegistry;
+import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.Decision;
@@ -62,8 +63,9 @@ import java.util.Map;
  *       event that a rule only wanted to challenge.</li>
  * </ol>
  * Enabled scorecards run after the rules; what they force joins the rules' forced actions.
- * A money movement that is not denied and whose amount exceeds a hold policy's threshold becomes
- * HOLD, waiting for approvals (the highest threshold exceeded applies).
+ * A money movement that is not denied and whose amount, converted to the base currency at the
+ * decision's exchange rates, exceeds a hold policy's threshold becomes HOLD, waiting for approvals
+ * (the highest threshold exceeded applies).
  * The score is {@code round(rules_weight × rules_score + model_weight × model_score)}, where the
  * rules score is the sum of the points of firing rules clamped to 0–100, and the model score is 0
  * until a model is deployed. The risk level comes from the score, raised to at least medium for a
@@ -222,8 +224,9 @@ public final class Engine {
     if (p == null) throw new IllegalStateException("no policy installed");
     long clock = tick(wallClockMillis);
     checkTime(event, clock);
-    FeatureView view = features.apply(event, clock);
-    Signals eventSignals = signals.observe(event, reference, accountId -> onList(ListKind.BLOCK, accountId, clock),
+    ReferenceData ref = reference; // one set from start to end: the one the decision records
+    FeatureView view = features.apply(event, clock, ref.rates());
+    Signals eventSignals = signals.observe(event, ref, accountId -> onList(ListKind.BLOCK, accountId, clock),
         accountId -> onList(ListKind.CONFIRMED_FRAUD, accountId, clock));
     ZoneId zone = event.timezone() != null ? zones.computeIfAbsent(event.timezone(), ZoneId::of) : p.defaultZone();
     Activation activation = new Activation(event, view, catalog, lists, clock, zone, eventSignals);
@@ -259,13 +262,14 @@ public final class Engine {
         challengeKind = breach.limit().challengeKind();
       }
     }
-    HoldPolicy holdPolicy = action == Action.DENY || !event.type().movesMoney() ? null
-        : p.document().holdFor(event.amountMajor());
+    long amountBaseMinor = eventSignals.amountBaseMinor();
+    HoldPolicy holdPolicy = action == Action.DENY || !event.type().movesMoney() || amountBaseMinor == ExchangeRates.UNKNOWN
+        ? null : p.document().holdFor(ExchangeRates.major(amountBaseMinor, eventSignals.baseCurrency()).doubleValue());
     Decision.Hold hold = null;
     if (holdPolicy != null) {
       hold = new Decision.Hold(holdPolicy, clock + holdPolicy.deadlineMillis());
       action = Action.HOLD;
-      reasons.add(0, holdReason(holdPolicy, event, hold.deadlineMillis()));
+      reasons.add(0, holdReason(holdPolicy, event, amountBaseMinor, eventSignals.baseCurrency(), hold.deadlineMillis()));
     }
     if (action == Action.CHALLENGE && challengeKind == null) challengeKind = thresholds.challengeKind();
     // A held amount that a rule wanted stepped up keeps its challenge: the approvals come on top.
@@ -370,14 +374,18 @@ public final class Engine {
     return new Reason("limit." + l.id(), message, null, l.breachAction(), values);
   }
 
-  private static Reason holdReason(HoldPolicy h, Event event, long deadlineMillis) {
+  private static Reason holdReason(HoldPolicy h, Event event, long amountBaseMinor, String baseCurrency, long deadlineMillis) {
     Map<String, Object> values = new java.util.LinkedHashMap<>();
     values.put("hold_policy", h.id());
     values.put("event.amount_major", event.amountMajor());
+    values.put("event.amount_base", ExchangeRates.major(amountBaseMinor, baseCurrency).doubleValue());
+    values.put("event.base_currency", baseCurrency);
     values.put("approvals_required", (long) h.approvalsRequired());
     values.put("deadline", java.time.Instant.ofEpochMilli(deadlineMillis).toString());
-    String message = String.format(java.util.Locale.ROOT, "Amount %.2f %s is over %.0f: held for %d approval%s", event.amountMajor(),
-        event.currency(), h.amountMajorOver(), h.approvalsRequired(), h.approvalsRequired() == 1 ? "" : "s")
+    String amount = Money.format(event.amountMinor(), event.currency())
+        + (event.currency().equals(baseCurrency) ? "" : " (" + Money.format(amountBaseMinor, baseCurrency) + ")");
+    String message = String.format(java.util.Locale.ROOT, "Amount %s is over %,.0f %s: held for %d approval%s", amount,
+        h.amountMajorOver(), baseCurrency, h.approvalsRequired(), h.approvalsRequired() == 1 ? "" : "s")
         + (h.requiredRoles().isEmpty() ? "" : " including " + h.requiredRoles());
     return new Reason("hold." + h.id(), message, null, Action.HOLD, values);
   }
@@ -466,8 +474,9 @@ public final class Engine {
    * decision's, which says whether the event holds a limit reservation.
    */
   public void replay(Event event, Action action, long wallClockMillis) {
-    features.apply(event, tick(wallClockMillis));
-    signals.replay(event, reference);
+    ReferenceData ref = reference;
+    features.apply(event, tick(wallClockMillis), ref.rates());
+    signals.replay(event, ref);
     if (LimitLedger.reserves(event, action)) ledger.reserve(event);
   }
 

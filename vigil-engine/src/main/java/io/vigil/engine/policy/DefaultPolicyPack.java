@@ -2,6 +2,7 @@ package io.vigil.engine.policy;
 
 import io.vigil.engine.limit.LimitDefinition;
 import io.vigil.engine.limit.LimitPeriod;
+import io.vigil.engine.limit.Money;
 import io.vigil.engine.limit.ScoreMapping;
 import static io.vigil.engine.event.EventType.LOGIN;
 import static io.vigil.engine.event.EventType.MERCHANT_ONBOARDING;
@@ -28,7 +29,10 @@ public final class DefaultPolicyPack {
   private DefaultPolicyPack() {}
 
   private static final Set<EventType> MONEY = Set.of(PAYMENT, TRANSFER, WITHDRAWAL, REFUND);
+  private static final Set<EventType> SPEND = Set.of(PAYMENT, TRANSFER, WITHDRAWAL);
   private static final Set<EventType> SESSIONS_AND_MONEY = Set.of(LOGIN, PAYMENT, TRANSFER, WITHDRAWAL);
+  /** The BDT limits' figures are the USD ones times this: the built-in sample rate. */
+  private static final long BDT_PER_USD = 120;
 
   public static PolicyDocument document() {
     List<RuleDefinition> rules = List.of(
@@ -56,12 +60,15 @@ public final class DefaultPolicyPack {
         rule("many_accounts_one_device", "Several accounts on one device within an hour (S2, AML red flag)", Set.of(),
             "velocity.device.distinct_accounts_1h >= 3", RuleEffect.points(40),
             "{velocity.device.distinct_accounts_1h} accounts used this device within 1 h"),
-        rule("structuring", "Several amounts just under the 500 USD reporting threshold within 24 h (M2)", MONEY,
-            "velocity.account.near_threshold_24h >= 3", RuleEffect.force(ForcedAction.REVIEW, null),
+        rule("structuring", "Several amounts worth just under the 500 USD reporting threshold within 24 h, in any currency (M2)",
+            MONEY, "velocity.account.near_threshold_24h >= 3", RuleEffect.force(ForcedAction.REVIEW, null),
             "{velocity.account.near_threshold_24h} amounts just under the reporting threshold within 24 h"),
-        rule("large_payment", "Payments over 10,000 need the transaction password and an OTP (P2)", Set.of(PAYMENT, TRANSFER),
-            "event.amount_major > 10000.0", RuleEffect.force(ForcedAction.CHALLENGE, "password_and_otp"),
-            "Amount {event.amount_major} {event.currency} is over 10,000"),
+        rule("large_payment", "Payments worth over 10,000 in the base currency (USD) need the transaction password and an OTP (P2)",
+            Set.of(PAYMENT, TRANSFER), "event.amount_base > 10000.0", RuleEffect.force(ForcedAction.CHALLENGE, "password_and_otp"),
+            "Amount {event.amount_major} {event.currency} ({event.amount_base} {event.base_currency}) is over 10,000 {event.base_currency}"),
+        rule("no_exchange_rate", "Money moved in a currency without an exchange rate: amount thresholds cannot judge it",
+            SPEND, "event.amount > 0 && !event.amount_base_known", RuleEffect.force(ForcedAction.REVIEW, null),
+            "No exchange rate for {event.currency} in the reference data: the amount cannot be compared with thresholds in {event.base_currency}"),
         rule("challenge_failures", "Failed step-ups on the account just before this event (D3)", MONEY,
             "account.challenge_failures_1h >= 2", RuleEffect.points(40),
             "{account.challenge_failures_1h} failed challenges on this account within 1 h"),
@@ -85,31 +92,42 @@ public final class DefaultPolicyPack {
   }
 
   /**
-   * The documents' L3 examples, in USD (limits are per currency; add one per currency you take):
-   * the daily cap rises with the assurance level (10,000 with a password, 50,000 with an OTP,
-   * 200,000 with biometrics or a certificate), and passing the step-up is how a customer reaches the
-   * next one; a credit score maps to a daily cap between 200 and 2,000; high-risk merchants get
-   * 1,000 a day before 3-D Secure; a month holds at most 500,000.
+   * The documents' L3 examples, in USD and in BDT (limits are per currency; add one set per
+   * currency you take): the daily cap rises with the assurance level (10,000 with a password, 50,000
+   * with an OTP, 200,000 with biometrics or a certificate), and passing the step-up is how a customer
+   * reaches the next one; a credit score maps to a daily cap between 200 and 2,000; high-risk
+   * merchants get 1,000 a day before 3-D Secure; a month holds at most 500,000. The BDT limits carry
+   * the same figures at 120 BDT per USD, the built-in sample rate: fixed amounts that do not move
+   * with the rates.
    */
   public static List<LimitDefinition> limits() {
-    Set<Integer> any = Set.of();
-    return List.of(
-        limit("daily_password", "Daily spend with a password only (L1)", LimitPeriod.DAILY, 10_000_00L, null,
-            Set.of(0, 1), Set.of(), Action.CHALLENGE, "password_and_otp"),
-        limit("daily_otp", "Daily spend with an OTP (L2)", LimitPeriod.DAILY, 50_000_00L, null,
-            Set.of(2), Set.of(), Action.CHALLENGE, "biometric"),
-        limit("daily_strong", "Daily spend with biometrics or a certificate (L3)", LimitPeriod.DAILY, 200_000_00L, null,
-            Set.of(3), Set.of(), Action.DENY, null),
-        limit("daily_by_credit_score", "Daily cap from the account's credit score: 300 → 200, 850 → 2,000",
-            LimitPeriod.DAILY, 0, new ScoreMapping(300, 850, 200_00L, 2_000_00L), any, Set.of(), Action.DENY, null),
-        limit("daily_high_risk_merchants", "Daily spend at high-risk merchants before 3-D Secure", LimitPeriod.DAILY,
-            1_000_00L, null, any, Set.of("high"), Action.CHALLENGE, "3ds"),
-        limit("monthly_total", "Monthly spend", LimitPeriod.MONTHLY, 500_000_00L, null, any, Set.of(), Action.DENY, null));
+    List<LimitDefinition> all = new java.util.ArrayList<>(limitsIn("USD", "", 1));
+    all.addAll(limitsIn("BDT", "_bdt", BDT_PER_USD));
+    return List.copyOf(all);
   }
 
-  private static LimitDefinition limit(String id, String description, LimitPeriod period, long amountMinor,
+  private static List<LimitDefinition> limitsIn(String currency, String idSuffix, long perUsd) {
+    Set<Integer> any = Set.of();
+    return List.of(
+        limit("daily_password" + idSuffix, "Daily spend with a password only (L1)", LimitPeriod.DAILY, currency,
+            perUsd * 10_000_00L, null, Set.of(0, 1), Set.of(), Action.CHALLENGE, "password_and_otp"),
+        limit("daily_otp" + idSuffix, "Daily spend with an OTP (L2)", LimitPeriod.DAILY, currency,
+            perUsd * 50_000_00L, null, Set.of(2), Set.of(), Action.CHALLENGE, "biometric"),
+        limit("daily_strong" + idSuffix, "Daily spend with biometrics or a certificate (L3)", LimitPeriod.DAILY, currency,
+            perUsd * 200_000_00L, null, Set.of(3), Set.of(), Action.DENY, null),
+        limit("daily_by_credit_score" + idSuffix, "Daily cap from the account's credit score: 300 → "
+                + Money.format(perUsd * 200_00L, currency) + ", 850 → " + Money.format(perUsd * 2_000_00L, currency),
+            LimitPeriod.DAILY, currency, 0, new ScoreMapping(300, 850, perUsd * 200_00L, perUsd * 2_000_00L), any, Set.of(),
+            Action.DENY, null),
+        limit("daily_high_risk_merchants" + idSuffix, "Daily spend at high-risk merchants before 3-D Secure", LimitPeriod.DAILY,
+            currency, perUsd * 1_000_00L, null, any, Set.of("high"), Action.CHALLENGE, "3ds"),
+        limit("monthly_total" + idSuffix, "Monthly spend", LimitPeriod.MONTHLY, currency, perUsd * 500_000_00L, null, any,
+            Set.of(), Action.DENY, null));
+  }
+
+  private static LimitDefinition limit(String id, String description, LimitPeriod period, String currency, long amountMinor,
       ScoreMapping mapping, Set<Integer> assurance, Set<String> merchantRisk, Action breach, String challengeKind) {
-    return new LimitDefinition(id, description, period, "USD", amountMinor, mapping, assurance, merchantRisk, Set.of(),
+    return new LimitDefinition(id, description, period, currency, amountMinor, mapping, assurance, merchantRisk, Set.of(),
         Set.of(), breach, challengeKind);
   }
 

@@ -1,6 +1,7 @@
 package io.vigil.engine.signal;
 
 import io.vigil.engine.event.Event;
+import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.signal.card.BinInfo;
 import io.vigil.engine.signal.code.PaymentCodes;
 import io.vigil.engine.signal.geo.AsnInfo;
@@ -55,6 +56,8 @@ public final class Signals {
   private NationalIdCheck nationalIdCheck;
   private PaymentCodes.Target paymentCode;
   private boolean paymentCodeLooked;
+  private long amountBaseMinor;
+  private boolean amountBaseConverted;
 
   Signals(Event event, ReferenceData reference, SignalConfig config, GeoLocation ipGeo, GeoHistory.Observation geo,
       String accountCountry, boolean phoneNewForAccount, long phoneBoundMillis, LinkSnapshot links,
@@ -79,6 +82,23 @@ public final class Signals {
 
   public long referenceVersion() {
     return reference.version();
+  }
+
+  /** The base currency of this decision's exchange rates. */
+  public String baseCurrency() {
+    return reference.rates().baseCurrency();
+  }
+
+  /**
+   * The event's amount in minor units of the base currency, rounded down, at this decision's
+   * exchange rates; 0 without an amount, {@link ExchangeRates#UNKNOWN} when its currency has no rate.
+   */
+  public long amountBaseMinor() {
+    if (!amountBaseConverted) {
+      amountBaseMinor = event.hasAmount() ? reference.rates().toBaseMinor(event.amountMinor(), event.currency()) : 0;
+      amountBaseConverted = true;
+    }
+    return amountBaseMinor;
   }
 
   /** The value of a declared signal name, or null for a name that is not a signal. */
