@@ -102,6 +102,16 @@ class CurrencyDecisionsTest {
   }
 
   @Test
+  void aReplayedHistoryCountsTowardsStructuringWithTheRatesLive() {
+    // Recovery replays the journal with the reference data live then: two BDT amounts in the band…
+    engine.replay(TestEvents.parse(TestEvents.payment("r1", NOON - 2 * HOUR, "replayed", 55_000_00L, "BDT")), Action.ALLOW, NOON);
+    engine.replay(TestEvents.parse(TestEvents.payment("r2", NOON - HOUR, "replayed", 57_000_00L, "BDT")), Action.ALLOW, NOON);
+    // …make the third, decided after the restart, the third near the threshold.
+    Decision third = pay("replayed", 470_00L, "USD");
+    assertThat(reason(third, "structuring").values()).containsEntry("velocity.account.near_threshold_24h", 3L);
+  }
+
+  @Test
   void limitsArePerCurrencyWithBdtSeededNextToUsd() {
     Decision bdt = pay("wallet", 1_000_000_00L, "BDT");
     assertThat(bdt.limits()).extracting(u -> u.limit().id()).containsExactlyInAnyOrder("daily_password_bdt", "monthly_total_bdt");
