@@ -5,6 +5,7 @@ import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.restriction.RestrictionKind;
 import io.vigil.server.api.ApiException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -75,11 +76,14 @@ public final class RestrictionService {
     if (locks.isEmpty()) {
       throw ApiException.conflict("invalid_request_error", "not_locked", "The account has no lock in force", "account_id");
     }
+    List<Restriction> lifted = new ArrayList<>(locks.size());
     for (Restriction r : locks) {
       repository.lift(r.id(), now, actor, "unlocked by the holder", verificationMethod);
-      index.put(r.lifted(now), now);
+      Restriction liftedLock = r.lifted(now);
+      index.put(liftedLock, now);
+      lifted.add(liftedLock);
     }
-    return locks;
+    return lifted;
   }
 
   /** Lifts one restriction (an operator's decision). */

@@ -4,6 +4,7 @@ import static io.vigil.server.api.ApiTestSupport.assertError;
 import static io.vigil.server.api.ApiTestSupport.assertInvalid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -88,6 +89,10 @@ class RestrictionsApiTest extends ServerTestBase {
     ApiClient.Reply unlock = post("/v1/accounts/" + account + "/unlock", Map.of("verification", Map.of("method", "biometric")),
         "wallet-app");
     assertEquals(200, unlock.status(), unlock.body());
+    Map<String, Object> unlocked = (Map<String, Object>) ((List<Object>) unlock.json().get("unlocked")).get(0);
+    assertEquals(lockId, unlocked.get("id"));
+    assertEquals(false, unlocked.get("active"), "the reply shows the lock as lifted");
+    assertNotNull(unlocked.get("lifted_at"));
     assertNotEquals("restriction.freeze", firstReason(decide(account, "login")));
     assertError(post("/v1/accounts/" + account + "/unlock", Map.of("verification", Map.of("method", "biometric")), "wallet-app"),
         409, "invalid_request_error", "not_locked", "account_id");
