@@ -69,10 +69,7 @@ public final class HoldService {
     }
     long now = clock.millis();
     HoldState before = t.state(approvals.of(decisionId), challengeResult(t), now);
-    if (!before.status().equals("pending")) {
-      throw ApiException.conflict("invalid_request_error", "hold_" + before.status(), "The hold is " + before.status()
-          + "; it takes no more approvals", "decision_id");
-    }
+    if (!before.status().equals("pending")) throw closed(before.status());
     try {
       approvals.insert(new ApprovalRepository.Approval(decisionId, approverId, role, now, actor));
     } catch (ApprovalRepository.DuplicateApprover e) {
@@ -80,6 +77,16 @@ public final class HoldService {
           "approver_id");
     }
     return t.state(approvals.of(decisionId), challengeResult(t), now);
+  }
+
+  /** The refusal of an approval for a hold that is no longer pending. */
+  private static ApiException closed(String status) {
+    String message = "The hold is " + status + "; it takes no more approvals";
+    return switch (status) {
+      case "approved" -> ApiException.conflict("invalid_request_error", "hold_approved", message, "decision_id");
+      case "expired" -> ApiException.conflict("invalid_request_error", "hold_expired", message, "decision_id");
+      default -> ApiException.conflict("invalid_request_error", "hold_rejected", message, "decision_id");
+    };
   }
 
   /** The hold's terms as the decision recorded them. */
