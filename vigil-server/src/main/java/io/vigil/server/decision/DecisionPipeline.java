@@ -22,6 +22,7 @@ import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.logging.RedactedFailure;
 import io.vigil.server.model.DecisionFeatures;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -208,7 +209,7 @@ public final class DecisionPipeline implements AutoCloseable {
         handle(s);
       } catch (RuntimeException e) {
         // A bug after the feature state changed: the state may hold an event the journal will not.
-        log.error("decision failed unexpectedly; rebuilding state from the journal", e);
+        log.error("decision failed unexpectedly; rebuilding state from the journal", RedactedFailure.of(e));
         s.reply().completeExceptionally(e);
         broken = true;
       }
@@ -424,7 +425,8 @@ public final class DecisionPipeline implements AutoCloseable {
         throw e;
       }
     } catch (SQLException | RuntimeException e) {
-      log.error("committing {} decisions failed; failing them and rebuilding state from the journal", batch.size(), e);
+      log.error("committing {} decisions failed; failing them and rebuilding state from the journal", batch.size(),
+          RedactedFailure.of(e));
       broken = true;
       failAll(batch);
       return;
@@ -466,7 +468,7 @@ public final class DecisionPipeline implements AutoCloseable {
       rebuild();
       broken = false;
     } catch (RuntimeException e) {
-      log.error("rebuilding from the journal failed; will retry", e);
+      log.error("rebuilding from the journal failed; will retry", RedactedFailure.of(e));
       recovering = false;
     }
   }

@@ -10,6 +10,7 @@ import io.vigil.server.api.Json;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.logging.RedactedFailure;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -112,7 +113,7 @@ public final class LimitService {
           .get(APPLY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       // Stored, so the next rebuild applies it; until then the ledger counts too much, never too little.
-      log.warn("release of {} is stored but not yet applied to the live ledger: {}", r.decisionId(), e.toString());
+      log.warn("release of {} is stored but not yet applied to the live ledger: {}", r.decisionId(), RedactedFailure.describe(e));
       return -1;
     }
   }

@@ -1,6 +1,7 @@
 package io.vigil.server.model;
 
 import io.vigil.server.api.ApiException;
+import io.vigil.server.logging.RedactedFailure;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -63,7 +64,7 @@ public final class ScheduledRetraining implements AutoCloseable {
         try {
           runOnce(clock.millis());
         } catch (Throwable t) { // an escaping throwable would end the schedule silently
-          log.error("scheduled retraining failed; the next period tries again", t);
+          log.error("scheduled retraining failed; the next period tries again", RedactedFailure.of(t));
         }
       }, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
     }
@@ -85,7 +86,7 @@ public final class ScheduledRetraining implements AutoCloseable {
     } catch (ApiException e) {
       log.info("scheduled retraining skipped: {} ({})", e.getMessage(), e.code());
     } catch (RuntimeException e) {
-      log.warn("scheduled retraining failed; the next period tries again", e);
+      log.warn("scheduled retraining failed; the next period tries again", RedactedFailure.of(e));
     }
     return Optional.empty();
   }
