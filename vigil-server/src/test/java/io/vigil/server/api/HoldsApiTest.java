@@ -90,6 +90,18 @@ class HoldsApiTest extends ServerTestBase {
   }
 
   @Test
+  @Order(2)
+  void aFailedStepUpRejectsTheHoldAndItTakesNoMoreApprovals() {
+    String id = (String) pay("acct_h6", 15_000_000L).get("decision_id"); // 150,000.00 EUR, step-up and approvals
+    approve(id, "ops.alice", "approver");
+    assertEquals(200, api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "failed")).status());
+    Map<String, Object> rejected = api.get("/v1/decisions/" + id + "/hold").json();
+    assertEquals("rejected", rejected.get("status"));
+    assertEquals("DENY", rejected.get("outcome"));
+    assertError(approve(id, "ops.bob", "approver"), 409, "invalid_request_error", "hold_rejected", "decision_id");
+  }
+
+  @Test
   @Order(3)
   void partiesCannotApproveAndALockedAccountsHoldCannotBeApproved() {
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("h"), "type", "transfer",
