@@ -21,6 +21,7 @@ import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelBlend;
 import io.vigil.engine.model.ModelFeatures;
 import io.vigil.engine.model.ModelOutcome;
+import io.vigil.engine.model.ModelReason;
 import io.vigil.engine.model.ModelRegistry;
 import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.policy.Action;
@@ -54,7 +55,8 @@ import java.util.Map;
  * <h2>Precedence</h2>
  * <ol>
  *   <li>An active <b>restriction</b> of the account that stops the event's type (a freeze, a
- *       holder's lock, no withdrawals …) → DENY, whatever the lists and rules say.</li>
+ *       holder's lock, no withdrawals …), or a freeze of the event's merchant (payments to it,
+ *       its onboarding) → DENY, whatever the lists and rules say.</li>
  *   <li>An active <b>allow-list</b> entry matching any entity of the event → ALLOW.</li>
  *   <li>An active <b>block-list</b> entry → DENY.</li>
  *   <li>Otherwise the action is the most severe of: the actions forced by firing rules
@@ -68,7 +70,8 @@ import java.util.Map;
  * (the highest threshold exceeded applies).
  * The score is {@code round(rules_weight × rules_score + model_weight × model_score)}, where the
  * rules score is the sum of the points of firing rules clamped to 0–100, and the model score is 0
- * until a model is deployed. The risk level comes from the score, raised to at least medium for a
+ * until a model is deployed. When a live model's score helps reach an action other than ALLOW,
+ * the model gives a reason too ({@link ModelReason}), so no such decision lacks one a person can read. The risk level comes from the score, raised to at least medium for a
  * CHALLENGE, high for a REVIEW and critical for a DENY.
  *
  * <h2>Threads</h2>
@@ -76,6 +79,8 @@ import java.util.Map;
  * (the server's sequencer). {@link #install} and the list index may be changed from any thread.
  */
 public final class Engine {
+  /** The rule id of a merchant restriction's reason is this prefix and the kind: {@code restriction.merchant_freeze}. */
+  public static final String MERCHANT_RESTRICTION_PREFIX = "restriction.merchant_";
   private static final ListEntity[] LIST_ENTITIES = ListEntity.values();
   /** Parsed time zones; bounded by the IANA database (about 600 ids), which the parser enforces. */
   private final Map<String, ZoneId> zones = new java.util.concurrent.ConcurrentHashMap<>();
@@ -239,11 +244,16 @@ public final class Engine {
     String challengeKind = tally.challengeKind;
 
     int rulesScore = Math.max(0, Math.min(100, tally.points));
-    ModelOutcome model = scoreWithModels(event, eventSignals, rulesScore);
+    ModelOutcome model = explained(scoreWithModels(event, eventSignals, rulesScore));
     int score = ModelBlend.score(rulesScore, model == null ? Double.NaN : model.probability(),
         p.document().rulesWeight(), p.document().modelWeight());
     Thresholds thresholds = p.document().thresholdsFor(event.type());
-    Action action = overrides(thresholds.action(score).atLeast(tally.forced), event, activation, reasons, clock);
+    Action scoreAction = thresholds.action(score);
+    Action action = overrides(scoreAction.atLeast(tally.forced), event, activation, reasons, clock);
+    if (action != Action.ALLOW && scoreAction != Action.ALLOW && model != null && model.scored()
+        && p.document().modelWeight() > 0) {
+      reasons.add(ModelReason.of(model));
+    }
     List<LimitUsage> limits = List.of();
     if (LimitLedger.reserves(event, action)) {
       limits = ledger.check(event, limitsFor(p, event.accountId(), clock), zone);
@@ -283,7 +293,7 @@ public final class Engine {
     }
     return new Decision(action, score, rulesScore, level, List.copyOf(reasons), challengeKind, p.version(),
         eventSignals.referenceVersion(), List.copyOf(tally.errors), hold, List.copyOf(limits),
-        restrictionsAskedFor(tally, event.accountId(), clock), explained(model));
+        restrictionsAskedFor(tally, event.accountId(), clock), model);
   }
 
   /**
@@ -400,6 +410,11 @@ public final class Engine {
       reasons.add(0, restrictionReason(restricted));
       return Action.DENY;
     }
+    Restriction merchantRestricted = restrictions.stoppingMerchant(event.merchantId(), event.type(), clock);
+    if (merchantRestricted != null) {
+      reasons.add(0, merchantRestrictionReason(merchantRestricted));
+      return Action.DENY;
+    }
     ListEntry allow = firstMatch(ListKind.ALLOW, activation);
     if (allow != null) {
       reasons.add(0, listReason(allow, Action.ALLOW));
@@ -507,6 +522,18 @@ public final class Engine {
     String by = Restriction.SOURCE_HOLDER.equals(r.source()) ? "locked by the account holder" : "restricted: " + r.kind().wireName();
     String message = "Account " + by + (r.reason() == null || r.reason().isBlank() ? "" : " (" + r.reason() + ")");
     return new Reason("restriction." + r.kind().wireName(), message, null, Action.DENY, values);
+  }
+
+  /** A restriction of the event's merchant, such as a freeze of the id a payment goes to. */
+  private static Reason merchantRestrictionReason(Restriction r) {
+    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    values.put("restriction_id", r.id());
+    values.put("source", r.source());
+    values.put("merchant_id", r.accountId());
+    if (r.expiresAtMillis() != 0) values.put("expires_at", java.time.Instant.ofEpochMilli(r.expiresAtMillis()).toString());
+    String message = "Merchant restricted: " + r.kind().wireName() + ", payments to it are stopped"
+        + (r.reason() == null || r.reason().isBlank() ? "" : " (" + r.reason() + ")");
+    return new Reason(MERCHANT_RESTRICTION_PREFIX + r.kind().wireName(), message, null, Action.DENY, values);
   }
 
   private static RiskLevel floorLevel(Action action) {
