@@ -58,9 +58,14 @@ public final class RestrictionService {
     return add(accountId, RestrictionKind.FREEZE, Restriction.SOURCE_CHALLENGES, reason, expiresAtMillis, "vigil", 0, null);
   }
 
-  /** The restriction in force that stops this event type for the account, or null. */
-  public Restriction stopping(String accountId, io.vigil.engine.event.EventType type) {
-    return index.stopping(accountId, type, clock.millis());
+  /**
+   * The restriction in force that stops an event of this type from the account or to the merchant
+   * (either may be null), or null: what a decision now would be denied for.
+   */
+  public Restriction stopping(String accountId, String merchantId, io.vigil.engine.event.EventType type) {
+    long now = clock.millis();
+    Restriction ofAccount = index.stopping(accountId, type, now);
+    return ofAccount != null ? ofAccount : index.stoppingMerchant(merchantId, type, now);
   }
 
   /** Lifts every holder lock of the account after a verified identity step; 409 when none is in force. */

@@ -9,14 +9,15 @@ import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.limit.LimitService;
+import io.vigil.server.outcome.FinalOutcomes;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * Results of CHALLENGE decisions (D2, D3). A pass makes the decision's final outcome ALLOW (its
- * limit reservation stays). A failure makes it DENY, releases its reservation, feeds the account's
- * {@code account.challenge_failures_*} features, and counts against the account under the policy's
+ * limit reservation stays), or, for a held amount, ALLOW once its approvals are in too. A failure
+ * makes it DENY, releases its reservation, feeds the account's {@code account.challenge_failures_*} features, and counts against the account under the policy's
  * {@link ChallengePolicy}: {@code failuresToLock} failures within the window freeze the account for
  * the lock time (a restriction with source {@code challenges}, lifted like any other).
  */
@@ -33,11 +34,11 @@ public final class ChallengeService {
   private final Supplier<ChallengePolicy> policy;
   private final LimitService limits;
   private final DecisionPipeline pipeline;
+  private final FinalOutcomes outcomes;
   private final Clock clock;
 
   public ChallengeService(JournalRepository decisions, ChallengeRepository results, RestrictionService restrictions,
-      Supplier<ChallengePolicy> policy, LimitService limits,
-      DecisionPipeline pipeline, Clock clock) {
+      Supplier<ChallengePolicy> policy, LimitService limits, DecisionPipeline pipeline, FinalOutcomes outcomes, Clock clock) {
     this.clock = clock;
     this.decisions = decisions;
     this.results = results;
@@ -45,6 +46,7 @@ public final class ChallengeService {
     this.policy = policy;
     this.limits = limits;
     this.pipeline = pipeline;
+    this.outcomes = outcomes;
   }
 
   /** Records a result once; the same result again returns the first record, another result is 409. */
@@ -63,11 +65,12 @@ public final class ChallengeService {
       // A retry of a failure finishes the release and escalation that an earlier attempt could not store.
       if (FAILED.equals(result)) limits.releaseIfReserved(decisionId, LimitService.CHALLENGE_FAILED, "challenge failed", actor);
       Restriction lock = FAILED.equals(result) ? maybeEscalate(c.accountId(), now) : null;
-      return new Outcome(existing.get(), c.kind(), finalAction(result, c.action()), lock);
+      return new Outcome(existing.get(), c.kind(), outcomes.of(c.row()).finalAction(), lock);
     }
-    if (PASSED.equals(result) && c.accountId() != null && restrictions.stopping(c.accountId(), c.eventType()) != null) {
+    if (PASSED.equals(result) && restrictions.stopping(c.accountId(), c.row().merchantId(), c.eventType()) != null) {
       throw ApiException.conflict("invalid_request_error", "account_restricted",
-          "The account has a restriction in force that stops this payment; a passed challenge cannot complete it", "decision_id");
+          "The account or the merchant has a restriction in force that stops this payment; a passed challenge cannot complete it",
+          "decision_id");
     }
     ChallengeRepository.Result r = new ChallengeRepository.Result(decisionId, c.accountId(), result, method, now, actor);
     results.insert(r);
@@ -77,14 +80,14 @@ public final class ChallengeService {
       limits.releaseIfReserved(decisionId, LimitService.CHALLENGE_FAILED, "challenge failed", actor);
       lock = maybeEscalate(c.accountId(), now);
     }
-    return new Outcome(r, c.kind(), finalAction(result, c.action()), lock);
+    return new Outcome(r, c.kind(), outcomes.of(c.row()).finalAction(), lock);
   }
 
   public Outcome find(String decisionId) {
     Challenge c = challenge(decisionId);
     ChallengeRepository.Result r = results.find(decisionId).orElseThrow(() ->
         ApiException.notFound("challenge_result_not_found", "No result has been reported for this challenge", "decision_id"));
-    return new Outcome(r, c.kind(), finalAction(r.result(), c.action()), null);
+    return new Outcome(r, c.kind(), outcomes.of(c.row()).finalAction(), null);
   }
 
   /** Makes the failure visible to the next decision's features (start-up reads it back from storage). */
@@ -110,13 +113,7 @@ public final class ChallengeService {
         + " min", now + escalation.lockMillis());
   }
 
-  /** DENY after a failure; after a pass, ALLOW, or HOLD while a held amount still waits for its approvals. */
-  private static String finalAction(String result, String action) {
-    if (!PASSED.equals(result)) return "DENY";
-    return "HOLD".equals(action) ? "HOLD" : "ALLOW";
-  }
-
-  private record Challenge(String accountId, String kind, String action, io.vigil.engine.event.EventType eventType) {}
+  private record Challenge(JournalRow row, String accountId, String kind, io.vigil.engine.event.EventType eventType) {}
 
   @SuppressWarnings("unchecked")
   private Challenge challenge(String decisionId) {
@@ -126,7 +123,7 @@ public final class ChallengeService {
     if (!(response.get("challenge") instanceof Map<?, ?> challenge)) {
       throw ApiException.conflict("invalid_request_error", "not_challenged", "This decision is not a CHALLENGE", "decision_id");
     }
-    return new Challenge(row.accountId(), (String) ((Map<String, Object>) challenge).get("kind"), (String) response.get("action"),
+    return new Challenge(row, row.accountId(), (String) ((Map<String, Object>) challenge).get("kind"),
         io.vigil.engine.event.EventType.fromWire(row.eventType()));
   }
 }

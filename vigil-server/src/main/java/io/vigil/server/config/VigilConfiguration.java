@@ -30,6 +30,7 @@ import io.vigil.server.model.DecisionFeatures;
 import io.vigil.server.model.ModelRepository;
 import io.vigil.server.model.ModelService;
 import io.vigil.server.model.ScheduledRetraining;
+import io.vigil.server.outcome.FinalOutcomes;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
 import io.vigil.server.reference.ReferenceRepository;
@@ -183,21 +184,27 @@ public class VigilConfiguration {
 
   @Bean
   public ChallengeService challengeService(PolicyService policies, JournalRepository journal, HikariDataSource ds,
-      RestrictionService restrictions, LimitService limits, DecisionPipeline pipeline, Clock clock) {
+      RestrictionService restrictions, LimitService limits, DecisionPipeline pipeline, FinalOutcomes outcomes, Clock clock) {
     return new ChallengeService(journal, new ChallengeRepository(ds), restrictions,
-        () -> policies.active().document().challenges(), limits, pipeline, clock);
+        () -> policies.active().document().challenges(), limits, pipeline, outcomes, clock);
   }
 
   @Bean
   public ReversalService reversalService(VigilProperties p, JournalRepository journal, HikariDataSource ds,
-      HoldService holds, RestrictionService restrictions, LimitService limits, Clock clock) {
-    return new ReversalService(journal, new ReversalRepository(ds), new ChallengeRepository(ds), holds, restrictions, limits,
+      FinalOutcomes outcomes, RestrictionService restrictions, LimitService limits, Clock clock) {
+    return new ReversalService(journal, new ReversalRepository(ds), outcomes, restrictions, limits,
         p.reversals().windowMinutes() * 60_000L, p.reversals().requestsPerDayToReview(), clock);
   }
 
   @Bean
   public HoldService holdService(JournalRepository journal, HikariDataSource ds, RestrictionService restrictions, Clock clock) {
     return new HoldService(journal, new ApprovalRepository(ds), new ChallengeRepository(ds), restrictions, clock);
+  }
+
+  /** What each decision ended as, after its challenge, hold or reversal. */
+  @Bean
+  public FinalOutcomes finalOutcomes(HikariDataSource ds, Clock clock) {
+    return new FinalOutcomes(new ChallengeRepository(ds), new ApprovalRepository(ds), new ReversalRepository(ds), clock);
   }
 
   /** DOWN while the pipeline rebuilds its state or cannot store decisions. */

@@ -20,6 +20,7 @@ import io.vigil.engine.signal.links.LinkGraphStats;
 import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
+import io.vigil.server.journal.DecisionRules;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.logging.RedactedFailure;
@@ -408,6 +409,9 @@ public final class DecisionPipeline implements AutoCloseable {
       c.setAutoCommit(false);
       try {
         JournalRepository.insertBatch(c, rows);
+        List<DecisionRules.Fired> fired = new ArrayList<>(batch.size());
+        for (Pending p : batch) fired.add(new DecisionRules.Fired(p.sequence(), DecisionRules.ruleIds(p.decision().reasons())));
+        DecisionRules.insertAll(c, fired);
         List<Restriction> restrictions = new ArrayList<>();
         for (Pending p : batch) restrictions.addAll(p.restrictionsSet());
         RestrictionRepository.insertAll(c, restrictions);

@@ -1,5 +1,6 @@
 package io.vigil.server.policy;
 
+import io.vigil.engine.limit.LimitDefinition;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.DefaultPolicyPack;
 import io.vigil.engine.policy.HoldPolicy;
@@ -88,6 +89,43 @@ public final class PolicyService {
 
   public synchronized PolicyDocument setLimits(List<io.vigil.engine.limit.LimitDefinition> limits, String actor) {
     return change(d -> d.withLimits(d.version() + 1, limits), actor, "change limits");
+  }
+
+  public Optional<LimitDefinition> limit(String id) {
+    return document().limits().stream().filter(l -> l.id().equals(id)).findFirst();
+  }
+
+  /** Adds one limit, keeping the others. */
+  public synchronized PolicyDocument createLimit(LimitDefinition limit, String actor) {
+    if (limit(limit.id()).isPresent()) {
+      throw ApiException.conflict("invalid_request_error", "limit_exists", "A limit with this id exists; update it with PUT", "limit.id");
+    }
+    if (document().limits().size() >= LimitDefinition.PER_POLICY_MAX) {
+      throw ApiException.invalid("invalid_limits", "The policy holds at most " + LimitDefinition.PER_POLICY_MAX
+          + " limits; delete one first", "limit");
+    }
+    List<LimitDefinition> limits = new ArrayList<>(document().limits());
+    limits.add(limit);
+    return change(d -> d.withLimits(d.version() + 1, limits), actor, "create limit " + limit.id());
+  }
+
+  /** Replaces one limit in place, keeping the others. */
+  public synchronized PolicyDocument updateLimit(LimitDefinition limit, String actor) {
+    requireLimit(limit.id());
+    List<LimitDefinition> limits = new ArrayList<>();
+    for (LimitDefinition l : document().limits()) limits.add(l.id().equals(limit.id()) ? limit : l);
+    return change(d -> d.withLimits(d.version() + 1, limits), actor, "update limit " + limit.id());
+  }
+
+  /** Removes one limit, keeping the others. */
+  public synchronized PolicyDocument deleteLimit(String id, String actor) {
+    requireLimit(id);
+    List<LimitDefinition> limits = document().limits().stream().filter(l -> !l.id().equals(id)).toList();
+    return change(d -> d.withLimits(d.version() + 1, limits), actor, "delete limit " + id);
+  }
+
+  private LimitDefinition requireLimit(String id) {
+    return limit(id).orElseThrow(() -> ApiException.notFound("limit_not_found", "No limit with this id", "id"));
   }
 
   public synchronized PolicyDocument setWeights(double rulesWeight, double modelWeight, String actor) {
