@@ -63,9 +63,21 @@ class ChallengesApiTest extends ServerTestBase {
     Object id = challenged(ApiTestSupport.id("acct")).get("decision_id");
     assertError(api.get("/v1/decisions/" + id + "/challenge-result"), 404, "not_found_error", "challenge_result_not_found",
         "decision_id");
+    Map<String, Object> open = api.get("/v1/decisions/" + id).json();
+    assertEquals("CHALLENGE", open.get("action"));
+    assertEquals("CHALLENGE", open.get("final_action"));
+    assertEquals(List.of("challenge"), open.get("waiting_for"));
+    assertNull(open.get("settled_by"));
+    assertNull(open.get("settled_at"));
     ApiClient.Reply passed = report(id, "passed");
     assertEquals(200, passed.status(), passed.body());
     assertEquals("ALLOW", passed.json().get("final_action"));
+    Map<String, Object> settled = api.get("/v1/decisions/" + id).json();
+    assertEquals("CHALLENGE", settled.get("action"));
+    assertEquals("ALLOW", settled.get("final_action"));
+    assertEquals("challenge", settled.get("settled_by"));
+    assertEquals(passed.json().get("recorded_at"), settled.get("settled_at"));
+    assertEquals(List.of(), settled.get("waiting_for"));
     assertEquals("password_and_otp", passed.json().get("challenge_kind"));
     assertEquals(passed.json().get("recorded_at"), report(id, "passed").json().get("recorded_at"), "the same result again is a replay");
     assertError(report(id, "failed"), 409, "invalid_request_error", "challenge_result_exists", "result");
@@ -77,8 +89,10 @@ class ChallengesApiTest extends ServerTestBase {
   void repeatedFailuresFreezeTheAccount() {
     String account = ApiTestSupport.id("acct");
     for (int i = 1; i <= 2; i++) {
-      Map<String, Object> failed = report(challenged(account).get("decision_id"), "failed").json();
+      Object id = challenged(account).get("decision_id");
+      Map<String, Object> failed = report(id, "failed").json();
       assertEquals("DENY", failed.get("final_action"));
+      assertEquals("DENY", api.get("/v1/decisions/" + id).json().get("final_action"));
       assertNull(failed.get("escalation"), "failure " + i + " of 3");
     }
     Map<String, Object> third = report(challenged(account).get("decision_id"), "failed").json();

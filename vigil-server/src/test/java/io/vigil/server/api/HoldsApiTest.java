@@ -69,13 +69,60 @@ class HoldsApiTest extends ServerTestBase {
     assertEquals("password_and_otp", ((Map<String, Object>) d.get("challenge")).get("kind"));
     Map<String, Object> approvedByPeople = approve(id, "ops.bob", "approver").json();
     assertEquals("pending", approvedByPeople.get("status"), "approvals alone do not release it");
+    assertEquals(List.of("challenge"), approvedByPeople.get("waiting_for"), "the hold says what it still waits for");
+    assertNull(approvedByPeople.get("settled_at"));
     assertEquals(2, ((List<Object>) approvedByPeople.get("approvals")).size());
+    Map<String, Object> record = api.get("/v1/decisions/" + id).json();
+    assertEquals("HOLD", record.get("final_action"));
+    assertEquals(List.of("challenge"), record.get("waiting_for"));
+    assertNull(record.get("settled_by"));
+
     ApiClient.Reply passed = api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed"));
-    assertEquals("HOLD", passed.json().get("final_action"), passed.body());
+    assertEquals("ALLOW", passed.json().get("final_action"), "the pass completes a hold whose approvals are in: " + passed.body());
     Map<String, Object> done = api.get("/v1/decisions/" + id + "/hold").json();
     assertEquals("approved", done.get("status"));
     assertEquals("ALLOW", done.get("outcome"));
+    assertEquals(List.of(), done.get("waiting_for"));
+    assertEquals(passed.json().get("recorded_at"), done.get("settled_at"), "settled by the last thing it waited for");
+    Map<String, Object> settled = api.get("/v1/decisions/" + id).json();
+    assertEquals("HOLD", settled.get("action"));
+    assertEquals("ALLOW", settled.get("final_action"));
+    assertEquals("hold", settled.get("settled_by"));
+    assertEquals(passed.json().get("recorded_at"), settled.get("settled_at"));
+    assertEquals(List.of(), settled.get("waiting_for"));
     assertError(approve(id, "ops.carol", "approver"), 409, "invalid_request_error", "hold_approved", "decision_id");
+  }
+
+  @Test
+  @Order(2)
+  @SuppressWarnings("unchecked")
+  void aHoldWaitingForApprovalsAndItsChallengeSaysSoAndAPassFirstLeavesTheApprovals() {
+    String id = (String) pay("acct_h6", 15_000_000L).get("decision_id");
+    Map<String, Object> fresh = api.get("/v1/decisions/" + id + "/hold").json();
+    assertEquals("pending", fresh.get("status"));
+    assertEquals(List.of("approvals", "challenge"), fresh.get("waiting_for"));
+    ApiClient.Reply passed = api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed"));
+    assertEquals("HOLD", passed.json().get("final_action"), "the approvals are still missing: " + passed.body());
+    assertEquals(List.of("approvals"), api.get("/v1/decisions/" + id + "/hold").json().get("waiting_for"));
+    approve(id, "ops.alice", "approver");
+    Map<String, Object> done = approve(id, "ops.bob", "approver").json();
+    assertEquals("approved", done.get("status"));
+    Map<String, Object> last = ((List<Map<String, Object>>) done.get("approvals")).get(1);
+    assertEquals(last.get("approved_at"), done.get("settled_at"));
+    assertEquals("ALLOW", api.get("/v1/decisions/" + id).json().get("final_action"));
+  }
+
+  @Test
+  @Order(2)
+  void aFailedChallengeRejectsTheHold() {
+    String id = (String) pay("acct_h7", 15_000_000L).get("decision_id");
+    ApiClient.Reply failed = api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "failed"));
+    assertEquals("DENY", failed.json().get("final_action"), failed.body());
+    Map<String, Object> record = api.get("/v1/decisions/" + id).json();
+    assertEquals("DENY", record.get("final_action"));
+    assertEquals("challenge", record.get("settled_by"));
+    assertEquals(failed.json().get("recorded_at"), record.get("settled_at"));
+    assertEquals("rejected", api.get("/v1/decisions/" + id + "/hold").json().get("status"));
   }
 
   @Test
@@ -132,11 +179,18 @@ class HoldsApiTest extends ServerTestBase {
     ApiClient.Reply changed = api.put("/v1/policy/holds", Map.of("holds", List.of(Map.of("id", "quick", "amount_over", 100_000,
         "approvals_required", 1, "deadline_minutes", 0.02, "expiry_action", "DENY"))));
     assertEquals(200, changed.status(), changed.body());
-    String id = (String) pay("acct_h4", 15_000_000L).get("decision_id");
+    Map<String, Object> d = pay("acct_h4", 15_000_000L);
+    String id = (String) d.get("decision_id");
     TestClock.advance(Duration.ofSeconds(2)); // past the 1.2 s deadline
     Map<String, Object> expired = api.get("/v1/decisions/" + id + "/hold").json();
     assertEquals("expired", expired.get("status"));
     assertEquals("DENY", expired.get("outcome"));
+    String deadline = (String) ((Map<?, ?>) d.get("hold")).get("deadline");
+    assertEquals(deadline, expired.get("settled_at"));
+    Map<String, Object> record = api.get("/v1/decisions/" + id).json();
+    assertEquals("DENY", record.get("final_action"));
+    assertEquals("hold_expiry", record.get("settled_by"));
+    assertEquals(deadline, record.get("settled_at"));
     assertError(approve(id, "ops.alice", "approver"), 409, "invalid_request_error", "hold_expired", "decision_id");
   }
 

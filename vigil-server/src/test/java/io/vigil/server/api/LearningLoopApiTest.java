@@ -154,9 +154,24 @@ class LearningLoopApiTest extends ServerTestBase {
     assertTrue(((Number) top.get(0).get("contribution")).doubleValue() > 0, "the strongest feature pushes towards fraud: " + top);
     int rules = (int) num(map(big.get("scores")).get("rules"));
     assertEquals(Math.round(0.5 * rules + 0.5 * 100 * p), num(big.get("score")), "the 50/50 blend");
+    // The model's part of the action comes with a reason a person can read: its top features and their values.
+    Map<String, Object> modelReason = list(big.get("reasons")).stream().filter(r -> "model".equals(r.get("rule_id"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no model reason: " + big));
+    String message = (String) modelReason.get("message");
+    assertTrue(message.startsWith("Model " + modelId + " gives a fraud probability of "), message);
+    Map<String, Object> reasonValues = map(modelReason.get("values"));
+    assertEquals(modelId, reasonValues.get("model.version"));
+    for (Map<String, Object> f : top) {
+      assertTrue(message.contains(f.get("feature") + " = "), message);
+      assertEquals(((Number) f.get("value")).doubleValue(), ((Number) reasonValues.get((String) f.get("feature"))).doubleValue(), 1e-4);
+    }
+    List<Map<String, Object>> byRule = list(api.get("/v1/decisions?rule=model&limit=500").json().get("data"));
+    assertTrue(byRule.stream().anyMatch(row -> map(row.get("decision")).get("decision_id").equals(big.get("decision_id"))),
+        "the model's reason is indexed like a rule's");
     Map<String, Object> small = pay("acct-new-2", 2_000, TestClock.now());
     assertTrue(((Number) map(small.get("model")).get("probability")).doubleValue() < 0.5, small::toString);
     assertEquals("ALLOW", small.get("action"));
+    assertTrue(list(small.get("reasons")).stream().noneMatch(r -> "model".equals(r.get("rule_id"))), "an ALLOW needs no model reason");
     List<Map<String, Object>> smallTop = list(map(small.get("model")).get("top_features"));
     assertEquals(5, smallTop.size(), "an allowed decision carries its top features too: " + smallTop);
     Map<String, Object> why = api.get("/v1/decisions/" + small.get("decision_id") + "/explanation").json();

@@ -123,6 +123,42 @@ class RestrictionsApiTest extends ServerTestBase {
         404, "not_found_error", "restriction_not_found", "restriction_id");
   }
 
+  private Map<String, Object> payTo(String merchant, long amountMinor) {
+    Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("r"), "type", "payment",
+        "occurred_at", TestClock.now().toString(), "account_id", ApiTestSupport.id("buyer"), "merchant_id", merchant,
+        "amount", amountMinor, "currency", "USD"));
+    ApiClient.Reply r = api.post("/v1/decisions", body);
+    assertEquals(200, r.status(), r.body());
+    return r.json();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aFreezeOfAMerchantIdStopsPaymentsToThatMerchantUntilLifted() {
+    String merchant = ApiTestSupport.id("shop");
+    assertEquals("ALLOW", payTo(merchant, 1_000).get("action"));
+    Map<String, Object> challenged = payTo(merchant, 1_500_000); // over 10,000: password + OTP, decided before the freeze
+    assertEquals("CHALLENGE", challenged.get("action"));
+
+    ApiClient.Reply freeze = post("/v1/accounts/" + merchant + "/restrictions",
+        Map.of("kind", "freeze", "reason", "merchant under investigation"), "risk.lead");
+    assertEquals(201, freeze.status(), freeze.body());
+    Map<String, Object> denied = payTo(merchant, 1_000);
+    assertEquals("DENY", denied.get("action"), denied::toString);
+    Map<String, Object> reason = (Map<String, Object>) ((List<Object>) denied.get("reasons")).get(0);
+    assertEquals("restriction.merchant_freeze", reason.get("rule_id"));
+    assertTrue(((String) reason.get("message")).contains("payments to it are stopped"), reason::toString);
+    assertEquals(merchant, ((Map<String, Object>) reason.get("values")).get("merchant_id"));
+    assertEquals(freeze.json().get("id"), ((Map<String, Object>) reason.get("values")).get("restriction_id"));
+    assertEquals("ALLOW", payTo(ApiTestSupport.id("shop"), 1_000).get("action"), "other merchants are not affected");
+    assertError(api.post("/v1/decisions/" + challenged.get("decision_id") + "/challenge-result", Map.of("result", "passed")), 409,
+        "invalid_request_error", "account_restricted", "decision_id");
+
+    assertEquals(200, post("/v1/accounts/" + merchant + "/restrictions/" + freeze.json().get("id") + "/lift",
+        Map.of("reason", "investigation closed"), "risk.lead").status());
+    assertEquals("ALLOW", payTo(merchant, 1_000).get("action"));
+  }
+
   @Test
   void aTemporaryFreezeEndsAtItsExpiry() {
     String account = ApiTestSupport.id("acct");

@@ -49,8 +49,17 @@ class ReversalsApiTest extends ServerTestBase {
     Map<String, Object> d = pay("payment", ApiTestSupport.id("acct"), 2_500L, 60_000);
     assertEquals("ALLOW", d.get("action"), d::toString);
     assertEquals(List.of("identity_not_verified"), codes(reverse(d.get("decision_id"), null)));
+    Map<String, Object> before = api.get("/v1/decisions/" + d.get("decision_id")).json();
+    assertEquals("ALLOW", before.get("final_action"), "a denied request changes nothing");
+    assertEquals("decision", before.get("settled_by"));
+    assertEquals(before.get("recorded_at"), before.get("settled_at"));
     Map<String, Object> approved = reverse(d.get("decision_id"), "biometric");
     assertEquals("approve", approved.get("outcome"), approved::toString);
+    Map<String, Object> reversed = api.get("/v1/decisions/" + d.get("decision_id")).json();
+    assertEquals("ALLOW", reversed.get("action"));
+    assertEquals("REVERSED", reversed.get("final_action"));
+    assertEquals("reversal", reversed.get("settled_by"));
+    assertEquals(approved.get("requested_at"), reversed.get("settled_at"));
     assertEquals(List.of("already_reversed"), codes(reverse(d.get("decision_id"), "biometric")));
     assertEquals(3, ((List<?>) api.get("/v1/decisions/" + d.get("decision_id") + "/reversal-requests").json().get("data")).size());
   }
