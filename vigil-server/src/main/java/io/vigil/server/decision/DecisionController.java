@@ -76,7 +76,7 @@ public class DecisionController {
       @RequestParam(name = "currency", required = false) String currency,
       @RequestParam(name = "limit", required = false) Integer limit,
       @RequestParam(name = "starting_after", required = false) Long startingAfter) {
-    JournalRepository.Filter filter = DecisionFilters.parse(new DecisionFilters.Params(accountId, type, action, from, to,
+    JournalRepository.Filter filter = DecisionFilters.parse(new DecisionFilters.Query(accountId, type, action, from, to,
         merchantId, riskLevel, rule, scoreMin, scoreMax, amountMin, amountMax, currency));
     int pageSize = Math.max(1, Math.min(limit == null ? DEFAULT_PAGE_SIZE : limit, Limits.QUERY_PAGE_SIZE_MAX));
     List<JournalRow> rows = journal.query(filter, startingAfter, pageSize + 1);
@@ -112,7 +112,7 @@ public class DecisionController {
       @RequestParam(name = "amount_max", required = false) Long amountMax,
       @RequestParam(name = "currency", required = false) String currency,
       HttpServletResponse response) throws IOException {
-    JournalRepository.Filter filter = DecisionFilters.parse(new DecisionFilters.Params(accountId, type, action, from, to,
+    JournalRepository.Filter filter = DecisionFilters.parse(new DecisionFilters.Query(accountId, type, action, from, to,
         merchantId, riskLevel, rule, scoreMin, scoreMax, amountMin, amountMax, currency));
     response.setContentType("text/csv; charset=utf-8");
     response.setHeader("Content-Disposition", "attachment; filename=\"decisions.csv\"");

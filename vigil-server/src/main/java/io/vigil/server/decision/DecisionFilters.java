@@ -24,10 +24,10 @@ final class DecisionFilters {
   private DecisionFilters() {}
 
   /** The parameters as sent; null means absent. */
-  record Params(String accountId, String type, String action, String from, String to, String merchantId, String riskLevel,
+  record Query(String accountId, String type, String action, String from, String to, String merchantId, String riskLevel,
       String rule, Integer scoreMin, Integer scoreMax, Long amountMin, Long amountMax, String currency) {}
 
-  static JournalRepository.Filter parse(Params p) {
+  static JournalRepository.Filter parse(Query p) {
     identifier(p.accountId(), "account_id");
     identifier(p.merchantId(), "merchant_id");
     if (p.type() != null && EventType.fromWire(p.type()) == null) {
