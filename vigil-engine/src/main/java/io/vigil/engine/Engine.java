@@ -71,8 +71,9 @@ import java.util.Map;
  * The score is {@code round(rules_weight × rules_score + model_weight × model_score)}, where the
  * rules score is the sum of the points of firing rules clamped to 0–100, and the model score is 0
  * until a model is deployed. When a live model's score helps reach an action other than ALLOW,
- * the model gives a reason too ({@link ModelReason}), so no such decision lacks one a person can read. The risk level comes from the score, raised to at least medium for a
- * CHALLENGE, high for a REVIEW and critical for a DENY.
+ * the model gives a reason too ({@link ModelReason}), so no such decision lacks one a person can
+ * read. The risk level comes from the score, raised to at least medium for a CHALLENGE, high for a
+ * REVIEW and critical for a DENY.
  *
  * <h2>Threads</h2>
  * {@link #decide} and {@link #replay} change state and must be called from one thread at a time
@@ -80,7 +81,7 @@ import java.util.Map;
  */
 public final class Engine {
   /** The rule id of a merchant restriction's reason is this prefix and the kind: {@code restriction.merchant_freeze}. */
-  public static final String MERCHANT_RESTRICTION_PREFIX = "restriction.merchant_";
+  private static final String MERCHANT_RESTRICTION_PREFIX = "restriction.merchant_";
   private static final ListEntity[] LIST_ENTITIES = ListEntity.values();
   /** Parsed time zones; bounded by the IANA database (about 600 ids), which the parser enforces. */
   private final Map<String, ZoneId> zones = new java.util.concurrent.ConcurrentHashMap<>();

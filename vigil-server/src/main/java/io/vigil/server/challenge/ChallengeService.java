@@ -17,9 +17,10 @@ import java.util.function.Supplier;
 /**
  * Results of CHALLENGE decisions (D2, D3). A pass makes the decision's final outcome ALLOW (its
  * limit reservation stays), or, for a held amount, ALLOW once its approvals are in too. A failure
- * makes it DENY, releases its reservation, feeds the account's {@code account.challenge_failures_*} features, and counts against the account under the policy's
- * {@link ChallengePolicy}: {@code failuresToLock} failures within the window freeze the account for
- * the lock time (a restriction with source {@code challenges}, lifted like any other).
+ * makes it DENY, releases its reservation, feeds the account's {@code account.challenge_failures_*}
+ * features, and counts against the account under the policy's {@link ChallengePolicy}:
+ * {@code failuresToLock} failures within the window freeze the account for the lock time (a
+ * restriction with source {@code challenges}, lifted like any other).
  */
 public final class ChallengeService {
   public static final String PASSED = "passed";
