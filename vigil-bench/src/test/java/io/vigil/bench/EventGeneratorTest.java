@@ -75,19 +75,7 @@ class EventGeneratorTest {
 
   @Test
   void eventIdsCarryTheRunId() {
-    EventGenerator g = new EventGenerator(1, 1_000, "runabc", System::currentTimeMillis);
+    EventGenerator g = new EventGenerator(1, 1_000, "runabc", () -> 1_790_000_000_000L);
     assertThat((String) g.next().get("event_id")).isEqualTo("bench-runabc-0");
-  }
-
-  @Test
-  void generatingAnEventTakesMicroseconds() {
-    EventGenerator g = new EventGenerator(3, 100_000);
-    for (int i = 0; i < 50_000; i++) g.nextJson();
-    int n = 100_000;
-    long start = System.nanoTime();
-    for (int i = 0; i < n; i++) g.nextJson();
-    double micros = (System.nanoTime() - start) / 1_000.0 / n;
-    // A smoke check only (CI machines are noisy); EventGeneratorBenchmark measures it properly.
-    assertThat(micros).as("µs per event (JSON included)").isLessThan(100.0);
   }
 }

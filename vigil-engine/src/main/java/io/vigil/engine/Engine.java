@@ -21,7 +21,9 @@ import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelBlend;
 import io.vigil.engine.model.ModelFeatures;
 import io.vigil.engine.model.ModelOutcome;
+import io.vigil.engine.model.ModelReason;
 import io.vigil.engine.model.ModelRegistry;
+import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.Decision;
@@ -53,7 +55,8 @@ import java.util.Map;
  * <h2>Precedence</h2>
  * <ol>
  *   <li>An active <b>restriction</b> of the account that stops the event's type (a freeze, a
- *       holder's lock, no withdrawals …) → DENY, whatever the lists and rules say.</li>
+ *       holder's lock, no withdrawals …), or a freeze of the event's merchant (payments to it,
+ *       its onboarding) → DENY, whatever the lists and rules say.</li>
  *   <li>An active <b>allow-list</b> entry matching any entity of the event → ALLOW.</li>
  *   <li>An active <b>block-list</b> entry → DENY.</li>
  *   <li>Otherwise the action is the most severe of: the actions forced by firing rules
@@ -62,18 +65,23 @@ import java.util.Map;
  *       event that a rule only wanted to challenge.</li>
  * </ol>
  * Enabled scorecards run after the rules; what they force joins the rules' forced actions.
- * A money movement that is not denied and whose amount exceeds a hold policy's threshold becomes
- * HOLD, waiting for approvals (the highest threshold exceeded applies).
+ * A money movement that is not denied and whose amount, converted to the base currency at the
+ * decision's exchange rates, exceeds a hold policy's threshold becomes HOLD, waiting for approvals
+ * (the highest threshold exceeded applies).
  * The score is {@code round(rules_weight × rules_score + model_weight × model_score)}, where the
  * rules score is the sum of the points of firing rules clamped to 0–100, and the model score is 0
- * until a model is deployed. The risk level comes from the score, raised to at least medium for a
- * CHALLENGE, high for a REVIEW and critical for a DENY.
+ * until a model is deployed. When a live model's score helps reach an action other than ALLOW,
+ * the model gives a reason too ({@link ModelReason}), so no such decision lacks one a person can
+ * read. The risk level comes from the score, raised to at least medium for a CHALLENGE, high for a
+ * REVIEW and critical for a DENY.
  *
  * <h2>Threads</h2>
  * {@link #decide} and {@link #replay} change state and must be called from one thread at a time
  * (the server's sequencer). {@link #install} and the list index may be changed from any thread.
  */
 public final class Engine {
+  /** The rule id of a merchant restriction's reason is this prefix and the kind: {@code restriction.merchant_freeze}. */
+  private static final String MERCHANT_RESTRICTION_PREFIX = "restriction.merchant_";
   private static final ListEntity[] LIST_ENTITIES = ListEntity.values();
   /** Parsed time zones; bounded by the IANA database (about 600 ids), which the parser enforces. */
   private final Map<String, ZoneId> zones = new java.util.concurrent.ConcurrentHashMap<>();
@@ -222,8 +230,9 @@ public final class Engine {
     if (p == null) throw new IllegalStateException("no policy installed");
     long clock = tick(wallClockMillis);
     checkTime(event, clock);
-    FeatureView view = features.apply(event, clock);
-    Signals eventSignals = signals.observe(event, reference, accountId -> onList(ListKind.BLOCK, accountId, clock),
+    ReferenceData ref = reference; // one set from start to end: the one the decision records
+    FeatureView view = features.apply(event, clock, ref.rates());
+    Signals eventSignals = signals.observe(event, ref, accountId -> onList(ListKind.BLOCK, accountId, clock),
         accountId -> onList(ListKind.CONFIRMED_FRAUD, accountId, clock));
     ZoneId zone = event.timezone() != null ? zones.computeIfAbsent(event.timezone(), ZoneId::of) : p.defaultZone();
     Activation activation = new Activation(event, view, catalog, lists, clock, zone, eventSignals);
@@ -236,11 +245,16 @@ public final class Engine {
     String challengeKind = tally.challengeKind;
 
     int rulesScore = Math.max(0, Math.min(100, tally.points));
-    ModelOutcome model = scoreWithModels(event, eventSignals, rulesScore);
+    ModelOutcome model = explained(scoreWithModels(event, eventSignals, rulesScore));
     int score = ModelBlend.score(rulesScore, model == null ? Double.NaN : model.probability(),
         p.document().rulesWeight(), p.document().modelWeight());
     Thresholds thresholds = p.document().thresholdsFor(event.type());
-    Action action = overrides(thresholds.action(score).atLeast(tally.forced), event, activation, reasons, clock);
+    Action scoreAction = thresholds.action(score);
+    Action action = overrides(scoreAction.atLeast(tally.forced), event, activation, reasons, clock);
+    if (action != Action.ALLOW && scoreAction != Action.ALLOW && model != null && model.scored()
+        && p.document().modelWeight() > 0) {
+      reasons.add(ModelReason.of(model));
+    }
     List<LimitUsage> limits = List.of();
     if (LimitLedger.reserves(event, action)) {
       limits = ledger.check(event, limitsFor(p, event.accountId(), clock), zone);
@@ -259,13 +273,14 @@ public final class Engine {
         challengeKind = breach.limit().challengeKind();
       }
     }
-    HoldPolicy holdPolicy = action == Action.DENY || !event.type().movesMoney() ? null
-        : p.document().holdFor(event.amountMajor());
+    long amountBaseMinor = eventSignals.amountBaseMinor();
+    HoldPolicy holdPolicy = action == Action.DENY || !event.type().movesMoney() || amountBaseMinor == ExchangeRates.UNKNOWN
+        ? null : p.document().holdFor(ExchangeRates.major(amountBaseMinor, eventSignals.baseCurrency()).doubleValue());
     Decision.Hold hold = null;
     if (holdPolicy != null) {
       hold = new Decision.Hold(holdPolicy, clock + holdPolicy.deadlineMillis());
       action = Action.HOLD;
-      reasons.add(0, holdReason(holdPolicy, event, hold.deadlineMillis()));
+      reasons.add(0, holdReason(holdPolicy, event, amountBaseMinor, eventSignals.baseCurrency(), hold.deadlineMillis()));
     }
     if (action == Action.CHALLENGE && challengeKind == null) challengeKind = thresholds.challengeKind();
     // A held amount that a rule wanted stepped up keeps its challenge: the approvals come on top.
@@ -279,7 +294,7 @@ public final class Engine {
     }
     return new Decision(action, score, rulesScore, level, List.copyOf(reasons), challengeKind, p.version(),
         eventSignals.referenceVersion(), List.copyOf(tally.errors), hold, List.copyOf(limits),
-        restrictionsAskedFor(tally, event.accountId(), clock), explained(model));
+        restrictionsAskedFor(tally, event.accountId(), clock), model);
   }
 
   /**
@@ -370,14 +385,18 @@ public final class Engine {
     return new Reason("limit." + l.id(), message, null, l.breachAction(), values);
   }
 
-  private static Reason holdReason(HoldPolicy h, Event event, long deadlineMillis) {
+  private static Reason holdReason(HoldPolicy h, Event event, long amountBaseMinor, String baseCurrency, long deadlineMillis) {
     Map<String, Object> values = new java.util.LinkedHashMap<>();
     values.put("hold_policy", h.id());
     values.put("event.amount_major", event.amountMajor());
+    values.put("event.amount_base", ExchangeRates.major(amountBaseMinor, baseCurrency).doubleValue());
+    values.put("event.base_currency", baseCurrency);
     values.put("approvals_required", (long) h.approvalsRequired());
     values.put("deadline", java.time.Instant.ofEpochMilli(deadlineMillis).toString());
-    String message = String.format(java.util.Locale.ROOT, "Amount %.2f %s is over %.0f: held for %d approval%s", event.amountMajor(),
-        event.currency(), h.amountMajorOver(), h.approvalsRequired(), h.approvalsRequired() == 1 ? "" : "s")
+    String amount = Money.format(event.amountMinor(), event.currency())
+        + (event.currency().equals(baseCurrency) ? "" : " (" + Money.format(amountBaseMinor, baseCurrency) + ")");
+    String message = String.format(java.util.Locale.ROOT, "Amount %s is over %,.0f %s: held for %d approval%s", amount,
+        h.amountMajorOver(), baseCurrency, h.approvalsRequired(), h.approvalsRequired() == 1 ? "" : "s")
         + (h.requiredRoles().isEmpty() ? "" : " including " + h.requiredRoles());
     return new Reason("hold." + h.id(), message, null, Action.HOLD, values);
   }
@@ -390,6 +409,11 @@ public final class Engine {
     Restriction restricted = restrictions.stopping(event.accountId(), event.type(), clock);
     if (restricted != null) {
       reasons.add(0, restrictionReason(restricted));
+      return Action.DENY;
+    }
+    Restriction merchantRestricted = restrictions.stoppingMerchant(event.merchantId(), event.type(), clock);
+    if (merchantRestricted != null) {
+      reasons.add(0, merchantRestrictionReason(merchantRestricted));
       return Action.DENY;
     }
     ListEntry allow = firstMatch(ListKind.ALLOW, activation);
@@ -466,8 +490,9 @@ public final class Engine {
    * decision's, which says whether the event holds a limit reservation.
    */
   public void replay(Event event, Action action, long wallClockMillis) {
-    features.apply(event, tick(wallClockMillis));
-    signals.replay(event, reference);
+    ReferenceData ref = reference;
+    features.apply(event, tick(wallClockMillis), ref.rates());
+    signals.replay(event, ref);
     if (LimitLedger.reserves(event, action)) ledger.reserve(event);
   }
 
@@ -498,6 +523,18 @@ public final class Engine {
     String by = Restriction.SOURCE_HOLDER.equals(r.source()) ? "locked by the account holder" : "restricted: " + r.kind().wireName();
     String message = "Account " + by + (r.reason() == null || r.reason().isBlank() ? "" : " (" + r.reason() + ")");
     return new Reason("restriction." + r.kind().wireName(), message, null, Action.DENY, values);
+  }
+
+  /** A restriction of the event's merchant, such as a freeze of the id a payment goes to. */
+  private static Reason merchantRestrictionReason(Restriction r) {
+    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    values.put("restriction_id", r.id());
+    values.put("source", r.source());
+    values.put("merchant_id", r.accountId());
+    if (r.expiresAtMillis() != 0) values.put("expires_at", java.time.Instant.ofEpochMilli(r.expiresAtMillis()).toString());
+    String message = "Merchant restricted: " + r.kind().wireName() + ", payments to it are stopped"
+        + (r.reason() == null || r.reason().isBlank() ? "" : " (" + r.reason() + ")");
+    return new Reason(MERCHANT_RESTRICTION_PREFIX + r.kind().wireName(), message, null, Action.DENY, values);
   }
 
   private static RiskLevel floorLevel(Action action) {

@@ -6,8 +6,11 @@ import io.vigil.engine.signal.identity.NationalIdValidators;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -131,7 +134,8 @@ public final class EventParser {
   /**
    * A national ID of a declared type whose validator accepts its shape (a Bangladeshi NID is 10, 13
    * or 17 digits, and one in ten such numbers passes the Luhn check) is an ID, not a card number.
-   * Returns that value, or null.
+   * Returns that value, or null. Without a readable {@code occurred_at} (refused later) no ID is
+   * exempt.
    */
   private static String declaredNationalId(Map<String, Object> body) {
     if (!(body.get("identity") instanceof Map<?, ?> identity)) return null;
@@ -139,7 +143,14 @@ public final class EventParser {
       return null;
     }
     NationalIdValidator validator = NATIONAL_IDS.find(type);
-    return validator != null && validator.plausibleShape(id) ? id : null;
+    if (validator == null || !(body.get("occurred_at") instanceof String occurredAt)) return null;
+    LocalDate asOf;
+    try {
+      asOf = LocalDate.ofInstant(Instant.ofEpochMilli(parseTimestamp(occurredAt)), ZoneOffset.UTC);
+    } catch (ValidationException | DateTimeException unreadable) {
+      return null;
+    }
+    return validator.plausibleShape(id, asOf) ? id : null;
   }
 
   private static void rejectCardNumbers(Object node, String path, int depth, String nationalId) {

@@ -1,6 +1,7 @@
 package io.vigil.engine.feature;
 
 import io.vigil.engine.Limits;
+import io.vigil.engine.event.Canonical;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.List;
  *     dropped and windows reaching back past them undercount (counted in {@code entriesDropped})
  * @param devicesPerAccountMax devices remembered per account for the new-device fact
  * @param nearThresholdMinor the reporting threshold that structuring stays under, in minor units
- * @param nearThresholdCurrency the threshold's currency
+ * @param nearThresholdCurrency the threshold's currency; amounts in other currencies are converted
+ *     to it at the exchange rates of the decision
  * @param nearThresholdBandPercent an amount counts as "near" when it is under the threshold by at
  *     most this many percent (default: 450.00 ≤ amount < 500.00 USD)
  * @param baseCurrency the currency sums use when the event itself carries none
@@ -53,6 +55,9 @@ public record FeatureConfig(
     }
     if (nearThresholdMinor <= 0 || nearThresholdBandPercent <= 0 || nearThresholdBandPercent >= 100) {
       throw new IllegalArgumentException("the structuring threshold must be positive with a band of 1-99 %");
+    }
+    if (!Canonical.isIsoCurrency(nearThresholdCurrency) || !Canonical.isIsoCurrency(baseCurrency)) {
+      throw new IllegalArgumentException("the structuring threshold's currency and the base currency are ISO 4217 codes such as USD");
     }
   }
 

@@ -3,6 +3,7 @@ package io.vigil.engine.feature;
 import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import io.vigil.engine.event.Event;
+import io.vigil.engine.money.ExchangeRates;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Currency;
@@ -20,7 +21,10 @@ import java.util.Map;
  * length w equals a recount over the events e_1..e_k (e included) that carry K and have time in
  * (t - w, t]. Events later in commit order but earlier in time are counted by later events whose
  * windows cover them; events with a time after t are never counted for e. {@code sum} adds the
- * amounts in e's currency (or the base currency if e has none). Distinct counts compare 64-bit
+ * amounts in e's currency (or the base currency if e has none). {@code near_threshold} counts the
+ * events whose amount, converted to the threshold's currency at the exchange rates of the decision
+ * that recorded it, lies in the band under the threshold; an amount without a rate is not near.
+ * Distinct counts compare 64-bit
  * SipHash values of the partner ids, keyed per process, so a collision needs ~2^32 values in one
  * window.
  *
@@ -44,7 +48,7 @@ public final class FeatureStore {
   private final long[] windowMillis;
   private final Map<Entity, Map<String, KeyWindow>> windows = new EnumMap<>(Entity.class);
   private final Map<String, AccountFacts> accounts = new HashMap<>();
-  private final short nearCurrency;
+  private final String nearCurrency;
   private final short baseCurrency;
   private final LongHashSet[] scratch = {new LongHashSet(), new LongHashSet(), new LongHashSet()};
   private long entriesDropped;
@@ -69,7 +73,7 @@ public final class FeatureStore {
     this.windowMillis = new long[ws.size()];
     for (int i = 0; i < ws.size(); i++) windowMillis[i] = ws.get(i).millis();
     for (Entity e : Entity.values()) windows.put(e, new HashMap<>());
-    this.nearCurrency = currencyCode(config.nearThresholdCurrency());
+    this.nearCurrency = config.nearThresholdCurrency();
     this.baseCurrency = currencyCode(config.baseCurrency());
   }
 
@@ -87,8 +91,11 @@ public final class FeatureStore {
   /**
    * Records a committed (or about to be committed) event and returns its features: facts as of
    * just before the event, windows including it. The returned view is valid until the next call.
+   *
+   * @param rates the exchange rates of the decision, which say whether the amount is near the
+   *     structuring threshold
    */
-  public synchronized FeatureView apply(Event event, long clockMillis) {
+  public synchronized FeatureView apply(Event event, long clockMillis, ExchangeRates rates) {
     long t = event.occurredAtMillis();
     long[] hashes = new long[ENTITIES.length]; // each value hashed once per event
     for (Entity entity : ENTITIES) hashes[entity.ordinal()] = hash(entity.valueOf(event));
@@ -98,8 +105,7 @@ public final class FeatureStore {
     short currency = event.currency() == null ? 0 : currencyCode(event.currency());
     long amount = event.hasAmount() ? event.amountMinor() : 0;
     byte flag = (byte) ((event.isFailedLogin() ? KeyWindow.FLAG_FAILED_LOGIN : 0)
-        | (currency == nearCurrency && amount >= config.nearThresholdLowMinor() && amount < config.nearThresholdMinor()
-            ? KeyWindow.FLAG_NEAR_THRESHOLD : 0));
+        | (nearThreshold(event, rates) ? KeyWindow.FLAG_NEAR_THRESHOLD : 0));
     long cutoff = clockMillis - config.retentionMillis();
     for (Entity entity : ENTITIES) {
       String key = entity.valueOf(event);
@@ -115,6 +121,14 @@ public final class FeatureStore {
     }
     version++;
     return new FeatureView(this, event, facts, version);
+  }
+
+  /** Whether the event's amount, in the threshold's currency, is in the band just under the threshold. */
+  private boolean nearThreshold(Event event, ExchangeRates rates) {
+    if (!event.hasAmount()) return false;
+    long converted = rates.convertMinor(event.amountMinor(), event.currency(), nearCurrency);
+    return converted != ExchangeRates.UNKNOWN && converted >= config.nearThresholdLowMinor()
+        && converted < config.nearThresholdMinor();
   }
 
   /** Window values of one key as of tMillis, without recording anything. Null if unknown key. */

@@ -5,9 +5,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Large amounts wait for people (P2): above {@code amountMajorOver} (in major units of the event's
- * currency), a money movement that is not denied becomes HOLD until enough approvers approve it, or
- * until the deadline passes and {@code expiryAction} applies.
+ * Large amounts wait for people (P2): above {@code amountMajorOver} (in major units of the base
+ * currency of the decision's exchange rates, to which the event's amount is converted), a money
+ * movement that is not denied becomes HOLD until enough approvers approve it, or until the deadline
+ * passes and {@code expiryAction} applies. An amount whose currency has no rate is not compared.
  *
  * @param approvalsRequired distinct approvers needed
  * @param requiredRoles at least this many of the approvals from each role, e.g. {@code {supervisor: 1}}

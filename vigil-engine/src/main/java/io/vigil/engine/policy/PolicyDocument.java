@@ -72,13 +72,13 @@ public record PolicyDocument(
   }
 
   /**
-   * The hold for an event moving this amount (major units): of the policies whose threshold it
-   * exceeds, the one with the highest threshold; null when none applies.
+   * The hold for an event moving this amount (major units of the base currency): of the policies
+   * whose threshold it exceeds, the one with the highest threshold; null when none applies.
    */
-  public HoldPolicy holdFor(double amountMajor) {
+  public HoldPolicy holdFor(double amountBaseMajor) {
     HoldPolicy best = null;
     for (HoldPolicy h : holds) {
-      if (amountMajor > h.amountMajorOver() && (best == null || h.amountMajorOver() > best.amountMajorOver())) best = h;
+      if (amountBaseMajor > h.amountMajorOver() && (best == null || h.amountMajorOver() > best.amountMajorOver())) best = h;
     }
     return best;
   }

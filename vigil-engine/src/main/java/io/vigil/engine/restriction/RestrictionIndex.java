@@ -51,4 +51,17 @@ public final class RestrictionIndex {
     for (Restriction r : held) if (r.activeAt(nowMillis) && r.kind().stops(type)) return r;
     return null;
   }
+
+  /**
+   * The first restriction in force on the id an event names as its merchant that stops this event
+   * type (a freeze stops payments to the merchant), or null. Restrictions are kept by id, so one
+   * on an id serves it as an account and as a merchant alike.
+   */
+  public Restriction stoppingMerchant(String merchantId, EventType type, long nowMillis) {
+    if (merchantId == null) return null;
+    List<Restriction> held = byAccount.get(merchantId);
+    if (held == null) return null;
+    for (Restriction r : held) if (r.activeAt(nowMillis) && r.kind().stopsAsMerchant(type)) return r;
+    return null;
+  }
 }

@@ -8,6 +8,7 @@ import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListEntry;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.list.ListKind;
+import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.signal.Signals;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -88,6 +89,9 @@ public final class Activation implements CelVariableResolver {
       case "event.type" -> event.type().wireName();
       case "event.amount" -> event.hasAmount() ? event.amountMinor() : 0L;
       case "event.amount_major" -> event.amountMajor();
+      case "event.amount_base" -> amountBase();
+      case "event.amount_base_known" -> event.hasAmount() && signals.amountBaseMinor() != ExchangeRates.UNKNOWN;
+      case "event.base_currency" -> signals.baseCurrency();
       case "event.currency" -> orEmpty(event.currency());
       case "event.account_id" -> orEmpty(event.accountId());
       case "event.merchant_id" -> orEmpty(event.merchantId());
@@ -117,6 +121,12 @@ public final class Activation implements CelVariableResolver {
       case "time.timezone" -> zone.getId();
       default -> null;
     };
+  }
+
+  /** The amount in major units of the base currency; -1.0 when its currency has no rate. */
+  private double amountBase() {
+    long minor = signals.amountBaseMinor();
+    return minor == ExchangeRates.UNKNOWN ? -1.0 : ExchangeRates.major(minor, signals.baseCurrency()).doubleValue();
   }
 
   private ZonedDateTime localTime() {

@@ -26,11 +26,13 @@ public final class Variables {
     Map<String, CelType> m = new LinkedHashMap<>();
     for (String s : new String[] {"type", "currency", "account_id", "merchant_id", "counterparty_id",
         "channel", "ip", "device_id", "device_fingerprint", "user_agent", "phone", "email", "email_domain",
-        "card_token", "card_bin", "card_last4", "auth_method"}) {
+        "card_token", "card_bin", "card_last4", "auth_method", "base_currency"}) {
       m.put("event." + s, SimpleType.STRING);
     }
     m.put("event.amount", SimpleType.INT);
     m.put("event.amount_major", SimpleType.DOUBLE);
+    m.put("event.amount_base", SimpleType.DOUBLE);
+    m.put("event.amount_base_known", SimpleType.BOOL);
     m.put("event.assurance_level", SimpleType.INT);
     m.put("event.login_failed", SimpleType.BOOL);
     m.put("event.attributes", MapType.create(SimpleType.STRING, SimpleType.DYN));

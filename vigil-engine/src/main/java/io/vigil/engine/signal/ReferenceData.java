@@ -1,5 +1,6 @@
 package io.vigil.engine.signal;
 
+import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.signal.card.BinTable;
 import io.vigil.engine.signal.code.PaymentCodes;
 import io.vigil.engine.signal.geo.AsnDatabase;
@@ -31,7 +32,8 @@ public record ReferenceData(
     BinTable bins,
     EmailDomains emails,
     NationalIdValidators nationalIds,
-    PaymentCodes paymentCodes) {
+    PaymentCodes paymentCodes,
+    ExchangeRates rates) {
 
   public static final String NOT_CONFIGURED = "not_configured";
 
@@ -45,5 +47,6 @@ public record ReferenceData(
     java.util.Objects.requireNonNull(emails);
     java.util.Objects.requireNonNull(nationalIds);
     java.util.Objects.requireNonNull(paymentCodes);
+    java.util.Objects.requireNonNull(rates);
   }
 }

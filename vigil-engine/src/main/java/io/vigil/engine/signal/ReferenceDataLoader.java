@@ -1,5 +1,6 @@
 package io.vigil.engine.signal;
 
+import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.signal.card.BinTable;
 import io.vigil.engine.signal.code.PaymentCodes;
 import io.vigil.engine.signal.geo.AsnDatabase;
@@ -24,7 +25,8 @@ import java.util.Map;
 
 /**
  * Builds a {@link ReferenceData} set from a directory, by file name. A text file that is absent
- * falls back to the sample built into Vigil ({@code src/main/resources/reference/}), except the
+ * falls back to the sample built into Vigil ({@code src/main/resources/reference/}; for the exchange
+ * rates, a dated, illustrative sample to USD), except the
  * proxy, VPN and Tor lists, which are then empty; an absent geo or ASN database, or payment-code
  * registry, is "not configured". Nothing is half-loaded: the set is returned whole or a
  * {@link ReferenceDataException} names the broken file.
@@ -46,11 +48,12 @@ public final class ReferenceDataLoader {
   public static final String DISPOSABLE_EMAIL_FILE = "disposable-email-domains.txt";
   public static final String FREE_EMAIL_FILE = "free-email-domains.txt";
   public static final String PAYMENT_CODES_FILE = "payment-codes.csv";
+  public static final String EXCHANGE_RATES_FILE = "exchange-rates.csv";
   /** Built-in samples, by the file name that overrides them. */
   private static final Map<String, String> BUILT_IN = Map.of(
       PHONE_OPERATORS_FILE, "phone-operators.csv", BINS_FILE, "bins-sample.csv",
       DISPOSABLE_EMAIL_FILE, "disposable-email-domains.txt", FREE_EMAIL_FILE, "free-email-domains.txt",
-      HOSTING_ASN_FILE, "hosting-asns.txt");
+      HOSTING_ASN_FILE, "hosting-asns.txt", EXCHANGE_RATES_FILE, "exchange-rates-sample.csv");
   private static final int PHONE_CACHE_ENTRIES_DEFAULT = 100_000;
 
   private ReferenceDataLoader() {}
@@ -66,7 +69,7 @@ public final class ReferenceDataLoader {
 
   public static ReferenceData withVersion(ReferenceData d, long version) {
     return new ReferenceData(version, d.components(), d.geo(), d.asn(), d.reputation(), d.regions(), d.phones(), d.bins(),
-        d.emails(), d.nationalIds(), d.paymentCodes());
+        d.emails(), d.nationalIds(), d.paymentCodes(), d.rates());
   }
 
   /** @param dir the reference directory, or null for built-in samples only */
@@ -99,8 +102,10 @@ public final class ReferenceDataLoader {
     PaymentCodes codes = codesPath == null ? PaymentCodes.empty()
         : readText(dir, PAYMENT_CODES_FILE, PaymentCodes.COMPONENT, PaymentCodes::load);
     components.put(PaymentCodes.COMPONENT, codesPath == null ? ReferenceData.NOT_CONFIGURED : codes.version());
+    ExchangeRates rates = readText(dir, EXCHANGE_RATES_FILE, ExchangeRates.COMPONENT, ExchangeRates::load);
+    components.put(ExchangeRates.COMPONENT, origin(dir, EXCHANGE_RATES_FILE) + rates.version());
     return new ReferenceData(version, components, geo, asn, reputation, regions,
-        new PhoneSignals(operators, phoneCacheEntriesMax), bins, emails, NationalIdValidators.defaults(), codes);
+        new PhoneSignals(operators, phoneCacheEntriesMax), bins, emails, NationalIdValidators.defaults(), codes, rates);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.vigil.engine.signal;
 
 import io.vigil.engine.event.Event;
+import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.signal.card.BinInfo;
 import io.vigil.engine.signal.code.PaymentCodes;
 import io.vigil.engine.signal.geo.AsnInfo;
@@ -10,6 +11,9 @@ import io.vigil.engine.signal.identity.NationalIdValidator;
 import io.vigil.engine.signal.links.LinkKind;
 import io.vigil.engine.signal.links.LinkSnapshot;
 import io.vigil.engine.signal.phone.PhoneInfo;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,6 +56,8 @@ public final class Signals {
   private NationalIdCheck nationalIdCheck;
   private PaymentCodes.Target paymentCode;
   private boolean paymentCodeLooked;
+  private long amountBaseMinor;
+  private boolean amountBaseConverted;
 
   Signals(Event event, ReferenceData reference, SignalConfig config, GeoLocation ipGeo, GeoHistory.Observation geo,
       String accountCountry, boolean phoneNewForAccount, long phoneBoundMillis, LinkSnapshot links,
@@ -76,6 +82,23 @@ public final class Signals {
 
   public long referenceVersion() {
     return reference.version();
+  }
+
+  /** The base currency of this decision's exchange rates. */
+  public String baseCurrency() {
+    return reference.rates().baseCurrency();
+  }
+
+  /**
+   * The event's amount in minor units of the base currency, rounded down, at this decision's
+   * exchange rates; 0 without an amount, {@link ExchangeRates#UNKNOWN} when its currency has no rate.
+   */
+  public long amountBaseMinor() {
+    if (!amountBaseConverted) {
+      amountBaseMinor = event.hasAmount() ? reference.rates().toBaseMinor(event.amountMinor(), event.currency()) : 0;
+      amountBaseConverted = true;
+    }
+    return amountBaseMinor;
   }
 
   /** The value of a declared signal name, or null for a name that is not a signal. */
@@ -264,13 +287,18 @@ public final class Signals {
     return bin;
   }
 
+  /** The event's date in UTC: national IDs are judged as of it, never as of the wall clock. */
+  private LocalDate eventDate() {
+    return LocalDate.ofInstant(Instant.ofEpochMilli(event.occurredAtMillis()), ZoneOffset.UTC);
+  }
+
   private NationalIdCheck nationalIdCheck() {
     Event.Identity identity = event.identity();
     if (nationalIdCheck == null && identity.nationalId() != null) {
       NationalIdValidator validator = reference.nationalIds().find(identity.nationalIdType());
       nationalIdCheck = validator == null
           ? NationalIdCheck.invalid(UNKNOWN_ID_TYPE, "no validator for national ID type " + identity.nationalIdType())
-          : validator.check(identity.nationalId(), identity.dateOfBirth());
+          : validator.check(identity.nationalId(), identity.dateOfBirth(), eventDate());
     }
     return nationalIdCheck;
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.event.EventParser;
 import io.vigil.engine.event.EventType;
+import io.vigil.engine.money.ExchangeRates;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -37,6 +38,31 @@ class WindowExactnessPropertyTest {
   static final long LATENESS = 2 * HOUR;
   static final long T0 = Instant.parse("2026-11-21T00:00:00Z").toEpochMilli();
   static final int EVENTS_PER_SEED = 20_000;
+  /** 1 USD = 0.90 EUR = 100 JPY: the structuring band 450.00-499.99 USD is 405.00-449.99 EUR and 45,000-49,999 JPY. */
+  static final ExchangeRates RATES = rates("as_of,2026-01-01\nbase,USD\ncurrency,units_per_base\nEUR,0.90\nJPY,100\n");
+
+  static ExchangeRates rates(String csv) {
+    try {
+      return ExchangeRates.load(new java.io.StringReader(csv), "test rates");
+    } catch (io.vigil.engine.signal.ReferenceDataException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * The oracle of near_threshold, written out for RATES: the amount in USD minor units, rounded
+   * down, in [45,000, 50,000).
+   */
+  static boolean nearUsdThreshold(long amountMinor, String currency) {
+    if (currency == null) return false;
+    long usdMinor = switch (currency) {
+      case "USD" -> amountMinor;
+      case "EUR" -> Math.floorDiv(amountMinor * 10, 9); // EUR minor / 0.90
+      case "JPY" -> amountMinor; // yen have no minor unit: 100 JPY = 1.00 USD = 100 USD minor units
+      default -> -1;
+    };
+    return usdMinor >= 45_000 && usdMinor < 50_000;
+  }
 
   /** Short windows so that eviction happens many times during a stream of a few days. */
   static FeatureConfig config(int entriesPerKeyMax, int devicesPerAccountMax) {
@@ -82,7 +108,7 @@ class WindowExactnessPropertyTest {
       if (t > clock || t < clock - LATENESS) fail("generator produced an event the engine would refuse");
 
       FeatureStore.Facts expectedFacts = history.factsBefore(e);
-      FeatureView view = store.apply(e, clock);
+      FeatureView view = store.apply(e, clock, RATES);
       if (!view.facts().equals(expectedFacts)) {
         fail("event " + i + " (" + e.eventId() + "): facts " + view.facts() + ", recount " + expectedFacts);
       }
@@ -181,7 +207,7 @@ class WindowExactnessPropertyTest {
     // 20 payments of one account, one second apart, applied out of order in pairs (t+1 before t).
     for (int i = 0; i < 20; i += 2) {
       for (int j : new int[] {i + 1, i}) {
-        view = store.apply(payment("p" + j, clock - HOUR + j * SECOND, "acc", 100 + j), clock);
+        view = store.apply(payment("p" + j, clock - HOUR + j * SECOND, "acc", 100 + j), clock, RATES);
       }
     }
     int day = windowIndex(catalog, "24h");
@@ -198,7 +224,7 @@ class WindowExactnessPropertyTest {
     long[] at3 = store.query(Entity.ACCOUNT, "acc", clock - HOUR + 3 * SECOND, "USD");
     assertThat(catalog.describe(Entity.ACCOUNT, at3)).containsEntry("count_24h", 0L);
     // Another key is unaffected by this key's cap.
-    store.apply(payment("other", clock, "acc2", 7), clock);
+    store.apply(payment("other", clock, "acc2", 7), clock, RATES);
     assertThat(store.entriesDropped()).isEqualTo(4);
     assertThat(store.entryCount()).isEqualTo(17);
   }
@@ -211,7 +237,7 @@ class WindowExactnessPropertyTest {
     long newestTime = Long.MIN_VALUE;
     for (int i = 0; i < 3_000; i++) {
       Event e = EventParser.parse(gen.next());
-      store.apply(e, gen.clock);
+      store.apply(e, gen.clock, RATES);
       newestTime = Math.max(newestTime, e.occurredAtMillis());
     }
     long clock = gen.clock;
@@ -230,7 +256,7 @@ class WindowExactnessPropertyTest {
     // First-seen facts are not window state: they are kept (a returning account is not "new").
     assertThat(store.accountCount()).isEqualTo(accounts);
     long later = clock + 30 * 24 * HOUR;
-    FeatureView v = store.apply(payment("back", later, "acc0", 1), later);
+    FeatureView v = store.apply(payment("back", later, "acc0", 1), later, RATES);
     assertThat(v.facts().firstEventForAccount()).isFalse();
     assertThat(v.facts().firstTransactionForAccount()).isFalse();
     assertThat(v.value(Entity.ACCOUNT, 0, FeatureCatalog.SLOT_COUNT)).isEqualTo(1);
@@ -240,10 +266,10 @@ class WindowExactnessPropertyTest {
   void touchingAKeyEvictsItsExpiredEntriesWithoutASweep() {
     FeatureConfig config = config(100_000, 64);
     FeatureStore store = new FeatureStore(config);
-    for (int i = 0; i < 10; i++) store.apply(payment("a" + i, T0 + i, "acc", 1), T0 + i);
+    for (int i = 0; i < 10; i++) store.apply(payment("a" + i, T0 + i, "acc", 1), T0 + i, RATES);
     assertThat(store.entryCount()).isEqualTo(10);
     long clock = T0 + 9 + config.retentionMillis();
-    store.apply(payment("b", clock, "acc", 1), clock);
+    store.apply(payment("b", clock, "acc", 1), clock, RATES);
     assertThat(store.entryCount()).isEqualTo(1);
     assertThat(store.keyCount()).isEqualTo(1);
   }
@@ -252,16 +278,16 @@ class WindowExactnessPropertyTest {
   void aFullDeviceMemoryForgetsTheDeviceSeenFirst() {
     FeatureStore store = new FeatureStore(config(100_000, 2));
     long clock = T0 + HOUR;
-    assertThat(store.apply(login("l1", clock - 30 * MINUTE, "acc", "dev-a"), clock).facts().newDeviceForAccount()).isFalse();
-    assertThat(store.apply(login("l2", clock - 20 * MINUTE, "acc", "dev-b"), clock).facts().newDeviceForAccount()).isTrue();
-    FeatureStore.Facts third = store.apply(login("l3", clock - 10 * MINUTE, "acc", "dev-c"), clock).facts();
+    assertThat(store.apply(login("l1", clock - 30 * MINUTE, "acc", "dev-a"), clock, RATES).facts().newDeviceForAccount()).isFalse();
+    assertThat(store.apply(login("l2", clock - 20 * MINUTE, "acc", "dev-b"), clock, RATES).facts().newDeviceForAccount()).isTrue();
+    FeatureStore.Facts third = store.apply(login("l3", clock - 10 * MINUTE, "acc", "dev-c"), clock, RATES).facts();
     assertThat(third.newDeviceForAccount()).isTrue();
     assertThat(third.accountKnownDevices()).isEqualTo(2);
     // dev-a (first seen earliest) was forgotten to make room for dev-c; dev-b was not.
-    FeatureStore.Facts b = store.apply(login("l4", clock, "acc", "dev-b"), clock).facts();
+    FeatureStore.Facts b = store.apply(login("l4", clock, "acc", "dev-b"), clock, RATES).facts();
     assertThat(b.newDeviceForAccount()).isFalse();
     assertThat(b.accountKnownDevices()).isEqualTo(2);
-    assertThat(store.apply(login("l5", clock, "acc", "dev-a"), clock).facts().newDeviceForAccount()).isTrue();
+    assertThat(store.apply(login("l5", clock, "acc", "dev-a"), clock, RATES).facts().newDeviceForAccount()).isTrue();
   }
 
   // ---- the brute force --------------------------------------------------------------------------
@@ -350,9 +376,6 @@ class WindowExactnessPropertyTest {
         partnerIds[p] = h.ids[partners.get(p).ordinal()];
       }
       int sumCode = currency(sumCurrency);
-      int usd = currency("USD");
-      long nearLow = 45_000; // 500 USD less 10 %
-      long nearHigh = 50_000;
       long oldestUsefulClock = t - config.longestWindowMillis();
       for (int i = h.size - 1; i >= 0; i--) {
         if (!full && h.commitClocks[i] <= oldestUsefulClock) break;
@@ -367,7 +390,7 @@ class WindowExactnessPropertyTest {
           r.count++;
           if (h.currencies[i] == sumCode) r.sum += h.amounts[i];
           if (h.failedLogin[i]) r.failed++;
-          if (h.currencies[i] == usd && h.amounts[i] >= nearLow && h.amounts[i] < nearHigh) r.near++;
+          if (h.near[i]) r.near++;
         }
         if (!inAny) continue;
         for (int p = 0; p < partnerIds.length; p++) {
@@ -421,6 +444,7 @@ class WindowExactnessPropertyTest {
     long[] amounts = new long[8];
     int[] currencies = new int[8];
     boolean[] failedLogin = new boolean[8];
+    boolean[] near = new boolean[8];
     boolean[] movesMoney = new boolean[8];
     int[][] ids = new int[Entity.values().length][8];
 
@@ -432,6 +456,7 @@ class WindowExactnessPropertyTest {
         amounts = java.util.Arrays.copyOf(amounts, c);
         currencies = java.util.Arrays.copyOf(currencies, c);
         failedLogin = java.util.Arrays.copyOf(failedLogin, c);
+        near = java.util.Arrays.copyOf(near, c);
         movesMoney = java.util.Arrays.copyOf(movesMoney, c);
         for (int k = 0; k < ids.length; k++) ids[k] = java.util.Arrays.copyOf(ids[k], c);
       }
@@ -440,6 +465,7 @@ class WindowExactnessPropertyTest {
       amounts[size] = e.hasAmount() ? e.amountMinor() : 0;
       currencies[size] = currency;
       failedLogin[size] = e.type() == EventType.LOGIN && Boolean.FALSE.equals(e.loginSuccess());
+      near[size] = e.hasAmount() && nearUsdThreshold(e.amountMinor(), e.currency());
       movesMoney[size] = e.type().movesMoney();
       for (int k = 0; k < ids.length; k++) ids[k][size] = entityIds[k];
       size++;
@@ -604,8 +630,9 @@ class WindowExactnessPropertyTest {
     private long amount(String currency) {
       Random r = random;
       int a = r.nextInt(100);
-      if (a < 30) return 45_000 + r.nextInt(5_000); // the structuring band, in any currency
-      if (a < 38) return new long[] {44_999, 45_000, 49_999, 50_000}[r.nextInt(4)]; // its edges
+      if (a < 30) return 45_000 + r.nextInt(5_000); // the structuring band in USD and JPY
+      if (a < 34) return 40_500 + r.nextInt(4_500); // the structuring band in EUR
+      if (a < 38) return new long[] {44_999, 45_000, 49_999, 50_000, 40_499, 40_500}[r.nextInt(6)]; // the edges
       if (a < 40) return 0;
       return 1 + r.nextInt(200_000);
     }

@@ -315,6 +315,40 @@ class LimitsTest {
   }
 
   @Test
+  void aFreezeOfAnIdUsedAsMerchantStopsPaymentsToItAndItsOnboardingButNotItsRefunds() {
+    io.vigil.engine.restriction.RestrictionIndex index = engineWithRestrictions();
+    index.put(new io.vigil.engine.restriction.Restriction("rst_m", "shop_1", io.vigil.engine.restriction.RestrictionKind.FREEZE,
+        "operator", "merchant under investigation", "ops", NOON - 1, 0, 0), NOON);
+    Map<String, Object> toFrozen = payment("buyer", 10_00, NOON);
+    toFrozen.put("merchant_id", "shop_1");
+    Decision denied = decide(toFrozen, NOON);
+    assertThat(denied.action()).isEqualTo(Action.DENY);
+    Reason first = denied.reasons().get(0);
+    assertThat(first.ruleId()).isEqualTo("restriction.merchant_freeze");
+    assertThat(first.message()).contains("payments to it are stopped").contains("merchant under investigation");
+    assertThat(first.values()).containsEntry("restriction_id", "rst_m").containsEntry("merchant_id", "shop_1");
+
+    Map<String, Object> elsewhere = payment("buyer", 10_00, NOON);
+    elsewhere.put("merchant_id", "shop_2");
+    assertThat(decide(elsewhere, NOON).action()).isEqualTo(Action.ALLOW);
+
+    Map<String, Object> refund = payment("buyer", 10_00, NOON);
+    refund.put("type", "refund");
+    refund.put("merchant_id", "shop_1");
+    assertThat(decide(refund, NOON).reasons()).extracting(Reason::ruleId).doesNotContain("restriction.merchant_freeze");
+
+    Map<String, Object> onboarding = new HashMap<>(Map.of("event_id", "onb", "type", "merchant_onboarding",
+        "occurred_at", Instant.ofEpochMilli(NOON).toString(), "merchant_id", "shop_1"));
+    assertThat(decide(onboarding, NOON).action()).isEqualTo(Action.DENY);
+
+    // The narrower kinds concern the account's own money out, never payments to it.
+    index.put(new io.vigil.engine.restriction.Restriction("rst_w", "shop_2", io.vigil.engine.restriction.RestrictionKind.NO_WITHDRAWALS,
+        "operator", "r", "ops", NOON - 1, 0, 0), NOON);
+    elsewhere.put("event_id", "again");
+    assertThat(decide(elsewhere, NOON).action()).isEqualTo(Action.ALLOW);
+  }
+
+  @Test
   void aFiringRuleAsksForARestrictionOnceWhileOneItSetIsInForce() {
     io.vigil.engine.restriction.RestrictionIndex index = engineWithRestrictions();
     Map<String, Object> first = payment("ato", 10_00, NOON);

@@ -11,6 +11,8 @@ import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.Decision;
 import io.vigil.engine.policy.DefaultPolicyPack;
+import io.vigil.engine.policy.Reason;
+import io.vigil.engine.policy.Thresholds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,5 +113,27 @@ class EngineModelTest {
       if (d.action() != Action.ALLOW) explained++;
     }
     assertThat(explained).as("some decisions are stepped up by the model").isGreaterThan(0);
+  }
+
+  @Test
+  void everyDecisionTheModelStepsUpCarriesTheModelsReasonWithItsTopFeatures() {
+    Engine engine = engine(live, null);
+    Thresholds thresholds = DefaultPolicyPack.document().thresholdsFor(io.vigil.engine.event.EventType.PAYMENT);
+    int modelOnly = 0;
+    for (Event e : events) {
+      Decision d = engine.decide(e, e.occurredAtMillis());
+      if (d.action() == Action.ALLOW) continue;
+      assertThat(d.reasons()).as("a decision that is not ALLOW says why").isNotEmpty();
+      if (thresholds.action(d.score()) == Action.ALLOW) continue;
+      Reason model = d.reasons().stream().filter(r -> r.ruleId().equals(ModelReason.RULE_ID)).findFirst().orElseThrow();
+      assertThat(model.message()).startsWith("Model live gives a fraud probability of ");
+      for (ModelOutcome.TopFeature f : d.model().topFeatures()) {
+        assertThat(model.message()).contains(f.feature() + " = ");
+        assertThat(model.values()).containsKey(f.feature());
+      }
+      assertThat(model.values()).containsEntry("model.version", "live");
+      if (d.reasons().size() == 1) modelOnly++;
+    }
+    assertThat(modelOnly).as("some actions come from the model alone, which would otherwise have no reason").isGreaterThan(0);
   }
 }

@@ -9,6 +9,7 @@ import io.vigil.server.api.Page;
 import io.vigil.server.api.Params;
 import io.vigil.server.api.TimeCursor;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +28,10 @@ import org.springframework.web.bind.annotation.RestController;
 public class AccountController {
   private static final int REASON_CHARS_MAX = 1024;
   private final RestrictionService restrictions;
+  private final Clock clock;
 
-  public AccountController(RestrictionService restrictions) {
+  public AccountController(RestrictionService restrictions, Clock clock) {
+    this.clock = clock;
     this.restrictions = restrictions;
   }
 
@@ -41,7 +44,7 @@ public class AccountController {
       throw ApiException.invalid("invalid_kind", "kind must be freeze, no_withdrawals, no_transfers_out or lower_limit", "kind");
     }
     String reason = Params.string(body, "reason", true, REASON_CHARS_MAX);
-    long expiresAt = Params.expiresAt(Params.string(body, "expires_at", false, 64));
+    long expiresAt = Params.expiresAt(Params.string(body, "expires_at", false, 64), clock.millis());
     Restriction r;
     if (kind == RestrictionKind.LOWER_LIMIT) {
       r = restrictions.lowerLimit(accountId, dailyLimitMinor(body), currency(body), reason, expiresAt, Actor.of(request));
@@ -128,7 +131,7 @@ public class AccountController {
     throw ApiException.invalid("invalid_currency", "currency must be an ISO 4217 code such as USD", "currency");
   }
 
-  private static Map<String, Object> json(Restriction r, RestrictionRepository.Row row) {
+  private Map<String, Object> json(Restriction r, RestrictionRepository.Row row) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", r.id());
     m.put("account_id", r.accountId());
@@ -148,7 +151,7 @@ public class AccountController {
       m.put("lift_reason", row.liftReason());
       m.put("verification_method", row.verificationMethod());
     }
-    m.put("active", r.activeAt(System.currentTimeMillis()));
+    m.put("active", r.activeAt(clock.millis()));
     return m;
   }
 }

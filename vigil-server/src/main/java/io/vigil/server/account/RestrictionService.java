@@ -5,6 +5,8 @@ import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.restriction.RestrictionKind;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.TimeCursor;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -19,11 +21,13 @@ public final class RestrictionService {
       Set.of("biometric", "id_document", "video_call", "branch_visit", "password_and_otp");
   private final RestrictionRepository repository;
   private final RestrictionIndex index;
+  private final Clock clock;
 
-  public RestrictionService(RestrictionRepository repository, RestrictionIndex index) {
+  public RestrictionService(RestrictionRepository repository, RestrictionIndex index, Clock clock) {
     this.repository = repository;
     this.index = index;
-    long now = System.currentTimeMillis();
+    this.clock = clock;
+    long now = clock.millis();
     for (Restriction r : repository.inForce(now)) index.put(r, now);
   }
 
@@ -40,7 +44,7 @@ public final class RestrictionService {
 
   /** The holder's lock: a freeze with no expiry. Locking a locked account returns the lock in force. */
   public synchronized Restriction lock(String accountId, String reason, String actor) {
-    for (Restriction r : index.active(accountId, System.currentTimeMillis())) {
+    for (Restriction r : index.active(accountId, clock.millis())) {
       if (Restriction.SOURCE_HOLDER.equals(r.source())) return r;
     }
     return add(accountId, RestrictionKind.FREEZE, Restriction.SOURCE_HOLDER, reason, 0, actor, 0, null);
@@ -48,15 +52,20 @@ public final class RestrictionService {
 
   /** A freeze Vigil sets itself after repeated failed challenges; lifted like any other. */
   public synchronized Restriction escalate(String accountId, String reason, long expiresAtMillis) {
-    for (Restriction r : index.active(accountId, System.currentTimeMillis())) {
+    for (Restriction r : index.active(accountId, clock.millis())) {
       if (Restriction.SOURCE_CHALLENGES.equals(r.source())) return r; // one such freeze at a time
     }
     return add(accountId, RestrictionKind.FREEZE, Restriction.SOURCE_CHALLENGES, reason, expiresAtMillis, "vigil", 0, null);
   }
 
-  /** The restriction in force that stops this event type for the account, or null. */
-  public Restriction stopping(String accountId, io.vigil.engine.event.EventType type) {
-    return index.stopping(accountId, type, System.currentTimeMillis());
+  /**
+   * The restriction in force that stops an event of this type from the account or to the merchant
+   * (either may be null), or null: what a decision now would be denied for.
+   */
+  public Restriction stopping(String accountId, String merchantId, io.vigil.engine.event.EventType type) {
+    long now = clock.millis();
+    Restriction ofAccount = index.stopping(accountId, type, now);
+    return ofAccount != null ? ofAccount : index.stoppingMerchant(merchantId, type, now);
   }
 
   /** Lifts every holder lock of the account after a verified identity step; 409 when none is in force. */
@@ -66,22 +75,25 @@ public final class RestrictionService {
           "verification.method must be one of " + String.join(", ", UNLOCK_VERIFICATION_METHODS.stream().sorted().toList()),
           "verification.method");
     }
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     List<Restriction> locks = index.active(accountId, now).stream()
         .filter(r -> Restriction.SOURCE_HOLDER.equals(r.source())).toList();
     if (locks.isEmpty()) {
       throw ApiException.conflict("invalid_request_error", "not_locked", "The account has no lock in force", "account_id");
     }
+    List<Restriction> lifted = new ArrayList<>(locks.size());
     for (Restriction r : locks) {
       repository.lift(r.id(), now, actor, "unlocked by the holder", verificationMethod);
-      index.put(r.lifted(now), now);
+      Restriction liftedLock = r.lifted(now);
+      index.put(liftedLock, now);
+      lifted.add(liftedLock);
     }
-    return locks;
+    return lifted;
   }
 
   /** Lifts one restriction (an operator's decision). */
   public synchronized Restriction lift(String accountId, String restrictionId, String reason, String actor) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     Restriction r = index.active(accountId, now).stream().filter(x -> x.id().equals(restrictionId)).findFirst()
         .orElseThrow(() -> ApiException.notFound("restriction_not_found", "No restriction in force with this id on this account",
             "restriction_id"));
@@ -98,7 +110,7 @@ public final class RestrictionService {
   }
 
   public List<Restriction> active(String accountId) {
-    return index.active(accountId, System.currentTimeMillis());
+    return index.active(accountId, clock.millis());
   }
 
   public List<RestrictionRepository.Row> history(String accountId, TimeCursor after, int rows) {
@@ -107,7 +119,7 @@ public final class RestrictionService {
 
   private synchronized Restriction add(String accountId, RestrictionKind kind, String source, String reason,
       long expiresAtMillis, String actor, long dailyLimitMinor, String currency) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     if (!index.hasRoomFor(accountId, now)) {
       throw ApiException.invalid("too_many_restrictions", "An account holds at most " + RestrictionIndex.PER_ACCOUNT_MAX
           + " restrictions in force; lift some first", "account_id");

@@ -2,6 +2,7 @@ package io.vigil.server.api;
 
 import io.vigil.engine.event.ValidationException;
 import io.vigil.engine.rule.RuleCompileException;
+import io.vigil.server.logging.RedactedFailure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ public class ErrorHandler {
 
   @ExceptionHandler(io.vigil.server.journal.StorageException.class)
   public ResponseEntity<Map<String, Object>> storage(io.vigil.server.journal.StorageException e) {
-    log.error("storage failure: {}", e.getMessage(), e.getCause());
+    log.error("storage failure: {}", e.getMessage(), RedactedFailure.of(e.getCause()));
     return api(ApiException.unavailable("storage_unavailable", "The database is not answering; nothing was changed. Retry shortly"));
   }
 
@@ -76,7 +77,7 @@ public class ErrorHandler {
 
   @ExceptionHandler(Exception.class)
   public ResponseEntity<Map<String, Object>> unexpected(Exception e) {
-    log.error("unexpected error: {}", e.getClass().getName(), e);
+    log.error("unexpected error: {}", e.getClass().getName(), RedactedFailure.of(e));
     return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(MediaType.APPLICATION_JSON)
         .body(body("api_error", "internal_error", "An internal error occurred; nothing was stored", null));
   }

@@ -56,13 +56,8 @@ public final class Params {
     return s;
   }
 
-  /** An optional {@code expires_at}: epoch millis in the future, or 0 when absent. */
-  public static long expiresAt(String text) {
-    return expiresAt(text, System.currentTimeMillis());
-  }
-
-  /** An optional {@code expires_at}: epoch millis after nowMillis, or 0 when absent. */
-  public static long expiresAt(String text, long now) {
+  /** An optional {@code expires_at}: epoch millis after {@code nowMillis}, or 0 when absent. */
+  public static long expiresAt(String text, long nowMillis) {
     if (text == null) return 0;
     long at;
     try {
@@ -70,6 +65,7 @@ public final class Params {
     } catch (DateTimeParseException | ArithmeticException e) {
       throw ApiException.invalid("invalid_timestamp", "expires_at must be an RFC 3339 UTC time", "expires_at");
     }
+    long now = nowMillis;
     if (at <= now) throw ApiException.invalid("expires_in_past", "expires_at must be in the future", "expires_at");
     if (at - now > EXPIRY_MILLIS_MAX) throw ApiException.invalid("out_of_range", "expires_at is at most 100 years ahead", "expires_at");
     return at;

@@ -1,6 +1,9 @@
 package io.vigil.server.challenge;
 
 import io.vigil.server.storage.Sql;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -41,6 +44,20 @@ public final class ChallengeRepository {
     return Sql.one(dataSource, sql, ps -> ps.setString(1, decisionId),
         rs -> new Result(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6)),
         "reading a challenge result failed");
+  }
+
+  /** The results of these decisions (a few hundred ids at most), by decision id; decisions without one are absent. */
+  public Map<String, Result> findAll(Collection<String> decisionIds) {
+    Map<String, Result> out = new HashMap<>();
+    if (decisionIds.isEmpty()) return out;
+    String sql = "SELECT decision_id, account_id, result, method, recorded_at_millis, recorded_by FROM challenge_results"
+        + " WHERE decision_id IN (" + Sql.placeholders(decisionIds.size()) + ")";
+    for (Result r : Sql.list(dataSource, sql, Sql.strings(decisionIds),
+        rs -> new Result(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6)),
+        "reading challenge results failed")) {
+      out.put(r.decisionId(), r);
+    }
+    return out;
   }
 
   /** Failed challenges of an account recorded after sinceMillis. */

@@ -5,16 +5,22 @@ import io.vigil.engine.restriction.Restriction;
 import io.vigil.server.account.RestrictionService;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
+import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.limit.LimitService;
+import io.vigil.server.outcome.FinalOutcomes;
+import java.time.Clock;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Results of CHALLENGE decisions (D2, D3). A pass makes the decision's final outcome ALLOW (its
- * limit reservation stays). A failure makes it DENY, releases its reservation, feeds the account's
- * {@code account.challenge_failures_*} features, and counts against the account under the policy's
- * {@link ChallengePolicy}: {@code failuresToLock} failures within the window freeze the account for
- * the lock time (a restriction with source {@code challenges}, lifted like any other).
+ * limit reservation stays), or, for a held amount, ALLOW once its approvals are in too. A failure
+ * makes it DENY, releases its reservation, feeds the account's {@code account.challenge_failures_*}
+ * features, and counts against the account under the policy's {@link ChallengePolicy}:
+ * {@code failuresToLock} failures within the window freeze the account for the lock time (a
+ * restriction with source {@code challenges}, lifted like any other).
  */
 public final class ChallengeService {
   public static final String PASSED = "passed";
@@ -26,19 +32,22 @@ public final class ChallengeService {
   private final JournalRepository decisions;
   private final ChallengeRepository results;
   private final RestrictionService restrictions;
-  private final java.util.function.Supplier<ChallengePolicy> policy;
-  private final io.vigil.server.limit.LimitService limits;
-  private final io.vigil.server.decision.DecisionPipeline pipeline;
+  private final Supplier<ChallengePolicy> policy;
+  private final LimitService limits;
+  private final DecisionPipeline pipeline;
+  private final FinalOutcomes outcomes;
+  private final Clock clock;
 
   public ChallengeService(JournalRepository decisions, ChallengeRepository results, RestrictionService restrictions,
-      java.util.function.Supplier<ChallengePolicy> policy, io.vigil.server.limit.LimitService limits,
-      io.vigil.server.decision.DecisionPipeline pipeline) {
+      Supplier<ChallengePolicy> policy, LimitService limits, DecisionPipeline pipeline, FinalOutcomes outcomes, Clock clock) {
+    this.clock = clock;
     this.decisions = decisions;
     this.results = results;
     this.restrictions = restrictions;
     this.policy = policy;
     this.limits = limits;
     this.pipeline = pipeline;
+    this.outcomes = outcomes;
   }
 
   /** Records a result once; the same result again returns the first record, another result is 409. */
@@ -47,7 +56,7 @@ public final class ChallengeService {
       throw ApiException.invalid("invalid_result", "result must be passed or failed", "result");
     }
     Challenge c = challenge(decisionId);
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     var existing = results.find(decisionId);
     if (existing.isPresent()) {
       if (!existing.get().result().equals(result)) {
@@ -55,30 +64,31 @@ public final class ChallengeService {
             "This challenge already has the result " + existing.get().result(), "result");
       }
       // A retry of a failure finishes the release and escalation that an earlier attempt could not store.
-      if (FAILED.equals(result)) limits.releaseIfReserved(decisionId, io.vigil.server.limit.LimitService.CHALLENGE_FAILED, "challenge failed", actor);
+      if (FAILED.equals(result)) limits.releaseIfReserved(decisionId, LimitService.CHALLENGE_FAILED, "challenge failed", actor);
       Restriction lock = FAILED.equals(result) ? maybeEscalate(c.accountId(), now) : null;
-      return new Outcome(existing.get(), c.kind(), finalAction(result, c.action()), lock);
+      return new Outcome(existing.get(), c.kind(), outcomes.of(c.row()).finalAction(), lock);
     }
-    if (PASSED.equals(result) && c.accountId() != null && restrictions.stopping(c.accountId(), c.eventType()) != null) {
+    if (PASSED.equals(result) && restrictions.stopping(c.accountId(), c.row().merchantId(), c.eventType()) != null) {
       throw ApiException.conflict("invalid_request_error", "account_restricted",
-          "The account has a restriction in force that stops this payment; a passed challenge cannot complete it", "decision_id");
+          "The account or the merchant has a restriction in force that stops this payment; a passed challenge cannot complete it",
+          "decision_id");
     }
     ChallengeRepository.Result r = new ChallengeRepository.Result(decisionId, c.accountId(), result, method, now, actor);
     results.insert(r);
     Restriction lock = null;
     if (FAILED.equals(result)) {
       recordFailure(c.accountId(), now);
-      limits.releaseIfReserved(decisionId, io.vigil.server.limit.LimitService.CHALLENGE_FAILED, "challenge failed", actor);
+      limits.releaseIfReserved(decisionId, LimitService.CHALLENGE_FAILED, "challenge failed", actor);
       lock = maybeEscalate(c.accountId(), now);
     }
-    return new Outcome(r, c.kind(), finalAction(result, c.action()), lock);
+    return new Outcome(r, c.kind(), outcomes.of(c.row()).finalAction(), lock);
   }
 
   public Outcome find(String decisionId) {
     Challenge c = challenge(decisionId);
     ChallengeRepository.Result r = results.find(decisionId).orElseThrow(() ->
         ApiException.notFound("challenge_result_not_found", "No result has been reported for this challenge", "decision_id"));
-    return new Outcome(r, c.kind(), finalAction(r.result(), c.action()), null);
+    return new Outcome(r, c.kind(), outcomes.of(c.row()).finalAction(), null);
   }
 
   /** Makes the failure visible to the next decision's features (start-up reads it back from storage). */
@@ -104,13 +114,7 @@ public final class ChallengeService {
         + " min", now + escalation.lockMillis());
   }
 
-  /** DENY after a failure; after a pass, ALLOW, or HOLD while a held amount still waits for its approvals. */
-  private static String finalAction(String result, String action) {
-    if (!PASSED.equals(result)) return "DENY";
-    return "HOLD".equals(action) ? "HOLD" : "ALLOW";
-  }
-
-  private record Challenge(String accountId, String kind, String action, io.vigil.engine.event.EventType eventType) {}
+  private record Challenge(JournalRow row, String accountId, String kind, io.vigil.engine.event.EventType eventType) {}
 
   @SuppressWarnings("unchecked")
   private Challenge challenge(String decisionId) {
@@ -120,7 +124,7 @@ public final class ChallengeService {
     if (!(response.get("challenge") instanceof Map<?, ?> challenge)) {
       throw ApiException.conflict("invalid_request_error", "not_challenged", "This decision is not a CHALLENGE", "decision_id");
     }
-    return new Challenge(row.accountId(), (String) ((Map<String, Object>) challenge).get("kind"), (String) response.get("action"),
+    return new Challenge(row, row.accountId(), (String) ((Map<String, Object>) challenge).get("kind"),
         io.vigil.engine.event.EventType.fromWire(row.eventType()));
   }
 }

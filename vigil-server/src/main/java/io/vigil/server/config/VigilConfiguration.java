@@ -6,38 +6,39 @@ import io.vigil.engine.Engine;
 import io.vigil.engine.feature.FeatureCatalog;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.list.ListIndex;
-import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.model.ModelRegistry;
-import io.vigil.server.feedback.FeedbackRepository;
-import io.vigil.server.feedback.FeedbackService;
-import io.vigil.server.limit.LimitReleaseRepository;
-import io.vigil.server.model.DecisionFeatures;
-import io.vigil.server.model.ModelRepository;
-import io.vigil.server.model.ModelService;
-import io.vigil.server.model.ScheduledRetraining;
-import io.vigil.server.limit.LimitService;
-import io.vigil.server.account.RestrictionRepository;
-import io.vigil.server.account.RestrictionService;
+import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.rule.RuleCompiler;
 import io.vigil.engine.signal.SignalConfig;
 import io.vigil.engine.signal.links.LinkLimits;
-import io.vigil.server.reference.ReferenceRepository;
-import io.vigil.server.reference.ReferenceService;
-import io.vigil.server.decision.DecisionPipeline;
+import io.vigil.server.account.RestrictionRepository;
+import io.vigil.server.account.RestrictionService;
 import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.challenge.ChallengeService;
+import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.decision.DecisionService;
-import io.vigil.server.reversal.ReversalRepository;
-import io.vigil.server.reversal.ReversalService;
+import io.vigil.server.feedback.FeedbackRepository;
+import io.vigil.server.feedback.FeedbackService;
 import io.vigil.server.hold.ApprovalRepository;
 import io.vigil.server.hold.HoldService;
 import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.limit.LimitReleaseRepository;
+import io.vigil.server.limit.LimitService;
 import io.vigil.server.list.ListExport;
 import io.vigil.server.list.ListImport;
 import io.vigil.server.list.ListRepository;
 import io.vigil.server.list.ListService;
+import io.vigil.server.model.DecisionFeatures;
+import io.vigil.server.model.ModelRepository;
+import io.vigil.server.model.ModelService;
+import io.vigil.server.model.ScheduledRetraining;
+import io.vigil.server.outcome.FinalOutcomes;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
+import io.vigil.server.reference.ReferenceRepository;
+import io.vigil.server.reference.ReferenceService;
+import io.vigil.server.reversal.ReversalRepository;
+import io.vigil.server.reversal.ReversalService;
 import io.vigil.server.storage.Storage;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -78,8 +79,8 @@ public class VigilConfiguration {
   }
 
   @Bean
-  public PolicyService policyService(HikariDataSource ds, FeatureConfig features) {
-    return new PolicyService(new PolicyRepository(ds), new RuleCompiler(new FeatureCatalog(features)));
+  public PolicyService policyService(HikariDataSource ds, FeatureConfig features, Clock clock) {
+    return new PolicyService(new PolicyRepository(ds), new RuleCompiler(new FeatureCatalog(features)), clock);
   }
 
   @Bean
@@ -88,8 +89,8 @@ public class VigilConfiguration {
   }
 
   @Bean
-  public ListService listService(HikariDataSource ds, ListIndex index) {
-    return new ListService(new ListRepository(ds), index);
+  public ListService listService(HikariDataSource ds, ListIndex index, Clock clock) {
+    return new ListService(new ListRepository(ds), index, clock);
   }
 
   @Bean
@@ -108,13 +109,13 @@ public class VigilConfiguration {
   }
 
   @Bean
-  public RestrictionService restrictionService(HikariDataSource ds, RestrictionIndex index) {
-    return new RestrictionService(new RestrictionRepository(ds), index);
+  public RestrictionService restrictionService(HikariDataSource ds, RestrictionIndex index, Clock clock) {
+    return new RestrictionService(new RestrictionRepository(ds), index, clock);
   }
 
   @Bean
-  public ReferenceService referenceService(VigilProperties p, HikariDataSource ds) {
-    return new ReferenceService(new ReferenceRepository(ds), p.referenceDir(), p.signals().phoneCacheEntriesMax());
+  public ReferenceService referenceService(VigilProperties p, HikariDataSource ds, Clock clock) {
+    return new ReferenceService(new ReferenceRepository(ds), p.referenceDir(), p.signals().phoneCacheEntriesMax(), clock);
   }
 
   @Bean
@@ -132,7 +133,7 @@ public class VigilConfiguration {
   @DependsOn({"listService", "restrictionService"})
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
       FeatureConfig features, SignalConfig signals, ListIndex lists, RestrictionIndex restrictions, PolicyService policies,
-      ReferenceService reference, ModelRegistry models, MeterRegistry registry) {
+      ReferenceService reference, ModelRegistry models, MeterRegistry registry, Clock clock) {
     LimitReleaseRepository releases = new LimitReleaseRepository(ds);
     ChallengeRepository challenges = new ChallengeRepository(ds);
     FeedbackRepository labels = new FeedbackRepository(ds);
@@ -141,14 +142,14 @@ public class VigilConfiguration {
       // before the replay; the models are the shared registry's.
       Engine engine = new Engine(features, signals, lists, reference.current(), restrictions);
       engine.install(models);
-      long now = System.currentTimeMillis();
+      long now = clock.millis();
       FeedbackService.preload(labels, engine.labels(), now, Engine.LABEL_RETENTION_MILLIS);
       LimitService.preload(releases, engine, now);
       for (ChallengeRepository.Failure f : challenges.failuresSince(now - 86_400_000L)) {
         engine.signals().recordChallengeFailure(f.accountId(), f.recordedAtMillis());
       }
       return engine;
-    }, policies.active(), p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry);
+    }, policies.active(), p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry, clock);
     policies.onInstall(pipeline::install);
     reference.onInstall(pipeline::install);
     return pipeline;
@@ -171,44 +172,51 @@ public class VigilConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  public ModelService modelService(HikariDataSource ds, DecisionFeatures vectors, DecisionPipeline pipeline, ModelRegistry models) {
-    return new ModelService(new ModelRepository(ds), vectors, pipeline, models);
+  public ModelService modelService(HikariDataSource ds, DecisionFeatures vectors, DecisionPipeline pipeline, ModelRegistry models,
+      Clock clock) {
+    return new ModelService(new ModelRepository(ds), vectors, pipeline, models, clock);
   }
 
   @Bean(destroyMethod = "close")
-  public ScheduledRetraining scheduledRetraining(ModelService models, VigilProperties properties) {
+  public ScheduledRetraining scheduledRetraining(ModelService models, VigilProperties properties, Clock clock) {
     VigilProperties.Models m = properties.models();
     return new ScheduledRetraining(models, TimeUnit.HOURS.toMillis(m.retrainEveryHours()),
-        TimeUnit.DAYS.toMillis(m.retrainWindowDays()), TimeUnit.DAYS.toMillis(m.retrainLabelDelayDays()));
+        TimeUnit.DAYS.toMillis(m.retrainWindowDays()), TimeUnit.DAYS.toMillis(m.retrainLabelDelayDays()), clock);
   }
 
   @Bean
-  public FeedbackService feedbackService(JournalRepository journal, HikariDataSource ds, DecisionPipeline pipeline) {
-    return new FeedbackService(journal, new FeedbackRepository(ds), pipeline);
+  public FeedbackService feedbackService(JournalRepository journal, HikariDataSource ds, DecisionPipeline pipeline, Clock clock) {
+    return new FeedbackService(journal, new FeedbackRepository(ds), pipeline, clock);
   }
 
   @Bean
-  public LimitService limitService(JournalRepository journal, HikariDataSource ds, DecisionPipeline pipeline) {
-    return new LimitService(journal, new LimitReleaseRepository(ds), pipeline);
+  public LimitService limitService(JournalRepository journal, HikariDataSource ds, DecisionPipeline pipeline, Clock clock) {
+    return new LimitService(journal, new LimitReleaseRepository(ds), pipeline, clock);
   }
 
   @Bean
   public ChallengeService challengeService(PolicyService policies, JournalRepository journal, HikariDataSource ds,
-      RestrictionService restrictions, LimitService limits, DecisionPipeline pipeline) {
+      RestrictionService restrictions, LimitService limits, DecisionPipeline pipeline, FinalOutcomes outcomes, Clock clock) {
     return new ChallengeService(journal, new ChallengeRepository(ds), restrictions,
-        () -> policies.active().document().challenges(), limits, pipeline);
+        () -> policies.active().document().challenges(), limits, pipeline, outcomes, clock);
   }
 
   @Bean
   public ReversalService reversalService(VigilProperties p, JournalRepository journal, HikariDataSource ds,
-      HoldService holds, RestrictionService restrictions, LimitService limits) {
-    return new ReversalService(journal, new ReversalRepository(ds), new ChallengeRepository(ds), holds, restrictions, limits,
-        p.reversals().windowMinutes() * 60_000L, p.reversals().requestsPerDayToReview());
+      FinalOutcomes outcomes, RestrictionService restrictions, LimitService limits, Clock clock) {
+    return new ReversalService(journal, new ReversalRepository(ds), outcomes, restrictions, limits,
+        p.reversals().windowMinutes() * 60_000L, p.reversals().requestsPerDayToReview(), clock);
   }
 
   @Bean
-  public HoldService holdService(JournalRepository journal, HikariDataSource ds, RestrictionService restrictions) {
-    return new HoldService(journal, new ApprovalRepository(ds), new ChallengeRepository(ds), restrictions);
+  public HoldService holdService(JournalRepository journal, HikariDataSource ds, RestrictionService restrictions, Clock clock) {
+    return new HoldService(journal, new ApprovalRepository(ds), new ChallengeRepository(ds), restrictions, clock);
+  }
+
+  /** What each decision ended as, after its challenge, hold or reversal. */
+  @Bean
+  public FinalOutcomes finalOutcomes(HikariDataSource ds, Clock clock) {
+    return new FinalOutcomes(new ChallengeRepository(ds), new ApprovalRepository(ds), new ReversalRepository(ds), clock);
   }
 
   /** DOWN while the pipeline rebuilds its state or cannot store decisions. */

@@ -1,22 +1,22 @@
 package io.vigil.server.decision;
 
 import io.vigil.engine.Limits;
-import io.vigil.engine.event.EventType;
-import io.vigil.engine.policy.Action;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.Page;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.outcome.FinalOutcome;
+import io.vigil.server.outcome.FinalOutcomes;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -29,12 +29,16 @@ import org.springframework.web.bind.annotation.RestController;
 /** POST /v1/decisions and the decision queries (JSON pages and CSV download). */
 @RestController
 public class DecisionController {
+  /** Rows the CSV download reads and settles at a time. */
+  private static final int CSV_PAGE_ROWS = 500;
   private final DecisionService service;
   private final JournalRepository journal;
+  private final FinalOutcomes outcomes;
 
-  public DecisionController(DecisionService service, JournalRepository journal) {
+  public DecisionController(DecisionService service, JournalRepository journal, FinalOutcomes outcomes) {
     this.service = service;
     this.journal = journal;
+    this.outcomes = outcomes;
   }
 
   @PostMapping(path = "/v1/decisions", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -51,7 +55,7 @@ public class DecisionController {
     if (decisionId.length() > 40) throw ApiException.invalid("invalid_parameter", "decision ids are at most 40 characters", "decision_id");
     JournalRow row = journal.findByDecisionId(decisionId)
         .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
-    return record(row);
+    return record(row, outcomes.of(row));
   }
 
   @GetMapping(path = "/v1/decisions", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -61,15 +65,28 @@ public class DecisionController {
       @RequestParam(name = "action", required = false) String action,
       @RequestParam(name = "from", required = false) String from,
       @RequestParam(name = "to", required = false) String to,
+      @RequestParam(name = "merchant_id", required = false) String merchantId,
+      @RequestParam(name = "risk_level", required = false) String riskLevel,
+      @RequestParam(name = "rule", required = false) String rule,
+      @RequestParam(name = "score_min", required = false) Integer scoreMin,
+      @RequestParam(name = "score_max", required = false) Integer scoreMax,
+      @RequestParam(name = "amount_min", required = false) Long amountMin,
+      @RequestParam(name = "amount_max", required = false) Long amountMax,
+      @RequestParam(name = "currency", required = false) String currency,
       @RequestParam(name = "limit", required = false) Integer limit,
       @RequestParam(name = "starting_after", required = false) Long startingAfter) {
-    JournalRepository.Filter filter = filter(accountId, type, action, from, to);
+    JournalRepository.Filter filter = DecisionFilters.parse(new DecisionFilters.Query(accountId, type, action, from, to,
+        merchantId, riskLevel, rule, scoreMin, scoreMax, amountMin, amountMax, currency));
     int pageSize = Page.limit(limit);
-    return Page.of(journal.query(filter, startingAfter, Page.fetchSize(pageSize)), pageSize, DecisionController::record,
-        row -> row.record().sequence());
+    List<JournalRow> rows = journal.query(filter, startingAfter, Page.fetchSize(pageSize));
+    Map<String, FinalOutcome> settled = outcomes.of(rows.subList(0, Math.min(rows.size(), pageSize)));
+    return Page.of(rows, pageSize, row -> record(row, settled.get(row.record().decisionId())), row -> row.record().sequence());
   }
 
-  /** The same query as CSV, streamed; at most {@link Limits#CSV_ROWS_MAX} rows. */
+  /**
+   * The same query as CSV, written page by page (keyset on the sequence, so no connection is held
+   * for the whole download); at most {@link Limits#CSV_ROWS_MAX} rows.
+   */
   @GetMapping(path = "/v1/decisions.csv")
   public void csv(
       @RequestParam(name = "account_id", required = false) String accountId,
@@ -77,49 +94,46 @@ public class DecisionController {
       @RequestParam(name = "action", required = false) String action,
       @RequestParam(name = "from", required = false) String from,
       @RequestParam(name = "to", required = false) String to,
+      @RequestParam(name = "merchant_id", required = false) String merchantId,
+      @RequestParam(name = "risk_level", required = false) String riskLevel,
+      @RequestParam(name = "rule", required = false) String rule,
+      @RequestParam(name = "score_min", required = false) Integer scoreMin,
+      @RequestParam(name = "score_max", required = false) Integer scoreMax,
+      @RequestParam(name = "amount_min", required = false) Long amountMin,
+      @RequestParam(name = "amount_max", required = false) Long amountMax,
+      @RequestParam(name = "currency", required = false) String currency,
       HttpServletResponse response) throws IOException {
-    JournalRepository.Filter filter = filter(accountId, type, action, from, to);
+    JournalRepository.Filter filter = DecisionFilters.parse(new DecisionFilters.Query(accountId, type, action, from, to,
+        merchantId, riskLevel, rule, scoreMin, scoreMax, amountMin, amountMax, currency));
     response.setContentType("text/csv; charset=utf-8");
     response.setHeader("Content-Disposition", "attachment; filename=\"decisions.csv\"");
     Writer out = response.getWriter();
     out.write(DecisionCsv.HEADER);
-    journal.stream(filter, Limits.CSV_ROWS_MAX, row -> DecisionCsv.write(out, row));
+    Long before = null;
+    for (int written = 0; written < Limits.CSV_ROWS_MAX; ) {
+      List<JournalRow> rows = journal.query(filter, before, Math.min(CSV_PAGE_ROWS, Limits.CSV_ROWS_MAX - written));
+      Map<String, FinalOutcome> settled = outcomes.of(rows);
+      for (JournalRow row : rows) DecisionCsv.write(out, row, settled.get(row.record().decisionId()));
+      written += rows.size();
+      if (rows.size() < CSV_PAGE_ROWS) break;
+      before = rows.get(rows.size() - 1).record().sequence();
+    }
     out.flush();
   }
 
-  static Map<String, Object> record(JournalRow row) {
+  /** A stored decision with its final outcome next to its action. */
+  private static Map<String, Object> record(JournalRow row, FinalOutcome outcome) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("sequence", row.record().sequence());
     m.put("recorded_at", Instant.ofEpochMilli(row.record().recordedAtMillis()).toString());
+    m.put("action", row.action());
+    m.put("final_action", outcome.finalAction());
+    m.put("settled_by", outcome.settledBy());
+    m.put("settled_at", outcome.settledAtMillis() == 0 ? null : Instant.ofEpochMilli(outcome.settledAtMillis()).toString());
+    m.put("waiting_for", outcome.waitingFor());
     m.put("decision", Json.readMap(row.record().responseJson()));
     m.put("event", Json.readMap(row.record().eventJson()));
     m.put("hash", row.record().hash());
     return m;
-  }
-
-  private static JournalRepository.Filter filter(String accountId, String type, String action, String from, String to) {
-    if (accountId != null && accountId.length() > Limits.IDENTIFIER_CHARS_MAX) {
-      throw ApiException.invalid("invalid_parameter", "account_id is at most 128 characters", "account_id");
-    }
-    if (type != null && EventType.fromWire(type) == null) {
-      throw ApiException.invalid("invalid_parameter", "type must be an event type such as payment", "type");
-    }
-    if (action != null) {
-      try {
-        Action.valueOf(action);
-      } catch (IllegalArgumentException e) {
-        throw ApiException.invalid("invalid_parameter", "action must be ALLOW, CHALLENGE, REVIEW, HOLD or DENY", "action");
-      }
-    }
-    return new JournalRepository.Filter(accountId, type, action, time(from, "from"), time(to, "to"));
-  }
-
-  private static Long time(String value, String param) {
-    if (value == null) return null;
-    try {
-      return Instant.parse(value).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      throw ApiException.invalid("invalid_parameter", param + " must be an RFC 3339 UTC time such as 2026-11-21T00:00:00Z", param);
-    }
   }
 }

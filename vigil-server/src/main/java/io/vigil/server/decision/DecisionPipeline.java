@@ -2,33 +2,36 @@ package io.vigil.server.decision;
 
 import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vigil.engine.Engine;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.event.EventParser;
-import io.vigil.engine.event.EventType;
 import io.vigil.engine.event.ValidationException;
 import io.vigil.engine.feature.FeatureConfig;
-import io.vigil.engine.signal.ReferenceData;
-import java.util.function.Supplier;
 import io.vigil.engine.journal.HashChain;
 import io.vigil.engine.journal.JournalRecord;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.Decision;
+import io.vigil.engine.restriction.Restriction;
+import io.vigil.engine.signal.ReferenceData;
+import io.vigil.engine.signal.links.LinkGraphStats;
+import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
+import io.vigil.server.journal.DecisionRules;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.logging.RedactedFailure;
+import io.vigil.server.model.DecisionFeatures;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -37,6 +40,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +91,7 @@ public final class DecisionPipeline implements AutoCloseable {
       boolean hashCollision, CompletableFuture<Outcome> reply) {}
 
   private record Pending(long sequence, String decisionId, Submission submission, Decision decision,
-      String responseJson, long recordedAtMillis, List<io.vigil.engine.restriction.Restriction> restrictionsSet) {}
+      String responseJson, long recordedAtMillis, List<Restriction> restrictionsSet) {}
 
   private final JournalRepository journal;
   private final DataSource dataSource;
@@ -97,18 +103,19 @@ public final class DecisionPipeline implements AutoCloseable {
   private final Map<Long, Pending> pendingBySequence = new ConcurrentHashMap<>();
   private final EventIdIndex index = new EventIdIndex();
   /** Event ids whose hash was already taken by another event id: exact, and tiny in practice. */
-  private final Map<String, Long> collided = new java.util.HashMap<>();
-  private final java.security.SecureRandom random = new java.security.SecureRandom();
-  private final java.util.function.ToLongFunction<String> eventIdHash;
+  private final Map<String, Long> collided = new HashMap<>();
+  private final SecureRandom random = new SecureRandom();
+  private final ToLongFunction<String> eventIdHash;
+  private final Clock clock;
   private final Thread sequencer;
   private final Thread committer;
-  private final Metrics metrics;
+  private final PipelineMetrics metrics;
 
   private volatile Engine engine;
   private volatile CompiledPolicy policy;
   private final BlockingQueue<Runnable> tasks = new ArrayBlockingQueue<>(TASKS_MAX);
   /** The link graph's counters, copied by the sequencer at each sweep (the graph is its alone). */
-  private volatile io.vigil.engine.signal.links.LinkGraphStats linkStats;
+  private volatile LinkGraphStats linkStats;
   /** The last reference data installed; null until the first reload (engines start with the factory's). */
   private volatile ReferenceData reference;
   private volatile boolean running = true;
@@ -120,19 +127,20 @@ public final class DecisionPipeline implements AutoCloseable {
   private long lastSweepMillis;
 
   public DecisionPipeline(JournalRepository journal, DataSource dataSource, FeatureConfig featureConfig,
-      ListIndex lists, CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry) {
-    this(journal, dataSource, () -> new Engine(featureConfig, lists), policy, queueCapacity, commitBatchMax, registry, null);
+      ListIndex lists, CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock) {
+    this(journal, dataSource, () -> new Engine(featureConfig, lists), policy, queueCapacity, commitBatchMax, registry, clock, null);
   }
 
   public DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
-      CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry) {
-    this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, null);
+      CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock) {
+    this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, clock, null);
   }
 
   /** {@code eventIdHash} replaces the keyed SipHash; tests use it to force collisions. */
   DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
-      CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry,
-      java.util.function.ToLongFunction<String> eventIdHash) {
+      CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock,
+      ToLongFunction<String> eventIdHash) {
+    this.clock = clock;
     HashFunction sip = Hashing.sipHash24(random.nextLong(), random.nextLong());
     this.eventIdHash = eventIdHash != null ? eventIdHash : id -> sip.hashString(id, StandardCharsets.UTF_8).asLong();
     this.journal = journal;
@@ -142,16 +150,7 @@ public final class DecisionPipeline implements AutoCloseable {
     this.commitBatchMax = commitBatchMax;
     this.inbox = new ArrayBlockingQueue<>(queueCapacity);
     this.commitQueue = new ArrayBlockingQueue<>(Math.max(commitBatchMax * 4, queueCapacity));
-    this.metrics = new Metrics(registry, inbox, commitQueue);
-    Gauge.builder("vigil.features.entries", this, p -> p.engine == null ? 0 : p.engine.features().entryCount())
-        .description("Window entries held in memory").register(registry);
-    Gauge.builder("vigil.features.keys", this, p -> p.engine == null ? 0 : p.engine.features().keyCount())
-        .description("Keys (accounts, devices, IPs…) with window entries").register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("vigil.features.entries.dropped", this,
-            p -> p.engine == null ? 0 : p.engine.features().entriesDropped())
-        .description("Window entries dropped because a key reached entries-per-key-max (windows undercount)")
-        .register(registry);
-    registerSignalMetrics(registry);
+    this.metrics = new PipelineMetrics(registry, inbox, commitQueue, () -> engine, () -> linkStats);
     rebuild();
     this.sequencer = new Thread(this::runSequencer, "vigil-sequencer");
     this.committer = new Thread(this::runCommitter, "vigil-committer");
@@ -161,28 +160,6 @@ public final class DecisionPipeline implements AutoCloseable {
 
   public Engine engine() {
     return engine;
-  }
-
-  /** Gauges of the signals: the live reference version, geo decode errors, the link graph's size and caps. */
-  private void registerSignalMetrics(MeterRegistry registry) {
-    Gauge.builder("vigil.reference.version", this, p -> p.engine == null ? 0 : p.engine.reference().version())
-        .description("Version of the reference data the next decision uses").register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("vigil.geo.lookup.errors", this,
-            p -> p.engine == null || p.engine.reference().geo() == null ? 0 : p.engine.reference().geo().lookupErrorCount())
-        .description("Geo lookups whose record failed to decode (a damaged database), in the live geo database")
-        .register(registry);
-    Gauge.builder("vigil.links.accounts", this, p -> p.linkStats == null ? 0 : p.linkStats.accounts())
-        .description("Accounts in the identity link graph (refreshed each minute)").register(registry);
-    Gauge.builder("vigil.links.identifiers", this, p -> p.linkStats == null ? 0 : p.linkStats.identifiers())
-        .description("Identifiers in the identity link graph (refreshed each minute)").register(registry);
-    Gauge.builder("vigil.links.identifiers.saturated", this, p -> p.linkStats == null ? 0 : p.linkStats.identifiersSaturated())
-        .description("Identifiers that reached accounts-per-identifier-max").register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("vigil.links.evicted", this,
-            p -> p.linkStats == null ? 0 : p.linkStats.linksEvicted())
-        .description("Links forgotten because their account was full").register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("vigil.links.walks.capped", this,
-            p -> p.linkStats == null ? 0 : p.linkStats.walksCapped())
-        .description("Cluster walks cut short by a cap (links.cluster_capped)").register(registry);
   }
 
   /** Makes a compiled policy the one the next decision uses. */
@@ -233,7 +210,7 @@ public final class DecisionPipeline implements AutoCloseable {
         handle(s);
       } catch (RuntimeException e) {
         // A bug after the feature state changed: the state may hold an event the journal will not.
-        log.error("decision failed unexpectedly; rebuilding state from the journal", e);
+        log.error("decision failed unexpectedly; rebuilding state from the journal", RedactedFailure.of(e));
         s.reply().completeExceptionally(e);
         broken = true;
       }
@@ -257,21 +234,21 @@ public final class DecisionPipeline implements AutoCloseable {
       }
       hashTaken = true; // an in-flight event with another id and the same hash
     }
-    long clock = System.currentTimeMillis();
+    long nowMillis = clock.millis();
     Decision decision;
     Engine e = engine;
     try {
-      decision = e.decide(event, clock);
+      decision = e.decide(event, nowMillis);
     } catch (ValidationException invalid) {
       s.reply().completeExceptionally(invalid);
       return;
     }
     long sequence = ++lastSequence;
-    String decisionId = decisionId(clock);
-    List<io.vigil.engine.restriction.Restriction> restrictionsSet = restrictionsSet(e, event, decision, clock);
+    String decisionId = decisionId(nowMillis);
+    List<Restriction> restrictionsSet = restrictionsSet(e, event, decision, nowMillis);
     long latencyMicros = (System.nanoTime() - s.receivedNanos()) / 1_000;
     String json = DecisionJson.response(decisionId, event.eventId(), decision, restrictionsSet, latencyMicros);
-    Pending p = new Pending(sequence, decisionId, s, decision, json, clock, restrictionsSet);
+    Pending p = new Pending(sequence, decisionId, s, decision, json, nowMillis, restrictionsSet);
     if (hashTaken) collided.put(event.eventId(), sequence);
     else index.put(idKey, sequence);
     pendingBySequence.put(sequence, p);
@@ -287,18 +264,18 @@ public final class DecisionPipeline implements AutoCloseable {
    * The restrictions firing rules asked for, in force from the next event on: in the index at
    * once, stored in the decision's transaction, and taken out again if that transaction fails.
    */
-  private List<io.vigil.engine.restriction.Restriction> restrictionsSet(Engine e, Event event, Decision d, long clock) {
+  private List<Restriction> restrictionsSet(Engine e, Event event, Decision d, long nowMillis) {
     if (d.restrict().isEmpty()) return List.of();
-    List<io.vigil.engine.restriction.Restriction> set = new ArrayList<>(d.restrict().size());
+    List<Restriction> set = new ArrayList<>(d.restrict().size());
     for (Decision.Restrict r : d.restrict()) {
       char[] id = new char[4 + 32];
       "rst_".getChars(0, 4, id, 0);
       hex(random.nextLong(), id, 4, 16);
       hex(random.nextLong(), id, 20, 16);
-      io.vigil.engine.restriction.Restriction restriction = new io.vigil.engine.restriction.Restriction(new String(id),
-          event.accountId(), r.kind(), io.vigil.engine.restriction.Restriction.SOURCE_RULE, r.reason(), "rule:" + r.ruleId(), clock,
+      Restriction restriction = new Restriction(new String(id),
+          event.accountId(), r.kind(), Restriction.SOURCE_RULE, r.reason(), "rule:" + r.ruleId(), nowMillis,
           r.expiresAtMillis(), 0);
-      e.restrictions().put(restriction, clock);
+      e.restrictions().put(restriction, nowMillis);
       set.add(restriction);
     }
     return set;
@@ -353,7 +330,7 @@ public final class DecisionPipeline implements AutoCloseable {
    * publish the link graph's counters for the metrics.
    */
   private void maybeSweep() {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     if (now - lastSweepMillis < SWEEP_INTERVAL_MILLIS) return;
     lastSweepMillis = now;
     engine.features().sweep(engine.tick(now));
@@ -366,7 +343,7 @@ public final class DecisionPipeline implements AutoCloseable {
    * sequencer, between decisions. Waits at most the sequencer's idle poll (100 ms) when idle.
    * Fails at once with {@link IllegalStateException} when {@value #TASKS_MAX} reads already wait.
    */
-  public <T> CompletableFuture<T> onSequencer(java.util.function.Function<Engine, T> read) {
+  public <T> CompletableFuture<T> onSequencer(Function<Engine, T> read) {
     CompletableFuture<T> result = new CompletableFuture<>();
     boolean queued = tasks.offer(() -> {
       try {
@@ -432,24 +409,28 @@ public final class DecisionPipeline implements AutoCloseable {
       c.setAutoCommit(false);
       try {
         JournalRepository.insertBatch(c, rows);
-        List<io.vigil.engine.restriction.Restriction> restrictions = new ArrayList<>();
+        List<DecisionRules.Fired> fired = new ArrayList<>(batch.size());
+        for (Pending p : batch) fired.add(new DecisionRules.Fired(p.sequence(), DecisionRules.ruleIds(p.decision().reasons())));
+        DecisionRules.insertAll(c, fired);
+        List<Restriction> restrictions = new ArrayList<>();
         for (Pending p : batch) restrictions.addAll(p.restrictionsSet());
-        io.vigil.server.account.RestrictionRepository.insertAll(c, restrictions);
-        List<io.vigil.server.model.DecisionFeatures.Pending> vectors = new ArrayList<>();
+        RestrictionRepository.insertAll(c, restrictions);
+        List<DecisionFeatures.Pending> vectors = new ArrayList<>();
         for (Pending p : batch) {
           if (p.decision().model() == null) continue;
           Event e = p.submission().event();
-          vectors.add(new io.vigil.server.model.DecisionFeatures.Pending(p.sequence(), p.decisionId(), e.eventId(), e.accountId(),
+          vectors.add(new DecisionFeatures.Pending(p.sequence(), p.decisionId(), e.eventId(), e.accountId(),
               e.occurredAtMillis(), p.decision().model()));
         }
-        io.vigil.server.model.DecisionFeatures.insertAll(c, vectors);
+        DecisionFeatures.insertAll(c, vectors);
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
       }
     } catch (SQLException | RuntimeException e) {
-      log.error("committing {} decisions failed; failing them and rebuilding state from the journal", batch.size(), e);
+      log.error("committing {} decisions failed; failing them and rebuilding state from the journal", batch.size(),
+          RedactedFailure.of(e));
       broken = true;
       failAll(batch);
       return;
@@ -465,11 +446,11 @@ public final class DecisionPipeline implements AutoCloseable {
   }
 
   private void failAll(List<Pending> batch) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     for (Pending p : batch) {
       pendingBySequence.remove(p.sequence());
       // Not stored, so not in force: a lifted restriction leaves the index.
-      for (io.vigil.engine.restriction.Restriction r : p.restrictionsSet()) engine.restrictions().put(r.lifted(now), now);
+      for (Restriction r : p.restrictionsSet()) engine.restrictions().put(r.lifted(now), now);
       p.submission().reply().completeExceptionally(
           ApiException.unavailable("storage_unavailable", "The decision could not be stored; nothing was recorded. Retry shortly"));
     }
@@ -491,7 +472,7 @@ public final class DecisionPipeline implements AutoCloseable {
       rebuild();
       broken = false;
     } catch (RuntimeException e) {
-      log.error("rebuilding from the journal failed; will retry", e);
+      log.error("rebuilding from the journal failed; will retry", RedactedFailure.of(e));
       recovering = false;
     }
   }
@@ -510,12 +491,12 @@ public final class DecisionPipeline implements AutoCloseable {
     AtomicLong rows = new AtomicLong();
     long[] last = {0};
     String[] hash = {HashChain.GENESIS};
-    long clock = System.currentTimeMillis();
+    long nowMillis = clock.millis();
     AtomicLong unparseable = new AtomicLong();
     journal.forEachInOrder(row -> {
       JournalRecord r = row.record();
       try {
-        fresh.replay(EventParser.parse(Json.readMap(r.eventJson())), Action.valueOf(row.action()), clock);
+        fresh.replay(EventParser.parse(Json.readMap(r.eventJson())), Action.valueOf(row.action()), nowMillis);
       } catch (ValidationException refusedByThisBuild) {
         // Accepted by the build that stored it; a stricter parser must not stop start-up.
         if (unparseable.incrementAndGet() <= 10) {
@@ -529,8 +510,8 @@ public final class DecisionPipeline implements AutoCloseable {
       hash[0] = r.hash();
       rows.incrementAndGet();
     });
-    fresh.features().sweep(clock);
-    fresh.ledger().sweep(clock);
+    fresh.features().sweep(nowMillis);
+    fresh.ledger().sweep(nowMillis);
     engine = fresh;
     linkStats = fresh.signals().links().stats();
     fresh.install(policy); // a policy installed while replaying must not be lost
@@ -552,42 +533,6 @@ public final class DecisionPipeline implements AutoCloseable {
       committer.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Micrometer meters of the pipeline; tagged counters are created once, not per decision. */
-  private static final class Metrics {
-    final Counter overloads;
-    final DistributionSummary commitBatch;
-    final Timer commitTimer;
-    final Timer latency;
-    final Counter[][] decisions;
-
-    Metrics(MeterRegistry registry, BlockingQueue<?> inbox, BlockingQueue<?> commitQueue) {
-      overloads = Counter.builder("vigil.decisions.rejected").tag("reason", "overloaded")
-          .description("Requests refused with 503 because the inbox was full").register(registry);
-      commitBatch = DistributionSummary.builder("vigil.commit.batch.size")
-          .description("Decisions written per transaction (group commit)").publishPercentileHistogram().register(registry);
-      commitTimer = Timer.builder("vigil.commit.duration").description("Time to write and commit one batch")
-          .publishPercentileHistogram().register(registry);
-      latency = Timer.builder("vigil.decision.latency")
-          .description("From request receipt to durable decision").publishPercentileHistogram().register(registry);
-      Gauge.builder("vigil.queue.depth", inbox, BlockingQueue::size).tag("queue", "inbox")
-          .description("Decisions waiting for the sequencer").register(registry);
-      Gauge.builder("vigil.queue.depth", commitQueue, BlockingQueue::size).tag("queue", "commit")
-          .description("Decisions waiting to be committed").register(registry);
-      decisions = new Counter[EventType.values().length][Action.values().length];
-      for (EventType t : EventType.values()) {
-        for (Action a : Action.values()) {
-          decisions[t.ordinal()][a.ordinal()] = Counter.builder("vigil.decisions").tag("type", t.wireName())
-              .tag("action", a.name()).description("Durable decisions").register(registry);
-        }
-      }
-    }
-
-    void decided(EventType type, Action action, long receivedNanos) {
-      decisions[type.ordinal()][action.ordinal()].increment();
-      latency.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
     }
   }
 }

@@ -5,6 +5,7 @@ import io.vigil.engine.event.Canonical;
 import io.vigil.engine.feature.Entity;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.decision.DecisionPipeline;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -21,8 +22,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class FeatureController {
   private final DecisionPipeline pipeline;
+  private final Clock clock;
 
-  public FeatureController(DecisionPipeline pipeline) {
+  public FeatureController(DecisionPipeline pipeline, Clock clock) {
+    this.clock = clock;
     this.pipeline = pipeline;
   }
 
@@ -44,7 +47,7 @@ public class FeatureController {
     }
     long atMillis;
     try {
-      atMillis = at == null ? System.currentTimeMillis() : Instant.parse(at).toEpochMilli();
+      atMillis = at == null ? clock.millis() : Instant.parse(at).toEpochMilli();
     } catch (DateTimeParseException ex) {
       throw ApiException.invalid("invalid_parameter", "at must be an RFC 3339 UTC time", "at");
     }

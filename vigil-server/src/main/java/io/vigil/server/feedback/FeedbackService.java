@@ -9,6 +9,7 @@ import io.vigil.server.api.TimeCursor;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -24,8 +25,10 @@ public final class FeedbackService {
   private final JournalRepository decisions;
   private final FeedbackRepository labels;
   private final DecisionPipeline pipeline;
+  private final Clock clock;
 
-  public FeedbackService(JournalRepository decisions, FeedbackRepository labels, DecisionPipeline pipeline) {
+  public FeedbackService(JournalRepository decisions, FeedbackRepository labels, DecisionPipeline pipeline, Clock clock) {
+    this.clock = clock;
     this.decisions = decisions;
     this.labels = labels;
     this.pipeline = pipeline;
@@ -41,7 +44,7 @@ public final class FeedbackService {
       long knownAtMillis, String actor) {
     JournalRow row = decisions.findByDecisionId(decisionId)
         .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     long knownAt = knownAtMillis == 0 ? Math.max(now, row.occurredAtMillis()) : knownAtMillis;
     if (knownAt > now + KNOWN_AT_SKEW_MILLIS_MAX) {
       throw ApiException.invalid("known_at_in_future", "known_at must not be ahead of the server clock", "known_at");

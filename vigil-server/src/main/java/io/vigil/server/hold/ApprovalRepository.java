@@ -1,7 +1,13 @@
 package io.vigil.server.hold;
 
 import io.vigil.server.storage.Sql;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /** Approvals of held decisions; the primary key (decision, approver) refuses a second approval by one person. */
@@ -33,12 +39,26 @@ public final class ApprovalRepository {
     }, "storing an approval failed", DuplicateApprover::new);
   }
 
+  /** The approvals of these decisions (a few hundred ids at most), oldest first, by decision id. */
+  public Map<String, List<Approval>> ofAll(Collection<String> decisionIds) {
+    Map<String, List<Approval>> out = new HashMap<>();
+    if (decisionIds.isEmpty()) return out;
+    String sql = "SELECT decision_id, approver_id, approver_role, approved_at_millis, recorded_by FROM hold_approvals"
+        + " WHERE decision_id IN (" + Sql.placeholders(decisionIds.size()) + ") ORDER BY approved_at_millis, approver_id";
+    for (Approval a : Sql.list(dataSource, sql, Sql.strings(decisionIds), ApprovalRepository::approval, "reading approvals failed")) {
+      out.computeIfAbsent(a.decisionId(), id -> new ArrayList<>()).add(a);
+    }
+    return out;
+  }
+
   /** A decision's approvals, oldest first. */
   public List<Approval> of(String decisionId) {
     String sql = "SELECT decision_id, approver_id, approver_role, approved_at_millis, recorded_by FROM hold_approvals"
         + " WHERE decision_id = ? ORDER BY approved_at_millis, approver_id";
-    return Sql.list(dataSource, sql, ps -> ps.setString(1, decisionId),
-        rs -> new Approval(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)),
-        "reading approvals failed");
+    return Sql.list(dataSource, sql, ps -> ps.setString(1, decisionId), ApprovalRepository::approval, "reading approvals failed");
+  }
+
+  private static Approval approval(ResultSet rs) throws SQLException {
+    return new Approval(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5));
   }
 }

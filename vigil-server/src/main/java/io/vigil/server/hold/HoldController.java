@@ -36,7 +36,7 @@ public class HoldController {
     return json(holds.approve(decisionId, approverId, role, Actor.of(request)));
   }
 
-  private static Map<String, Object> json(HoldService.HoldState h) {
+  private static Map<String, Object> json(HoldState h) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("decision_id", h.decisionId());
     m.put("account_id", h.accountId());
@@ -46,7 +46,9 @@ public class HoldController {
     m.put("deadline", Instant.ofEpochMilli(h.deadlineMillis()).toString());
     m.put("expiry_action", h.expiryAction().name());
     m.put("status", h.status());
+    m.put("waiting_for", h.waitingFor());
     m.put("outcome", h.outcome() == null ? null : h.outcome().name());
+    m.put("settled_at", h.settledAtMillis() == 0 ? null : Instant.ofEpochMilli(h.settledAtMillis()).toString());
     m.put("approvals", h.approvals().stream().map(a -> {
       Map<String, Object> x = new LinkedHashMap<>();
       x.put("approver_id", a.approverId());

@@ -93,8 +93,19 @@ public final class JournalRepository {
     }
   }
 
-  /** Filters of the decisions query; null means "any". Times are occurred_at, [from, to). */
-  public record Filter(String accountId, String eventType, String action, Long fromMillis, Long toMillis) {}
+  /**
+   * Filters of the decisions query; null means "any". Times are occurred_at, [from, to); scores and
+   * amounts are inclusive ranges; {@code ruleId} is a rule id among the decision's reasons.
+   */
+  public record Filter(String accountId, String eventType, String action, Long fromMillis, Long toMillis,
+      String merchantId, String riskLevel, String ruleId, Integer scoreMin, Integer scoreMax,
+      Long amountMinorMin, Long amountMinorMax, String currency) {
+
+    /** The account, type, action and time filters alone. */
+    public Filter(String accountId, String eventType, String action, Long fromMillis, Long toMillis) {
+      this(accountId, eventType, action, fromMillis, toMillis, null, null, null, null, null, null, null, null);
+    }
+  }
 
   /** Newest first; {@code beforeSequence} is the keyset cursor (exclusive), null for the first page. */
   public List<JournalRow> query(Filter f, Long beforeSequence, int limit) {
@@ -113,16 +124,6 @@ public final class JournalRepository {
     } catch (SQLException e) {
       throw new StorageException("querying decisions failed", e);
     }
-  }
-
-  /** Streams matching rows, newest first, at most {@code limit}, without holding them in memory. */
-  public void stream(Filter f, int limit, Consumer<JournalRow> sink) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM decisions WHERE 1=1");
-    List<Object> args = new ArrayList<>();
-    where(f, null, sql, args);
-    sql.append(" ORDER BY sequence DESC LIMIT ?");
-    args.add(limit);
-    streamQuery(sql.toString(), args, sink);
   }
 
   /** Every row in sequence order: recovery and verification. */
@@ -165,6 +166,17 @@ public final class JournalRepository {
     if (f.action() != null) { sql.append(" AND action = ?"); args.add(f.action()); }
     if (f.fromMillis() != null) { sql.append(" AND occurred_at_millis >= ?"); args.add(f.fromMillis()); }
     if (f.toMillis() != null) { sql.append(" AND occurred_at_millis < ?"); args.add(f.toMillis()); }
+    if (f.merchantId() != null) { sql.append(" AND merchant_id = ?"); args.add(f.merchantId()); }
+    if (f.riskLevel() != null) { sql.append(" AND risk_level = ?"); args.add(f.riskLevel()); }
+    if (f.scoreMin() != null) { sql.append(" AND score >= ?"); args.add(f.scoreMin()); }
+    if (f.scoreMax() != null) { sql.append(" AND score <= ?"); args.add(f.scoreMax()); }
+    if (f.amountMinorMin() != null) { sql.append(" AND amount_minor >= ?"); args.add(f.amountMinorMin()); }
+    if (f.amountMinorMax() != null) { sql.append(" AND amount_minor <= ?"); args.add(f.amountMinorMax()); }
+    if (f.currency() != null) { sql.append(" AND currency = ?"); args.add(f.currency()); }
+    if (f.ruleId() != null) {
+      sql.append(" AND sequence IN (SELECT sequence FROM decision_rules WHERE rule_id = ?)");
+      args.add(f.ruleId());
+    }
     if (beforeSequence != null) { sql.append(" AND sequence < ?"); args.add(beforeSequence); }
   }
 

@@ -10,6 +10,8 @@ import io.vigil.server.api.Json;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.logging.RedactedFailure;
+import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -33,8 +35,10 @@ public final class LimitService {
   private final JournalRepository decisions;
   private final LimitReleaseRepository releases;
   private final DecisionPipeline pipeline;
+  private final Clock clock;
 
-  public LimitService(JournalRepository decisions, LimitReleaseRepository releases, DecisionPipeline pipeline) {
+  public LimitService(JournalRepository decisions, LimitReleaseRepository releases, DecisionPipeline pipeline, Clock clock) {
+    this.clock = clock;
     this.decisions = decisions;
     this.releases = releases;
     this.pipeline = pipeline;
@@ -93,7 +97,7 @@ public final class LimitService {
   private LimitReleaseRepository.Release store(String decisionId, Event event, String outcome, long releasedMinor, String reason,
       String actor) {
     LimitReleaseRepository.Release r = new LimitReleaseRepository.Release(decisionId, event.eventId(), event.accountId(), outcome,
-        releasedMinor, event.currency(), reason, System.currentTimeMillis(), actor);
+        releasedMinor, event.currency(), reason, clock.millis(), actor);
     releases.insert(r);
     return r;
   }
@@ -109,7 +113,7 @@ public final class LimitService {
           .get(APPLY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       // Stored, so the next rebuild applies it; until then the ledger counts too much, never too little.
-      log.warn("release of {} is stored but not yet applied to the live ledger: {}", r.decisionId(), e.toString());
+      log.warn("release of {} is stored but not yet applied to the live ledger: {}", r.decisionId(), RedactedFailure.describe(e));
       return -1;
     }
   }

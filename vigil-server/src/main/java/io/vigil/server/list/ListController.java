@@ -3,8 +3,8 @@ package io.vigil.server.list;
 import io.vigil.engine.Limits;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListKind;
-import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Actor;
+import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.Page;
@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.Writer;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,11 +34,13 @@ public class ListController {
   private final ListService lists;
   private final ListImport importer;
   private final ListExport exporter;
+  private final Clock clock;
 
-  public ListController(ListService lists, ListImport importer, ListExport exporter) {
+  public ListController(ListService lists, ListImport importer, ListExport exporter, Clock clock) {
     this.lists = lists;
     this.importer = importer;
     this.exporter = exporter;
+    this.clock = clock;
   }
 
   /** The two file formats of an export and an import. */
@@ -59,17 +62,17 @@ public class ListController {
   @PostMapping("/v1/lists/entries")
   public ResponseEntity<Map<String, Object>> create(HttpServletRequest request) {
     var entry = lists.create(Json.parseObject(Bodies.read(request)), Actor.of(request));
-    return ResponseEntity.status(HttpStatus.CREATED).body(ListService.json(entry, System.currentTimeMillis()));
+    return ResponseEntity.status(HttpStatus.CREATED).body(ListService.json(entry, clock.millis()));
   }
 
   @GetMapping("/v1/lists/entries/{id}")
   public Map<String, Object> get(@PathVariable String id) {
-    return ListService.json(lists.get(id), System.currentTimeMillis());
+    return ListService.json(lists.get(id), clock.millis());
   }
 
   @DeleteMapping("/v1/lists/entries/{id}")
   public Map<String, Object> delete(@PathVariable String id, HttpServletRequest request) {
-    Map<String, Object> m = ListService.json(lists.delete(id, Actor.of(request)), System.currentTimeMillis());
+    Map<String, Object> m = ListService.json(lists.delete(id, Actor.of(request)), clock.millis());
     m.put("deleted", true);
     return m;
   }
@@ -83,7 +86,7 @@ public class ListController {
       @RequestParam(name = "starting_after", required = false) String startingAfter) {
     int pageSize = Page.limit(limit);
     TimeCursor after = TimeCursor.decode(startingAfter);
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     return Page.of(lists.page(kind(list), entity(entity), value, after, Page.fetchSize(pageSize)), pageSize,
         e -> ListService.json(e, now), e -> new TimeCursor(e.createdAtMillis(), e.id()).encode());
   }

@@ -53,18 +53,18 @@ public final class ListRepository {
         bindEntry(ps, e);
         ps.executeUpdate();
       }
-      recordChange(c, e.id(), "create", actor, entryJson);
+      recordChange(c, e.id(), "create", actor, e.createdAtMillis(), entryJson);
     });
   }
 
-  public boolean delete(String id, String actor, String entryJson) {
+  public boolean delete(String id, String actor, long atMillis, String entryJson) {
     boolean[] deleted = {false};
     inTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM list_entries WHERE id = ?")) {
         ps.setString(1, id);
         deleted[0] = ps.executeUpdate() == 1;
       }
-      if (deleted[0]) recordChange(c, id, "delete", actor, entryJson);
+      if (deleted[0]) recordChange(c, id, "delete", actor, atMillis, entryJson);
     });
     return deleted[0];
   }
@@ -217,9 +217,10 @@ public final class ListRepository {
     }
   }
 
-  private static void recordChange(Connection c, String entryId, String operation, String actor, String entryJson) throws SQLException {
+  private static void recordChange(Connection c, String entryId, String operation, String actor, long atMillis,
+      String entryJson) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(INSERT_CHANGE)) {
-      bindChange(ps, entryId, operation, actor, System.currentTimeMillis(), entryJson);
+      bindChange(ps, entryId, operation, actor, atMillis, entryJson);
       ps.executeUpdate();
     }
   }

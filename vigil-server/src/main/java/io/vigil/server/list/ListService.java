@@ -9,6 +9,7 @@ import io.vigil.engine.list.ListValues;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.TimeCursor;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,15 +22,17 @@ import java.util.Map;
 public final class ListService {
   private final ListRepository repository;
   private final ListIndex index;
+  private final Clock clock;
 
-  public ListService(ListRepository repository, ListIndex index) {
+  public ListService(ListRepository repository, ListIndex index, Clock clock) {
     this.repository = repository;
     this.index = index;
+    this.clock = clock;
     for (ListEntry e : repository.all()) index.put(e);
   }
 
   public ListEntry create(Map<String, Object> body, String actor) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     ListEntry entry = NewEntry.parse(body, now).toEntry(actor, now);
     if (!index.hasRoomFor(entry)) throw listFull("list");
     try {
@@ -49,7 +52,8 @@ public final class ListService {
 
   public ListEntry delete(String id, String actor) {
     ListEntry entry = index.get(id);
-    if (entry == null || !repository.delete(id, actor, Json.write(json(entry, System.currentTimeMillis())))) {
+    long now = clock.millis();
+    if (entry == null || !repository.delete(id, actor, now, Json.write(json(entry, now)))) {
       throw ApiException.notFound("list_entry_not_found", "No list entry with this id", "id");
     }
     index.remove(id);

@@ -8,6 +8,7 @@ import io.vigil.server.api.Page;
 import io.vigil.server.api.Params;
 import io.vigil.server.api.TimeCursor;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -30,8 +31,10 @@ public class ModelController {
       "bagging_fraction", "bagging_freq", "lambda_l1", "lambda_l2", "max_bin", "rounds", "scale_pos_weight", "seed");
   private final ModelService models;
   private final DecisionFeatures vectors;
+  private final Clock clock;
 
-  public ModelController(ModelService models, DecisionFeatures vectors) {
+  public ModelController(ModelService models, DecisionFeatures vectors, Clock clock) {
+    this.clock = clock;
     this.models = models;
     this.vectors = vectors;
   }
@@ -101,7 +104,7 @@ public class ModelController {
     Map<String, Object> body = Params.object(Bodies.read(request), TRAIN_FIELDS);
     long from = time(Params.string(body, "from", true, 64), "from");
     String toText = Params.string(body, "to", false, 64);
-    long to = toText == null ? System.currentTimeMillis() : time(toText, "to");
+    long to = toText == null ? clock.millis() : time(toText, "to");
     long delayDays = 7;
     if (body.containsKey("label_delay_days")) {
       if (!(body.get("label_delay_days") instanceof Integer || body.get("label_delay_days") instanceof Long)) {

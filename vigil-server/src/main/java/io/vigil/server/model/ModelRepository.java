@@ -30,7 +30,7 @@ public final class ModelRepository {
   /** A stored model without its body. */
   public record Summary(String modelId, String format, String metadataJson, String role, long createdAtMillis, String createdBy) {}
 
-  public void insert(ModelArtifact artifact, String metadataJson, String actor) {
+  public void insert(ModelArtifact artifact, String metadataJson, String actor, long createdAtMillis) {
     String text = artifact.toText();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -41,7 +41,7 @@ public final class ModelRepository {
           ps.setString(2, artifact.metadata().format());
           ps.setString(3, metadataJson);
           ps.setString(4, INACTIVE);
-          ps.setLong(5, System.currentTimeMillis());
+          ps.setLong(5, createdAtMillis);
           ps.setString(6, actor);
           ps.executeUpdate();
         }

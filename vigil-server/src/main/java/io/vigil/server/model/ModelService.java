@@ -14,6 +14,7 @@ import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.TimeCursor;
 import io.vigil.server.decision.DecisionPipeline;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,13 +55,16 @@ public final class ModelService implements AutoCloseable {
   private final DecisionFeatures vectors;
   private final DecisionPipeline pipeline;
   private final ModelRegistry registry;
+  private final Clock clock;
   private final ExecutorService training = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "vigil-training");
     t.setDaemon(true);
     return t;
   });
 
-  public ModelService(ModelRepository models, DecisionFeatures vectors, DecisionPipeline pipeline, ModelRegistry registry) {
+  public ModelService(ModelRepository models, DecisionFeatures vectors, DecisionPipeline pipeline, ModelRegistry registry,
+      Clock clock) {
+    this.clock = clock;
     this.models = models;
     this.vectors = vectors;
     this.pipeline = pipeline;
@@ -107,7 +111,7 @@ public final class ModelService implements AutoCloseable {
    * left out before. The newest 20 % validate the model trained on the rest.
    */
   public ModelRepository.Summary train(TrainingRequest request, String actor) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     if (request.fromMillis() >= request.toMillis()) throw ApiException.invalid("invalid_window", "from must be before to", "from");
     if (request.toMillis() > now) throw ApiException.invalid("invalid_window", "to must not be in the future", "to");
     if (request.toMillis() - request.fromMillis() > WINDOW_MILLIS_MAX) {
@@ -184,7 +188,7 @@ public final class ModelService implements AutoCloseable {
     } finally {
       model.close();
     }
-    models.insert(artifact, Json.write(metadata(artifact.metadata())), actor);
+    models.insert(artifact, Json.write(metadata(artifact.metadata())), actor, clock.millis());
     log.info("trained model {} on {} rows ({} fraud)", id, trainRows, trainFraud);
     if (request.role() != null) return setRole(id, request.role());
     return models.find(id).orElseThrow();
@@ -196,7 +200,7 @@ public final class ModelService implements AutoCloseable {
     if (outputKind != null) params.put("onnx.output_kind", outputKind);
     ModelMetadata metadata;
     try {
-      metadata = new ModelMetadata(modelId, ModelMetadata.FORMAT_ONNX, ModelFeatures.SCHEMA, System.currentTimeMillis(), 0, 0, 0, 0,
+      metadata = new ModelMetadata(modelId, ModelMetadata.FORMAT_ONNX, ModelFeatures.SCHEMA, clock.millis(), 0, 0, 0, 0,
           params, Map.of());
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid("invalid_model_id", e.getMessage(), "model_id");
@@ -209,7 +213,7 @@ public final class ModelService implements AutoCloseable {
       throw ApiException.unprocessable("invalid_model", "The ONNX model cannot score a " + ModelFeatures.SCHEMA.size()
           + "-feature vector: " + e.getMessage(), "body");
     }
-    models.insert(artifact, Json.write(metadata(metadata)), actor);
+    models.insert(artifact, Json.write(metadata(metadata)), actor, clock.millis());
     return models.find(modelId).orElseThrow();
   }
 

@@ -1,6 +1,8 @@
 package io.vigil.server.model;
 
 import io.vigil.server.api.ApiException;
+import io.vigil.server.logging.RedactedFailure;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -30,6 +32,7 @@ public final class ScheduledRetraining implements AutoCloseable {
   private final ModelService models;
   private final long windowMillis;
   private final long labelDelayMillis;
+  private final Clock clock;
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "vigil-retraining-schedule");
     t.setDaemon(true);
@@ -41,7 +44,8 @@ public final class ScheduledRetraining implements AutoCloseable {
    * @param windowMillis the training window, ending at the run's time
    * @param labelDelayMillis rows younger than this without a verdict are left out (their outcome may still come)
    */
-  public ScheduledRetraining(ModelService models, long everyMillis, long windowMillis, long labelDelayMillis) {
+  public ScheduledRetraining(ModelService models, long everyMillis, long windowMillis, long labelDelayMillis, Clock clock) {
+    this.clock = clock;
     if (everyMillis != 0 && everyMillis < PERIOD_MILLIS_MIN) {
       throw new IllegalArgumentException("vigil.models.retrain-every-hours is 0 (off) or at least 24");
     }
@@ -58,9 +62,9 @@ public final class ScheduledRetraining implements AutoCloseable {
     if (everyMillis > 0) {
       scheduler.scheduleWithFixedDelay(() -> {
         try {
-          runOnce(System.currentTimeMillis());
+          runOnce(clock.millis());
         } catch (Throwable t) { // an escaping throwable would end the schedule silently
-          log.error("scheduled retraining failed; the next period tries again", t);
+          log.error("scheduled retraining failed; the next period tries again", RedactedFailure.of(t));
         }
       }, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
     }
@@ -82,7 +86,7 @@ public final class ScheduledRetraining implements AutoCloseable {
     } catch (ApiException e) {
       log.info("scheduled retraining skipped: {} ({})", e.getMessage(), e.code());
     } catch (RuntimeException e) {
-      log.warn("scheduled retraining failed; the next period tries again", e);
+      log.warn("scheduled retraining failed; the next period tries again", RedactedFailure.of(e));
     }
     return Optional.empty();
   }

@@ -72,8 +72,9 @@ public final class LimitJson {
     return limits;
   }
 
+  /** One limit object; {@code param} names it in errors, e.g. {@code limits[2]} or {@code limit}. */
   @SuppressWarnings("unchecked")
-  private static LimitDefinition parseLimit(Map<String, Object> m, String param) {
+  static LimitDefinition parseLimit(Map<String, Object> m, String param) {
     unknown(m, LIMIT_FIELDS, param);
     String periodName = PolicyMaps.string(m, "period", param + ".period", true);
     LimitPeriod period = LimitPeriod.fromWire(periodName);

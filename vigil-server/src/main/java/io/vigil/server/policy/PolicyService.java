@@ -1,15 +1,17 @@
 package io.vigil.server.policy;
 
-import io.vigil.engine.policy.PolicyMaps;
+import io.vigil.engine.limit.LimitDefinition;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.DefaultPolicyPack;
 import io.vigil.engine.policy.HoldPolicy;
 import io.vigil.engine.policy.PolicyDocument;
-import io.vigil.engine.scorecard.ScorecardDefinition;
+import io.vigil.engine.policy.PolicyMaps;
 import io.vigil.engine.rule.RuleCompiler;
 import io.vigil.engine.rule.RuleDefinition;
+import io.vigil.engine.scorecard.ScorecardDefinition;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,10 +26,12 @@ import java.util.function.UnaryOperator;
 public final class PolicyService {
   private final PolicyRepository repository;
   private final RuleCompiler compiler;
+  private final Clock clock;
   private Consumer<CompiledPolicy> installer = p -> {};
   private volatile CompiledPolicy active;
 
-  public PolicyService(PolicyRepository repository, RuleCompiler compiler) {
+  public PolicyService(PolicyRepository repository, RuleCompiler compiler, Clock clock) {
+    this.clock = clock;
     this.repository = repository;
     this.compiler = compiler;
     Optional<PolicyRepository.Version> latest = repository.latest();
@@ -36,7 +40,7 @@ public final class PolicyService {
     } else {
       PolicyDocument seed = DefaultPolicyPack.document();
       active = CompiledPolicy.compile(seed, compiler);
-      repository.insert(new PolicyRepository.Version(seed.version(), System.currentTimeMillis(), "seed",
+      repository.insert(new PolicyRepository.Version(seed.version(), clock.millis(), "seed",
           "default policy pack", Json.write(PolicyJson.document(seed))));
     }
   }
@@ -85,6 +89,43 @@ public final class PolicyService {
 
   public synchronized PolicyDocument setLimits(List<io.vigil.engine.limit.LimitDefinition> limits, String actor) {
     return change(d -> d.withLimits(d.version() + 1, limits), actor, "change limits");
+  }
+
+  public Optional<LimitDefinition> limit(String id) {
+    return document().limits().stream().filter(l -> l.id().equals(id)).findFirst();
+  }
+
+  /** Adds one limit, keeping the others. */
+  public synchronized PolicyDocument createLimit(LimitDefinition limit, String actor) {
+    if (limit(limit.id()).isPresent()) {
+      throw ApiException.conflict("invalid_request_error", "limit_exists", "A limit with this id exists; update it with PUT", "limit.id");
+    }
+    if (document().limits().size() >= LimitDefinition.PER_POLICY_MAX) {
+      throw ApiException.invalid("invalid_limits", "The policy holds at most " + LimitDefinition.PER_POLICY_MAX
+          + " limits; delete one first", "limit");
+    }
+    List<LimitDefinition> limits = new ArrayList<>(document().limits());
+    limits.add(limit);
+    return change(d -> d.withLimits(d.version() + 1, limits), actor, "create limit " + limit.id());
+  }
+
+  /** Replaces one limit in place, keeping the others. */
+  public synchronized PolicyDocument updateLimit(LimitDefinition limit, String actor) {
+    requireLimit(limit.id());
+    List<LimitDefinition> limits = new ArrayList<>();
+    for (LimitDefinition l : document().limits()) limits.add(l.id().equals(limit.id()) ? limit : l);
+    return change(d -> d.withLimits(d.version() + 1, limits), actor, "update limit " + limit.id());
+  }
+
+  /** Removes one limit, keeping the others. */
+  public synchronized PolicyDocument deleteLimit(String id, String actor) {
+    requireLimit(id);
+    List<LimitDefinition> limits = document().limits().stream().filter(l -> !l.id().equals(id)).toList();
+    return change(d -> d.withLimits(d.version() + 1, limits), actor, "delete limit " + id);
+  }
+
+  private LimitDefinition requireLimit(String id) {
+    return limit(id).orElseThrow(() -> ApiException.notFound("limit_not_found", "No limit with this id", "id"));
   }
 
   public synchronized PolicyDocument setWeights(double rulesWeight, double modelWeight, String actor) {
@@ -136,7 +177,7 @@ public final class PolicyService {
   private PolicyDocument change(UnaryOperator<PolicyDocument> edit, String actor, String summary) {
     PolicyDocument next = edit.apply(document());
     CompiledPolicy compiled = CompiledPolicy.compile(next, compiler);
-    repository.insert(new PolicyRepository.Version(next.version(), System.currentTimeMillis(), actor, summary,
+    repository.insert(new PolicyRepository.Version(next.version(), clock.millis(), actor, summary,
         Json.write(PolicyJson.document(next))));
     active = compiled;
     installer.accept(compiled);

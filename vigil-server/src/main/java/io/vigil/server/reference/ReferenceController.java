@@ -1,6 +1,7 @@
 package io.vigil.server.reference;
 
 import io.vigil.engine.event.Canonical;
+import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.signal.ReferenceData;
 import io.vigil.engine.signal.card.BinInfo;
 import io.vigil.engine.signal.geo.AsnInfo;
@@ -60,12 +61,13 @@ public class ReferenceController {
         ApiException.notFound("reference_version_not_found", "No such reference-data version", "version")));
   }
 
-  /** What the live reference data says about one IP, phone, BIN or e-mail domain. */
+  /** What the live reference data says about one IP, phone, BIN, e-mail domain or currency. */
   @GetMapping("/v1/reference/lookup")
   public Map<String, Object> lookup(@RequestParam(required = false) String ip, @RequestParam(required = false) String phone,
-      @RequestParam(required = false) String bin, @RequestParam(name = "email_domain", required = false) String emailDomain) {
-    if (ip == null && phone == null && bin == null && emailDomain == null) {
-      throw ApiException.invalid("missing_field", "give at least one of ip, phone, bin, email_domain", "ip");
+      @RequestParam(required = false) String bin, @RequestParam(name = "email_domain", required = false) String emailDomain,
+      @RequestParam(required = false) String currency) {
+    if (ip == null && phone == null && bin == null && emailDomain == null && currency == null) {
+      throw ApiException.invalid("missing_field", "give at least one of ip, phone, bin, email_domain, currency", "ip");
     }
     ReferenceData data = reference.current();
     Map<String, Object> out = new LinkedHashMap<>();
@@ -74,7 +76,23 @@ public class ReferenceController {
     if (phone != null) out.put("phone", phoneView(data, phone));
     if (bin != null) out.put("bin", binView(data, bin));
     if (emailDomain != null) out.put("email_domain", emailView(data, emailDomain));
+    if (currency != null) out.put("currency", currencyView(data, currency));
     return out;
+  }
+
+  /** The currency's rate to the base currency, with the rates' date; {@code known} false without one. */
+  private static Map<String, Object> currencyView(ReferenceData data, String currency) {
+    if (!Canonical.isIsoCurrency(currency)) {
+      throw ApiException.invalid("invalid_currency", "currency must be an upper-case ISO 4217 code such as BDT", "currency");
+    }
+    ExchangeRates rates = data.rates();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("currency", currency);
+    m.put("known", rates.knows(currency));
+    m.put("units_per_base", rates.unitsPerBase(currency));
+    m.put("base_currency", rates.baseCurrency());
+    m.put("as_of", rates.asOf().toString());
+    return m;
   }
 
   private static Map<String, Object> ipView(ReferenceData data, String text) {

@@ -6,6 +6,7 @@ import io.vigil.engine.signal.ReferenceDataLoader;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -23,12 +24,14 @@ public final class ReferenceService {
   private final ReferenceRepository repository;
   private final Path dir;
   private final int phoneCacheEntriesMax;
+  private final Clock clock;
   private volatile ReferenceData current;
   private volatile ReferenceRepository.Version currentRecord;
   private Consumer<ReferenceData> installer = data -> {};
 
   /** Loads the directory at start-up; a broken file stops start-up with the loader's message. */
-  public ReferenceService(ReferenceRepository repository, Path dir, int phoneCacheEntriesMax) {
+  public ReferenceService(ReferenceRepository repository, Path dir, int phoneCacheEntriesMax, Clock clock) {
+    this.clock = clock;
     this.repository = repository;
     this.dir = dir;
     this.phoneCacheEntriesMax = phoneCacheEntriesMax;
@@ -86,7 +89,7 @@ public final class ReferenceService {
       loaded = ReferenceDataLoader.withVersion(loaded, latest);
       record = previous.get();
     } else {
-      record = new ReferenceRepository.Version(latest + 1, System.currentTimeMillis(), actor, components);
+      record = new ReferenceRepository.Version(latest + 1, clock.millis(), actor, components);
       repository.insert(record); // stored before it goes live: a failed insert changes nothing
     }
     currentRecord = record;

@@ -2,7 +2,10 @@ package io.vigil.server.reversal;
 
 import io.vigil.server.api.TimeCursor;
 import io.vigil.server.storage.Sql;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /** Every reversal request with its answer. */
@@ -56,6 +59,19 @@ public final class ReversalRepository {
   public boolean answeredYes(String decisionId) {
     String sql = "SELECT COUNT(*) FROM reversal_requests WHERE decision_id = ? AND outcome IN ('approve', 'review')";
     return Sql.number(dataSource, sql, ps -> ps.setString(1, decisionId), "counting reversal requests failed") > 0;
+  }
+
+  /** When each of these decisions (a few hundred ids at most) was reversed: its approved request's time. */
+  public Map<String, Long> reversedAt(Collection<String> decisionIds) {
+    Map<String, Long> out = new HashMap<>();
+    if (decisionIds.isEmpty()) return out;
+    String sql = "SELECT decision_id, MIN(requested_at_millis) FROM reversal_requests WHERE outcome = 'approve'"
+        + " AND decision_id IN (" + Sql.placeholders(decisionIds.size()) + ") GROUP BY decision_id";
+    for (Map.Entry<String, Long> e : Sql.list(dataSource, sql, Sql.strings(decisionIds),
+        rs -> Map.entry(rs.getString(1), rs.getLong(2)), "reading reversal requests failed")) {
+      out.put(e.getKey(), e.getValue());
+    }
+    return out;
   }
 
   /** Reversal requests of an account made after sinceMillis. */

@@ -4,10 +4,11 @@ import io.vigil.server.account.RestrictionService;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.TimeCursor;
-import io.vigil.server.challenge.ChallengeRepository;
-import io.vigil.server.hold.HoldService;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.limit.LimitService;
+import io.vigil.server.outcome.FinalOutcomes;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,21 +23,20 @@ public final class ReversalService {
   private static final long DAY_MILLIS = 86_400_000L;
   private final JournalRepository decisions;
   private final ReversalRepository requests;
-  private final ChallengeRepository challenges;
-  private final HoldService holds;
+  private final FinalOutcomes outcomes;
   private final RestrictionService restrictions;
-  private final io.vigil.server.limit.LimitService limits;
+  private final LimitService limits;
   private final long windowMillis;
   private final int requestsPerDayToReview;
+  private final Clock clock;
 
-  public ReversalService(JournalRepository decisions, ReversalRepository requests, ChallengeRepository challenges,
-      HoldService holds, RestrictionService restrictions, io.vigil.server.limit.LimitService limits, long windowMillis,
-      int requestsPerDayToReview) {
+  public ReversalService(JournalRepository decisions, ReversalRepository requests, FinalOutcomes outcomes,
+      RestrictionService restrictions, LimitService limits, long windowMillis, int requestsPerDayToReview, Clock clock) {
+    this.clock = clock;
     this.limits = limits;
     this.decisions = decisions;
     this.requests = requests;
-    this.challenges = challenges;
-    this.holds = holds;
+    this.outcomes = outcomes;
     this.restrictions = restrictions;
     this.windowMillis = windowMillis;
     this.requestsPerDayToReview = requestsPerDayToReview;
@@ -47,12 +47,12 @@ public final class ReversalService {
         .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
     Map<String, Object> event = Json.readMap(row.record().eventJson());
     Map<String, Object> response = Json.readMap(row.record().responseJson());
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     String account = row.accountId();
     boolean reversed = requests.answeredYes(decisionId);
     int recent = account == null ? 0 : requests.countSince(account, now - DAY_MILLIS);
     ReversalEligibility.Answer answer = ReversalEligibility.evaluate((String) event.get("type"),
-        finalAction(decisionId, (String) response.get("action")), row.occurredAtMillis(),
+        outcomes.beforeReversal(row).finalAction(), row.occurredAtMillis(),
         now, windowMillis, verificationMethod, reversed, recent, requestsPerDayToReview, (String) response.get("risk_level"),
         account != null && !restrictions.active(account).isEmpty());
     String reasons = Json.write(answer.reasons().stream().map(r -> Map.of("code", r.code(), "message", r.message())).toList());
@@ -68,17 +68,5 @@ public final class ReversalService {
     decisions.findByDecisionId(decisionId)
         .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
     return requests.ofDecision(decisionId, after, rows);
-  }
-
-  /** The action, or ALLOW once a challenge was passed or a hold approved. */
-  private String finalAction(String decisionId, String action) {
-    if ("CHALLENGE".equals(action)) {
-      return challenges.find(decisionId).map(c -> c.result().equals("passed") ? "ALLOW" : "DENY").orElse(action);
-    }
-    if ("HOLD".equals(action)) {
-      var outcome = holds.state(decisionId).outcome();
-      return outcome == null ? action : outcome.name();
-    }
-    return action;
   }
 }

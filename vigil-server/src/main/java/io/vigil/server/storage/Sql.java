@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -18,11 +19,25 @@ import javax.sql.DataSource;
 public final class Sql {
   private Sql() {}
 
+  /** {@code ?,?,?} for an IN list of n values (n ≥ 1). */
+  public static String placeholders(int n) {
+    if (n < 1) throw new IllegalArgumentException("an IN list needs at least one value");
+    return "?" + ",?".repeat(n - 1);
+  }
+
   /** Sets a statement's parameters. */
   public interface Binder {
     Binder NONE = ps -> {};
 
     void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  /** Binds the values, in order, as the statement's string parameters from the first on. */
+  public static Binder strings(Collection<String> values) {
+    return ps -> {
+      int i = 1;
+      for (String v : values) ps.setString(i++, v);
+    };
   }
 
   /** Reads one row. */

@@ -2,6 +2,7 @@ package io.vigil.server.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.vigil.server.journal.DecisionRulesBackfill;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -39,6 +40,7 @@ public final class Storage {
     Flyway.configure()
         .dataSource(dataSource)
         .locations("classpath:db/migration")
+        .javaMigrations(new DecisionRulesBackfill())
         .failOnMissingLocations(true)
         .load()
         .migrate();

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestClock;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +32,22 @@ class ChallengesApiTest extends ServerTestBase {
     registry.add("vigil.data-dir", DATA_DIR::toString);
   }
 
+  /**
+   * When the payments happen: now, or when now is outside 09:00-23:00 UTC, the last 22:00 UTC (at
+   * most 11 h ago). The seeded off_hours rule (+20) would otherwise lift a challenge to a review at
+   * night, and these tests are about challenges, not the time of day.
+   */
+  private static Instant daytime() {
+    ZonedDateTime now = TestClock.now().atZone(ZoneOffset.UTC);
+    if (now.getHour() >= 9 && now.getHour() < 23) return now.toInstant();
+    ZonedDateTime tenPm = now.truncatedTo(ChronoUnit.DAYS).withHour(22);
+    return (tenPm.isAfter(now) ? tenPm.minusDays(1) : tenPm).toInstant();
+  }
+
   /** A 15,000.00 USD payment: the seeded large_payment rule challenges it with password_and_otp. */
   private Map<String, Object> challenged(String account) {
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("c"), "type", "payment",
-        "occurred_at", Instant.now().toString(), "account_id", account, "amount", 1_500_000L, "currency", "USD"));
+        "occurred_at", daytime().toString(), "account_id", account, "amount", 1_500_000L, "currency", "USD"));
     ApiClient.Reply r = api.post("/v1/decisions", body);
     assertEquals(200, r.status(), r.body());
     assertEquals("CHALLENGE", r.json().get("action"), r.body());
@@ -47,9 +63,21 @@ class ChallengesApiTest extends ServerTestBase {
     Object id = challenged(ApiTestSupport.id("acct")).get("decision_id");
     assertError(api.get("/v1/decisions/" + id + "/challenge-result"), 404, "not_found_error", "challenge_result_not_found",
         "decision_id");
+    Map<String, Object> open = api.get("/v1/decisions/" + id).json();
+    assertEquals("CHALLENGE", open.get("action"));
+    assertEquals("CHALLENGE", open.get("final_action"));
+    assertEquals(List.of("challenge"), open.get("waiting_for"));
+    assertNull(open.get("settled_by"));
+    assertNull(open.get("settled_at"));
     ApiClient.Reply passed = report(id, "passed");
     assertEquals(200, passed.status(), passed.body());
     assertEquals("ALLOW", passed.json().get("final_action"));
+    Map<String, Object> settled = api.get("/v1/decisions/" + id).json();
+    assertEquals("CHALLENGE", settled.get("action"));
+    assertEquals("ALLOW", settled.get("final_action"));
+    assertEquals("challenge", settled.get("settled_by"));
+    assertEquals(passed.json().get("recorded_at"), settled.get("settled_at"));
+    assertEquals(List.of(), settled.get("waiting_for"));
     assertEquals("password_and_otp", passed.json().get("challenge_kind"));
     assertEquals(passed.json().get("recorded_at"), report(id, "passed").json().get("recorded_at"), "the same result again is a replay");
     assertError(report(id, "failed"), 409, "invalid_request_error", "challenge_result_exists", "result");
@@ -61,14 +89,16 @@ class ChallengesApiTest extends ServerTestBase {
   void repeatedFailuresFreezeTheAccount() {
     String account = ApiTestSupport.id("acct");
     for (int i = 1; i <= 2; i++) {
-      Map<String, Object> failed = report(challenged(account).get("decision_id"), "failed").json();
+      Object id = challenged(account).get("decision_id");
+      Map<String, Object> failed = report(id, "failed").json();
       assertEquals("DENY", failed.get("final_action"));
+      assertEquals("DENY", api.get("/v1/decisions/" + id).json().get("final_action"));
       assertNull(failed.get("escalation"), "failure " + i + " of 3");
     }
     Map<String, Object> third = report(challenged(account).get("decision_id"), "failed").json();
     assertNotNull(third.get("escalation"), third::toString);
     Map<String, Object> next = api.post("/v1/decisions", Map.of("event_id", ApiTestSupport.id("c"), "type", "login",
-        "occurred_at", Instant.now().toString(), "account_id", account)).json();
+        "occurred_at", TestClock.now().toString(), "account_id", account)).json();
     assertEquals("DENY", next.get("action"));
     Map<String, Object> first = (Map<String, Object>) ((List<Object>) next.get("reasons")).get(0);
     assertEquals("restriction.freeze", first.get("rule_id"));
@@ -83,7 +113,7 @@ class ChallengesApiTest extends ServerTestBase {
         "unknown_field", "otp");
     assertError(report("dec_missing", "passed"), 404, "not_found_error", "decision_not_found", "decision_id");
     ApiClient.Reply login = api.post("/v1/decisions", Map.of("event_id", ApiTestSupport.id("c"), "type", "login",
-        "occurred_at", Instant.now().toString(), "account_id", ApiTestSupport.id("acct")));
+        "occurred_at", TestClock.now().toString(), "account_id", ApiTestSupport.id("acct")));
     assertError(report(login.json().get("decision_id"), "passed"), 409, "invalid_request_error", "not_challenged", "decision_id");
   }
 }

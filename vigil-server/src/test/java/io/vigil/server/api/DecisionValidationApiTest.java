@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vigil.engine.Limits;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestClock;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
@@ -155,9 +156,9 @@ class DecisionValidationApiTest extends SharedServerBase {
         c("ip with zone id", edited(m -> m.put("ip", "fe80::1%eth0")), "invalid_ip", "ip"),
         c("timestamp not a time", edited(m -> m.put("occurred_at", "yesterday")), "invalid_timestamp", "occurred_at"),
         c("timestamp without offset", edited(m -> m.put("occurred_at", "2026-01-01T10:15:30")), "invalid_timestamp", "occurred_at"),
-        c("occurred_at 25 h in the past", edited(m -> m.put("occurred_at", Instant.now().minus(Duration.ofHours(25)).toString())),
+        c("occurred_at 25 h in the past", edited(m -> m.put("occurred_at", TestClock.now().minus(Duration.ofHours(25)).toString())),
             "occurred_at_too_old", "occurred_at"),
-        c("occurred_at 10 min in the future", edited(m -> m.put("occurred_at", Instant.now().plus(Duration.ofMinutes(10)).toString())),
+        c("occurred_at 10 min in the future", edited(m -> m.put("occurred_at", TestClock.now().plus(Duration.ofMinutes(10)).toString())),
             "occurred_at_in_future", "occurred_at"),
         c("invalid timezone", edited(m -> m.put("timezone", "Mars/Olympus_Mons")), "invalid_timezone", "timezone"),
         c("phone not E.164", edited(m -> m.put("phone", "01712345678")), "invalid_phone", "phone"),

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestClock;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +37,7 @@ class HoldsApiTest extends ServerTestBase {
   /** Transfers in EUR: the default pack's limits are in USD (600,000 USD would be over its monthly limit). */
   private Map<String, Object> pay(String account, long amountMinor) {
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("h"), "type", "transfer",
-        "occurred_at", Instant.now().toString(), "account_id", account, "amount", amountMinor, "currency", "EUR"));
+        "occurred_at", TestClock.now().toString(), "account_id", account, "amount", amountMinor, "currency", "EUR"));
     ApiClient.Reply r = api.post("/v1/decisions", body);
     assertEquals(200, r.status(), r.body());
     return r.json();
@@ -67,13 +69,60 @@ class HoldsApiTest extends ServerTestBase {
     assertEquals("password_and_otp", ((Map<String, Object>) d.get("challenge")).get("kind"));
     Map<String, Object> approvedByPeople = approve(id, "ops.bob", "approver").json();
     assertEquals("pending", approvedByPeople.get("status"), "approvals alone do not release it");
+    assertEquals(List.of("challenge"), approvedByPeople.get("waiting_for"), "the hold says what it still waits for");
+    assertNull(approvedByPeople.get("settled_at"));
     assertEquals(2, ((List<Object>) approvedByPeople.get("approvals")).size());
+    Map<String, Object> record = api.get("/v1/decisions/" + id).json();
+    assertEquals("HOLD", record.get("final_action"));
+    assertEquals(List.of("challenge"), record.get("waiting_for"));
+    assertNull(record.get("settled_by"));
+
     ApiClient.Reply passed = api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed"));
-    assertEquals("HOLD", passed.json().get("final_action"), passed.body());
+    assertEquals("ALLOW", passed.json().get("final_action"), "the pass completes a hold whose approvals are in: " + passed.body());
     Map<String, Object> done = api.get("/v1/decisions/" + id + "/hold").json();
     assertEquals("approved", done.get("status"));
     assertEquals("ALLOW", done.get("outcome"));
+    assertEquals(List.of(), done.get("waiting_for"));
+    assertEquals(passed.json().get("recorded_at"), done.get("settled_at"), "settled by the last thing it waited for");
+    Map<String, Object> settled = api.get("/v1/decisions/" + id).json();
+    assertEquals("HOLD", settled.get("action"));
+    assertEquals("ALLOW", settled.get("final_action"));
+    assertEquals("hold", settled.get("settled_by"));
+    assertEquals(passed.json().get("recorded_at"), settled.get("settled_at"));
+    assertEquals(List.of(), settled.get("waiting_for"));
     assertError(approve(id, "ops.carol", "approver"), 409, "invalid_request_error", "hold_approved", "decision_id");
+  }
+
+  @Test
+  @Order(2)
+  @SuppressWarnings("unchecked")
+  void aHoldWaitingForApprovalsAndItsChallengeSaysSoAndAPassFirstLeavesTheApprovals() {
+    String id = (String) pay("acct_h6", 15_000_000L).get("decision_id");
+    Map<String, Object> fresh = api.get("/v1/decisions/" + id + "/hold").json();
+    assertEquals("pending", fresh.get("status"));
+    assertEquals(List.of("approvals", "challenge"), fresh.get("waiting_for"));
+    ApiClient.Reply passed = api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed"));
+    assertEquals("HOLD", passed.json().get("final_action"), "the approvals are still missing: " + passed.body());
+    assertEquals(List.of("approvals"), api.get("/v1/decisions/" + id + "/hold").json().get("waiting_for"));
+    approve(id, "ops.alice", "approver");
+    Map<String, Object> done = approve(id, "ops.bob", "approver").json();
+    assertEquals("approved", done.get("status"));
+    Map<String, Object> last = ((List<Map<String, Object>>) done.get("approvals")).get(1);
+    assertEquals(last.get("approved_at"), done.get("settled_at"));
+    assertEquals("ALLOW", api.get("/v1/decisions/" + id).json().get("final_action"));
+  }
+
+  @Test
+  @Order(2)
+  void aFailedChallengeRejectsTheHold() {
+    String id = (String) pay("acct_h7", 15_000_000L).get("decision_id");
+    ApiClient.Reply failed = api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "failed"));
+    assertEquals("DENY", failed.json().get("final_action"), failed.body());
+    Map<String, Object> record = api.get("/v1/decisions/" + id).json();
+    assertEquals("DENY", record.get("final_action"));
+    assertEquals("challenge", record.get("settled_by"));
+    assertEquals(failed.json().get("recorded_at"), record.get("settled_at"));
+    assertEquals("rejected", api.get("/v1/decisions/" + id + "/hold").json().get("status"));
   }
 
   @Test
@@ -88,10 +137,22 @@ class HoldsApiTest extends ServerTestBase {
   }
 
   @Test
+  @Order(2)
+  void aFailedStepUpRejectsTheHoldAndItTakesNoMoreApprovals() {
+    String id = (String) pay("acct_h6", 15_000_000L).get("decision_id"); // 150,000.00 EUR, step-up and approvals
+    approve(id, "ops.alice", "approver");
+    assertEquals(200, api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "failed")).status());
+    Map<String, Object> rejected = api.get("/v1/decisions/" + id + "/hold").json();
+    assertEquals("rejected", rejected.get("status"));
+    assertEquals("DENY", rejected.get("outcome"));
+    assertError(approve(id, "ops.bob", "approver"), 409, "invalid_request_error", "hold_rejected", "decision_id");
+  }
+
+  @Test
   @Order(3)
   void partiesCannotApproveAndALockedAccountsHoldCannotBeApproved() {
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("h"), "type", "transfer",
-        "occurred_at", Instant.now().toString(), "account_id", "acct_h5", "counterparty_id", "acct_h5_friend",
+        "occurred_at", TestClock.now().toString(), "account_id", "acct_h5", "counterparty_id", "acct_h5_friend",
         "amount", 15_000_000L, "currency", "USD"));
     String id = (String) api.post("/v1/decisions", body).json().get("decision_id");
     assertError(approve(id, "acct_h5_friend", "approver"), 409, "invalid_request_error", "self_approval", "approver_id");
@@ -114,15 +175,22 @@ class HoldsApiTest extends ServerTestBase {
 
   @Test
   @Order(5)
-  void anUnapprovedHoldExpiresAtItsDeadlineWithTheConfiguredAction() throws InterruptedException {
+  void anUnapprovedHoldExpiresAtItsDeadlineWithTheConfiguredAction() {
     ApiClient.Reply changed = api.put("/v1/policy/holds", Map.of("holds", List.of(Map.of("id", "quick", "amount_over", 100_000,
         "approvals_required", 1, "deadline_minutes", 0.02, "expiry_action", "DENY"))));
     assertEquals(200, changed.status(), changed.body());
-    String id = (String) pay("acct_h4", 15_000_000L).get("decision_id");
-    Thread.sleep(1_500);
+    Map<String, Object> d = pay("acct_h4", 15_000_000L);
+    String id = (String) d.get("decision_id");
+    TestClock.advance(Duration.ofSeconds(2)); // past the 1.2 s deadline
     Map<String, Object> expired = api.get("/v1/decisions/" + id + "/hold").json();
     assertEquals("expired", expired.get("status"));
     assertEquals("DENY", expired.get("outcome"));
+    String deadline = (String) ((Map<?, ?>) d.get("hold")).get("deadline");
+    assertEquals(deadline, expired.get("settled_at"));
+    Map<String, Object> record = api.get("/v1/decisions/" + id).json();
+    assertEquals("DENY", record.get("final_action"));
+    assertEquals("hold_expiry", record.get("settled_by"));
+    assertEquals(deadline, record.get("settled_at"));
     assertError(approve(id, "ops.alice", "approver"), 409, "invalid_request_error", "hold_expired", "decision_id");
   }
 

@@ -11,17 +11,29 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.engine.model.FeatureSchema;
+import io.vigil.engine.model.LightGbmTrainer;
+import io.vigil.engine.model.ModelFeatures;
+import io.vigil.engine.model.ModelRegistry;
+import io.vigil.server.decision.DecisionPipeline;
+import io.vigil.server.model.DecisionFeatures;
+import io.vigil.server.model.ModelRepository;
+import io.vigil.server.model.ModelService;
+import io.vigil.server.model.ScheduledRetraining;
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -33,10 +45,10 @@ import org.springframework.test.context.DynamicPropertySource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LearningLoopApiTest extends ServerTestBase {
   private static final Path DATA_DIR = tempDir("vigil-api-learning-");
-  @org.springframework.beans.factory.annotation.Autowired com.zaxxer.hikari.HikariDataSource dataSource;
-  @org.springframework.beans.factory.annotation.Autowired io.vigil.server.decision.DecisionPipeline pipeline;
-  @org.springframework.beans.factory.annotation.Autowired io.vigil.engine.model.ModelRegistry registry;
-  @org.springframework.beans.factory.annotation.Autowired io.vigil.server.model.ModelService service;
+  @Autowired com.zaxxer.hikari.HikariDataSource dataSource;
+  @Autowired DecisionPipeline pipeline;
+  @Autowired ModelRegistry registry;
+  @Autowired ModelService service;
 
   @DynamicPropertySource
   static void ownDataDir(DynamicPropertyRegistry registry) {
@@ -60,7 +72,7 @@ class LearningLoopApiTest extends ServerTestBase {
   @Test
   @Order(1)
   void feedbackIsValidatedAndIdempotent() {
-    Map<String, Object> d = pay(ApiTestSupport.id("fb"), 10_00, Instant.now());
+    Map<String, Object> d = pay(ApiTestSupport.id("fb"), 10_00, TestClock.now());
     Object id = d.get("decision_id");
     ApiClient.Reply first = label("cb-1", id, Map.of("kind", "chargeback", "verdict", "fraud", "reason_code", "10.4"));
     assertEquals(201, first.status(), first.body());
@@ -77,7 +89,7 @@ class LearningLoopApiTest extends ServerTestBase {
     assertInvalid(label("x-2", id, Map.of("kind", "chargeback", "reason_code", "10.4")), "missing_field", "verdict");
     assertInvalid(label("x-3", id, Map.of("kind", "suspicion")), "invalid_kind", "kind");
     assertInvalid(label("x-4", id, Map.of("kind", "fraud", "known_at", "2001-01-01T00:00:00Z")), "label_before_event", "known_at");
-    assertInvalid(label("x-5", id, Map.of("kind", "fraud", "known_at", Instant.now().plusSeconds(3_600).toString())),
+    assertInvalid(label("x-5", id, Map.of("kind", "fraud", "known_at", TestClock.now().plusSeconds(3_600).toString())),
         "known_at_in_future", "known_at");
     assertInvalid(label("x-6", id, Map.of("kind", "fraud", "known_at", "yesterday")), "invalid_timestamp", "known_at");
     assertInvalid(label("x-7", id, Map.of("kind", "authorization")), "missing_field", "outcome");
@@ -91,16 +103,16 @@ class LearningLoopApiTest extends ServerTestBase {
   @Order(2)
   @SuppressWarnings("unchecked")
   void everyMoneyMovementStoresItsFeatureVector() {
-    Map<String, Object> d = pay(ApiTestSupport.id("vec"), 12_345, Instant.now());
+    Map<String, Object> d = pay(ApiTestSupport.id("vec"), 12_345, TestClock.now());
     assertEquals(0L, num(map(d.get("scores")).get("model")), "no model is live yet");
     assertNull(d.get("model"));
     Map<String, Object> stored = api.get("/v1/decisions/" + d.get("decision_id") + "/features").json();
-    assertEquals(io.vigil.engine.model.ModelFeatures.SCHEMA.id(), stored.get("schema"));
+    assertEquals(ModelFeatures.SCHEMA.id(), stored.get("schema"));
     Map<String, Object> features = (Map<String, Object>) stored.get("features");
     assertEquals(123.45, ((Number) features.get("amount_major")).doubleValue(), 1e-3);
     assertEquals(1.0, ((Number) features.get("account_count_1d")).doubleValue(), "the window includes the event itself");
     Map<String, Object> login = api.post("/v1/decisions", Map.of("event_id", ApiTestSupport.id("l"), "type", "login",
-        "occurred_at", Instant.now().toString(), "account_id", "someone")).json();
+        "occurred_at", TestClock.now().toString(), "account_id", "someone")).json();
     assertError(api.get("/v1/decisions/" + login.get("decision_id") + "/features"), 404, "not_found_error", "features_not_found",
         "decision_id");
   }
@@ -110,7 +122,7 @@ class LearningLoopApiTest extends ServerTestBase {
   @SuppressWarnings("unchecked")
   void aModelTrainedOnStoredVectorsAndLabelsGoesLiveExplainsItselfAndAShadowNeverActs() {
     Random random = new Random(5);
-    Instant start = Instant.now().minusSeconds(3_600);
+    Instant start = TestClock.now().minusSeconds(3_600);
     for (int i = 0; i < 300; i++) {
       boolean fraud = i % 8 == 0;
       long amount = fraud ? 90_000 + random.nextInt(10_000) : 1_000 + random.nextInt(9_000);
@@ -118,7 +130,7 @@ class LearningLoopApiTest extends ServerTestBase {
       ApiClient.Reply r = label("train-" + i, d.get("decision_id"), Map.of("kind", fraud ? "fraud" : "legitimate"));
       assertEquals(201, r.status(), r.body());
     }
-    assertError(api.post("/v1/models/train", Map.of("from", Instant.now().minusSeconds(60).toString(), "label_delay_days", 0)),
+    assertError(api.post("/v1/models/train", Map.of("from", TestClock.now().minusSeconds(60).toString(), "label_delay_days", 0)),
         422, "invalid_request_error", "not_enough_labels", "from");
     assertInvalid(api.post("/v1/models/train", Map.of("from", start.toString(), "params", Map.of("objective", "regression"))),
         "unknown_field", "params.objective");
@@ -131,7 +143,7 @@ class LearningLoopApiTest extends ServerTestBase {
     Map<String, Object> metrics = map(trained.json().get("metrics"));
     assertTrue(((Number) metrics.get("validation_auc_roc")).doubleValue() > 0.9, metrics::toString);
 
-    Map<String, Object> big = pay("acct-new", 95_000, Instant.now());
+    Map<String, Object> big = pay("acct-new", 95_000, TestClock.now());
     Map<String, Object> model = map(big.get("model"));
     assertEquals(modelId, model.get("version"));
     double p = ((Number) model.get("probability")).doubleValue();
@@ -142,9 +154,24 @@ class LearningLoopApiTest extends ServerTestBase {
     assertTrue(((Number) top.get(0).get("contribution")).doubleValue() > 0, "the strongest feature pushes towards fraud: " + top);
     int rules = (int) num(map(big.get("scores")).get("rules"));
     assertEquals(Math.round(0.5 * rules + 0.5 * 100 * p), num(big.get("score")), "the 50/50 blend");
-    Map<String, Object> small = pay("acct-new-2", 2_000, Instant.now());
+    // The model's part of the action comes with a reason a person can read: its top features and their values.
+    Map<String, Object> modelReason = list(big.get("reasons")).stream().filter(r -> "model".equals(r.get("rule_id"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no model reason: " + big));
+    String message = (String) modelReason.get("message");
+    assertTrue(message.startsWith("Model " + modelId + " gives a fraud probability of "), message);
+    Map<String, Object> reasonValues = map(modelReason.get("values"));
+    assertEquals(modelId, reasonValues.get("model.version"));
+    for (Map<String, Object> f : top) {
+      assertTrue(message.contains(f.get("feature") + " = "), message);
+      assertEquals(((Number) f.get("value")).doubleValue(), ((Number) reasonValues.get((String) f.get("feature"))).doubleValue(), 1e-4);
+    }
+    List<Map<String, Object>> byRule = list(api.get("/v1/decisions?rule=model&limit=500").json().get("data"));
+    assertTrue(byRule.stream().anyMatch(row -> map(row.get("decision")).get("decision_id").equals(big.get("decision_id"))),
+        "the model's reason is indexed like a rule's");
+    Map<String, Object> small = pay("acct-new-2", 2_000, TestClock.now());
     assertTrue(((Number) map(small.get("model")).get("probability")).doubleValue() < 0.5, small::toString);
     assertEquals("ALLOW", small.get("action"));
+    assertTrue(list(small.get("reasons")).stream().noneMatch(r -> "model".equals(r.get("rule_id"))), "an ALLOW needs no model reason");
     List<Map<String, Object>> smallTop = list(map(small.get("model")).get("top_features"));
     assertEquals(5, smallTop.size(), "an allowed decision carries its top features too: " + smallTop);
     Map<String, Object> why = api.get("/v1/decisions/" + small.get("decision_id") + "/explanation").json();
@@ -159,18 +186,18 @@ class LearningLoopApiTest extends ServerTestBase {
     ApiClient.Reply shadow = api.post("/v1/models/train", Map.of("from", start.minusSeconds(60).toString(), "label_delay_days", 0,
         "params", Map.of("rounds", 5, "min_data_in_leaf", 5, "seed", 11), "role", "shadow"));
     assertEquals(201, shadow.status(), shadow.body());
-    Map<String, Object> withShadow = pay("acct-new-3", 95_000, Instant.now());
+    Map<String, Object> withShadow = pay("acct-new-3", 95_000, TestClock.now());
     Map<String, Object> shadowed = map(map(withShadow.get("model")).get("shadow"));
     assertEquals(shadow.json().get("model_id"), shadowed.get("version"));
     assertEquals(modelId, map(withShadow.get("model")).get("version"), "the live model still decides");
 
     // What start-up builds from storage: the live and the shadow model, in a fresh registry.
-    io.vigil.engine.model.ModelRegistry restarted = new io.vigil.engine.model.ModelRegistry();
-    try (var service = new io.vigil.server.model.ModelService(new io.vigil.server.model.ModelRepository(dataSource),
-        new io.vigil.server.model.DecisionFeatures(dataSource), pipeline, restarted)) {
+    ModelRegistry restarted = new ModelRegistry();
+    try (var service = new ModelService(new ModelRepository(dataSource),
+        new DecisionFeatures(dataSource), pipeline, restarted, TestClock.INSTANCE)) {
       assertEquals(modelId, restarted.champion().metadata().modelId());
       assertEquals(shadow.json().get("model_id"), restarted.challenger().metadata().modelId());
-      double[] vector = new double[io.vigil.engine.model.ModelFeatures.SCHEMA.size()];
+      double[] vector = new double[ModelFeatures.SCHEMA.size()];
       assertEquals(pipeline.engine().models().champion().probability(vector), restarted.champion().probability(vector), 1e-12,
           "the stored artifact scores like the live model");
     } finally {
@@ -181,7 +208,7 @@ class LearningLoopApiTest extends ServerTestBase {
     List<Map<String, Object>> models = list(api.get("/v1/models").json().get("data"));
     assertEquals(2, models.size());
     assertEquals(200, api.post("/v1/models/" + modelId + "/role", Map.of("role", "inactive")).status());
-    Map<String, Object> without = pay("acct-new-4", 95_000, Instant.now());
+    Map<String, Object> without = pay("acct-new-4", 95_000, TestClock.now());
     assertFalse(map(without.get("model")).containsKey("version"), "no live model: " + without);
     assertEquals(0L, num(map(without.get("scores")).get("model")));
     assertError(api.post("/v1/models/nope/role", Map.of("role", "live")), 404, "not_found_error", "model_not_found", "model_id");
@@ -194,14 +221,14 @@ class LearningLoopApiTest extends ServerTestBase {
     int before = list(api.get("/v1/models").json().get("data")).size();
     var live = registry.champion();
     String operatorsShadow = registry.challenger().metadata().modelId(); // test 3's, trained through the API
-    long now = System.currentTimeMillis();
+    long now = TestClock.INSTANCE.millis();
     // A window of one second holds no labelled decision: nothing is trained, nothing is stored.
-    try (var tooShort = new io.vigil.server.model.ScheduledRetraining(service, 0, 1_000, 0)) {
+    try (var tooShort = new ScheduledRetraining(service, 0, 1_000, 0, TestClock.INSTANCE)) {
       assertTrue(tooShort.runOnce(now).isEmpty());
     }
     assertEquals(before, list(api.get("/v1/models").json().get("data")).size());
     // The last two hours hold test 3's 300 labelled decisions.
-    try (var schedule = new io.vigil.server.model.ScheduledRetraining(service, 0, 7_200_000, 0)) {
+    try (var schedule = new ScheduledRetraining(service, 0, 7_200_000, 0, TestClock.INSTANCE)) {
       // The operator's shadow stays; the scheduled model is stored beside it, inactive.
       var beside = schedule.runOnce(now).orElseThrow();
       assertEquals("inactive", beside.role());
@@ -219,18 +246,18 @@ class LearningLoopApiTest extends ServerTestBase {
     }
     assertEquals(live, registry.champion(), "the live model is the operator's choice");
     assertEquals(before + 2, list(api.get("/v1/models").json().get("data")).size());
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> new io.vigil.server.model.ScheduledRetraining(service, 3_600_000, 7_200_000, 0), "hourly: refused");
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> new io.vigil.server.model.ScheduledRetraining(service, 0, 7_200_000, 7_200_000), "delay as long as the window: refused");
+    Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new ScheduledRetraining(service, 3_600_000, 7_200_000, 0, TestClock.INSTANCE), "hourly: refused");
+    Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new ScheduledRetraining(service, 0, 7_200_000, 7_200_000, TestClock.INSTANCE), "delay as long as the window: refused");
   }
 
   @Test
   @Order(5)
   void aStoredModelOfAnOlderSchemaDoesNotKeepTheServerFromStarting() {
     // A live model trained on the previous schema (43 features), as an upgraded database holds it.
-    var older = new io.vigil.engine.model.FeatureSchema("vigil.payment", 2,
-        io.vigil.engine.model.ModelFeatures.SCHEMA.featureNames().subList(0, 43));
+    var older = new FeatureSchema("vigil.payment", 2,
+        ModelFeatures.SCHEMA.featureNames().subList(0, 43));
     Random random = new Random(3);
     double[] x = new double[2_000 * 43];
     float[] y = new float[2_000];
@@ -238,15 +265,15 @@ class LearningLoopApiTest extends ServerTestBase {
       for (int j = 0; j < 43; j++) x[i * 43 + j] = random.nextDouble();
       y[i] = x[i * 43] > 0.9 ? 1f : 0f;
     }
-    var repository = new io.vigil.server.model.ModelRepository(dataSource);
-    try (var model = io.vigil.engine.model.LightGbmTrainer.train(
-        new io.vigil.engine.model.LightGbmTrainer.TrainingSet(older, x, y, 0, 1), Map.of("rounds", "5"), "lgbm-at-payment-2", 1L)) {
-      repository.insert(model.artifact(), "{}", "test");
+    var repository = new ModelRepository(dataSource);
+    try (var model = LightGbmTrainer.train(
+        new LightGbmTrainer.TrainingSet(older, x, y, 0, 1), Map.of("rounds", "5"), "lgbm-at-payment-2", 1L)) {
+      repository.insert(model.artifact(), "{}", "test", TestClock.INSTANCE.millis());
     }
     repository.setRole("lgbm-at-payment-2", "live");
-    io.vigil.engine.model.ModelRegistry restarted = new io.vigil.engine.model.ModelRegistry();
-    try (var service = new io.vigil.server.model.ModelService(repository, new io.vigil.server.model.DecisionFeatures(dataSource), pipeline,
-        restarted)) {
+    ModelRegistry restarted = new ModelRegistry();
+    try (var service = new ModelService(repository, new DecisionFeatures(dataSource), pipeline,
+        restarted, TestClock.INSTANCE)) {
       assertNull(restarted.champion(), "no live model rather than a model that cannot read this build's vector");
       assertEquals("inactive", repository.find("lgbm-at-payment-2").orElseThrow().role());
       assertNotNull(restarted.challenger(), "the usable shadow is restored");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ class LimitsApiTest extends ServerTestBase {
 
   /** A USD payment with a credit score: 300 maps to a daily cap of 200.00, 850 to 2,000.00 (the default pack). */
   private static Map<String, Object> scored(String account, long amountMinor, int creditScore) {
-    return new HashMap<>(Map.of("event_id", ApiTestSupport.id("l"), "type", "payment", "occurred_at", Instant.now().toString(),
+    return new HashMap<>(Map.of("event_id", ApiTestSupport.id("l"), "type", "payment", "occurred_at", TestClock.now().toString(),
         "account_id", account, "amount", amountMinor, "currency", "USD", "credit_score", creditScore));
   }
 
@@ -97,7 +98,7 @@ class LimitsApiTest extends ServerTestBase {
     assertEquals(150_00L, num(l.get("remaining_minor")));
     assertEquals(false, l.get("breached"));
     Instant resets = Instant.parse((String) l.get("resets_at"));
-    assertTrue(resets.isAfter(Instant.now()) && resets.toEpochMilli() % 86_400_000L == 0, "next UTC midnight: " + resets);
+    assertTrue(resets.isAfter(TestClock.now()) && resets.toEpochMilli() % 86_400_000L == 0, "next UTC midnight: " + resets);
     assertTrue(((Number) d.get("policy_version")).longValue() >= 1);
   }
 
@@ -170,7 +171,7 @@ class LimitsApiTest extends ServerTestBase {
     String account = ApiTestSupport.id("fail");
     for (int i = 0; i < 2; i++) {
       Map<String, Object> d = decide(new HashMap<>(Map.of("event_id", ApiTestSupport.id("c"), "type", "payment",
-          "occurred_at", Instant.now().toString(), "account_id", account, "amount", 10_000_01L, "currency", "USD")));
+          "occurred_at", TestClock.now().toString(), "account_id", account, "amount", 10_000_01L, "currency", "USD")));
       assertEquals("CHALLENGE", d.get("action"), d::toString);
       ApiClient.Reply failed = api.post("/v1/decisions/" + d.get("decision_id") + "/challenge-result", Map.of("result", "failed"));
       assertEquals(200, failed.status(), failed.body());
@@ -197,6 +198,76 @@ class LimitsApiTest extends ServerTestBase {
     assertEquals(originalLimits.get("limits"), api.get("/v1/policy/limits").json().get("limits"), "limits render as they parse");
   }
 
+  @Test
+  void oneLimitAtATimeLeavesTheOthersInPlace() {
+    Map<String, Object> original = api.get("/v1/policy/limits").json();
+    try {
+      changeOneLimitAtATime(original);
+    } finally {
+      assertEquals(200, api.put("/v1/policy/limits", Map.of("limits", original.get("limits"))).status());
+    }
+  }
+
+  private void changeOneLimitAtATime(Map<String, Object> original) {
+    List<Map<String, Object>> seeded = list(original.get("limits"));
+    long before = num(original.get("policy_version"));
+    Map<String, Object> atm = new HashMap<>(Map.of("id", "eur_atm", "period", "rolling_24h", "currency", "EUR", "amount_minor", 500_00,
+        "event_types", List.of("withdrawal"), "channels", List.of("atm"), "breach_action", "DENY"));
+
+    ApiClient.Reply created = ApiTestSupport.send(base, "POST", "/v1/policy/limits", ApiClient.json(Map.of("limit", atm)),
+        "Vigil-Actor", "risk.lead");
+    assertEquals(201, created.status(), created.body());
+    assertEquals(before + 1, num(created.json().get("policy_version")));
+    assertEquals(500_00L, num(map(created.json().get("limit")).get("amount_minor")));
+    List<Map<String, Object>> after = list(api.get("/v1/policy/limits").json().get("limits"));
+    assertEquals(seeded, after.subList(0, seeded.size()), "the seeded limits are all still there, unchanged");
+    assertEquals("eur_atm", after.get(seeded.size()).get("id"));
+    Map<String, Object> version = list(api.get("/v1/policy/versions").json().get("data")).get(0);
+    assertEquals("create limit eur_atm", version.get("change"));
+    assertEquals("risk.lead", version.get("created_by"));
+    Map<String, Object> withdrawal = new HashMap<>(Map.of("event_id", ApiTestSupport.id("w"), "type", "withdrawal", "occurred_at",
+        TestClock.now().toString(), "account_id", ApiTestSupport.id("atm"), "amount", 600_00, "currency", "EUR", "channel", "atm"));
+    assertEquals("limit.eur_atm", map(list(decide(withdrawal).get("reasons")).get(0)).get("rule_id"));
+    Map<String, Object> usd = decide(scored(ApiTestSupport.id("usd"), 1_000, 850));
+    assertEquals(10_000_00L, num(limit(usd, "daily_password").get("limit_minor")), "a seeded limit still applies");
+
+    assertError(api.post("/v1/policy/limits", Map.of("limit", atm)), 409, "invalid_request_error", "limit_exists", "limit.id");
+    atm.remove("id");
+    atm.put("amount_minor", 1_000_00);
+    ApiClient.Reply updated = api.put("/v1/policy/limits/eur_atm", Map.of("limit", atm));
+    assertEquals(200, updated.status(), updated.body());
+    assertEquals(1_000_00L, num(map(api.get("/v1/policy/limits/eur_atm").json().get("limit")).get("amount_minor")));
+    assertEquals("update limit eur_atm", list(api.get("/v1/policy/versions").json().get("data")).get(0).get("change"));
+    withdrawal.put("event_id", ApiTestSupport.id("w"));
+    withdrawal.put("account_id", ApiTestSupport.id("atm"));
+    assertEquals("ALLOW", decide(withdrawal).get("action"), "600.00 is under the new 1,000.00");
+
+    long version2 = num(updated.json().get("policy_version"));
+    atm.put("id", "other");
+    assertInvalid(api.put("/v1/policy/limits/eur_atm", Map.of("limit", atm)), "id_mismatch", "limit.id");
+    atm.put("id", "eur_atm");
+    assertError(api.put("/v1/policy/limits/nope", Map.of("limit", atm)), 400, "invalid_request_error", "id_mismatch", "limit.id");
+    atm.remove("id");
+    assertError(api.put("/v1/policy/limits/nope", Map.of("limit", atm)), 404, "not_found_error", "limit_not_found", "id");
+    assertInvalid(api.post("/v1/policy/limits", Map.of("limit", Map.of("id", "x", "period", "weekly", "currency", "USD",
+        "amount_minor", 1, "breach_action", "DENY"))), "invalid_limits", "limit.period");
+    assertInvalid(api.post("/v1/policy/limits", Map.of("limit", Map.of("id", "x", "period", "daily", "currency", "USD",
+        "amount_minor", 1, "breach_action", "DENY", "weekly", true))), "unknown_field", "limit.weekly");
+    assertInvalid(api.post("/v1/policy/limits", Map.of()), "missing_field", "limit");
+    assertInvalid(api.post("/v1/policy/limits", Map.of("limit", 5)), "wrong_type", "limit");
+    assertInvalid(api.post("/v1/policy/limits", Map.of("limits", List.of())), "unknown_field", "limits");
+    assertEquals(version2, num(api.get("/v1/policy/limits").json().get("policy_version")), "refused changes change nothing");
+
+    ApiClient.Reply deleted = api.delete("/v1/policy/limits/eur_atm");
+    assertEquals(200, deleted.status(), deleted.body());
+    assertEquals(true, deleted.json().get("deleted"));
+    assertEquals("eur_atm", map(deleted.json().get("limit")).get("id"));
+    assertEquals("delete limit eur_atm", list(api.get("/v1/policy/versions").json().get("data")).get(0).get("change"));
+    assertEquals(seeded, list(api.get("/v1/policy/limits").json().get("limits")), "back to the seeded limits");
+    assertError(api.get("/v1/policy/limits/eur_atm"), 404, "not_found_error", "limit_not_found", "id");
+    assertError(api.delete("/v1/policy/limits/eur_atm"), 404, "not_found_error", "limit_not_found", "id");
+  }
+
   private void changeLimitsAndChallenges(long before) {
     Map<String, Object> custom = Map.of("id", "eur_withdrawals", "period", "rolling_24h", "currency", "EUR", "amount_minor", 500_00,
         "event_types", List.of("withdrawal"), "channels", List.of("atm"), "breach_action", "DENY");
@@ -205,7 +276,7 @@ class LimitsApiTest extends ServerTestBase {
     long version = num(put.json().get("policy_version"));
     assertEquals(before + 1, version);
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("w"), "type", "withdrawal", "occurred_at",
-        Instant.now().toString(), "account_id", ApiTestSupport.id("eur"), "amount", 600_00, "currency", "EUR", "channel", "atm"));
+        TestClock.now().toString(), "account_id", ApiTestSupport.id("eur"), "amount", 600_00, "currency", "EUR", "channel", "atm"));
     Map<String, Object> d = decide(body);
     assertEquals("DENY", d.get("action"));
     assertEquals(version, num(d.get("policy_version")));
@@ -232,7 +303,7 @@ class LimitsApiTest extends ServerTestBase {
     // One failure now freezes: the challenge comes from the seeded large_payment rule.
     String account = ApiTestSupport.id("one");
     Map<String, Object> c = decide(new HashMap<>(Map.of("event_id", ApiTestSupport.id("c"), "type", "payment",
-        "occurred_at", Instant.now().toString(), "account_id", account, "amount", 1_500_000L, "currency", "USD")));
+        "occurred_at", TestClock.now().toString(), "account_id", account, "amount", 1_500_000L, "currency", "USD")));
     Map<String, Object> failed = api.post("/v1/decisions/" + c.get("decision_id") + "/challenge-result", Map.of("result", "failed")).json();
     assertTrue(failed.get("escalation") instanceof Map, failed::toString);
   }
@@ -249,7 +320,7 @@ class LimitsApiTest extends ServerTestBase {
     assertEquals("DENY", over.get("action"));
     assertTrue(((String) map(list(over.get("reasons")).get(0)).get("rule_id")).startsWith("limit.restriction_rst_"), over::toString);
     Map<String, Object> login = decide(new HashMap<>(Map.of("event_id", ApiTestSupport.id("li"), "type", "login",
-        "occurred_at", Instant.now().toString(), "account_id", account)));
+        "occurred_at", TestClock.now().toString(), "account_id", account)));
     assertEquals("ALLOW", login.get("action"), "a lower limit stops nothing outright");
 
     assertInvalid(api.post("/v1/accounts/" + account + "/restrictions", Map.of("kind", "lower_limit", "currency", "USD",
@@ -273,7 +344,7 @@ class LimitsApiTest extends ServerTestBase {
     assertEquals(Map.of("kind", "freeze", "duration_minutes", 60), map(created.json().get("effect")).get("restrict"));
     String account = ApiTestSupport.id("ruled");
     Map<String, Object> d = decide(new HashMap<>(Map.of("event_id", ApiTestSupport.id("w"), "type", "withdrawal",
-        "occurred_at", Instant.now().toString(), "account_id", account, "amount", 77777, "currency", "USD")));
+        "occurred_at", TestClock.now().toString(), "account_id", account, "amount", 77777, "currency", "USD")));
     assertEquals("DENY", d.get("action"));
     Map<String, Object> set = list(d.get("restrictions_set")).get(0);
     assertEquals("freeze", set.get("kind"));

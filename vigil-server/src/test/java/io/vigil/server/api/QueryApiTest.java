@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -46,7 +47,7 @@ class QueryApiTest extends SharedServerBase {
   void twelveDecisions() {
     account = id("acc");
     posted = new ArrayList<>();
-    base0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(30));
+    base0 = TestClock.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(30));
     for (int i = 0; i < EVENTS; i++) {
       Instant at = base0.plus(Duration.ofMinutes(i));
       Map<String, Object> m = new LinkedHashMap<>();
@@ -210,12 +211,12 @@ class QueryApiTest extends SharedServerBase {
     String[] lines = r.body().split("\r\n", -1);
     assertEquals("", lines[lines.length - 1], "every line ends with CRLF");
     assertEquals("decision_id,event_id,sequence,recorded_at,occurred_at,type,account_id,merchant_id,"
-        + "amount_minor,currency,action,score,risk_level", lines[0]);
+        + "amount_minor,currency,action,final_action,settled_by,settled_at,waiting_for,score,risk_level", lines[0]);
     assertEquals(1 + EVENTS, lines.length - 1);
     List<String> ids = new ArrayList<>();
     for (int i = 1; i <= EVENTS; i++) {
       String[] cells = lines[i].split(",", -1);
-      assertEquals(13, cells.length, lines[i]);
+      assertEquals(17, cells.length, lines[i]);
       ids.add(cells[1]);
       assertEquals(account, cells[6]);
       Posted p = posted.stream().filter(x -> x.eventId().equals(cells[1])).findFirst().orElseThrow();
@@ -223,6 +224,12 @@ class QueryApiTest extends SharedServerBase {
       assertEquals(p.type(), cells[5]);
       assertEquals(p.action(), cells[10]);
       assertEquals(p.occurredAt().toString(), cells[4]);
+      if (p.action().equals("CHALLENGE")) {
+        assertEquals(List.of("CHALLENGE", "", "", "challenge"), List.of(cells[11], cells[12], cells[13], cells[14]), lines[i]);
+      } else {
+        assertEquals(List.of("ALLOW", "decision", cells[3], ""), List.of(cells[11], cells[12], cells[13], cells[14]),
+            "an ALLOW is final as decided: " + lines[i]);
+      }
       if (p.type().equals("login")) {
         assertEquals("", cells[8]);
         assertEquals("", cells[9]);
@@ -231,6 +238,22 @@ class QueryApiTest extends SharedServerBase {
       }
     }
     assertEquals(expected(p -> true), ids);
+
+    // A challenge passed later shows in the download next to the original action.
+    Posted challenged = posted.get(3);
+    ApiClient.Reply passed = api.post("/v1/decisions/" + challenged.decisionId() + "/challenge-result", Map.of("result", "passed"));
+    assertEquals(200, passed.status(), passed.body());
+    String line = api.get("/v1/decisions.csv?account_id=" + enc(account)).body().lines()
+        .filter(l -> l.startsWith(challenged.decisionId() + ",")).findFirst().orElseThrow();
+    String[] cells = line.split(",", -1);
+    assertEquals(List.of("CHALLENGE", "ALLOW", "challenge", passed.json().get("recorded_at"), ""),
+        List.of(cells[10], cells[11], cells[12], cells[13], cells[14]), line);
+    Map<String, Object> listed = data(api.get("/v1/decisions?account_id=" + enc(account) + "&action=CHALLENGE")).stream()
+        .filter(row -> map(row.get("decision")).get("decision_id").equals(challenged.decisionId())).findFirst().orElseThrow();
+    assertEquals("CHALLENGE", listed.get("action"));
+    assertEquals("ALLOW", listed.get("final_action"));
+    assertEquals("challenge", listed.get("settled_by"));
+    assertEquals(passed.json().get("recorded_at"), listed.get("settled_at"));
 
     ApiClient.Reply logins = api.get("/v1/decisions.csv?account_id=" + enc(account) + "&type=login");
     assertEquals(200, logins.status());
@@ -251,7 +274,7 @@ class QueryApiTest extends SharedServerBase {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("event_id", id("evt"));
       m.put("type", "login");
-      m.put("occurred_at", Instant.now().toString());
+      m.put("occurred_at", TestClock.now().toString());
       m.put("account_id", bad);
       assertInvalid(api.post("/v1/decisions", m), "invalid_format", "account_id");
       m.put("account_id", account);
@@ -303,6 +326,6 @@ class QueryApiTest extends SharedServerBase {
   /** The CSV header as sent (with its CRLF). */
   private static final class DecisionCsvHeader {
     static final String LINE = "decision_id,event_id,sequence,recorded_at,occurred_at,type,account_id,merchant_id,"
-        + "amount_minor,currency,action,score,risk_level\r\n";
+        + "amount_minor,currency,action,final_action,settled_by,settled_at,waiting_for,score,risk_level\r\n";
   }
 }

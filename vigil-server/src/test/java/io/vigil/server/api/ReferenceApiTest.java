@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ class ReferenceApiTest extends ServerTestBase {
     Map<String, Object> body = new HashMap<>();
     body.put("event_id", ApiTestSupport.id("ref"));
     body.put("type", "login");
-    body.put("occurred_at", Instant.now().toString());
+    body.put("occurred_at", TestClock.now().toString());
     body.put("account_id", ApiTestSupport.id("acct"));
     body.putAll(extra);
     ApiClient.Reply r = api.post("/v1/decisions", body);
@@ -255,7 +256,7 @@ class ReferenceApiTest extends ServerTestBase {
   @Order(6)
   void newEventFieldsAreValidated() {
     Map<String, Object> base = new HashMap<>(Map.of("event_id", ApiTestSupport.id("bad"), "type", "registration",
-        "occurred_at", Instant.now().toString(), "account_id", "acct_x"));
+        "occurred_at", TestClock.now().toString(), "account_id", "acct_x"));
     Map<String, Object> dob = new HashMap<>(base);
     dob.put("identity", Map.of("date_of_birth", "31-02-1990"));
     assertInvalid(api.post("/v1/decisions", dob), "invalid_date_of_birth", "identity.date_of_birth");

@@ -4,6 +4,7 @@ import static io.vigil.server.api.ApiTestSupport.assertError;
 import static io.vigil.server.api.ApiTestSupport.assertInvalid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -11,7 +12,9 @@ import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.account.RestrictionService;
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestClock;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +42,7 @@ class RestrictionsApiTest extends ServerTestBase {
 
   private Map<String, Object> decide(String account, String type) {
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("r"), "type", type,
-        "occurred_at", Instant.now().toString(), "account_id", account));
+        "occurred_at", TestClock.now().toString(), "account_id", account));
     if (!type.equals("login")) {
       body.put("amount", 1000L);
       body.put("currency", "USD");
@@ -86,6 +89,10 @@ class RestrictionsApiTest extends ServerTestBase {
     ApiClient.Reply unlock = post("/v1/accounts/" + account + "/unlock", Map.of("verification", Map.of("method", "biometric")),
         "wallet-app");
     assertEquals(200, unlock.status(), unlock.body());
+    Map<String, Object> unlocked = (Map<String, Object>) ((List<Object>) unlock.json().get("unlocked")).get(0);
+    assertEquals(lockId, unlocked.get("id"));
+    assertEquals(false, unlocked.get("active"), "the reply shows the lock as lifted");
+    assertNotNull(unlocked.get("lifted_at"));
     assertNotEquals("restriction.freeze", firstReason(decide(account, "login")));
     assertError(post("/v1/accounts/" + account + "/unlock", Map.of("verification", Map.of("method", "biometric")), "wallet-app"),
         409, "invalid_request_error", "not_locked", "account_id");
@@ -117,14 +124,50 @@ class RestrictionsApiTest extends ServerTestBase {
         404, "not_found_error", "restriction_not_found", "restriction_id");
   }
 
+  private Map<String, Object> payTo(String merchant, long amountMinor) {
+    Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("r"), "type", "payment",
+        "occurred_at", TestClock.now().toString(), "account_id", ApiTestSupport.id("buyer"), "merchant_id", merchant,
+        "amount", amountMinor, "currency", "USD"));
+    ApiClient.Reply r = api.post("/v1/decisions", body);
+    assertEquals(200, r.status(), r.body());
+    return r.json();
+  }
+
   @Test
-  void aTemporaryFreezeEndsAtItsExpiry() throws InterruptedException {
+  @SuppressWarnings("unchecked")
+  void aFreezeOfAMerchantIdStopsPaymentsToThatMerchantUntilLifted() {
+    String merchant = ApiTestSupport.id("shop");
+    assertEquals("ALLOW", payTo(merchant, 1_000).get("action"));
+    Map<String, Object> challenged = payTo(merchant, 1_500_000); // over 10,000: password + OTP, decided before the freeze
+    assertEquals("CHALLENGE", challenged.get("action"));
+
+    ApiClient.Reply freeze = post("/v1/accounts/" + merchant + "/restrictions",
+        Map.of("kind", "freeze", "reason", "merchant under investigation"), "risk.lead");
+    assertEquals(201, freeze.status(), freeze.body());
+    Map<String, Object> denied = payTo(merchant, 1_000);
+    assertEquals("DENY", denied.get("action"), denied::toString);
+    Map<String, Object> reason = (Map<String, Object>) ((List<Object>) denied.get("reasons")).get(0);
+    assertEquals("restriction.merchant_freeze", reason.get("rule_id"));
+    assertTrue(((String) reason.get("message")).contains("payments to it are stopped"), reason::toString);
+    assertEquals(merchant, ((Map<String, Object>) reason.get("values")).get("merchant_id"));
+    assertEquals(freeze.json().get("id"), ((Map<String, Object>) reason.get("values")).get("restriction_id"));
+    assertEquals("ALLOW", payTo(ApiTestSupport.id("shop"), 1_000).get("action"), "other merchants are not affected");
+    assertError(api.post("/v1/decisions/" + challenged.get("decision_id") + "/challenge-result", Map.of("result", "passed")), 409,
+        "invalid_request_error", "account_restricted", "decision_id");
+
+    assertEquals(200, post("/v1/accounts/" + merchant + "/restrictions/" + freeze.json().get("id") + "/lift",
+        Map.of("reason", "investigation closed"), "risk.lead").status());
+    assertEquals("ALLOW", payTo(merchant, 1_000).get("action"));
+  }
+
+  @Test
+  void aTemporaryFreezeEndsAtItsExpiry() {
     String account = ApiTestSupport.id("acct");
-    Instant expiry = Instant.now().plusMillis(4_000); // room for a loaded machine between the POST and the first decision
+    Instant expiry = TestClock.now().plus(Duration.ofMinutes(10));
     assertEquals(201, post("/v1/accounts/" + account + "/restrictions",
         Map.of("kind", "freeze", "reason", "cooling-off", "expires_at", expiry.toString()), "ops").status());
     assertEquals("restriction.freeze", firstReason(decide(account, "transfer")));
-    Thread.sleep(Math.max(0, expiry.toEpochMilli() - System.currentTimeMillis()) + 100);
+    TestClock.advance(Duration.ofMinutes(10).plusSeconds(1));
     assertNotEquals("restriction.freeze", firstReason(decide(account, "transfer")));
   }
 
@@ -135,9 +178,9 @@ class RestrictionsApiTest extends ServerTestBase {
         Map.of("kind", "no_transfers_out", "reason", "court order 12/2026"), "ops").status());
     // A fresh service over the same database (what start-up builds) has it in force.
     RestrictionIndex index = new RestrictionIndex();
-    new RestrictionService(new RestrictionRepository(dataSource), index);
-    assertEquals(1, index.active(account, System.currentTimeMillis()).size());
-    assertEquals("no_transfers_out", index.active(account, System.currentTimeMillis()).get(0).kind().wireName());
+    new RestrictionService(new RestrictionRepository(dataSource), index, TestClock.INSTANCE);
+    assertEquals(1, index.active(account, TestClock.INSTANCE.millis()).size());
+    assertEquals("no_transfers_out", index.active(account, TestClock.INSTANCE.millis()).get(0).kind().wireName());
   }
 
   @Test

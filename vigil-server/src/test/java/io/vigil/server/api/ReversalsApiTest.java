@@ -4,6 +4,7 @@ import static io.vigil.server.api.ApiTestSupport.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -24,7 +25,7 @@ class ReversalsApiTest extends ServerTestBase {
 
   private Map<String, Object> pay(String type, String account, long amountMinor, long agoMillis) {
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("v"), "type", type,
-        "occurred_at", Instant.now().minusMillis(agoMillis).toString(), "account_id", account, "amount", amountMinor,
+        "occurred_at", TestClock.now().minusMillis(agoMillis).toString(), "account_id", account, "amount", amountMinor,
         "currency", "USD"));
     ApiClient.Reply r = api.post("/v1/decisions", body);
     assertEquals(200, r.status(), r.body());
@@ -48,8 +49,17 @@ class ReversalsApiTest extends ServerTestBase {
     Map<String, Object> d = pay("payment", ApiTestSupport.id("acct"), 2_500L, 60_000);
     assertEquals("ALLOW", d.get("action"), d::toString);
     assertEquals(List.of("identity_not_verified"), codes(reverse(d.get("decision_id"), null)));
+    Map<String, Object> before = api.get("/v1/decisions/" + d.get("decision_id")).json();
+    assertEquals("ALLOW", before.get("final_action"), "a denied request changes nothing");
+    assertEquals("decision", before.get("settled_by"));
+    assertEquals(before.get("recorded_at"), before.get("settled_at"));
     Map<String, Object> approved = reverse(d.get("decision_id"), "biometric");
     assertEquals("approve", approved.get("outcome"), approved::toString);
+    Map<String, Object> reversed = api.get("/v1/decisions/" + d.get("decision_id")).json();
+    assertEquals("ALLOW", reversed.get("action"));
+    assertEquals("REVERSED", reversed.get("final_action"));
+    assertEquals("reversal", reversed.get("settled_by"));
+    assertEquals(approved.get("requested_at"), reversed.get("settled_at"));
     assertEquals(List.of("already_reversed"), codes(reverse(d.get("decision_id"), "biometric")));
     assertEquals(3, ((List<?>) api.get("/v1/decisions/" + d.get("decision_id") + "/reversal-requests").json().get("data")).size());
   }
@@ -70,7 +80,7 @@ class ReversalsApiTest extends ServerTestBase {
 
   @Test
   void timestampsWithoutSecondsAndMalformedVerificationsAreHandled() {
-    String minute = Instant.now().minusSeconds(60).toString().substring(0, 16) + "Z"; // 2026-11-21T15:54Z
+    String minute = TestClock.now().minusSeconds(60).toString().substring(0, 16) + "Z"; // 2026-11-21T15:54Z
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("v"), "type", "payment", "occurred_at", minute,
         "account_id", ApiTestSupport.id("acct"), "amount", 1_000L, "currency", "USD"));
     Object id = api.post("/v1/decisions", body).json().get("decision_id");

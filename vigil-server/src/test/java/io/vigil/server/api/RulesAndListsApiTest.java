@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +40,7 @@ class RulesAndListsApiTest extends ServerTestBase {
   private static final Path DATA_DIR = tempDir("vigil-api-rules-");
   private static final List<String> DEFAULT_RULES = List.of("off_hours", "new_device", "ip_velocity",
       "failed_logins_account_challenge", "failed_logins_account_lockout", "failed_logins_ip_challenge",
-      "failed_logins_ip_lockout", "many_accounts_one_device", "structuring", "large_payment", "challenge_failures", "card_testing", "watch_list",
+      "failed_logins_ip_lockout", "many_accounts_one_device", "structuring", "large_payment", "no_exchange_rate", "challenge_failures", "card_testing", "watch_list",
       "many_accounts_one_device_24h", "geofence_sanctioned_country", "geofence_withdrawal_abroad", "far_from_usual_region",
       "impossible_travel", "many_regions_24h", "nonresident_local_proxy", "anonymizer_ip", "hosting_ip", "country_mismatch",
       "bin_country_mismatch", "prepaid_card", "disposable_email", "invalid_national_id", "document_rejected",
@@ -433,7 +434,7 @@ class RulesAndListsApiTest extends ServerTestBase {
   @Test
   void badListEntriesAreRefusedWithTheirParam() {
     int before = data(api.get("/v1/lists/entries?limit=500")).size();
-    String future = Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+    String future = TestClock.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
     assertInvalid(as("erin", "POST", "/v1/lists/entries", entry("block", "ip", "198.51.100.0/33")), "invalid_list_value", "value");
     assertInvalid(as("erin", "POST", "/v1/lists/entries", entry("block", "ip", "198.51.100.0/x")), "invalid_list_value", "value");
     assertInvalid(as("erin", "POST", "/v1/lists/entries", entry("block", "ip", "999.51.100.0/24")), "invalid_list_value", "value");
@@ -442,7 +443,7 @@ class RulesAndListsApiTest extends ServerTestBase {
     assertInvalid(as("erin", "POST", "/v1/lists/entries", entry("block", "planet", "mars")), "invalid_entity", "entity");
     assertInvalid(as("erin", "POST", "/v1/lists/entries", entry("grey", "ip", "198.51.100.1")), "invalid_list", "list");
     Map<String, Object> past = entry("block", "ip", "198.51.100.2");
-    past.put("expires_at", Instant.now().minus(Duration.ofMinutes(1)).toString());
+    past.put("expires_at", TestClock.now().minus(Duration.ofMinutes(1)).toString());
     assertInvalid(as("erin", "POST", "/v1/lists/entries", past), "expires_in_past", "expires_at");
     Map<String, Object> malformed = entry("block", "ip", "198.51.100.2");
     malformed.put("expires_at", "tomorrow");

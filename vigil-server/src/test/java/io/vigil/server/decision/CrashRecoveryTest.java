@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.server.journal.VerifyJournalCommand;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestClock;
+import io.vigil.server.support.TestClockServer;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -105,7 +107,7 @@ class CrashRecoveryTest {
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.body()).isEqualTo(a.response());
       }
-      long at = System.currentTimeMillis();
+      long at = TestClock.INSTANCE.millis();
       for (int i = 0; i < ACCOUNTS; i++) assertWindowsEqualRecount(api, "acc-" + i, at);
       assertStateBeyondTheWindowsSurvived(api);
     } finally {
@@ -184,8 +186,8 @@ class CrashRecoveryTest {
 
   private static Process start(int port, Path dataDir) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "io.vigil.server.VigilApplication", "--server.port=" + port, "--vigil.data-dir=" + dataDir)
+    return new ProcessBuilder(java, "-Xmx512m", "-Dvigil.test.clock=" + TestClock.now(), "-cp", System.getProperty("java.class.path"),
+        TestClockServer.class.getName(), "--server.port=" + port, "--vigil.data-dir=" + dataDir)
         .redirectErrorStream(true)
         .redirectOutput(new File(dataDir.toFile(), "server-" + System.nanoTime() + ".log"))
         .start();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.engine.Engine;
 import io.vigil.engine.feature.FeatureCatalog;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.list.ListIndex;
@@ -15,6 +16,7 @@ import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestDatabases;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -33,7 +35,7 @@ class EventIdCollisionTest {
     try (HikariDataSource ds = store.open()) {
       FeatureConfig config = FeatureConfig.defaults();
       JournalRepository journal = new JournalRepository(ds);
-      PolicyService policies = new PolicyService(new PolicyRepository(ds), new RuleCompiler(new FeatureCatalog(config)));
+      PolicyService policies = new PolicyService(new PolicyRepository(ds), new RuleCompiler(new FeatureCatalog(config)), TestClock.INSTANCE);
       Map<String, String> first = new HashMap<>();
       try (DecisionPipeline p = collidingPipeline(ds, journal, config, policies)) {
         DecisionService service = new DecisionService(p, journal, 10_000, "REVIEW");
@@ -64,8 +66,8 @@ class EventIdCollisionTest {
 
   private DecisionPipeline collidingPipeline(HikariDataSource ds, JournalRepository journal, FeatureConfig config,
       PolicyService policies) {
-    return new DecisionPipeline(journal, ds, () -> new io.vigil.engine.Engine(config, new ListIndex()), policies.active(), 64, 8, new SimpleMeterRegistry(),
-        id -> 42L);
+    return new DecisionPipeline(journal, ds, () -> new Engine(config, new ListIndex()), policies.active(), 64, 8, new SimpleMeterRegistry(),
+        TestClock.INSTANCE, id -> 42L);
   }
 
   /** One body per (event id, account, amount), fixed on first use so that repeats are identical. */

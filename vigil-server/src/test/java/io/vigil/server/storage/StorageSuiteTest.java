@@ -20,6 +20,7 @@ import io.vigil.server.api.Json;
 import io.vigil.server.api.TimeCursor;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.decision.Outcome;
+import io.vigil.server.journal.DecisionRules;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.journal.JournalVerifier;
@@ -27,6 +28,7 @@ import io.vigil.server.list.ListRepository;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestDatabases;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -35,9 +37,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -119,6 +123,71 @@ class StorageSuiteTest {
     }
   }
 
+  /** A payment row with the query columns and reasons a reviewer filters on. */
+  static JournalRow reviewed(long seq, String previous, String merchant, int score, String riskLevel, long amountMinor,
+      String currency, List<String> ruleIds) {
+    String decisionId = decisionId(seq);
+    long occurredAt = 1_700_000_000_000L + seq * 1_000L;
+    String eventJson = Json.canonical(Map.of("event_id", "r" + seq, "type", "payment", "occurred_at",
+        java.time.Instant.ofEpochMilli(occurredAt).toString(), "account_id", "acc", "merchant_id", merchant, "amount", amountMinor,
+        "currency", currency));
+    String response = Json.write(Map.of("decision_id", decisionId, "action", "ALLOW", "score", score, "risk_level", riskLevel,
+        "reasons", ruleIds.stream().map(id -> Map.of("rule_id", id, "message", "m", "values", Map.of())).toList()));
+    String hash = HashChain.hash(previous, seq, decisionId, "r" + seq, occurredAt, 1, "h" + seq, eventJson, response);
+    return new JournalRow(new JournalRecord(seq, decisionId, "r" + seq, occurredAt, 1, "h" + seq, eventJson, response, previous, hash),
+        "payment", "acc", merchant, occurredAt, "ALLOW", score, riskLevel, amountMinor, currency);
+  }
+
+  static List<Long> sequences(JournalRepository journal, JournalRepository.Filter filter) {
+    return journal.query(filter, null, 100).stream().map(r -> r.record().sequence()).toList();
+  }
+
+  static JournalRepository.Filter filter(String merchant, String riskLevel, String rule, Integer scoreMin, Integer scoreMax,
+      Long amountMin, Long amountMax, String currency) {
+    return new JournalRepository.Filter(null, null, null, null, null, merchant, riskLevel, rule, scoreMin, scoreMax, amountMin,
+        amountMax, currency);
+  }
+
+  /**
+   * The reviewer's filters run in SQL on both stores; the rule index is written with new decisions
+   * and filled by the migration for the decisions stored before it existed.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void reviewerFiltersRunInSqlAndTheRuleIndexCoversOlderDecisions(TestDatabases.Store kind) throws Exception {
+    TestDatabases.Store store = fresh(kind);
+    try (HikariDataSource ds = Storage.open(store.url(), store.username(), "", 4, "test-filters")) {
+      // The schema before the backfill: decisions stored now have no rule index rows.
+      Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("10").load().migrate();
+      JournalRow r1 = reviewed(1, HashChain.GENESIS, "shop_a", 0, "low", 1_000, "USD", List.of());
+      JournalRow r2 = reviewed(2, r1.record().hash(), "shop_b", 55, "medium", 250_000, "EUR", List.of("off_hours", "new_device"));
+      JournalRow r3 = reviewed(3, r2.record().hash(), "shop_a", 80, "critical", 9_999, "USD",
+          List.of("list.block.ip", "off_hours", "off_hours"));
+      write(ds, List.of(r1, r2, r3));
+      Storage.migrate(ds);
+      JournalRepository journal = new JournalRepository(ds);
+      assertThat(sequences(journal, filter(null, null, "off_hours", null, null, null, null, null))).containsExactly(3L, 2L);
+      assertThat(sequences(journal, filter(null, null, "list.block.ip", null, null, null, null, null))).containsExactly(3L);
+
+      // A new decision: its index rows go in with it, in its transaction (as the pipeline writes them).
+      JournalRow r4 = reviewed(4, r3.record().hash(), "shop_b", 20, "low", 5_000, "USD", List.of("new_device"));
+      try (Connection c = ds.getConnection()) {
+        c.setAutoCommit(false);
+        JournalRepository.insertBatch(c, List.of(r4));
+        DecisionRules.insertAll(c, List.of(new DecisionRules.Fired(4, Set.of("new_device"))));
+        c.commit();
+      }
+      assertThat(sequences(journal, filter(null, null, "new_device", null, null, null, null, null))).containsExactly(4L, 2L);
+      assertThat(sequences(journal, filter("shop_a", null, null, null, null, null, null, null))).containsExactly(3L, 1L);
+      assertThat(sequences(journal, filter(null, "medium", null, null, null, null, null, null))).containsExactly(2L);
+      assertThat(sequences(journal, filter(null, null, null, 20, 55, null, null, null))).containsExactly(4L, 2L);
+      assertThat(sequences(journal, filter(null, null, null, null, null, 5_000L, 9_999L, null))).containsExactly(4L, 3L);
+      assertThat(sequences(journal, filter(null, null, null, null, null, null, null, "EUR"))).containsExactly(2L);
+      assertThat(sequences(journal, filter("shop_b", null, "new_device", null, 30, null, null, "USD"))).containsExactly(4L);
+      assertThat(JournalVerifier.verify(journal).intact()).isTrue();
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("stores")
   void aFailingBatchLeavesNothingBehind(TestDatabases.Store store) throws Exception {
@@ -174,7 +243,7 @@ class StorageSuiteTest {
   @MethodSource("stores")
   void accountControlsPersistAndRefuseDuplicates(TestDatabases.Store store) {
     try (HikariDataSource ds = store.open()) {
-      long now = System.currentTimeMillis();
+      long now = TestClock.INSTANCE.millis();
       io.vigil.server.account.RestrictionRepository restrictions = new io.vigil.server.account.RestrictionRepository(ds);
       restrictions.insert(new io.vigil.engine.restriction.Restriction("rst_1", "a1",
           io.vigil.engine.restriction.RestrictionKind.FREEZE, "holder", "stolen", "app", now, 0, 0));
@@ -223,10 +292,10 @@ class StorageSuiteTest {
     try (HikariDataSource ds = store.open()) {
       FeatureCatalog catalog = new FeatureCatalog(FeatureConfig.defaults());
       PolicyRepository repo = new PolicyRepository(ds);
-      PolicyService first = new PolicyService(repo, new RuleCompiler(catalog));
+      PolicyService first = new PolicyService(repo, new RuleCompiler(catalog), TestClock.INSTANCE);
       assertThat(first.document().version()).isEqualTo(1);
       first.setEnabled("off_hours", false, "alice");
-      PolicyService reopened = new PolicyService(repo, new RuleCompiler(catalog));
+      PolicyService reopened = new PolicyService(repo, new RuleCompiler(catalog), TestClock.INSTANCE);
       assertThat(reopened.document().version()).isEqualTo(2);
       assertThat(reopened.rule("off_hours").orElseThrow().enabled()).isFalse();
       assertThat(repo.history(null, 10)).extracting(PolicyRepository.Version::createdBy).containsExactly("alice", "seed");
@@ -239,8 +308,8 @@ class StorageSuiteTest {
       assertThatThrownBy(() -> lists.insert(new ListEntry("le_2", ListKind.BLOCK, ListEntity.IP, "203.0.113.0/24", "r", "s", "bob", 1, 0), "bob", "{}"))
           .isInstanceOf(ListRepository.DuplicateEntry.class);
       assertThat(lists.all()).containsExactly(entry);
-      assertThat(lists.delete("le_1", "carol", "{}")).isTrue();
-      assertThat(lists.delete("le_1", "carol", "{}")).isFalse();
+      assertThat(lists.delete("le_1", "carol", 2, "{}")).isTrue();
+      assertThat(lists.delete("le_1", "carol", 2, "{}")).isFalse();
       assertThat(lists.all()).isEmpty();
       assertThat(lists.changes("le_1", null, 10)).extracting(ListRepository.Change::operation, ListRepository.Change::actor)
           .containsExactly(org.assertj.core.groups.Tuple.tuple("delete", "carol"), org.assertj.core.groups.Tuple.tuple("create", "bob"));
@@ -299,17 +368,17 @@ class StorageSuiteTest {
     try (HikariDataSource ds = store.open()) {
       FeatureConfig config = FeatureConfig.defaults();
       JournalRepository journal = new JournalRepository(ds);
-      PolicyService policies = new PolicyService(new PolicyRepository(ds), new RuleCompiler(new FeatureCatalog(config)));
+      PolicyService policies = new PolicyService(new PolicyRepository(ds), new RuleCompiler(new FeatureCatalog(config)), TestClock.INSTANCE);
       long[] before;
       try (DecisionPipeline p = pipeline(ds, journal, config, policies)) {
         for (int i = 0; i < 300; i++) {
           Outcome o = submit(p, Events.payment("ev-" + i, "acc-" + (i % 7), 1_000 + i));
           assertThat(o).isInstanceOf(Outcome.Response.class);
         }
-        before = p.engine().features().query(Entity.ACCOUNT, "acc-3", System.currentTimeMillis(), "USD");
+        before = p.engine().features().query(Entity.ACCOUNT, "acc-3", TestClock.INSTANCE.millis(), "USD");
       }
       try (DecisionPipeline p = pipeline(ds, journal, config, policies)) {
-        long[] after = p.engine().features().query(Entity.ACCOUNT, "acc-3", System.currentTimeMillis(), "USD");
+        long[] after = p.engine().features().query(Entity.ACCOUNT, "acc-3", TestClock.INSTANCE.millis(), "USD");
         assertThat(after).containsExactly(before);
         assertThat(after[0 * 7]).as("count_1m of acc-3").isEqualTo(43);
         assertThat(submit(p, Events.payment("ev-5", "acc-5", 1_005))).isInstanceOf(Outcome.Lookup.class);
@@ -321,7 +390,8 @@ class StorageSuiteTest {
   }
 
   static DecisionPipeline pipeline(HikariDataSource ds, JournalRepository journal, FeatureConfig config, PolicyService policies) {
-    return new DecisionPipeline(journal, ds, config, new ListIndex(), policies.active(), 1_024, 64, new SimpleMeterRegistry());
+    return new DecisionPipeline(journal, ds, config, new ListIndex(), policies.active(), 1_024, 64, new SimpleMeterRegistry(),
+        TestClock.INSTANCE);
   }
 
   static Outcome submit(DecisionPipeline p, Map<String, Object> body) throws Exception {

@@ -1,6 +1,5 @@
 package io.vigil.engine.signal.identity;
 
-import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Objects;
 
@@ -14,7 +13,7 @@ import java.util.Objects;
  *       cards and in many registration records.
  * </ul>
  *
- * <p>The 17-digit form's year must lie between {@link #BIRTH_YEAR_MIN} and the current year and,
+ * <p>The 17-digit form's year must lie between {@link #BIRTH_YEAR_MIN} and the year of the event and,
  * when the date of birth is known, equal its year. The numbers carry no check digit, so nothing
  * else can be verified offline. Immutable and thread-safe.
  */
@@ -36,26 +35,15 @@ public final class BangladeshNidValidator implements NationalIdValidator {
     assert NUMBER_CHARS_MAX >= WITH_BIRTH_YEAR_DIGITS;
   }
 
-  private final Clock clock;
-
-  /** Judges "current year" by the UTC clock. */
-  public BangladeshNidValidator() {
-    this(Clock.systemUTC());
-  }
-
-  /** @param clock the clock that gives the current year (fixed in tests) */
-  public BangladeshNidValidator(Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
-  }
-
   @Override
   public String type() {
     return TYPE;
   }
 
   @Override
-  public NationalIdCheck check(String number, LocalDate dateOfBirthOrNull) {
+  public NationalIdCheck check(String number, LocalDate dateOfBirthOrNull, LocalDate asOf) {
     Objects.requireNonNull(number, "number");
+    Objects.requireNonNull(asOf, "asOf");
     int length = number.length();
     if (length == 0 || length > NUMBER_CHARS_MAX) return badLength();
     if (!allDigits(number)) {
@@ -66,7 +54,7 @@ public final class BangladeshNidValidator implements NationalIdValidator {
     }
     if (length != WITH_BIRTH_YEAR_DIGITS) return badLength();
     int year = Integer.parseInt(number.substring(0, 4));
-    int currentYear = LocalDate.now(clock).getYear();
+    int currentYear = asOf.getYear();
     if (year < BIRTH_YEAR_MIN || year > currentYear) {
       return NationalIdCheck.invalid(NationalIdCheck.BAD_BIRTH_YEAR,
           "a 17-digit Bangladesh NID starts with a birth year from " + BIRTH_YEAR_MIN + " to " + currentYear);
@@ -83,7 +71,7 @@ public final class BangladeshNidValidator implements NationalIdValidator {
   }
 
   @Override
-  public boolean plausibleShape(String number) {
+  public boolean plausibleShape(String number, LocalDate asOf) {
     if (number == null) return false;
     int length = number.length();
     if (!allDigits(number)) return false;
@@ -92,7 +80,7 @@ public final class BangladeshNidValidator implements NationalIdValidator {
     // 50…/6…) does not: the exemption from card-number detection must not let those through.
     if (length != WITH_BIRTH_YEAR_DIGITS) return false;
     int year = Integer.parseInt(number, 0, 4, 10);
-    return year >= BIRTH_YEAR_MIN && year <= LocalDate.now(clock).getYear();
+    return year >= BIRTH_YEAR_MIN && year <= asOf.getYear();
   }
 
   private static boolean allDigits(String s) {

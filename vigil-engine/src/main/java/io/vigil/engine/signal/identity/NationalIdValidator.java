@@ -16,12 +16,15 @@ public interface NationalIdValidator {
    *
    * @param number the number as given, not null
    * @param dateOfBirthOrNull the holder's date of birth, or null when unknown
+   * @param asOf the date (UTC) of the event the number comes with; no birth is later than it
    */
-  NationalIdCheck check(String number, LocalDate dateOfBirthOrNull);
+  NationalIdCheck check(String number, LocalDate dateOfBirthOrNull, LocalDate asOf);
 
   /**
    * Whether {@code number} has this type's length and characters, without any other check; the
    * event parser uses it to tell an identity number from a card number.
+   *
+   * @param asOf the date (UTC) of the event the number comes with
    */
-  boolean plausibleShape(String number);
+  boolean plausibleShape(String number, LocalDate asOf);
 }

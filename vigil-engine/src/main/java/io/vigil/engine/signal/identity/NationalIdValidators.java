@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <pre>
  * NationalIdValidators validators = NationalIdValidators.defaults().with(new MyCountryValidator());
- * NationalIdCheck check = validators.find("bd_nid").check(number, dateOfBirth);
+ * NationalIdCheck check = validators.find("bd_nid").check(number, dateOfBirth, eventDate);
  * </pre>
  */
 public final class NationalIdValidators {

@@ -8,17 +8,19 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NationalIdValidatorsTest {
+  static final LocalDate AS_OF = LocalDate.of(2026, 11, 21);
+
   /** A stand-in for a country-specific validator plugged in by an operator. */
   record FixedLength(String type, int digits) implements NationalIdValidator {
     @Override
-    public NationalIdCheck check(String number, LocalDate dateOfBirthOrNull) {
-      return plausibleShape(number)
+    public NationalIdCheck check(String number, LocalDate dateOfBirthOrNull, LocalDate asOf) {
+      return plausibleShape(number, asOf)
           ? NationalIdCheck.ok("fine")
           : NationalIdCheck.invalid(NationalIdCheck.BAD_LENGTH, digits + " digits expected");
     }
 
     @Override
-    public boolean plausibleShape(String number) {
+    public boolean plausibleShape(String number, LocalDate asOf) {
       return number != null && number.length() == digits && number.chars().allMatch(Character::isDigit);
     }
   }
@@ -28,7 +30,7 @@ class NationalIdValidatorsTest {
     NationalIdValidators defaults = NationalIdValidators.defaults();
     assertThat(defaults.types()).containsExactly("bd_nid");
     assertThat(defaults.find("bd_nid")).isInstanceOf(BangladeshNidValidator.class);
-    assertThat(defaults.find("bd_nid").check("1234567890", null).valid()).isTrue();
+    assertThat(defaults.find("bd_nid").check("1234567890", null, AS_OF).valid()).isTrue();
     assertThat(defaults.find("in_aadhaar")).isNull();
   }
 
@@ -37,8 +39,8 @@ class NationalIdValidatorsTest {
     NationalIdValidators defaults = NationalIdValidators.defaults();
     NationalIdValidators more = defaults.with(new FixedLength("xx_id", 8));
     assertThat(more.types()).containsExactlyInAnyOrder("bd_nid", "xx_id");
-    assertThat(more.find("xx_id").check("12345678", null).valid()).isTrue();
-    assertThat(more.find("xx_id").check("1234567", null).code()).isEqualTo("bad_length");
+    assertThat(more.find("xx_id").check("12345678", null, AS_OF).valid()).isTrue();
+    assertThat(more.find("xx_id").check("1234567", null, AS_OF).code()).isEqualTo("bad_length");
     assertThat(defaults.find("xx_id")).as("registries are immutable").isNull();
     assertThat(NationalIdValidators.empty().types()).isEmpty();
   }
@@ -78,8 +80,8 @@ class NationalIdValidatorsTest {
   void parsedDateOfBirthFeedsTheCheck() {
     NationalIdValidator bd = NationalIdValidators.defaults().find("bd_nid");
     LocalDate dob = NationalIdValidators.parseDateOfBirth("07-03-1990");
-    assertThat(bd.check("19902691234567890", dob).valid()).isTrue();
-    assertThat(bd.check("19912691234567890", dob).code()).isEqualTo("dob_mismatch");
+    assertThat(bd.check("19902691234567890", dob, AS_OF).valid()).isTrue();
+    assertThat(bd.check("19912691234567890", dob, AS_OF).code()).isEqualTo("dob_mismatch");
   }
 
   @Test

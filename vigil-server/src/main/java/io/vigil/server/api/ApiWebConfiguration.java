@@ -1,0 +1,14 @@
+package io.vigil.server.api;
+
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/** The checks every API route shares, ahead of its handler. */
+@Configuration
+public class ApiWebConfiguration implements WebMvcConfigurer {
+  @Override
+  public void addInterceptors(InterceptorRegistry registry) {
+    registry.addInterceptor(new QueryParameterCheck()).addPathPatterns("/v1/**");
+  }
+}

@@ -1,0 +1,73 @@
+package io.vigil.server.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.lang.reflect.Method;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/**
+ * Refuses a query parameter the route does not declare, as a body field it does not know is
+ * refused: {@code 400 unknown_parameter} naming it. A misspelt or unsupported filter must not
+ * silently return unfiltered rows. A route's parameters are its handler's {@link RequestParam}s,
+ * read once per handler method.
+ */
+public final class QueryParameterCheck implements HandlerInterceptor {
+  /** Characters of an unknown name shown in the error, as for unknown body fields. */
+  private static final int NAME_CHARS_SHOWN = 64;
+  private final ParameterNameDiscoverer names = new DefaultParameterNameDiscoverer();
+  private final Map<Method, Set<String>> declared = new ConcurrentHashMap<>();
+
+  @Override
+  public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+    if (!(handler instanceof HandlerMethod method)) return true;
+    String query = request.getQueryString();
+    if (query == null || query.isEmpty()) return true;
+    Set<String> allowed = declared.computeIfAbsent(method.getMethod(), m -> requestParams(method));
+    for (String pair : query.split("&")) {
+      if (pair.isEmpty()) continue;
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      if (!allowed.contains(name)) throw unknown(name, allowed);
+    }
+    return true;
+  }
+
+  private Set<String> requestParams(HandlerMethod method) {
+    Set<String> out = new TreeSet<>();
+    String[] compiledNames = names.getParameterNames(method.getMethod()); // the build compiles with -parameters
+    for (MethodParameter p : method.getMethodParameters()) {
+      RequestParam param = p.getParameterAnnotation(RequestParam.class);
+      if (param == null) continue;
+      if (!param.name().isEmpty()) out.add(param.name());
+      else if (!param.value().isEmpty()) out.add(param.value());
+      else if (compiledNames != null) out.add(compiledNames[p.getParameterIndex()]);
+    }
+    return Set.copyOf(out);
+  }
+
+  private static String decode(String raw) {
+    try {
+      return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException malformed) {
+      return raw;
+    }
+  }
+
+  private static ApiException unknown(String name, Set<String> allowed) {
+    String shown = name.length() > NAME_CHARS_SHOWN ? name.substring(0, NAME_CHARS_SHOWN) + "…" : name;
+    String takes = allowed.isEmpty() ? "this route takes no query parameters"
+        : "this route takes " + String.join(", ", new TreeSet<>(allowed));
+    return ApiException.invalid("unknown_parameter", "unknown query parameter " + shown + "; " + takes, shown);
+  }
+}

@@ -1,0 +1,71 @@
+package io.vigil.server.hold;
+
+import io.vigil.engine.event.EventType;
+import io.vigil.engine.policy.Action;
+import io.vigil.server.challenge.ChallengeRepository;
+import io.vigil.server.challenge.ChallengeService;
+import io.vigil.server.journal.JournalRow;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A HOLD's terms as its decision journaled them, and the state they give with the approvals and
+ * the step-up result so far: approved once enough distinct approvers (with the required roles)
+ * approved and a step-up the hold carries passed; rejected once that step-up failed; expired after
+ * the deadline; pending before, saying what it waits for.
+ */
+public record HoldTerms(String decisionId, String accountId, String merchantId, Set<String> parties, EventType eventType,
+    boolean challenged, String policy, int approvalsRequired, Map<String, Integer> requiredRoles, long deadlineMillis,
+    Action expiryAction) {
+
+  /** The terms of a held decision; null when the decision is not a HOLD. */
+  @SuppressWarnings("unchecked")
+  public static HoldTerms of(JournalRow row, Map<String, Object> response, Map<String, Object> event) {
+    if (!(response.get("hold") instanceof Map<?, ?> raw)) return null;
+    Map<String, Object> hold = (Map<String, Object>) raw;
+    Map<String, Integer> roles = new TreeMap<>();
+    ((Map<String, Object>) hold.get("required_roles")).forEach((k, v) -> roles.put(k, ((Number) v).intValue()));
+    Set<String> parties = new HashSet<>();
+    for (String key : List.of("account_id", "counterparty_id", "merchant_id")) {
+      if (event.get(key) instanceof String party) parties.add(party);
+    }
+    return new HoldTerms(row.record().decisionId(), row.accountId(), row.merchantId(), Set.copyOf(parties),
+        EventType.fromWire(row.eventType()), response.containsKey("challenge"), (String) hold.get("policy"),
+        ((Number) hold.get("approvals_required")).intValue(), roles, Instant.parse((String) hold.get("deadline")).toEpochMilli(),
+        Action.valueOf((String) hold.get("expiry_action")));
+  }
+
+  /** @param challenge the step-up's reported result; null when none is reported (or the hold has none) */
+  public HoldState state(List<ApprovalRepository.Approval> given, ChallengeRepository.Result challenge, long nowMillis) {
+    boolean rolesMet = true;
+    for (Map.Entry<String, Integer> r : requiredRoles.entrySet()) {
+      long have = given.stream().filter(a -> a.role().equals(r.getKey())).count();
+      rolesMet &= have >= r.getValue();
+    }
+    boolean approvalsIn = given.size() >= approvalsRequired && rolesMet;
+    boolean failed = challenged && challenge != null && ChallengeService.FAILED.equals(challenge.result());
+    boolean challengePending = challenged && challenge == null;
+    if (failed) return state(given, HoldState.REJECTED, Action.DENY, List.of(), challenge.recordedAtMillis());
+    if (approvalsIn && !challengePending) {
+      long settled = given.stream().mapToLong(ApprovalRepository.Approval::approvedAtMillis).max().orElse(0);
+      if (challenge != null) settled = Math.max(settled, challenge.recordedAtMillis());
+      return state(given, HoldState.APPROVED, Action.ALLOW, List.of(), settled);
+    }
+    if (nowMillis >= deadlineMillis) return state(given, HoldState.EXPIRED, expiryAction, List.of(), deadlineMillis);
+    List<String> waitingFor = new ArrayList<>(2);
+    if (!approvalsIn) waitingFor.add(HoldState.WAITING_FOR_APPROVALS);
+    if (challengePending) waitingFor.add(HoldState.WAITING_FOR_CHALLENGE);
+    return state(given, HoldState.PENDING, null, List.copyOf(waitingFor), 0);
+  }
+
+  private HoldState state(List<ApprovalRepository.Approval> given, String status, Action outcome, List<String> waitingFor,
+      long settledAtMillis) {
+    return new HoldState(decisionId, accountId, policy, approvalsRequired, requiredRoles, deadlineMillis, expiryAction,
+        given, status, outcome, waitingFor, settledAtMillis);
+  }
+}

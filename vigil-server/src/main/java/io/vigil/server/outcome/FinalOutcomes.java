@@ -1,0 +1,106 @@
+package io.vigil.server.outcome;
+
+import io.vigil.engine.event.EventType;
+import io.vigil.engine.policy.Action;
+import io.vigil.server.api.Json;
+import io.vigil.server.challenge.ChallengeRepository;
+import io.vigil.server.challenge.ChallengeService;
+import io.vigil.server.hold.ApprovalRepository;
+import io.vigil.server.hold.HoldState;
+import io.vigil.server.hold.HoldTerms;
+import io.vigil.server.journal.JournalRow;
+import io.vigil.server.reversal.ReversalRepository;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The final outcome of decisions ({@link FinalOutcome}) from what was reported after them: the
+ * challenge result of a CHALLENGE, the approvals, step-up result and deadline of a HOLD, and an
+ * approved reversal of a completed payment. Reads those for a page of decisions in three queries.
+ */
+public final class FinalOutcomes {
+  /** Decision ids per lookup query. */
+  private static final int IDS_PER_QUERY = 500;
+  private final ChallengeRepository challenges;
+  private final ApprovalRepository approvals;
+  private final ReversalRepository reversals;
+  private final Clock clock;
+
+  public FinalOutcomes(ChallengeRepository challenges, ApprovalRepository approvals, ReversalRepository reversals, Clock clock) {
+    this.challenges = challenges;
+    this.approvals = approvals;
+    this.reversals = reversals;
+    this.clock = clock;
+  }
+
+  public FinalOutcome of(JournalRow row) {
+    return of(List.of(row)).get(row.record().decisionId());
+  }
+
+  /** The outcome before any reversal: the one a reversal request is judged on. */
+  public FinalOutcome beforeReversal(JournalRow row) {
+    return settle(List.of(row), false).get(row.record().decisionId());
+  }
+
+  /** Every row's outcome, by decision id. */
+  public Map<String, FinalOutcome> of(List<JournalRow> rows) {
+    Map<String, FinalOutcome> out = new HashMap<>();
+    for (int from = 0; from < rows.size(); from += IDS_PER_QUERY) {
+      out.putAll(settle(rows.subList(from, Math.min(rows.size(), from + IDS_PER_QUERY)), true));
+    }
+    return out;
+  }
+
+  private Map<String, FinalOutcome> settle(List<JournalRow> rows, boolean withReversals) {
+    List<String> challenged = new ArrayList<>();
+    List<String> held = new ArrayList<>();
+    List<String> moved = new ArrayList<>();
+    for (JournalRow row : rows) {
+      String id = row.record().decisionId();
+      if (row.action().equals(Action.CHALLENGE.name()) || row.action().equals(Action.HOLD.name())) challenged.add(id);
+      if (row.action().equals(Action.HOLD.name())) held.add(id);
+      EventType type = EventType.fromWire(row.eventType());
+      if (withReversals && type != null && type.movesMoney()) moved.add(id);
+    }
+    Map<String, ChallengeRepository.Result> results = challenges.findAll(challenged);
+    Map<String, List<ApprovalRepository.Approval>> given = approvals.ofAll(held);
+    Map<String, Long> reversed = reversals.reversedAt(moved);
+    long now = clock.millis();
+    Map<String, FinalOutcome> out = new HashMap<>();
+    for (JournalRow row : rows) {
+      String id = row.record().decisionId();
+      Long reversedAt = reversed.get(id);
+      out.put(id, reversedAt != null ? FinalOutcome.settled(FinalOutcome.REVERSED, FinalOutcome.BY_REVERSAL, reversedAt)
+          : outcome(row, results.get(id), given.getOrDefault(id, List.of()), now));
+    }
+    return out;
+  }
+
+  private static FinalOutcome outcome(JournalRow row, ChallengeRepository.Result challenge,
+      List<ApprovalRepository.Approval> given, long nowMillis) {
+    Action action = Action.valueOf(row.action());
+    return switch (action) {
+      case ALLOW, DENY -> FinalOutcome.settled(action.name(), FinalOutcome.BY_DECISION, row.record().recordedAtMillis());
+      case REVIEW -> FinalOutcome.waiting(action.name(), List.of(FinalOutcome.WAITING_FOR_REVIEW));
+      case CHALLENGE -> challenge == null ? FinalOutcome.waiting(action.name(), List.of(HoldState.WAITING_FOR_CHALLENGE))
+          : FinalOutcome.settled(ChallengeService.PASSED.equals(challenge.result()) ? Action.ALLOW.name() : Action.DENY.name(),
+              FinalOutcome.BY_CHALLENGE, challenge.recordedAtMillis());
+      case HOLD -> held(row, challenge, given, nowMillis);
+    };
+  }
+
+  private static FinalOutcome held(JournalRow row, ChallengeRepository.Result challenge,
+      List<ApprovalRepository.Approval> given, long nowMillis) {
+    HoldTerms terms = HoldTerms.of(row, Json.readMap(row.record().responseJson()), Json.readMap(row.record().eventJson()));
+    HoldState state = terms.state(given, challenge, nowMillis);
+    return switch (state.status()) {
+      case HoldState.APPROVED -> FinalOutcome.settled(state.outcome().name(), FinalOutcome.BY_HOLD, state.settledAtMillis());
+      case HoldState.REJECTED -> FinalOutcome.settled(state.outcome().name(), FinalOutcome.BY_CHALLENGE, state.settledAtMillis());
+      case HoldState.EXPIRED -> FinalOutcome.settled(state.outcome().name(), FinalOutcome.BY_HOLD_EXPIRY, state.settledAtMillis());
+      default -> FinalOutcome.waiting(Action.HOLD.name(), state.waitingFor());
+    };
+  }
+}

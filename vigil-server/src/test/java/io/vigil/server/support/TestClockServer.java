@@ -1,0 +1,16 @@
+package io.vigil.server.support;
+
+import io.vigil.server.VigilApplication;
+import org.springframework.boot.SpringApplication;
+
+/**
+ * Starts a Vigil server process on {@link TestClock}. A test that runs the server in a child JVM
+ * passes {@code -Dvigil.test.clock=} its own {@code TestClock.now()}, so both processes read the same time.
+ */
+public final class TestClockServer {
+  private TestClockServer() {}
+
+  public static void main(String[] args) {
+    new SpringApplication(VigilApplication.class, TestClockConfiguration.class).run(args);
+  }
+}
