@@ -56,7 +56,9 @@ class ErrorCodesDocumentedTest {
       // DecisionService.withFallback: an ApiException re-made with the fallback action in its message.
       "DecisionService.java: e.code()",
       // PolicyMaps.invalid(code, …), itself a sink.
-      "PolicyMaps.java: code");
+      "PolicyMaps.java: code",
+      // ListImport.check: an entry's ApiException or ValidationException re-made with the import row in front of its param.
+      "ListImport.java: e.code()");
 
   @Test
   void everyCodeTheApiCanReturnIsInTheErrorTableAndNoOther() throws IOException {
