@@ -9,10 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.TestClock;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,22 +28,10 @@ class ChallengesApiTest extends ServerTestBase {
     registry.add("vigil.data-dir", DATA_DIR::toString);
   }
 
-  /**
-   * When the payments happen: now, or when now is outside 09:00-23:00 UTC, the last 22:00 UTC (at
-   * most 11 h ago). The seeded off_hours rule (+20) would otherwise lift a challenge to a review at
-   * night, and these tests are about challenges, not the time of day.
-   */
-  private static Instant daytime() {
-    ZonedDateTime now = TestClock.now().atZone(ZoneOffset.UTC);
-    if (now.getHour() >= 9 && now.getHour() < 23) return now.toInstant();
-    ZonedDateTime tenPm = now.truncatedTo(ChronoUnit.DAYS).withHour(22);
-    return (tenPm.isAfter(now) ? tenPm.minusDays(1) : tenPm).toInstant();
-  }
-
   /** A 15,000.00 USD payment: the seeded large_payment rule challenges it with password_and_otp. */
   private Map<String, Object> challenged(String account) {
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("c"), "type", "payment",
-        "occurred_at", daytime().toString(), "account_id", account, "amount", 1_500_000L, "currency", "USD"));
+        "occurred_at", TestClock.daytime().toString(), "account_id", account, "amount", 1_500_000L, "currency", "USD"));
     ApiClient.Reply r = api.post("/v1/decisions", body);
     assertEquals(200, r.status(), r.body());
     assertEquals("CHALLENGE", r.json().get("action"), r.body());

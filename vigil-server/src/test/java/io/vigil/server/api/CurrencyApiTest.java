@@ -58,12 +58,15 @@ class CurrencyApiTest extends ServerTestBase {
     Files.writeString(dir.resolve("exchange-rates.csv"), csv);
   }
 
-  /** A payment at assurance level 1 (a password): the daily_password limits apply. */
+  /**
+   * A payment at assurance level 1 (a password): the daily_password limits apply. It happens in the
+   * daytime, so that the expected reasons hold at any hour the suite runs.
+   */
   private Map<String, Object> pay(long amountMinor, String currency) {
     Map<String, Object> body = new HashMap<>();
     body.put("event_id", ApiTestSupport.id("cur"));
     body.put("type", "payment");
-    body.put("occurred_at", TestClock.now().toString());
+    body.put("occurred_at", TestClock.daytime().toString());
     body.put("account_id", ApiTestSupport.id("acct"));
     body.put("amount", amountMinor);
     body.put("currency", currency);

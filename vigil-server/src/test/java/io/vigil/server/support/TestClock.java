@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,6 +31,18 @@ public final class TestClock extends Clock {
   /** The test clock's current instant: what the server under test reads as "now". */
   public static Instant now() {
     return INSTANCE.instant();
+  }
+
+  /**
+   * An event time at which the seeded off_hours rule (outside 09:00-23:00 local time, UTC for
+   * events without a time zone) does not fire: now, or when now is outside those hours, the last
+   * 22:00 UTC, at most 11 h ago. For tests whose expected reasons must not change at night.
+   */
+  public static Instant daytime() {
+    ZonedDateTime now = now().atZone(ZoneOffset.UTC);
+    if (now.getHour() >= 9 && now.getHour() < 23) return now.toInstant();
+    ZonedDateTime tenPm = now.truncatedTo(ChronoUnit.DAYS).withHour(22);
+    return (tenPm.isAfter(now) ? tenPm.minusDays(1) : tenPm).toInstant();
   }
 
   /** Moves the clock forward by {@code by} (positive) for the server and the tests alike. */
