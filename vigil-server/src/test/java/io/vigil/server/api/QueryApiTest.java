@@ -24,7 +24,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -285,19 +284,6 @@ class QueryApiTest extends SharedServerBase {
       assertInvalid(api.post("/v1/decisions", m), "invalid_format", "event_id");
     }
     assertFalse(api.get("/v1/decisions.csv").body().contains("\n="));
-  }
-
-  @Test
-  void openApiDocument() {
-    ApiClient.Reply r = api.get("/v1/openapi.json");
-    assertEquals(200, r.status(), r.body());
-    assertTrue(r.headers().firstValue("Content-Type").orElse("").contains("json"));
-    Map<String, Object> doc = r.json();
-    assertTrue(doc.containsKey("openapi"), doc.keySet().toString());
-    Set<String> paths = map(doc.get("paths")).keySet();
-    assertTrue(paths.contains("/v1/decisions"), paths.toString());
-    assertTrue(paths.contains("/v1/decisions/{decisionId}"), paths.toString());
-    assertTrue(paths.contains("/v1/rules"), paths.toString());
   }
 
   @Test

@@ -1,0 +1,117 @@
+package io.vigil.server.api;
+
+import static io.vigil.server.api.ApiTestSupport.id;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.client.ApiClient;
+import io.vigil.client.ApiException;
+import io.vigil.client.ApiResponse;
+import io.vigil.client.api.DecisionsApi;
+import io.vigil.client.model.Action;
+import io.vigil.client.model.Decision;
+import io.vigil.client.model.DecisionRecord;
+import io.vigil.client.model.Device;
+import io.vigil.client.model.ErrorCode;
+import io.vigil.client.model.ErrorDetail;
+import io.vigil.client.model.ErrorResponse;
+import io.vigil.client.model.ErrorType;
+import io.vigil.client.model.Event;
+import io.vigil.client.model.EventType;
+import io.vigil.client.model.Reason;
+import io.vigil.client.model.RiskLevel;
+import io.vigil.server.support.TestClock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client generated from the API contract (openapi-generator's Java client, built into
+ * target/generated-test-sources/openapi by this module's pom) makes decisions against the real
+ * server and reads typed answers, replays and errors.
+ */
+class ContractClientTest extends SharedServerBase {
+  private ApiClient client;
+  private DecisionsApi decisions;
+
+  @BeforeEach
+  void generatedClient() {
+    client = new ApiClient();
+    client.updateBaseUri(base);
+    decisions = new DecisionsApi(client);
+  }
+
+  @Test
+  void makesADecisionAndReadsItTyped() throws ApiException {
+    // Over 10,000 USD: the seeded large_payment rule asks for the transaction password and an OTP.
+    Event event = payment(id("evt_contract"), id("acct_contract"), 1_500_000L);
+    ApiResponse<Decision> first = decisions.createDecisionWithHttpInfo(event, null);
+    assertEquals(200, first.getStatusCode());
+    assertEquals(List.of("false"), header(first, "Idempotent-Replayed"));
+    Decision decision = first.getData();
+    assertTrue(decision.getDecisionId().startsWith("dec_"), decision.getDecisionId());
+    assertEquals(event.getEventId(), decision.getEventId());
+    assertEquals(Action.CHALLENGE, decision.getAction());
+    assertTrue(decision.getScore() >= 0 && decision.getScore() <= 100, decision.toString());
+    assertTrue(List.of(RiskLevel.values()).contains(decision.getRiskLevel()));
+    Reason reason = decision.getReasons().get(0);
+    assertEquals("large_payment", reason.getRuleId());
+    assertEquals(Action.CHALLENGE, reason.getAction());
+    assertTrue(reason.getMessage().contains("15000"), reason.getMessage());
+    assertEquals("password_and_otp", decision.getChallenge().getKind());
+    assertTrue(decision.getScores().getRules() >= 0 && decision.getScores().getRules() <= 100, decision.toString());
+
+    // The same event again is the stored answer, flagged as a replay.
+    ApiResponse<Decision> again = decisions.createDecisionWithHttpInfo(event, null);
+    assertEquals(List.of("true"), header(again, "Idempotent-Replayed"));
+    assertEquals(decision, again.getData());
+
+    DecisionRecord stored = decisions.getDecision(decision.getDecisionId());
+    assertEquals(decision, stored.getDecision());
+    assertEquals(event.getEventId(), stored.getEvent().get("event_id"));
+  }
+
+  @Test
+  void readsErrorsTyped() throws Exception {
+    Event event = payment(id("evt_contract"), id("acct_contract"), 2_500L);
+    decisions.createDecision(event, null);
+    ApiException reused = assertThrows(ApiException.class, () -> decisions.createDecision(event.amount(2_600L), null));
+    assertEquals(409, reused.getCode());
+    ErrorDetail error = client.getObjectMapper().readValue(reused.getResponseBody(), ErrorResponse.class).getError();
+    assertEquals(ErrorType.IDEMPOTENCY_ERROR, error.getType());
+    assertEquals(ErrorCode.EVENT_ID_REUSED, error.getCode());
+    assertEquals("event_id", error.getParam());
+
+    Event late = payment(id("evt_contract"), id("acct_contract"), 2_500L)
+        .occurredAt(OffsetDateTime.ofInstant(TestClock.now(), ZoneOffset.UTC).minusDays(3));
+    ApiException invalid = assertThrows(ApiException.class, () -> decisions.createDecision(late, null));
+    assertEquals(400, invalid.getCode());
+    error = client.getObjectMapper().readValue(invalid.getResponseBody(), ErrorResponse.class).getError();
+    assertEquals(ErrorType.INVALID_REQUEST_ERROR, error.getType());
+    assertEquals(ErrorCode.OCCURRED_AT_TOO_OLD, error.getCode());
+    assertEquals("occurred_at", error.getParam());
+  }
+
+  private static Event payment(String eventId, String accountId, long amountMinor) {
+    return new Event()
+        .eventId(eventId)
+        .type(EventType.PAYMENT)
+        .occurredAt(OffsetDateTime.ofInstant(TestClock.now(), ZoneOffset.UTC))
+        .accountId(accountId)
+        .amount(amountMinor)
+        .currency("USD")
+        .device(new Device().id("dev_contract"));
+  }
+
+  /** A response header's values, whatever the case of its name on the wire. */
+  private static List<String> header(ApiResponse<?> response, String name) {
+    for (Map.Entry<String, List<String>> e : response.getHeaders().entrySet()) {
+      if (e.getKey().equalsIgnoreCase(name)) return e.getValue();
+    }
+    return List.of();
+  }
+}
