@@ -2,6 +2,7 @@ package io.vigil.server.api;
 
 import static io.vigil.server.api.ApiTestSupport.id;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import io.vigil.client.model.ErrorResponse;
 import io.vigil.client.model.ErrorType;
 import io.vigil.client.model.Event;
 import io.vigil.client.model.EventType;
+import io.vigil.client.model.LimitUsage;
 import io.vigil.client.model.Reason;
 import io.vigil.client.model.RiskLevel;
 import io.vigil.server.support.TestClock;
@@ -58,11 +60,16 @@ class ContractClientTest extends SharedServerBase {
     assertEquals(Action.CHALLENGE, decision.getAction());
     assertTrue(decision.getScore() >= 0 && decision.getScore() <= 100, decision.toString());
     assertTrue(List.of(RiskLevel.values()).contains(decision.getRiskLevel()));
-    Reason reason = decision.getReasons().get(0);
-    assertEquals("large_payment", reason.getRuleId());
+    Reason reason = decision.getReasons().stream().filter(r -> r.getRuleId().equals("large_payment")).findFirst().orElseThrow();
     assertEquals(Action.CHALLENGE, reason.getAction());
     assertTrue(reason.getMessage().contains("15000"), reason.getMessage());
-    assertEquals("password_and_otp", decision.getChallenge().getKind());
+    assertEquals(15000.0, ((Number) reason.getValues().get("event.amount_major")).doubleValue());
+    assertFalse(decision.getChallenge().getKind().isBlank());
+    assertFalse(decision.getLimits().isEmpty(), "the seeded daily limits apply to a payment: " + decision);
+    for (LimitUsage limit : decision.getLimits()) {
+      assertEquals("USD", limit.getCurrency());
+      assertTrue(limit.getLimitMinor() >= 0 && limit.getPeriod() != null, limit.toString());
+    }
     assertTrue(decision.getScores().getRules() >= 0 && decision.getScores().getRules() <= 100, decision.toString());
 
     // The same event again is the stored answer, flagged as a replay.
