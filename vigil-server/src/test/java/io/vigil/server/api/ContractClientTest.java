@@ -6,10 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.vigil.client.ApiClient;
 import io.vigil.client.ApiException;
 import io.vigil.client.ApiResponse;
 import io.vigil.client.api.DecisionsApi;
+import io.vigil.client.api.ListsApi;
+import io.vigil.client.api.PolicyApi;
+import io.vigil.client.api.ReferenceDataApi;
+import io.vigil.client.api.RulesApi;
+import io.vigil.client.api.ScorecardsApi;
 import io.vigil.client.model.Action;
 import io.vigil.client.model.Decision;
 import io.vigil.client.model.DecisionRecord;
@@ -21,8 +27,12 @@ import io.vigil.client.model.ErrorType;
 import io.vigil.client.model.Event;
 import io.vigil.client.model.EventType;
 import io.vigil.client.model.LimitUsage;
+import io.vigil.client.model.PolicyDocument;
 import io.vigil.client.model.Reason;
+import io.vigil.client.model.ReferenceSet;
 import io.vigil.client.model.RiskLevel;
+import io.vigil.client.model.RuleList;
+import io.vigil.client.model.RuleVersioned;
 import io.vigil.server.support.TestClock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -34,7 +44,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A client generated from the API contract (openapi-generator's Java client, built into
  * target/generated-test-sources/openapi by this module's pom) makes decisions against the real
- * server and reads typed answers, replays and errors.
+ * server and reads typed answers, replays and errors. Its mapper refuses unknown properties, so a
+ * field the server sends that the contract does not declare fails the test.
  */
 class ContractClientTest extends SharedServerBase {
   private ApiClient client;
@@ -43,6 +54,7 @@ class ContractClientTest extends SharedServerBase {
   @BeforeEach
   void generatedClient() {
     client = new ApiClient();
+    client.setObjectMapper(ApiClient.createDefaultObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
     client.updateBaseUri(base);
     decisions = new DecisionsApi(client);
   }
@@ -101,6 +113,32 @@ class ContractClientTest extends SharedServerBase {
     assertEquals(ErrorType.INVALID_REQUEST_ERROR, error.getType());
     assertEquals(ErrorCode.OCCURRED_AT_TOO_OLD, error.getCode());
     assertEquals("occurred_at", error.getParam());
+  }
+
+  @Test
+  void readsPolicyListsAndReferenceDataTyped() throws ApiException {
+    PolicyDocument policy = new PolicyApi(client).getPolicy();
+    assertTrue(policy.getThresholds().containsKey("default"), policy.getThresholds().toString());
+    assertFalse(policy.getRules().isEmpty());
+    RuleList rules = new RulesApi(client).listRules();
+    assertEquals(policy.getRules(), rules.getData());
+    RuleVersioned rule = new RulesApi(client).getRule(rules.getData().get(0).getId());
+    assertEquals(rules.getData().get(0).getExpression(), rule.getExpression());
+    assertEquals(policy.getVersion(), rule.getPolicyVersion());
+    assertEquals(policy.getScorecards(), new ScorecardsApi(client).listScorecards().getData());
+    assertEquals(policy.getLimits(), new PolicyApi(client).getLimits().getLimits());
+    assertEquals(policy.getChallenges(), new PolicyApi(client).getChallengePolicy().getChallenges());
+    assertFalse(new PolicyApi(client).listPolicyVersions().getData().isEmpty());
+
+    ReferenceDataApi reference = new ReferenceDataApi(client);
+    ReferenceSet live = reference.getReference();
+    assertEquals(live.getVersion(), reference.lookupReference("8.8.8.8", "+8801712345678", "41110055", "mailinator.com")
+        .getReferenceVersion());
+    assertFalse(reference.listReferenceVersions().getData().isEmpty());
+
+    ListsApi lists = new ListsApi(client);
+    assertTrue(lists.listListEntries(null, null, null, 5).getData().size() <= 5);
+    assertTrue(lists.listListChanges(null, 5).getData().size() <= 5);
   }
 
   private static Event payment(String eventId, String accountId, long amountMinor) {
