@@ -63,7 +63,7 @@ class ContractClientTest extends SharedServerBase {
   void makesADecisionAndReadsItTyped() throws ApiException {
     // Over 10,000 USD: the seeded large_payment rule asks for the transaction password and an OTP.
     Event event = payment(id("evt_contract"), id("acct_contract"), 1_500_000L);
-    ApiResponse<Decision> first = decisions.createDecisionWithHttpInfo(event, null);
+    ApiResponse<Decision> first = decisions.createDecisionWithHttpInfo(event);
     assertEquals(200, first.getStatusCode());
     assertEquals(List.of("false"), header(first, "Idempotent-Replayed"));
     Decision decision = first.getData();
@@ -85,7 +85,7 @@ class ContractClientTest extends SharedServerBase {
     assertTrue(decision.getScores().getRules() >= 0 && decision.getScores().getRules() <= 100, decision.toString());
 
     // The same event again is the stored answer, flagged as a replay.
-    ApiResponse<Decision> again = decisions.createDecisionWithHttpInfo(event, null);
+    ApiResponse<Decision> again = decisions.createDecisionWithHttpInfo(event);
     assertEquals(List.of("true"), header(again, "Idempotent-Replayed"));
     assertEquals(decision, again.getData());
 
@@ -97,8 +97,8 @@ class ContractClientTest extends SharedServerBase {
   @Test
   void readsErrorsTyped() throws Exception {
     Event event = payment(id("evt_contract"), id("acct_contract"), 2_500L);
-    decisions.createDecision(event, null);
-    ApiException reused = assertThrows(ApiException.class, () -> decisions.createDecision(event.amount(2_600L), null));
+    decisions.createDecision(event);
+    ApiException reused = assertThrows(ApiException.class, () -> decisions.createDecision(event.amount(2_600L)));
     assertEquals(409, reused.getCode());
     ErrorDetail error = client.getObjectMapper().readValue(reused.getResponseBody(), ErrorResponse.class).getError();
     assertEquals(ErrorType.IDEMPOTENCY_ERROR, error.getType());
@@ -107,7 +107,7 @@ class ContractClientTest extends SharedServerBase {
 
     Event late = payment(id("evt_contract"), id("acct_contract"), 2_500L)
         .occurredAt(OffsetDateTime.ofInstant(TestClock.now(), ZoneOffset.UTC).minusDays(3));
-    ApiException invalid = assertThrows(ApiException.class, () -> decisions.createDecision(late, null));
+    ApiException invalid = assertThrows(ApiException.class, () -> decisions.createDecision(late));
     assertEquals(400, invalid.getCode());
     error = client.getObjectMapper().readValue(invalid.getResponseBody(), ErrorResponse.class).getError();
     assertEquals(ErrorType.INVALID_REQUEST_ERROR, error.getType());
