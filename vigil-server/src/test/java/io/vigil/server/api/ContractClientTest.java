@@ -3,6 +3,7 @@ package io.vigil.server.api;
 import static io.vigil.server.api.ApiTestSupport.id;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,15 +11,26 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.vigil.client.ApiClient;
 import io.vigil.client.ApiException;
 import io.vigil.client.ApiResponse;
+import io.vigil.client.api.AccountsApi;
+import io.vigil.client.api.ChallengesApi;
 import io.vigil.client.api.DecisionsApi;
+import io.vigil.client.api.FeaturesApi;
+import io.vigil.client.api.FeedbackApi;
 import io.vigil.client.api.ListsApi;
+import io.vigil.client.api.ModelsApi;
+import io.vigil.client.api.OutcomesApi;
 import io.vigil.client.api.PolicyApi;
 import io.vigil.client.api.ReferenceDataApi;
+import io.vigil.client.api.ReversalsApi;
 import io.vigil.client.api.RulesApi;
 import io.vigil.client.api.ScorecardsApi;
 import io.vigil.client.model.Action;
+import io.vigil.client.model.ChallengeResult;
+import io.vigil.client.model.ChallengeResultRequest;
 import io.vigil.client.model.Decision;
+import io.vigil.client.model.DecisionFeatures;
 import io.vigil.client.model.DecisionRecord;
+import io.vigil.client.model.DecisionRecordPage;
 import io.vigil.client.model.Device;
 import io.vigil.client.model.ErrorCode;
 import io.vigil.client.model.ErrorDetail;
@@ -26,13 +38,28 @@ import io.vigil.client.model.ErrorResponse;
 import io.vigil.client.model.ErrorType;
 import io.vigil.client.model.Event;
 import io.vigil.client.model.EventType;
+import io.vigil.client.model.Features;
+import io.vigil.client.model.FeedbackLabel;
+import io.vigil.client.model.FeedbackRequest;
 import io.vigil.client.model.LimitUsage;
+import io.vigil.client.model.OptionalReasonBody;
+import io.vigil.client.model.OutcomeReport;
+import io.vigil.client.model.OutcomeRequest;
 import io.vigil.client.model.PolicyDocument;
 import io.vigil.client.model.Reason;
+import io.vigil.client.model.ReasonBody;
 import io.vigil.client.model.ReferenceSet;
+import io.vigil.client.model.Restriction;
+import io.vigil.client.model.RestrictionKind;
+import io.vigil.client.model.RestrictionRequest;
+import io.vigil.client.model.ReversalRequest;
+import io.vigil.client.model.ReversalRequestBody;
 import io.vigil.client.model.RiskLevel;
 import io.vigil.client.model.RuleList;
 import io.vigil.client.model.RuleVersioned;
+import io.vigil.client.model.UnlockRequest;
+import io.vigil.client.model.UnlockResult;
+import io.vigil.client.model.Verification;
 import io.vigil.server.support.TestClock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -141,6 +168,75 @@ class ContractClientTest extends SharedServerBase {
     assertTrue(lists.listListChanges(null, 5).getData().size() <= 5);
   }
 
+  /** The routes around a decision, each answer read through the contract's types. */
+  @Test
+  void followsDecisionsThroughTheirRoutesTyped() throws ApiException {
+    Decision challenged = decisions.createDecision(payment(id("evt_contract"), id("acct_contract"), 1_500_000L));
+    String account = id("acct_contract");
+    Decision refunded = decisions.createDecision(payment(id("evt_contract"), account, 2_500L));
+    Decision reversed = decisions.createDecision(payment(id("evt_contract"), account, 2_600L));
+    assertEquals(Action.CHALLENGE, challenged.getAction());
+    assertEquals(Action.ALLOW, refunded.getAction(), refunded.toString());
+    assertEquals(Action.ALLOW, reversed.getAction());
+
+    DecisionRecordPage page = decisions.listDecisions(account, null, null, null, null, 10, null);
+    assertEquals(List.of(reversed, refunded), page.getData().stream().map(DecisionRecord::getDecision).toList());
+    assertFalse(page.getHasMore());
+    assertNull(page.getNextCursor());
+
+    ChallengesApi challenges = new ChallengesApi(client);
+    ChallengeResult passed = challenges.reportChallengeResult(challenged.getDecisionId(),
+        new ChallengeResultRequest().result(ChallengeResultRequest.ResultEnum.PASSED).method("password_and_otp"), "gateway");
+    assertEquals("ALLOW", passed.getFinalAction());
+    assertNull(passed.getEscalation());
+    assertEquals(passed, challenges.getChallengeResult(challenged.getDecisionId()));
+
+    OutcomesApi outcomes = new OutcomesApi(client);
+    OutcomeReport released = outcomes.reportOutcome(refunded.getDecisionId(),
+        new OutcomeRequest().outcome(OutcomeRequest.OutcomeEnum.REFUNDED).amountMinor(1_000L).reason("goods returned"), "gateway");
+    assertEquals(1_000L, released.getReleasedMinor());
+    assertEquals(2_500L, released.getAmountMinor());
+    assertFalse(released.getReplayed());
+    assertEquals("refunded", outcomes.getOutcome(refunded.getDecisionId()).getOutcome());
+
+    ReversalsApi reversals = new ReversalsApi(client);
+    ReversalRequest reversal = reversals.requestReversal(reversed.getDecisionId(), "wallet-app",
+        new ReversalRequestBody().verification(new Verification().method("biometric")));
+    assertEquals(ReversalRequest.OutcomeEnum.APPROVE, reversal.getOutcome());
+    assertEquals("eligible", reversal.getReasons().get(0).getCode());
+    assertEquals(List.of(reversal), reversals.listReversalRequests(reversed.getDecisionId()).getData());
+
+    FeedbackApi feedback = new FeedbackApi(client);
+    FeedbackLabel label = feedback.recordFeedback(new FeedbackRequest().labelId(id("lbl")).decisionId(refunded.getDecisionId())
+        .kind(FeedbackRequest.KindEnum.FRAUD), "disputes");
+    assertEquals("fraud", label.getVerdict());
+    assertFalse(label.getReplayed());
+    assertEquals(1, feedback.listFeedback(refunded.getDecisionId()).getData().size());
+
+    ModelsApi models = new ModelsApi(client);
+    DecisionFeatures vector = models.getDecisionFeatures(refunded.getDecisionId());
+    assertFalse(vector.getFeatures().isEmpty());
+    assertTrue(models.listModels().getData().stream().allMatch(m -> m.getSchema() != null));
+    Features windows = new FeaturesApi(client).getFeatures("account", account, null, null);
+    assertTrue(windows.getKnown());
+    assertEquals(2L, windows.getFeatures().get("count_1h"));
+
+    AccountsApi accounts = new AccountsApi(client);
+    assertTrue(accounts.getAccountLinks(account).getLinks().stream().anyMatch(l -> l.getKind().equals("device")));
+    Restriction restriction = accounts.createRestriction(account,
+        new RestrictionRequest().kind(RestrictionKind.NO_WITHDRAWALS).reason("card reported stolen"), "ops.karim");
+    assertTrue(restriction.getActive());
+    assertEquals(List.of(restriction), accounts.listRestrictions(account).getActive());
+    Restriction lifted = accounts.liftRestriction(account, restriction.getId(), new ReasonBody().reason("resolved"), "ops.karim");
+    assertFalse(lifted.getActive());
+    Restriction lock = accounts.lockAccount(account, "wallet-app", new OptionalReasonBody().reason("phone stolen"));
+    assertEquals(RestrictionKind.FREEZE, lock.getKind());
+    assertEquals("holder", lock.getSource());
+    UnlockResult unlocked = accounts.unlockAccount(account, new UnlockRequest().verification(new Verification().method("biometric")),
+        "wallet-app");
+    assertEquals(List.of(lock.getId()), unlocked.getUnlocked().stream().map(Restriction::getId).toList());
+  }
+
   private static Event payment(String eventId, String accountId, long amountMinor) {
     return new Event()
         .eventId(eventId)
@@ -149,7 +245,7 @@ class ContractClientTest extends SharedServerBase {
         .accountId(accountId)
         .amount(amountMinor)
         .currency("USD")
-        .device(new Device().id("dev_contract"));
+        .device(new Device().id("dev_" + accountId));
   }
 
   /** A response header's values, whatever the case of its name on the wire. */
