@@ -16,6 +16,7 @@ import io.vigil.client.api.ChallengesApi;
 import io.vigil.client.api.DecisionsApi;
 import io.vigil.client.api.FeaturesApi;
 import io.vigil.client.api.FeedbackApi;
+import io.vigil.client.api.HoldsApi;
 import io.vigil.client.api.ListsApi;
 import io.vigil.client.api.ModelsApi;
 import io.vigil.client.api.OutcomesApi;
@@ -25,6 +26,8 @@ import io.vigil.client.api.ReversalsApi;
 import io.vigil.client.api.RulesApi;
 import io.vigil.client.api.ScorecardsApi;
 import io.vigil.client.model.Action;
+import io.vigil.client.model.Approval;
+import io.vigil.client.model.ApprovalRequest;
 import io.vigil.client.model.ChallengeResult;
 import io.vigil.client.model.ChallengeResultRequest;
 import io.vigil.client.model.Decision;
@@ -41,7 +44,13 @@ import io.vigil.client.model.EventType;
 import io.vigil.client.model.Features;
 import io.vigil.client.model.FeedbackLabel;
 import io.vigil.client.model.FeedbackRequest;
+import io.vigil.client.model.HoldState;
 import io.vigil.client.model.LimitUsage;
+import io.vigil.client.model.ListChange;
+import io.vigil.client.model.ListEntity;
+import io.vigil.client.model.ListEntry;
+import io.vigil.client.model.ListEntryRequest;
+import io.vigil.client.model.ListKind;
 import io.vigil.client.model.OptionalReasonBody;
 import io.vigil.client.model.OutcomeReport;
 import io.vigil.client.model.OutcomeRequest;
@@ -220,6 +229,28 @@ class ContractClientTest extends SharedServerBase {
     Features windows = new FeaturesApi(client).getFeatures("account", account, null, null);
     assertTrue(windows.getKnown());
     assertEquals(2L, windows.getFeatures().get("count_1h"));
+
+    // 150,000 EUR (the seeded limits are in USD) is over the seeded hold policy's 100,000: held for two approvals.
+    Event transfer = payment(id("evt_contract"), id("acct_contract"), 15_000_000L).type(EventType.TRANSFER).currency("EUR");
+    Decision held = decisions.createDecision(transfer);
+    assertEquals(Action.HOLD, held.getAction(), held.toString());
+    assertEquals(2, held.getHold().getApprovalsRequired());
+    HoldsApi holds = new HoldsApi(client);
+    assertEquals(HoldState.StatusEnum.PENDING, holds.getHold(held.getDecisionId()).getStatus());
+    HoldState approved = holds.approveHold(held.getDecisionId(),
+        new ApprovalRequest().approverId("ops.alice").role(ApprovalRequest.RoleEnum.APPROVER), "console");
+    assertEquals(List.of("ops.alice"), approved.getApprovals().stream().map(Approval::getApproverId).toList());
+    assertEquals(held.getHold().getDeadline(), approved.getDeadline());
+
+    ListsApi lists = new ListsApi(client);
+    ListEntry watched = lists.createListEntry(new ListEntryRequest()._list(ListKind.WATCH).entity(ListEntity.ACCOUNT).value(account)
+        .reason("disputed payments"), "ops.karim");
+    assertEquals(watched, lists.getListEntry(watched.getId()));
+    assertEquals(watched, lists.listListEntries(ListKind.WATCH, ListEntity.ACCOUNT, account, 5).getData().get(0));
+    ListEntry deleted = lists.deleteListEntry(watched.getId(), "ops.karim");
+    assertTrue(deleted.getDeleted());
+    assertEquals(List.of(ListChange.OperationEnum.DELETE, ListChange.OperationEnum.CREATE),
+        lists.listListChanges(watched.getId(), 5).getData().stream().map(ListChange::getOperation).toList());
 
     AccountsApi accounts = new AccountsApi(client);
     assertTrue(accounts.getAccountLinks(account).getLinks().stream().anyMatch(l -> l.getKind().equals("device")));
