@@ -57,6 +57,7 @@ import io.vigil.client.model.OutcomeRequest;
 import io.vigil.client.model.PolicyDocument;
 import io.vigil.client.model.Reason;
 import io.vigil.client.model.ReasonBody;
+import io.vigil.client.model.ReferenceLookup;
 import io.vigil.client.model.ReferenceSet;
 import io.vigil.client.model.Restriction;
 import io.vigil.client.model.RestrictionKind;
@@ -164,12 +165,15 @@ class ContractClientTest extends SharedServerBase {
     assertEquals(policy.getScorecards(), new ScorecardsApi(client).listScorecards().getData());
     assertEquals(policy.getLimits(), new PolicyApi(client).getLimits().getLimits());
     assertEquals(policy.getChallenges(), new PolicyApi(client).getChallengePolicy().getChallenges());
-    assertFalse(new PolicyApi(client).listPolicyVersions().getData().isEmpty());
+    assertEquals(policy.getVersion(), new PolicyApi(client).listPolicyVersions().getData().get(0).getVersion());
+    assertEquals(policy, new PolicyApi(client).getPolicyVersion(policy.getVersion()).getDocument());
 
     ReferenceDataApi reference = new ReferenceDataApi(client);
     ReferenceSet live = reference.getReference();
-    assertEquals(live.getVersion(), reference.lookupReference("8.8.8.8", "+8801712345678", "41110055", "mailinator.com")
-        .getReferenceVersion());
+    ReferenceLookup lookup = reference.lookupReference("8.8.8.8", "+8801712345678", "41110055", "mailinator.com", "BDT");
+    assertEquals(live.getVersion(), lookup.getReferenceVersion());
+    assertTrue(lookup.getCurrency().getKnown());
+    assertEquals(live, reference.getReferenceVersion(live.getVersion()).directory(live.getDirectory()));
     assertFalse(reference.listReferenceVersions().getData().isEmpty());
 
     ListsApi lists = new ListsApi(client);
