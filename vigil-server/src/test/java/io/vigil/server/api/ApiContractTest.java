@@ -14,15 +14,11 @@ import io.vigil.server.contract.ContractController;
 import io.vigil.server.support.ApiClient;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,14 +35,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * The API contract (openapi/vigil.yaml, served at GET /v1/openapi.json) against the real server:
  * it is a valid OpenAPI document, it names exactly the routes the server maps, and its error codes
- * are those of docs/api.md's error code table.
+ * are those of docs/api.md's error code table, which {@link ErrorCodesDocumentedTest} checks against
+ * the codes the sources return.
  */
 class ApiContractTest extends SharedServerBase {
-  /** docs/api.md, from the module directory the tests run in. */
-  private static final Path API_DOCS = Path.of("..", "docs", "api.md");
-  /** The first cell of an error table row: one or more codes, e.g. "| `hold_approved`, `hold_expired` |". */
-  private static final Pattern CODE_CELL = Pattern.compile("^\\| *(`[a-z_]+`(?:, *`[a-z_]+`)*) *\\|");
-  private static final Pattern CODE = Pattern.compile("`([a-z_]+)`");
   private static final Pattern PATH_VARIABLE = Pattern.compile("\\{[^}]+}");
 
   @Autowired
@@ -129,8 +121,7 @@ class ApiContractTest extends SharedServerBase {
     Schema<?> codes = contract.getComponents().getSchemas().get("ErrorCode");
     Set<String> inContract = new TreeSet<>();
     for (Object code : codes.getEnum()) inContract.add((String) code);
-    Set<String> inDocs = documentedErrorCodes();
-    assertTrue(inDocs.size() > 50, "docs/api.md's error code table was not found: " + inDocs);
+    Set<String> inDocs = ErrorCodesDocumentedTest.documentedCodes();
     Set<String> onlyInDocs = new TreeSet<>(inDocs);
     onlyInDocs.removeAll(inContract);
     Set<String> onlyInContract = new TreeSet<>(inContract);
@@ -145,20 +136,5 @@ class ApiContractTest extends SharedServerBase {
   /** "GET /v1/decisions/{}": the method and the path with its variables' names left out. */
   private static String route(String method, String path) {
     return method.toUpperCase(Locale.ROOT) + " " + PATH_VARIABLE.matcher(path).replaceAll("{}");
-  }
-
-  /** The codes in the first column of the tables under docs/api.md's "## Error codes". */
-  private static Set<String> documentedErrorCodes() throws IOException {
-    Set<String> codes = new TreeSet<>();
-    boolean inSection = false;
-    for (String line : Files.readAllLines(API_DOCS, StandardCharsets.UTF_8)) {
-      if (line.startsWith("## ")) inSection = line.equals("## Error codes");
-      if (!inSection) continue;
-      Matcher cell = CODE_CELL.matcher(line);
-      if (!cell.find()) continue;
-      Matcher code = CODE.matcher(cell.group(1));
-      while (code.find()) codes.add(code.group(1));
-    }
-    return codes;
   }
 }
