@@ -164,6 +164,7 @@ class ContractClientTest extends SharedServerBase {
     assertEquals(policy.getVersion(), rule.getPolicyVersion());
     assertEquals(policy.getScorecards(), new ScorecardsApi(client).listScorecards().getData());
     assertEquals(policy.getLimits(), new PolicyApi(client).getLimits().getLimits());
+    assertEquals(policy.getLimits().get(0), new PolicyApi(client).getLimit(policy.getLimits().get(0).getId()).getLimit());
     assertEquals(policy.getChallenges(), new PolicyApi(client).getChallengePolicy().getChallenges());
     assertEquals(policy.getVersion(), new PolicyApi(client).listPolicyVersions().getData().get(0).getVersion());
     assertEquals(policy, new PolicyApi(client).getPolicyVersion(policy.getVersion()).getDocument());
@@ -192,10 +193,17 @@ class ContractClientTest extends SharedServerBase {
     assertEquals(Action.ALLOW, refunded.getAction(), refunded.toString());
     assertEquals(Action.ALLOW, reversed.getAction());
 
-    DecisionRecordPage page = decisions.listDecisions(account, null, null, null, null, 10, null);
+    DecisionRecordPage page = decisions.listDecisions(account, null, null, null, null, null, null, null, null, null, null, null,
+        null, 10, null);
     assertEquals(List.of(reversed, refunded), page.getData().stream().map(DecisionRecord::getDecision).toList());
     assertFalse(page.getHasMore());
     assertNull(page.getNextCursor());
+    DecisionRecord allowed = page.getData().get(1);
+    assertEquals(DecisionRecord.FinalActionEnum.ALLOW, allowed.getFinalAction());
+    assertEquals(DecisionRecord.SettledByEnum.DECISION, allowed.getSettledBy());
+    assertEquals(List.of(), allowed.getWaitingFor());
+    assertEquals(List.of(reversed), decisions.listDecisions(account, EventType.PAYMENT, Action.ALLOW, null, null, null, RiskLevel.LOW,
+        null, 0, 100, 2_550L, null, "USD", 10, null).getData().stream().map(DecisionRecord::getDecision).toList());
 
     ChallengesApi challenges = new ChallengesApi(client);
     ChallengeResult passed = challenges.reportChallengeResult(challenged.getDecisionId(),
@@ -244,6 +252,8 @@ class ContractClientTest extends SharedServerBase {
     HoldState approved = holds.approveHold(held.getDecisionId(),
         new ApprovalRequest().approverId("ops.alice").role(ApprovalRequest.RoleEnum.APPROVER), "console");
     assertEquals(List.of("ops.alice"), approved.getApprovals().stream().map(Approval::getApproverId).toList());
+    assertTrue(approved.getWaitingFor().contains(HoldState.WaitingForEnum.APPROVALS), approved.toString());
+    assertNull(approved.getSettledAt());
     assertEquals(held.getHold().getDeadline(), approved.getDeadline());
 
     ListsApi lists = new ListsApi(client);
