@@ -50,6 +50,9 @@ import io.vigil.client.model.ListChange;
 import io.vigil.client.model.ListEntity;
 import io.vigil.client.model.ListEntry;
 import io.vigil.client.model.ListEntryRequest;
+import io.vigil.client.model.ListFile;
+import io.vigil.client.model.ListFileEntry;
+import io.vigil.client.model.ListImportResult;
 import io.vigil.client.model.ListKind;
 import io.vigil.client.model.OptionalReasonBody;
 import io.vigil.client.model.OutcomeReport;
@@ -61,6 +64,7 @@ import io.vigil.client.model.ReferenceLookup;
 import io.vigil.client.model.ReferenceSet;
 import io.vigil.client.model.Restriction;
 import io.vigil.client.model.RestrictionKind;
+import io.vigil.client.model.RestrictionList;
 import io.vigil.client.model.RestrictionRequest;
 import io.vigil.client.model.ReversalRequest;
 import io.vigil.client.model.ReversalRequestBody;
@@ -166,7 +170,7 @@ class ContractClientTest extends SharedServerBase {
     assertEquals(policy.getLimits(), new PolicyApi(client).getLimits().getLimits());
     assertEquals(policy.getLimits().get(0), new PolicyApi(client).getLimit(policy.getLimits().get(0).getId()).getLimit());
     assertEquals(policy.getChallenges(), new PolicyApi(client).getChallengePolicy().getChallenges());
-    assertEquals(policy.getVersion(), new PolicyApi(client).listPolicyVersions().getData().get(0).getVersion());
+    assertEquals(policy.getVersion(), new PolicyApi(client).listPolicyVersions(1, null).getData().get(0).getVersion());
     assertEquals(policy, new PolicyApi(client).getPolicyVersion(policy.getVersion()).getDocument());
 
     ReferenceDataApi reference = new ReferenceDataApi(client);
@@ -175,11 +179,11 @@ class ContractClientTest extends SharedServerBase {
     assertEquals(live.getVersion(), lookup.getReferenceVersion());
     assertTrue(lookup.getCurrency().getKnown());
     assertEquals(live, reference.getReferenceVersion(live.getVersion()).directory(live.getDirectory()));
-    assertFalse(reference.listReferenceVersions().getData().isEmpty());
+    assertFalse(reference.listReferenceVersions(null, null).getData().isEmpty());
 
     ListsApi lists = new ListsApi(client);
-    assertTrue(lists.listListEntries(null, null, null, 5).getData().size() <= 5);
-    assertTrue(lists.listListChanges(null, 5).getData().size() <= 5);
+    assertTrue(lists.listListEntries(null, null, null, 5, null).getData().size() <= 5);
+    assertTrue(lists.listListChanges(null, 5, null).getData().size() <= 5);
   }
 
   /** The routes around a decision, each answer read through the contract's types. */
@@ -225,19 +229,19 @@ class ContractClientTest extends SharedServerBase {
         new ReversalRequestBody().verification(new Verification().method("biometric")));
     assertEquals(ReversalRequest.OutcomeEnum.APPROVE, reversal.getOutcome());
     assertEquals("eligible", reversal.getReasons().get(0).getCode());
-    assertEquals(List.of(reversal), reversals.listReversalRequests(reversed.getDecisionId()).getData());
+    assertEquals(List.of(reversal), reversals.listReversalRequests(reversed.getDecisionId(), null, null).getData());
 
     FeedbackApi feedback = new FeedbackApi(client);
     FeedbackLabel label = feedback.recordFeedback(new FeedbackRequest().labelId(id("lbl")).decisionId(refunded.getDecisionId())
         .kind(FeedbackRequest.KindEnum.FRAUD), "disputes");
     assertEquals("fraud", label.getVerdict());
     assertFalse(label.getReplayed());
-    assertEquals(1, feedback.listFeedback(refunded.getDecisionId()).getData().size());
+    assertEquals(1, feedback.listFeedback(refunded.getDecisionId(), null, null).getData().size());
 
     ModelsApi models = new ModelsApi(client);
     DecisionFeatures vector = models.getDecisionFeatures(refunded.getDecisionId());
     assertFalse(vector.getFeatures().isEmpty());
-    assertTrue(models.listModels().getData().stream().allMatch(m -> m.getSchema() != null));
+    assertTrue(models.listModels(null, null).getData().stream().allMatch(m -> m.getSchema() != null));
     Features windows = new FeaturesApi(client).getFeatures("account", account, null, null);
     assertTrue(windows.getKnown());
     assertEquals(2L, windows.getFeatures().get("count_1h"));
@@ -260,18 +264,24 @@ class ContractClientTest extends SharedServerBase {
     ListEntry watched = lists.createListEntry(new ListEntryRequest()._list(ListKind.WATCH).entity(ListEntity.ACCOUNT).value(account)
         .reason("disputed payments"), "ops.karim");
     assertEquals(watched, lists.getListEntry(watched.getId()));
-    assertEquals(watched, lists.listListEntries(ListKind.WATCH, ListEntity.ACCOUNT, account, 5).getData().get(0));
+    assertEquals(watched, lists.listListEntries(ListKind.WATCH, ListEntity.ACCOUNT, account, 5, null).getData().get(0));
     ListEntry deleted = lists.deleteListEntry(watched.getId(), "ops.karim");
     assertTrue(deleted.getDeleted());
     assertEquals(List.of(ListChange.OperationEnum.DELETE, ListChange.OperationEnum.CREATE),
-        lists.listListChanges(watched.getId(), 5).getData().stream().map(ListChange::getOperation).toList());
+        lists.listListChanges(watched.getId(), 5, null).getData().stream().map(ListChange::getOperation).toList());
+    ListFile file = new ListFile().entries(List.of(new ListFileEntry()._list(ListKind.WATCH).entity(ListEntity.MERCHANT)
+        .value(id("mch_contract")).reason("refund abuse under review")));
+    assertEquals(1, lists.importLists(file, "json", "ops.karim").getCreated());
+    ListImportResult again = lists.importLists(file, "json", "ops.karim");
+    assertEquals(List.of(0, 1), List.of(again.getCreated(), again.getUnchanged()));
+    assertTrue(lists.exportLists("json", ListKind.WATCH, ListEntity.MERCHANT).getEntries().contains(file.getEntries().get(0)));
 
     AccountsApi accounts = new AccountsApi(client);
     assertTrue(accounts.getAccountLinks(account).getLinks().stream().anyMatch(l -> l.getKind().equals("device")));
     Restriction restriction = accounts.createRestriction(account,
         new RestrictionRequest().kind(RestrictionKind.NO_WITHDRAWALS).reason("card reported stolen"), "ops.karim");
     assertTrue(restriction.getActive());
-    assertEquals(List.of(restriction), accounts.listRestrictions(account).getActive());
+    assertEquals(List.of(restriction), accounts.listRestrictions(account, null, null).getActive());
     Restriction lifted = accounts.liftRestriction(account, restriction.getId(), new ReasonBody().reason("resolved"), "ops.karim");
     assertFalse(lifted.getActive());
     Restriction lock = accounts.lockAccount(account, "wallet-app", new OptionalReasonBody().reason("phone stolen"));
@@ -280,6 +290,14 @@ class ContractClientTest extends SharedServerBase {
     UnlockResult unlocked = accounts.unlockAccount(account, new UnlockRequest().verification(new Verification().method("biometric")),
         "wallet-app");
     assertEquals(List.of(lock.getId()), unlocked.getUnlocked().stream().map(Restriction::getId).toList());
+    // The history, a page at a time: the lock, then the lifted restriction.
+    RestrictionList newest = accounts.listRestrictions(account, 1, null);
+    assertTrue(newest.getHasMore());
+    RestrictionList older = accounts.listRestrictions(account, 1, newest.getNextCursor());
+    assertEquals(List.of(lock.getId(), restriction.getId()),
+        List.of(newest.getData().get(0).getId(), older.getData().get(0).getId()));
+    assertFalse(older.getHasMore());
+    assertNull(older.getNextCursor());
   }
 
   private static Event payment(String eventId, String accountId, long amountMinor) {
