@@ -88,8 +88,12 @@ public final class LabelStore {
     for (LabelScope s : LabelScope.values()) byKey.put(s, new HashMap<>());
   }
 
-  /** Stores one label (validated by its constructor). */
-  public synchronized Ingest ingest(Label label) {
+  /**
+   * What {@link #ingest} would do with this label, changing nothing: DUPLICATE, EXPIRED or ACCEPTED,
+   * or the ValidationException it would throw. A caller that stores labels elsewhere asks first, so
+   * that a label this store refuses is not written there either.
+   */
+  public synchronized Ingest admission(Label label) {
     Objects.requireNonNull(label, "label");
     Entry existing = byLabelId.get(label.labelId());
     if (existing != null) {
@@ -102,6 +106,14 @@ public final class LabelStore {
     if (byLabelId.size() >= labelsMax) {
       throw new ValidationException("label_store_full", "label_id", "the label store holds its maximum of " + labelsMax);
     }
+    return Ingest.ACCEPTED;
+  }
+
+  /** Stores one label (validated by its constructor). */
+  public synchronized Ingest ingest(Label label) {
+    Ingest admission = admission(label);
+    if (admission != Ingest.ACCEPTED) return admission;
+    Entry[] forEvent = byEvent.get(label.eventId());
     Entry entry = new Entry(label, sequence++);
     byLabelId.put(label.labelId(), entry);
     Entry[] grown = forEvent == null ? new Entry[] {entry} : append(forEvent, entry);

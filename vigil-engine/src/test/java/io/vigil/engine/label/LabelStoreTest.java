@@ -171,6 +171,18 @@ class LabelStoreTest {
     assertThat(small.ingest(fraud("l4", "e4", "a", "m", T0, T0 + 50 * DAY))).isEqualTo(LabelStore.Ingest.EXPIRED);
   }
 
+  @Test
+  void admissionAnswersWhatIngestWouldAndChangesNothing() {
+    LabelStore small = new LabelStore(30 * DAY, 1);
+    Label first = fraud("l1", "e1", "a", "m", T0, T0 + DAY);
+    assertThat(small.admission(first)).isEqualTo(LabelStore.Ingest.ACCEPTED);
+    assertThat(small.labelCount()).isZero();
+    small.ingest(first);
+    assertThat(small.admission(first)).isEqualTo(LabelStore.Ingest.DUPLICATE);
+    assertCode(() -> small.admission(fraud("l2", "e2", "a", "m", T0, T0)), "label_store_full");
+    assertThat(small.labelCount()).isEqualTo(1);
+  }
+
   private static void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String code) {
     assertThatThrownBy(call).isInstanceOf(ValidationException.class).extracting("code").isEqualTo(code);
   }

@@ -11,6 +11,7 @@ import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Feedback (P3): what became known about a decided event, and when. A label is stored, then handed
@@ -40,7 +41,7 @@ public final class FeedbackService {
   /**
    * @param knownAtMillis when the truth became known; 0 means now
    */
-  public Result record(String labelId, String decisionId, LabelKind kind, Verdict verdict, String reasonCode, String outcome,
+  public synchronized Result record(String labelId, String decisionId, LabelKind kind, Verdict verdict, String reasonCode, String outcome,
       long knownAtMillis, String actor) {
     JournalRow row = decisions.findByDecisionId(decisionId)
         .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
@@ -52,23 +53,26 @@ public final class FeedbackService {
     Label label = new Label(labelId, row.record().eventId(), kind, verdict, reasonCode, outcome, row.accountId(), row.merchantId(),
         row.occurredAtMillis(), knownAt);
     FeedbackRepository.Stored stored = new FeedbackRepository.Stored(label, decisionId, now, actor);
+    LabelStore store = pipeline.engine().labels();
     try {
+      // A new label the engine would refuse (too many for the event, store full) is not stored either.
+      if (labels.find(labelId).isEmpty()) store.admission(label);
       labels.insert(stored);
     } catch (FeedbackRepository.AlreadyStored taken) {
       FeedbackRepository.Stored first = labels.find(labelId).orElseThrow();
       Label a = first.label();
       // A retry without known_at gets "now" again: compare what the caller sent, not the time it defaulted.
       boolean same = a.eventId().equals(label.eventId()) && a.kind() == label.kind() && a.verdict() == label.verdict()
-          && java.util.Objects.equals(a.reasonCode(), label.reasonCode()) && java.util.Objects.equals(a.outcome(), label.outcome())
+          && Objects.equals(a.reasonCode(), label.reasonCode()) && Objects.equals(a.outcome(), label.outcome())
           && (knownAtMillis == 0 || a.knownAtMillis() == knownAtMillis);
       if (!same) {
         throw ApiException.conflict("idempotency_error", "label_id_conflict", "label_id was already used for a different label",
             "label_id");
       }
-      pipeline.engine().labels().ingest(a);
+      store.ingest(a);
       return new Result(first, true);
     }
-    pipeline.engine().labels().ingest(label);
+    store.ingest(label);
     return new Result(stored, false);
   }
 

@@ -97,6 +97,12 @@ class LearningLoopApiTest extends ServerTestBase {
     assertInvalid(label("x-9", id, Map.of("kind", "fraud", "extra", true)), "unknown_field", "extra");
     assertError(label("x-10", "dec_missing", Map.of("kind", "fraud")), 404, "not_found_error", "decision_not_found", "decision_id");
     assertEquals(201, label("auth-1", id, Map.of("kind", "authorization", "outcome", "approved")).status());
+    // An event holds at most 16 labels: the 17th is refused and nothing of it is stored.
+    for (int i = 2; i < 16; i++) assertEquals(201, label("more-" + i, id, Map.of("kind", "legitimate")).status());
+    assertInvalid(label("one-too-many", id, Map.of("kind", "legitimate")), "too_many_labels", "event_id");
+    List<Map<String, Object>> stored = list(api.get("/v1/feedback?decision_id=" + id + "&limit=100").json().get("data"));
+    assertEquals(16, stored.size());
+    assertFalse(stored.toString().contains("one-too-many"), stored::toString);
   }
 
   @Test
