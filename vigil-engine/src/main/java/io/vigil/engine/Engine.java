@@ -43,10 +43,16 @@ import io.vigil.engine.signal.ReferenceDataLoader;
 import io.vigil.engine.signal.SignalConfig;
 import io.vigil.engine.signal.SignalState;
 import io.vigil.engine.signal.Signals;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The decision engine: event in, decision out, as a function of (event, state as of the event,
@@ -84,7 +90,7 @@ public final class Engine {
   private static final String MERCHANT_RESTRICTION_PREFIX = "restriction.merchant_";
   private static final ListEntity[] LIST_ENTITIES = ListEntity.values();
   /** Parsed time zones; bounded by the IANA database (about 600 ids), which the parser enforces. */
-  private final Map<String, ZoneId> zones = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, ZoneId> zones = new ConcurrentHashMap<>();
   private final FeatureStore features;
   private final FeatureCatalog catalog;
   private final RuleCompiler compiler;
@@ -117,7 +123,7 @@ public final class Engine {
     this.signals = new SignalState(signalConfig);
     this.reference = reference;
     this.labels = new LabelStore(LABEL_RETENTION_MILLIS, LABELS_MAX);
-    this.modelFeatures = new ModelFeatures(features, labels, LABEL_LAG_MILLIS, java.time.ZoneOffset.UTC);
+    this.modelFeatures = new ModelFeatures(features, labels, LABEL_LAG_MILLIS, ZoneOffset.UTC);
   }
 
   /** Labels are kept this long after their event: the longest label window (30 d) plus the lag, with room. */
@@ -138,8 +144,8 @@ public final class Engine {
    * Call before the first decision, from the deciding thread.
    */
   public void install(LabelStore store, long labelLagMillis) {
-    this.labels = java.util.Objects.requireNonNull(store);
-    this.modelFeatures = new ModelFeatures(features, store, labelLagMillis, java.time.ZoneOffset.UTC);
+    this.labels = Objects.requireNonNull(store);
+    this.modelFeatures = new ModelFeatures(features, store, labelLagMillis, ZoneOffset.UTC);
   }
 
   /**
@@ -147,7 +153,7 @@ public final class Engine {
    * across state rebuilds, so an engine rebuilt from the journal scores with the same models.
    */
   public void install(ModelRegistry registry) {
-    this.models = java.util.Objects.requireNonNull(registry);
+    this.models = Objects.requireNonNull(registry);
   }
 
   public ModelRegistry models() {
@@ -170,7 +176,7 @@ public final class Engine {
 
   /** Makes a reference-data set the one every following decision uses. */
   public void install(ReferenceData data) {
-    this.reference = java.util.Objects.requireNonNull(data);
+    this.reference = Objects.requireNonNull(data);
   }
 
   public ReferenceData reference() {
@@ -368,14 +374,14 @@ public final class Engine {
 
   private static Reason limitReason(LimitUsage u, Event event) {
     LimitDefinition l = u.limit();
-    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    Map<String, Object> values = new LinkedHashMap<>();
     values.put("limit_id", l.id());
     values.put("period", l.period().wireName());
     values.put("currency", l.currency());
     values.put("limit_minor", u.capMinor());
     values.put("used_minor", u.usedMinor());
     values.put("amount_minor", event.amountMinor());
-    if (u.resetsAtMillis() != 0) values.put("resets_at", java.time.Instant.ofEpochMilli(u.resetsAtMillis()).toString());
+    if (u.resetsAtMillis() != 0) values.put("resets_at", Instant.ofEpochMilli(u.resetsAtMillis()).toString());
     String message = l.period() == LimitPeriod.SINGLE
         ? "Amount " + Money.format(event.amountMinor(), l.currency()) + " is over the " + l.id() + " limit of "
             + Money.format(u.capMinor(), l.currency())
@@ -386,16 +392,16 @@ public final class Engine {
   }
 
   private static Reason holdReason(HoldPolicy h, Event event, long amountBaseMinor, String baseCurrency, long deadlineMillis) {
-    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    Map<String, Object> values = new LinkedHashMap<>();
     values.put("hold_policy", h.id());
     values.put("event.amount_major", event.amountMajor());
     values.put("event.amount_base", ExchangeRates.major(amountBaseMinor, baseCurrency).doubleValue());
     values.put("event.base_currency", baseCurrency);
     values.put("approvals_required", (long) h.approvalsRequired());
-    values.put("deadline", java.time.Instant.ofEpochMilli(deadlineMillis).toString());
+    values.put("deadline", Instant.ofEpochMilli(deadlineMillis).toString());
     String amount = Money.format(event.amountMinor(), event.currency())
         + (event.currency().equals(baseCurrency) ? "" : " (" + Money.format(amountBaseMinor, baseCurrency) + ")");
-    String message = String.format(java.util.Locale.ROOT, "Amount %s is over %,.0f %s: held for %d approval%s", amount,
+    String message = String.format(Locale.ROOT, "Amount %s is over %,.0f %s: held for %d approval%s", amount,
         h.amountMajorOver(), baseCurrency, h.approvalsRequired(), h.approvalsRequired() == 1 ? "" : "s")
         + (h.requiredRoles().isEmpty() ? "" : " including " + h.requiredRoles());
     return new Reason("hold." + h.id(), message, null, Action.HOLD, values);
@@ -516,10 +522,10 @@ public final class Engine {
   }
 
   private static Reason restrictionReason(Restriction r) {
-    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    Map<String, Object> values = new LinkedHashMap<>();
     values.put("restriction_id", r.id());
     values.put("source", r.source());
-    if (r.expiresAtMillis() != 0) values.put("expires_at", java.time.Instant.ofEpochMilli(r.expiresAtMillis()).toString());
+    if (r.expiresAtMillis() != 0) values.put("expires_at", Instant.ofEpochMilli(r.expiresAtMillis()).toString());
     String by = Restriction.SOURCE_HOLDER.equals(r.source()) ? "locked by the account holder" : "restricted: " + r.kind().wireName();
     String message = "Account " + by + (r.reason() == null || r.reason().isBlank() ? "" : " (" + r.reason() + ")");
     return new Reason("restriction." + r.kind().wireName(), message, null, Action.DENY, values);
@@ -527,11 +533,11 @@ public final class Engine {
 
   /** A restriction of the event's merchant, such as a freeze of the id a payment goes to. */
   private static Reason merchantRestrictionReason(Restriction r) {
-    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    Map<String, Object> values = new LinkedHashMap<>();
     values.put("restriction_id", r.id());
     values.put("source", r.source());
     values.put("merchant_id", r.accountId());
-    if (r.expiresAtMillis() != 0) values.put("expires_at", java.time.Instant.ofEpochMilli(r.expiresAtMillis()).toString());
+    if (r.expiresAtMillis() != 0) values.put("expires_at", Instant.ofEpochMilli(r.expiresAtMillis()).toString());
     String message = "Merchant restricted: " + r.kind().wireName() + ", payments to it are stopped"
         + (r.reason() == null || r.reason().isBlank() ? "" : " (" + r.reason() + ")");
     return new Reason(MERCHANT_RESTRICTION_PREFIX + r.kind().wireName(), message, null, Action.DENY, values);

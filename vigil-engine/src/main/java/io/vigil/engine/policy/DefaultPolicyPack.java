@@ -1,9 +1,5 @@
 package io.vigil.engine.policy;
 
-import io.vigil.engine.limit.LimitDefinition;
-import io.vigil.engine.limit.LimitPeriod;
-import io.vigil.engine.limit.Money;
-import io.vigil.engine.limit.ScoreMapping;
 import static io.vigil.engine.event.EventType.LOGIN;
 import static io.vigil.engine.event.EventType.MERCHANT_ONBOARDING;
 import static io.vigil.engine.event.EventType.PAYMENT;
@@ -13,10 +9,16 @@ import static io.vigil.engine.event.EventType.TRANSFER;
 import static io.vigil.engine.event.EventType.WITHDRAWAL;
 
 import io.vigil.engine.event.EventType;
+import io.vigil.engine.limit.LimitDefinition;
+import io.vigil.engine.limit.LimitPeriod;
+import io.vigil.engine.limit.Money;
+import io.vigil.engine.limit.ScoreMapping;
+import io.vigil.engine.restriction.RestrictionKind;
 import io.vigil.engine.rule.RuleDefinition;
-import io.vigil.engine.rule.RuleEffect;
 import io.vigil.engine.rule.RuleEffect.ForcedAction;
+import io.vigil.engine.rule.RuleEffect;
 import io.vigil.engine.scorecard.ScorecardDefinition;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,7 +84,7 @@ public final class DefaultPolicyPack {
         rule("many_accounts_one_device_24h", "Many accounts on one device within a day (AML red flag)", Set.of(),
             "velocity.device.distinct_accounts_24h >= 5", RuleEffect.points(40),
             "{velocity.device.distinct_accounts_24h} accounts used this device within 24 h"));
-    List<RuleDefinition> all = new java.util.ArrayList<>(rules);
+    List<RuleDefinition> all = new ArrayList<>(rules);
     all.addAll(signalRules());
     Thresholds standard = new Thresholds(40, 60, 80, 30, 60, 80, "sms_otp");
     Thresholds strict = new Thresholds(30, 50, 70, 20, 50, 70, "sms_otp");
@@ -101,7 +103,7 @@ public final class DefaultPolicyPack {
    * with the rates.
    */
   public static List<LimitDefinition> limits() {
-    List<LimitDefinition> all = new java.util.ArrayList<>(limitsIn("USD", "", 1));
+    List<LimitDefinition> all = new ArrayList<>(limitsIn("USD", "", 1));
     all.addAll(limitsIn("BDT", "_bdt", BDT_PER_USD));
     return List.copyOf(all);
   }
@@ -190,7 +192,7 @@ public final class DefaultPolicyPack {
             "phone.new_for_account", RuleEffect.points(25), "The account's phone changed with this event"),
         rule("account_takeover_pattern", "New phone and new device moving money out: deny and freeze for a day",
             Set.of(TRANSFER, WITHDRAWAL), "phone.new_for_account && facts.new_device_for_account",
-            RuleEffect.force(ForcedAction.DENY, null).restricting(io.vigil.engine.restriction.RestrictionKind.FREEZE, 86_400_000L),
+            RuleEffect.force(ForcedAction.DENY, null).restricting(RestrictionKind.FREEZE, 86_400_000L),
             "New phone and new device on a transfer or withdrawal: the account is frozen for 24 h"),
         rule("fresh_sim", "SIM bound less than 7 days ago", MONEY,
             "phone.sim_binding_age_days >= 0 && phone.sim_binding_age_days < 7", RuleEffect.points(20),

@@ -11,6 +11,7 @@ import io.vigil.engine.signal.identity.EmailDomains;
 import io.vigil.engine.signal.identity.NationalIdValidators;
 import io.vigil.engine.signal.phone.PhoneSignals;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One immutable, versioned set of reference data. The engine swaps whole sets atomically, so a
@@ -40,13 +41,13 @@ public record ReferenceData(
   public ReferenceData {
     components = Map.copyOf(components);
     if (version < 0) throw new IllegalArgumentException("version must be ≥ 0");
-    java.util.Objects.requireNonNull(reputation);
-    java.util.Objects.requireNonNull(regions);
-    java.util.Objects.requireNonNull(phones);
-    java.util.Objects.requireNonNull(bins);
-    java.util.Objects.requireNonNull(emails);
-    java.util.Objects.requireNonNull(nationalIds);
-    java.util.Objects.requireNonNull(paymentCodes);
-    java.util.Objects.requireNonNull(rates);
+    Objects.requireNonNull(reputation);
+    Objects.requireNonNull(regions);
+    Objects.requireNonNull(phones);
+    Objects.requireNonNull(bins);
+    Objects.requireNonNull(emails);
+    Objects.requireNonNull(nationalIds);
+    Objects.requireNonNull(paymentCodes);
+    Objects.requireNonNull(rates);
   }
 }

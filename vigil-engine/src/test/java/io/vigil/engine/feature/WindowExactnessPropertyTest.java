@@ -7,8 +7,12 @@ import io.vigil.engine.event.Event;
 import io.vigil.engine.event.EventParser;
 import io.vigil.engine.event.EventType;
 import io.vigil.engine.money.ExchangeRates;
+import io.vigil.engine.signal.ReferenceDataException;
+import java.io.StringReader;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +23,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -43,8 +48,8 @@ class WindowExactnessPropertyTest {
 
   static ExchangeRates rates(String csv) {
     try {
-      return ExchangeRates.load(new java.io.StringReader(csv), "test rates");
-    } catch (io.vigil.engine.signal.ReferenceDataException e) {
+      return ExchangeRates.load(new StringReader(csv), "test rates");
+    } catch (ReferenceDataException e) {
       throw new AssertionError(e);
     }
   }
@@ -84,7 +89,7 @@ class WindowExactnessPropertyTest {
    * from its 2nd or 8th, so that keys cross over and late events re-index the entries after them.
    */
   @ParameterizedTest(name = "seed {0}, index from {1} entries")
-  @org.junit.jupiter.params.provider.CsvSource({"1, 1", "20261121, 8", "24, 2"})
+  @CsvSource({"1, 1", "20261121, 8", "24, 2"})
   void theIndexOfBusyKeysGivesTheSameRecount(long seed, int indexMinEntries) {
     check(seed, indexMinEntries);
   }
@@ -171,7 +176,7 @@ class WindowExactnessPropertyTest {
     Random r = gen.random;
     Entity entity = Entity.values()[r.nextInt(Entity.values().length)];
     List<String> keys = new ArrayList<>(history.byKey.get(entity).keySet());
-    java.util.Collections.sort(keys); // HashMap order is not part of the seed
+    Collections.sort(keys); // HashMap order is not part of the seed
     if (keys.isEmpty()) return;
     String key = keys.get(r.nextInt(keys.size()));
     long tq = gen.clock - r.nextInt((int) (LATENESS / SECOND) + 1) * SECOND;
@@ -372,7 +377,7 @@ class WindowExactnessPropertyTest {
       KeyHistory h = byKey.get(entity).getOrDefault(key, new KeyHistory());
       for (int p = 0; p < partners.size(); p++) {
         latestSeen[p] = new long[numbers.get(partners.get(p)).size()];
-        java.util.Arrays.fill(latestSeen[p], Long.MIN_VALUE);
+        Arrays.fill(latestSeen[p], Long.MIN_VALUE);
         partnerIds[p] = h.ids[partners.get(p).ordinal()];
       }
       int sumCode = currency(sumCurrency);
@@ -451,14 +456,14 @@ class WindowExactnessPropertyTest {
     void add(Event e, long commitClock, int currency, int[] entityIds) {
       if (size == times.length) {
         int c = size * 2;
-        times = java.util.Arrays.copyOf(times, c);
-        commitClocks = java.util.Arrays.copyOf(commitClocks, c);
-        amounts = java.util.Arrays.copyOf(amounts, c);
-        currencies = java.util.Arrays.copyOf(currencies, c);
-        failedLogin = java.util.Arrays.copyOf(failedLogin, c);
-        near = java.util.Arrays.copyOf(near, c);
-        movesMoney = java.util.Arrays.copyOf(movesMoney, c);
-        for (int k = 0; k < ids.length; k++) ids[k] = java.util.Arrays.copyOf(ids[k], c);
+        times = Arrays.copyOf(times, c);
+        commitClocks = Arrays.copyOf(commitClocks, c);
+        amounts = Arrays.copyOf(amounts, c);
+        currencies = Arrays.copyOf(currencies, c);
+        failedLogin = Arrays.copyOf(failedLogin, c);
+        near = Arrays.copyOf(near, c);
+        movesMoney = Arrays.copyOf(movesMoney, c);
+        for (int k = 0; k < ids.length; k++) ids[k] = Arrays.copyOf(ids[k], c);
       }
       times[size] = e.occurredAtMillis();
       commitClocks[size] = commitClock;

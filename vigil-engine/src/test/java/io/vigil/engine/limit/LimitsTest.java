@@ -17,11 +17,19 @@ import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.Decision;
 import io.vigil.engine.policy.DefaultPolicyPack;
 import io.vigil.engine.policy.Reason;
+import io.vigil.engine.restriction.Restriction;
+import io.vigil.engine.restriction.RestrictionIndex;
+import io.vigil.engine.restriction.RestrictionKind;
+import io.vigil.engine.rule.RuleEffect;
+import io.vigil.engine.signal.ReferenceDataLoader;
+import io.vigil.engine.signal.SignalConfig;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -291,18 +299,18 @@ class LimitsTest {
   }
 
   /** A fresh engine over a restriction index the test fills (the server's pipeline fills it in production). */
-  private io.vigil.engine.restriction.RestrictionIndex engineWithRestrictions() {
-    io.vigil.engine.restriction.RestrictionIndex index = new io.vigil.engine.restriction.RestrictionIndex();
-    engine = new Engine(FeatureConfig.defaults(), io.vigil.engine.signal.SignalConfig.defaults(), lists,
-        io.vigil.engine.signal.ReferenceDataLoader.builtIn(), index);
+  private RestrictionIndex engineWithRestrictions() {
+    RestrictionIndex index = new RestrictionIndex();
+    engine = new Engine(FeatureConfig.defaults(), SignalConfig.defaults(), lists,
+        ReferenceDataLoader.builtIn(), index);
     engine.install(CompiledPolicy.compile(DefaultPolicyPack.document(), engine.compiler()));
     return index;
   }
 
   @Test
   void aLowerLimitRestrictionCapsTheDayLikeAPolicyLimit() {
-    io.vigil.engine.restriction.RestrictionIndex index = engineWithRestrictions();
-    index.put(new io.vigil.engine.restriction.Restriction("rst_1", "lim", io.vigil.engine.restriction.RestrictionKind.LOWER_LIMIT,
+    RestrictionIndex index = engineWithRestrictions();
+    index.put(new Restriction("rst_1", "lim", RestrictionKind.LOWER_LIMIT,
         "operator", "privileges limited after a complaint", "ops", NOON - 1, 0, 0, 100_00, "USD"), NOON);
     assertThat(pay("lim", 60_00).action()).isEqualTo(Action.ALLOW);
     Decision over = pay("lim", 50_00);
@@ -310,14 +318,14 @@ class LimitsTest {
     assertThat(over.reasons().get(0).ruleId()).isEqualTo("limit.restriction_rst_1");
     assertThat(over.reasons().get(0).values()).containsEntry("limit_minor", 100_00L).containsEntry("used_minor", 60_00L);
     assertThat(pay("lim", 40_00).action()).as("a lower limit stops nothing outright").isEqualTo(Action.ALLOW);
-    assertThatThrownBy(() -> new io.vigil.engine.restriction.Restriction("rst_2", "x", io.vigil.engine.restriction.RestrictionKind.LOWER_LIMIT,
+    assertThatThrownBy(() -> new Restriction("rst_2", "x", RestrictionKind.LOWER_LIMIT,
         "operator", "r", "ops", NOON, 0, 0)).hasMessageContaining("lower_limit");
   }
 
   @Test
   void aFreezeOfAnIdUsedAsMerchantStopsPaymentsToItAndItsOnboardingButNotItsRefunds() {
-    io.vigil.engine.restriction.RestrictionIndex index = engineWithRestrictions();
-    index.put(new io.vigil.engine.restriction.Restriction("rst_m", "shop_1", io.vigil.engine.restriction.RestrictionKind.FREEZE,
+    RestrictionIndex index = engineWithRestrictions();
+    index.put(new Restriction("rst_m", "shop_1", RestrictionKind.FREEZE,
         "operator", "merchant under investigation", "ops", NOON - 1, 0, 0), NOON);
     Map<String, Object> toFrozen = payment("buyer", 10_00, NOON);
     toFrozen.put("merchant_id", "shop_1");
@@ -342,7 +350,7 @@ class LimitsTest {
     assertThat(decide(onboarding, NOON).action()).isEqualTo(Action.DENY);
 
     // The narrower kinds concern the account's own money out, never payments to it.
-    index.put(new io.vigil.engine.restriction.Restriction("rst_w", "shop_2", io.vigil.engine.restriction.RestrictionKind.NO_WITHDRAWALS,
+    index.put(new Restriction("rst_w", "shop_2", RestrictionKind.NO_WITHDRAWALS,
         "operator", "r", "ops", NOON - 1, 0, 0), NOON);
     elsewhere.put("event_id", "again");
     assertThat(decide(elsewhere, NOON).action()).isEqualTo(Action.ALLOW);
@@ -350,7 +358,7 @@ class LimitsTest {
 
   @Test
   void aFiringRuleAsksForARestrictionOnceWhileOneItSetIsInForce() {
-    io.vigil.engine.restriction.RestrictionIndex index = engineWithRestrictions();
+    RestrictionIndex index = engineWithRestrictions();
     Map<String, Object> first = payment("ato", 10_00, NOON);
     first.put("phone", "+8801712345678");
     first.put("device", Map.of("id", "dev-1"));
@@ -364,10 +372,10 @@ class LimitsTest {
     assertThat(d.restrict()).hasSize(1);
     Decision.Restrict r = d.restrict().get(0);
     assertThat(r.ruleId()).isEqualTo("account_takeover_pattern");
-    assertThat(r.kind()).isEqualTo(io.vigil.engine.restriction.RestrictionKind.FREEZE);
+    assertThat(r.kind()).isEqualTo(RestrictionKind.FREEZE);
     assertThat(r.expiresAtMillis()).isEqualTo(NOON + 86_400_000L);
     // The pipeline stores it; while it is in force the rule does not ask again.
-    index.put(new io.vigil.engine.restriction.Restriction("rst_9", "ato", r.kind(), "rule", r.reason(), "rule:" + r.ruleId(), NOON,
+    index.put(new Restriction("rst_9", "ato", r.kind(), "rule", r.reason(), "rule:" + r.ruleId(), NOON,
         r.expiresAtMillis(), 0), NOON);
     takeover.put("event_id", "again");
     takeover.put("device", Map.of("id", "dev-3"));
@@ -376,7 +384,7 @@ class LimitsTest {
     assertThat(again.reasons().get(0).ruleId()).isEqualTo("restriction.freeze");
     assertThat(again.restrict()).isEmpty();
     // A rule cannot set a lower limit: it has no amount to set.
-    assertThatThrownBy(() -> io.vigil.engine.rule.RuleEffect.points(10).restricting(io.vigil.engine.restriction.RestrictionKind.LOWER_LIMIT,
+    assertThatThrownBy(() -> RuleEffect.points(10).restricting(RestrictionKind.LOWER_LIMIT,
         60_000)).hasMessageContaining("freeze, no_withdrawals or no_transfers_out");
   }
 
@@ -388,7 +396,7 @@ class LimitsTest {
    */
   @Test
   void aBusyAccountsCachedSumsAlwaysEqualARecount() {
-    java.util.Random random = new java.util.Random(7);
+    Random random = new Random(7);
     List<LimitDefinition> limits = List.of(
         new LimitDefinition("day", null, LimitPeriod.DAILY, "USD", 1_000_000_00L, null, Set.of(), Set.of(), Set.of(), Set.of(),
             Action.DENY, null),
@@ -397,7 +405,7 @@ class LimitsTest {
         new LimitDefinition("rolling_eur", null, LimitPeriod.ROLLING_24H, "EUR", 1_000_000_00L, null, Set.of(), Set.of(), Set.of(),
             Set.of(), Action.DENY, null));
     LimitLedger ledger = new LimitLedger();
-    List<Event> reserved = new java.util.ArrayList<>();
+    List<Event> reserved = new ArrayList<>();
     Map<String, Long> released = new HashMap<>();
     long t = NOON;
     String[] types = {"payment", "transfer", "withdrawal"};

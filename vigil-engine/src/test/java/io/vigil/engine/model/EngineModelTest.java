@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.engine.Engine;
 import io.vigil.engine.TestEvents;
 import io.vigil.engine.event.Event;
+import io.vigil.engine.event.EventType;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.policy.Action;
@@ -13,6 +14,7 @@ import io.vigil.engine.policy.Decision;
 import io.vigil.engine.policy.DefaultPolicyPack;
 import io.vigil.engine.policy.Reason;
 import io.vigil.engine.policy.Thresholds;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * is scored on every event without changing a single action or score.
  */
 class EngineModelTest {
-  static final long T0 = java.time.Instant.parse("2026-11-02T10:00:00Z").toEpochMilli();
+  static final long T0 = Instant.parse("2026-11-02T10:00:00Z").toEpochMilli();
   static List<Event> events;
   static LightGbmModel live;
   static LightGbmModel challenger;
@@ -118,7 +120,7 @@ class EngineModelTest {
   @Test
   void everyDecisionTheModelStepsUpCarriesTheModelsReasonWithItsTopFeatures() {
     Engine engine = engine(live, null);
-    Thresholds thresholds = DefaultPolicyPack.document().thresholdsFor(io.vigil.engine.event.EventType.PAYMENT);
+    Thresholds thresholds = DefaultPolicyPack.document().thresholdsFor(EventType.PAYMENT);
     int modelOnly = 0;
     for (Event e : events) {
       Decision d = engine.decide(e, e.occurredAtMillis());

@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.Currency;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,10 +104,10 @@ class ExchangeRatesTest {
   @Test
   void everyIsoCurrencyTakesARate() throws ReferenceDataException {
     StringBuilder all = new StringBuilder(HEAD);
-    java.util.Currency.getAvailableCurrencies().stream().map(java.util.Currency::getCurrencyCode).filter(c -> !c.equals("USD"))
+    Currency.getAvailableCurrencies().stream().map(Currency::getCurrencyCode).filter(c -> !c.equals("USD"))
         .sorted().forEach(c -> all.append(c).append(",2\n"));
     ExchangeRates rates = load(all.toString());
-    assertThat(rates.size()).isEqualTo(java.util.Currency.getAvailableCurrencies().size());
+    assertThat(rates.size()).isEqualTo(Currency.getAvailableCurrencies().size());
     // XAU (gold) has no minor unit in ISO 4217: its amounts are whole units.
     assertThat(rates.toBaseMinor(3, "XAU")).isEqualTo(1_50);
   }

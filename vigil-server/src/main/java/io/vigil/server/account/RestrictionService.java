@@ -1,5 +1,6 @@
 package io.vigil.server.account;
 
+import io.vigil.engine.event.EventType;
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.restriction.RestrictionKind;
@@ -62,7 +63,7 @@ public final class RestrictionService {
    * The restriction in force that stops an event of this type from the account or to the merchant
    * (either may be null), or null: what a decision now would be denied for.
    */
-  public Restriction stopping(String accountId, String merchantId, io.vigil.engine.event.EventType type) {
+  public Restriction stopping(String accountId, String merchantId, EventType type) {
     long now = clock.millis();
     Restriction ofAccount = index.stopping(accountId, type, now);
     return ofAccount != null ? ofAccount : index.stoppingMerchant(merchantId, type, now);

@@ -2,6 +2,7 @@ package io.vigil.server.api;
 
 import io.vigil.engine.event.ValidationException;
 import io.vigil.engine.rule.RuleCompileException;
+import io.vigil.server.journal.StorageException;
 import io.vigil.server.logging.RedactedFailure;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,8 +45,8 @@ public class ErrorHandler {
     return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON).body(body);
   }
 
-  @ExceptionHandler(io.vigil.server.journal.StorageException.class)
-  public ResponseEntity<Map<String, Object>> storage(io.vigil.server.journal.StorageException e) {
+  @ExceptionHandler(StorageException.class)
+  public ResponseEntity<Map<String, Object>> storage(StorageException e) {
     log.error("storage failure: {}", e.getMessage(), RedactedFailure.of(e.getCause()));
     return api(ApiException.unavailable("storage_unavailable", "The database is not answering; nothing was changed. Retry shortly"));
   }

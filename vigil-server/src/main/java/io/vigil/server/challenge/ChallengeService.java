@@ -1,5 +1,6 @@
 package io.vigil.server.challenge;
 
+import io.vigil.engine.event.EventType;
 import io.vigil.engine.policy.ChallengePolicy;
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.server.account.RestrictionService;
@@ -9,10 +10,13 @@ import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.limit.LimitService;
+import io.vigil.server.outcome.FinalOutcome;
 import io.vigil.server.outcome.FinalOutcomes;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * Results of CHALLENGE decisions (D2, D3). A pass makes the decision's final outcome ALLOW (its
@@ -68,6 +72,10 @@ public final class ChallengeService {
       Restriction lock = FAILED.equals(result) ? maybeEscalate(c.accountId(), now) : null;
       return new Outcome(existing.get(), c.kind(), outcomes.of(c.row()).finalAction(), lock);
     }
+    if (FinalOutcome.BY_HOLD_EXPIRY.equals(outcomes.of(c.row()).settledBy())) {
+      throw ApiException.conflict("invalid_request_error", "hold_expired",
+          "The payment's hold expired before the step-up was reported; its outcome is final", "decision_id");
+    }
     if (PASSED.equals(result) && restrictions.stopping(c.accountId(), c.row().merchantId(), c.eventType()) != null) {
       throw ApiException.conflict("invalid_request_error", "account_restricted",
           "The account or the merchant has a restriction in force that stops this payment; a passed challenge cannot complete it",
@@ -98,10 +106,10 @@ public final class ChallengeService {
       pipeline.onSequencer(e -> {
         e.signals().recordChallengeFailure(accountId, atMillis);
         return null;
-      }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      }).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       // Stored: the next rebuild counts it. Until then the feature undercounts by one.
-      org.slf4j.LoggerFactory.getLogger(ChallengeService.class).warn("failed challenge of {} not yet in the features: {}", accountId, e.toString());
+      LoggerFactory.getLogger(ChallengeService.class).warn("failed challenge of {} not yet in the features: {}", accountId, e.toString());
     }
   }
 
@@ -114,7 +122,7 @@ public final class ChallengeService {
         + " min", now + escalation.lockMillis());
   }
 
-  private record Challenge(JournalRow row, String accountId, String kind, io.vigil.engine.event.EventType eventType) {}
+  private record Challenge(JournalRow row, String accountId, String kind, EventType eventType) {}
 
   @SuppressWarnings("unchecked")
   private Challenge challenge(String decisionId) {
@@ -125,6 +133,6 @@ public final class ChallengeService {
       throw ApiException.conflict("invalid_request_error", "not_challenged", "This decision is not a CHALLENGE", "decision_id");
     }
     return new Challenge(row, row.accountId(), (String) ((Map<String, Object>) challenge).get("kind"),
-        io.vigil.engine.event.EventType.fromWire(row.eventType()));
+        EventType.fromWire(row.eventType()));
   }
 }

@@ -40,8 +40,12 @@ public record HoldTerms(String decisionId, String accountId, String merchantId, 
         Action.valueOf((String) hold.get("expiry_action")));
   }
 
-  /** @param challenge the step-up's reported result; null when none is reported (or the hold has none) */
-  public HoldState state(List<ApprovalRepository.Approval> given, ChallengeRepository.Result challenge, long nowMillis) {
+  /**
+   * @param reported the step-up's reported result; null when none is reported (or the hold has none).
+   *     A result reported at or after the deadline counts as none: it cannot reopen an expired hold.
+   */
+  public HoldState state(List<ApprovalRepository.Approval> given, ChallengeRepository.Result reported, long nowMillis) {
+    ChallengeRepository.Result challenge = reported != null && reported.recordedAtMillis() < deadlineMillis ? reported : null;
     boolean rolesMet = true;
     for (Map.Entry<String, Integer> r : requiredRoles.entrySet()) {
       long have = given.stream().filter(a -> a.role().equals(r.getKey())).count();

@@ -1,6 +1,7 @@
 package io.vigil.server.model;
 
 import io.vigil.engine.model.ModelArtifact;
+import io.vigil.server.api.ApiException;
 import io.vigil.server.api.TimeCursor;
 import io.vigil.server.journal.StorageException;
 import io.vigil.server.storage.Sql;
@@ -58,7 +59,7 @@ public final class ModelRepository {
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         if (e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
-          throw io.vigil.server.api.ApiException.conflict("invalid_request_error", "model_exists", "A model with this id exists",
+          throw ApiException.conflict("invalid_request_error", "model_exists", "A model with this id exists",
               "model_id");
         }
         throw e;

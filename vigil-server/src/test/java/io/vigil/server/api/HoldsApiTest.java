@@ -192,6 +192,26 @@ class HoldsApiTest extends ServerTestBase {
     assertEquals("hold_expiry", record.get("settled_by"));
     assertEquals(deadline, record.get("settled_at"));
     assertError(approve(id, "ops.alice", "approver"), 409, "invalid_request_error", "hold_expired", "decision_id");
+    assertError(api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed")), 409,
+        "invalid_request_error", "hold_expired", "decision_id");
+  }
+
+  @Test
+  @Order(5)
+  void aStepUpReportedAfterTheDeadlineDoesNotReopenAnExpiredHold() {
+    ApiClient.Reply changed = api.put("/v1/policy/holds", Map.of("holds", List.of(Map.of("id", "quick", "amount_over", 100_000,
+        "approvals_required", 1, "deadline_minutes", 1, "expiry_action", "DENY"))));
+    assertEquals(200, changed.status(), changed.body());
+    String id = (String) pay("acct_h7", 15_000_000L).get("decision_id");
+    assertEquals(200, approve(id, "ops.alice", "approver").status());
+    assertEquals(List.of("challenge"), api.get("/v1/decisions/" + id + "/hold").json().get("waiting_for"));
+    TestClock.advance(Duration.ofSeconds(61)); // the approval is in; the step-up never came before the deadline
+    assertEquals("expired", api.get("/v1/decisions/" + id + "/hold").json().get("status"));
+    assertError(api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed")), 409,
+        "invalid_request_error", "hold_expired", "decision_id");
+    Map<String, Object> record = api.get("/v1/decisions/" + id).json();
+    assertEquals("DENY", record.get("final_action"));
+    assertEquals("hold_expiry", record.get("settled_by"));
   }
 
   @Test

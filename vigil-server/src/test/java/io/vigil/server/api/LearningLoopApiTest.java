@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.engine.model.FeatureSchema;
 import io.vigil.engine.model.LightGbmTrainer;
 import io.vigil.engine.model.ModelFeatures;
@@ -45,7 +46,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LearningLoopApiTest extends ServerTestBase {
   private static final Path DATA_DIR = tempDir("vigil-api-learning-");
-  @Autowired com.zaxxer.hikari.HikariDataSource dataSource;
+  @Autowired HikariDataSource dataSource;
   @Autowired DecisionPipeline pipeline;
   @Autowired ModelRegistry registry;
   @Autowired ModelService service;

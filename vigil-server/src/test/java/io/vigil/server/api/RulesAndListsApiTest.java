@@ -20,6 +20,7 @@ import io.vigil.server.support.TestClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -434,7 +435,7 @@ class RulesAndListsApiTest extends ServerTestBase {
   @Test
   void badListEntriesAreRefusedWithTheirParam() {
     int before = data(api.get("/v1/lists/entries?limit=500")).size();
-    String future = TestClock.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+    String future = TestClock.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS).toString();
     assertInvalid(as("erin", "POST", "/v1/lists/entries", entry("block", "ip", "198.51.100.0/33")), "invalid_list_value", "value");
     assertInvalid(as("erin", "POST", "/v1/lists/entries", entry("block", "ip", "198.51.100.0/x")), "invalid_list_value", "value");
     assertInvalid(as("erin", "POST", "/v1/lists/entries", entry("block", "ip", "999.51.100.0/24")), "invalid_list_value", "value");
@@ -564,15 +565,15 @@ class RulesAndListsApiTest extends ServerTestBase {
   @Test
   void thresholdObjectsRefuseUnknownFieldsAndBadChallengeKinds() {
     long before = policyVersion();
-    Map<String, Object> good = new java.util.LinkedHashMap<>(Map.of("challenge", 40, "review", 60, "deny", 80,
+    Map<String, Object> good = new LinkedHashMap<>(Map.of("challenge", 40, "review", 60, "deny", 80,
         "medium", 30, "high", 60, "critical", 80, "challenge_kind", "sms_otp"));
-    Map<String, Object> typo = new java.util.LinkedHashMap<>(good);
+    Map<String, Object> typo = new LinkedHashMap<>(good);
     typo.put("denny", 70);
     ApiClient.Reply r = as("ivy", "PUT", "/v1/policy/thresholds", Map.of("default", typo));
     assertEquals(400, r.status(), r.body());
     assertEquals("unknown_field", r.error().get("code"));
     assertEquals("default.denny", r.error().get("param"));
-    Map<String, Object> badKind = new java.util.LinkedHashMap<>(good);
+    Map<String, Object> badKind = new LinkedHashMap<>(good);
     badKind.put("challenge_kind", "SMS OTP!");
     r = as("ivy", "PUT", "/v1/policy/thresholds", Map.of("default", good, "withdrawal", badKind));
     assertEquals(400, r.status(), r.body());

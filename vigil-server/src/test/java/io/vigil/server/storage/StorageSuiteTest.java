@@ -15,11 +15,16 @@ import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListEntry;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.list.ListKind;
+import io.vigil.engine.restriction.Restriction;
+import io.vigil.engine.restriction.RestrictionKind;
 import io.vigil.engine.rule.RuleCompiler;
+import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.TimeCursor;
+import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.decision.Outcome;
+import io.vigil.server.hold.ApprovalRepository;
 import io.vigil.server.journal.DecisionRules;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
@@ -27,12 +32,15 @@ import io.vigil.server.journal.JournalVerifier;
 import io.vigil.server.list.ListRepository;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
+import io.vigil.server.reference.ReferenceRepository;
+import io.vigil.server.reversal.ReversalRepository;
 import io.vigil.server.support.Events;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestDatabases;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,6 +49,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.assertj.core.groups.Tuple;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -66,7 +75,7 @@ class StorageSuiteTest {
   static JournalRow row(long seq, String previous, String eventId, String account, long occurredAt, String action) {
     String decisionId = decisionId(seq);
     String eventJson = Json.canonical(Map.of("event_id", eventId, "type", "payment", "occurred_at",
-        java.time.Instant.ofEpochMilli(occurredAt).toString(), "account_id", account, "amount", 100, "currency", "USD"));
+        Instant.ofEpochMilli(occurredAt).toString(), "account_id", account, "amount", 100, "currency", "USD"));
     String response = Json.write(Map.of("decision_id", decisionId, "action", action, "score", 0, "risk_level", "low"));
     String hash = HashChain.hash(previous, seq, decisionId, eventId, occurredAt, 1, "h" + seq, eventJson, response);
     return new JournalRow(new JournalRecord(seq, decisionId, eventId, occurredAt, 1, "h" + seq, eventJson, response, previous, hash),
@@ -129,7 +138,7 @@ class StorageSuiteTest {
     String decisionId = decisionId(seq);
     long occurredAt = 1_700_000_000_000L + seq * 1_000L;
     String eventJson = Json.canonical(Map.of("event_id", "r" + seq, "type", "payment", "occurred_at",
-        java.time.Instant.ofEpochMilli(occurredAt).toString(), "account_id", "acc", "merchant_id", merchant, "amount", amountMinor,
+        Instant.ofEpochMilli(occurredAt).toString(), "account_id", "acc", "merchant_id", merchant, "amount", amountMinor,
         "currency", currency));
     String response = Json.write(Map.of("decision_id", decisionId, "action", "ALLOW", "score", score, "risk_level", riskLevel,
         "reasons", ruleIds.stream().map(id -> Map.of("rule_id", id, "message", "m", "values", Map.of())).toList()));
@@ -244,12 +253,12 @@ class StorageSuiteTest {
   void accountControlsPersistAndRefuseDuplicates(TestDatabases.Store store) {
     try (HikariDataSource ds = store.open()) {
       long now = TestClock.INSTANCE.millis();
-      io.vigil.server.account.RestrictionRepository restrictions = new io.vigil.server.account.RestrictionRepository(ds);
-      restrictions.insert(new io.vigil.engine.restriction.Restriction("rst_1", "a1",
-          io.vigil.engine.restriction.RestrictionKind.FREEZE, "holder", "stolen", "app", now, 0, 0));
-      restrictions.insert(new io.vigil.engine.restriction.Restriction("rst_2", "a1",
-          io.vigil.engine.restriction.RestrictionKind.NO_WITHDRAWALS, "operator", "case 1", "ops", now, now - 1, 0));
-      assertThat(restrictions.inForce(now)).extracting(io.vigil.engine.restriction.Restriction::id).containsExactly("rst_1");
+      RestrictionRepository restrictions = new RestrictionRepository(ds);
+      restrictions.insert(new Restriction("rst_1", "a1",
+          RestrictionKind.FREEZE, "holder", "stolen", "app", now, 0, 0));
+      restrictions.insert(new Restriction("rst_2", "a1",
+          RestrictionKind.NO_WITHDRAWALS, "operator", "case 1", "ops", now, now - 1, 0));
+      assertThat(restrictions.inForce(now)).extracting(Restriction::id).containsExactly("rst_1");
       assertThat(restrictions.lift("rst_1", now, "app", "verified", "biometric")).isTrue();
       assertThat(restrictions.lift("rst_1", now, "app", "again", "biometric")).isFalse();
       assertThat(restrictions.ofAccount("a1", null, 10)).filteredOn(r -> r.restriction().id().equals("rst_1"))
@@ -258,30 +267,30 @@ class StorageSuiteTest {
             assertThat(r.restriction().liftedAtMillis()).isEqualTo(now);
           });
 
-      io.vigil.server.hold.ApprovalRepository approvals = new io.vigil.server.hold.ApprovalRepository(ds);
-      approvals.insert(new io.vigil.server.hold.ApprovalRepository.Approval("dec_1", "ops.a", "approver", now, "console"));
-      assertThatThrownBy(() -> approvals.insert(new io.vigil.server.hold.ApprovalRepository.Approval("dec_1", "ops.a",
-          "supervisor", now, "console"))).isInstanceOf(io.vigil.server.hold.ApprovalRepository.DuplicateApprover.class);
+      ApprovalRepository approvals = new ApprovalRepository(ds);
+      approvals.insert(new ApprovalRepository.Approval("dec_1", "ops.a", "approver", now, "console"));
+      assertThatThrownBy(() -> approvals.insert(new ApprovalRepository.Approval("dec_1", "ops.a",
+          "supervisor", now, "console"))).isInstanceOf(ApprovalRepository.DuplicateApprover.class);
       assertThat(approvals.of("dec_1")).hasSize(1);
 
-      io.vigil.server.challenge.ChallengeRepository challenges = new io.vigil.server.challenge.ChallengeRepository(ds);
-      challenges.insert(new io.vigil.server.challenge.ChallengeRepository.Result("dec_2", "a1", "failed", null, now, "gw"));
-      assertThatThrownBy(() -> challenges.insert(new io.vigil.server.challenge.ChallengeRepository.Result("dec_2", "a1", "passed",
-          null, now, "gw"))).isInstanceOf(io.vigil.server.challenge.ChallengeRepository.AlreadyRecorded.class);
+      ChallengeRepository challenges = new ChallengeRepository(ds);
+      challenges.insert(new ChallengeRepository.Result("dec_2", "a1", "failed", null, now, "gw"));
+      assertThatThrownBy(() -> challenges.insert(new ChallengeRepository.Result("dec_2", "a1", "passed",
+          null, now, "gw"))).isInstanceOf(ChallengeRepository.AlreadyRecorded.class);
       assertThat(challenges.failuresSince("a1", now - 1)).isEqualTo(1);
 
-      io.vigil.server.reversal.ReversalRepository reversals = new io.vigil.server.reversal.ReversalRepository(ds);
-      reversals.insert(new io.vigil.server.reversal.ReversalRepository.Request("rev_1", "dec_3", "a1", "deny", null, "[]", now, "app"));
+      ReversalRepository reversals = new ReversalRepository(ds);
+      reversals.insert(new ReversalRepository.Request("rev_1", "dec_3", "a1", "deny", null, "[]", now, "app"));
       assertThat(reversals.answeredYes("dec_3")).isFalse();
-      reversals.insert(new io.vigil.server.reversal.ReversalRepository.Request("rev_2", "dec_3", "a1", "review", "biometric", "[]",
+      reversals.insert(new ReversalRepository.Request("rev_2", "dec_3", "a1", "review", "biometric", "[]",
           now, "app"));
       assertThat(reversals.answeredYes("dec_3")).isTrue();
       assertThat(reversals.countSince("a1", now - 1)).isEqualTo(2);
 
-      io.vigil.server.reference.ReferenceRepository references = new io.vigil.server.reference.ReferenceRepository(ds);
-      references.insert(new io.vigil.server.reference.ReferenceRepository.Version(1, now, "startup", "{}"));
+      ReferenceRepository references = new ReferenceRepository(ds);
+      references.insert(new ReferenceRepository.Version(1, now, "startup", "{}"));
       assertThat(references.latestVersion()).isEqualTo(1);
-      assertThatThrownBy(() -> references.insert(new io.vigil.server.reference.ReferenceRepository.Version(1, now, "x", "{}")))
+      assertThatThrownBy(() -> references.insert(new ReferenceRepository.Version(1, now, "x", "{}")))
           .isInstanceOf(RuntimeException.class);
     }
   }
@@ -312,7 +321,7 @@ class StorageSuiteTest {
       assertThat(lists.delete("le_1", "carol", 2, "{}")).isFalse();
       assertThat(lists.all()).isEmpty();
       assertThat(lists.changes("le_1", null, 10)).extracting(ListRepository.Change::operation, ListRepository.Change::actor)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("delete", "carol"), org.assertj.core.groups.Tuple.tuple("create", "bob"));
+          .containsExactly(Tuple.tuple("delete", "carol"), Tuple.tuple("create", "bob"));
       assertThat(lists.changes("le_2", null, 10)).isEmpty(); // the refused duplicate left no audit row
     }
   }
