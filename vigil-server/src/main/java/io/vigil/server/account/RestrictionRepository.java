@@ -4,6 +4,7 @@ import io.vigil.engine.restriction.Restriction;
 import io.vigil.engine.restriction.RestrictionKind;
 import io.vigil.server.api.TimeCursor;
 import io.vigil.server.storage.Sql;
+import io.vigil.server.storage.Sql.TimeOrder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -79,16 +80,12 @@ public final class RestrictionRepository {
   /** One account's restrictions, newest first (then by id), after the cursor when given; at most rows. */
   public List<Row> ofAccount(String accountId, TimeCursor after, int rows) {
     String sql = "SELECT " + COLUMNS + " FROM account_restrictions WHERE account_id = ?"
-        + (after == null ? "" : " AND created_at_millis <= ? AND (created_at_millis < ? OR restriction_id > ?)")
+        + (after == null ? "" : " AND " + Sql.startingAfter("created_at_millis", "restriction_id", TimeOrder.NEWEST_FIRST))
         + " ORDER BY created_at_millis DESC, restriction_id LIMIT ?";
     return Sql.list(dataSource, sql, ps -> {
       int i = 1;
       ps.setString(i++, accountId);
-      if (after != null) {
-        ps.setLong(i++, after.atMillis());
-        ps.setLong(i++, after.atMillis());
-        ps.setString(i++, after.id());
-      }
+      if (after != null) i = Sql.bindStartingAfter(ps, i, after);
       ps.setInt(i, rows);
     }, RestrictionRepository::read, "reading restrictions failed");
   }

@@ -5,6 +5,7 @@ import io.vigil.engine.label.LabelKind;
 import io.vigil.engine.label.Verdict;
 import io.vigil.server.api.TimeCursor;
 import io.vigil.server.storage.Sql;
+import io.vigil.server.storage.Sql.TimeOrder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -56,20 +57,15 @@ public final class FeedbackRepository {
         FeedbackRepository::read, "reading a label failed");
   }
 
-  /** A decision's labels, oldest known first (at most 100). */
   /** A decision's labels in the order they became known (then by label id), after the cursor when given; at most rows. */
   public List<Stored> ofDecision(String decisionId, TimeCursor after, int rows) {
     String sql = "SELECT " + COLUMNS + " FROM feedback_labels WHERE decision_id = ?"
-        + (after == null ? "" : " AND known_at_millis >= ? AND (known_at_millis > ? OR label_id > ?)")
+        + (after == null ? "" : " AND " + Sql.startingAfter("known_at_millis", "label_id", TimeOrder.OLDEST_FIRST))
         + " ORDER BY known_at_millis, label_id LIMIT ?";
     return Sql.list(dataSource, sql, ps -> {
       int i = 1;
       ps.setString(i++, decisionId);
-      if (after != null) {
-        ps.setLong(i++, after.atMillis());
-        ps.setLong(i++, after.atMillis());
-        ps.setString(i++, after.id());
-      }
+      if (after != null) i = Sql.bindStartingAfter(ps, i, after);
       ps.setInt(i, rows);
     }, FeedbackRepository::read, "reading labels failed");
   }

@@ -5,6 +5,8 @@ import io.vigil.engine.list.ListEntry;
 import io.vigil.engine.list.ListKind;
 import io.vigil.server.api.TimeCursor;
 import io.vigil.server.journal.StorageException;
+import io.vigil.server.storage.Sql;
+import io.vigil.server.storage.Sql.TimeOrder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -84,16 +86,11 @@ public final class ListRepository {
     List<Object> args = new ArrayList<>();
     filter(kind, entity, sql, args);
     if (value != null) { sql.append(" AND entry_value = ?"); args.add(value); }
-    if (after != null) {
-      // The first condition alone bounds an index range; the second skips the rows of the cursor's own millisecond.
-      sql.append(" AND created_at_millis <= ? AND (created_at_millis < ? OR id > ?)");
-      args.add(after.atMillis());
-      args.add(after.atMillis());
-      args.add(after.id());
-    }
+    if (after != null) sql.append(" AND ").append(Sql.startingAfter("created_at_millis", "id", TimeOrder.NEWEST_FIRST));
     sql.append(ORDER).append(" LIMIT ").append(rows);
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
       bind(ps, args);
+      if (after != null) Sql.bindStartingAfter(ps, args.size() + 1, after);
       List<ListEntry> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) out.add(read(rs));

@@ -5,6 +5,7 @@ import io.vigil.server.api.ApiException;
 import io.vigil.server.api.TimeCursor;
 import io.vigil.server.journal.StorageException;
 import io.vigil.server.storage.Sql;
+import io.vigil.server.storage.Sql.TimeOrder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -72,15 +73,11 @@ public final class ModelRepository {
   /** Models newest first (then by id), after the cursor when given; at most rows. */
   public List<Summary> list(TimeCursor after, int rows) {
     String sql = "SELECT model_id, format, metadata, role, created_at_millis, created_by FROM models"
-        + (after == null ? "" : " WHERE created_at_millis <= ? AND (created_at_millis < ? OR model_id > ?)")
+        + (after == null ? "" : " WHERE " + Sql.startingAfter("created_at_millis", "model_id", TimeOrder.NEWEST_FIRST))
         + " ORDER BY created_at_millis DESC, model_id LIMIT ?";
     return Sql.list(dataSource, sql, ps -> {
       int i = 1;
-      if (after != null) {
-        ps.setLong(i++, after.atMillis());
-        ps.setLong(i++, after.atMillis());
-        ps.setString(i++, after.id());
-      }
+      if (after != null) i = Sql.bindStartingAfter(ps, i, after);
       ps.setInt(i, rows);
     }, ModelRepository::summary, "listing models failed");
   }

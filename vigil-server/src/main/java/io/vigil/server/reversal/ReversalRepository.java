@@ -2,6 +2,7 @@ package io.vigil.server.reversal;
 
 import io.vigil.server.api.TimeCursor;
 import io.vigil.server.storage.Sql;
+import io.vigil.server.storage.Sql.TimeOrder;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -39,16 +40,12 @@ public final class ReversalRepository {
   public List<Request> ofDecision(String decisionId, TimeCursor after, int rows) {
     String sql = "SELECT request_id, decision_id, account_id, outcome, verification_method, reasons, requested_at_millis,"
         + " requested_by FROM reversal_requests WHERE decision_id = ?"
-        + (after == null ? "" : " AND requested_at_millis >= ? AND (requested_at_millis > ? OR request_id > ?)")
+        + (after == null ? "" : " AND " + Sql.startingAfter("requested_at_millis", "request_id", TimeOrder.OLDEST_FIRST))
         + " ORDER BY requested_at_millis, request_id LIMIT ?";
     return Sql.list(dataSource, sql, ps -> {
       int i = 1;
       ps.setString(i++, decisionId);
-      if (after != null) {
-        ps.setLong(i++, after.atMillis());
-        ps.setLong(i++, after.atMillis());
-        ps.setString(i++, after.id());
-      }
+      if (after != null) i = Sql.bindStartingAfter(ps, i, after);
       ps.setInt(i, rows);
     }, rs -> new Request(rs.getString(1), rs.getString(2),
         rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8)),

@@ -1,5 +1,6 @@
 package io.vigil.server.storage;
 
+import io.vigil.server.api.TimeCursor;
 import io.vigil.server.journal.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,6 +24,29 @@ public final class Sql {
   public static String placeholders(int n) {
     if (n < 1) throw new IllegalArgumentException("an IN list needs at least one value");
     return "?" + ",?".repeat(n - 1);
+  }
+
+  /** The order of a page of rows by a time column, then by an id column (always ascending). */
+  public enum TimeOrder { OLDEST_FIRST, NEWEST_FIRST }
+
+  /**
+   * {@code time <= ? AND (time < ? OR id > ?)} (or {@code >=}, {@code >} when oldest first): the rows
+   * that come after a {@link TimeCursor} in that order. The first comparison alone bounds an index
+   * range; the second skips the rows of the cursor's own millisecond up to its id. Its values are
+   * bound with {@link #bindStartingAfter}.
+   */
+  public static String startingAfter(String timeColumn, String idColumn, TimeOrder order) {
+    String sameOrLater = order == TimeOrder.NEWEST_FIRST ? " <= ?" : " >= ?";
+    String later = order == TimeOrder.NEWEST_FIRST ? " < ?" : " > ?";
+    return timeColumn + sameOrLater + " AND (" + timeColumn + later + " OR " + idColumn + " > ?)";
+  }
+
+  /** Binds the cursor to the parameters of {@link #startingAfter} from index on; the index after them. */
+  public static int bindStartingAfter(PreparedStatement ps, int index, TimeCursor cursor) throws SQLException {
+    ps.setLong(index, cursor.atMillis());
+    ps.setLong(index + 1, cursor.atMillis());
+    ps.setString(index + 2, cursor.id());
+    return index + 3;
   }
 
   /** Sets a statement's parameters. */
