@@ -522,25 +522,30 @@ public final class Engine {
   }
 
   private static Reason restrictionReason(Restriction r) {
-    Map<String, Object> values = new LinkedHashMap<>();
-    values.put("restriction_id", r.id());
-    values.put("source", r.source());
-    if (r.expiresAtMillis() != 0) values.put("expires_at", Instant.ofEpochMilli(r.expiresAtMillis()).toString());
     String by = Restriction.SOURCE_HOLDER.equals(r.source()) ? "locked by the account holder" : "restricted: " + r.kind().wireName();
-    String message = "Account " + by + (r.reason() == null || r.reason().isBlank() ? "" : " (" + r.reason() + ")");
-    return new Reason("restriction." + r.kind().wireName(), message, null, Action.DENY, values);
+    return new Reason("restriction." + r.kind().wireName(), withGivenReason("Account " + by, r), null, Action.DENY,
+        restrictionValues(r, null));
   }
 
   /** A restriction of the event's merchant, such as a freeze of the id a payment goes to. */
   private static Reason merchantRestrictionReason(Restriction r) {
+    String message = "Merchant restricted: " + r.kind().wireName() + ", payments to it are stopped";
+    return new Reason(MERCHANT_RESTRICTION_PREFIX + r.kind().wireName(), withGivenReason(message, r), null, Action.DENY,
+        restrictionValues(r, r.accountId()));
+  }
+
+  /** The restriction's id, source, the merchant it stops (or none) and its expiry (when it has one). */
+  private static Map<String, Object> restrictionValues(Restriction r, String merchantIdOrNull) {
     Map<String, Object> values = new LinkedHashMap<>();
     values.put("restriction_id", r.id());
     values.put("source", r.source());
-    values.put("merchant_id", r.accountId());
+    if (merchantIdOrNull != null) values.put("merchant_id", merchantIdOrNull);
     if (r.expiresAtMillis() != 0) values.put("expires_at", Instant.ofEpochMilli(r.expiresAtMillis()).toString());
-    String message = "Merchant restricted: " + r.kind().wireName() + ", payments to it are stopped"
-        + (r.reason() == null || r.reason().isBlank() ? "" : " (" + r.reason() + ")");
-    return new Reason(MERCHANT_RESTRICTION_PREFIX + r.kind().wireName(), message, null, Action.DENY, values);
+    return values;
+  }
+
+  private static String withGivenReason(String message, Restriction r) {
+    return r.reason() == null || r.reason().isBlank() ? message : message + " (" + r.reason() + ")";
   }
 
   private static RiskLevel floorLevel(Action action) {
