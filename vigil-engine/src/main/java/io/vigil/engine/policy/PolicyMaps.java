@@ -172,6 +172,7 @@ public final class PolicyMaps {
     return s;
   }
 
+  /** A name as an error shows it: cut to 64 characters, so an absurd field name cannot flood the reply. */
   public static String truncate(String s) {
     return s.length() <= 64 ? s : s.substring(0, 64) + "…";
   }

@@ -1,6 +1,7 @@
 package io.vigil.server.api;
 
 import io.vigil.engine.Limits;
+import io.vigil.engine.policy.PolicyMaps;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -36,11 +37,15 @@ public final class Params {
 
   /** The object, refused when it holds a field not in fields; prefix names a nested object in errors. */
   public static Map<String, Object> checkFields(Map<String, Object> object, Set<String> fields, String prefix) {
-    for (String key : object.keySet()) {
-      String shown = (prefix.isEmpty() ? "" : prefix + ".") + (key.length() > 64 ? key.substring(0, 64) + "…" : key);
-      if (!fields.contains(key)) throw ApiException.invalid("unknown_field", "unknown field " + shown, shown);
-    }
+    for (String key : object.keySet()) checkField(key, fields, prefix);
     return object;
+  }
+
+  /** The field name, refused when not in fields (shown cut to 64 characters); prefix names a nested object in errors. */
+  public static String checkField(String key, Set<String> fields, String prefix) {
+    if (fields.contains(key)) return key;
+    String shown = (prefix.isEmpty() ? "" : prefix + ".") + PolicyMaps.truncate(key);
+    throw ApiException.invalid("unknown_field", "unknown field " + shown, shown);
   }
 
   /** A string field of at most maxChars; a required one must be present and not blank. */

@@ -1,5 +1,6 @@
 package io.vigil.server.api;
 
+import io.vigil.engine.policy.PolicyMaps;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
@@ -23,8 +24,6 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * read once per handler method.
  */
 public final class QueryParameterCheck implements HandlerInterceptor {
-  /** Characters of an unknown name shown in the error, as for unknown body fields. */
-  private static final int NAME_CHARS_SHOWN = 64;
   private final ParameterNameDiscoverer names = new DefaultParameterNameDiscoverer();
   private final Map<Method, Set<String>> declared = new ConcurrentHashMap<>();
 
@@ -65,7 +64,7 @@ public final class QueryParameterCheck implements HandlerInterceptor {
   }
 
   private static ApiException unknown(String name, Set<String> allowed) {
-    String shown = name.length() > NAME_CHARS_SHOWN ? name.substring(0, NAME_CHARS_SHOWN) + "…" : name;
+    String shown = PolicyMaps.truncate(name); // cut as an unknown body field's name is
     String takes = allowed.isEmpty() ? "this route takes no query parameters"
         : "this route takes " + String.join(", ", new TreeSet<>(allowed));
     return ApiException.invalid("unknown_parameter", "unknown query parameter " + shown + "; " + takes, shown);

@@ -94,8 +94,8 @@ public class VigilConfiguration {
   }
 
   @Bean
-  public ListImport listImport(HikariDataSource ds, ListIndex index, Clock clock) {
-    return new ListImport(new ListRepository(ds), index, clock);
+  public ListImport listImport(HikariDataSource ds, ListIndex index, ListService lists, Clock clock) {
+    return new ListImport(new ListRepository(ds), index, lists, clock);
   }
 
   @Bean

@@ -1,6 +1,7 @@
 package io.vigil.server.list;
 
 import io.vigil.engine.list.ListEntry;
+import io.vigil.engine.policy.PolicyMaps;
 import io.vigil.server.api.ApiException;
 import java.io.IOException;
 import java.io.StringReader;
@@ -111,7 +112,7 @@ final class ListCsv {
     List<String> names = new ArrayList<>(raw.size());
     for (String cell : raw) {
       String name = cell.strip();
-      String shown = name.length() > 64 ? name.substring(0, 64) + "…" : name;
+      String shown = PolicyMaps.truncate(name);
       if (name.isEmpty()) throw invalid("The CSV header row has a column without a name", null);
       if (!COLUMNS.contains(name)) {
         throw ApiException.invalid("unknown_field", "unknown column " + shown + "; the columns are " + String.join(", ", COLUMNS), shown);

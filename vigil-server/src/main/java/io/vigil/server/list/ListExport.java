@@ -11,7 +11,8 @@ import org.apache.commons.csv.CSVPrinter;
 /**
  * Writes the entries in force, newest first, as an import file: the way to share a list with
  * another Vigil or institution. Expired entries are left out (an import would refuse them). The
- * rows are streamed from a database cursor, so an export of any size runs in constant memory.
+ * rows are read a page at a time, each page on its own short connection, so an export runs in
+ * constant memory and a slow download holds no connection that decisions need.
  */
 public final class ListExport {
   private final ListRepository repository;
@@ -26,7 +27,7 @@ public final class ListExport {
   public void csv(ListKind kind, ListEntity entity, Writer out) {
     long now = clock.millis();
     CSVPrinter printer = ListCsv.printer(out);
-    repository.stream(kind, entity, e -> {
+    repository.each(kind, entity, e -> {
       if (e.activeAt(now)) ListCsv.write(printer, e);
     });
     flush(printer);
@@ -36,7 +37,7 @@ public final class ListExport {
     long now = clock.millis();
     ListJsonFile.open(out);
     boolean[] first = {true};
-    repository.stream(kind, entity, e -> {
+    repository.each(kind, entity, e -> {
       if (!e.activeAt(now)) return;
       ListJsonFile.write(out, e, first[0]);
       first[0] = false;

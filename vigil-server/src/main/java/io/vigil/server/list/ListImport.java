@@ -20,18 +20,22 @@ import java.util.Map;
  * kept as stored, and reported when the file gives it another reason, source or expiry. A row that
  * breaks a rule of {@code POST /v1/lists/entries} refuses the whole file, naming the row and field.
  * New entries are journaled like entries added one by one (operation {@code create}, the importer
- * as actor) and are in force for the next decision once the call returns.
+ * as actor) and are in force for the next decision once the call returns. The file is checked
+ * first; looking up its values, counting the room left and writing run under the lock of
+ * {@link ListService#writing}, so concurrent imports and entries cannot overfill a list.
  */
 public final class ListImport {
   /** Kept entries listed in a result; the count covers them all. */
   static final int KEPT_SHOWN_MAX = 100;
   private final ListRepository repository;
   private final ListIndex index;
+  private final ListService lists;
   private final Clock clock;
 
-  public ListImport(ListRepository repository, ListIndex index, Clock clock) {
+  public ListImport(ListRepository repository, ListIndex index, ListService lists, Clock clock) {
     this.repository = repository;
     this.index = index;
+    this.lists = lists;
     this.clock = clock;
   }
 
@@ -56,6 +60,11 @@ public final class ListImport {
             row.path() + ".value");
       }
     }
+    return lists.writing(() -> add(byKey, rows.size(), actor, now));
+  }
+
+  /** Creates the entries not yet on their list; the caller holds the list write lock. */
+  private Result add(Map<Key, Checked> byKey, int rowCount, String actor, long now) {
     List<ListEntry> created = new ArrayList<>();
     List<Kept> kept = new ArrayList<>();
     int unchanged = 0;
@@ -68,7 +77,7 @@ public final class ListImport {
         for (Checked c : checked) {
           ListEntry existing = stored.get(c.entry().value());
           if (existing == null) {
-            if (room-- == 0) throw ListService.listFull(c.row().path() + ".list");
+            if (room-- <= 0) throw ListService.listFull(c.row().path() + ".list");
             created.add(c.entry().toEntry(actor, now));
             continue;
           }
@@ -82,7 +91,7 @@ public final class ListImport {
       }
     }
     store(created, actor, now);
-    return new Result(rows.size(), created.size(), unchanged, kept.size(), kept.subList(0, Math.min(kept.size(), KEPT_SHOWN_MAX)));
+    return new Result(rowCount, created.size(), unchanged, kept.size(), kept.subList(0, Math.min(kept.size(), KEPT_SHOWN_MAX)));
   }
 
   private void store(List<ListEntry> created, String actor, long now) {

@@ -4,6 +4,7 @@ import io.vigil.engine.Limits;
 import io.vigil.engine.list.ListEntry;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
+import io.vigil.server.api.Params;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -28,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ListJsonFile {
   static final String ENTRIES = "entries";
+  private static final Set<String> FIELDS = Set.of(ENTRIES);
   /** The API's mapper allows 64 KiB; an import file may be as large as {@link Limits#LIST_IMPORT_BYTES_MAX}. */
   private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
           .streamReadConstraints(StreamReadConstraints.builder()
@@ -71,11 +74,7 @@ final class ListJsonFile {
       if (p.nextToken() != JsonToken.START_OBJECT) throw notAnImport();
       boolean seen = false;
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-        String name = p.currentName();
-        if (!ENTRIES.equals(name)) {
-          String shown = name.length() > 64 ? name.substring(0, 64) + "…" : name;
-          throw ApiException.invalid("unknown_field", "unknown field " + shown, shown);
-        }
+        Params.checkField(p.currentName(), FIELDS, "");
         seen = true;
         if (p.nextToken() != JsonToken.START_ARRAY) throw ApiException.invalid("wrong_type", "entries must be an array", ENTRIES);
         for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {

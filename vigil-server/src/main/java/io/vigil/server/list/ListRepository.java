@@ -13,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,8 @@ public final class ListRepository {
   /** Newest first; the index list_entries_created serves it. */
   private static final String ORDER = " ORDER BY created_at_millis DESC, id";
   private static final String INSERT_CHANGE = "INSERT INTO list_changes (entry_id, operation, actor, at_millis, entry_json) VALUES (?,?,?,?,?)";
-  private static final int STREAM_FETCH_ROWS = 1_000;
+  /** Rows {@link #each} reads per connection. */
+  private static final int EACH_PAGE_ROWS = 1_000;
   /** Values per IN (...) lookup: well under every driver's bound on parameters. */
   private static final int LOOKUP_CHUNK = 500;
   private static final int INSERT_BATCH = 1_000;
@@ -73,7 +73,7 @@ public final class ListRepository {
 
   public List<ListEntry> all() {
     List<ListEntry> out = new ArrayList<>();
-    stream(null, null, out::add);
+    each(null, null, out::add);
     return out;
   }
 
@@ -101,27 +101,18 @@ public final class ListRepository {
     }
   }
 
-  /** Every entry of the list kind and entity (all when null), newest first, read with a database cursor. */
-  public void stream(ListKind kind, ListEntity entity, Consumer<ListEntry> sink) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM list_entries WHERE 1=1");
-    List<Object> args = new ArrayList<>();
-    filter(kind, entity, sql, args);
-    sql.append(ORDER);
-    try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
-      c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
-      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-        ps.setFetchSize(STREAM_FETCH_ROWS);
-        bind(ps, args);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) sink.accept(read(rs));
-        }
-      } finally {
-        c.rollback();
-        c.setAutoCommit(autoCommit);
-      }
-    } catch (SQLException e) {
-      throw new StorageException("reading list entries failed", e);
+  /**
+   * Every entry of the list kind and entity (all when null), newest first, read a page at a time:
+   * each page on its own short connection, so a slow consumer (an export download) holds none.
+   */
+  public void each(ListKind kind, ListEntity entity, Consumer<ListEntry> sink) {
+    TimeCursor after = null;
+    while (true) {
+      List<ListEntry> rows = page(kind, entity, null, after, EACH_PAGE_ROWS);
+      rows.forEach(sink);
+      if (rows.size() < EACH_PAGE_ROWS) return;
+      ListEntry last = rows.get(rows.size() - 1);
+      after = new TimeCursor(last.createdAtMillis(), last.id());
     }
   }
 
@@ -153,7 +144,7 @@ public final class ListRepository {
       for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
         List<String> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK));
         String sql = "SELECT " + COLUMNS + " FROM list_entries WHERE list_kind = ? AND entity = ? AND entry_value IN ("
-            + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")";
+            + Sql.placeholders(chunk.size()) + ")";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
           ps.setString(1, kind.wireName());
           ps.setString(2, entity.wireName());

@@ -14,15 +14,19 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * List changes: stored with an audit record first, then applied to the in-memory index, so a
- * change is in force for the very next decision once the API call returns.
+ * change is in force for the very next decision once the API call returns. Every change (an entry
+ * created or deleted, a file imported) runs under one lock, so a list's room checked before a
+ * write still holds when the write is made.
  */
 public final class ListService {
   private final ListRepository repository;
   private final ListIndex index;
   private final Clock clock;
+  private final Object writeLock = new Object();
 
   public ListService(ListRepository repository, ListIndex index, Clock clock) {
     this.repository = repository;
@@ -34,15 +38,24 @@ public final class ListService {
   public ListEntry create(Map<String, Object> body, String actor) {
     long now = clock.millis();
     ListEntry entry = NewEntry.parse(body, now).toEntry(actor, now);
-    if (!index.hasRoomFor(entry)) throw listFull("list");
-    try {
-      repository.insert(entry, actor, Json.write(json(entry, now)));
-    } catch (ListRepository.DuplicateEntry e) {
-      throw ApiException.conflict("invalid_request_error", "list_entry_exists",
-          "This value is already on the " + entry.kind().wireName() + " list; delete it first to change it", "value");
+    return writing(() -> {
+      if (!index.hasRoomFor(entry)) throw listFull("list");
+      try {
+        repository.insert(entry, actor, Json.write(json(entry, now)));
+      } catch (ListRepository.DuplicateEntry e) {
+        throw ApiException.conflict("invalid_request_error", "list_entry_exists",
+            "This value is already on the " + entry.kind().wireName() + " list; delete it first to change it", "value");
+      }
+      index.put(entry);
+      return entry;
+    });
+  }
+
+  /** Runs a change of the lists under the lock every list change takes (see {@link ListImport}). */
+  <T> T writing(Supplier<T> change) {
+    synchronized (writeLock) {
+      return change.get();
     }
-    index.put(entry);
-    return entry;
   }
 
   static ApiException listFull(String param) {
@@ -51,13 +64,15 @@ public final class ListService {
   }
 
   public ListEntry delete(String id, String actor) {
-    ListEntry entry = index.get(id);
-    long now = clock.millis();
-    if (entry == null || !repository.delete(id, actor, now, Json.write(json(entry, now)))) {
-      throw ApiException.notFound("list_entry_not_found", "No list entry with this id", "id");
-    }
-    index.remove(id);
-    return entry;
+    return writing(() -> {
+      ListEntry entry = index.get(id);
+      long now = clock.millis();
+      if (entry == null || !repository.delete(id, actor, now, Json.write(json(entry, now)))) {
+        throw ApiException.notFound("list_entry_not_found", "No list entry with this id", "id");
+      }
+      index.remove(id);
+      return entry;
+    });
   }
 
   public ListEntry get(String id) {

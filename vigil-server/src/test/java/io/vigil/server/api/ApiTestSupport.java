@@ -105,7 +105,21 @@ final class ApiTestSupport {
     HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(body);
     if (body != null) b.header("Content-Type", "application/json");
-    b.method(method, publisher);
+    return send(b.method(method, publisher));
+  }
+
+  /**
+   * A body sent as it is (CSV, JSON, or bytes that are neither) with its content type and extra
+   * headers. The content type comes before the body so that a call with a null String body is not ambiguous.
+   */
+  static ApiClient.Reply send(String base, String method, String path, String contentType, byte[] body, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+    if (headers.length > 0) b.headers(headers);
+    b.header("Content-Type", contentType);
+    return send(b.method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  private static ApiClient.Reply send(HttpRequest.Builder b) {
     try {
       HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new ApiClient.Reply(r.statusCode(), r.body(), r.headers());

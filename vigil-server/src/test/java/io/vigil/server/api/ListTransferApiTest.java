@@ -25,10 +25,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +36,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -55,8 +55,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ListTransferApiTest extends ServerTestBase {
   private static final Path DATA_DIR = tempDir("vigil-api-lists-");
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String HEADER = "list,entity,value,reason,source,expires_at\r\n";
 
@@ -67,28 +65,16 @@ class ListTransferApiTest extends ServerTestBase {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  /** A body sent as it is (CSV, JSON, or bytes that are neither) with an actor. */
-  private static ApiClient.Reply send(String base, String method, String path, byte[] body, String contentType) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-        .header("Vigil-Actor", "partner.sync").header("Content-Type", contentType)
-        .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-    try {
-      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      return new ApiClient.Reply(r.statusCode(), r.body(), r.headers());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static ApiClient.Reply importCsv(String base, String csv) {
-    return send(base, "POST", "/v1/lists/import?format=csv", csv.getBytes(StandardCharsets.UTF_8), "text/csv");
+    return importFile(base, "csv", "text/csv", csv.getBytes(StandardCharsets.UTF_8));
   }
 
   private static ApiClient.Reply importJson(String base, String json) {
-    return send(base, "POST", "/v1/lists/import?format=json", json.getBytes(StandardCharsets.UTF_8), "application/json");
+    return importFile(base, "json", "application/json", json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ApiClient.Reply importFile(String base, String format, String contentType, byte[] file) {
+    return ApiTestSupport.send(base, "POST", "/v1/lists/import?format=" + format, contentType, file, "Vigil-Actor", "partner.sync");
   }
 
   private static Map<String, Object> imported(ApiClient.Reply r) {
@@ -211,6 +197,15 @@ class ListTransferApiTest extends ServerTestBase {
     assertEquals(values, readValues, "every imported entry, and not the one added after the first page");
     assertEquals(List.of(500, 500, 203), sizes.subList(0, 3));
 
+    // An export reads the list in pages of 1,000 (all these entries share one creation millisecond): each entry once.
+    Set<Object> exported = new HashSet<>();
+    for (Map<String, Object> e : exportedJson(api, "&list=watch&entity=merchant")) {
+      if (((String) e.get("value")).startsWith(prefix)) exported.add(e.get("value"));
+    }
+    Set<Object> expected = new HashSet<>(values);
+    expected.add(prefix + "_late");
+    assertEquals(expected, exported);
+
     // The journal holds a create record for each imported entry, by the importer.
     long importedCreates = 0;
     Object changeCursor = null;
@@ -327,6 +322,31 @@ class ListTransferApiTest extends ServerTestBase {
   }
 
   @Test
+  void concurrentImportsOfOneFileAddEachEntryOnce() throws Exception {
+    String prefix = id("dev");
+    StringBuilder csv = new StringBuilder(HEADER);
+    for (int i = 0; i < 300; i++) csv.append("watch,device,").append(prefix).append('_').append(i).append(",shared feed,,\r\n");
+    int importers = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(importers);
+    try {
+      List<Future<ApiClient.Reply>> replies = new ArrayList<>();
+      for (int i = 0; i < importers; i++) replies.add(pool.submit(() -> importCsv(base, csv.toString())));
+      long created = 0;
+      long unchanged = 0;
+      for (Future<ApiClient.Reply> reply : replies) {
+        // Imports are serialized: a later one finds the earlier one's entries stored instead of clashing with them.
+        Map<String, Object> r = imported(reply.get(60, TimeUnit.SECONDS));
+        created += num(r.get("created"));
+        unchanged += num(r.get("unchanged"));
+      }
+      assertEquals(300, created);
+      assertEquals(300L * (importers - 1), unchanged);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void aBadRowRefusesTheWholeFileNamingTheRowAndField() {
     String uid = id("bad");
     long before = newestChangeId(api);
@@ -359,10 +379,10 @@ class ListTransferApiTest extends ServerTestBase {
     assertInvalid(importCsv(base, HEADER + good + "block,ip,198.51.100.1\r\n"), "invalid_csv", "lines[5]");
     assertInvalid(importCsv(base, HEADER + good + "block,ip,\"198.51.100.1,,,\r\n"), "invalid_csv", "lines[5]");
     assertInvalid(importCsv(base, ""), "invalid_csv", null);
-    ApiClient.Reply latin1 = send(base, "POST", "/v1/lists/import?format=csv",
-        (HEADER + "watch,merchant,m_1,caf\u00e9,,\r\n").getBytes(StandardCharsets.ISO_8859_1), "text/csv");
+    ApiClient.Reply latin1 = importFile(base, "csv", "text/csv",
+        (HEADER + "watch,merchant,m_1,caf\u00e9,,\r\n").getBytes(StandardCharsets.ISO_8859_1));
     assertInvalid(latin1, "invalid_csv", null);
-    assertInvalid(send(base, "POST", "/v1/lists/import?format=xml", HEADER.getBytes(StandardCharsets.UTF_8), "text/csv"),
+    assertInvalid(importFile(base, "xml", "text/csv", HEADER.getBytes(StandardCharsets.UTF_8)),
         "invalid_parameter", "format");
     assertInvalid(importCsv(base, HEADER + good + "block,ip,x,,,"), "invalid_list_value", "lines[5].value"); // no line break at the end
 
