@@ -27,4 +27,7 @@ case "$reply" in
   *) echo "smoke: unexpected decision reply: $reply" >&2; exit 1 ;;
 esac
 curl -fsS "http://127.0.0.1:$port/v1/openapi.json" | grep -q '"openapi"' || { echo "smoke: no API contract" >&2; exit 1; }
-echo "smoke: ./vigil start answered a decision and served the API contract"
+# Not a terminal: the log is ECS JSON lines; an unknown format is refused before anything starts.
+grep -q '^{"@timestamp"' "$log" || { echo "smoke: expected ECS JSON log lines when not on a terminal" >&2; head -5 "$log" >&2; exit 1; }
+if ./vigil start --log-format yaml >/dev/null 2>&1; then echo "smoke: --log-format yaml was accepted" >&2; exit 1; fi
+echo "smoke: ./vigil start answered a decision, served the API contract and logged ECS off a terminal"
