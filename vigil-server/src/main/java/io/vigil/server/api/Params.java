@@ -70,9 +70,8 @@ public final class Params {
     } catch (DateTimeParseException | ArithmeticException e) {
       throw ApiException.invalid("invalid_timestamp", "expires_at must be an RFC 3339 UTC time", "expires_at");
     }
-    long now = nowMillis;
-    if (at <= now) throw ApiException.invalid("expires_in_past", "expires_at must be in the future", "expires_at");
-    if (at - now > EXPIRY_MILLIS_MAX) throw ApiException.invalid("out_of_range", "expires_at is at most 100 years ahead", "expires_at");
+    if (at <= nowMillis) throw ApiException.invalid("expires_in_past", "expires_at must be in the future", "expires_at");
+    if (at - nowMillis > EXPIRY_MILLIS_MAX) throw ApiException.invalid("out_of_range", "expires_at is at most 100 years ahead", "expires_at");
     return at;
   }
 }

@@ -6,8 +6,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.core.DefaultParameterNameDiscoverer;
@@ -42,8 +44,9 @@ public final class QueryParameterCheck implements HandlerInterceptor {
     return true;
   }
 
+  /** The route's parameter names, sorted (the error lists them). */
   private Set<String> requestParams(HandlerMethod method) {
-    Set<String> out = new TreeSet<>();
+    SortedSet<String> out = new TreeSet<>();
     String[] compiledNames = names.getParameterNames(method.getMethod()); // the build compiles with -parameters
     for (MethodParameter p : method.getMethodParameters()) {
       RequestParam param = p.getParameterAnnotation(RequestParam.class);
@@ -52,7 +55,7 @@ public final class QueryParameterCheck implements HandlerInterceptor {
       else if (!param.value().isEmpty()) out.add(param.value());
       else if (compiledNames != null) out.add(compiledNames[p.getParameterIndex()]);
     }
-    return Set.copyOf(out);
+    return Collections.unmodifiableSortedSet(out);
   }
 
   private static String decode(String raw) {
@@ -66,7 +69,7 @@ public final class QueryParameterCheck implements HandlerInterceptor {
   private static ApiException unknown(String name, Set<String> allowed) {
     String shown = PolicyMaps.truncate(name); // cut as an unknown body field's name is
     String takes = allowed.isEmpty() ? "this route takes no query parameters"
-        : "this route takes " + String.join(", ", new TreeSet<>(allowed));
+        : "this route takes " + String.join(", ", allowed);
     return ApiException.invalid("unknown_parameter", "unknown query parameter " + shown + "; " + takes, shown);
   }
 }

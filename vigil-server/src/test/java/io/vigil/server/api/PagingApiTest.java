@@ -5,11 +5,15 @@ import static io.vigil.server.api.ApiTestSupport.enc;
 import static io.vigil.server.api.ApiTestSupport.id;
 import static io.vigil.server.api.ApiTestSupport.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestClock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -67,7 +71,8 @@ class PagingApiTest extends SharedServerBase {
     assertEquals(new HashSet<>(created), new HashSet<>(ids), "every restriction once");
     assertEquals(7, ids.size());
     for (int i = 1; i < history.size(); i++) {
-      assertTrue(((String) history.get(i - 1).get("created_at")).compareTo((String) history.get(i).get("created_at")) >= 0, "newest first");
+      Instant newer = Instant.parse((String) history.get(i - 1).get("created_at"));
+      assertFalse(newer.isBefore(Instant.parse((String) history.get(i).get("created_at"))), "newest first");
     }
     ApiClient.Reply page = api.get("/v1/accounts/" + account + "/restrictions?limit=1");
     assertEquals(7, list(page.json().get("active")).size(), "the restrictions in force are never paged");
@@ -82,6 +87,7 @@ class PagingApiTest extends SharedServerBase {
       ApiClient.Reply r = api.post("/v1/decisions/" + decisionId + "/reversal-request", Map.of());
       assertEquals(200, r.status(), r.body());
       requests.add((String) r.json().get("request_id"));
+      TestClock.advance(Duration.ofMillis(1)); // one request a millisecond: their order is their time's, not their ids'
     }
     List<Integer> sizes = new ArrayList<>();
     List<Map<String, Object>> answered = allPages("/v1/decisions/" + decisionId + "/reversal-requests?", 2, sizes);
