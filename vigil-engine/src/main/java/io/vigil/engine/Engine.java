@@ -11,7 +11,6 @@ import io.vigil.engine.limit.LimitDefinition;
 import io.vigil.engine.limit.LimitLedger;
 import io.vigil.engine.limit.LimitPeriod;
 import io.vigil.engine.limit.LimitUsage;
-import io.vigil.engine.limit.Money;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListEntry;
 import io.vigil.engine.list.ListIndex;
@@ -24,6 +23,7 @@ import io.vigil.engine.model.ModelOutcome;
 import io.vigil.engine.model.ModelReason;
 import io.vigil.engine.model.ModelRegistry;
 import io.vigil.engine.money.ExchangeRates;
+import io.vigil.engine.money.Money;
 import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.Decision;
@@ -237,9 +237,10 @@ public final class Engine {
     long clock = tick(wallClockMillis);
     checkTime(event, clock);
     ReferenceData ref = reference; // one set from start to end: the one the decision records
-    FeatureView view = features.apply(event, clock, ref.rates());
     Signals eventSignals = signals.observe(event, ref, accountId -> onList(ListKind.BLOCK, accountId, clock),
         accountId -> onList(ListKind.CONFIRMED_FRAUD, accountId, clock));
+    // The signal state and the windows are independent; the amount is converted once, for both.
+    FeatureView view = features.apply(event, clock, ref.rates(), eventSignals.amountBaseMinor());
     ZoneId zone = event.timezone() != null ? zones.computeIfAbsent(event.timezone(), ZoneId::of) : p.defaultZone();
     Activation activation = new Activation(event, view, catalog, lists, clock, zone, eventSignals);
 
@@ -281,12 +282,12 @@ public final class Engine {
     }
     long amountBaseMinor = eventSignals.amountBaseMinor();
     HoldPolicy holdPolicy = action == Action.DENY || !event.type().movesMoney() || amountBaseMinor == ExchangeRates.UNKNOWN
-        ? null : p.document().holdFor(ExchangeRates.major(amountBaseMinor, eventSignals.baseCurrency()).doubleValue());
+        ? null : p.document().holdFor(eventSignals.amountBaseMajor());
     Decision.Hold hold = null;
     if (holdPolicy != null) {
       hold = new Decision.Hold(holdPolicy, clock + holdPolicy.deadlineMillis());
       action = Action.HOLD;
-      reasons.add(0, holdReason(holdPolicy, event, amountBaseMinor, eventSignals.baseCurrency(), hold.deadlineMillis()));
+      reasons.add(0, holdReason(holdPolicy, event, eventSignals, hold.deadlineMillis()));
     }
     if (action == Action.CHALLENGE && challengeKind == null) challengeKind = thresholds.challengeKind();
     // A held amount that a rule wanted stepped up keeps its challenge: the approvals come on top.
@@ -391,11 +392,13 @@ public final class Engine {
     return new Reason("limit." + l.id(), message, null, l.breachAction(), values);
   }
 
-  private static Reason holdReason(HoldPolicy h, Event event, long amountBaseMinor, String baseCurrency, long deadlineMillis) {
+  private static Reason holdReason(HoldPolicy h, Event event, Signals eventSignals, long deadlineMillis) {
+    String baseCurrency = eventSignals.baseCurrency();
+    long amountBaseMinor = eventSignals.amountBaseMinor();
     Map<String, Object> values = new LinkedHashMap<>();
     values.put("hold_policy", h.id());
     values.put("event.amount_major", event.amountMajor());
-    values.put("event.amount_base", ExchangeRates.major(amountBaseMinor, baseCurrency).doubleValue());
+    values.put("event.amount_base", eventSignals.amountBaseMajor());
     values.put("event.base_currency", baseCurrency);
     values.put("approvals_required", (long) h.approvalsRequired());
     values.put("deadline", Instant.ofEpochMilli(deadlineMillis).toString());

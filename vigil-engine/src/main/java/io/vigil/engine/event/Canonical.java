@@ -34,4 +34,9 @@ public final class Canonical {
       return false;
     }
   }
+
+  /** The currency's ISO 4217 minor-unit exponent (0 for currencies without one, such as XAU). */
+  public static int minorDigits(String currency) {
+    return Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
+  }
 }

@@ -64,8 +64,7 @@ public record Event(
   /** The amount in major units of its currency (1250000 BDT minor is 12500.0); 0.0 without an amount. */
   public double amountMajor() {
     if (!hasAmount()) return 0.0;
-    int digits = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
-    return amountMinor / Math.pow(10, Math.max(0, digits));
+    return amountMinor / Math.pow(10, Canonical.minorDigits(currency));
   }
 
   /** A login attempt that the caller reports as failed. */

@@ -95,7 +95,16 @@ public final class FeatureStore {
    * @param rates the exchange rates of the decision, which say whether the amount is near the
    *     structuring threshold
    */
-  public synchronized FeatureView apply(Event event, long clockMillis, ExchangeRates rates) {
+  public FeatureView apply(Event event, long clockMillis, ExchangeRates rates) {
+    return apply(event, clockMillis, rates, rates.toBaseMinor(event));
+  }
+
+  /**
+   * As {@link #apply(Event, long, ExchangeRates)}, with the event's amount already converted to the
+   * base currency ({@link ExchangeRates#toBaseMinor(Event)}): a decision converts it once, for the
+   * structuring band and for its rules.
+   */
+  public synchronized FeatureView apply(Event event, long clockMillis, ExchangeRates rates, long amountBaseMinor) {
     long t = event.occurredAtMillis();
     long[] hashes = new long[ENTITIES.length]; // each value hashed once per event
     for (Entity entity : ENTITIES) hashes[entity.ordinal()] = hash(entity.valueOf(event));
@@ -105,7 +114,7 @@ public final class FeatureStore {
     short currency = event.currency() == null ? 0 : currencyCode(event.currency());
     long amount = event.hasAmount() ? event.amountMinor() : 0;
     byte flag = (byte) ((event.isFailedLogin() ? KeyWindow.FLAG_FAILED_LOGIN : 0)
-        | (nearThreshold(event, rates) ? KeyWindow.FLAG_NEAR_THRESHOLD : 0));
+        | (nearThreshold(event, rates, amountBaseMinor) ? KeyWindow.FLAG_NEAR_THRESHOLD : 0));
     long cutoff = clockMillis - config.retentionMillis();
     for (Entity entity : ENTITIES) {
       String key = entity.valueOf(event);
@@ -124,9 +133,10 @@ public final class FeatureStore {
   }
 
   /** Whether the event's amount, in the threshold's currency, is in the band just under the threshold. */
-  private boolean nearThreshold(Event event, ExchangeRates rates) {
+  private boolean nearThreshold(Event event, ExchangeRates rates, long amountBaseMinor) {
     if (!event.hasAmount()) return false;
-    long converted = rates.convertMinor(event.amountMinor(), event.currency(), nearCurrency);
+    long converted = nearCurrency.equals(rates.baseCurrency()) ? amountBaseMinor
+        : rates.convertMinor(event.amountMinor(), event.currency(), nearCurrency);
     return converted != ExchangeRates.UNKNOWN && converted >= config.nearThresholdLowMinor()
         && converted < config.nearThresholdMinor();
   }

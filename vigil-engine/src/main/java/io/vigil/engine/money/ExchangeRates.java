@@ -1,6 +1,7 @@
 package io.vigil.engine.money;
 
 import io.vigil.engine.event.Canonical;
+import io.vigil.engine.event.Event;
 import io.vigil.engine.signal.ReferenceDataException;
 import io.vigil.engine.signal.ReferenceLines;
 import java.io.Reader;
@@ -8,7 +9,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.Currency;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -93,6 +93,11 @@ public final class ExchangeRates {
     return unitsPerBase(currency) != null;
   }
 
+  /** The event's amount in minor units of the base, rounded down: 0 without an amount, {@link #UNKNOWN} without a rate. */
+  public long toBaseMinor(Event event) {
+    return event.hasAmount() ? toBaseMinor(event.amountMinor(), event.currency()) : 0;
+  }
+
   /** {@code amountMinor} of {@code from} in minor units of the base, rounded down; {@link #UNKNOWN} without a rate. */
   public long toBaseMinor(long amountMinor, String from) {
     return convertMinor(amountMinor, from, baseCurrency);
@@ -110,19 +115,9 @@ public final class ExchangeRates {
     BigDecimal toRate = unitsPerBase(to);
     if (fromRate == null || toRate == null) return UNKNOWN;
     BigDecimal target = BigDecimal.valueOf(amountMinor).multiply(toRate)
-        .scaleByPowerOfTen(minorDigits(to) - minorDigits(from))
+        .scaleByPowerOfTen(Canonical.minorDigits(to) - Canonical.minorDigits(from))
         .divide(fromRate, 0, RoundingMode.FLOOR);
     return target.compareTo(LONG_MAX) > 0 ? Long.MAX_VALUE : target.longValueExact();
-  }
-
-  /** Minor-unit amount as major units, exactly: 1250000 BDT is 12500.00. */
-  public static BigDecimal major(long amountMinor, String currency) {
-    return BigDecimal.valueOf(amountMinor, minorDigits(currency));
-  }
-
-  /** The currency's ISO 4217 minor-unit exponent (0 for currencies without one, such as XAU). */
-  public static int minorDigits(String currency) {
-    return Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
   }
 
   public static ExchangeRates load(Reader source, String sourceName) throws ReferenceDataException {

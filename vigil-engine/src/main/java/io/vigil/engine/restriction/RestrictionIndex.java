@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The restrictions in force, by account, for the decision path. Written by the API threads after
@@ -45,11 +46,7 @@ public final class RestrictionIndex {
 
   /** The first restriction in force that stops this event type, or null. */
   public Restriction stopping(String accountId, EventType type, long nowMillis) {
-    if (accountId == null) return null;
-    List<Restriction> held = byAccount.get(accountId);
-    if (held == null) return null;
-    for (Restriction r : held) if (r.activeAt(nowMillis) && r.kind().stops(type)) return r;
-    return null;
+    return firstInForce(accountId, nowMillis, r -> r.kind().stops(type));
   }
 
   /**
@@ -58,10 +55,14 @@ public final class RestrictionIndex {
    * on an id serves it as an account and as a merchant alike.
    */
   public Restriction stoppingMerchant(String merchantId, EventType type, long nowMillis) {
-    if (merchantId == null) return null;
-    List<Restriction> held = byAccount.get(merchantId);
+    return firstInForce(merchantId, nowMillis, r -> r.kind().stopsAsMerchant(type));
+  }
+
+  private Restriction firstInForce(String id, long nowMillis, Predicate<Restriction> stops) {
+    if (id == null) return null;
+    List<Restriction> held = byAccount.get(id);
     if (held == null) return null;
-    for (Restriction r : held) if (r.activeAt(nowMillis) && r.kind().stopsAsMerchant(type)) return r;
+    for (Restriction r : held) if (r.activeAt(nowMillis) && stops.test(r)) return r;
     return null;
   }
 }

@@ -89,7 +89,7 @@ public final class Activation implements CelVariableResolver {
       case "event.type" -> event.type().wireName();
       case "event.amount" -> event.hasAmount() ? event.amountMinor() : 0L;
       case "event.amount_major" -> event.amountMajor();
-      case "event.amount_base" -> amountBase();
+      case "event.amount_base" -> signals.amountBaseMajor();
       case "event.amount_base_known" -> event.hasAmount() && signals.amountBaseMinor() != ExchangeRates.UNKNOWN;
       case "event.base_currency" -> signals.baseCurrency();
       case "event.currency" -> orEmpty(event.currency());
@@ -121,12 +121,6 @@ public final class Activation implements CelVariableResolver {
       case "time.timezone" -> zone.getId();
       default -> null;
     };
-  }
-
-  /** The amount in major units of the base currency; -1.0 when its currency has no rate. */
-  private double amountBase() {
-    long minor = signals.amountBaseMinor();
-    return minor == ExchangeRates.UNKNOWN ? -1.0 : ExchangeRates.major(minor, signals.baseCurrency()).doubleValue();
   }
 
   private ZonedDateTime localTime() {

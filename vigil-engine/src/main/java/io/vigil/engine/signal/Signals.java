@@ -2,6 +2,7 @@ package io.vigil.engine.signal;
 
 import io.vigil.engine.event.Event;
 import io.vigil.engine.money.ExchangeRates;
+import io.vigil.engine.money.Money;
 import io.vigil.engine.signal.card.BinInfo;
 import io.vigil.engine.signal.code.PaymentCodes;
 import io.vigil.engine.signal.geo.AsnInfo;
@@ -57,6 +58,7 @@ public final class Signals {
   private PaymentCodes.Target paymentCode;
   private boolean paymentCodeLooked;
   private long amountBaseMinor;
+  private double amountBaseMajor;
   private boolean amountBaseConverted;
 
   Signals(Event event, ReferenceData reference, SignalConfig config, GeoLocation ipGeo, GeoHistory.Observation geo,
@@ -94,11 +96,24 @@ public final class Signals {
    * exchange rates; 0 without an amount, {@link ExchangeRates#UNKNOWN} when its currency has no rate.
    */
   public long amountBaseMinor() {
-    if (!amountBaseConverted) {
-      amountBaseMinor = event.hasAmount() ? reference.rates().toBaseMinor(event.amountMinor(), event.currency()) : 0;
-      amountBaseConverted = true;
-    }
+    convertAmountToBase();
     return amountBaseMinor;
+  }
+
+  /** {@link #amountBaseMinor} in major units of the base currency; -1.0 when its currency has no rate. */
+  public double amountBaseMajor() {
+    convertAmountToBase();
+    return amountBaseMajor;
+  }
+
+  /** Converts once per decision: the rules, the hold check and the structuring band all read it. */
+  private void convertAmountToBase() {
+    if (amountBaseConverted) return;
+    ExchangeRates rates = reference.rates();
+    amountBaseMinor = rates.toBaseMinor(event);
+    amountBaseMajor = amountBaseMinor == ExchangeRates.UNKNOWN ? -1.0
+        : Money.major(amountBaseMinor, rates.baseCurrency()).doubleValue();
+    amountBaseConverted = true;
   }
 
   /** The value of a declared signal name, or null for a name that is not a signal. */
