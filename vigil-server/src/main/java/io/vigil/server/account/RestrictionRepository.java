@@ -81,7 +81,7 @@ public final class RestrictionRepository {
   public List<Row> ofAccount(String accountId, TimeCursor after, int rows) {
     String sql = "SELECT " + COLUMNS + " FROM account_restrictions WHERE account_id = ?"
         + (after == null ? "" : " AND " + Sql.startingAfter("created_at_millis", "restriction_id", TimeOrder.NEWEST_FIRST))
-        + " ORDER BY created_at_millis DESC, restriction_id LIMIT ?";
+        + Sql.orderBy("created_at_millis", "restriction_id", TimeOrder.NEWEST_FIRST) + " LIMIT ?";
     return Sql.list(dataSource, sql, ps -> {
       int i = 1;
       ps.setString(i++, accountId);

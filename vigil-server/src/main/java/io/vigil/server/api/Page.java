@@ -33,13 +33,18 @@ public final class Page {
     return limit + 1;
   }
 
+  /** The rows of {@code fetched} that a page of {@code limit} shows: the first limit of them. */
+  public static <T> List<T> shown(List<T> fetched, int limit) {
+    return fetched.subList(0, Math.min(fetched.size(), limit));
+  }
+
   /**
    * The page of {@code fetched} (read with {@link #fetchSize}): at most {@code limit} rows rendered,
    * and the cursor of the last one shown when more follow.
    */
   public static <T> Map<String, Object> of(List<T> fetched, int limit, Function<T, ?> render, Function<T, ?> cursor) {
     boolean hasMore = fetched.size() > limit;
-    List<T> rows = hasMore ? fetched.subList(0, limit) : fetched;
+    List<T> rows = shown(fetched, limit);
     List<Object> data = new ArrayList<>(rows.size());
     for (T row : rows) data.add(render.apply(row));
     Map<String, Object> page = new LinkedHashMap<>();

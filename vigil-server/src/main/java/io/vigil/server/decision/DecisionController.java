@@ -79,7 +79,7 @@ public class DecisionController {
         merchantId, riskLevel, rule, scoreMin, scoreMax, amountMin, amountMax, currency));
     int pageSize = Page.limit(limit);
     List<JournalRow> rows = journal.query(filter, startingAfter, Page.fetchSize(pageSize));
-    Map<String, FinalOutcome> settled = outcomes.of(rows.subList(0, Math.min(rows.size(), pageSize)));
+    Map<String, FinalOutcome> settled = outcomes.of(Page.shown(rows, pageSize));
     return Page.of(rows, pageSize, row -> record(row, settled.get(row.record().decisionId())), row -> row.record().sequence());
   }
 

@@ -61,7 +61,7 @@ public final class FeedbackRepository {
   public List<Stored> ofDecision(String decisionId, TimeCursor after, int rows) {
     String sql = "SELECT " + COLUMNS + " FROM feedback_labels WHERE decision_id = ?"
         + (after == null ? "" : " AND " + Sql.startingAfter("known_at_millis", "label_id", TimeOrder.OLDEST_FIRST))
-        + " ORDER BY known_at_millis, label_id LIMIT ?";
+        + Sql.orderBy("known_at_millis", "label_id", TimeOrder.OLDEST_FIRST) + " LIMIT ?";
     return Sql.list(dataSource, sql, ps -> {
       int i = 1;
       ps.setString(i++, decisionId);

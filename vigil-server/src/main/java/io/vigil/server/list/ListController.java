@@ -45,8 +45,16 @@ public class ListController {
 
   /** The two file formats of an export and an import. */
   private enum Format {
-    JSON,
-    CSV;
+    JSON("application/json; charset=utf-8", ".json"),
+    CSV("text/csv; charset=utf-8", ".csv");
+
+    final String contentType;
+    final String fileExtension;
+
+    Format(String contentType, String fileExtension) {
+      this.contentType = contentType;
+      this.fileExtension = fileExtension;
+    }
 
     String wireName() {
       return name().toLowerCase(Locale.ROOT);
@@ -118,8 +126,8 @@ public class ListController {
     ListKind kind = kind(list);
     ListEntity e = entity(entity);
     String name = "vigil-lists" + (kind == null ? "" : "-" + kind.wireName()) + (e == null ? "" : "-" + e.wireName());
-    response.setContentType(f == Format.CSV ? "text/csv; charset=utf-8" : "application/json; charset=utf-8");
-    response.setHeader("Content-Disposition", "attachment; filename=\"" + name + (f == Format.CSV ? ".csv" : ".json") + "\"");
+    response.setContentType(f.contentType);
+    response.setHeader("Content-Disposition", "attachment; filename=\"" + name + f.fileExtension + "\"");
     Writer out = response.getWriter();
     if (f == Format.CSV) {
       exporter.csv(kind, e, out);

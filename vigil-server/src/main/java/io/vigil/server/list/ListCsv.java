@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +28,7 @@ import org.apache.commons.csv.DuplicateHeaderMode;
  * written with a leading {@code '}, which an import removes again, so a file round-trips exactly.
  */
 final class ListCsv {
-  static final List<String> COLUMNS = List.of("list", "entity", "value", "reason", "source", "expires_at");
+  static final List<String> COLUMNS = NewEntry.FIELD_NAMES;
   private static final List<String> REQUIRED = List.of("list", "entity", "value");
   private static final Set<String> FREE_TEXT = Set.of("reason", "source");
   /** A cell starting with one of these is escaped with a {@code '}; the quote itself, so that escaping is reversible. */
@@ -54,7 +53,7 @@ final class ListCsv {
   static void write(CSVPrinter printer, ListEntry e) {
     try {
       printer.printRecord(e.kind().wireName(), e.entity().wireName(), e.value(), escape(e.reason()), escape(e.source()),
-          e.expiresAtMillis() == 0 ? null : Instant.ofEpochMilli(e.expiresAtMillis()).toString());
+          NewEntry.expiresAt(e));
     } catch (IOException x) {
       throw new UncheckedIOException(x);
     }

@@ -97,7 +97,7 @@ public final class ListImport {
   private void store(List<ListEntry> created, String actor, long now) {
     if (created.isEmpty()) return;
     try {
-      repository.insertAll(created, actor, e -> Json.write(ListService.json(e, now)), now);
+      repository.insertAll(created, actor, e -> Json.write(ListService.json(e, now)));
     } catch (ListRepository.DuplicateEntry e) {
       throw ApiException.conflict("invalid_request_error", "list_entry_exists",
           "An entry of the file was added by another request during the import; nothing was imported. Send the file again", null);

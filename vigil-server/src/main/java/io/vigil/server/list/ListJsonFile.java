@@ -8,7 +8,6 @@ import io.vigil.server.api.Params;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +55,7 @@ final class ListJsonFile {
     m.put("value", e.value());
     m.put("reason", e.reason());
     m.put("source", e.source());
-    m.put("expires_at", e.expiresAtMillis() == 0 ? null : Instant.ofEpochMilli(e.expiresAtMillis()).toString());
+    m.put("expires_at", NewEntry.expiresAt(e));
     write(out, (first ? "\n" : ",\n") + Json.write(m));
   }
 

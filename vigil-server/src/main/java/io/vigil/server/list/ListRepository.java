@@ -25,7 +25,7 @@ import javax.sql.DataSource;
 public final class ListRepository {
   private static final String COLUMNS = "id, list_kind, entity, entry_value, reason, source, created_by, created_at_millis, expires_at_millis";
   /** Newest first; the index list_entries_created serves it. */
-  private static final String ORDER = " ORDER BY created_at_millis DESC, id";
+  private static final TimeOrder ORDER = TimeOrder.NEWEST_FIRST;
   private static final String INSERT_CHANGE = "INSERT INTO list_changes (entry_id, operation, actor, at_millis, entry_json) VALUES (?,?,?,?,?)";
   /** Rows {@link #each} reads per connection. */
   private static final int EACH_PAGE_ROWS = 1_000;
@@ -86,8 +86,8 @@ public final class ListRepository {
     List<Object> args = new ArrayList<>();
     filter(kind, entity, sql, args);
     if (value != null) { sql.append(" AND entry_value = ?"); args.add(value); }
-    if (after != null) sql.append(" AND ").append(Sql.startingAfter("created_at_millis", "id", TimeOrder.NEWEST_FIRST));
-    sql.append(ORDER).append(" LIMIT ").append(rows);
+    if (after != null) sql.append(" AND ").append(Sql.startingAfter("created_at_millis", "id", ORDER));
+    sql.append(Sql.orderBy("created_at_millis", "id", ORDER)).append(" LIMIT ").append(rows);
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
       bind(ps, args);
       if (after != null) Sql.bindStartingAfter(ps, args.size() + 1, after);
@@ -167,7 +167,7 @@ public final class ListRepository {
    * Inserts every entry with its "create" change record in one transaction: all are stored or none.
    * Throws {@link DuplicateEntry} when one of the values was stored meanwhile (the unique constraint).
    */
-  public void insertAll(List<ListEntry> entries, String actor, Function<ListEntry, String> entryJson, long atMillis) {
+  public void insertAll(List<ListEntry> entries, String actor, Function<ListEntry, String> entryJson) {
     inTransaction(c -> {
       try (PreparedStatement entryRows = c.prepareStatement("INSERT INTO list_entries (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)");
           PreparedStatement changeRows = c.prepareStatement(INSERT_CHANGE)) {
@@ -175,7 +175,7 @@ public final class ListRepository {
         for (ListEntry e : entries) {
           bindEntry(entryRows, e);
           entryRows.addBatch();
-          bindChange(changeRows, e.id(), "create", actor, atMillis, entryJson.apply(e));
+          bindChange(changeRows, e.id(), "create", actor, e.createdAtMillis(), entryJson.apply(e));
           changeRows.addBatch();
           if (++pending == INSERT_BATCH) {
             entryRows.executeBatch();
@@ -188,7 +188,7 @@ public final class ListRepository {
           changeRows.executeBatch();
         }
       } catch (SQLException e) {
-        if (isConstraintViolation(e)) throw new DuplicateEntry();
+        if (Sql.isConstraintViolation(e)) throw new DuplicateEntry();
         throw e;
       }
     });
@@ -241,14 +241,6 @@ public final class ListRepository {
 
   private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
     for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
-  }
-
-  /** SQLState class 23, integrity constraint violation, on H2 and PostgreSQL (also inside a batch). */
-  private static boolean isConstraintViolation(SQLException e) {
-    for (SQLException s = e; s != null; s = s.getNextException()) {
-      if (s.getSQLState() != null && s.getSQLState().startsWith("23")) return true;
-    }
-    return false;
   }
 
   private interface SqlWork {

@@ -101,7 +101,7 @@ public final class ListService {
     m.put("source", e.source());
     m.put("created_by", e.createdBy());
     m.put("created_at", Instant.ofEpochMilli(e.createdAtMillis()).toString());
-    m.put("expires_at", e.expiresAtMillis() == 0 ? null : Instant.ofEpochMilli(e.expiresAtMillis()).toString());
+    m.put("expires_at", NewEntry.expiresAt(e));
     m.put("active", e.activeAt(nowMillis));
     return m;
   }

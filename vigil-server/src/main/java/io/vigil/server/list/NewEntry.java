@@ -7,6 +7,7 @@ import io.vigil.engine.list.ListKind;
 import io.vigil.engine.list.ListValues;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Params;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,9 @@ import java.util.UUID;
  * holds a value once.
  */
 record NewEntry(ListKind kind, ListEntity entity, String value, String reason, String source, long expiresAtMillis) {
-  static final Set<String> FIELDS = Set.of("list", "entity", "value", "reason", "source", "expires_at");
+  /** The fields in the order a file names them: the columns of a CSV. */
+  static final List<String> FIELD_NAMES = List.of("list", "entity", "value", "reason", "source", "expires_at");
+  static final Set<String> FIELDS = Set.copyOf(FIELD_NAMES);
   private static final int VALUE_CHARS_MAX = 256;
   private static final int REASON_CHARS_MAX = 1024;
   private static final int SOURCE_CHARS_MAX = 128;
@@ -43,6 +46,11 @@ record NewEntry(ListKind kind, ListEntity entity, String value, String reason, S
     String reason = refuseCardNumber(Params.string(fields, "reason", false, REASON_CHARS_MAX), "reason");
     String source = refuseCardNumber(Params.string(fields, "source", false, SOURCE_CHARS_MAX), "source");
     return new NewEntry(kind, entity, value, reason, source, expiresAt);
+  }
+
+  /** An entry's expires_at as the API and its files write it: an RFC 3339 UTC time, null when it never expires. */
+  static String expiresAt(ListEntry e) {
+    return e.expiresAtMillis() == 0 ? null : Instant.ofEpochMilli(e.expiresAtMillis()).toString();
   }
 
   /** The entry as stored: a new id, created by actor now. */

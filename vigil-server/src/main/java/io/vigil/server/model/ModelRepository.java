@@ -59,7 +59,7 @@ public final class ModelRepository {
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();
-        if (e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+        if (e instanceof SQLException sql && Sql.isConstraintViolation(sql)) {
           throw ApiException.conflict("invalid_request_error", "model_exists", "A model with this id exists",
               "model_id");
         }
@@ -74,7 +74,7 @@ public final class ModelRepository {
   public List<Summary> list(TimeCursor after, int rows) {
     String sql = "SELECT model_id, format, metadata, role, created_at_millis, created_by FROM models"
         + (after == null ? "" : " WHERE " + Sql.startingAfter("created_at_millis", "model_id", TimeOrder.NEWEST_FIRST))
-        + " ORDER BY created_at_millis DESC, model_id LIMIT ?";
+        + Sql.orderBy("created_at_millis", "model_id", TimeOrder.NEWEST_FIRST) + " LIMIT ?";
     return Sql.list(dataSource, sql, ps -> {
       int i = 1;
       if (after != null) i = Sql.bindStartingAfter(ps, i, after);

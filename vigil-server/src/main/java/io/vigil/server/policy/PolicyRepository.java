@@ -31,13 +31,8 @@ public final class PolicyRepository {
 
   /** Versions newest first, without their documents, below beforeVersion when given; at most rows. */
   public List<Version> history(Long beforeVersion, int rows) {
-    String sql = "SELECT version, created_at_millis, created_by, change_summary, '' AS document FROM policy_versions"
-        + (beforeVersion == null ? "" : " WHERE version < ?") + " ORDER BY version DESC LIMIT ?";
-    return Sql.list(dataSource, sql, ps -> {
-      int i = 1;
-      if (beforeVersion != null) ps.setLong(i++, beforeVersion);
-      ps.setInt(i, rows);
-    }, PolicyRepository::read, "reading the policy history failed");
+    return Sql.versionsBefore(dataSource, "version, created_at_millis, created_by, change_summary, '' AS document",
+        "policy_versions", beforeVersion, rows, PolicyRepository::read, "reading the policy history failed");
   }
 
   public void insert(Version v) {

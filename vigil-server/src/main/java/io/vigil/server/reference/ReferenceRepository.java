@@ -31,13 +31,8 @@ public final class ReferenceRepository {
 
   /** Versions newest first, below beforeVersion when given; at most rows. */
   public List<Version> history(Long beforeVersion, int rows) {
-    String sql = "SELECT " + COLUMNS + " FROM reference_versions" + (beforeVersion == null ? "" : " WHERE version < ?")
-        + " ORDER BY version DESC LIMIT ?";
-    return Sql.list(dataSource, sql, ps -> {
-      int i = 1;
-      if (beforeVersion != null) ps.setLong(i++, beforeVersion);
-      ps.setInt(i, rows);
-    }, ReferenceRepository::read, "reading the reference-data history failed");
+    return Sql.versionsBefore(dataSource, COLUMNS, "reference_versions", beforeVersion, rows, ReferenceRepository::read,
+        "reading the reference-data history failed");
   }
 
   public void insert(Version v) {

@@ -41,7 +41,7 @@ public final class ReversalRepository {
     String sql = "SELECT request_id, decision_id, account_id, outcome, verification_method, reasons, requested_at_millis,"
         + " requested_by FROM reversal_requests WHERE decision_id = ?"
         + (after == null ? "" : " AND " + Sql.startingAfter("requested_at_millis", "request_id", TimeOrder.OLDEST_FIRST))
-        + " ORDER BY requested_at_millis, request_id LIMIT ?";
+        + Sql.orderBy("requested_at_millis", "request_id", TimeOrder.OLDEST_FIRST) + " LIMIT ?";
     return Sql.list(dataSource, sql, ps -> {
       int i = 1;
       ps.setString(i++, decisionId);

@@ -41,6 +41,14 @@ public final class Sql {
     return timeColumn + sameOrLater + " AND (" + timeColumn + later + " OR " + idColumn + " > ?)";
   }
 
+  /**
+   * {@code ORDER BY time DESC, id} (or {@code ORDER BY time, id} when oldest first): the order that
+   * {@link #startingAfter} pages through, with a leading space.
+   */
+  public static String orderBy(String timeColumn, String idColumn, TimeOrder order) {
+    return " ORDER BY " + timeColumn + (order == TimeOrder.NEWEST_FIRST ? " DESC, " : ", ") + idColumn;
+  }
+
   /** Binds the cursor to the parameters of {@link #startingAfter} from index on; the index after them. */
   public static int bindStartingAfter(PreparedStatement ps, int index, TimeCursor cursor) throws SQLException {
     ps.setLong(index, cursor.atMillis());
@@ -94,6 +102,21 @@ public final class Sql {
     return one(dataSource, sql, binder, rs -> rs.getLong(1), failure).orElseThrow();
   }
 
+  /**
+   * The rows of a table keyed by a numeric {@code version}, newest first, below beforeVersion when
+   * it is not null; at most rows.
+   */
+  public static <T> List<T> versionsBefore(DataSource dataSource, String columns, String table, Long beforeVersion,
+      int rows, RowMapper<T> mapper, String failure) {
+    String sql = "SELECT " + columns + " FROM " + table + (beforeVersion == null ? "" : " WHERE version < ?")
+        + " ORDER BY version DESC LIMIT ?";
+    return list(dataSource, sql, ps -> {
+      int i = 1;
+      if (beforeVersion != null) ps.setLong(i++, beforeVersion);
+      ps.setInt(i, rows);
+    }, mapper, failure);
+  }
+
   /** Runs an INSERT, UPDATE or DELETE; the number of rows it changed. */
   public static int update(DataSource dataSource, String sql, Binder binder, String failure) {
     return update(dataSource, sql, binder, failure, null);
@@ -101,7 +124,7 @@ public final class Sql {
 
   /**
    * As {@link #update(DataSource, String, Binder, String)}, throwing what {@code onViolation} gives
-   * when an integrity constraint refuses the row (SQLState class 23 on H2 and PostgreSQL).
+   * when an integrity constraint refuses the row ({@link #isConstraintViolation}).
    */
   public static int update(DataSource dataSource, String sql, Binder binder, String failure,
       Supplier<? extends RuntimeException> onViolation) {
@@ -109,8 +132,19 @@ public final class Sql {
       binder.bind(ps);
       return ps.executeUpdate();
     } catch (SQLException e) {
-      if (onViolation != null && e.getSQLState() != null && e.getSQLState().startsWith("23")) throw onViolation.get();
+      if (onViolation != null && isConstraintViolation(e)) throw onViolation.get();
       throw new StorageException(failure, e);
     }
+  }
+
+  /**
+   * Whether the database refused a row for an integrity constraint: SQLState class 23 on H2 and
+   * PostgreSQL, on the exception or on one chained after it (a batch reports each row's failure so).
+   */
+  public static boolean isConstraintViolation(SQLException e) {
+    for (SQLException s = e; s != null; s = s.getNextException()) {
+      if (s.getSQLState() != null && s.getSQLState().startsWith("23")) return true;
+    }
+    return false;
   }
 }

@@ -48,6 +48,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.assertj.core.groups.Tuple;
 import org.flywaydb.core.Flyway;
@@ -337,7 +338,7 @@ class StorageSuiteTest {
         entries.add(new ListEntry(String.format("le_%02d", (i * 7) % 23), ListKind.WATCH, ListEntity.MERCHANT, "m_" + i, "r", null,
             "bob", 1_000L + i % 5, 0));
       }
-      lists.insertAll(entries, "bob", e -> "{}", 5_000L);
+      lists.insertAll(entries, "bob", e -> "{}");
       List<ListEntry> expected = entries.stream().sorted(Comparator.comparingLong(ListEntry::createdAtMillis).reversed()
           .thenComparing(ListEntry::id)).toList();
       List<ListEntry> paged = new ArrayList<>();
@@ -360,16 +361,17 @@ class StorageSuiteTest {
       assertThat(each).containsExactlyElementsOf(expected);
       assertThat(connectionsInUse).containsOnly(0);
       assertThat(lists.findValues(ListKind.WATCH, ListEntity.MERCHANT, List.of("m_3", "m_99")).keySet()).containsExactly("m_3");
+      Map<String, Long> createdAtMillis = entries.stream().collect(Collectors.toMap(ListEntry::id, ListEntry::createdAtMillis));
       assertThat(lists.changes(null, null, 100)).hasSize(23).allSatisfy(c -> {
         assertThat(c.operation()).isEqualTo("create");
-        assertThat(c.atMillis()).isEqualTo(5_000L);
+        assertThat(c.atMillis()).isEqualTo(createdAtMillis.get(c.entryId())); // each change at its entry's creation
       });
 
       // A batch holding a value already stored is refused whole: its new entry and its change records are not written.
       List<ListEntry> clash = List.of(
           new ListEntry("le_new", ListKind.WATCH, ListEntity.MERCHANT, "m_new", null, null, "eve", 9_000L, 0),
           new ListEntry("le_dup", ListKind.WATCH, ListEntity.MERCHANT, "m_3", null, null, "eve", 9_000L, 0));
-      assertThatThrownBy(() -> lists.insertAll(clash, "eve", e -> "{}", 9_000L)).isInstanceOf(ListRepository.DuplicateEntry.class);
+      assertThatThrownBy(() -> lists.insertAll(clash, "eve", e -> "{}")).isInstanceOf(ListRepository.DuplicateEntry.class);
       assertThat(lists.all()).hasSize(23).noneMatch(e -> e.id().equals("le_new"));
       assertThat(lists.changes(null, null, 100)).hasSize(23);
       long newest = lists.changes(null, null, 1).get(0).changeId();
