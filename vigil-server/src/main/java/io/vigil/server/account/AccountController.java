@@ -1,5 +1,6 @@
 package io.vigil.server.account;
 
+import io.vigil.engine.event.Canonical;
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.engine.restriction.RestrictionKind;
 import io.vigil.server.api.Actor;
@@ -123,11 +124,7 @@ public class AccountController {
 
   private static String currency(Map<String, Object> body) {
     String c = Params.string(body, "currency", true, 3);
-    try {
-      if (java.util.Currency.getInstance(c).getCurrencyCode().equals(c)) return c;
-    } catch (IllegalArgumentException notIso) {
-      // refused below
-    }
+    if (Canonical.isIsoCurrency(c)) return c;
     throw ApiException.invalid("invalid_currency", "currency must be an ISO 4217 code such as USD", "currency");
   }
 

@@ -122,7 +122,16 @@ public final class ChallengeService {
         + " min", now + escalation.lockMillis());
   }
 
-  private record Challenge(JournalRow row, String accountId, String kind, EventType eventType) {}
+  /** A challenged decision's journal row and its challenge kind. */
+  private record Challenge(JournalRow row, String kind) {
+    String accountId() {
+      return row.accountId();
+    }
+
+    EventType eventType() {
+      return EventType.fromWire(row.eventType());
+    }
+  }
 
   @SuppressWarnings("unchecked")
   private Challenge challenge(String decisionId) {
@@ -132,7 +141,6 @@ public final class ChallengeService {
     if (!(response.get("challenge") instanceof Map<?, ?> challenge)) {
       throw ApiException.conflict("invalid_request_error", "not_challenged", "This decision is not a CHALLENGE", "decision_id");
     }
-    return new Challenge(row, row.accountId(), (String) ((Map<String, Object>) challenge).get("kind"),
-        EventType.fromWire(row.eventType()));
+    return new Challenge(row, (String) ((Map<String, Object>) challenge).get("kind"));
   }
 }

@@ -1,6 +1,7 @@
 package io.vigil.server.decision;
 
 import io.vigil.engine.Limits;
+import io.vigil.engine.event.Canonical;
 import io.vigil.engine.event.EventType;
 import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.RiskLevel;
@@ -9,7 +10,6 @@ import io.vigil.server.journal.DecisionRules;
 import io.vigil.server.journal.JournalRepository;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Currency;
 import java.util.regex.Pattern;
 
 /**
@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
  */
 final class DecisionFilters {
   private static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9_.]*");
-  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   private static final int SCORE_MAX = 100;
 
   private DecisionFilters() {}
@@ -45,7 +44,7 @@ final class DecisionFilters {
     range(p.scoreMin(), p.scoreMax(), SCORE_MAX, "score_min", "score_max", "an integer score from 0 to 100");
     range(p.amountMin(), p.amountMax(), Limits.AMOUNT_MINOR_MAX, "amount_min", "amount_max",
         "an amount in minor units from 0 to " + Limits.AMOUNT_MINOR_MAX);
-    if (p.currency() != null && !isCurrency(p.currency())) {
+    if (p.currency() != null && !Canonical.isIsoCurrency(p.currency())) {
       throw invalid("currency", "currency must be an upper-case ISO 4217 code such as USD");
     }
     return new JournalRepository.Filter(p.accountId(), p.type(), p.action(), time(p.from(), "from"), time(p.to(), "to"),
@@ -66,16 +65,6 @@ final class DecisionFilters {
   private static boolean isRiskLevel(String value) {
     for (RiskLevel l : RiskLevel.values()) if (l.wireName().equals(value)) return true;
     return false;
-  }
-
-  private static boolean isCurrency(String value) {
-    if (!CURRENCY.matcher(value).matches()) return false;
-    try {
-      Currency.getInstance(value);
-      return true;
-    } catch (IllegalArgumentException notIso) {
-      return false;
-    }
   }
 
   /** An inclusive range: each end from 0 to max, the lower not above the upper. */

@@ -8,6 +8,10 @@ import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Approvals of HOLD decisions (P2, first step). The hold's terms come from the decision's journaled
@@ -31,7 +35,7 @@ public final class HoldService {
   }
 
   public HoldState state(String decisionId) {
-    HoldTerms t = terms(decisionId);
+    HoldTerms t = terms(row(decisionId));
     return t.state(approvals.of(decisionId), challenges.find(decisionId).orElse(null), clock.millis());
   }
 
@@ -40,8 +44,9 @@ public final class HoldService {
     if (!HoldPolicy.ROLES.contains(role)) {
       throw ApiException.invalid("invalid_role", "role must be approver or supervisor", "role");
     }
-    HoldTerms t = terms(decisionId);
-    if (t.parties().contains(approverId)) {
+    JournalRow row = row(decisionId);
+    HoldTerms t = terms(row);
+    if (parties(row).contains(approverId)) {
       throw ApiException.conflict("invalid_request_error", "self_approval",
           "A party to the payment (its account, counterparty or merchant) cannot approve its hold", "approver_id");
     }
@@ -72,11 +77,24 @@ public final class HoldService {
     };
   }
 
-  /** The hold's terms as the decision recorded them. */
-  private HoldTerms terms(String decisionId) {
-    JournalRow row = decisions.findByDecisionId(decisionId)
+  private JournalRow row(String decisionId) {
+    return decisions.findByDecisionId(decisionId)
         .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
-    HoldTerms terms = HoldTerms.of(row, Json.readMap(row.record().responseJson()), Json.readMap(row.record().eventJson()));
+  }
+
+  /** The parties to the held payment as its event names them: its account, counterparty and merchant. */
+  private static Set<String> parties(JournalRow row) {
+    Map<String, Object> event = Json.readMap(row.record().eventJson());
+    Set<String> parties = new HashSet<>();
+    for (String key : List.of("account_id", "counterparty_id", "merchant_id")) {
+      if (event.get(key) instanceof String party) parties.add(party);
+    }
+    return parties;
+  }
+
+  /** The hold's terms as the decision recorded them. */
+  private static HoldTerms terms(JournalRow row) {
+    HoldTerms terms = HoldTerms.of(row, Json.readMap(row.record().responseJson()));
     if (terms == null) throw ApiException.conflict("invalid_request_error", "not_held", "This decision is not a HOLD", "decision_id");
     return terms;
   }

@@ -7,10 +7,8 @@ import io.vigil.server.challenge.ChallengeService;
 import io.vigil.server.journal.JournalRow;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -19,22 +17,18 @@ import java.util.TreeMap;
  * approved and a step-up the hold carries passed; rejected once that step-up failed; expired after
  * the deadline; pending before, saying what it waits for.
  */
-public record HoldTerms(String decisionId, String accountId, String merchantId, Set<String> parties, EventType eventType,
+public record HoldTerms(String decisionId, String accountId, String merchantId, EventType eventType,
     boolean challenged, String policy, int approvalsRequired, Map<String, Integer> requiredRoles, long deadlineMillis,
     Action expiryAction) {
 
   /** The terms of a held decision; null when the decision is not a HOLD. */
   @SuppressWarnings("unchecked")
-  public static HoldTerms of(JournalRow row, Map<String, Object> response, Map<String, Object> event) {
+  public static HoldTerms of(JournalRow row, Map<String, Object> response) {
     if (!(response.get("hold") instanceof Map<?, ?> raw)) return null;
     Map<String, Object> hold = (Map<String, Object>) raw;
     Map<String, Integer> roles = new TreeMap<>();
     ((Map<String, Object>) hold.get("required_roles")).forEach((k, v) -> roles.put(k, ((Number) v).intValue()));
-    Set<String> parties = new HashSet<>();
-    for (String key : List.of("account_id", "counterparty_id", "merchant_id")) {
-      if (event.get(key) instanceof String party) parties.add(party);
-    }
-    return new HoldTerms(row.record().decisionId(), row.accountId(), row.merchantId(), Set.copyOf(parties),
+    return new HoldTerms(row.record().decisionId(), row.accountId(), row.merchantId(),
         EventType.fromWire(row.eventType()), response.containsKey("challenge"), (String) hold.get("policy"),
         ((Number) hold.get("approvals_required")).intValue(), roles, Instant.parse((String) hold.get("deadline")).toEpochMilli(),
         Action.valueOf((String) hold.get("expiry_action")));

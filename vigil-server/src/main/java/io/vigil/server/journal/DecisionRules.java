@@ -47,17 +47,16 @@ public final class DecisionRules {
 
   /** Writes the index rows of these decisions on the given connection, in its transaction. */
   public static void insertAll(Connection c, List<Fired> fired) throws SQLException {
-    boolean any = false;
+    if (fired.stream().allMatch(f -> f.ruleIds().isEmpty())) return;
     try (PreparedStatement ps = c.prepareStatement(INSERT)) {
       for (Fired f : fired) {
         for (String id : f.ruleIds()) {
           ps.setString(1, id);
           ps.setLong(2, f.sequence());
           ps.addBatch();
-          any = true;
         }
       }
-      if (any) ps.executeBatch();
+      ps.executeBatch();
     }
   }
 }

@@ -99,13 +99,7 @@ public final class JournalRepository {
    */
   public record Filter(String accountId, String eventType, String action, Long fromMillis, Long toMillis,
       String merchantId, String riskLevel, String ruleId, Integer scoreMin, Integer scoreMax,
-      Long amountMinorMin, Long amountMinorMax, String currency) {
-
-    /** The account, type, action and time filters alone. */
-    public Filter(String accountId, String eventType, String action, Long fromMillis, Long toMillis) {
-      this(accountId, eventType, action, fromMillis, toMillis, null, null, null, null, null, null, null, null);
-    }
-  }
+      Long amountMinorMin, Long amountMinorMax, String currency) {}
 
   /** Newest first; {@code beforeSequence} is the keyset cursor (exclusive), null for the first page. */
   public List<JournalRow> query(Filter f, Long beforeSequence, int limit) {
@@ -128,16 +122,15 @@ public final class JournalRepository {
 
   /** Every row in sequence order: recovery and verification. */
   public void forEachInOrder(Consumer<JournalRow> sink) {
-    streamQuery("SELECT " + COLUMNS + " FROM decisions ORDER BY sequence", List.of(), sink);
+    streamQuery("SELECT " + COLUMNS + " FROM decisions ORDER BY sequence", sink);
   }
 
-  private void streamQuery(String sql, List<Object> args, Consumer<JournalRow> sink) {
+  private void streamQuery(String sql, Consumer<JournalRow> sink) {
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setFetchSize(STREAM_FETCH_ROWS);
-        bind(ps, args);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) sink.accept(read(rs));
         }

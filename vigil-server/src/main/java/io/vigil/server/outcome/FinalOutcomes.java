@@ -94,7 +94,7 @@ public final class FinalOutcomes {
 
   private static FinalOutcome held(JournalRow row, ChallengeRepository.Result challenge,
       List<ApprovalRepository.Approval> given, long nowMillis) {
-    HoldTerms terms = HoldTerms.of(row, Json.readMap(row.record().responseJson()), Json.readMap(row.record().eventJson()));
+    HoldTerms terms = HoldTerms.of(row, Json.readMap(row.record().responseJson()));
     HoldState state = terms.state(given, challenge, nowMillis);
     return switch (state.status()) {
       case HoldState.APPROVED -> FinalOutcome.settled(state.outcome().name(), FinalOutcome.BY_HOLD, state.settledAtMillis());

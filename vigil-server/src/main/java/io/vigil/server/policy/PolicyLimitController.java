@@ -34,7 +34,7 @@ public class PolicyLimitController {
 
   @GetMapping("/v1/policy/limits/{id}")
   public Map<String, Object> get(@PathVariable String id) {
-    LimitDefinition limit = policies.limit(id).orElseThrow(() -> ApiException.notFound("limit_not_found", "No limit with this id", "id"));
+    LimitDefinition limit = policies.requireLimit(id);
     return answer(policies.document().version(), limit);
   }
 
@@ -55,7 +55,7 @@ public class PolicyLimitController {
 
   @DeleteMapping("/v1/policy/limits/{id}")
   public Map<String, Object> delete(@PathVariable String id, HttpServletRequest request) {
-    LimitDefinition limit = policies.limit(id).orElseThrow(() -> ApiException.notFound("limit_not_found", "No limit with this id", "id"));
+    LimitDefinition limit = policies.requireLimit(id);
     Map<String, Object> m = answer(policies.deleteLimit(id, Actor.of(request)).version(), limit);
     m.put("deleted", true);
     return m;

@@ -88,7 +88,7 @@ public final class PolicyService {
   }
 
   public synchronized PolicyDocument setLimits(List<io.vigil.engine.limit.LimitDefinition> limits, String actor) {
-    return change(d -> d.withLimits(d.version() + 1, limits), actor, "change limits");
+    return replaceLimits(limits, actor, "change limits");
   }
 
   public Optional<LimitDefinition> limit(String id) {
@@ -106,7 +106,7 @@ public final class PolicyService {
     }
     List<LimitDefinition> limits = new ArrayList<>(document().limits());
     limits.add(limit);
-    return change(d -> d.withLimits(d.version() + 1, limits), actor, "create limit " + limit.id());
+    return replaceLimits(limits, actor, "create limit " + limit.id());
   }
 
   /** Replaces one limit in place, keeping the others. */
@@ -114,18 +114,23 @@ public final class PolicyService {
     requireLimit(limit.id());
     List<LimitDefinition> limits = new ArrayList<>();
     for (LimitDefinition l : document().limits()) limits.add(l.id().equals(limit.id()) ? limit : l);
-    return change(d -> d.withLimits(d.version() + 1, limits), actor, "update limit " + limit.id());
+    return replaceLimits(limits, actor, "update limit " + limit.id());
   }
 
   /** Removes one limit, keeping the others. */
   public synchronized PolicyDocument deleteLimit(String id, String actor) {
     requireLimit(id);
     List<LimitDefinition> limits = document().limits().stream().filter(l -> !l.id().equals(id)).toList();
-    return change(d -> d.withLimits(d.version() + 1, limits), actor, "delete limit " + id);
+    return replaceLimits(limits, actor, "delete limit " + id);
   }
 
-  private LimitDefinition requireLimit(String id) {
+  /** The limit with this id, or a 404 {@code limit_not_found}. */
+  LimitDefinition requireLimit(String id) {
     return limit(id).orElseThrow(() -> ApiException.notFound("limit_not_found", "No limit with this id", "id"));
+  }
+
+  private PolicyDocument replaceLimits(List<LimitDefinition> limits, String actor, String summary) {
+    return change(d -> d.withLimits(d.version() + 1, limits), actor, summary);
   }
 
   public synchronized PolicyDocument setWeights(double rulesWeight, double modelWeight, String actor) {

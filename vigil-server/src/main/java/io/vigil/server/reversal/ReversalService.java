@@ -45,13 +45,12 @@ public final class ReversalService {
   public synchronized ReversalRepository.Request request(String decisionId, String verificationMethod, String actor) {
     JournalRow row = decisions.findByDecisionId(decisionId)
         .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
-    Map<String, Object> event = Json.readMap(row.record().eventJson());
     Map<String, Object> response = Json.readMap(row.record().responseJson());
     long now = clock.millis();
     String account = row.accountId();
     boolean reversed = requests.answeredYes(decisionId);
     int recent = account == null ? 0 : requests.countSince(account, now - DAY_MILLIS);
-    ReversalEligibility.Answer answer = ReversalEligibility.evaluate((String) event.get("type"),
+    ReversalEligibility.Answer answer = ReversalEligibility.evaluate(row.eventType(),
         outcomes.beforeReversal(row).finalAction(), row.occurredAtMillis(),
         now, windowMillis, verificationMethod, reversed, recent, requestsPerDayToReview, (String) response.get("risk_level"),
         account != null && !restrictions.active(account).isEmpty());

@@ -52,7 +52,8 @@ class HoldsApiTest extends ServerTestBase {
   @Order(1)
   @SuppressWarnings("unchecked")
   void over100kNeedsTwoDistinctApproversAndNotTheAccountItself() {
-    Map<String, Object> d = pay("acct_h1", 15_000_000L); // 150,000.00 EUR
+    String account = ApiTestSupport.id("acct");
+    Map<String, Object> d = pay(account, 15_000_000L); // 150,000.00 EUR
     assertEquals("HOLD", d.get("action"), d::toString);
     Map<String, Object> hold = (Map<String, Object>) d.get("hold");
     assertEquals("two_approvers", hold.get("policy"));
@@ -60,7 +61,7 @@ class HoldsApiTest extends ServerTestBase {
     String id = (String) d.get("decision_id");
     assertEquals("pending", api.get("/v1/decisions/" + id + "/hold").json().get("status"));
 
-    assertError(approve(id, "acct_h1", "approver"), 409, "invalid_request_error", "self_approval", "approver_id");
+    assertError(approve(id, account, "approver"), 409, "invalid_request_error", "self_approval", "approver_id");
     assertInvalid(approve(id, "ops.alice", "boss"), "invalid_role", "role");
     assertEquals("pending", approve(id, "ops.alice", "approver").json().get("status"));
     assertError(approve(id, "ops.alice", "supervisor"), 409, "invalid_request_error", "duplicate_approver", "approver_id");
@@ -97,7 +98,7 @@ class HoldsApiTest extends ServerTestBase {
   @Order(2)
   @SuppressWarnings("unchecked")
   void aHoldWaitingForApprovalsAndItsChallengeSaysSoAndAPassFirstLeavesTheApprovals() {
-    String id = (String) pay("acct_h6", 15_000_000L).get("decision_id");
+    String id = (String) pay(ApiTestSupport.id("acct"), 15_000_000L).get("decision_id");
     Map<String, Object> fresh = api.get("/v1/decisions/" + id + "/hold").json();
     assertEquals("pending", fresh.get("status"));
     assertEquals(List.of("approvals", "challenge"), fresh.get("waiting_for"));
@@ -114,21 +115,8 @@ class HoldsApiTest extends ServerTestBase {
 
   @Test
   @Order(2)
-  void aFailedChallengeRejectsTheHold() {
-    String id = (String) pay("acct_h7", 15_000_000L).get("decision_id");
-    ApiClient.Reply failed = api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "failed"));
-    assertEquals("DENY", failed.json().get("final_action"), failed.body());
-    Map<String, Object> record = api.get("/v1/decisions/" + id).json();
-    assertEquals("DENY", record.get("final_action"));
-    assertEquals("challenge", record.get("settled_by"));
-    assertEquals(failed.json().get("recorded_at"), record.get("settled_at"));
-    assertEquals("rejected", api.get("/v1/decisions/" + id + "/hold").json().get("status"));
-  }
-
-  @Test
-  @Order(2)
   void over500kNeedsASupervisorAmongTheApprovers() {
-    String id = (String) pay("acct_h2", 60_000_000L).get("decision_id"); // 600,000.00 EUR
+    String id = (String) pay(ApiTestSupport.id("acct"), 60_000_000L).get("decision_id"); // 600,000.00 EUR
     assertEquals("supervisor", api.get("/v1/decisions/" + id + "/hold").json().get("policy"));
     api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed"));
     approve(id, "ops.alice", "approver");
@@ -139,9 +127,15 @@ class HoldsApiTest extends ServerTestBase {
   @Test
   @Order(2)
   void aFailedStepUpRejectsTheHoldAndItTakesNoMoreApprovals() {
-    String id = (String) pay("acct_h6", 15_000_000L).get("decision_id"); // 150,000.00 EUR, step-up and approvals
+    String id = (String) pay(ApiTestSupport.id("acct"), 15_000_000L).get("decision_id"); // 150,000.00 EUR, step-up and approvals
     approve(id, "ops.alice", "approver");
-    assertEquals(200, api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "failed")).status());
+    ApiClient.Reply failed = api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "failed"));
+    assertEquals(200, failed.status(), failed.body());
+    assertEquals("DENY", failed.json().get("final_action"), failed.body());
+    Map<String, Object> record = api.get("/v1/decisions/" + id).json();
+    assertEquals("DENY", record.get("final_action"));
+    assertEquals("challenge", record.get("settled_by"));
+    assertEquals(failed.json().get("recorded_at"), record.get("settled_at"));
     Map<String, Object> rejected = api.get("/v1/decisions/" + id + "/hold").json();
     assertEquals("rejected", rejected.get("status"));
     assertEquals("DENY", rejected.get("outcome"));
@@ -151,12 +145,14 @@ class HoldsApiTest extends ServerTestBase {
   @Test
   @Order(3)
   void partiesCannotApproveAndALockedAccountsHoldCannotBeApproved() {
+    String account = ApiTestSupport.id("acct");
+    String friend = account + "_friend";
     Map<String, Object> body = new HashMap<>(Map.of("event_id", ApiTestSupport.id("h"), "type", "transfer",
-        "occurred_at", TestClock.now().toString(), "account_id", "acct_h5", "counterparty_id", "acct_h5_friend",
+        "occurred_at", TestClock.now().toString(), "account_id", account, "counterparty_id", friend,
         "amount", 15_000_000L, "currency", "USD"));
     String id = (String) api.post("/v1/decisions", body).json().get("decision_id");
-    assertError(approve(id, "acct_h5_friend", "approver"), 409, "invalid_request_error", "self_approval", "approver_id");
-    assertEquals(200, api.post("/v1/accounts/acct_h5/lock", Map.of("reason", "phone stolen")).status());
+    assertError(approve(id, friend, "approver"), 409, "invalid_request_error", "self_approval", "approver_id");
+    assertEquals(200, api.post("/v1/accounts/" + account + "/lock", Map.of("reason", "phone stolen")).status());
     assertError(approve(id, "ops.alice", "approver"), 409, "invalid_request_error", "account_restricted", "decision_id");
     assertError(api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed")), 409,
         "invalid_request_error", "account_restricted", "decision_id");
@@ -165,7 +161,7 @@ class HoldsApiTest extends ServerTestBase {
   @Test
   @Order(4)
   void smallAmountsAndNonHoldsAreNotHeld() {
-    Map<String, Object> small = pay("acct_h3", 500_000L); // 5,000.00 EUR
+    Map<String, Object> small = pay(ApiTestSupport.id("acct"), 500_000L); // 5,000.00 EUR
     assertEquals(false, "HOLD".equals(small.get("action")));
     assertNull(small.get("hold"));
     assertError(api.get("/v1/decisions/" + small.get("decision_id") + "/hold"), 409, "invalid_request_error", "not_held",
@@ -179,7 +175,7 @@ class HoldsApiTest extends ServerTestBase {
     ApiClient.Reply changed = api.put("/v1/policy/holds", Map.of("holds", List.of(Map.of("id", "quick", "amount_over", 100_000,
         "approvals_required", 1, "deadline_minutes", 0.02, "expiry_action", "DENY"))));
     assertEquals(200, changed.status(), changed.body());
-    Map<String, Object> d = pay("acct_h4", 15_000_000L);
+    Map<String, Object> d = pay(ApiTestSupport.id("acct"), 15_000_000L);
     String id = (String) d.get("decision_id");
     TestClock.advance(Duration.ofSeconds(2)); // past the 1.2 s deadline
     Map<String, Object> expired = api.get("/v1/decisions/" + id + "/hold").json();
@@ -202,7 +198,7 @@ class HoldsApiTest extends ServerTestBase {
     ApiClient.Reply changed = api.put("/v1/policy/holds", Map.of("holds", List.of(Map.of("id", "quick", "amount_over", 100_000,
         "approvals_required", 1, "deadline_minutes", 1, "expiry_action", "DENY"))));
     assertEquals(200, changed.status(), changed.body());
-    String id = (String) pay("acct_h7", 15_000_000L).get("decision_id");
+    String id = (String) pay(ApiTestSupport.id("acct"), 15_000_000L).get("decision_id");
     assertEquals(200, approve(id, "ops.alice", "approver").status());
     assertEquals(List.of("challenge"), api.get("/v1/decisions/" + id + "/hold").json().get("waiting_for"));
     TestClock.advance(Duration.ofSeconds(61)); // the approval is in; the step-up never came before the deadline
