@@ -1,5 +1,6 @@
 package io.vigil.server.account;
 
+import io.vigil.engine.Limits;
 import io.vigil.engine.event.Canonical;
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.engine.restriction.RestrictionKind;
@@ -115,8 +116,8 @@ public class AccountController {
       throw ApiException.invalid("wrong_type", "daily_limit_minor must be an integer number of minor units", "daily_limit_minor");
     }
     long n = ((Number) v).longValue();
-    if (n < 1 || n > io.vigil.engine.Limits.AMOUNT_MINOR_MAX) {
-      throw ApiException.invalid("out_of_range", "daily_limit_minor must be between 1 and " + io.vigil.engine.Limits.AMOUNT_MINOR_MAX,
+    if (n < 1 || n > Limits.AMOUNT_MINOR_MAX) {
+      throw ApiException.invalid("out_of_range", "daily_limit_minor must be between 1 and " + Limits.AMOUNT_MINOR_MAX,
           "daily_limit_minor");
     }
     return n;

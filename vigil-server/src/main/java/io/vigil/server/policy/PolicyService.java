@@ -1,6 +1,7 @@
 package io.vigil.server.policy;
 
 import io.vigil.engine.limit.LimitDefinition;
+import io.vigil.engine.policy.ChallengePolicy;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.DefaultPolicyPack;
 import io.vigil.engine.policy.HoldPolicy;
@@ -87,7 +88,7 @@ public final class PolicyService {
     return change(d -> d.withThresholds(d.version() + 1, set.defaults(), set.byType()), actor, "change thresholds");
   }
 
-  public synchronized PolicyDocument setLimits(List<io.vigil.engine.limit.LimitDefinition> limits, String actor) {
+  public synchronized PolicyDocument setLimits(List<LimitDefinition> limits, String actor) {
     return replaceLimits(limits, actor, "change limits");
   }
 
@@ -137,7 +138,7 @@ public final class PolicyService {
     return change(d -> d.withWeights(d.version() + 1, rulesWeight, modelWeight), actor, "change weights");
   }
 
-  public synchronized PolicyDocument setChallenges(io.vigil.engine.policy.ChallengePolicy challenges, String actor) {
+  public synchronized PolicyDocument setChallenges(ChallengePolicy challenges, String actor) {
     return change(d -> d.withChallenges(d.version() + 1, challenges), actor, "change challenge policy");
   }
 

@@ -246,7 +246,8 @@ class ContractClientTest extends SharedServerBase {
     assertTrue(windows.getKnown());
     assertEquals(2L, windows.getFeatures().get("count_1h"));
 
-    // 150,000 EUR (the seeded limits are in USD) is over the seeded hold policy's 100,000: held for two approvals.
+    // 150,000 EUR (the seeded limits are in USD and BDT) is 156,250 USD at the built-in rates, over the seeded hold
+    // policy's 100,000 USD: held for two approvals.
     Event transfer = payment(id("evt_contract"), id("acct_contract"), 15_000_000L).type(EventType.TRANSFER).currency("EUR");
     Decision held = decisions.createDecision(transfer);
     assertEquals(Action.HOLD, held.getAction(), held.toString());
