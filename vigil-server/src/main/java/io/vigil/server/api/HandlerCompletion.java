@@ -55,6 +55,8 @@ public final class HandlerCompletion implements SmartInitializingSingleton {
       HttpServletRequest servlet = request.getNativeRequest(HttpServletRequest.class);
       if (servlet != null) servlet.setAttribute(COMPLETED, Boolean.TRUE);
       delegate.handleReturnValue(returnValue, returnType, container, request);
+      // An asynchronous result is not the outcome yet: its own value is marked when it comes back.
+      if (servlet != null && servlet.isAsyncStarted()) servlet.removeAttribute(COMPLETED);
     }
   }
 }
