@@ -76,7 +76,9 @@ class OpenLoopRunTest {
     long errors = (Long) result.get("errors");
     assertThat(errors).isBetween(75L, 85L);
     assertThat(((Map<?, ?>) result.get("errors_by_status")).get("503")).isEqualTo(errors);
-    assertThat((Double) result.get("achieved_rate")).isBetween(340.0, 365.0);
+    // At most 720 successes over at least the 2 s measured; how much longer the phase stretches
+    // depends on the machine's load, which a test must not assert (docs/performance.md measures it).
+    assertThat((Double) result.get("achieved_rate")).isPositive().isLessThanOrEqualTo(365.0);
     assertThat((Double) result.get("p99_ms")).isPositive().isLessThan(500.0);
     assertThat(result).containsKeys("target_rate", "duration_s", "p50_ms", "p90_ms", "p999_ms", "max_ms",
         "connections", "accounts", "seed", "url");

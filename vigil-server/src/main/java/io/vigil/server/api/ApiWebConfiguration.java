@@ -1,14 +1,22 @@
 package io.vigil.server.api;
 
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /** The checks every API route shares, ahead of its handler. */
 @Configuration
 public class ApiWebConfiguration implements WebMvcConfigurer {
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
+    registry.addInterceptor(new AcceptCheck()).addPathPatterns("/v1/**");
     registry.addInterceptor(new QueryParameterCheck()).addPathPatterns("/v1/**");
+  }
+
+  @Bean
+  static HandlerCompletion handlerCompletion(RequestMappingHandlerAdapter requestMappingHandlerAdapter) {
+    return new HandlerCompletion(requestMappingHandlerAdapter);
   }
 }

@@ -4,13 +4,17 @@ import io.vigil.engine.event.ValidationException;
 import io.vigil.engine.rule.RuleCompileException;
 import io.vigil.server.journal.StorageException;
 import io.vigil.server.logging.RedactedFailure;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -71,16 +75,36 @@ public class ErrorHandler {
     return api(new ApiException(415, "invalid_request_error", "unsupported_media_type", "Send Content-Type: application/json", null));
   }
 
+  /** An Accept header the route cannot answer (the mapping's own check, as on the actuator routes). */
+  @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+  public ResponseEntity<Map<String, Object>> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+    return api(FrameworkErrors.forStatus(406));
+  }
+
+  /** A query string (or form body) Tomcat cannot decode: bad percent-encoding, not UTF-8, too many parameters. */
+  @ExceptionHandler(InvalidParameterException.class)
+  public ResponseEntity<Map<String, Object>> badParameters(InvalidParameterException e) {
+    return api(FrameworkErrors.parameters(e));
+  }
+
   @ExceptionHandler(NoResourceFoundException.class)
   public ResponseEntity<Map<String, Object>> noResource(NoResourceFoundException e) {
     return api(ApiException.notFound("no_such_path", "No such path", null));
   }
 
+  /**
+   * A failure Vigil did not foresee. While the handler runs, a write route changes state in one
+   * transaction that this failure rolls back, so "nothing was stored" holds. Once the handler has
+   * returned (its change committed) only writing the answer can fail, and the message says so.
+   */
   @ExceptionHandler(Exception.class)
-  public ResponseEntity<Map<String, Object>> unexpected(Exception e) {
+  public ResponseEntity<Map<String, Object>> unexpected(Exception e, HttpServletRequest request) {
+    if (e instanceof ErrorResponse refusal && refusal.getStatusCode().is4xxClientError()) {
+      return api(FrameworkErrors.forStatus(refusal.getStatusCode().value())); // any other refusal Spring MVC makes
+    }
     log.error("unexpected error: {}", e.getClass().getName(), RedactedFailure.of(e));
     return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(MediaType.APPLICATION_JSON)
-        .body(body("api_error", "internal_error", "An internal error occurred; nothing was stored", null));
+        .body(body("api_error", "internal_error", FrameworkErrors.internalMessage(HandlerCompletion.completed(request)), null));
   }
 
   static Map<String, Object> body(String type, String code, String message, String param) {

@@ -87,7 +87,7 @@ public class DecisionController {
    * The same query as CSV, written page by page (keyset on the sequence, so no connection is held
    * for the whole download); at most {@link Limits#CSV_ROWS_MAX} rows.
    */
-  @GetMapping(path = "/v1/decisions.csv")
+  @GetMapping(path = "/v1/decisions.csv", produces = "text/csv")
   public void csv(
       @RequestParam(name = "account_id", required = false) String accountId,
       @RequestParam(name = "type", required = false) String type,

@@ -80,7 +80,7 @@ final class DecisionFilters {
     if (value == null) return null;
     try {
       return Instant.parse(value).toEpochMilli();
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeParseException | ArithmeticException e) { // unreadable, or beyond the millisecond range
       throw invalid(param, param + " must be an RFC 3339 UTC time such as 2026-11-21T00:00:00Z");
     }
   }

@@ -48,7 +48,7 @@ public class FeatureController {
     long atMillis;
     try {
       atMillis = at == null ? clock.millis() : Instant.parse(at).toEpochMilli();
-    } catch (DateTimeParseException ex) {
+    } catch (DateTimeParseException | ArithmeticException ex) { // unreadable, or beyond the millisecond range
       throw ApiException.invalid("invalid_parameter", "at must be an RFC 3339 UTC time", "at");
     }
     Engine engine = pipeline.engine();

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -117,7 +118,7 @@ public class ListController {
   }
 
   /** The entries in force, as a file that {@code POST /v1/lists/import} takes; streamed, of any size. */
-  @GetMapping("/v1/lists/export")
+  @GetMapping(path = "/v1/lists/export", produces = {"text/csv", MediaType.APPLICATION_JSON_VALUE})
   public void export(@RequestParam(name = "format", required = false) String format,
       @RequestParam(name = "list", required = false) String list,
       @RequestParam(name = "entity", required = false) String entity,

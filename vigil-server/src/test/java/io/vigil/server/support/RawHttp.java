@@ -5,125 +5,136 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * HTTP/1.1 over a plain socket, for requests a well-behaved client refuses to send: any method
- * (CONNECT, PROPFIND), a request target with bad percent-encoding or raw control characters, a
- * body that is not UTF-8. One request per connection ({@code Connection: close}); the response is
- * read to the end and de-chunked.
+ * HTTP/1.1 over a plain socket, for the requests {@code java.net.http} will not send: {@code CONNECT},
+ * {@code TRACE}, bad percent-encoding, control characters, a malformed request line or header. Each
+ * request is sent as given (with {@code Connection: close}) and the whole answer read until the
+ * server closes the connection.
  */
 public final class RawHttp {
-  private static final int TIMEOUT_MILLIS = 30_000;
-  private static final int RESPONSE_BYTES_MAX = 4 * 1024 * 1024;
-
-  private final String host;
+  static final int SOCKET_TIMEOUT_MILLIS = 10_000;
+  /** Answers longer than this are cut (a test never needs more). */
+  static final int ANSWER_BYTES_MAX = 1 << 20;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
   private final int port;
 
-  public RawHttp(String host, int port) {
-    this.host = host;
+  public RawHttp(int port) {
     this.port = port;
   }
 
-  /** A response: status, headers with lower-case names (the last value wins), body. */
-  public record Response(int status, Map<String, String> headers, byte[] body) {
-    public String text() {
-      return new String(body, StandardCharsets.UTF_8);
+  /** One parsed answer: status, headers (names lower-case) and body (chunked encoding undone). */
+  public record Answer(int status, Map<String, String> headers, String body) {
+    public String contentType() {
+      return headers.getOrDefault("content-type", "");
     }
 
-    public String header(String name) {
-      return headers.get(name.toLowerCase(Locale.ROOT));
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> error() {
+      return (Map<String, Object>) JSON.readValue(body, Map.class).get("error");
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + contentType() + " " + body;
     }
   }
 
-  /**
-   * Sends {@code method target}, the given headers (Host, Connection and Content-Length are added)
-   * and body (null for none). {@code target} is written as given, in ISO-8859-1, so it may hold
-   * any byte.
-   */
-  public Response send(String method, String target, Map<String, String> headers, byte[] body) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
-      socket.setSoTimeout(TIMEOUT_MILLIS);
-      StringBuilder head = new StringBuilder();
-      head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-      head.append("Host: ").append(host).append(':').append(port).append("\r\n");
-      head.append("Connection: close\r\n");
-      headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-      if (body != null) head.append("Content-Length: ").append(body.length).append("\r\n");
-      head.append("\r\n");
+  /** {@code METHOD target HTTP/1.1} with a Host header, the extra header lines given, and no body. */
+  public Answer send(String method, String target, String... headerLines) {
+    StringBuilder request = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: localhost\r\n");
+    for (String line : headerLines) request.append(line).append("\r\n");
+    request.append("Connection: close\r\n\r\n");
+    return sendBytes(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  /** {@code METHOD target HTTP/1.1}, the headers given, and the body as bytes (none when null) with its length. */
+  public Answer send(String method, String target, Map<String, String> headers, byte[] body) {
+    StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: localhost\r\n");
+    headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    if (body != null) head.append("Content-Length: ").append(body.length).append("\r\n");
+    head.append("Connection: close\r\n\r\n");
+    ByteArrayOutputStream request = new ByteArrayOutputStream();
+    request.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    if (body != null) request.writeBytes(body);
+    return sendBytes(request.toByteArray());
+  }
+
+  /** Text as a test failure message can show it: ASCII, everything else escaped, at most 200 characters. */
+  public static String printable(String text) {
+    StringBuilder b = new StringBuilder();
+    for (char c : text.toCharArray()) {
+      if (c < 0x20 || c > 0x7e) b.append(String.format("\\u%04x", (int) c));
+      else b.append(c);
+      if (b.length() > 200) return b + "…";
+    }
+    return b.toString();
+  }
+
+  /** The bytes as they are: the whole request, request line to body. */
+  public Answer sendBytes(byte[] request) {
+    try (Socket socket = new Socket("localhost", port)) {
+      socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
       OutputStream out = socket.getOutputStream();
-      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      if (body != null) out.write(body);
+      out.write(request);
       out.flush();
-      return read(socket.getInputStream());
+      return parse(readAll(socket.getInputStream()));
     } catch (IOException e) {
-      throw new UncheckedIOException(method + " " + printable(target) + " failed", e);
+      throw new UncheckedIOException(e);
     }
   }
 
-  private static Response read(InputStream in) throws IOException {
-    byte[] all = in.readNBytes(RESPONSE_BYTES_MAX);
-    int headEnd = indexOf(all, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    if (headEnd < 0) throw new IOException("no complete response head in " + all.length + " bytes");
-    String[] lines = new String(all, 0, headEnd, StandardCharsets.ISO_8859_1).split("\r\n");
-    String[] statusLine = lines[0].split(" ", 3);
-    int status = Integer.parseInt(statusLine[1]);
-    Map<String, String> headers = new LinkedHashMap<>();
+  private static byte[] readAll(InputStream in) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    for (int n; all.size() < ANSWER_BYTES_MAX && (n = in.read(buffer)) > 0; ) all.write(buffer, 0, n);
+    return all.toByteArray();
+  }
+
+  private static Answer parse(byte[] raw) {
+    int end = indexOf(raw, HEAD_END, 0);
+    if (end < 0) throw new IllegalStateException("no complete answer: " + new String(raw, StandardCharsets.ISO_8859_1));
+    String[] lines = new String(raw, 0, end, StandardCharsets.ISO_8859_1).split("\r\n");
+    int status = Integer.parseInt(lines[0].split(" ")[1]);
+    Map<String, String> headers = new TreeMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      if (colon > 0) headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
     }
-    byte[] body = Arrays.copyOfRange(all, headEnd + 4, all.length);
-    if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) body = dechunk(body);
-    return new Response(status, headers, body);
+    byte[] body = Arrays.copyOfRange(raw, end + HEAD_END.length, raw.length);
+    if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) body = unchunk(body);
+    return new Answer(status, headers, new String(body, StandardCharsets.UTF_8));
   }
 
-  private static byte[] dechunk(byte[] chunked) throws IOException {
+  private static byte[] unchunk(byte[] chunked) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int at = 0;
     while (true) {
-      int lineEnd = indexOf(chunked, at, "\r\n".getBytes(StandardCharsets.ISO_8859_1));
-      if (lineEnd < 0) throw new IOException("truncated chunked body");
-      String sizeField = new String(chunked, at, lineEnd - at, StandardCharsets.ISO_8859_1);
-      int semicolon = sizeField.indexOf(';');
-      int size = Integer.parseInt((semicolon >= 0 ? sizeField.substring(0, semicolon) : sizeField).trim(), 16);
-      at = lineEnd + 2;
+      int lineEnd = indexOf(chunked, CRLF, at);
+      int size = Integer.parseInt(new String(chunked, at, lineEnd - at, StandardCharsets.ISO_8859_1).trim(), 16);
       if (size == 0) return out.toByteArray();
-      if (at + size > chunked.length) throw new IOException("truncated chunk");
-      out.write(chunked, at, size);
-      at += size + 2;
+      out.write(chunked, lineEnd + CRLF.length, size);
+      at = lineEnd + CRLF.length + size + CRLF.length;
     }
   }
 
-  private static int indexOf(byte[] data, byte[] needle) {
-    return indexOf(data, 0, needle);
-  }
-
-  private static int indexOf(byte[] data, int from, byte[] needle) {
+  private static int indexOf(byte[] bytes, byte[] part, int from) {
     outer:
-    for (int i = from; i <= data.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (data[i + j] != needle[j]) continue outer;
+    for (int i = from; i <= bytes.length - part.length; i++) {
+      for (int j = 0; j < part.length; j++) {
+        if (bytes[i + j] != part[j]) continue outer;
       }
       return i;
     }
     return -1;
-  }
-
-  /** Text as a test failure message can show it: ASCII, everything else escaped, at most 200 characters. */
-  public static String printable(String target) {
-    StringBuilder b = new StringBuilder();
-    for (char c : target.toCharArray()) {
-      if (c < 0x20 || c > 0x7e) b.append(String.format("\\u%04x", (int) c));
-      else b.append(c);
-    }
-    return b.length() > 200 ? b.substring(0, 200) + "…" : b.toString();
   }
 }
