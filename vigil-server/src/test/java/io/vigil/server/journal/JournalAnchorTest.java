@@ -284,6 +284,14 @@ class JournalAnchorTest {
     }
     String[] verify = {"verify-journal", "--data-dir", dataDir.toString()};
     assertThat(VerifyJournalCommand.run(verify)).as("old and new anchors verify").isZero();
+    String[] lastOnly = {"verify-journal", "--data-dir", dataDir.toString(), "--anchor-signatures", "last"};
+    assertThat(VerifyJournalCommand.run(lastOnly)).isZero();
+    List<String> lines = Files.readAllLines(file.path());
+    String forgedSignature = Anchor.signed(AnchorKey.generate(), 10, "x", 0, Anchor.INTERVAL).signature();
+    Files.write(file.path(), List.of(lines.get(0),
+        lines.get(1).replace(Anchor.fromJsonLine(lines.get(1)).signature(), forgedSignature)));
+    assertThat(VerifyJournalCommand.run(lastOnly)).as("the last signature is always checked").isEqualTo(1);
+    Files.write(file.path(), lines);
     try (HikariDataSource ds = Storage.open(Storage.embeddedUrl(dataDir.toString()), "", "", 2, "test-rotate")) {
       JournalRows.exec(ds, "DELETE FROM decisions WHERE sequence = 10");
     }
