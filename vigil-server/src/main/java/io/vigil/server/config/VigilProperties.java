@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties(prefix = "vigil")
 public record VigilProperties(
-    /** Directory for the embedded database. */
+    /** Directory for the embedded database, and by default for the journal's anchor files. */
     @DefaultValue("./data") @NotBlank String dataDir,
     @DefaultValue @Valid Storage storage,
     @DefaultValue @Valid Decisions decisions,

@@ -54,17 +54,18 @@ public final class AnchorKeyring {
   }
 
   private static PublicKey parse(String line, Path file, int number) {
+    String where = "line " + number + " of the anchor keyring " + file;
+    PublicKey key;
+    Object keyId;
     try {
       Map<String, Object> m = Json.readMap(line);
-      PublicKey key = AnchorKey.publicKey((String) m.get("public_key"));
-      if (!AnchorKey.idOf(key).equals(m.get("key_id"))) {
-        throw new IllegalStateException("line " + number + " of the anchor keyring " + file + ": the key id does not match the key");
-      }
-      return key;
+      key = AnchorKey.publicKey((String) m.get("public_key"));
+      keyId = m.get("key_id");
     } catch (GeneralSecurityException | RuntimeException e) {
-      if (e instanceof IllegalStateException mismatch) throw mismatch;
-      throw new IllegalStateException("line " + number + " of the anchor keyring " + file + " is not a public key");
+      throw new IllegalStateException(where + " is not a public key");
     }
+    if (!AnchorKey.idOf(key).equals(keyId)) throw new IllegalStateException(where + ": the key id does not match the key");
+    return key;
   }
 
   public PublicKey find(String keyId) {
