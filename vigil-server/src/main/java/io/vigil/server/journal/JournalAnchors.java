@@ -2,10 +2,14 @@ package io.vigil.server.journal;
 
 import io.vigil.engine.journal.ChainVerifier;
 import io.vigil.engine.journal.HashChain;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -84,12 +88,14 @@ public final class JournalAnchors implements JournalObserver, AutoCloseable {
         throw new IllegalStateException("the anchor key file " + configured + " (vigil.journal.anchor.key-file) does not exist;"
             + " make one with ./vigil anchor-key --out " + configured);
       }
+      warnIfShared(configured);
       return AnchorKey.read(configured);
     }
     if (Files.exists(defaultFile)) {
       log.warn("the journal's anchor key is {}, in the data directory: anyone who can read it can sign anchors. For tamper"
           + " evidence against the database host's administrators, keep the key elsewhere (docs/operations.md#anchoring)",
           defaultFile);
+      warnIfShared(defaultFile);
       return AnchorKey.read(defaultFile);
     }
     AnchorKey generated = AnchorKey.generateInto(defaultFile);
@@ -97,6 +103,19 @@ public final class JournalAnchors implements JournalObserver, AutoCloseable {
         + " database: for real tamper evidence move it off this host and set vigil.journal.anchor.key-file or"
         + " VIGIL_JOURNAL_ANCHOR_KEY (docs/operations.md#anchoring)", generated.id(), defaultFile);
     return generated;
+  }
+
+  /** A key file others can read is a key others may have copied. */
+  private static void warnIfShared(Path keyFile) {
+    try {
+      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(keyFile);
+      if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+        log.warn("the journal's anchor key file {} is accessible to its group or others ({}); make it owner-only (chmod 600)",
+            keyFile, PosixFilePermissions.toString(permissions));
+      }
+    } catch (UnsupportedOperationException | IOException noPosixPermissions) {
+      // a file system without POSIX permissions: nothing to check
+    }
   }
 
   @Override
