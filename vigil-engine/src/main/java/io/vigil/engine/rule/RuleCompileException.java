@@ -17,7 +17,8 @@ public final class RuleCompileException extends RuntimeException {
   private final List<Issue> issues;
 
   public RuleCompileException(String ruleId, String param, List<Issue> issues) {
-    super("rule " + ruleId + ": " + String.join("; ", issues.stream().map(Issue::toString).toList()));
+    // The message quotes positions in the expression, never the rule's id: the API answers with it as given.
+    super(String.join("; ", issues.stream().map(Issue::toString).toList()));
     this.ruleId = ruleId;
     this.param = param;
     this.issues = List.copyOf(issues);

@@ -10,5 +10,6 @@ public class ApiWebConfiguration implements WebMvcConfigurer {
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
     registry.addInterceptor(new QueryParameterCheck()).addPathPatterns("/v1/**");
+    registry.addInterceptor(new CardNumberCheck()).addPathPatterns("/v1/**");
   }
 }
