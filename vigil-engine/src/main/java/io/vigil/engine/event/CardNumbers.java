@@ -12,8 +12,6 @@ import java.util.regex.Pattern;
  * {@code param} naming where, and its message never repeats the value or the field's name.
  */
 public final class CardNumbers {
-  /** The one error code, wherever the number was found. */
-  public static final String CODE = "card_number_detected";
   /** The param of a number found in a field name at the top of a tree (a name inside an object names that object). */
   public static final String FIELD_NAME = "(field name)";
   /** Deeper trees are refused: the API's parsers stop at 16 levels, this bounds the walk for any other caller. */
@@ -44,7 +42,7 @@ public final class CardNumbers {
 
   /** The error for a card number found at param. */
   public static ValidationException detected(String param) {
-    return new ValidationException(CODE, param, "A card number was found in the field param names. Vigil accepts card tokens"
+    return new ValidationException("card_number_detected", param, "A card number was found in the field param names. Vigil accepts card tokens"
         + " only (card.token, card.bin, card.last4); the value was not stored or logged.");
   }
 
