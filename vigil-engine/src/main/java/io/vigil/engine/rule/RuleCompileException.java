@@ -24,6 +24,17 @@ public final class RuleCompileException extends RuntimeException {
     this.issues = List.copyOf(issues);
   }
 
+  /** For logs and the command line, where the operator needs to know which rule: the message with the rule's id. */
+  public String withRuleId() {
+    return "rule " + ruleId + ": " + getMessage();
+  }
+
+  /** Stack traces (a policy that does not compile at start-up) name the rule. */
+  @Override
+  public String toString() {
+    return getClass().getName() + ": " + withRuleId();
+  }
+
   public String ruleId() {
     return ruleId;
   }
