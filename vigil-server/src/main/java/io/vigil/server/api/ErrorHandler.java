@@ -67,7 +67,8 @@ public class ErrorHandler {
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   public ResponseEntity<Map<String, Object>> method(HttpRequestMethodNotSupportedException e) {
-    return api(new ApiException(405, "invalid_request_error", "method_not_allowed", e.getMessage(), null));
+    return api(new ApiException(405, "invalid_request_error", "method_not_allowed",
+        "This path does not take the request's method", null)); // the method as sent is not repeated
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
