@@ -67,8 +67,7 @@ public class ErrorHandler {
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   public ResponseEntity<Map<String, Object>> method(HttpRequestMethodNotSupportedException e) {
-    return api(new ApiException(405, "invalid_request_error", "method_not_allowed",
-        "This path does not take the request's method", null)); // the method as sent is not repeated
+    return api(FrameworkErrors.forStatus(405)); // the method as sent is not repeated
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
