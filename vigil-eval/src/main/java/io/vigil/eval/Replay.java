@@ -99,7 +99,7 @@ final class Replay {
       try {
         candidateEngine.install(CompiledPolicy.compile(options.candidatePolicy().applyTo(policy), candidateEngine.compiler()));
       } catch (RuleCompileException e) {
-        throw new IllegalArgumentException("--candidate-policy: " + e.getMessage());
+        throw new IllegalArgumentException("--candidate-policy: " + e.withRuleId());
       }
       candidateEngine.install(labels, options.labelDelayMillis());
       candidateEngine.install(registry);

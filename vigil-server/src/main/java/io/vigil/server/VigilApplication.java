@@ -1,17 +1,22 @@
 package io.vigil.server;
 
+import io.vigil.server.journal.AnchorKeyCommand;
 import io.vigil.server.journal.VerifyJournalCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Starts the Vigil server, or runs a command: {@code verify-journal [--data-dir DIR | --storage-url URL]}.
+ * Starts the Vigil server, or runs a command: {@code verify-journal [--data-dir DIR | --storage-url URL]
+ * [--anchor-file FILE] [--anchor-keys FILE]}, or {@code anchor-key --out FILE}.
  */
 @SpringBootApplication
 public class VigilApplication {
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("verify-journal")) {
       System.exit(VerifyJournalCommand.run(args));
+    }
+    if (args.length > 0 && args[0].equals("anchor-key")) {
+      System.exit(AnchorKeyCommand.run(args));
     }
     SpringApplication.run(VigilApplication.class, args);
   }

@@ -64,11 +64,20 @@ public final class EventParser {
   /** The validators whose ID shapes are exempt from card-number detection. */
   private static final NationalIdValidators NATIONAL_IDS = NationalIdValidators.defaults();
 
+  /**
+   * The strings of an event that may hold a card number's digits: an E.164 phone number in
+   * {@code phone}, and a national ID whose declared type's validator accepts its shape.
+   */
+  public static final CardNumbers.Exemption CARD_NUMBER_EXEMPTION = (root, path, text) ->
+      (path.equals("phone") && CardNumbers.isE164Phone(text))
+          || (path.equals("identity.national_id") && text.equals(declaredNationalId(root)));
+
   private EventParser() {}
 
   /** Validates and normalizes one event body. */
   public static Event parse(Map<String, Object> body) {
-    rejectCardNumbers(body, "", 0, declaredNationalId(body));
+    checkDepth(body, "", 0);
+    CardNumbers.refuse(body, "", CARD_NUMBER_EXEMPTION);
     rejectUnknown(body, TOP_LEVEL_FIELDS, "");
 
     String eventId = requiredString(body, "event_id", EVENT_ID, Limits.EVENT_ID_CHARS_MAX);
@@ -153,7 +162,8 @@ public final class EventParser {
     return validator.plausibleShape(id, asOf) ? id : null;
   }
 
-  private static void rejectCardNumbers(Object node, String path, int depth, String nationalId) {
+  /** JSON nesting within the event's bound, checked before anything else (a nesting bomb ends here). */
+  private static void checkDepth(Object node, String path, int depth) {
     if (depth > Limits.JSON_NESTING_DEPTH_MAX) {
       throw new ValidationException("nesting_too_deep", path,
           "JSON nesting deeper than " + Limits.JSON_NESTING_DEPTH_MAX + " levels");
@@ -161,39 +171,11 @@ public final class EventParser {
     if (node instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
         String key = String.valueOf(e.getKey());
-        String child = path.isEmpty() ? key : path + "." + key;
-        if (PanDetector.containsPan(key)) throw cardNumber(path.isEmpty() ? "(field name)" : path);
-        rejectCardNumbers(e.getValue(), child, depth + 1, nationalId);
+        checkDepth(e.getValue(), path.isEmpty() ? key : path + "." + key, depth + 1);
       }
     } else if (node instanceof List<?> list) {
-      for (int i = 0; i < list.size(); i++) {
-        rejectCardNumbers(list.get(i), path + "[" + i + "]", depth + 1, nationalId);
-      }
-    } else if (node instanceof String s) {
-      // An E.164 phone number is digits too; in the phone field it is a phone, not a card.
-      if (path.equals("phone") && E164_PHONE.matcher(s).matches()) return;
-      if (path.equals("identity.national_id") && s.equals(nationalId)) return;
-      if (PanDetector.containsPan(s)) throw cardNumber(path);
-    } else if (node instanceof Number n) {
-      if (PanDetector.containsPan(plainDigits(n))) throw cardNumber(path);
+      for (int i = 0; i < list.size(); i++) checkDepth(list.get(i), path + "[" + i + "]", depth + 1);
     }
-  }
-
-  /**
-   * A number written out in full: Double.toString would give 4.111111111111111E15 for a 16-digit
-   * card number sent as 4111111111111111.0, hiding its digits from the detector.
-   */
-  private static String plainDigits(Number n) {
-    if (n instanceof BigDecimal bd) return bd.toPlainString();
-    if ((n instanceof Double || n instanceof Float) && Double.isFinite(n.doubleValue())) {
-      return BigDecimal.valueOf(n.doubleValue()).toPlainString();
-    }
-    return n.toString();
-  }
-
-  private static ValidationException cardNumber(String path) {
-    return new ValidationException("card_number_detected", path,
-        "A card number was found in " + path + ". Vigil accepts card tokens only (card.token, card.bin, card.last4); the value was not stored or logged.");
   }
 
   // ---- fields ---------------------------------------------------------------------------------
@@ -387,7 +369,7 @@ public final class EventParser {
     if (value instanceof String s) {
       if (s.length() > Limits.ATTRIBUTE_VALUE_CHARS_MAX) {
         throw new ValidationException("value_too_long", param,
-            param + " must be at most " + Limits.ATTRIBUTE_VALUE_CHARS_MAX + " characters");
+            "an attribute value must be at most " + Limits.ATTRIBUTE_VALUE_CHARS_MAX + " characters");
       }
       return s;
     }
@@ -395,13 +377,18 @@ public final class EventParser {
     if (value instanceof Long || value instanceof Integer) return ((Number) value).longValue();
     if (value instanceof Double || value instanceof BigDecimal || value instanceof Float) {
       double d = ((Number) value).doubleValue();
-      if (!Double.isFinite(d)) throw wrongType(param, "a finite number");
+      if (!Double.isFinite(d)) throw attributeType(param, "a finite number");
       return d;
     }
     if (value instanceof BigInteger) {
-      throw new ValidationException("out_of_range", param, param + " is outside the 64-bit integer range");
+      throw new ValidationException("out_of_range", param, "an attribute value is outside the 64-bit integer range");
     }
-    throw wrongType(param, "a string, number or boolean");
+    throw attributeType(param, "a string, number or boolean");
+  }
+
+  /** Attribute keys are the client's own: the message names no key, param does. */
+  private static ValidationException attributeType(String param, String expected) {
+    return new ValidationException("wrong_type", param, "an attribute value must be " + expected);
   }
 
   private static long parseTimestamp(String text) {
@@ -420,12 +407,12 @@ public final class EventParser {
       if (!known.contains(key)) {
         String param = prefix.isEmpty() ? key : prefix + "." + key;
         throw new ValidationException("unknown_field", safeParam(param),
-            "unknown field " + safeParam(param) + "; see the API reference for the event fields");
+            "The event has a field Vigil does not know (param names it); see the API reference for the event fields");
       }
     }
   }
 
-  /** Field names are echoed back, so cap them (the value itself is never echoed). */
+  /** An unknown field's name is echoed in param (never in the message), so cap it; a name holding a card number never gets here. */
   private static String safeParam(String param) {
     return param.length() <= 64 ? param : param.substring(0, 64) + "…";
   }

@@ -11,8 +11,8 @@ import java.util.HexFormat;
  *
  * <p>Fields are length-prefixed before hashing, so no two different rows serialize alike. The
  * chain proves the journal was not edited after the fact by someone who cannot also rewrite every
- * later hash; anchoring the head hash outside the database (a report, a second system) closes that
- * gap and is an operator's task (docs/operations.md).
+ * later hash; the server closes that gap by signing the head at intervals with a key outside the
+ * database (its journal anchors, docs/operations.md#anchoring).
  */
 public final class HashChain {
   public static final String GENESIS = "0".repeat(64);

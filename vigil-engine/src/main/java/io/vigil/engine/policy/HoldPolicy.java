@@ -39,7 +39,7 @@ public record HoldPolicy(
     }
     int byRole = 0;
     for (Map.Entry<String, Integer> e : requiredRoles.entrySet()) {
-      if (!ROLES.contains(e.getKey())) throw new IllegalArgumentException("roles are approver or supervisor, not " + e.getKey());
+      if (!ROLES.contains(e.getKey())) throw new IllegalArgumentException("roles are approver or supervisor");
       if (e.getValue() < 1) throw new IllegalArgumentException("a required role count is at least 1");
       byRole += e.getValue();
     }

@@ -36,7 +36,7 @@ public final class PolicyMaps {
     for (Map.Entry<String, Object> e : m.entrySet()) {
       if (e.getKey().equals("default")) continue;
       EventType type = EventType.fromWire(e.getKey());
-      if (type == null) throw invalid("invalid_thresholds", "unknown event type " + e.getKey(), e.getKey());
+      if (type == null) throw invalid("invalid_thresholds", "thresholds are keyed by default or an event type; param names the key", truncate(e.getKey()));
       if (!(e.getValue() instanceof Map<?, ?>)) throw invalid("wrong_type", e.getKey() + " must be an object", e.getKey());
       byType.put(type, parseOne((Map<String, Object>) e.getValue(), e.getKey()));
     }
@@ -49,7 +49,7 @@ public final class PolicyMaps {
   private static Thresholds parseOne(Map<String, Object> m, String param) {
     for (String key : m.keySet()) {
       if (!THRESHOLD_FIELDS.contains(key)) {
-        throw invalid("unknown_field", "unknown threshold field " + truncate(key), param + "." + truncate(key));
+        throw invalid("unknown_field", "a threshold set has a field Vigil does not know; param names it", param + "." + truncate(key));
       }
     }
     Object kind = m.get("challenge_kind");
@@ -70,7 +70,7 @@ public final class PolicyMaps {
   @SuppressWarnings("unchecked")
   public static RuleDefinition parseRule(Map<String, Object> m, String pathId) {
     for (String key : m.keySet()) {
-      if (!RULE_FIELDS.contains(key)) throw invalid("unknown_field", "unknown rule field " + truncate(key), truncate(key));
+      if (!RULE_FIELDS.contains(key)) throw invalid("unknown_field", "the rule has a field Vigil does not know; param names it", truncate(key));
     }
     String id = pathId != null ? pathId : string(m, "id", "id", true);
     if (pathId != null && m.containsKey("id") && !pathId.equals(m.get("id"))) {
@@ -107,7 +107,7 @@ public final class PolicyMaps {
     }
     for (String key : m.keySet()) {
       if (!Set.of("points", "action", "challenge", "restrict").contains(key)) {
-        throw invalid("unknown_field", "unknown effect field " + truncate(key), "effect." + truncate(key));
+        throw invalid("unknown_field", "the effect has a field Vigil does not know; param names it", "effect." + truncate(key));
       }
     }
     if (hasPoints) return restricting(RuleEffect.points(integer(m, "points", "effect")), m.get("restrict"));
@@ -133,7 +133,7 @@ public final class PolicyMaps {
     Map<String, Object> m = (Map<String, Object>) r;
     for (String key : m.keySet()) {
       if (!Set.of("kind", "duration_minutes").contains(key)) {
-        throw invalid("unknown_field", "unknown field " + truncate(key), "effect.restrict." + truncate(key));
+        throw invalid("unknown_field", "effect.restrict has a field Vigil does not know; param names it", "effect.restrict." + truncate(key));
       }
     }
     RestrictionKind kind =

@@ -17,10 +17,22 @@ public final class RuleCompileException extends RuntimeException {
   private final List<Issue> issues;
 
   public RuleCompileException(String ruleId, String param, List<Issue> issues) {
-    super("rule " + ruleId + ": " + String.join("; ", issues.stream().map(Issue::toString).toList()));
+    // The message quotes positions in the expression, never the rule's id: the API answers with it as given.
+    super(String.join("; ", issues.stream().map(Issue::toString).toList()));
     this.ruleId = ruleId;
     this.param = param;
     this.issues = List.copyOf(issues);
+  }
+
+  /** For logs and the command line, where the operator needs to know which rule: the message with the rule's id. */
+  public String withRuleId() {
+    return "rule " + ruleId + ": " + getMessage();
+  }
+
+  /** Stack traces (a policy that does not compile at start-up) name the rule. */
+  @Override
+  public String toString() {
+    return getClass().getName() + ": " + withRuleId();
   }
 
   public String ruleId() {

@@ -72,12 +72,13 @@ public final class CompiledScorecard {
     }
     Set<String> names = new HashSet<>();
     int total = 0;
-    for (ScorecardDefinition.Factor f : d.factors()) {
+    for (int i = 0; i < d.factors().size(); i++) {
+      ScorecardDefinition.Factor f = d.factors().get(i);
       if (f.name() == null || !NAME.matcher(f.name()).matches() || !names.add(f.name())) {
         throw problem(d, "factors", "factor names are unique lower-case identifiers");
       }
       if (f.weight() <= 0 || f.weight() > ScorecardDefinition.WEIGHT_TOTAL) {
-        throw problem(d, "factors", "factor " + f.name() + ": weight must be between 1 and " + ScorecardDefinition.WEIGHT_TOTAL);
+        throw problem(d, "factors[" + i + "].weight", "a factor's weight must be between 1 and " + ScorecardDefinition.WEIGHT_TOTAL);
       }
       total += f.weight();
     }
@@ -87,9 +88,11 @@ public final class CompiledScorecard {
     if (d.description() != null && d.description().length() > Limits.RULE_TEXT_CHARS_MAX) {
       throw problem(d, "description", "description is at most " + Limits.RULE_TEXT_CHARS_MAX + " characters");
     }
-    for (ScorecardDefinition.Check c : d.prefilter()) {
+    for (int i = 0; i < d.prefilter().size(); i++) {
+      ScorecardDefinition.Check c = d.prefilter().get(i);
       if (c.message() == null || c.message().isBlank() || c.message().length() > Limits.RULE_TEXT_CHARS_MAX) {
-        throw problem(d, "prefilter", "check " + c.name() + ": a message of 1 to " + Limits.RULE_TEXT_CHARS_MAX + " characters is required");
+        throw problem(d, "prefilter[" + i + "].message",
+            "a check's message of 1 to " + Limits.RULE_TEXT_CHARS_MAX + " characters is required");
       }
       if (c.name() == null || !NAME.matcher(c.name()).matches() || !names.add(c.name())) {
         throw problem(d, "prefilter", "check names are unique lower-case identifiers, distinct from factor names");

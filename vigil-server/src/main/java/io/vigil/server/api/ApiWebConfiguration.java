@@ -13,6 +13,7 @@ public class ApiWebConfiguration implements WebMvcConfigurer {
   public void addInterceptors(InterceptorRegistry registry) {
     registry.addInterceptor(new AcceptCheck()).addPathPatterns("/v1/**");
     registry.addInterceptor(new QueryParameterCheck()).addPathPatterns("/v1/**");
+    registry.addInterceptor(new CardNumberCheck()).addPathPatterns("/v1/**");
   }
 
   @Bean

@@ -67,7 +67,7 @@ public class ErrorHandler {
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   public ResponseEntity<Map<String, Object>> method(HttpRequestMethodNotSupportedException e) {
-    return api(new ApiException(405, "invalid_request_error", "method_not_allowed", e.getMessage(), null));
+    return api(FrameworkErrors.forStatus(405)); // the method as sent is not repeated
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)

@@ -1,6 +1,7 @@
 package io.vigil.server.api;
 
 import io.vigil.engine.Limits;
+import io.vigil.engine.event.CardNumbers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
@@ -38,19 +39,34 @@ public final class Json {
 
   private Json() {}
 
-  /** Parses a request body that must be a JSON object. */
-  @SuppressWarnings("unchecked")
+  /**
+   * Parses a request body that must be a JSON object, and refuses it with
+   * {@code card_number_detected} when a card number is anywhere in it (a value, a field name, a
+   * number): every JSON body a route reads comes through here, so none stores one.
+   */
   public static Map<String, Object> parseObject(byte[] body) {
+    return parseObject(body, CardNumbers.Exemption.NONE);
+  }
+
+  /**
+   * As {@link #parseObject(byte[])}, with the strings a route may legitimately send with a card
+   * number's digits: a decision event's phone and national ID, a phone list entry's value.
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> parseObject(byte[] body, CardNumbers.Exemption exemption) {
     if (body.length == 0) throw ApiException.invalid("invalid_json", "The request body is empty; send a JSON object", null);
+    Map<String, Object> object;
     try {
       Object value = MAPPER.readValue(body, Object.class);
       if (!(value instanceof Map<?, ?>)) {
         throw ApiException.invalid("invalid_json", "The request body must be a JSON object", null);
       }
-      return (Map<String, Object>) value;
+      object = (Map<String, Object>) value;
     } catch (JacksonException e) {
       throw refused(e, null);
     }
+    CardNumbers.refuse(object, "", exemption);
+    return object;
   }
 
   /** The API error for a body Jackson could not read; param names where, when the caller knows. */

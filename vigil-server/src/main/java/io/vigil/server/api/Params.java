@@ -1,6 +1,7 @@
 package io.vigil.server.api;
 
 import io.vigil.engine.Limits;
+import io.vigil.engine.event.CardNumbers;
 import io.vigil.engine.policy.PolicyMaps;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -41,11 +42,20 @@ public final class Params {
     return object;
   }
 
-  /** The field name, refused when not in fields (shown cut to 64 characters); prefix names a nested object in errors. */
+  /**
+   * The field name, refused when not in fields: param names it (cut to 64 characters), the
+   * message does not; a name holding a card number is refused as one, param naming its object.
+   * Prefix names a nested object in errors.
+   */
   public static String checkField(String key, Set<String> fields, String prefix) {
     if (fields.contains(key)) return key;
-    String shown = (prefix.isEmpty() ? "" : prefix + ".") + PolicyMaps.truncate(key);
-    throw ApiException.invalid("unknown_field", "unknown field " + shown, shown);
+    if (CardNumbers.in(key)) throw CardNumbers.detected(prefix.isEmpty() ? CardNumbers.FIELD_NAME : prefix);
+    throw unknownField((prefix.isEmpty() ? "" : prefix + ".") + PolicyMaps.truncate(key));
+  }
+
+  /** A field this route does not take; the message never repeats a name the client made up. */
+  public static ApiException unknownField(String param) {
+    return ApiException.invalid("unknown_field", "The body has a field this route does not take; param names it", param);
   }
 
   /** A string field of at most maxChars; a required one must be present and not blank. */

@@ -1,5 +1,6 @@
 package io.vigil.server.api;
 
+import io.vigil.engine.event.CardNumbers;
 import io.vigil.engine.policy.PolicyMaps;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -58,7 +59,8 @@ public final class QueryParameterCheck implements HandlerInterceptor {
     return Collections.unmodifiableSortedSet(out);
   }
 
-  private static String decode(String raw) {
+  /** A query string part, decoded; as sent when its escapes are malformed. */
+  static String decode(String raw) {
     try {
       return URLDecoder.decode(raw, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException malformed) {
@@ -66,10 +68,12 @@ public final class QueryParameterCheck implements HandlerInterceptor {
     }
   }
 
-  private static ApiException unknown(String name, Set<String> allowed) {
-    String shown = PolicyMaps.truncate(name); // cut as an unknown body field's name is
+  /** The name goes in param only (cut as an unknown body field's name is), and not at all when it holds a card number. */
+  private static RuntimeException unknown(String name, Set<String> allowed) {
+    if (CardNumbers.in(name)) return CardNumbers.detected(CardNumberCheck.QUERY_NAME);
     String takes = allowed.isEmpty() ? "this route takes no query parameters"
         : "this route takes " + String.join(", ", allowed);
-    return ApiException.invalid("unknown_parameter", "unknown query parameter " + shown + "; " + takes, shown);
+    return ApiException.invalid("unknown_parameter", "The request has a query parameter this route does not take (param names it); "
+        + takes, PolicyMaps.truncate(name));
   }
 }

@@ -21,6 +21,11 @@ import io.vigil.server.feedback.FeedbackRepository;
 import io.vigil.server.feedback.FeedbackService;
 import io.vigil.server.hold.ApprovalRepository;
 import io.vigil.server.hold.HoldService;
+import io.vigil.server.journal.AnchorFile;
+import io.vigil.server.journal.AnchorKey;
+import io.vigil.server.journal.AnchorKeyring;
+import io.vigil.server.journal.AnchorPaths;
+import io.vigil.server.journal.JournalAnchors;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.limit.LimitReleaseRepository;
 import io.vigil.server.limit.LimitService;
@@ -40,6 +45,7 @@ import io.vigil.server.reference.ReferenceService;
 import io.vigil.server.reversal.ReversalRepository;
 import io.vigil.server.reversal.ReversalService;
 import io.vigil.server.storage.Storage;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -128,12 +134,27 @@ public class VigilConfiguration {
             LinkLimits.defaults().clusterKinds()));
   }
 
+  /**
+   * Signs the committed journal head at intervals and at shutdown. The pipeline depends on it, so it
+   * closes after the pipeline has committed its last decision, and signs that head.
+   */
+  @Bean(destroyMethod = "close")
+  public JournalAnchors journalAnchors(VigilProperties p, Clock clock) {
+    VigilProperties.Anchoring a = p.journal().anchor();
+    AnchorKey key = JournalAnchors.loadKey(a.key(), a.keyFile(), AnchorPaths.keyFile(p.dataDir()));
+    Path keys = a.keysFile().isEmpty() ? AnchorPaths.keyringFile(p.dataDir()) : Path.of(a.keysFile());
+    Path file = a.file().isEmpty() ? AnchorPaths.anchorFile(p.dataDir()) : Path.of(a.file());
+    JournalAnchors.OnBrokenChain onBroken = p.journal().onBrokenChain().equals("read-only")
+        ? JournalAnchors.OnBrokenChain.READ_ONLY : JournalAnchors.OnBrokenChain.REFUSE;
+    return new JournalAnchors(key, AnchorKeyring.read(keys), new AnchorFile(file), a.intervalMillis(), onBroken, clock);
+  }
+
   /** Built after the list and restriction services have loaded what is stored, so the first decision sees it. */
   @Bean(destroyMethod = "close")
   @DependsOn({"listService", "restrictionService"})
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
       FeatureConfig features, SignalConfig signals, ListIndex lists, RestrictionIndex restrictions, PolicyService policies,
-      ReferenceService reference, ModelRegistry models, MeterRegistry registry, Clock clock) {
+      ReferenceService reference, ModelRegistry models, MeterRegistry registry, Clock clock, JournalAnchors anchors) {
     LimitReleaseRepository releases = new LimitReleaseRepository(ds);
     ChallengeRepository challenges = new ChallengeRepository(ds);
     FeedbackRepository labels = new FeedbackRepository(ds);
@@ -149,15 +170,17 @@ public class VigilConfiguration {
         engine.signals().recordChallengeFailure(f.accountId(), f.recordedAtMillis());
       }
       return engine;
-    }, policies.active(), p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry, clock);
+    }, policies.active(), p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry, clock, anchors);
     policies.onInstall(pipeline::install);
     reference.onInstall(pipeline::install);
     return pipeline;
   }
 
   @Bean
-  public DecisionService decisionService(DecisionPipeline pipeline, JournalRepository journal, VigilProperties p) {
-    return new DecisionService(pipeline, journal, p.decisions().replyTimeoutMillis(), p.decisions().overloadFallbackAction());
+  public DecisionService decisionService(DecisionPipeline pipeline, JournalRepository journal, VigilProperties p,
+      JournalAnchors anchors) {
+    return new DecisionService(pipeline, journal, p.decisions().replyTimeoutMillis(), p.decisions().overloadFallbackAction(),
+        anchors::readOnly);
   }
 
   /** The live and shadow models, kept across state rebuilds; {@link ModelService} fills it. */
@@ -219,10 +242,12 @@ public class VigilConfiguration {
     return new FinalOutcomes(new ChallengeRepository(ds), new ApprovalRepository(ds), new ReversalRepository(ds), clock);
   }
 
-  /** DOWN while the pipeline rebuilds its state or cannot store decisions. */
+  /** DOWN while the pipeline rebuilds its state or cannot store decisions, or read-only on a broken journal. */
   @Bean
-  public HealthIndicator decisionsHealthIndicator(DecisionPipeline pipeline, JournalRepository journal) {
-    return () -> pipeline.ready()
+  public HealthIndicator decisionsHealthIndicator(DecisionPipeline pipeline, JournalRepository journal, JournalAnchors anchors) {
+    return () -> anchors.readOnly()
+        ? Health.down().withDetail("reason", "journal chain broken: read-only, decisions refused").build()
+        : pipeline.ready()
         ? Health.up().withDetail("feature_keys", pipeline.engine().features().keyCount()).build()
         : Health.down().withDetail("reason", "recovering or storage failing").build();
   }

@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties(prefix = "vigil")
 public record VigilProperties(
-    /** Directory for the embedded database. */
+    /** Directory for the embedded database, and by default for the journal's anchor files. */
     @DefaultValue("./data") @NotBlank String dataDir,
     @DefaultValue @Valid Storage storage,
     @DefaultValue @Valid Decisions decisions,
@@ -28,7 +28,41 @@ public record VigilProperties(
     @DefaultValue @Valid Reference reference,
     @DefaultValue @Valid Signals signals,
     @DefaultValue @Valid Reversals reversals,
-    @DefaultValue @Valid Models models) {
+    @DefaultValue @Valid Models models,
+    @DefaultValue @Valid Journal journal) {
+
+  /**
+   * @param onBrokenChain what start-up does when the journal's chain or its anchors are broken:
+   *     {@code refuse} to start, or start {@code read-only} (decisions get 503 journal_broken, reads work)
+   * @param anchor the signed heads of the journal
+   */
+  public record Journal(
+      @DefaultValue("refuse") @Pattern(regexp = "refuse|read-only") String onBrokenChain,
+      @DefaultValue @Valid Anchoring anchor) {}
+
+  /**
+   * @param intervalMillis how often the committed head is signed while it moves: the window in
+   *     which a database writer can change rows unnoticed
+   * @param key the signing key's text (set it from the environment, {@code VIGIL_JOURNAL_ANCHOR_KEY});
+   *     wins over keyFile
+   * @param keyFile the signing key's file; empty means {@code <data-dir>/anchor/signing.key}, made on first start
+   * @param file the anchor file; empty means {@code <data-dir>/anchor/anchors.jsonl}
+   * @param keysFile the public keys of every signing key used; empty means {@code <data-dir>/anchor/public-keys.jsonl}
+   */
+  public record Anchoring(
+      @DefaultValue("10000") @Min(100) @Max(3_600_000) long intervalMillis,
+      @DefaultValue("") String key,
+      @DefaultValue("") String keyFile,
+      @DefaultValue("") String file,
+      @DefaultValue("") String keysFile) {
+
+    /** Never prints the key. */
+    @Override
+    public String toString() {
+      return "Anchoring[intervalMillis=" + intervalMillis + ", key=" + (key.isEmpty() ? "" : "(set)") + ", keyFile=" + keyFile
+          + ", file=" + file + ", keysFile=" + keysFile + "]";
+    }
+  }
 
   /**
    * @param retrainEveryHours train a shadow model on this period, at least 24 (0 = only on request, POST /v1/models/train)

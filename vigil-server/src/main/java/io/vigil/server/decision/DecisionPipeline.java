@@ -20,7 +20,9 @@ import io.vigil.engine.signal.links.LinkGraphStats;
 import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
+import io.vigil.server.journal.AnchoredChain;
 import io.vigil.server.journal.DecisionRules;
+import io.vigil.server.journal.JournalObserver;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.logging.RedactedFailure;
@@ -110,6 +112,8 @@ public final class DecisionPipeline implements AutoCloseable {
   private final Thread sequencer;
   private final Thread committer;
   private final PipelineMetrics metrics;
+  /** Checks the chain at each rebuild and hears of each committed head (the journal's anchors). */
+  private final JournalObserver observer;
 
   private volatile Engine engine;
   private volatile CompiledPolicy policy;
@@ -128,19 +132,27 @@ public final class DecisionPipeline implements AutoCloseable {
 
   public DecisionPipeline(JournalRepository journal, DataSource dataSource, FeatureConfig featureConfig,
       ListIndex lists, CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock) {
-    this(journal, dataSource, () -> new Engine(featureConfig, lists), policy, queueCapacity, commitBatchMax, registry, clock, null);
+    this(journal, dataSource, () -> new Engine(featureConfig, lists), policy, queueCapacity, commitBatchMax, registry, clock, null,
+        JournalObserver.NONE);
   }
 
   public DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
       CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock) {
-    this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, clock, null);
+    this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, clock, null, JournalObserver.NONE);
+  }
+
+  /** {@code observer} checks the chain when the pipeline rebuilds (it may refuse the start) and hears of each committed head. */
+  public DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
+      CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock, JournalObserver observer) {
+    this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, clock, null, observer);
   }
 
   /** {@code eventIdHash} replaces the keyed SipHash; tests use it to force collisions. */
   DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
       CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock,
-      ToLongFunction<String> eventIdHash) {
+      ToLongFunction<String> eventIdHash, JournalObserver observer) {
     this.clock = clock;
+    this.observer = observer;
     HashFunction sip = Hashing.sipHash24(random.nextLong(), random.nextLong());
     this.eventIdHash = eventIdHash != null ? eventIdHash : id -> sip.hashString(id, StandardCharsets.UTF_8).asLong();
     this.journal = journal;
@@ -436,6 +448,7 @@ public final class DecisionPipeline implements AutoCloseable {
       return;
     }
     lastHash = previous;
+    observer.committed(batch.get(batch.size() - 1).sequence(), previous);
     metrics.commitBatch.record(batch.size());
     metrics.commitTimer.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     for (Pending p : batch) {
@@ -493,8 +506,10 @@ public final class DecisionPipeline implements AutoCloseable {
     String[] hash = {HashChain.GENESIS};
     long nowMillis = clock.millis();
     AtomicLong unparseable = new AtomicLong();
+    AnchoredChain chain = observer.rebuilding();
     journal.forEachInOrder(row -> {
       JournalRecord r = row.record();
+      chain.accept(r);
       try {
         fresh.replay(EventParser.parse(Json.readMap(r.eventJson())), Action.valueOf(row.action()), nowMillis);
       } catch (ValidationException refusedByThisBuild) {
@@ -510,6 +525,7 @@ public final class DecisionPipeline implements AutoCloseable {
       hash[0] = r.hash();
       rows.incrementAndGet();
     });
+    observer.rebuilt(chain); // a broken chain refuses the start here, or makes Vigil read-only
     fresh.features().sweep(nowMillis);
     fresh.ledger().sweep(nowMillis);
     engine = fresh;

@@ -8,6 +8,7 @@ import io.vigil.server.api.Json;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,12 +16,25 @@ import java.util.concurrent.TimeoutException;
 
 /** The request side of a decision: parse, submit, wait for durability, answer repeats. */
 public final class DecisionService {
+  /** Read-only lasts until an operator acts: minutes at least. */
+  private static final int JOURNAL_BROKEN_RETRY_AFTER_SECONDS = 60;
+  private static final ApiException JOURNAL_BROKEN = new ApiException(503, "overloaded_error", "journal_broken",
+      "Vigil runs read-only: its decision journal failed verification at start-up, so it makes no decisions until an operator"
+          + " resolves it. Nothing was stored", null, JOURNAL_BROKEN_RETRY_AFTER_SECONDS);
   private final DecisionPipeline pipeline;
   private final JournalRepository journal;
   private final long replyTimeoutMillis;
   private final String fallbackAction;
+  /** True when a broken journal chain made Vigil read-only: no decision is made or stored. */
+  private final BooleanSupplier readOnly;
 
   public DecisionService(DecisionPipeline pipeline, JournalRepository journal, long replyTimeoutMillis, String fallbackAction) {
+    this(pipeline, journal, replyTimeoutMillis, fallbackAction, () -> false);
+  }
+
+  public DecisionService(DecisionPipeline pipeline, JournalRepository journal, long replyTimeoutMillis, String fallbackAction,
+      BooleanSupplier readOnly) {
+    this.readOnly = readOnly;
     this.pipeline = pipeline;
     this.journal = journal;
     this.replyTimeoutMillis = replyTimeoutMillis;
@@ -29,8 +43,10 @@ public final class DecisionService {
 
   /** The response body for one decision request; the boolean tells a replay. */
   public Outcome.Response decide(byte[] body) {
+    if (readOnly.getAsBoolean()) throw withFallback(JOURNAL_BROKEN);
     long receivedNanos = System.nanoTime();
-    Map<String, Object> tree = Json.parseObject(body);
+    // EventParser.parse repeats the check (the engine stands alone); with one exemption both give one answer.
+    Map<String, Object> tree = Json.parseObject(body, EventParser.CARD_NUMBER_EXEMPTION);
     Event event = EventParser.parse(tree);
     String canonical = Json.canonical(tree);
     String requestHash = pipeline.requestHash(canonical);

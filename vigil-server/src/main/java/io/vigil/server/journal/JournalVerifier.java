@@ -1,23 +1,34 @@
 package io.vigil.server.journal;
 
+import io.vigil.engine.event.ValidationException;
 import io.vigil.engine.journal.ChainVerifier;
 import io.vigil.server.decision.DecisionJson;
+import java.util.function.Supplier;
 
 /**
- * Checks the whole journal: the hash chain (altered, inserted or deleted rows) and that each row's
- * query columns still match its chained content.
+ * Checks the whole journal: the hash chain (altered, inserted or deleted rows), that each row's
+ * query columns still match its chained content, and, given the anchor file, the chain against
+ * every signed head ({@link AnchoredChain}: rewritten, truncated, appended, bad anchors).
  */
 public final class JournalVerifier {
   private JournalVerifier() {}
 
-  public record Result(long rowsChecked, ChainVerifier.Finding finding, String headHash) {
+  /** {@code unanchored} is the tail no anchor covers (null when none); {@code anchorsChecked} the anchors compared. */
+  public record Result(long rowsChecked, ChainVerifier.Finding finding, String headHash, long headSequence, long anchorsChecked,
+      Anchor lastAnchor, AnchoredChain.Unanchored unanchored) {
     public boolean intact() {
       return finding == null;
     }
   }
 
+  /** The chain and the query columns only. */
   public static Result verify(JournalRepository journal) {
-    ChainVerifier chain = new ChainVerifier();
+    return verify(journal, () -> null);
+  }
+
+  /** The chain, the query columns, and the anchors {@code anchors} yields in file order (then null). */
+  public static Result verify(JournalRepository journal, Supplier<Anchor> anchors) {
+    AnchoredChain chain = new AnchoredChain(anchors);
     ChainVerifier.Finding[] columns = {null};
     journal.forEachInOrder(row -> {
       if (chain.finding() != null || columns[0] != null) return;
@@ -25,14 +36,15 @@ public final class JournalVerifier {
       JournalRow derived;
       try {
         derived = DecisionJson.derive(row.record());
-      } catch (io.vigil.engine.event.ValidationException refusedByThisBuild) {
+      } catch (ValidationException refusedByThisBuild) {
         return; // chained content is intact; this build's parser is stricter than the one that stored it
       }
       if (!derived.equals(row)) {
         columns[0] = new ChainVerifier.Finding("altered", row.record().sequence(), "a query column does not match the chained content");
       }
     });
-    ChainVerifier.Finding finding = chain.finding() != null ? chain.finding() : columns[0];
-    return new Result(chain.rowsChecked(), finding, chain.headHash());
+    ChainVerifier.Finding finding = columns[0] != null ? columns[0] : chain.finish();
+    return new Result(chain.rowsChecked(), finding, chain.headHash(), chain.headSequence(), chain.anchorsChecked(),
+        chain.lastAnchor(), chain.unanchored());
   }
 }

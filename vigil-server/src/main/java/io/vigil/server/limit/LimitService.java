@@ -60,7 +60,7 @@ public final class LimitService {
           "This decision holds no limit reservation: it was denied, or it is not a payment, transfer or withdrawal", "decision_id");
     }
     if (amountMinor != null && (amountMinor < 1 || amountMinor > event.amountMinor())) {
-      throw ApiException.invalid("out_of_range", "amount_minor must be between 1 and the payment's amount (" + event.amountMinor() + ")",
+      throw ApiException.invalid("out_of_range", "amount_minor must be between 1 and the payment's amount",
           "amount_minor");
     }
     long released = amountMinor == null ? event.amountMinor() : amountMinor;

@@ -1,5 +1,6 @@
 package io.vigil.server.list;
 
+import io.vigil.engine.event.CardNumbers;
 import io.vigil.engine.list.ListEntry;
 import io.vigil.engine.policy.PolicyMaps;
 import io.vigil.server.api.ApiException;
@@ -34,6 +35,8 @@ final class ListCsv {
   /** A cell starting with one of these is escaped with a {@code '}; the quote itself, so that escaping is reversible. */
   private static final String ESCAPED_FIRST = "=+-@'";
   private static final char BYTE_ORDER_MARK = '\uFEFF';
+  /** The param of a card number in a column name. */
+  private static final String HEADER_ROW = "lines[1]";
   private static final CSVFormat WRITE = CSVFormat.RFC4180.builder().setHeader(COLUMNS.toArray(String[]::new)).get();
   /** Header names are checked by {@link #header}, which reports them in the API's words. */
   private static final CSVFormat READ = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
@@ -111,10 +114,11 @@ final class ListCsv {
     List<String> names = new ArrayList<>(raw.size());
     for (String cell : raw) {
       String name = cell.strip();
-      String shown = PolicyMaps.truncate(name);
       if (name.isEmpty()) throw invalid("The CSV header row has a column without a name", null);
+      if (CardNumbers.in(name)) throw CardNumbers.detected(HEADER_ROW);
       if (!COLUMNS.contains(name)) {
-        throw ApiException.invalid("unknown_field", "unknown column " + shown + "; the columns are " + String.join(", ", COLUMNS), shown);
+        throw ApiException.invalid("unknown_field", "The CSV header row names a column Vigil does not know (param names it); the columns are "
+            + String.join(", ", COLUMNS), PolicyMaps.truncate(name));
       }
       if (names.contains(name)) throw invalid("The CSV header row names the column " + name + " twice", name);
       names.add(name);

@@ -1,5 +1,6 @@
 package io.vigil.server.list;
 
+import io.vigil.engine.event.CardNumbers;
 import io.vigil.engine.event.ValidationException;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListEntry;
@@ -107,6 +108,7 @@ public final class ListImport {
 
   /** The row as a new entry, or the entry API's error with the row's place in front of its field. */
   private static NewEntry check(ImportRow row, long now) {
+    CardNumbers.refuse(row.fields(), row.path(), NewEntry.CARD_NUMBER_EXEMPTION); // its param has the row's place already
     try {
       return NewEntry.parse(row.fields(), now);
     } catch (ApiException e) {

@@ -117,7 +117,7 @@ public class ModelController {
     if (body.get("params") != null) {
       if (!(body.get("params") instanceof Map<?, ?> raw)) throw ApiException.invalid("wrong_type", "params must be an object", "params");
       for (Map.Entry<String, Object> e : ((Map<String, Object>) raw).entrySet()) {
-        if (!PARAMS.contains(e.getKey())) throw ApiException.invalid("unknown_field", "unknown training parameter " + e.getKey(), "params." + e.getKey());
+        Params.checkField(e.getKey(), PARAMS, "params");
         if (!(e.getValue() instanceof String || e.getValue() instanceof Number)) {
           throw ApiException.invalid("wrong_type", "params." + e.getKey() + " must be a number or a string", "params." + e.getKey());
         }

@@ -168,7 +168,8 @@ public final class ModelService implements AutoCloseable {
       model = LightGbmTrainer.train(new LightGbmTrainer.TrainingSet(schema, matrix, y, request.fromMillis(), request.toMillis()),
           params, id, now);
     } catch (IllegalArgumentException e) {
-      throw ApiException.invalid("invalid_params", e.getMessage(), "params");
+      // LightGBM's own words may quote a value sent: the message does not.
+      throw ApiException.invalid("invalid_params", "LightGBM refused the training parameters; see the API reference for their ranges", "params");
     }
     ModelArtifact artifact;
     try {
@@ -210,8 +211,9 @@ public final class ModelService implements AutoCloseable {
       double p = probe.probability(new double[ModelFeatures.SCHEMA.size()]);
       if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("it answers " + p + " for an all-zero vector, not a probability");
     } catch (IllegalArgumentException | IllegalStateException e) {
+      // ONNX Runtime's words may quote names from the file: the message does not.
       throw ApiException.unprocessable("invalid_model", "The ONNX model cannot score a " + ModelFeatures.SCHEMA.size()
-          + "-feature vector: " + e.getMessage(), "body");
+          + "-feature vector: it must take one float input of that width and give a probability", "body");
     }
     models.insert(artifact, Json.write(metadata(metadata)), actor, clock.millis());
     return models.find(modelId).orElseThrow();
@@ -249,8 +251,8 @@ public final class ModelService implements AutoCloseable {
 
   private static io.vigil.engine.model.Explanation explainWith(Model model, DecisionFeatures.Row row) {
     if (!model.supportsContributions()) {
-      throw ApiException.conflict("invalid_request_error", "not_explainable", "Model " + model.metadata().modelId()
-          + " (" + model.metadata().format() + ") gives no per-feature contributions", "decision_id");
+      throw ApiException.conflict("invalid_request_error", "not_explainable", "The model that scored this decision ("
+          + model.metadata().format() + ") gives no per-feature contributions", "decision_id");
     }
     return model.explain(row.features());
   }

@@ -8,6 +8,7 @@ import io.vigil.engine.limit.ScoreMapping;
 import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.ChallengePolicy;
 import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Params;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class LimitJson {
       String param = "limits[" + i + "]";
       if (!(list.get(i) instanceof Map<?, ?> m)) throw ApiException.invalid("wrong_type", param + " must be an object", param);
       LimitDefinition l = parseLimit((Map<String, Object>) m, param);
-      if (!ids.add(l.id())) throw ApiException.invalid("invalid_limits", param + ": duplicate limit id " + l.id(), param + ".id");
+      if (!ids.add(l.id())) throw ApiException.invalid("invalid_limits", "two limits have the same id; param names the second", param + ".id");
       limits.add(l);
     }
     return limits;
@@ -161,10 +162,6 @@ public final class LimitJson {
   }
 
   private static void unknown(Map<String, Object> m, Set<String> allowed, String param) {
-    for (String key : m.keySet()) {
-      if (!allowed.contains(key)) {
-        throw ApiException.invalid("unknown_field", "unknown field " + PolicyMaps.truncate(key), param + "." + PolicyMaps.truncate(key));
-      }
-    }
+    for (String key : m.keySet()) Params.checkField(key, allowed, param);
   }
 }

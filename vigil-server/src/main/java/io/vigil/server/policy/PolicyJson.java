@@ -9,7 +9,9 @@ import io.vigil.engine.policy.Thresholds;
 import io.vigil.engine.rule.RuleDefinition;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
+import io.vigil.server.api.Params;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,9 +124,7 @@ public final class PolicyJson {
 
   @SuppressWarnings("unchecked")
   private static HoldPolicy parseHold(Map<String, Object> m, String param) {
-    for (String key : m.keySet()) {
-      if (!HOLD_FIELDS.contains(key)) throw ApiException.invalid("unknown_field", "unknown hold field " + PolicyMaps.truncate(key), param + "." + PolicyMaps.truncate(key));
-    }
+    for (String key : m.keySet()) Params.checkField(key, HOLD_FIELDS, param);
     Map<String, Integer> roles = new java.util.TreeMap<>();
     Object rawRoles = m.getOrDefault("required_roles", Map.of());
     if (!(rawRoles instanceof Map<?, ?> rm)) throw ApiException.invalid("wrong_type", param + ".required_roles must be an object", param);
@@ -143,6 +143,9 @@ public final class PolicyJson {
       throw ApiException.invalid("missing_field", param + ".deadline_minutes is required", param + ".deadline_minutes");
     }
     String expiry = PolicyMaps.string(m, "expiry_action", param + ".expiry_action", true);
+    if (Arrays.stream(Action.values()).noneMatch(a -> a.name().equals(expiry))) {
+      throw ApiException.invalid("invalid_holds", "expiry_action is one of " + Arrays.toString(Action.values()), param + ".expiry_action");
+    }
     try {
       return new HoldPolicy(PolicyMaps.string(m, "id", param + ".id", true), amount.doubleValue(), PolicyMaps.integer(m, "approvals_required", param),
           roles, Math.round(minutes.doubleValue() * 60_000), Action.valueOf(expiry));

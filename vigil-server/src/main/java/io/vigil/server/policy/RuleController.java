@@ -9,10 +9,12 @@ import io.vigil.server.api.Actor;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.Page;
+import io.vigil.server.api.Params;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** Rules and policy versions. Every change answers with the new policy version. */
 @RestController
 public class RuleController {
+  private static final Set<String> WEIGHT_FIELDS = Set.of("rules", "model");
   private final PolicyService policies;
 
   public RuleController(PolicyService policies) {
@@ -151,7 +154,7 @@ public class RuleController {
     Object raw = single(request, "weights");
     if (!(raw instanceof Map<?, ?> w)) throw ApiException.invalid("wrong_type", "weights must be an object", "weights");
     for (Object key : w.keySet()) {
-      if (!key.equals("rules") && !key.equals("model")) throw ApiException.invalid("unknown_field", "unknown field weights." + key, "weights." + key);
+      Params.checkField(String.valueOf(key), WEIGHT_FIELDS, "weights");
     }
     if (!(w.get("rules") instanceof Number rules) || !(w.get("model") instanceof Number model)) {
       throw ApiException.invalid("missing_field", "weights needs numbers rules and model", "weights");
@@ -182,7 +185,7 @@ public class RuleController {
   private static Object single(HttpServletRequest request, String name) {
     Map<String, Object> body = Json.parseObject(Bodies.read(request));
     for (String key : body.keySet()) {
-      if (!key.equals(name)) throw ApiException.invalid("unknown_field", "unknown field " + PolicyMaps.truncate(key), PolicyMaps.truncate(key));
+      Params.checkField(key, Set.of(name), "");
     }
     if (!body.containsKey(name)) throw ApiException.invalid("missing_field", name + " is required", name);
     return body.get(name);

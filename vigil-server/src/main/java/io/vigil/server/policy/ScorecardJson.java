@@ -4,6 +4,7 @@ import io.vigil.engine.policy.PolicyMaps;
 import io.vigil.engine.event.EventType;
 import io.vigil.engine.scorecard.ScorecardDefinition;
 import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Params;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,11 +99,6 @@ final class ScorecardJson {
   }
 
   private static void rejectUnknown(Map<String, Object> m, Set<String> known, String prefix) {
-    for (String key : m.keySet()) {
-      if (!known.contains(key)) {
-        String param = (prefix.isEmpty() ? "" : prefix + ".") + PolicyMaps.truncate(key);
-        throw ApiException.invalid("unknown_field", "unknown scorecard field " + param, param);
-      }
-    }
+    for (String key : m.keySet()) Params.checkField(key, known, prefix);
   }
 }

@@ -12,6 +12,7 @@ import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.rule.RuleCompiler;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
+import io.vigil.server.journal.JournalObserver;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
@@ -67,7 +68,7 @@ class EventIdCollisionTest {
   private DecisionPipeline collidingPipeline(HikariDataSource ds, JournalRepository journal, FeatureConfig config,
       PolicyService policies) {
     return new DecisionPipeline(journal, ds, () -> new Engine(config, new ListIndex()), policies.active(), 64, 8, new SimpleMeterRegistry(),
-        TestClock.INSTANCE, id -> 42L);
+        TestClock.INSTANCE, id -> 42L, JournalObserver.NONE);
   }
 
   /** One body per (event id, account, amount), fixed on first use so that repeats are identical. */

@@ -1,0 +1,32 @@
+package io.vigil.server.journal;
+
+import io.vigil.engine.journal.JournalRecord;
+
+/**
+ * What the decision pipeline tells about the journal: each rebuild's rows (to check the chain
+ * while they are read anyway) and each committed head. {@link JournalAnchors} is the real one.
+ */
+public interface JournalObserver {
+  /** A rebuild starts: the check that every row read, in order, goes to. */
+  AnchoredChain rebuilding();
+
+  /** The rebuild read every row into {@code chain}. May throw to refuse to start. */
+  void rebuilt(AnchoredChain chain);
+
+  /** Rows up to {@code sequence} are committed; {@code hash} is that row's hash. */
+  void committed(long sequence, String hash);
+
+  /** Checks the chain and ignores the outcome: for tests and tools that anchor nothing. */
+  JournalObserver NONE = new JournalObserver() {
+    @Override
+    public AnchoredChain rebuilding() {
+      return new AnchoredChain(() -> null);
+    }
+
+    @Override
+    public void rebuilt(AnchoredChain chain) {}
+
+    @Override
+    public void committed(long sequence, String hash) {}
+  };
+}
