@@ -1,5 +1,6 @@
 package io.vigil.server.api;
 
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -14,6 +15,13 @@ public class ApiWebConfiguration implements WebMvcConfigurer {
     registry.addInterceptor(new AcceptCheck()).addPathPatterns("/v1/**");
     registry.addInterceptor(new QueryParameterCheck()).addPathPatterns("/v1/**");
     registry.addInterceptor(new CardNumberCheck()).addPathPatterns("/v1/**");
+  }
+
+  @Bean
+  FilterRegistrationBean<ActuatorPaths> actuatorPaths() {
+    FilterRegistrationBean<ActuatorPaths> registration = new FilterRegistrationBean<>(new ActuatorPaths());
+    registration.addUrlPatterns("/actuator", "/actuator/*");
+    return registration;
   }
 
   @Bean

@@ -35,6 +35,7 @@ public class ErrorPages implements ErrorController {
     if (failure instanceof ApiException api) return api;
     if (failure instanceof InvalidParameterException bad) return FrameworkErrors.parameters(bad);
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+    if (code == null && failure == null) return FrameworkErrors.forStatus(404); // /error asked for directly
     int status = code instanceof Integer i ? i : 500;
     if (status >= 500 && failure instanceof Throwable t) {
       log.error("unexpected error outside a route: {}", t.getClass().getName(), RedactedFailure.of(t));
