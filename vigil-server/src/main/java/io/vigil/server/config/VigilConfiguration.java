@@ -157,7 +157,8 @@ public class VigilConfiguration {
 
   @Bean
   public DecisionService decisionService(DecisionPipeline pipeline, JournalRepository journal, VigilProperties p) {
-    return new DecisionService(pipeline, journal, p.decisions().replyTimeoutMillis(), p.decisions().overloadFallbackAction());
+    return new DecisionService(pipeline, journal, p.decisions().replyTimeoutMillis(), p.decisions().overloadFallbackAction(),
+        TimeUnit.MILLISECONDS.toNanos(p.decisions().admissionBudgetMillis()));
   }
 
   /** The live and shadow models, kept across state rebuilds; {@link ModelService} fills it. */

@@ -19,17 +19,32 @@ public final class DecisionService {
   private final JournalRepository journal;
   private final long replyTimeoutMillis;
   private final String fallbackAction;
+  private final long admissionBudgetNanos;
 
+  /** Without an admission budget: every request is decided however long it waited. */
   public DecisionService(DecisionPipeline pipeline, JournalRepository journal, long replyTimeoutMillis, String fallbackAction) {
+    this(pipeline, journal, replyTimeoutMillis, fallbackAction, Admission.NO_BUDGET);
+  }
+
+  public DecisionService(DecisionPipeline pipeline, JournalRepository journal, long replyTimeoutMillis, String fallbackAction,
+      long admissionBudgetNanos) {
     this.pipeline = pipeline;
     this.journal = journal;
     this.replyTimeoutMillis = replyTimeoutMillis;
     this.fallbackAction = fallbackAction;
+    this.admissionBudgetNanos = admissionBudgetNanos;
   }
 
-  /** The response body for one decision request; the boolean tells a replay. */
+  /** The response body for a request that arrives now. */
   public Outcome.Response decide(byte[] body) {
-    long receivedNanos = System.nanoTime();
+    return decide(body, System.nanoTime());
+  }
+
+  /**
+   * The response body for one decision request whose first byte arrived at {@code receivedNanos}
+   * ({@link System#nanoTime()}); the boolean tells a replay.
+   */
+  public Outcome.Response decide(byte[] body, long receivedNanos) {
     Map<String, Object> tree = Json.parseObject(body);
     Event event = EventParser.parse(tree);
     String canonical = Json.canonical(tree);
@@ -61,7 +76,8 @@ public final class DecisionService {
 
   private CompletableFuture<Outcome> submit(Event event, String canonical, String requestHash, long receivedNanos, boolean hashCollision) {
     try {
-      return pipeline.submit(new DecisionPipeline.Submission(event, canonical, requestHash, receivedNanos, hashCollision, new CompletableFuture<>()));
+      return pipeline.submit(new DecisionPipeline.Submission(event, canonical, requestHash, receivedNanos, hashCollision,
+          new CompletableFuture<>(), admissionBudgetNanos));
     } catch (ApiException e) {
       throw withFallback(e);
     }
@@ -84,7 +100,13 @@ public final class DecisionService {
     }
   }
 
+  /** A decision 503 with the operator's fail-open/fail-closed advice at the end of its message; other errors as they are. */
   private ApiException withFallback(ApiException e) {
+    return withFallback(e, fallbackAction);
+  }
+
+  /** {@code e} with the advice to apply {@code fallbackAction} when it is a 503. */
+  public static ApiException withFallback(ApiException e, String fallbackAction) {
     if (e.status() != 503) return e;
     return new ApiException(503, e.type(), e.code(), e.getMessage() + " (configured fallback action: " + fallbackAction + ")",
         null, e.retryAfterSeconds());
