@@ -54,6 +54,7 @@ public class HttpConfiguration {
     int threadsMax = environment.getProperty("server.tomcat.threads.max", Integer.class, TOMCAT_THREADS_DEFAULT);
     checkLanesFit(http, threadsMax);
     checkAdmissionBudget(p.decisions());
+    checkPermitWait(http, p.decisions());
     RequestLanes lanes = new RequestLanes(http.decisionConcurrencyMax(), http.adminConcurrencyMax(), http.permitWaitMillis(),
         DecisionService.withFallback(RequestLanes.decisionsBusy(), p.decisions().overloadFallbackAction()), registry);
     FilterRegistrationBean<RequestLanes> registration = new FilterRegistrationBean<>(lanes);
@@ -67,6 +68,13 @@ public class HttpConfiguration {
     if (lanes + THREADS_FREE_MIN > threadsMax) {
       throw new IllegalStateException("vigil.http.decision-concurrency-max + vigil.http.admin-concurrency-max (" + lanes
           + ") must leave at least " + THREADS_FREE_MIN + " of server.tomcat.threads.max (" + threadsMax + ") free");
+    }
+  }
+
+  static void checkPermitWait(VigilProperties.Http http, VigilProperties.Decisions decisions) {
+    if (http.permitWaitMillis() >= decisions.admissionBudgetMillis()) {
+      throw new IllegalStateException("vigil.http.permit-wait-millis (" + http.permitWaitMillis()
+          + ") must be below vigil.decisions.admission-budget-millis (" + decisions.admissionBudgetMillis() + ")");
     }
   }
 

@@ -116,9 +116,9 @@ public record VigilProperties(
    * @param permitWaitMillis how long a request waits for a permit before its 503
    */
   public record Http(
-      @DefaultValue("64") @Min(1) @Max(10_000) int decisionConcurrencyMax,
+      @DefaultValue("32") @Min(1) @Max(10_000) int decisionConcurrencyMax,
       @DefaultValue("16") @Min(1) @Max(10_000) int adminConcurrencyMax,
-      @DefaultValue("10") @Min(0) @Max(1_000) long permitWaitMillis) {}
+      @DefaultValue("50") @Min(0) @Max(1_000) long permitWaitMillis) {}
 
   /**
    * @param windows velocity windows such as 1m, 1h, 24h, 7d, 30d

@@ -78,8 +78,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Overload.</b> The inbox is bounded: a full inbox is a 503 at once with Retry-After and the
  * configured fail-open/fail-closed advice. A submission that has waited longer than its admission
- * budget when the sequencer takes it is refused the same way, undecided ({@link Admission}). A reply that takes longer than the timeout is a 503;
- * the decision may still commit, and a retry with the same event id returns it.
+ * budget when the sequencer takes it is refused the same way, undecided ({@link Admission}). A
+ * reply that takes longer than the timeout is a 503; the decision may still commit, and a retry
+ * with the same event id returns it.
  */
 public final class DecisionPipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DecisionPipeline.class);

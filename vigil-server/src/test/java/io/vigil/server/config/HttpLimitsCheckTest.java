@@ -18,6 +18,15 @@ class HttpLimitsCheckTest {
   }
 
   @Test
+  void thePermitWaitMustBeBelowTheAdmissionBudget() {
+    VigilProperties.Decisions decisions = new VigilProperties.Decisions(4096, 512, 2000, "REVIEW", 250);
+    assertDoesNotThrow(() -> HttpConfiguration.checkPermitWait(new VigilProperties.Http(32, 16, 50), decisions));
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> HttpConfiguration.checkPermitWait(new VigilProperties.Http(32, 16, 250), decisions));
+    assertTrue(e.getMessage().contains("vigil.http.permit-wait-millis"), e.getMessage());
+  }
+
+  @Test
   void theAdmissionBudgetMustBeBelowTheReplyTimeout() {
     assertDoesNotThrow(() -> HttpConfiguration.checkAdmissionBudget(new VigilProperties.Decisions(4096, 512, 2000, "REVIEW", 250)));
     IllegalStateException e = assertThrows(IllegalStateException.class,
