@@ -75,7 +75,8 @@ public final class BenchMain {
     EventGenerator generator = new EventGenerator(options.seed(), options.accounts());
     out.printf("run %s: %.1f decisions/s to %s for %.0f s after %.0f s warm-up, %d connections%n",
         generator.runId(), options.rateHz(), options.url(), options.durationSeconds(), options.warmupSeconds(), options.connections());
-    BenchResult result = new OpenLoopRun(options, generator, true).run();
+    BenchResult result = options.closedLoop() ? new ClosedLoopRun(options, generator).run()
+        : new OpenLoopRun(options, generator, true).run();
 
     out.println();
     out.print(result.summary());

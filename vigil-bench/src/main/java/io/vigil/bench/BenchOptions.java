@@ -14,14 +14,17 @@ import java.net.URISyntaxException;
  * @param accounts size of the synthetic account pool
  * @param seed seed of the event generator
  * @param outFile where to write the JSON result, or null
+ * @param closedLoop each connection sends its next request as soon as the previous answer arrives
+ *     (no rate; latency from the actual send): for reproducing "N clients hammering", not for latency targets
  */
 record BenchOptions(String url, double rateHz, double durationSeconds, double warmupSeconds,
-    int connections, int accounts, long seed, String outFile) {
+    int connections, int accounts, long seed, String outFile, boolean closedLoop) {
 
   static final String USAGE = """
       usage: java -jar vigil-bench.jar --rate N --duration SECONDS [options]
         --url URL            server base URL (default http://localhost:8080)
-        --rate N             target decisions per second (required)
+        --rate N             target decisions per second (required unless --closed)
+        --closed             closed loop: each connection sends again as soon as it has its answer
         --duration SECONDS   measured phase (required)
         --warmup SECONDS     unrecorded warm-up before it (default 10)
         --connections N      keep-alive connections / worker threads (default 64)
@@ -39,6 +42,7 @@ record BenchOptions(String url, double rateHz, double durationSeconds, double wa
     int accounts = 100_000;
     long seed = 42;
     String out = null;
+    boolean closed = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -49,6 +53,10 @@ record BenchOptions(String url, double rateHz, double durationSeconds, double wa
         value = arg.substring(eq + 1);
       }
       if (name.equals("--help") || name.equals("-h")) throw new UsageException(null);
+      if (name.equals("--closed") && value == null) {
+        closed = true;
+        continue;
+      }
       if (value == null) {
         if (i + 1 >= args.length) throw new UsageException(name + " needs a value");
         value = args[++i];
@@ -65,11 +73,12 @@ record BenchOptions(String url, double rateHz, double durationSeconds, double wa
         default -> throw new UsageException("unknown option " + name);
       }
     }
-    if (rate == null) throw new UsageException("--rate is required");
+    if (rate == null && !closed) throw new UsageException("--rate is required");
+    if (closed) rate = 0.0;
     if (duration == null) throw new UsageException("--duration is required");
     if (connections > 10_000) throw new UsageException("--connections must be at most 10000");
     if (accounts > 10_000_000) throw new UsageException("--accounts must be at most 10000000");
-    BenchOptions options = new BenchOptions(url, rate, duration, warmup, connections, accounts, seed, out);
+    BenchOptions options = new BenchOptions(url, rate, duration, warmup, connections, accounts, seed, out, closed);
     options.uri();
     return options;
   }

@@ -49,14 +49,16 @@ final class BenchResult {
   String summary() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "Vigil bench %s  run %s%n", options.url(), runId));
-    sb.append(String.format(Locale.ROOT, "  load       %.1f/s for %.0f s (after %.0f s warm-up), %d connections, %d accounts, seed %d%n",
-        options.rateHz(), options.durationSeconds(), options.warmupSeconds(), options.connections(), options.accounts(), options.seed()));
+    sb.append(String.format(Locale.ROOT, "  load       %s for %.0f s (after %.0f s warm-up), %d connections, %d accounts, seed %d%n",
+        options.closedLoop() ? "closed loop" : String.format(Locale.ROOT, "%.1f/s", options.rateHz()), options.durationSeconds(),
+        options.warmupSeconds(), options.connections(), options.accounts(), options.seed()));
     sb.append(String.format(Locale.ROOT, "  requests   %d scheduled, %d ok, %d errors%n", requests, successes, errors.total()));
     sb.append(String.format(Locale.ROOT, "  rate       target %.1f/s, achieved %.1f/s (ok responses over %.1f s)%n",
         options.rateHz(), achievedRateHz(), measuredSeconds));
     sb.append(String.format(Locale.ROOT, "  latency    p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms%n",
         percentileMillis(50), percentileMillis(90), percentileMillis(99), percentileMillis(99.9), maxMillis()));
-    sb.append("             (successful requests, from the intended send time: coordinated-omission free)\n");
+    sb.append(options.closedLoop() ? "             (successful requests, from the actual send: closed loop, not coordinated-omission free)\n"
+        : "             (successful requests, from the intended send time: coordinated-omission free)\n");
     Map<String, Long> all = new LinkedHashMap<>(errors.byStatus());
     all.putAll(errors.byKind());
     if (!all.isEmpty()) {
@@ -98,7 +100,8 @@ final class BenchResult {
     m.put("connections", (long) options.connections());
     m.put("accounts", (long) options.accounts());
     m.put("seed", options.seed());
-    m.put("latency_measured_from", "intended_send_time");
+    m.put("latency_measured_from", options.closedLoop() ? "actual_send_time" : "intended_send_time");
+    m.put("closed_loop", options.closedLoop());
     return m;
   }
 

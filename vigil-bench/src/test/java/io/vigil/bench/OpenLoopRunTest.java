@@ -63,6 +63,32 @@ class OpenLoopRunTest {
   }
 
   @Test
+  void closedLoopKeepsEveryConnectionBusyAndCountsErrorsByStatus(@TempDir Path dir) throws Exception {
+    startServer(5, 5, 4);
+    Path out = dir.resolve("closed.json");
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    int exit = BenchMain.run(new String[] {"--url", url(), "--closed", "--duration", "1", "--warmup", "0.2",
+        "--connections", "4", "--accounts", "2000", "--out", out.toString()}, new PrintStream(stdout), System.err);
+    assertThat(exit).isZero();
+    Map<String, Object> result = TinyJson.parseObject(Files.readString(out));
+    assertThat(result.get("closed_loop")).isEqualTo(true);
+    assertThat(result.get("latency_measured_from")).isEqualTo("actual_send_time");
+    long requests = (Long) result.get("requests");
+    // 4 connections, 5 ms per answer, 1 s: at most about 800, and far more than one each.
+    assertThat(requests).isBetween(40L, 1_000L);
+    long errors = (Long) result.get("errors");
+    assertThat(((Map<?, ?>) result.get("errors_by_status")).get("503")).isEqualTo(errors);
+    assertThat(errors).isPositive();
+    assertThat((Long) result.get("successes") + errors).isEqualTo(requests);
+    assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("closed loop");
+  }
+
+  @Test
+  void aClosedRunNeedsNoRate() {
+    assertThat(BenchOptions.parse(new String[] {"--closed", "--duration", "5"}).closedLoop()).isTrue();
+  }
+
+  @Test
   void sendsAtTheTargetRateAndCountsErrorsByStatus(@TempDir Path dir) throws Exception {
     startServer(10, 0, 8);
     Path out = dir.resolve("result.json");

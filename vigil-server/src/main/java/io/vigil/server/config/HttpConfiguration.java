@@ -1,12 +1,26 @@
 package io.vigil.server.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vigil.server.api.Arrival;
+import io.vigil.server.api.RequestLanes;
+import io.vigil.server.decision.DecisionService;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.tomcat.TomcatContextCustomizer;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 
-/** How the HTTP connector treats request bodies. */
+/** How the HTTP connector treats requests: bodies, arrival stamps, and the bounded lanes. */
 @Configuration(proxyBeanMethods = false)
 public class HttpConfiguration {
+  /** Request threads the lanes leave free: health probes, metrics, and requests waiting for a permit. */
+  static final int THREADS_FREE_MIN = 8;
+  private static final int TOMCAT_THREADS_DEFAULT = 200;
+
   /**
    * A client that sends {@code Expect: 100-continue} (curl does for bodies over 1 MiB) is told to go
    * on only once the route starts reading the body. A body declared larger than the route takes is
@@ -15,5 +29,59 @@ public class HttpConfiguration {
   @Bean
   public TomcatConnectorCustomizer continueWhenTheBodyIsRead() {
     return connector -> connector.setProperty("continueResponseTiming", "onRead");
+  }
+
+  /** Stamps each request with the time its first byte was read, before any filter runs. */
+  @Bean
+  public TomcatContextCustomizer arrivalStamp() {
+    return context -> context.getPipeline().addValve(new Arrival.Stamp());
+  }
+
+  /**
+   * Keeps the connector from reading the rest of a body the lanes refused. An engine valve, so it
+   * acts after the 503 is complete (at the context level the connector would treat the request as
+   * failed and run the error page over the 503).
+   */
+  @Bean
+  public WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> dropRefusedBodies() {
+    return factory -> factory.addEngineValves(new RequestLanes.DropRefusedBody());
+  }
+
+  /** The decision and administrative lanes, ahead of every other filter; checked against the thread pool. */
+  @Bean
+  public FilterRegistrationBean<RequestLanes> requestLanes(VigilProperties p, Environment environment, MeterRegistry registry) {
+    VigilProperties.Http http = p.http();
+    int threadsMax = environment.getProperty("server.tomcat.threads.max", Integer.class, TOMCAT_THREADS_DEFAULT);
+    checkLanesFit(http, threadsMax);
+    checkAdmissionBudget(p.decisions());
+    checkPermitWait(http, p.decisions());
+    RequestLanes lanes = new RequestLanes(http.decisionConcurrencyMax(), http.adminConcurrencyMax(), http.permitWaitMillis(),
+        DecisionService.withFallback(RequestLanes.decisionsBusy(), p.decisions().overloadFallbackAction()), registry);
+    FilterRegistrationBean<RequestLanes> registration = new FilterRegistrationBean<>(lanes);
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    registration.addUrlPatterns("/*");
+    return registration;
+  }
+
+  static void checkLanesFit(VigilProperties.Http http, int threadsMax) {
+    int lanes = http.decisionConcurrencyMax() + http.adminConcurrencyMax();
+    if (lanes + THREADS_FREE_MIN > threadsMax) {
+      throw new IllegalStateException("vigil.http.decision-concurrency-max + vigil.http.admin-concurrency-max (" + lanes
+          + ") must leave at least " + THREADS_FREE_MIN + " of server.tomcat.threads.max (" + threadsMax + ") free");
+    }
+  }
+
+  static void checkPermitWait(VigilProperties.Http http, VigilProperties.Decisions decisions) {
+    if (http.permitWaitMillis() >= decisions.admissionBudgetMillis()) {
+      throw new IllegalStateException("vigil.http.permit-wait-millis (" + http.permitWaitMillis()
+          + ") must be below vigil.decisions.admission-budget-millis (" + decisions.admissionBudgetMillis() + ")");
+    }
+  }
+
+  static void checkAdmissionBudget(VigilProperties.Decisions decisions) {
+    if (decisions.admissionBudgetMillis() >= decisions.replyTimeoutMillis()) {
+      throw new IllegalStateException("vigil.decisions.admission-budget-millis (" + decisions.admissionBudgetMillis()
+          + ") must be below vigil.decisions.reply-timeout-millis (" + decisions.replyTimeoutMillis() + ")");
+    }
   }
 }

@@ -180,7 +180,7 @@ public class VigilConfiguration {
   public DecisionService decisionService(DecisionPipeline pipeline, JournalRepository journal, VigilProperties p,
       JournalAnchors anchors) {
     return new DecisionService(pipeline, journal, p.decisions().replyTimeoutMillis(), p.decisions().overloadFallbackAction(),
-        anchors::readOnly);
+        TimeUnit.MILLISECONDS.toNanos(p.decisions().admissionBudgetMillis()), anchors::readOnly);
   }
 
   /** The live and shadow models, kept across state rebuilds; {@link ModelService} fills it. */

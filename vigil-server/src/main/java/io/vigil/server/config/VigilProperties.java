@@ -24,6 +24,7 @@ public record VigilProperties(
     @DefaultValue("./data") @NotBlank String dataDir,
     @DefaultValue @Valid Storage storage,
     @DefaultValue @Valid Decisions decisions,
+    @DefaultValue @Valid Http http,
     @DefaultValue @Valid Features features,
     @DefaultValue @Valid Reference reference,
     @DefaultValue @Valid Signals signals,
@@ -129,12 +130,29 @@ public record VigilProperties(
    * @param replyTimeoutMillis how long a request waits for its durable decision before a 503
    * @param overloadFallbackAction the action a 503 body advises the caller to apply (fail-open
    *     ALLOW, or fail-closed DENY/REVIEW)
+   * @param admissionBudgetMillis a request that has waited longer than this since its first byte
+   *     arrived when the sequencer takes it is refused with 503, not decided; below the reply timeout
    */
   public record Decisions(
       @DefaultValue("4096") @Min(16) @Max(1_000_000) int queueCapacity,
       @DefaultValue("512") @Min(1) @Max(10_000) int commitBatchMax,
       @DefaultValue("2000") @Min(10) @Max(60_000) long replyTimeoutMillis,
-      @DefaultValue("REVIEW") @Pattern(regexp = "ALLOW|REVIEW|DENY") String overloadFallbackAction) {}
+      @DefaultValue("REVIEW") @Pattern(regexp = "ALLOW|REVIEW|DENY") String overloadFallbackAction,
+      @DefaultValue("250") @Min(1) @Max(60_000) long admissionBudgetMillis) {}
+
+  /**
+   * How many requests run at once, in two lanes, so that administrative requests can never take the
+   * request threads decisions need. A request that cannot get a permit within {@code permitWaitMillis}
+   * gets 503 overloaded. Their sum stays below {@code server.tomcat.threads.max} (checked at start-up).
+   *
+   * @param decisionConcurrencyMax {@code POST /v1/decisions} requests in progress at once
+   * @param adminConcurrencyMax every other {@code /v1} request in progress at once
+   * @param permitWaitMillis how long a request waits for a permit before its 503
+   */
+  public record Http(
+      @DefaultValue("32") @Min(1) @Max(10_000) int decisionConcurrencyMax,
+      @DefaultValue("16") @Min(1) @Max(10_000) int adminConcurrencyMax,
+      @DefaultValue("50") @Min(0) @Max(1_000) long permitWaitMillis) {}
 
   /**
    * @param windows velocity windows such as 1m, 1h, 24h, 7d, 30d

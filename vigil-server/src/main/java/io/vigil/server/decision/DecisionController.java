@@ -2,6 +2,7 @@ package io.vigil.server.decision;
 
 import io.vigil.engine.Limits;
 import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Arrival;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.Page;
@@ -43,7 +44,7 @@ public class DecisionController {
 
   @PostMapping(path = "/v1/decisions", produces = MediaType.APPLICATION_JSON_VALUE)
   public ResponseEntity<byte[]> decide(HttpServletRequest request) {
-    Outcome.Response response = service.decide(Bodies.read(request));
+    Outcome.Response response = service.decide(Bodies.read(request), Arrival.nanos(request));
     return ResponseEntity.ok()
         .header("Idempotent-Replayed", Boolean.toString(response.replay()))
         .contentType(MediaType.APPLICATION_JSON)

@@ -79,8 +79,10 @@ import org.slf4j.LoggerFactory;
  * The request hash is SHA-256 of the canonical JSON (sorted keys).
  *
  * <p><b>Overload.</b> The inbox is bounded: a full inbox is a 503 at once with Retry-After and the
- * configured fail-open/fail-closed advice. A reply that takes longer than the timeout is a 503;
- * the decision may still commit, and a retry with the same event id returns it.
+ * configured fail-open/fail-closed advice. A submission that has waited longer than its admission
+ * budget when the sequencer takes it is refused the same way, undecided ({@link Admission}). A
+ * reply that takes longer than the timeout is a 503; the decision may still commit, and a retry
+ * with the same event id returns it.
  */
 public final class DecisionPipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DecisionPipeline.class);
@@ -88,9 +90,18 @@ public final class DecisionPipeline implements AutoCloseable {
   /** Reads of sequencer-owned state (the link graph) waiting for the sequencer; beyond it, 503. */
   private static final int TASKS_MAX = 64;
 
-  /** A validated request waiting for its decision. */
+  /**
+   * A validated request waiting for its decision. {@code receivedNanos} is when its first byte
+   * arrived; past {@code admissionBudgetNanos} after it the sequencer refuses it ({@link Admission}).
+   */
   public record Submission(Event event, String canonicalJson, String requestHash, long receivedNanos,
-      boolean hashCollision, CompletableFuture<Outcome> reply) {}
+      boolean hashCollision, CompletableFuture<Outcome> reply, long admissionBudgetNanos) {
+
+    public Submission(Event event, String canonicalJson, String requestHash, long receivedNanos, boolean hashCollision,
+        CompletableFuture<Outcome> reply) {
+      this(event, canonicalJson, requestHash, receivedNanos, hashCollision, reply, Admission.NO_BUDGET);
+    }
+  }
 
   private record Pending(long sequence, String decisionId, Submission submission, Decision decision,
       String responseJson, long recordedAtMillis, List<Restriction> restrictionsSet) {}
@@ -218,6 +229,11 @@ public final class DecisionPipeline implements AutoCloseable {
       maybeSweep();
       runTasks();
       if (s == null) continue;
+      if (Admission.late(s, System.nanoTime())) {
+        metrics.late.increment();
+        s.reply().completeExceptionally(Admission.refusal());
+        continue;
+      }
       try {
         handle(s);
       } catch (RuntimeException e) {

@@ -27,24 +27,34 @@ public final class DecisionService {
   private final String fallbackAction;
   /** True when a broken journal chain made Vigil read-only: no decision is made or stored. */
   private final BooleanSupplier readOnly;
+  private final long admissionBudgetNanos;
 
+  /** Without an admission budget: every request is decided however long it waited. */
   public DecisionService(DecisionPipeline pipeline, JournalRepository journal, long replyTimeoutMillis, String fallbackAction) {
-    this(pipeline, journal, replyTimeoutMillis, fallbackAction, () -> false);
+    this(pipeline, journal, replyTimeoutMillis, fallbackAction, Admission.NO_BUDGET, () -> false);
   }
 
   public DecisionService(DecisionPipeline pipeline, JournalRepository journal, long replyTimeoutMillis, String fallbackAction,
-      BooleanSupplier readOnly) {
+      long admissionBudgetNanos, BooleanSupplier readOnly) {
     this.readOnly = readOnly;
     this.pipeline = pipeline;
     this.journal = journal;
     this.replyTimeoutMillis = replyTimeoutMillis;
     this.fallbackAction = fallbackAction;
+    this.admissionBudgetNanos = admissionBudgetNanos;
   }
 
-  /** The response body for one decision request; the boolean tells a replay. */
+  /** The response body for a request that arrives now. */
   public Outcome.Response decide(byte[] body) {
+    return decide(body, System.nanoTime());
+  }
+
+  /**
+   * The response body for one decision request whose first byte arrived at {@code receivedNanos}
+   * ({@link System#nanoTime()}); the boolean tells a replay.
+   */
+  public Outcome.Response decide(byte[] body, long receivedNanos) {
     if (readOnly.getAsBoolean()) throw withFallback(JOURNAL_BROKEN);
-    long receivedNanos = System.nanoTime();
     // EventParser.parse repeats the check (the engine stands alone); with one exemption both give one answer.
     Map<String, Object> tree = Json.parseObject(body, EventParser.CARD_NUMBER_EXEMPTION);
     Event event = EventParser.parse(tree);
@@ -77,7 +87,8 @@ public final class DecisionService {
 
   private CompletableFuture<Outcome> submit(Event event, String canonical, String requestHash, long receivedNanos, boolean hashCollision) {
     try {
-      return pipeline.submit(new DecisionPipeline.Submission(event, canonical, requestHash, receivedNanos, hashCollision, new CompletableFuture<>()));
+      return pipeline.submit(new DecisionPipeline.Submission(event, canonical, requestHash, receivedNanos, hashCollision,
+          new CompletableFuture<>(), admissionBudgetNanos));
     } catch (ApiException e) {
       throw withFallback(e);
     }
@@ -100,7 +111,13 @@ public final class DecisionService {
     }
   }
 
+  /** A decision 503 with the operator's fail-open/fail-closed advice at the end of its message; other errors as they are. */
   private ApiException withFallback(ApiException e) {
+    return withFallback(e, fallbackAction);
+  }
+
+  /** {@code e} with the advice to apply {@code fallbackAction} when it is a 503. */
+  public static ApiException withFallback(ApiException e, String fallbackAction) {
     if (e.status() != 503) return e;
     return new ApiException(503, e.type(), e.code(), e.getMessage() + " (configured fallback action: " + fallbackAction + ")",
         null, e.retryAfterSeconds());

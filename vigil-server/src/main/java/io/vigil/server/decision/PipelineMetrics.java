@@ -22,6 +22,7 @@ import java.util.function.ToDoubleFunction;
  */
 final class PipelineMetrics {
   final Counter overloads;
+  final Counter late;
   final DistributionSummary commitBatch;
   final Timer commitTimer;
   private final Timer latency;
@@ -37,6 +38,8 @@ final class PipelineMetrics {
     this.linkStats = linkStats;
     overloads = Counter.builder("vigil.decisions.rejected").tag("reason", "overloaded")
         .description("Requests refused with 503 because the inbox was full").register(registry);
+    late = Counter.builder("vigil.decisions.rejected").tag("reason", "late")
+        .description("Requests refused with 503 because they waited longer than their admission budget").register(registry);
     commitBatch = DistributionSummary.builder("vigil.commit.batch.size")
         .description("Decisions written per transaction (group commit)").publishPercentileHistogram().register(registry);
     commitTimer = Timer.builder("vigil.commit.duration").description("Time to write and commit one batch")
