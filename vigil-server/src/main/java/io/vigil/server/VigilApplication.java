@@ -1,6 +1,7 @@
 package io.vigil.server;
 
 import io.vigil.server.journal.VerifyJournalCommand;
+import io.vigil.server.logging.FatalErrors;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -13,6 +14,7 @@ public class VigilApplication {
     if (args.length > 0 && args[0].equals("verify-journal")) {
       System.exit(VerifyJournalCommand.run(args));
     }
+    FatalErrors.installDefaultHandler();
     SpringApplication.run(VigilApplication.class, args);
   }
 }

@@ -20,6 +20,9 @@ import io.vigil.server.decision.DecisionService;
 import io.vigil.server.feedback.FeedbackRepository;
 import io.vigil.server.feedback.FeedbackService;
 import io.vigil.server.hold.ApprovalRepository;
+import io.vigil.server.health.DecisionsHealth;
+import io.vigil.server.health.PipelineLiveness;
+import io.vigil.server.health.StoreHealth;
 import io.vigil.server.hold.HoldService;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.limit.LimitReleaseRepository;
@@ -43,7 +46,6 @@ import io.vigil.server.storage.Storage;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -219,11 +221,21 @@ public class VigilConfiguration {
     return new FinalOutcomes(new ChallengeRepository(ds), new ApprovalRepository(ds), new ReversalRepository(ds), clock);
   }
 
-  /** DOWN while the pipeline rebuilds its state or cannot store decisions. */
+  /** Readiness: DOWN when a decision cannot be made and stored now (see {@link DecisionsHealth}). */
   @Bean
-  public HealthIndicator decisionsHealthIndicator(DecisionPipeline pipeline, JournalRepository journal) {
-    return () -> pipeline.ready()
-        ? Health.up().withDetail("feature_keys", pipeline.engine().features().keyCount()).build()
-        : Health.down().withDetail("reason", "recovering or storage failing").build();
+  public HealthIndicator decisionsHealthIndicator(DecisionPipeline pipeline, VigilProperties p) {
+    return new DecisionsHealth(pipeline, p.decisions().replyTimeoutMillis());
+  }
+
+  /** Liveness: DOWN when a decision thread has stopped, which only a restart repairs. */
+  @Bean
+  public HealthIndicator pipelineThreadsHealthIndicator(DecisionPipeline pipeline) {
+    return new PipelineLiveness(pipeline);
+  }
+
+  /** Readiness: DOWN when the store does not answer (checked at most once a second, bounded in time). */
+  @Bean(destroyMethod = "close")
+  public StoreHealth storeHealthIndicator(HikariDataSource ds, VigilProperties p) {
+    return new StoreHealth(ds, p.health().storeCheckCacheMillis(), p.health().storeCheckTimeoutMillis());
   }
 }

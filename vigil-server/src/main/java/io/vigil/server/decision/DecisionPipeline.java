@@ -23,6 +23,7 @@ import io.vigil.server.api.Json;
 import io.vigil.server.journal.DecisionRules;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.logging.FatalErrors;
 import io.vigil.server.logging.RedactedFailure;
 import io.vigil.server.model.DecisionFeatures;
 import java.nio.charset.StandardCharsets;
@@ -122,6 +123,8 @@ public final class DecisionPipeline implements AutoCloseable {
   private volatile boolean broken;
   private volatile boolean recovering = true;
   private volatile boolean committerBusy;
+  /** When the oldest decision of the batch being committed arrived ({@code System.nanoTime()}); 0 when none. */
+  private volatile long committingSinceNanos;
   private volatile String lastHash;
   private long lastSequence;
   private long lastSweepMillis;
@@ -178,6 +181,32 @@ public final class DecisionPipeline implements AutoCloseable {
     return running && !recovering && !broken;
   }
 
+  /** Whether the sequencer thread is running; false once it has stopped, for whatever reason. */
+  public boolean sequencerAlive() {
+    return sequencer.isAlive();
+  }
+
+  /** Whether the committer thread is running. */
+  public boolean committerAlive() {
+    return committer.isAlive();
+  }
+
+  /**
+   * How long the oldest decision still waiting (to be decided, or to be committed) has waited, in
+   * nanoseconds; 0 when none waits.
+   */
+  public long oldestWaitingNanos() {
+    long now = System.nanoTime();
+    long oldest = now;
+    Submission queued = inbox.peek();
+    if (queued != null) oldest = Math.min(oldest, queued.receivedNanos());
+    Pending decided = commitQueue.peek();
+    if (decided != null) oldest = Math.min(oldest, decided.submission().receivedNanos());
+    long committing = committingSinceNanos;
+    if (committing != 0) oldest = Math.min(oldest, committing);
+    return Math.max(0, now - oldest);
+  }
+
   /** Queues a submission; fails fast with 503 when the inbox is full or the store is recovering. */
   public CompletableFuture<Outcome> submit(Submission s) {
     if (!ready()) throw ApiException.unavailable("recovering", "Vigil is rebuilding its state from the journal; retry shortly");
@@ -194,7 +223,16 @@ public final class DecisionPipeline implements AutoCloseable {
 
   // ---- sequencer ------------------------------------------------------------------------------
 
+  /** Any throwable that escapes is fatal: the feature state may be half-updated, and nothing else decides. */
   private void runSequencer() {
+    try {
+      sequence();
+    } catch (Throwable fatal) {
+      FatalErrors.halt("the decision sequencer", fatal);
+    }
+  }
+
+  private void sequence() {
     while (running) {
       Submission s;
       try {
@@ -366,7 +404,16 @@ public final class DecisionPipeline implements AutoCloseable {
 
   // ---- committer ------------------------------------------------------------------------------
 
+  /** Any throwable that escapes is fatal: no decision could be stored any more. */
   private void runCommitter() {
+    try {
+      commitLoop();
+    } catch (Throwable fatal) {
+      FatalErrors.halt("the decision committer", fatal);
+    }
+  }
+
+  private void commitLoop() {
     List<Pending> batch = new ArrayList<>(commitBatchMax);
     while (running || !commitQueue.isEmpty()) {
       Pending first;
@@ -377,6 +424,7 @@ public final class DecisionPipeline implements AutoCloseable {
       }
       if (first == null) continue;
       committerBusy = true;
+      committingSinceNanos = first.submission().receivedNanos();
       try {
         batch.clear();
         batch.add(first);
@@ -387,6 +435,7 @@ public final class DecisionPipeline implements AutoCloseable {
           commit(batch);
         }
       } finally {
+        committingSinceNanos = 0;
         committerBusy = false;
       }
     }
