@@ -125,6 +125,8 @@ public final class DecisionPipeline implements AutoCloseable {
   private volatile boolean committerBusy;
   /** When the oldest decision of the batch being committed arrived ({@code System.nanoTime()}); 0 when none. */
   private volatile long committingSinceNanos;
+  /** When the submission the sequencer holds (taken from the inbox, not yet handed on) arrived; 0 when none. */
+  private volatile long sequencingSinceNanos;
   private volatile String lastHash;
   private long lastSequence;
   private long lastSweepMillis;
@@ -202,6 +204,8 @@ public final class DecisionPipeline implements AutoCloseable {
     if (queued != null) oldest = Math.min(oldest, queued.receivedNanos());
     Pending decided = commitQueue.peek();
     if (decided != null) oldest = Math.min(oldest, decided.submission().receivedNanos());
+    long sequencing = sequencingSinceNanos;
+    if (sequencing != 0) oldest = Math.min(oldest, sequencing);
     long committing = committingSinceNanos;
     if (committing != 0) oldest = Math.min(oldest, committing);
     return Math.max(0, now - oldest);
@@ -240,6 +244,7 @@ public final class DecisionPipeline implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
+      if (s != null) sequencingSinceNanos = s.receivedNanos();
       if (broken) rebuildAfterFailure();
       maybeSweep();
       runTasks();
@@ -251,6 +256,8 @@ public final class DecisionPipeline implements AutoCloseable {
         log.error("decision failed unexpectedly; rebuilding state from the journal", RedactedFailure.of(e));
         s.reply().completeExceptionally(e);
         broken = true;
+      } finally {
+        sequencingSinceNanos = 0;
       }
     }
   }

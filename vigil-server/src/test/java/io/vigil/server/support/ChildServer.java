@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A Vigil server in a child JVM of its own ({@link HookedServer} on {@link TestClock}), for tests
@@ -17,12 +19,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildServer implements AutoCloseable {
   private final Process process;
+  private final Path dataDir;
   private final Path log;
   public final ApiClient api;
   public final String base;
 
-  private ChildServer(Process process, Path log, int port) {
+  private ChildServer(Process process, Path dataDir, Path log, int port) {
     this.process = process;
+    this.dataDir = dataDir;
     this.log = log;
     this.base = "http://localhost:" + port;
     this.api = new ApiClient(base);
@@ -46,7 +50,7 @@ public final class ChildServer implements AutoCloseable {
     // the process (SIGSEGV) when it loads a model in a JVM whose command line is several KB long.
     builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
     Process process = builder.start();
-    return new ChildServer(process, log, port);
+    return new ChildServer(process, dataDir, log, port);
   }
 
   /** Waits until the server answers its health endpoint with 200. */
@@ -88,10 +92,15 @@ public final class ChildServer implements AutoCloseable {
     }
   }
 
+  /** Stops the server and deletes its data directory (uploads make it large). */
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws InterruptedException, IOException {
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+    try (Stream<Path> paths = Files.walk(dataDir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
   }
 
   private static int freePort() throws IOException {
