@@ -2,6 +2,7 @@ package io.vigil.server;
 
 import io.vigil.server.journal.AnchorKeyCommand;
 import io.vigil.server.journal.VerifyJournalCommand;
+import io.vigil.server.logging.FatalErrors;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -15,6 +16,7 @@ public class VigilApplication {
     if (args.length > 0 && args[0].equals("verify-journal")) {
       System.exit(VerifyJournalCommand.run(args));
     }
+    FatalErrors.installDefaultHandler();
     if (args.length > 0 && args[0].equals("anchor-key")) {
       System.exit(AnchorKeyCommand.run(args));
     }

@@ -52,7 +52,17 @@ public record ModelArtifact(ModelMetadata metadata, byte[] body) {
   }
 
   public String toText() {
-    ModelMetadata m = metadata;
+    String text = ModelMetadata.FORMAT_ONNX.equals(metadata.format())
+        ? Base64.getEncoder().encodeToString(body) : new String(body, StandardCharsets.UTF_8);
+    return header(metadata) + text;
+  }
+
+  /**
+   * The artifact's text before its body, up to and including the {@code ---} line: with the body's
+   * text appended (base64 for ONNX), it is {@link #toText()}, so a large body can be written after
+   * it piece by piece.
+   */
+  public static String header(ModelMetadata m) {
     Map<String, String> header = new LinkedHashMap<>();
     header.put("model_id", m.modelId());
     header.put("format", m.format());
@@ -70,9 +80,7 @@ public record ModelArtifact(ModelMetadata metadata, byte[] body) {
       if (v.indexOf('\n') >= 0 || k.indexOf('=') >= 0) throw new IllegalArgumentException("artifact header " + k + " has a newline or '='");
       out.append(k).append('=').append(v).append('\n');
     });
-    String text = ModelMetadata.FORMAT_ONNX.equals(m.format())
-        ? Base64.getEncoder().encodeToString(body) : new String(body, StandardCharsets.UTF_8);
-    return out.append("---\n").append(text).toString();
+    return out.append("---\n").toString();
   }
 
   public static ModelArtifact parse(String text) {

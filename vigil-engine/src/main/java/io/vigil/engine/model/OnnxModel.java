@@ -7,6 +7,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -42,14 +43,28 @@ public final class OnnxModel implements Model {
     this.featureCount = metadata.schema().size();
   }
 
+  /** How a session is made: from bytes in memory, or from a file that ONNX Runtime reads itself. */
+  private interface SessionSource {
+    OrtSession open(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+  }
+
   public static OnnxModel fromBytes(byte[] onnx, ModelMetadata metadata) {
+    return open((env, options) -> env.createSession(onnx, options), metadata);
+  }
+
+  /** Loads the model from a file without copying it into the Java heap. */
+  public static OnnxModel fromFile(Path onnx, ModelMetadata metadata) {
+    return open((env, options) -> env.createSession(onnx.toString(), options), metadata);
+  }
+
+  private static OnnxModel open(SessionSource source, ModelMetadata metadata) {
     if (!ModelMetadata.FORMAT_ONNX.equals(metadata.format())) throw new IllegalArgumentException("not an ONNX artifact");
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession session = null;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
       options.setInterOpNumThreads(1);
-      session = env.createSession(onnx, options);
+      session = source.open(env, options);
       if (session.getInputNames().size() != 1) throw new IllegalArgumentException("the ONNX graph must take exactly one input");
       String input = session.getInputNames().iterator().next();
       List<String> outputs = List.copyOf(session.getOutputNames());

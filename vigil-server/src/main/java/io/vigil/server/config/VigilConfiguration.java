@@ -20,6 +20,9 @@ import io.vigil.server.decision.DecisionService;
 import io.vigil.server.feedback.FeedbackRepository;
 import io.vigil.server.feedback.FeedbackService;
 import io.vigil.server.hold.ApprovalRepository;
+import io.vigil.server.health.DecisionsHealth;
+import io.vigil.server.health.PipelineLiveness;
+import io.vigil.server.health.StoreHealth;
 import io.vigil.server.hold.HoldService;
 import io.vigil.server.journal.AnchorFile;
 import io.vigil.server.journal.AnchorKey;
@@ -49,7 +52,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -242,13 +244,21 @@ public class VigilConfiguration {
     return new FinalOutcomes(new ChallengeRepository(ds), new ApprovalRepository(ds), new ReversalRepository(ds), clock);
   }
 
-  /** DOWN while the pipeline rebuilds its state or cannot store decisions, or read-only on a broken journal. */
+  /** Readiness: DOWN when a decision cannot be made and stored now (see {@link DecisionsHealth}). */
   @Bean
-  public HealthIndicator decisionsHealthIndicator(DecisionPipeline pipeline, JournalRepository journal, JournalAnchors anchors) {
-    return () -> anchors.readOnly()
-        ? Health.down().withDetail("reason", "journal chain broken: read-only, decisions refused").build()
-        : pipeline.ready()
-        ? Health.up().withDetail("feature_keys", pipeline.engine().features().keyCount()).build()
-        : Health.down().withDetail("reason", "recovering or storage failing").build();
+  public HealthIndicator decisionsHealthIndicator(DecisionPipeline pipeline, VigilProperties p, JournalAnchors anchors) {
+    return new DecisionsHealth(pipeline, p.decisions().replyTimeoutMillis(), anchors::readOnly);
+  }
+
+  /** Liveness: DOWN when a decision thread has stopped, which only a restart repairs. */
+  @Bean
+  public HealthIndicator pipelineThreadsHealthIndicator(DecisionPipeline pipeline) {
+    return new PipelineLiveness(pipeline);
+  }
+
+  /** Readiness: DOWN when the store does not answer (checked at most once a second, bounded in time). */
+  @Bean(destroyMethod = "close")
+  public StoreHealth storeHealthIndicator(HikariDataSource ds, VigilProperties p) {
+    return new StoreHealth(ds, p.health().storeCheckCacheMillis(), p.health().storeCheckTimeoutMillis());
   }
 }

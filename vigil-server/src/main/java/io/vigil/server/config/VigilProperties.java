@@ -30,7 +30,9 @@ public record VigilProperties(
     @DefaultValue @Valid Signals signals,
     @DefaultValue @Valid Reversals reversals,
     @DefaultValue @Valid Models models,
-    @DefaultValue @Valid Journal journal) {
+    @DefaultValue @Valid Journal journal,
+    @DefaultValue @Valid Uploads uploads,
+    @DefaultValue @Valid Health health) {
 
   /**
    * @param onBrokenChain what start-up does when the journal's chain or its anchors are broken:
@@ -64,6 +66,27 @@ public record VigilProperties(
           + ", file=" + file + ", keysFile=" + keysFile + "]";
     }
   }
+
+
+  /**
+   * @param modelBytesMax largest ONNX model body {@code PUT /v1/models/{id}} takes; it is written to
+   *     a file under the data directory as it arrives, never held whole in memory
+   * @param modelsConcurrentMax model uploads received at once; one more gets {@code 503 uploads_busy}
+   * @param listImportsConcurrentMax list imports ({@code POST /v1/lists/import}, read whole, up to
+   *     16 MiB) processed at once; one more gets {@code 503 uploads_busy}
+   */
+  public record Uploads(
+      @DefaultValue("67108864") @Min(1_024) @Max(268_435_456) long modelBytesMax,
+      @DefaultValue("2") @Min(1) @Max(64) int modelsConcurrentMax,
+      @DefaultValue("2") @Min(1) @Max(64) int listImportsConcurrentMax) {}
+
+  /**
+   * @param storeCheckCacheMillis the store's health is checked at most once per this period
+   * @param storeCheckTimeoutMillis a store check that has not answered by then is DOWN
+   */
+  public record Health(
+      @DefaultValue("1000") @Min(0) @Max(60_000) long storeCheckCacheMillis,
+      @DefaultValue("1000") @Min(100) @Max(30_000) long storeCheckTimeoutMillis) {}
 
   /**
    * @param retrainEveryHours train a shadow model on this period, at least 24 (0 = only on request, POST /v1/models/train)
@@ -108,6 +131,11 @@ public record VigilProperties(
       @DefaultValue("64") @Min(6) @Max(1024) int linkIdentifiersPerAccountMax,
       @DefaultValue("256") @Min(2) @Max(65_536) int linkAccountsPerIdentifierMax,
       @DefaultValue("1000") @Min(1) @Max(100_000) int linkClusterAccountsMax) {}
+
+  /** Where uploads are written while they arrive; emptied at start-up. */
+  public java.nio.file.Path uploadDir() {
+    return java.nio.file.Path.of(dataDir, ".uploads");
+  }
 
   /** The reference-data directory, resolved. */
   public java.nio.file.Path referenceDir() {

@@ -25,6 +25,7 @@ import io.vigil.server.journal.DecisionRules;
 import io.vigil.server.journal.JournalObserver;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.logging.FatalErrors;
 import io.vigil.server.logging.RedactedFailure;
 import io.vigil.server.model.DecisionFeatures;
 import java.nio.charset.StandardCharsets;
@@ -137,6 +138,10 @@ public final class DecisionPipeline implements AutoCloseable {
   private volatile boolean broken;
   private volatile boolean recovering = true;
   private volatile boolean committerBusy;
+  /** When the oldest decision of the batch being committed arrived ({@code System.nanoTime()}); 0 when none. */
+  private volatile long committingSinceNanos;
+  /** When the submission the sequencer holds (taken from the inbox, not yet handed on) arrived; 0 when none. */
+  private volatile long sequencingSinceNanos;
   private volatile String lastHash;
   private long lastSequence;
   private long lastSweepMillis;
@@ -201,6 +206,34 @@ public final class DecisionPipeline implements AutoCloseable {
     return running && !recovering && !broken;
   }
 
+  /** Whether the sequencer thread is running; false once it has stopped, for whatever reason. */
+  public boolean sequencerAlive() {
+    return sequencer.isAlive();
+  }
+
+  /** Whether the committer thread is running. */
+  public boolean committerAlive() {
+    return committer.isAlive();
+  }
+
+  /**
+   * How long the oldest decision still waiting (to be decided, or to be committed) has waited, in
+   * nanoseconds; 0 when none waits.
+   */
+  public long oldestWaitingNanos() {
+    long now = System.nanoTime();
+    long oldest = now;
+    Submission queued = inbox.peek();
+    if (queued != null) oldest = Math.min(oldest, queued.receivedNanos());
+    Pending decided = commitQueue.peek();
+    if (decided != null) oldest = Math.min(oldest, decided.submission().receivedNanos());
+    long sequencing = sequencingSinceNanos;
+    if (sequencing != 0) oldest = Math.min(oldest, sequencing);
+    long committing = committingSinceNanos;
+    if (committing != 0) oldest = Math.min(oldest, committing);
+    return Math.max(0, now - oldest);
+  }
+
   /** Queues a submission; fails fast with 503 when the inbox is full or the store is recovering. */
   public CompletableFuture<Outcome> submit(Submission s) {
     if (!ready()) throw ApiException.unavailable("recovering", "Vigil is rebuilding its state from the journal; retry shortly");
@@ -217,7 +250,16 @@ public final class DecisionPipeline implements AutoCloseable {
 
   // ---- sequencer ------------------------------------------------------------------------------
 
+  /** Any throwable that escapes is fatal: the feature state may be half-updated, and nothing else decides. */
   private void runSequencer() {
+    try {
+      sequence();
+    } catch (Throwable fatal) {
+      FatalErrors.halt("the decision sequencer", fatal);
+    }
+  }
+
+  private void sequence() {
     while (running) {
       Submission s;
       try {
@@ -225,6 +267,7 @@ public final class DecisionPipeline implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
+      if (s != null) sequencingSinceNanos = s.receivedNanos();
       if (broken) rebuildAfterFailure();
       maybeSweep();
       runTasks();
@@ -241,6 +284,8 @@ public final class DecisionPipeline implements AutoCloseable {
         log.error("decision failed unexpectedly; rebuilding state from the journal", RedactedFailure.of(e));
         s.reply().completeExceptionally(e);
         broken = true;
+      } finally {
+        sequencingSinceNanos = 0;
       }
     }
   }
@@ -394,7 +439,16 @@ public final class DecisionPipeline implements AutoCloseable {
 
   // ---- committer ------------------------------------------------------------------------------
 
+  /** Any throwable that escapes is fatal: no decision could be stored any more. */
   private void runCommitter() {
+    try {
+      commitLoop();
+    } catch (Throwable fatal) {
+      FatalErrors.halt("the decision committer", fatal);
+    }
+  }
+
+  private void commitLoop() {
     List<Pending> batch = new ArrayList<>(commitBatchMax);
     while (running || !commitQueue.isEmpty()) {
       Pending first;
@@ -405,6 +459,7 @@ public final class DecisionPipeline implements AutoCloseable {
       }
       if (first == null) continue;
       committerBusy = true;
+      committingSinceNanos = first.submission().receivedNanos();
       try {
         batch.clear();
         batch.add(first);
@@ -415,6 +470,7 @@ public final class DecisionPipeline implements AutoCloseable {
           commit(batch);
         }
       } finally {
+        committingSinceNanos = 0;
         committerBusy = false;
       }
     }

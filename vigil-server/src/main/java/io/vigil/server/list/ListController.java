@@ -9,6 +9,8 @@ import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.Page;
 import io.vigil.server.api.TimeCursor;
+import io.vigil.server.api.UploadSlots;
+import io.vigil.server.config.VigilProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -37,7 +39,10 @@ public class ListController {
   private final ListExport exporter;
   private final Clock clock;
 
-  public ListController(ListService lists, ListImport importer, ListExport exporter, Clock clock) {
+  private final UploadSlots importSlots;
+
+  public ListController(ListService lists, ListImport importer, ListExport exporter, VigilProperties properties, Clock clock) {
+    this.importSlots = new UploadSlots(properties.uploads().listImportsConcurrentMax());
     this.lists = lists;
     this.importer = importer;
     this.exporter = exporter;
@@ -143,11 +148,15 @@ public class ListController {
   public Map<String, Object> importFile(@RequestParam(name = "format", required = false) String format, HttpServletRequest request) {
     Format f = Format.of(format);
     String actor = Actor.of(request);
-    byte[] body = Bodies.read(request, Limits.LIST_IMPORT_BYTES_MAX);
-    List<ImportRow> rows = f == Format.CSV
-        ? ListCsv.read(body, Limits.LIST_IMPORT_ROWS_MAX)
-        : ListJsonFile.read(body, Limits.LIST_IMPORT_ROWS_MAX);
-    ListImport.Result r = importer.run(rows, actor);
+    ListImport.Result r;
+    // Read whole (at most 16 MiB) and parsed in memory: bounded by the number of imports at once.
+    try (UploadSlots.Slot slot = importSlots.take()) {
+      byte[] body = Bodies.read(request, Limits.LIST_IMPORT_BYTES_MAX);
+      List<ImportRow> rows = f == Format.CSV
+          ? ListCsv.read(body, Limits.LIST_IMPORT_ROWS_MAX)
+          : ListJsonFile.read(body, Limits.LIST_IMPORT_ROWS_MAX);
+      r = importer.run(rows, actor);
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("format", f.wireName());
     m.put("rows", r.rows());

@@ -7,7 +7,13 @@ import io.vigil.server.api.Json;
 import io.vigil.server.api.Page;
 import io.vigil.server.api.Params;
 import io.vigil.server.api.TimeCursor;
+import io.vigil.server.api.UploadSlots;
+import io.vigil.server.config.VigilProperties;
+import io.vigil.server.journal.StorageException;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -32,9 +38,16 @@ public class ModelController {
   private final ModelService models;
   private final DecisionFeatures vectors;
   private final Clock clock;
+  private final UploadSlots uploadSlots;
+  private final Path uploadDir;
+  private final long uploadBytesMax;
 
-  public ModelController(ModelService models, DecisionFeatures vectors, Clock clock) {
+  public ModelController(ModelService models, DecisionFeatures vectors, VigilProperties properties, Clock clock) {
     this.clock = clock;
+    this.uploadSlots = new UploadSlots(properties.uploads().modelsConcurrentMax());
+    this.uploadDir = properties.uploadDir();
+    this.uploadBytesMax = properties.uploads().modelBytesMax();
+    Bodies.deleteLeftovers(uploadDir);
     this.models = models;
     this.vectors = vectors;
   }
@@ -137,9 +150,17 @@ public class ModelController {
     if (outputKind != null && !outputKind.equals("probability") && !outputKind.equals("margin")) {
       throw ApiException.invalid("invalid_value", "output_kind must be probability or margin", "output_kind");
     }
-    byte[] body = Bodies.read(request, ModelService.ONNX_BYTES_MAX);
-    if (body.length == 0) throw ApiException.invalid("missing_body", "the body is the ONNX model file", "body");
-    return ResponseEntity.status(HttpStatus.CREATED).body(json(models.uploadOnnx(modelId, body, outputKind, Actor.of(request))));
+    try (UploadSlots.Slot slot = uploadSlots.take()) {
+      Path body = Bodies.toFile(request, uploadDir, uploadBytesMax);
+      try {
+        if (Files.size(body) == 0) throw ApiException.invalid("missing_body", "the body is the ONNX model file", "body");
+        return ResponseEntity.status(HttpStatus.CREATED).body(json(models.uploadOnnx(modelId, body, outputKind, Actor.of(request))));
+      } catch (IOException e) {
+        throw new StorageException("reading an uploaded model failed", e);
+      } finally {
+        Bodies.deleteQuietly(body);
+      }
+    }
   }
 
   /** {"role": "live" | "shadow" | "inactive"}. */

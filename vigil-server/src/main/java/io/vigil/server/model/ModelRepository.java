@@ -1,15 +1,21 @@
 package io.vigil.server.model;
 
 import io.vigil.engine.model.ModelArtifact;
+import io.vigil.engine.model.ModelMetadata;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.TimeCursor;
 import io.vigil.server.journal.StorageException;
 import io.vigil.server.storage.Sql;
 import io.vigil.server.storage.Sql.TimeOrder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -23,6 +29,8 @@ public final class ModelRepository {
   public static final String SHADOW = "shadow";
   public static final String INACTIVE = "inactive";
   static final int CHUNK_CHARS = 500_000;
+  /** Bytes of a file-borne body per chunk: their base64 is exactly {@link #CHUNK_CHARS} characters. */
+  static final int CHUNK_BYTES = CHUNK_CHARS / 4 * 3;
   private final DataSource dataSource;
 
   public ModelRepository(DataSource dataSource) {
@@ -32,31 +40,64 @@ public final class ModelRepository {
   /** A stored model without its body. */
   public record Summary(String modelId, String format, String metadataJson, String role, long createdAtMillis, String createdBy) {}
 
+  /** Writes a model's text, chunk by chunk, to the chunks statement. */
+  private interface ChunkWriter {
+    void write(ChunkSink sink) throws SQLException, IOException;
+  }
+
+  private interface ChunkSink {
+    void accept(String chunk) throws SQLException;
+  }
+
   public void insert(ModelArtifact artifact, String metadataJson, String actor, long createdAtMillis) {
     String text = artifact.toText();
+    insert(artifact.metadata(), metadataJson, actor, createdAtMillis, sink -> {
+      for (int i = 0; i < text.length(); i += CHUNK_CHARS) sink.accept(text.substring(i, Math.min(text.length(), i + CHUNK_CHARS)));
+    });
+  }
+
+  /**
+   * Stores an ONNX model whose body is a file: the artifact's header, then the body's base64 a
+   * chunk at a time, so that no more than one chunk of it is in memory.
+   */
+  public void insertOnnx(ModelMetadata metadata, String metadataJson, Path body, String actor, long createdAtMillis) {
+    insert(metadata, metadataJson, actor, createdAtMillis, sink -> {
+      sink.accept(ModelArtifact.header(metadata));
+      Base64.Encoder base64 = Base64.getEncoder();
+      try (InputStream in = Files.newInputStream(body)) {
+        for (byte[] piece; (piece = in.readNBytes(CHUNK_BYTES)).length > 0; ) sink.accept(base64.encodeToString(piece));
+      }
+    });
+  }
+
+  private void insert(ModelMetadata metadata, String metadataJson, String actor, long createdAtMillis, ChunkWriter body) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO models (model_id, format, metadata, role, created_at_millis,"
             + " created_by) VALUES (?,?,?,?,?,?)")) {
-          ps.setString(1, artifact.metadata().modelId());
-          ps.setString(2, artifact.metadata().format());
+          ps.setString(1, metadata.modelId());
+          ps.setString(2, metadata.format());
           ps.setString(3, metadataJson);
           ps.setString(4, INACTIVE);
           ps.setLong(5, createdAtMillis);
           ps.setString(6, actor);
           ps.executeUpdate();
         }
+        // One statement per chunk, not a batch: a batch would hold every chunk until it runs.
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO model_chunks (model_id, chunk, body) VALUES (?,?,?)")) {
-          for (int i = 0, chunk = 0; i < text.length(); i += CHUNK_CHARS, chunk++) {
-            ps.setString(1, artifact.metadata().modelId());
-            ps.setInt(2, chunk);
-            ps.setString(3, text.substring(i, Math.min(text.length(), i + CHUNK_CHARS)));
-            ps.addBatch();
-          }
-          ps.executeBatch();
+          int[] chunk = {0};
+          body.write(text -> {
+            ps.setString(1, metadata.modelId());
+            ps.setInt(2, chunk[0]++);
+            ps.setString(3, text);
+            ps.executeUpdate();
+          });
         }
         c.commit();
+      } catch (IOException e) {
+        c.rollback();
+        throw new StorageException("reading an uploaded model failed", e);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         if (e instanceof SQLException sql && Sql.isConstraintViolation(sql)) {

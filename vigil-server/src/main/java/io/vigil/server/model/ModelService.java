@@ -10,10 +10,12 @@ import io.vigil.engine.model.ModelArtifact;
 import io.vigil.engine.model.ModelFeatures;
 import io.vigil.engine.model.ModelMetadata;
 import io.vigil.engine.model.ModelRegistry;
+import io.vigil.engine.model.OnnxModel;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.TimeCursor;
 import io.vigil.server.decision.DecisionPipeline;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +48,6 @@ public final class ModelService implements AutoCloseable {
   /** Training windows reach back at most as far as the engine keeps labels. */
   static final long WINDOW_MILLIS_MAX = 60 * DAY_MILLIS;
   static final int TRAINING_ROWS_MAX = 1_000_000;
-  static final int ONNX_BYTES_MAX = 64 * 1024 * 1024;
   /** Share of the window's rows, the newest, held out to measure the model before it is stored. */
   static final double VALIDATION_SHARE = 0.2;
   private static final long TRAINING_TIMEOUT_MINUTES = 10;
@@ -195,8 +196,12 @@ public final class ModelService implements AutoCloseable {
     return models.find(id).orElseThrow();
   }
 
-  /** Stores an ONNX model trained elsewhere; it must take this build's feature vector. */
-  public ModelRepository.Summary uploadOnnx(String modelId, byte[] onnx, String outputKind, String actor) {
+  /**
+   * Stores an ONNX model trained elsewhere, read from a file (an upload spooled to disk); it must
+   * take this build's feature vector. ONNX Runtime loads it from the file to check it, and it is
+   * stored a chunk at a time: the model is never whole in the Java heap.
+   */
+  public ModelRepository.Summary uploadOnnx(String modelId, Path onnx, String outputKind, String actor) {
     Map<String, String> params = new LinkedHashMap<>();
     if (outputKind != null) params.put("onnx.output_kind", outputKind);
     ModelMetadata metadata;
@@ -206,8 +211,7 @@ public final class ModelService implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid("invalid_model_id", e.getMessage(), "model_id");
     }
-    ModelArtifact artifact = new ModelArtifact(metadata, onnx);
-    try (Model probe = artifact.load()) {
+    try (Model probe = OnnxModel.fromFile(onnx, metadata)) {
       double p = probe.probability(new double[ModelFeatures.SCHEMA.size()]);
       if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("it answers " + p + " for an all-zero vector, not a probability");
     } catch (IllegalArgumentException | IllegalStateException e) {
@@ -215,7 +219,7 @@ public final class ModelService implements AutoCloseable {
       throw ApiException.unprocessable("invalid_model", "The ONNX model cannot score a " + ModelFeatures.SCHEMA.size()
           + "-feature vector: it must take one float input of that width and give a probability", "body");
     }
-    models.insert(artifact, Json.write(metadata(metadata)), actor, clock.millis());
+    models.insertOnnx(metadata, Json.write(metadata(metadata)), onnx, actor, clock.millis());
     return models.find(modelId).orElseThrow();
   }
 

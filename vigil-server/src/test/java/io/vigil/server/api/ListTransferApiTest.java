@@ -61,6 +61,8 @@ class ListTransferApiTest extends ServerTestBase {
   @DynamicPropertySource
   static void ownDataDir(DynamicPropertyRegistry registry) {
     registry.add("vigil.data-dir", DATA_DIR::toString);
+    // Four imports at once must all be taken: this class checks what concurrent imports do to the lists.
+    registry.add("vigil.uploads.list-imports-concurrent-max", () -> "4");
   }
 
   // ---- helpers ------------------------------------------------------------------------------

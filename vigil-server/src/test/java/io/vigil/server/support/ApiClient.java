@@ -46,6 +46,15 @@ public final class ApiClient {
         .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
   }
 
+  /**
+   * A large body sent as it is, with its content type, after {@code Expect: 100-continue}: a server
+   * that refuses it at once answers before the body is sent (as curl does for any large body).
+   */
+  public Reply upload(String method, String path, String contentType, byte[] body) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType).expectContinue(true)
+        .method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   public Reply get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }

@@ -1,6 +1,7 @@
 package io.vigil.server.support;
 
 import io.vigil.server.VigilApplication;
+import io.vigil.server.logging.FatalErrors;
 import org.springframework.boot.SpringApplication;
 
 /**
@@ -11,6 +12,7 @@ public final class TestClockServer {
   private TestClockServer() {}
 
   public static void main(String[] args) {
+    FatalErrors.installDefaultHandler();
     new SpringApplication(VigilApplication.class, TestClockConfiguration.class).run(args);
   }
 }
