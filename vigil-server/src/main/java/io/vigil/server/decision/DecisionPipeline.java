@@ -272,13 +272,13 @@ public final class DecisionPipeline implements AutoCloseable {
       maybeSweep();
       runTasks();
       if (s == null) continue;
-      if (Admission.late(s, System.nanoTime())) {
-        metrics.late.increment();
-        s.reply().completeExceptionally(Admission.refusal());
-        continue;
-      }
       try {
-        handle(s);
+        if (Admission.late(s, System.nanoTime())) {
+          metrics.late.increment();
+          s.reply().completeExceptionally(Admission.refusal());
+        } else {
+          handle(s);
+        }
       } catch (RuntimeException e) {
         // A bug after the feature state changed: the state may hold an event the journal will not.
         log.error("decision failed unexpectedly; rebuilding state from the journal", RedactedFailure.of(e));
