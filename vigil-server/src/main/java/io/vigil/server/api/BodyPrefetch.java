@@ -117,7 +117,7 @@ public final class BodyPrefetch implements Filter {
 
     private void refuse(ApiException e) throws IOException {
       if (!ended.compareAndSet(false, true)) return;
-      async.getRequest().setAttribute(RequestLanes.REFUSED_ATTRIBUTE, Boolean.TRUE);
+      // Non-blocking: after the answer the connector drains only what has already arrived, then closes.
       try {
         ErrorReplies.write(response, e);
       } finally {

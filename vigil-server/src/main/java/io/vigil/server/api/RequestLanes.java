@@ -3,6 +3,7 @@ package io.vigil.server.api;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -76,7 +77,8 @@ public final class RequestLanes implements Filter {
     }
     if (!acquire(lane.permits())) {
       lane.refused().increment();
-      request.setAttribute(REFUSED_ATTRIBUTE, Boolean.TRUE);
+      // A decision body taken in already has nothing left to drop (and dropping it would mark the request failed).
+      if (request.getDispatcherType() == DispatcherType.REQUEST) request.setAttribute(REFUSED_ATTRIBUTE, Boolean.TRUE);
       refuse((HttpServletResponse) response, lane.refusal());
       return;
     }
