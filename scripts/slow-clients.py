@@ -3,8 +3,9 @@
 
 Keeps N connections open from one source address, each sending the headers of POST /v1/decisions
 with a declared body, then one body byte every INTERVAL seconds. A connection the server closes is
-opened again at once, so the attack holds N connections for its whole duration. At the end it
-prints how the server answered and how long a connection lived, as JSON.
+opened again at its next tick (INTERVAL after it was closed), so the attack tries to hold N
+connections for its whole duration. At the end it prints how the server answered and how long a
+connection lived, as JSON.
 
   python3 scripts/slow-clients.py --port 8080 --connections 250 --interval 5 --duration 45
 """
@@ -35,6 +36,7 @@ def main():
     lifetimes = []
     opened_total = 0
     refused_connects = 0
+    reopen_at = []  # when to open a connection again, in order
 
     def open_one(now):
         nonlocal opened_total, refused_connects
@@ -47,6 +49,7 @@ def main():
         except OSError:
             refused_connects += 1
             s.close()
+            reopen_at.append(now + a.interval)
             return
         s.setblocking(False)
         sel.register(s, selectors.EVENT_READ)
@@ -62,6 +65,7 @@ def main():
         status = info["answer"].split(b" ", 2)[1].decode() if info["answer"].startswith(b"HTTP/") else "closed without answer"
         answers[status] += 1
         lifetimes.append(now - info["opened"])
+        reopen_at.append(now + a.interval)
 
     start = time.monotonic()
     for _ in range(a.connections):
@@ -84,11 +88,9 @@ def main():
                     info["next"] = now + a.interval
                 except OSError:
                     close_one(s, now)
-        while len(conns) < a.connections and time.monotonic() - start < a.duration:
-            before = len(conns)
+        while reopen_at and reopen_at[0] <= now and len(conns) < a.connections:
+            reopen_at.pop(0)
             open_one(time.monotonic())
-            if len(conns) == before:
-                break
     still_open = len(conns)
     for s in list(conns):
         close_one(s, time.monotonic(), by_server=False)

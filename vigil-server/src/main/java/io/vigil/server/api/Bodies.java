@@ -53,7 +53,7 @@ public final class Bodies {
     return Deadlines.bodyTimeout();
   }
 
-  private static boolean causedByTimeout(Throwable e) {
+  static boolean causedByTimeout(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SocketTimeoutException) return true;
     }

@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class BodyPrefetch implements Filter {
   static final String BODY_ATTRIBUTE = "io.vigil.body";
+  /** Set once the intake has answered the request itself (a refusal). */
+  static final String ANSWERED_ATTRIBUTE = "io.vigil.bodyRefused";
   private static final int CHUNK_BYTES = 8_192;
   private final Counter timedOut;
 
@@ -98,11 +100,15 @@ public final class BodyPrefetch implements Filter {
       async.dispatch();
     }
 
-    /** The body broke off or is malformed (a bad chunk): a 400, if the client is still there to read it. */
+    /**
+     * The connection fell silent past the read timeout (a 408), or the body broke off or is
+     * malformed, such as a bad chunk (a 400); answered if the client is still there to read it.
+     */
     @Override
     public void onError(Throwable failure) {
+      if (Bodies.causedByTimeout(failure)) timedOut.increment();
       try {
-        refuse(FrameworkErrors.forStatus(400));
+        refuse(Bodies.causedByTimeout(failure) ? Deadlines.bodyTimeout() : FrameworkErrors.forStatus(400));
       } catch (IOException gone) {
         // The client went away: there is no one to answer.
       }
@@ -118,6 +124,7 @@ public final class BodyPrefetch implements Filter {
     private void refuse(ApiException e) throws IOException {
       if (!ended.compareAndSet(false, true)) return;
       // Non-blocking: after the answer the connector drains only what has already arrived, then closes.
+      async.getRequest().setAttribute(ANSWERED_ATTRIBUTE, Boolean.TRUE);
       try {
         ErrorReplies.write(response, e);
       } finally {

@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
-import org.apache.coyote.ActionCode;
 
 /**
  * The read deadlines of a request, counted from its first byte ({@link Arrival}). A request whose
@@ -41,7 +40,7 @@ public final class Deadlines extends ValveBase {
     if (request.getAttribute(BODY_ATTRIBUTE) == null) {
       long arrived = Arrival.nanos(request);
       if (System.nanoTime() - arrived > headerDeadlineNanos) {
-        request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+        request.setAttribute(RequestLanes.REFUSED_ATTRIBUTE, Boolean.TRUE); // no body is read after the 408
         ErrorReplies.write(response, new ApiException(408, "invalid_request_error", "header_timeout",
             "The request line and headers did not arrive within " + TimeUnit.NANOSECONDS.toMillis(headerDeadlineNanos) + " ms",
             null));
