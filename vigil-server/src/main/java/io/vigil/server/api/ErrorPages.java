@@ -26,6 +26,8 @@ public class ErrorPages implements ErrorController {
 
   @RequestMapping("/error")
   public void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    // The intake already answered a decision body whose connection then failed; the container reports the failure again.
+    if (request.getAttribute(BodyPrefetch.ANSWERED_ATTRIBUTE) != null && response.isCommitted()) return;
     ApiException error = errorOf(request);
     write(response, error);
   }

@@ -3,6 +3,7 @@ package io.vigil.server.api;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -11,7 +12,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.catalina.connector.Request;
@@ -26,9 +26,11 @@ import org.apache.coyote.ActionCode;
  * is answered {@code 503 overloaded} with {@code Retry-After} at once, and nothing is stored.
  * So the excess is shed instead of queueing in front of the pipeline, and administrative requests,
  * however large or slow, hold at most their own lane's threads and never the ones decisions need.
+ * A decision request comes here only once {@link BodyPrefetch} has its whole body, on its
+ * asynchronous dispatch, so a body that trickles in never holds a decision place.
  */
 public final class RequestLanes implements Filter {
-  static final String DECISIONS_PATH = "/v1/decisions";
+  public static final String DECISIONS_PATH = "/v1/decisions";
   /** Set on a request this filter refused, for {@link DropRefusedBody}. */
   static final String REFUSED_ATTRIBUTE = "io.vigil.refused";
   private static final String ACTUATOR_PATH = "/actuator";
@@ -69,13 +71,14 @@ public final class RequestLanes implements Filter {
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     Lane lane = laneOf((HttpServletRequest) request);
-    if (lane == null) {
+    if (lane == null || !firstPass(request)) {
       chain.doFilter(request, response);
       return;
     }
     if (!acquire(lane.permits())) {
       lane.refused().increment();
-      request.setAttribute(REFUSED_ATTRIBUTE, Boolean.TRUE);
+      // A decision body taken in already has nothing left to drop (and dropping it would mark the request failed).
+      if (request.getDispatcherType() == DispatcherType.REQUEST) request.setAttribute(REFUSED_ATTRIBUTE, Boolean.TRUE);
       refuse((HttpServletResponse) response, lane.refusal());
       return;
     }
@@ -90,7 +93,20 @@ public final class RequestLanes implements Filter {
   private Lane laneOf(HttpServletRequest request) {
     String path = request.getRequestURI();
     if (path.equals(ACTUATOR_PATH) || path.startsWith(ACTUATOR_PATH + "/")) return null;
-    return "POST".equals(request.getMethod()) && path.equals(DECISIONS_PATH) ? decisions : admin;
+    return isDecision(request) ? decisions : admin;
+  }
+
+  static boolean isDecision(HttpServletRequest request) {
+    return "POST".equals(request.getMethod()) && request.getRequestURI().equals(DECISIONS_PATH);
+  }
+
+  /** The request's own pass: its first dispatch, or the dispatch after its body was taken in; not an error page. */
+  private static boolean firstPass(ServletRequest request) {
+    return switch (request.getDispatcherType()) {
+      case REQUEST -> true;
+      case ASYNC -> request.getAttribute(BodyPrefetch.BODY_ATTRIBUTE) != null;
+      default -> false;
+    };
   }
 
   private boolean acquire(Semaphore permits) {
@@ -123,11 +139,6 @@ public final class RequestLanes implements Filter {
   }
 
   private static void refuse(HttpServletResponse response, ApiException e) throws IOException {
-    byte[] body = Json.write(ErrorHandler.body(e.type(), e.code(), e.getMessage(), e.param())).getBytes(StandardCharsets.UTF_8);
-    response.setStatus(e.status());
-    response.setHeader("Retry-After", e.retryAfterSeconds().toString());
-    response.setContentType("application/json");
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
+    ErrorReplies.write(response, e);
   }
 }

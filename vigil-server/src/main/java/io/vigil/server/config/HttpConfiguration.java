@@ -2,8 +2,12 @@ package io.vigil.server.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.server.api.Arrival;
+import io.vigil.server.api.BodyPrefetch;
+import io.vigil.server.api.ClientLimit;
+import io.vigil.server.api.Deadlines;
 import io.vigil.server.api.RequestLanes;
 import io.vigil.server.decision.DecisionService;
+import jakarta.servlet.DispatcherType;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.tomcat.TomcatContextCustomizer;
@@ -14,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
-/** How the HTTP connector treats requests: bodies, arrival stamps, and the bounded lanes. */
+/** How the HTTP connector treats requests: bodies, arrival stamps, read deadlines, per-client and lane bounds. */
 @Configuration(proxyBeanMethods = false)
 public class HttpConfiguration {
   /** Request threads the lanes leave free: health probes, metrics, and requests waiting for a permit. */
@@ -31,10 +35,47 @@ public class HttpConfiguration {
     return connector -> connector.setProperty("continueResponseTiming", "onRead");
   }
 
-  /** Stamps each request with the time its first byte was read, before any filter runs. */
+  /** The longest silence between two reads of a request (and before its first byte). */
   @Bean
-  public TomcatContextCustomizer arrivalStamp() {
-    return context -> context.getPipeline().addValve(new Arrival.Stamp());
+  public TomcatConnectorCustomizer readTimeout(VigilProperties p) {
+    return connector -> connector.setProperty("connectionTimeout", Long.toString(p.http().readTimeoutMillis()));
+  }
+
+  /**
+   * Stamps each request with the time its first byte was read, then refuses one whose headers came
+   * too late and stamps the others with their body deadlines, before any filter runs.
+   */
+  @Bean
+  public TomcatContextCustomizer arrivalAndDeadlines(VigilProperties p) {
+    VigilProperties.Http http = p.http();
+    checkDeadlines(http);
+    return context -> {
+      context.getPipeline().addValve(new Arrival.Stamp());
+      context.getPipeline().addValve(new Deadlines(http.headerDeadlineMillis(), http.bodyDeadlineMillis(),
+          http.uploadDeadlineMillis()));
+    };
+  }
+
+  /** Requests in progress per client address, ahead of everything else (none when the limit is 0). */
+  @Bean
+  public FilterRegistrationBean<ClientLimit> clientLimit(VigilProperties p, MeterRegistry registry) {
+    FilterRegistrationBean<ClientLimit> registration = new FilterRegistrationBean<>(
+        new ClientLimit(Math.max(1, p.http().clientRequestsMax()), registry));
+    registration.setEnabled(p.http().clientRequestsMax() > 0);
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    registration.setDispatcherTypes(DispatcherType.REQUEST);
+    registration.addUrlPatterns("/*");
+    return registration;
+  }
+
+  /** Takes in decision bodies without a thread, before the lanes. */
+  @Bean
+  public FilterRegistrationBean<BodyPrefetch> bodyPrefetch(MeterRegistry registry) {
+    FilterRegistrationBean<BodyPrefetch> registration = new FilterRegistrationBean<>(new BodyPrefetch(registry));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+    registration.setDispatcherTypes(DispatcherType.REQUEST);
+    registration.addUrlPatterns(RequestLanes.DECISIONS_PATH);
+    return registration;
   }
 
   /**
@@ -58,9 +99,22 @@ public class HttpConfiguration {
     RequestLanes lanes = new RequestLanes(http.decisionConcurrencyMax(), http.adminConcurrencyMax(), http.permitWaitMillis(),
         DecisionService.withFallback(RequestLanes.decisionsBusy(), p.decisions().overloadFallbackAction()), registry);
     FilterRegistrationBean<RequestLanes> registration = new FilterRegistrationBean<>(lanes);
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+    // Also on the dispatch that follows a decision body's intake (the lanes let other dispatches through).
+    registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
     registration.addUrlPatterns("/*");
     return registration;
+  }
+
+  static void checkDeadlines(VigilProperties.Http http) {
+    if (http.readTimeoutMillis() > Math.min(http.headerDeadlineMillis(), http.bodyDeadlineMillis())) {
+      throw new IllegalStateException("vigil.http.read-timeout-millis (" + http.readTimeoutMillis()
+          + ") must be at most vigil.http.header-deadline-millis and vigil.http.body-deadline-millis");
+    }
+    if (http.bodyDeadlineMillis() > http.uploadDeadlineMillis()) {
+      throw new IllegalStateException("vigil.http.body-deadline-millis (" + http.bodyDeadlineMillis()
+          + ") must be at most vigil.http.upload-deadline-millis (" + http.uploadDeadlineMillis() + ")");
+    }
   }
 
   static void checkLanesFit(VigilProperties.Http http, int threadsMax) {

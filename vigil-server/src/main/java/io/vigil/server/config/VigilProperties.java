@@ -176,11 +176,22 @@ public record VigilProperties(
    * @param decisionConcurrencyMax {@code POST /v1/decisions} requests in progress at once
    * @param adminConcurrencyMax every other {@code /v1} request in progress at once
    * @param permitWaitMillis how long a request waits for a permit before its 503
+   * @param readTimeoutMillis the longest silence of a connection before its request line, and
+   *     between two reads of its headers or body (the connector's connection timeout)
+   * @param headerDeadlineMillis time from a request's first byte to the end of its headers
+   * @param bodyDeadlineMillis time from a request's first byte to the end of its JSON body
+   * @param uploadDeadlineMillis the same for a list import or model file
+   * @param clientRequestsMax requests in progress per client address (0: no limit)
    */
   public record Http(
       @DefaultValue("32") @Min(1) @Max(10_000) int decisionConcurrencyMax,
       @DefaultValue("16") @Min(1) @Max(10_000) int adminConcurrencyMax,
-      @DefaultValue("50") @Min(0) @Max(1_000) long permitWaitMillis) {}
+      @DefaultValue("50") @Min(0) @Max(1_000) long permitWaitMillis,
+      @DefaultValue("5000") @Min(100) @Max(300_000) long readTimeoutMillis,
+      @DefaultValue("10000") @Min(100) @Max(300_000) long headerDeadlineMillis,
+      @DefaultValue("10000") @Min(100) @Max(300_000) long bodyDeadlineMillis,
+      @DefaultValue("300000") @Min(100) @Max(3_600_000) long uploadDeadlineMillis,
+      @DefaultValue("128") @Min(0) @Max(100_000) int clientRequestsMax) {}
 
   /**
    * @param windows velocity windows such as 1m, 1h, 24h, 7d, 30d
