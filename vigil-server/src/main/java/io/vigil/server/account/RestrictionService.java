@@ -5,12 +5,12 @@ import io.vigil.engine.restriction.Restriction;
 import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.restriction.RestrictionKind;
 import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Ids;
 import io.vigil.server.api.TimeCursor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Account restrictions (D3) and the holder's one-click lock (P5). A change is stored first, then
@@ -125,7 +125,7 @@ public final class RestrictionService {
       throw ApiException.invalid("too_many_restrictions", "An account holds at most " + RestrictionIndex.PER_ACCOUNT_MAX
           + " restrictions in force; lift some first", "account_id");
     }
-    Restriction r = new Restriction("rst_" + UUID.randomUUID().toString().replace("-", ""), accountId, kind, source, reason,
+    Restriction r = new Restriction(Ids.random("rst_"), accountId, kind, source, reason,
         actor, now, expiresAtMillis, 0, dailyLimitMinor, currency);
     repository.insert(r);
     index.put(r, now);

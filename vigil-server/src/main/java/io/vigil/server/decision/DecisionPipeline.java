@@ -19,6 +19,7 @@ import io.vigil.engine.signal.ReferenceData;
 import io.vigil.engine.signal.links.LinkGraphStats;
 import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Ids;
 import io.vigil.server.api.Json;
 import io.vigil.server.journal.AnchoredChain;
 import io.vigil.server.journal.DecisionRules;
@@ -341,11 +342,7 @@ public final class DecisionPipeline implements AutoCloseable {
     if (d.restrict().isEmpty()) return List.of();
     List<Restriction> set = new ArrayList<>(d.restrict().size());
     for (Decision.Restrict r : d.restrict()) {
-      char[] id = new char[4 + 32];
-      "rst_".getChars(0, 4, id, 0);
-      hex(random.nextLong(), id, 4, 16);
-      hex(random.nextLong(), id, 20, 16);
-      Restriction restriction = new Restriction(new String(id),
+      Restriction restriction = new Restriction(restrictionId(),
           event.accountId(), r.kind(), Restriction.SOURCE_RULE, r.reason(), "rule:" + r.ruleId(), nowMillis,
           r.expiresAtMillis(), 0);
       e.restrictions().put(restriction, nowMillis);
@@ -357,14 +354,31 @@ public final class DecisionPipeline implements AutoCloseable {
   /**
    * {@code dec_} + 11 hex digits of milliseconds + 16 random hex digits: unguessable, and ordered
    * by time so that the unique index on it grows at its right edge (random keys cost a B-tree page
-   * rewrite per insert in H2).
+   * rewrite per insert in H2). Never one the card-number check refuses ({@link Ids}).
    */
   private String decisionId(long clockMillis) {
     char[] id = new char[4 + 11 + 16];
     "dec_".getChars(0, 4, id, 0);
     hex(clockMillis, id, 4, 11);
-    hex(random.nextLong(), id, 15, 16);
-    return new String(id);
+    String drawn;
+    do {
+      hex(random.nextLong(), id, 15, 16);
+      drawn = new String(id);
+    } while (Ids.mustRedraw(drawn));
+    return drawn;
+  }
+
+  /** {@code rst_} + 32 random hex digits, never one the card-number check refuses. */
+  private String restrictionId() {
+    char[] id = new char[4 + 32];
+    "rst_".getChars(0, 4, id, 0);
+    String drawn;
+    do {
+      hex(random.nextLong(), id, 4, 16);
+      hex(random.nextLong(), id, 20, 16);
+      drawn = new String(id);
+    } while (Ids.mustRedraw(drawn));
+    return drawn;
   }
 
   private static void hex(long value, char[] into, int offset, int digits) {

@@ -6,6 +6,7 @@ import io.vigil.engine.list.ListEntry;
 import io.vigil.engine.list.ListKind;
 import io.vigil.engine.list.ListValues;
 import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Ids;
 import io.vigil.server.api.Params;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * The fields of an entry to add, checked and normalized: the body of {@code POST /v1/lists/entries}
@@ -62,7 +62,7 @@ record NewEntry(ListKind kind, ListEntity entity, String value, String reason, S
 
   /** The entry as stored: a new id, created by actor now. */
   ListEntry toEntry(String actor, long nowMillis) {
-    return new ListEntry("le_" + UUID.randomUUID().toString().replace("-", ""), kind, entity, value, reason, source, actor,
+    return new ListEntry(Ids.random("le_"), kind, entity, value, reason, source, actor,
         nowMillis, expiresAtMillis);
   }
 

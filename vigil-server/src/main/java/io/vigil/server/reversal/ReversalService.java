@@ -2,6 +2,7 @@ package io.vigil.server.reversal;
 
 import io.vigil.server.account.RestrictionService;
 import io.vigil.server.api.ApiException;
+import io.vigil.server.api.Ids;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.TimeCursor;
 import io.vigil.server.journal.JournalRepository;
@@ -11,7 +12,6 @@ import io.vigil.server.outcome.FinalOutcomes;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Reversal within minutes (P5): answers approve, deny or review for a completed payment, with
@@ -55,7 +55,7 @@ public final class ReversalService {
         now, windowMillis, verificationMethod, reversed, recent, requestsPerDayToReview, (String) response.get("risk_level"),
         account != null && !restrictions.active(account).isEmpty());
     String reasons = Json.write(answer.reasons().stream().map(r -> Map.of("code", r.code(), "message", r.message())).toList());
-    ReversalRepository.Request r = new ReversalRepository.Request("rev_" + UUID.randomUUID().toString().replace("-", ""),
+    ReversalRepository.Request r = new ReversalRepository.Request(Ids.random("rev_"),
         decisionId, account, answer.outcome(), verificationMethod, reasons, now, actor);
     requests.insert(r);
     // An approved reversal gives the amount back to the account's limits.
