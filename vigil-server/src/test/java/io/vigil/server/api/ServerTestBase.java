@@ -18,7 +18,10 @@ import org.springframework.context.annotation.Import;
  * one share a server through Spring's context cache. The server runs on {@code TestClock}: take
  * "now" from {@code TestClock.now()}, never from the wall clock.
  */
-@SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    // A busy CI machine (parallel builds, a GC pause) must not turn a functional test's decision into
+    // a 503 for waiting 250 ms: the tests of overload set their own, short budget.
+    properties = "vigil.decisions.admission-budget-millis=1500")
 @Import(TestClockConfiguration.class)
 abstract class ServerTestBase {
   @LocalServerPort
