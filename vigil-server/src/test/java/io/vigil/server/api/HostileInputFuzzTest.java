@@ -56,7 +56,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The routes come from the API contract, which {@link ApiContractTest} holds equal to the routes
  * the server maps; this test also fails on any mapped route (actuator included) it does not drive.
  * Requests per route and the seed are system properties: {@code -Dvigil.fuzz.requests-per-route=2000
- * -Dvigil.fuzz.seed=7} is the long run (see docs/operations.md). The server is its own: accepted
+ * -Dvigil.fuzz.seed=7} is the long run (see the README). The server is its own: accepted
  * hostile writes (a rule description holding SQL is a valid description) must not reach other tests.
  */
 class HostileInputFuzzTest extends ServerTestBase {

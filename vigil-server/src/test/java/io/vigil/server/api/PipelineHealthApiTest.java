@@ -33,6 +33,7 @@ class PipelineHealthApiTest extends ServerTestBase {
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("vigil.data-dir", () -> tempDir("vigil-pipeline-health-").toString());
     registry.add("vigil.decisions.reply-timeout-millis", () -> Long.toString(REPLY_TIMEOUT_MILLIS));
+    registry.add("vigil.decisions.admission-budget-millis", () -> Long.toString(REPLY_TIMEOUT_MILLIS - 100));
   }
 
   @Autowired
