@@ -86,7 +86,7 @@ public final class ModelRepository {
       ps.setLong(8, stored.bytes());
       ps.executeUpdate();
     } catch (SQLException e) {
-      if (!referenced().contains(stored.sha256())) files.deleteQuietly(stored.sha256());
+      deleteIfUnreferenced(stored.sha256());
       if (Sql.isConstraintViolation(e)) throw exists();
       throw new StorageException("storing a model failed", e);
     }
@@ -94,6 +94,15 @@ public final class ModelRepository {
 
   private static ApiException exists() {
     return ApiException.conflict("invalid_request_error", "model_exists", "A model with this id exists", "model_id");
+  }
+
+  /** After a refused insert; when the database cannot tell, the file stays until the next start-up's clean-up. */
+  private void deleteIfUnreferenced(String sha256) {
+    try {
+      if (!referenced().contains(sha256)) files.deleteQuietly(sha256);
+    } catch (StorageException e) {
+      // left for the start-up clean-up
+    }
   }
 
   /** The file names the stored rows hold. */
