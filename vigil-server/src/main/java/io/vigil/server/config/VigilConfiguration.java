@@ -37,6 +37,7 @@ import io.vigil.server.list.ListImport;
 import io.vigil.server.list.ListRepository;
 import io.vigil.server.list.ListService;
 import io.vigil.server.model.DecisionFeatures;
+import io.vigil.server.model.ModelFiles;
 import io.vigil.server.model.ModelRepository;
 import io.vigil.server.model.ModelService;
 import io.vigil.server.model.ScheduledRetraining;
@@ -198,8 +199,8 @@ public class VigilConfiguration {
 
   @Bean(destroyMethod = "close")
   public ModelService modelService(HikariDataSource ds, DecisionFeatures vectors, DecisionPipeline pipeline, ModelRegistry models,
-      Clock clock) {
-    return new ModelService(new ModelRepository(ds), vectors, pipeline, models, clock);
+      Clock clock, VigilProperties p) {
+    return new ModelService(new ModelRepository(ds, new ModelFiles(p.modelDir())), vectors, pipeline, models, clock);
   }
 
   @Bean(destroyMethod = "close")

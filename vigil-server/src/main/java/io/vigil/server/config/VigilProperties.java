@@ -137,6 +137,11 @@ public record VigilProperties(
     return java.nio.file.Path.of(dataDir, ".uploads");
   }
 
+  /** Where model artifacts are stored, one file each, named by its SHA-256. */
+  public java.nio.file.Path modelDir() {
+    return java.nio.file.Path.of(dataDir, "models");
+  }
+
   /** The reference-data directory, resolved. */
   public java.nio.file.Path referenceDir() {
     return reference.dir().isEmpty() ? java.nio.file.Path.of(dataDir, "reference") : java.nio.file.Path.of(reference.dir());

@@ -70,13 +70,14 @@ public final class ModelService implements AutoCloseable {
     this.vectors = vectors;
     this.pipeline = pipeline;
     this.registry = registry;
+    models.deleteUnreferencedFiles();
     restore(ModelRepository.LIVE);
     restore(ModelRepository.SHADOW);
   }
 
   /**
    * Puts the stored holder of a role back at start-up. A model this build cannot use (trained on an
-   * older feature schema, or a body that no longer loads) must not keep the server from starting:
+   * older feature schema, a body that no longer loads, or a body file missing or damaged) must not keep the server from starting:
    * it becomes inactive, the role stays empty, and the log says why.
    */
   private void restore(String role) {
@@ -199,7 +200,8 @@ public final class ModelService implements AutoCloseable {
   /**
    * Stores an ONNX model trained elsewhere, read from a file (an upload spooled to disk); it must
    * take this build's feature vector. ONNX Runtime loads it from the file to check it, and it is
-   * stored a chunk at a time: the model is never whole in the Java heap.
+   * written to its file a piece at a time: the model is never whole in the Java heap, and never in
+   * the database, whose store the decision journal shares.
    */
   public ModelRepository.Summary uploadOnnx(String modelId, Path onnx, String outputKind, String actor) {
     Map<String, String> params = new LinkedHashMap<>();

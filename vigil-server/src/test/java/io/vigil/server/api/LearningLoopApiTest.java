@@ -18,14 +18,20 @@ import io.vigil.engine.model.ModelFeatures;
 import io.vigil.engine.model.ModelRegistry;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.model.DecisionFeatures;
+import io.vigil.server.model.ModelFiles;
 import io.vigil.server.model.ModelRepository;
 import io.vigil.server.model.ModelService;
 import io.vigil.server.model.ScheduledRetraining;
+import io.vigil.server.storage.Sql;
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.OnnxFiles;
 import io.vigil.server.support.TestClock;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -200,7 +206,7 @@ class LearningLoopApiTest extends ServerTestBase {
 
     // What start-up builds from storage: the live and the shadow model, in a fresh registry.
     ModelRegistry restarted = new ModelRegistry();
-    try (var service = new ModelService(new ModelRepository(dataSource),
+    try (var service = new ModelService(new ModelRepository(dataSource, new ModelFiles(DATA_DIR.resolve("models"))),
         new DecisionFeatures(dataSource), pipeline, restarted, TestClock.INSTANCE)) {
       assertEquals(modelId, restarted.champion().metadata().modelId());
       assertEquals(shadow.json().get("model_id"), restarted.challenger().metadata().modelId());
@@ -272,7 +278,7 @@ class LearningLoopApiTest extends ServerTestBase {
       for (int j = 0; j < 43; j++) x[i * 43 + j] = random.nextDouble();
       y[i] = x[i * 43] > 0.9 ? 1f : 0f;
     }
-    var repository = new ModelRepository(dataSource);
+    var repository = new ModelRepository(dataSource, new ModelFiles(DATA_DIR.resolve("models")));
     try (var model = LightGbmTrainer.train(
         new LightGbmTrainer.TrainingSet(older, x, y, 0, 1), Map.of("rounds", "5"), "lgbm-at-payment-2", 1L)) {
       repository.insert(model.artifact(), "{}", "test", TestClock.INSTANCE.millis());
@@ -296,5 +302,41 @@ class LearningLoopApiTest extends ServerTestBase {
     ApiClient.Reply r = ApiTestSupport.send(base, "PUT", "/v1/models/onnx-bad", "not an onnx file");
     assertError(r, 422, "invalid_request_error", "invalid_model", "body");
     assertEquals(404, api.get("/v1/models/onnx-bad").status(), "nothing half-stored");
+  }
+
+  @Test
+  @Order(7)
+  void anUploadedModelIsAFileNamedByItsHashAndADamagedOneIsNotRestored() throws Exception {
+    byte[] onnx = OnnxFiles.logisticRegression(ModelFeatures.SCHEMA.size(), 0);
+    ApiClient.Reply r = ApiTestSupport.send(base, "PUT", "/v1/models/onnx-filed", "application/octet-stream", onnx);
+    assertEquals(201, r.status(), r.body());
+    Path models = DATA_DIR.resolve("models");
+    String sha256 = Sql.one(dataSource, "SELECT body_sha256 FROM models WHERE model_id = ?", ps -> ps.setString(1, "onnx-filed"),
+        rs -> rs.getString(1), "test").orElseThrow();
+    Path file = models.resolve(sha256);
+    assertEquals(sha256, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+    assertEquals(0, Sql.number(dataSource, "SELECT COUNT(*) FROM model_chunks WHERE model_id = ?", ps -> ps.setString(1, "onnx-filed"),
+        "test"), "the body is not in the database");
+    assertEquals(200, api.post("/v1/models/onnx-filed/role", Map.of("role", "shadow")).status());
+
+    // What a store interrupted between its file and its row leaves: deleted at start-up.
+    Path orphan = Files.writeString(models.resolve("0".repeat(64)), "left by a crash");
+    Path partial = Files.writeString(models.resolve(".tmp-interrupted"), "half a model");
+    // A shadow whose file was damaged: start-up makes it inactive rather than load it.
+    byte[] damaged = Files.readAllBytes(file);
+    damaged[damaged.length - 1] ^= 1;
+    Files.write(file, damaged);
+    ModelRegistry restarted = new ModelRegistry();
+    var repository = new ModelRepository(dataSource, new ModelFiles(models));
+    try (var service = new ModelService(repository, new DecisionFeatures(dataSource), pipeline, restarted, TestClock.INSTANCE)) {
+      assertNull(restarted.challenger(), "a body that does not match its hash is not loaded");
+      assertEquals("inactive", repository.find("onnx-filed").orElseThrow().role());
+      assertFalse(Files.exists(orphan), "a file no model names is deleted");
+      assertFalse(Files.exists(partial), "a partly written file is deleted");
+      assertTrue(Files.exists(file), "a named file is kept");
+    } finally {
+      var champion = restarted.activate(null);
+      if (champion != null) champion.close();
+    }
   }
 }

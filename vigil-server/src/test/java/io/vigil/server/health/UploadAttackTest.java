@@ -101,10 +101,13 @@ class UploadAttackTest {
 
       assertThat(api.get("/actuator/health/liveness").status()).isEqualTo(200);
       assertThat(api.post("/v1/decisions", Events.payment("after-attack", "acc-after", 100)).status()).isEqualTo(200);
-      // What was stored streamed, chunk by chunk, reads back as the model that was sent.
+      // What was stored streamed, piece by piece, reads back as the model that was sent.
       String stored = uploadOutcomes.containsKey("201") ? storedModel(api) : null;
       assertThat(api.post("/v1/models/" + stored + "/role", Map.of("role", "shadow")).status()).isEqualTo(200);
       assertThat(Files.list(dataDir.resolve(".uploads")).toList()).as("no upload left on disk").isEmpty();
+      // Each stored model is a file of its own; none went through the store the decision journal shares.
+      assertThat(Files.list(dataDir.resolve("models")).toList()).as("model files").hasSize(uploadOutcomes.get("201").get());
+      assertThat(Files.size(dataDir.resolve("vigil.mv.db"))).as("the database file").isLessThan(UPLOAD_BYTES);
     }
   }
 

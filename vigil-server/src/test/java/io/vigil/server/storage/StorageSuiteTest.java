@@ -15,10 +15,14 @@ import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListEntry;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.list.ListKind;
+import io.vigil.engine.model.ModelArtifact;
+import io.vigil.engine.model.ModelFeatures;
+import io.vigil.engine.model.ModelMetadata;
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.engine.restriction.RestrictionKind;
 import io.vigil.engine.rule.RuleCompiler;
 import io.vigil.server.account.RestrictionRepository;
+import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.TimeCursor;
 import io.vigil.server.challenge.ChallengeRepository;
@@ -30,13 +34,18 @@ import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.journal.JournalVerifier;
 import io.vigil.server.list.ListRepository;
+import io.vigil.server.model.ModelFiles;
+import io.vigil.server.model.ModelRepository;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
 import io.vigil.server.reference.ReferenceRepository;
 import io.vigil.server.reversal.ReversalRepository;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.OnnxFiles;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -300,6 +309,45 @@ class StorageSuiteTest {
       assertThat(references.latestVersion()).isEqualTo(1);
       assertThatThrownBy(() -> references.insert(new ReferenceRepository.Version(1, now, "x", "{}")))
           .isInstanceOf(RuntimeException.class);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void modelBodiesAreFilesTheirRowsNameAndOlderChunkedRowsStillRead(TestDatabases.Store store) throws Exception {
+    Path dir = Files.createTempDirectory("vigil-models-");
+    try (HikariDataSource ds = store.open()) {
+      ModelRepository models = new ModelRepository(ds, new ModelFiles(dir));
+      ModelMetadata metadata = new ModelMetadata("onnx-1", ModelMetadata.FORMAT_ONNX, ModelFeatures.SCHEMA, 1L, 0, 0, 0, 0,
+          Map.of(), Map.of());
+      byte[] onnx = OnnxFiles.logisticRegression(ModelFeatures.SCHEMA.size(), 1_000_000);
+      Path upload = Files.write(dir.resolveSibling(dir.getFileName() + ".onnx"), onnx);
+      models.insertOnnx(metadata, "{}", upload, "alice", 5L);
+      Files.delete(upload);
+      assertThat(models.artifact("onnx-1").body()).isEqualTo(onnx);
+      assertThat(models.find("onnx-1").orElseThrow().createdBy()).isEqualTo("alice");
+      assertThat(Files.list(dir).toList()).hasSize(1);
+      assertThatThrownBy(() -> models.insertOnnx(metadata, "{}", dir.resolve("unused"), "bob", 6L))
+          .isInstanceOf(ApiException.class).hasMessageContaining("exists");
+      assertThat(Files.list(dir).toList()).as("a refused insert leaves no file").hasSize(1);
+
+      // A row stored before bodies were files: its text is in model_chunks.
+      ModelArtifact older = new ModelArtifact(new ModelMetadata("onnx-0", ModelMetadata.FORMAT_ONNX, ModelFeatures.SCHEMA, 1L, 0, 0,
+          0, 0, Map.of(), Map.of()), onnx);
+      String text = older.toText();
+      exec(ds, "INSERT INTO models (model_id, format, metadata, role, created_at_millis, created_by) VALUES"
+          + " ('onnx-0', 'onnx', '{}', 'inactive', 1, 'seed')");
+      try (Connection c = ds.getConnection();
+          var ps = c.prepareStatement("INSERT INTO model_chunks (model_id, chunk, body) VALUES ('onnx-0', ?, ?)")) {
+        for (int i = 0, n = 0; i < text.length(); i += 500_000, n++) {
+          ps.setInt(1, n);
+          ps.setString(2, text.substring(i, Math.min(text.length(), i + 500_000)));
+          ps.executeUpdate();
+        }
+      }
+      assertThat(models.artifact("onnx-0").body()).isEqualTo(onnx);
+      models.deleteUnreferencedFiles();
+      assertThat(models.artifact("onnx-1").body()).as("a named file survives the start-up clean-up").isEqualTo(onnx);
     }
   }
 
