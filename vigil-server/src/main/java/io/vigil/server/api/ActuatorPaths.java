@@ -26,7 +26,7 @@ public final class ActuatorPaths extends OncePerRequestFilter {
       throws ServletException, IOException {
     String path = request.getRequestURI().substring(request.getContextPath().length());
     if (!PLAIN_PATH.matcher(path).matches()) {
-      ErrorPages.write(response, FrameworkErrors.forStatus(404));
+      ErrorReplies.write(response, FrameworkErrors.forStatus(404));
       return;
     }
     chain.doFilter(request, new HttpServletResponseWrapper(response) {

@@ -55,7 +55,7 @@ public final class BodyPrefetch implements Filter {
     if (nanosLeft <= 0) {
       request.setAttribute(RequestLanes.REFUSED_ATTRIBUTE, Boolean.TRUE);
       timedOut.increment();
-      ErrorReplies.write((HttpServletResponse) response, Deadlines.bodyTimeout());
+      ErrorReplies.writeAndClose((HttpServletResponse) response, Deadlines.bodyTimeout());
       return;
     }
     AsyncContext async = request.startAsync();
@@ -126,7 +126,7 @@ public final class BodyPrefetch implements Filter {
       // Non-blocking: after the answer the connector drains only what has already arrived, then closes.
       async.getRequest().setAttribute(ANSWERED_ATTRIBUTE, Boolean.TRUE);
       try {
-        ErrorReplies.write(response, e);
+        ErrorReplies.writeAndClose(response, e);
       } finally {
         async.complete();
       }

@@ -40,7 +40,7 @@ public final class ClientLimit implements Filter {
     if (!take(client)) {
       refused.increment();
       request.setAttribute(RequestLanes.REFUSED_ATTRIBUTE, Boolean.TRUE);
-      ErrorReplies.write((HttpServletResponse) response, new ApiException(429, "overloaded_error", "client_busy",
+      ErrorReplies.writeAndClose((HttpServletResponse) response, new ApiException(429, "overloaded_error", "client_busy",
           "Too many requests from this client are in progress; nothing was stored. Retry shortly", null, 1));
       return;
     }

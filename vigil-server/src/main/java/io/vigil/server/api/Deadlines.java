@@ -41,7 +41,7 @@ public final class Deadlines extends ValveBase {
       long arrived = Arrival.nanos(request);
       if (System.nanoTime() - arrived > headerDeadlineNanos) {
         request.setAttribute(RequestLanes.REFUSED_ATTRIBUTE, Boolean.TRUE); // no body is read after the 408
-        ErrorReplies.write(response, new ApiException(408, "invalid_request_error", "header_timeout",
+        ErrorReplies.writeAndClose(response, new ApiException(408, "invalid_request_error", "header_timeout",
             "The request line and headers did not arrive within " + TimeUnit.NANOSECONDS.toMillis(headerDeadlineNanos) + " ms",
             null));
         return;

@@ -5,12 +5,10 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webmvc.error.ErrorController;
-import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -29,7 +27,7 @@ public class ErrorPages implements ErrorController {
     // The intake already answered a decision body whose connection then failed; the container reports the failure again.
     if (request.getAttribute(BodyPrefetch.ANSWERED_ATTRIBUTE) != null && response.isCommitted()) return;
     ApiException error = errorOf(request);
-    write(response, error);
+    ErrorReplies.write(response, error);
   }
 
   private static ApiException errorOf(HttpServletRequest request) {
@@ -43,19 +41,5 @@ public class ErrorPages implements ErrorController {
       log.error("unexpected error outside a route: {}", t.getClass().getName(), RedactedFailure.of(t));
     }
     return FrameworkErrors.refusedByTomcat(status, request.getMethod());
-  }
-
-  /** Writes the error as JSON, bypassing content negotiation (an error is always JSON). */
-  static void write(HttpServletResponse response, ApiException error) throws IOException {
-    String body = json(error);
-    response.setStatus(error.status());
-    response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-    if (error.retryAfterSeconds() != null) response.setHeader("Retry-After", error.retryAfterSeconds().toString());
-    response.getWriter().write(body);
-  }
-
-  static String json(ApiException error) {
-    return Json.write(ErrorHandler.body(error.type(), error.code(), error.getMessage(), error.param()));
   }
 }

@@ -5,20 +5,33 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes an {@link ApiException} as the API's JSON error straight to a response, for the filters
- * and valves that answer before any route runs. The connection is closed after the answer.
+ * Writes an {@link ApiException} as the API's JSON error straight to a response, whatever the
+ * {@code Accept} header says: for the error page, and for the filters and valves that answer
+ * before any route runs.
  */
 final class ErrorReplies {
   private ErrorReplies() {}
 
+  /** The error object as JSON text. */
+  static String json(ApiException e) {
+    return Json.write(ErrorHandler.body(e.type(), e.code(), e.getMessage(), e.param()));
+  }
+
+  /** The error as the answer; the connection stays open. */
   static void write(HttpServletResponse response, ApiException e) throws IOException {
-    byte[] body = Json.write(ErrorHandler.body(e.type(), e.code(), e.getMessage(), e.param())).getBytes(StandardCharsets.UTF_8);
+    String body = json(e);
     response.setStatus(e.status());
     if (e.retryAfterSeconds() != null) response.setHeader("Retry-After", e.retryAfterSeconds().toString());
-    response.setHeader("Connection", "close");
     response.setContentType("application/json");
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
+    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+    response.setContentLength(body.getBytes(StandardCharsets.UTF_8).length);
+    response.getWriter().write(body);
+  }
+
+  /** The error as the answer, sent at once; the connection is closed after it (the body is not read). */
+  static void writeAndClose(HttpServletResponse response, ApiException e) throws IOException {
+    response.setHeader("Connection", "close");
+    write(response, e);
     response.flushBuffer();
   }
 }

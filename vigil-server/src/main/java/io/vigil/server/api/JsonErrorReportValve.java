@@ -31,7 +31,7 @@ public final class JsonErrorReportValve extends ErrorReportValve {
       response.setCharacterEncoding(StandardCharsets.UTF_8.name());
       Writer writer = response.getReporter();
       if (writer == null) return;
-      writer.write(ErrorPages.json(error));
+      writer.write(ErrorReplies.json(error));
       response.finishResponse();
     } catch (IOException | IllegalStateException e) {
       // The connection is gone or the response was committed meanwhile: nothing more to say.

@@ -139,6 +139,6 @@ public final class RequestLanes implements Filter {
   }
 
   private static void refuse(HttpServletResponse response, ApiException e) throws IOException {
-    ErrorReplies.write(response, e);
+    ErrorReplies.writeAndClose(response, e);
   }
 }
