@@ -196,7 +196,7 @@ public record VigilProperties(
       @DefaultValue("10000") @Min(100) @Max(300_000) long headerDeadlineMillis,
       @DefaultValue("10000") @Min(100) @Max(300_000) long bodyDeadlineMillis,
       @DefaultValue("300000") @Min(100) @Max(3_600_000) long uploadDeadlineMillis,
-      @DefaultValue("128") @Min(0) @Max(100_000) int clientRequestsMax) {}
+      @DefaultValue("1024") @Min(0) @Max(100_000) int clientRequestsMax) {}
 
   /**
    * @param windows velocity windows such as 1m, 1h, 24h, 7d, 30d
