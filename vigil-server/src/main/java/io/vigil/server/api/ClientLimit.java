@@ -53,11 +53,6 @@ public final class ClientLimit implements Filter {
     }
   }
 
-  /** Requests in progress for {@code client} now (for tests and metrics). */
-  int inProgress(String client) {
-    return inProgress.getOrDefault(client, 0);
-  }
-
   private boolean take(String client) {
     AtomicBoolean taken = new AtomicBoolean();
     inProgress.compute(client, (key, count) -> {

@@ -79,7 +79,7 @@ public final class RequestLanes implements Filter {
       lane.refused().increment();
       // A decision body taken in already has nothing left to drop (and dropping it would mark the request failed).
       if (request.getDispatcherType() == DispatcherType.REQUEST) request.setAttribute(REFUSED_ATTRIBUTE, Boolean.TRUE);
-      refuse((HttpServletResponse) response, lane.refusal());
+      ErrorReplies.writeAndClose((HttpServletResponse) response, lane.refusal());
       return;
     }
     try {
@@ -136,9 +136,5 @@ public final class RequestLanes implements Filter {
         request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
       }
     }
-  }
-
-  private static void refuse(HttpServletResponse response, ApiException e) throws IOException {
-    ErrorReplies.writeAndClose(response, e);
   }
 }
