@@ -173,7 +173,8 @@ public class VigilConfiguration {
         engine.signals().recordChallengeFailure(f.accountId(), f.recordedAtMillis());
       }
       return engine;
-    }, policies.active(), p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry, clock, anchors);
+    }, policies.active(), p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry, clock, anchors,
+        p.decisions().idempotencyHorizonMillis());
     policies.onInstall(pipeline::install);
     reference.onInstall(pipeline::install);
     return pipeline;

@@ -1,5 +1,6 @@
 package io.vigil.server.config;
 
+import io.vigil.engine.Limits;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.feature.Window;
 import jakarta.validation.Valid;
@@ -33,6 +34,23 @@ public record VigilProperties(
     @DefaultValue @Valid Journal journal,
     @DefaultValue @Valid Uploads uploads,
     @DefaultValue @Valid Health health) {
+
+  /**
+   * The idempotency horizon covers every event the engine still accepts: an event older than the
+   * feature lateness is refused, and one more than the accepted clock skew ahead of the clock too,
+   * so an event whose id the index has forgotten can only come back refused as too old, and is
+   * then answered from the journal. A shorter horizon would let a retry of an accepted event be
+   * decided again: the journal's unique index refuses it, at the cost of a state rebuild.
+   */
+  public VigilProperties {
+    if (decisions != null && features != null
+        && decisions.idempotencyHorizonMillis() < features.latenessMillis() + Limits.FUTURE_SKEW_MILLIS_MAX) {
+      throw new IllegalArgumentException("vigil.decisions.idempotency-horizon-millis (" + decisions.idempotencyHorizonMillis()
+          + ") must be at least vigil.features.lateness-millis (" + features.latenessMillis() + ") plus the "
+          + Limits.FUTURE_SKEW_MILLIS_MAX + " ms of clock skew accepted on occurred_at: a retry of an event still accepted must be"
+          + " answered from memory");
+    }
+  }
 
   /**
    * @param onBrokenChain what start-up does when the journal's chain or its anchors are broken:
@@ -165,13 +183,17 @@ public record VigilProperties(
    *     ALLOW, or fail-closed DENY/REVIEW)
    * @param admissionBudgetMillis a request that has waited longer than this since its first byte
    *     arrived when the sequencer takes it is refused with 503, not decided; below the reply timeout
+   * @param idempotencyHorizonMillis how long an event id is answered from memory: a retry within it
+   *     gets the stored decision from the index; memory for event ids is bounded by it. At least
+   *     {@code vigil.features.lateness-millis} plus the accepted clock skew (checked at start-up)
    */
   public record Decisions(
       @DefaultValue("4096") @Min(16) @Max(1_000_000) int queueCapacity,
       @DefaultValue("512") @Min(1) @Max(10_000) int commitBatchMax,
       @DefaultValue("2000") @Min(10) @Max(60_000) long replyTimeoutMillis,
       @DefaultValue("REVIEW") @Pattern(regexp = "ALLOW|REVIEW|DENY") String overloadFallbackAction,
-      @DefaultValue("250") @Min(1) @Max(60_000) long admissionBudgetMillis) {}
+      @DefaultValue("250") @Min(1) @Max(60_000) long admissionBudgetMillis,
+      @DefaultValue("604800000") @Min(3_600_000) @Max(7_776_000_000L) long idempotencyHorizonMillis) {}
 
   /**
    * How many requests run at once, in two lanes, so that administrative requests can never take the

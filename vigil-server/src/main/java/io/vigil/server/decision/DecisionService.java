@@ -60,7 +60,15 @@ public final class DecisionService {
     Event event = EventParser.parse(tree);
     String canonical = Json.canonical(tree);
     String requestHash = pipeline.requestHash(canonical);
-    Outcome outcome = await(submit(event, canonical, requestHash, receivedNanos, false));
+    Outcome outcome;
+    try {
+      outcome = await(submit(event, canonical, requestHash, receivedNanos, false));
+    } catch (ValidationException tooOld) {
+      // An event id older than the idempotency horizon is no longer in memory, and its event is
+      // older than the lateness the engine accepts: a retry of a decided event is answered from the journal.
+      if (!tooOld.code().equals("occurred_at_too_old")) throw tooOld;
+      outcome = journal.findByEventId(event.eventId()).map(row -> stored(row, requestHash)).orElseThrow(() -> tooOld);
+    }
     if (outcome instanceof Outcome.Lookup lookup) outcome = stored(lookup, event.eventId(), requestHash);
     if (outcome == null) {
       // The journal row under this hash holds another event id: decide this one as new.
@@ -81,6 +89,11 @@ public final class DecisionService {
     JournalRow row = journal.findBySequence(lookup.sequence()).orElseThrow(() -> withFallback(
         ApiException.unavailable("recovering", "Vigil is rebuilding its state from the journal; retry with the same event_id")));
     if (!row.record().eventId().equals(eventId)) return null;
+    return stored(row, requestHash);
+  }
+
+  /** The stored answer of {@code row}, or a conflict when the request differs. */
+  private static Outcome stored(JournalRow row, String requestHash) {
     if (!row.record().requestHash().equals(requestHash)) return new Outcome.Conflict();
     return new Outcome.Response(row.record().responseJson(), true);
   }

@@ -3,10 +3,11 @@ package io.vigil.server.decision;
 import java.util.Arrays;
 
 /**
- * Event-id hash → journal sequence, for every event in the journal: an open-addressing table of
- * primitive longs, 16 bytes per slot, at most 50 % full: 32 to 64 B per event (the table doubles
- * when half full). 10 M events take 512 MiB, and 768 MiB for a moment while doubling. A hit is only a hint: the caller confirms the event id in
- * the journal, so a hash collision costs a lookup, never a wrong answer. Not thread-safe: the
+ * Event-id hash → journal sequence for the ids {@link EventIds} is still adding to (its open
+ * bucket): an open-addressing table of primitive longs, 16 bytes per slot, at most 50 % full: 32
+ * to 64 B per event (the table doubles when half full). Sealed, its entries move to a
+ * {@link SortedIds} at 12 B per id. A hit is only a hint: the caller confirms the event id in the
+ * journal, so a hash collision costs a lookup, never a wrong answer. Not thread-safe: the
  * sequencer owns it.
  */
 final class EventIdIndex {
@@ -45,6 +46,25 @@ final class EventIdIndex {
   void clear() {
     Arrays.fill(keys, 0);
     size = 0;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** Bytes held by the table's arrays. */
+  long bytes() {
+    return keys.length * 16L;
+  }
+
+  /** Copies the entries, in table order, into arrays of at least {@link #size()}. */
+  void copyTo(long[] intoKeys, long[] intoValues) {
+    int n = 0;
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i] == 0) continue;
+      intoKeys[n] = keys[i];
+      intoValues[n++] = values[i];
+    }
   }
 
   private void grow() {

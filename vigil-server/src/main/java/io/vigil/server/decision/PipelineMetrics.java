@@ -25,6 +25,8 @@ final class PipelineMetrics {
   final Counter late;
   final DistributionSummary commitBatch;
   final Timer commitTimer;
+  final Counter rebuilds;
+  final Counter storageOutages;
   private final Timer latency;
   private final Counter[][] decisions;
   /** The live engine, null while the first rebuild runs. */
@@ -32,10 +34,11 @@ final class PipelineMetrics {
   /** The link graph's counters as the sequencer last copied them, or null. */
   private final Supplier<LinkGraphStats> linkStats;
 
-  PipelineMetrics(MeterRegistry registry, BlockingQueue<?> inbox, BlockingQueue<?> commitQueue, Supplier<Engine> engine,
-      Supplier<LinkGraphStats> linkStats) {
-    this.engine = engine;
-    this.linkStats = linkStats;
+  PipelineMetrics(MeterRegistry registry, PipelineState state, EventIds ids) {
+    this.engine = () -> state.engine;
+    this.linkStats = () -> state.linkStats;
+    BlockingQueue<?> inbox = state.inbox;
+    BlockingQueue<?> commitQueue = state.commitQueue;
     overloads = Counter.builder("vigil.decisions.rejected").tag("reason", "overloaded")
         .description("Requests refused with 503 because the inbox was full").register(registry);
     late = Counter.builder("vigil.decisions.rejected").tag("reason", "late")
@@ -50,6 +53,16 @@ final class PipelineMetrics {
         .description("Decisions waiting for the sequencer").register(registry);
     Gauge.builder("vigil.queue.depth", commitQueue, BlockingQueue::size).tag("queue", "commit")
         .description("Decisions waiting to be committed").register(registry);
+    rebuilds = Counter.builder("vigil.state.rebuilds")
+        .description("Times the in-memory state was derived from the journal (start-up, a refused commit)").register(registry);
+    storageOutages = Counter.builder("vigil.storage.outages")
+        .description("Times the committer found the store unreachable and began holding decisions").register(registry);
+    Gauge.builder("vigil.decisions.held", state, s -> s.held)
+        .description("Decisions made but not yet stored because the store is unreachable").register(registry);
+    Gauge.builder("vigil.idempotency.ids", ids, EventIds::size)
+        .description("Event ids held in memory (those recorded within the idempotency horizon)").register(registry);
+    Gauge.builder("vigil.idempotency.bytes", ids, EventIds::bytes)
+        .description("Bytes of the arrays holding the event ids").register(registry);
     decisions = new Counter[EventType.values().length][Action.values().length];
     for (EventType t : EventType.values()) {
       for (Action a : Action.values()) {

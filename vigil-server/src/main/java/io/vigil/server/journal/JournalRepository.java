@@ -8,7 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -78,6 +82,30 @@ public final class JournalRepository {
 
   public Optional<JournalRow> findBySequence(long sequence) {
     return findOne("sequence", sequence);
+  }
+
+  /** The decision stored for an event id (unique in the journal), if any. */
+  public Optional<JournalRow> findByEventId(String eventId) {
+    return findOne("event_id", eventId);
+  }
+
+  /** The sequences stored for those of {@code eventIds} the journal holds (at most 1,000 ids a call). */
+  public Map<String, Long> sequencesOfEventIds(Collection<String> eventIds) {
+    if (eventIds.isEmpty()) return Map.of();
+    if (eventIds.size() > 1_000) throw new IllegalArgumentException("at most 1,000 event ids a call");
+    String sql = "SELECT event_id, sequence FROM decisions WHERE event_id IN ("
+        + String.join(",", Collections.nCopies(eventIds.size(), "?")) + ")";
+    Map<String, Long> found = new HashMap<>();
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      for (String id : eventIds) ps.setString(i++, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) found.put(rs.getString(1), rs.getLong(2));
+      }
+      return found;
+    } catch (SQLException e) {
+      throw new StorageException("reading decisions by event id failed", e);
+    }
   }
 
   private Optional<JournalRow> findOne(String column, Object value) {

@@ -84,7 +84,7 @@ class FailedWriteLogTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("stores")
   void aFailedCommitLogsTheFailureWithoutTheEvent(TestDatabases.Store store) throws Exception {
-    Logger logger = (Logger) LoggerFactory.getLogger(DecisionPipeline.class);
+    Logger logger = (Logger) LoggerFactory.getLogger("io.vigil.server.decision.Committer");
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
     logger.addAppender(appender);
