@@ -43,13 +43,18 @@ public record VigilProperties(
    * decided again: the journal's unique index refuses it, at the cost of a state rebuild.
    */
   public VigilProperties {
-    if (decisions != null && features != null
-        && decisions.idempotencyHorizonMillis() < features.latenessMillis() + Limits.FUTURE_SKEW_MILLIS_MAX) {
-      throw new IllegalArgumentException("vigil.decisions.idempotency-horizon-millis (" + decisions.idempotencyHorizonMillis()
-          + ") must be at least vigil.features.lateness-millis (" + features.latenessMillis() + ") plus the "
+    if (decisions != null && features != null) checkIdempotencyHorizon(decisions.idempotencyHorizonMillis(), features.latenessMillis());
+  }
+
+  /** Refuses a horizon shorter than the lateness plus the accepted clock skew (see the constructor). */
+  static void checkIdempotencyHorizon(long horizonMillis, long latenessMillis) {
+    if (horizonMillis < latenessMillis + Limits.FUTURE_SKEW_MILLIS_MAX) {
+      throw new IllegalArgumentException("vigil.decisions.idempotency-horizon-millis (" + horizonMillis
+          + ") must be at least vigil.features.lateness-millis (" + latenessMillis + ") plus the "
           + Limits.FUTURE_SKEW_MILLIS_MAX + " ms of clock skew accepted on occurred_at: a retry of an event still accepted must be"
           + " answered from memory");
     }
+  }
   }
 
   /**

@@ -56,6 +56,12 @@ final class Committer {
   private static final Logger log = LoggerFactory.getLogger(Committer.class);
   static final long BACKOFF_MIN_MILLIS = 50;
   static final long BACKOFF_MAX_MILLIS = 1_000;
+  /**
+   * A write that has not returned after this long is a store that does not answer (a partition
+   * drops packets rather than connections): new submissions are refused at once until it returns.
+   * The pool's connection timeout.
+   */
+  static final long WRITE_STALL_MILLIS = 5_000;
 
   /** A decision with its journal row, chained: written as it is, however many attempts it takes. */
   private record Prepared(Pending pending, JournalRow row) {}
@@ -196,7 +202,22 @@ final class Committer {
     }
   }
 
+  /** True while a write has been waiting for the store longer than {@link #WRITE_STALL_MILLIS}. */
+  static boolean stalled(PipelineState state) {
+    long since = state.writingSinceNanos;
+    return since != 0 && System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(WRITE_STALL_MILLIS);
+  }
+
   private void write(List<Prepared> batch) throws SQLException {
+    state.writingSinceNanos = System.nanoTime();
+    try {
+      writeRows(batch);
+    } finally {
+      state.writingSinceNanos = 0;
+    }
+  }
+
+  private void writeRows(List<Prepared> batch) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {

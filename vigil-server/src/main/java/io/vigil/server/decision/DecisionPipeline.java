@@ -174,7 +174,7 @@ public final class DecisionPipeline implements AutoCloseable {
 
   /** Queues a submission; fails fast with 503 when the inbox is full, the store is unreachable or state is rebuilding. */
   public CompletableFuture<Outcome> submit(Submission s) {
-    if (state.storageDown) throw Committer.storeUnreachable();
+    if (state.storageDown || Committer.stalled(state)) throw Committer.storeUnreachable();
     if (!ready()) throw ApiException.unavailable("recovering", "Vigil is rebuilding its state from the journal; retry shortly");
     if (!state.inbox.offer(s)) {
       metrics.overloads.increment();

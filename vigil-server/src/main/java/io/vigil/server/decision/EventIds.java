@@ -223,7 +223,7 @@ final class EventIds implements AutoCloseable {
   }
 
   /** Installs a finished merge, on the sequencer, and starts the next when more waits. */
-  private void installMerged() {
+  void installMerged() {
     if (merging == null || !merging.isDone()) return;
     finishMerge();
   }

@@ -43,6 +43,8 @@ final class PipelineState {
   volatile boolean committerBusy;
   /** When the oldest decision of the batch being committed arrived ({@code System.nanoTime()}); 0 when none. */
   volatile long committingSinceNanos;
+  /** When the committer began writing its current batch ({@code System.nanoTime()}); 0 when not writing. */
+  volatile long writingSinceNanos;
   /** When the submission the sequencer holds (taken from the inbox, not yet handed on) arrived; 0 when none. */
   volatile long sequencingSinceNanos;
 

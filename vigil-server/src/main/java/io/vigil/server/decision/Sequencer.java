@@ -100,6 +100,7 @@ final class Sequencer {
       if (s != null) state.sequencingSinceNanos = s.receivedNanos();
       if (state.broken) rebuildAfterFailure();
       sweeps.maybeSweep();
+      ids.installMerged(); // a background merge of sealed event ids that has finished
       runTasks();
       if (s == null) continue;
       try {

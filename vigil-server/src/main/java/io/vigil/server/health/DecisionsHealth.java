@@ -32,6 +32,10 @@ public final class DecisionsHealth implements HealthIndicator {
           .withDetail("committer_running", pipeline.committerAlive()).build();
     }
     if (readOnly.getAsBoolean()) return Health.down().withDetail("reason", "journal chain broken: read-only, decisions refused").build();
+    if (pipeline.storageDown()) {
+      return Health.down().withDetail("reason", "storage unavailable: decisions refused, held decisions retried")
+          .withDetail("held_decisions", pipeline.heldDecisions()).build();
+    }
     if (!pipeline.ready()) return Health.down().withDetail("reason", "recovering or storage failing").build();
     long waitedNanos = pipeline.oldestWaitingNanos();
     long waitedMillis = TimeUnit.NANOSECONDS.toMillis(waitedNanos);

@@ -19,7 +19,7 @@ class HttpLimitsCheckTest {
 
   @Test
   void thePermitWaitMustBeBelowTheAdmissionBudget() {
-    VigilProperties.Decisions decisions = new VigilProperties.Decisions(4096, 512, 2000, "REVIEW", 250);
+    VigilProperties.Decisions decisions = new VigilProperties.Decisions(4096, 512, 2000, "REVIEW", 250, 604_800_000L);
     assertDoesNotThrow(() -> HttpConfiguration.checkPermitWait(lanes(32, 16, 50), decisions));
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> HttpConfiguration.checkPermitWait(lanes(32, 16, 250), decisions));
@@ -48,9 +48,9 @@ class HttpLimitsCheckTest {
 
   @Test
   void theAdmissionBudgetMustBeBelowTheReplyTimeout() {
-    assertDoesNotThrow(() -> HttpConfiguration.checkAdmissionBudget(new VigilProperties.Decisions(4096, 512, 2000, "REVIEW", 250)));
+    assertDoesNotThrow(() -> HttpConfiguration.checkAdmissionBudget(new VigilProperties.Decisions(4096, 512, 2000, "REVIEW", 250, 604_800_000L)));
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> HttpConfiguration.checkAdmissionBudget(new VigilProperties.Decisions(4096, 512, 2000, "REVIEW", 2000)));
+        () -> HttpConfiguration.checkAdmissionBudget(new VigilProperties.Decisions(4096, 512, 2000, "REVIEW", 2000, 604_800_000L)));
     assertTrue(e.getMessage().contains("vigil.decisions.admission-budget-millis"), e.getMessage());
   }
 }

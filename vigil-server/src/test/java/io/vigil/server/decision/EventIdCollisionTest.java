@@ -68,7 +68,7 @@ class EventIdCollisionTest {
   private DecisionPipeline collidingPipeline(HikariDataSource ds, JournalRepository journal, FeatureConfig config,
       PolicyService policies) {
     return new DecisionPipeline(journal, ds, () -> new Engine(config, new ListIndex()), policies.active(), 64, 8, new SimpleMeterRegistry(),
-        TestClock.INSTANCE, id -> 42L, JournalObserver.NONE);
+        TestClock.INSTANCE, id -> 42L, JournalObserver.NONE, DecisionPipeline.IDEMPOTENCY_HORIZON_MILLIS_DEFAULT);
   }
 
   /** One body per (event id, account, amount), fixed on first use so that repeats are identical. */
