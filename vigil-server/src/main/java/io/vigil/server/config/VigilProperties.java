@@ -55,7 +55,6 @@ public record VigilProperties(
           + " answered from memory");
     }
   }
-  }
 
   /**
    * @param onBrokenChain what start-up does when the journal's chain or its anchors are broken:
