@@ -37,18 +37,23 @@ import json, sys, subprocess, http.client
 d, port, warm, outage = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 cut_at, back_at, schema, pg_host, pg_port = float(sys.argv[5]), float(sys.argv[6]), sys.argv[7], sys.argv[8], sys.argv[9]
 rows = [json.loads(l) for l in open(f"{d}/load.jsonl")]
-cut, back = warm, warm + (back_at - cut_at)
+origin = float(open(f"{d}/load.jsonl.start").read())
+cut, back = cut_at - origin, back_at - origin
 def pct(xs, p):
     xs = sorted(xs); return xs[min(len(xs) - 1, int(p * len(xs)))] if xs else float("nan")
 during = [r for r in rows if cut <= r["t"] < back]
 codes = {}
 for r in during: codes[(r["status"], r["code"])] = codes.get((r["status"], r["code"]), 0) + 1
 refusals = [r["latency"] * 1000 for r in during if r["status"] == 503]
+service = [r["service"] * 1000 for r in during if r["status"] == 503]
 print(f"outage {back - cut:.1f} s at {len(rows) / (rows[-1]['t'] + 1e-9):.0f} req/s offered: answers during it {dict((f'{s} {c}', n) for (s, c), n in sorted(codes.items(), key=str))}")
-print(f"  503 latency p50 {pct(refusals, .5):.1f} ms, p99 {pct(refusals, .99):.1f} ms, max {max(refusals or [0]):.1f} ms")
+print(f"  503 latency from the schedule p50 {pct(refusals, .5):.1f} ms, p99 {pct(refusals, .99):.1f} ms, max {max(refusals or [0]):.1f} ms;"
+      f" from the send p50 {pct(service, .5):.1f} ms, p99 {pct(service, .99):.1f} ms, max {max(service or [0]):.1f} ms")
+before = [r for r in rows if 5 <= r["t"] < cut]
+print(f"  before the outage: {sum(r['status'] == 200 for r in before)} of {len(before)} got 200, p99 latency {pct([r['latency'] * 1000 for r in before], .99):.1f} ms")
 after = [r for r in rows if r["t"] >= back]
-first_ok = next((r for r in after if r["status"] == 200), None)
-print(f"  first decision served {first_ok['t'] + first_ok['latency'] - back:.2f} s after the database returned" if first_ok else "  no decision after the database returned")
+first_ok = min((r["t"] + r["latency"] for r in rows if r["status"] == 200 and r["t"] + r["latency"] >= back), default=None)
+print(f"  first decision answered {first_ok - back:.2f} s after the database returned" if first_ok else "  no decision after the database returned")
 # steady: from the first 1 s window after which every request scheduled got 200
 steady = None
 for i, r in enumerate(after):
@@ -58,7 +63,9 @@ print(f"  every request scheduled {steady:.2f} s or more after the return got 20
 ok_after = [r["latency"] * 1000 for r in after if r["status"] == 200 and r["t"] - back > (steady or 0) + 1]
 print(f"  afterwards p50 {pct(ok_after, .5):.1f} ms, p99 {pct(ok_after, .99):.1f} ms")
 log = open(f"{d}/server.log").read()
-print(f"  state rebuilds logged: {log.count('state rebuilt from')} (1 = the start-up only); 'the store is back' logged: {log.count('the store is back')}")
+import re
+back_log = re.findall(r'held decisions stored after (\d+) ms', log)
+print(f"  state rebuilds logged: {log.count('state rebuilt from')} (1 = the start-up only); server log: held decisions stored {back_log} ms after the first failed commit")
 q = lambda sql: subprocess.run(["psql", "-h", pg_host, "-p", pg_port, "-U", "postgres", "-d", "test", "-Atc", sql],
                                capture_output=True, text=True, check=True).stdout.split("\n")
 stored = {}
@@ -71,14 +78,16 @@ refused = [r for r in rows if r["status"] != 200]
 held = sum(1 for r in refused if r["event_id"] in stored)
 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 same = fresh = bad = 0
+bad_codes = {}
 for r in refused:
     before = stored.get(r["event_id"])
     conn.request("POST", "/v1/decisions", json.dumps(r["body"]), {"Content-Type": "application/json"})
     resp = conn.getresponse(); j = json.loads(resp.read())
-    if resp.status != 200: bad += 1
+    if resp.status != 200:
+        bad += 1; k = f"{resp.status} {j.get('error', {}).get('code')}"; bad_codes[k] = bad_codes.get(k, 0) + 1
     elif before is not None: same += before == j["decision_id"]; bad += before != j["decision_id"]
     else: fresh += 1
-print(f"  refused {len(refused)} (of which held and stored: {held}); retried: stored decision returned {same}, fresh decision {fresh}, wrong {bad}")
+print(f"  refused {len(refused)} (of which held and stored: {held}); retried: stored decision returned {same}, fresh decision {fresh}, other {bad} {bad_codes}")
 dup = q(f"SELECT count(*) - count(DISTINCT event_id) FROM {schema}.decisions")[0]
 print(f"  journal rows {q(f'SELECT count(*) FROM {schema}.decisions')[0]}, duplicate event ids {dup}")
 PY

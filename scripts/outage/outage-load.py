@@ -3,7 +3,7 @@
 
 Sends RATE decisions/s (each a new event_id) for DURATION seconds from a schedule that does not wait
 for answers; each request's latency counts from its scheduled time. Writes one JSON line per request
-(scheduled time relative to the start, latency, status, error code, event id, decision id, body) to OUT.
+(scheduled time relative to the start, latency from the schedule, service time from the send, status, error code, event id, decision id, body) to OUT.
   outage-load.py PORT RATE DURATION OUT
 """
 import http.client, json, queue, sys, threading, time, datetime
@@ -14,6 +14,8 @@ jobs = queue.Queue()
 results = []
 lock = threading.Lock()
 start = time.monotonic()
+with open(out + ".start", "w") as f:
+    f.write(repr(time.time()))  # the wall time of the schedule's origin, to place the outage on it
 
 def body(i):
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
@@ -29,6 +31,7 @@ def worker():
         i, scheduled = job
         b = body(i)
         status, code, decision = 0, "connection", None
+        sent = time.monotonic()
         try:
             if conn is None:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -43,9 +46,9 @@ def worker():
                 code = j.get("error", {}).get("code")
         except Exception:
             conn = None
-        latency = time.monotonic() - scheduled
+        done = time.monotonic()
         with lock:
-            results.append({"t": scheduled - start, "latency": latency, "status": status, "code": code,
+            results.append({"t": scheduled - start, "latency": done - scheduled, "service": done - sent, "status": status, "code": code,
                             "event_id": b["event_id"], "decision_id": decision, "body": b})
 
 threads = [threading.Thread(target=worker, daemon=True) for _ in range(WORKERS)]

@@ -13,7 +13,10 @@ import io.vigil.server.journal.JournalRow;
 import io.vigil.server.logging.FatalErrors;
 import io.vigil.server.logging.RedactedFailure;
 import io.vigil.server.model.DecisionFeatures;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -82,6 +86,8 @@ final class Committer {
   private volatile String chainHead;
   private long backoffMillis = BACKOFF_MIN_MILLIS;
   private long downSinceNanos;
+  /** Since an outage, until the pool has a connection again: writes use connections of their own. */
+  private boolean bypassPool;
 
   Committer(PipelineState state, JournalRepository journal, DataSource dataSource, int commitBatchMax, PipelineMetrics metrics,
       JournalObserver observer, Clock clock) {
@@ -218,7 +224,7 @@ final class Committer {
   }
 
   private void writeRows(List<Prepared> batch) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = connection()) {
       c.setAutoCommit(false);
       try {
         List<JournalRow> rows = new ArrayList<>(batch.size());
@@ -253,6 +259,25 @@ final class Committer {
     }
   }
 
+  /**
+   * A connection for the next write. After an outage the pool reconnects on its own schedule (its
+   * backoff grows to 5 s while the database is away), so until the pool holds a connection again
+   * the committer opens its own, through the driver: the decisions are stored, and served, as soon
+   * as the database answers.
+   */
+  private Connection connection() throws SQLException {
+    if (!bypassPool || !(dataSource instanceof HikariDataSource pool)) return dataSource.getConnection();
+    HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+    if (bean != null && bean.getTotalConnections() > 0) {
+      bypassPool = false;
+      return dataSource.getConnection();
+    }
+    Properties credentials = new Properties();
+    if (pool.getUsername() != null) credentials.setProperty("user", pool.getUsername());
+    if (pool.getPassword() != null) credentials.setProperty("password", pool.getPassword());
+    return DriverManager.getConnection(pool.getJdbcUrl(), credentials);
+  }
+
   /** Rows up to the batch's last are durable: the anchors hear of the head, the pending map lets go. */
   private void stored(List<Prepared> batch, long startNanos) {
     Prepared last = batch.get(batch.size() - 1);
@@ -271,6 +296,7 @@ final class Committer {
       metrics.storageOutages.increment();
     }
     state.storageDown = true;
+    bypassPool = true;
     holdAndRefuse(batch);
     holdQueued();
   }
@@ -305,7 +331,9 @@ final class Committer {
     backoffMillis = Math.min(BACKOFF_MAX_MILLIS, backoffMillis * 2);
     holdQueued(); // decided while the store went away
     try {
-      skipStored(journal.head());
+      try (Connection c = connection()) {
+        skipStored(JournalRepository.head(c));
+      }
       while (!held.isEmpty()) {
         List<Prepared> batch = new ArrayList<>(Math.min(commitBatchMax, held.size()));
         for (Prepared p : held) {

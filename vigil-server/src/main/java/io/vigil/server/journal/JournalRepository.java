@@ -35,12 +35,18 @@ public final class JournalRepository {
   public record Head(long sequence, String hash) {}
 
   public Head head() {
-    String sql = "SELECT sequence, hash FROM decisions WHERE sequence = (SELECT MAX(sequence) FROM decisions)";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-        ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : new Head(0, HashChain.GENESIS);
+    try (Connection c = dataSource.getConnection()) {
+      return head(c);
     } catch (SQLException e) {
       throw new StorageException("reading the journal head failed", e);
+    }
+  }
+
+  /** The journal head, read on the given connection. */
+  public static Head head(Connection c) throws SQLException {
+    String sql = "SELECT sequence, hash FROM decisions WHERE sequence = (SELECT MAX(sequence) FROM decisions)";
+    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : new Head(0, HashChain.GENESIS);
     }
   }
 
