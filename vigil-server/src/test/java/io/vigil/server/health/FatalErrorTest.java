@@ -3,6 +3,7 @@ package io.vigil.server.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.server.logging.FatalErrors;
+import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.ChildServer;
 import io.vigil.server.support.Events;
 import java.nio.file.Files;
@@ -22,7 +23,8 @@ class FatalErrorTest {
     Path dataDir = Files.createTempDirectory("vigil-fatal-");
     try (ChildServer server = ChildServer.start(dataDir, List.of("-Xmx256m"), List.of())) {
       server.awaitHealthy();
-      assertThat(server.api.post("/v1/decisions", Events.payment("before-error", "acc-1", 100)).status()).isEqualTo(200);
+      ApiClient.Reply first = server.api.post("/v1/decisions", Events.payment("before-error", "acc-1", 100));
+      assertThat(first.status()).as(first.body()).isEqualTo(200);
 
       server.command("sequencer-error");
 
