@@ -127,6 +127,7 @@ public final class EvalMain {
       }
     }
     if (baselines) {
+      err.println("training the handbook baselines week by week");
       long period = options.retrainEveryMillis() > 0 ? options.retrainEveryMillis() : 7 * ReplayOptions.DAY_MILLIS;
       HandbookBaselines b = HandbookBaselines.compute(result.data(), options.labelDelayMillis(),
           weekStarts(result.data(), options.retrainAnchorMillis(), period), period);

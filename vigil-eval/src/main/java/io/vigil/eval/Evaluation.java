@@ -50,7 +50,7 @@ final class Evaluation {
     out.put("blended", ranking(blended, fraud, day, card));
     double[] acting = new double[n];
     boolean combined = n > 0;
-    for (int r = 0; r < n; r++) combined &= !Float.isNaN(d.combined[rows.get(r)]);
+    for (int r = 0; r < n; r++) combined &= !Double.isNaN(d.combined[rows.get(r)]);
     for (int r = 0; r < n; r++) acting[r] = combined ? d.combined[rows.get(r)] : d.blendedScore[rows.get(r)];
     out.put("acting_score", combined ? "learned combination" : "fixed blend");
     out.put("acting", ranking(acting, fraud, day, card));

@@ -200,7 +200,7 @@ final class Replay {
     data.rulesScore[i] = (byte) decision.rulesScore();
     data.action[i] = (byte) decision.action().ordinal();
     data.modelIndex[i] = (short) (model.modelId() == null ? -1 : modelIds.indexOf(model.modelId()));
-    data.combined[i] = (float) model.combinedProbability();
+    data.combined[i] = model.combinedProbability();
     data.forced[i] = decision.action().compareTo(policy.thresholdsFor(event.type()).action(decision.score())) > 0;
     data.merchant[i] = event.merchantId() == null ? -1 : merchantIds.computeIfAbsent(event.merchantId(), k -> merchantIds.size());
     data.amountMajor[i] = (float) amountMajor;

@@ -26,7 +26,7 @@ final class ReplayData {
   byte[] action;
   short[] modelIndex;
   /** The learned combination's probability the decision score was made of (NaN under the fixed blend or without a model). */
-  float[] combined;
+  double[] combined;
   /** Whether a rule or list forced an action above the score's. */
   boolean[] forced;
   /** The merchant (terminal) as a dense id, -1 without one, and the amount in major units: the handbook baselines' inputs. */
@@ -52,7 +52,7 @@ final class ReplayData {
     rulesScore = new byte[capacity];
     action = new byte[capacity];
     modelIndex = new short[capacity];
-    combined = new float[capacity];
+    combined = new double[capacity];
     forced = new boolean[capacity];
     merchant = new int[capacity];
     amountMajor = new float[capacity];
