@@ -22,6 +22,7 @@ import io.vigil.engine.model.ModelFeatures;
 import io.vigil.engine.model.ModelOutcome;
 import io.vigil.engine.model.ModelReason;
 import io.vigil.engine.model.ModelRegistry;
+import io.vigil.engine.model.ScoreCombination;
 import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.money.Money;
 import io.vigil.engine.policy.Action;
@@ -253,13 +254,21 @@ public final class Engine {
 
     int rulesScore = Math.max(0, Math.min(100, tally.points));
     ModelOutcome model = explained(scoreWithModels(event, eventSignals, rulesScore));
-    int score = ModelBlend.score(rulesScore, model == null ? Double.NaN : model.probability(),
-        p.document().rulesWeight(), p.document().modelWeight());
+    ScoreCombination combination = model == null || model.scoredBy() == null ? null : combinationOf(model.scoredBy());
+    int score;
+    if (combination != null) {
+      double combined = combination.probability(model.probability(), rulesScore, tally.forced != Action.ALLOW);
+      model = model.withCombinedProbability(combined);
+      score = ScoreCombination.score(combined);
+    } else {
+      score = ModelBlend.score(rulesScore, model == null ? Double.NaN : model.probability(),
+          p.document().rulesWeight(), p.document().modelWeight());
+    }
     Thresholds thresholds = p.document().thresholdsFor(event.type());
     Action scoreAction = thresholds.action(score);
     Action action = overrides(scoreAction.atLeast(tally.forced), event, activation, reasons, clock);
     if (action != Action.ALLOW && scoreAction != Action.ALLOW && model != null && model.scored()
-        && p.document().modelWeight() > 0) {
+        && (combination != null ? combination.modelLogit() != 0 : p.document().modelWeight() > 0)) {
       reasons.add(ModelReason.of(model));
     }
     List<LimitUsage> limits = List.of();
@@ -304,6 +313,21 @@ public final class Engine {
         restrictionsAskedFor(tally, event.accountId(), clock), model);
   }
 
+  /** The live model and its learned combination, parsed once per model (null: the policy's blend applies). */
+  private record CombinationOf(Model model, ScoreCombination combination) {}
+
+  private volatile CombinationOf combinationCache;
+
+  /** The score combination the live model's artifact carries, or null for the policy's fixed blend. */
+  private ScoreCombination combinationOf(Model live) {
+    CombinationOf c = combinationCache;
+    if (c == null || c.model() != live) {
+      c = new CombinationOf(live, ScoreCombination.fromParams(live.metadata().params()));
+      combinationCache = c;
+    }
+    return c.combination();
+  }
+
   /**
    * The feature vector of a money movement, scored by the live and the shadow model when there
    * are any; null for other events. The vector is computed even without a model, so that the first
@@ -322,7 +346,7 @@ public final class Engine {
     double q = shadow == null ? Double.NaN : shadow.probability(vector);
     return new ModelOutcome(ModelFeatures.SCHEMA, vector,
         live == null ? null : live.metadata().modelId(), p, live == null ? 0 : (int) Math.round(100 * p), List.of(),
-        shadow == null ? null : shadow.metadata().modelId(), q, live);
+        shadow == null ? null : shadow.metadata().modelId(), q, live, Double.NaN);
   }
 
   /**

@@ -29,7 +29,15 @@ public final class EvalMain {
         --retrain-anchor YYYY-MM-DD  one retraining date (default: the test start for fdh, else 7 days after the first row)
         --train-lookback-days N      longest training history the grid may use: rows of the last N days whose label
                                      is known (default 14 = the protocol's one labelled week; 28 adds the 3-week entries)
-        --model-weight W             model weight in the blended score, rules get 1-W (default 0.5)
+        --model-weight W             model weight in the blended score, rules get 1-W (default 0.5; used with --combination blend)
+        --combination learned|blend  the score the engine acts on: a combination of model, rules and forced actions learned
+                                     at each retraining on the validation weeks and carried by the model artifact (default),
+                                     or the policy's fixed blend
+        --baselines on|off           train the handbook's logistic regression and random forest on this file, week by week (default on)
+        --target-review-max R        threshold proposal target: at most this share of events reviewed (default 0.05)
+        --target-false-interception-max F   ... at most this share of the intercepted events legitimate (default 0.05)
+        --target-deny-false-max F    ... at most this share of the denied events legitimate (default 0.01)
+        --propose-thresholds FILE    write a PUT /v1/policy/thresholds body proposed from the last two labelled weeks
         --selection-folds N          prequential folds for choosing LightGBM parameters; 0 = fixed (default 2)
         --candidate-thresholds C,R,D backtest challenge/review/deny score thresholds next to the live ones
         --candidate-policy FILE.json backtest a candidate rule set and/or thresholds ({"rules": [...], "thresholds": {...}}
@@ -92,6 +100,14 @@ public final class EvalMain {
     }
     String sweepFile = o.remove("sweep");
     String sweepWeeks = o.remove("sweep-weeks");
+    boolean baselines = !"off".equals(o.remove("baselines"));
+    ThresholdProposal.Target target = new ThresholdProposal.Target(Double.parseDouble(o.getOrDefault("target-review-max", "0.05")),
+        Double.parseDouble(o.getOrDefault("target-false-interception-max", "0.05")),
+        Double.parseDouble(o.getOrDefault("target-deny-false-max", "0.01")));
+    o.remove("target-review-max");
+    o.remove("target-false-interception-max");
+    o.remove("target-deny-false-max");
+    String proposalFile = o.remove("propose-thresholds");
     ReplayOptions options = options(o, fdh);
     List<Sweep.Config> sweep = sweepFile == null ? null : Sweep.read(Path.of(sweepFile), ModelFeatures.SCHEMA);
     Replay.Result result = new Replay(options, err).run();
@@ -110,7 +126,20 @@ public final class EvalMain {
         Sweep.run(result, options, Sweep.read(next, ModelFeatures.SCHEMA), weeks, ModelFeatures.SCHEMA, out);
       }
     }
-    Map<String, Object> report = report(result, options, o.get("input"));
+    if (baselines) {
+      err.println("training the handbook baselines week by week");
+      long period = options.retrainEveryMillis() > 0 ? options.retrainEveryMillis() : 7 * ReplayOptions.DAY_MILLIS;
+      HandbookBaselines b = HandbookBaselines.compute(result.data(), options.labelDelayMillis(),
+          weekStarts(result.data(), options.retrainAnchorMillis(), period), period);
+      result.data().baselineLogistic = b.logistic;
+      result.data().baselineForest = b.forest;
+    }
+    Map<String, Object> report = report(result, options, o.get("input"), target);
+    if (proposalFile != null) {
+      Map<String, Object> body = proposal(result, options, target);
+      Files.writeString(Path.of(proposalFile), Json.write(body), StandardCharsets.UTF_8);
+      err.println("threshold proposal written to " + proposalFile + " (apply with PUT /v1/policy/thresholds)");
+    }
     if (o.containsKey("report")) {
       Path file = Path.of(o.get("report"));
       Files.writeString(file, Json.write(report), StandardCharsets.UTF_8);
@@ -123,7 +152,7 @@ public final class EvalMain {
   private static ReplayOptions options(Map<String, String> o, boolean fdh) throws java.io.IOException {
     List<String> known = new ArrayList<>(List.of("input", "mapping", "report", "label-delay-days", "retrain-every-days",
         "retrain-anchor", "train-lookback-days", "model-weight", "selection-folds", "candidate-thresholds", "candidate-policy", "models-dir",
-        "limit", "quiet"));
+        "limit", "quiet", "combination"));
     if (fdh) known.addAll(List.of("train-from", "test-from", "test-days"));
     for (String k : o.keySet()) if (!known.contains(k)) throw new IllegalArgumentException("unknown option --" + k + "\n" + USAGE);
     if (!o.containsKey("input")) throw new IllegalArgumentException("--input is required\n" + USAGE);
@@ -153,7 +182,8 @@ public final class EvalMain {
         anchor, days(o, "train-lookback-days", 14), Double.parseDouble(o.getOrDefault("model-weight", "0.5")),
         Integer.parseInt(o.getOrDefault("selection-folds", "2")), Long.parseLong(o.getOrDefault("limit", "0")),
         o.containsKey("models-dir") ? Path.of(o.get("models-dir")) : null, protocol, candidate,
-        o.containsKey("candidate-policy") ? CandidatePolicy.read(Path.of(o.get("candidate-policy"))) : null, !o.containsKey("quiet"));
+        o.containsKey("candidate-policy") ? CandidatePolicy.read(Path.of(o.get("candidate-policy"))) : null, !o.containsKey("quiet"),
+        learned(o.getOrDefault("combination", "learned")));
     if (anchor == Long.MIN_VALUE) options = withAnchorAfterFirstRow(options, day);
     return options;
   }
@@ -169,7 +199,74 @@ public final class EvalMain {
     long anchor = Math.floorDiv(first, day) * day + Math.max(o.retrainEveryMillis(), day);
     return new ReplayOptions(o.input(), o.mapping(), o.labelDelayMillis(), o.retrainEveryMillis(), anchor, o.trainLookbackMillis(),
         o.modelWeight(), o.selectionFolds(), o.rowsMax(), o.modelsDir(), o.protocol(), o.candidateThresholds(), o.candidatePolicy(),
-        o.progress());
+        o.progress(), o.learnedCombination());
+  }
+
+  private static boolean learned(String combination) {
+    return switch (combination) {
+      case "learned" -> true;
+      case "blend" -> false;
+      default -> throw new IllegalArgumentException("--combination must be learned or blend");
+    };
+  }
+
+  /** The weekly entries' start times (as {@link Evaluation#weekly} lays them out). */
+  static List<Long> weekStarts(ReplayData d, long anchorMillis, long periodMillis) {
+    List<Long> starts = new ArrayList<>();
+    if (d.size == 0) return starts;
+    long start = anchorMillis - Math.floorDiv(anchorMillis - d.timeMillis[0], periodMillis) * periodMillis;
+    if (start > d.timeMillis[0]) start -= periodMillis;
+    for (long from = start; from <= d.timeMillis[d.size - 1]; from += periodMillis) starts.add(from);
+    return starts;
+  }
+
+  /**
+   * A {@code PUT /v1/policy/thresholds} body: the live default thresholds, and for the replay's event
+   * type the thresholds proposed from the last two weeks whose labels are all known at the end of the replay.
+   */
+  static Map<String, Object> proposal(Replay.Result r, ReplayOptions o, ThresholdProposal.Target target) {
+    ReplayData d = r.data();
+    long end = d.timeMillis[d.size - 1];
+    int vFirst = d.lowerBound(end - o.labelDelayMillis() - 14 * ReplayOptions.DAY_MILLIS), vEnd = d.lowerBound(end - o.labelDelayMillis());
+    if (vEnd <= vFirst) throw new IllegalArgumentException("--propose-thresholds: no labelled events in the last two weeks");
+    int[] scores = new int[vEnd - vFirst];
+    boolean[] fraud = new boolean[vEnd - vFirst];
+    for (int i = vFirst; i < vEnd; i++) {
+      scores[i - vFirst] = d.blendedScore[i];
+      fraud[i - vFirst] = d.truth[i];
+    }
+    Thresholds live = r.policy().defaultThresholds();
+    ThresholdProposal.Proposal p = ThresholdProposal.propose(scores, fraud, target, live.challengeKind());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("default", thresholdsJson(live));
+    body.put(o.mapping().type(), thresholdsJson(p.thresholds()));
+    return body;
+  }
+
+  private static Map<String, Object> thresholdsJson(Thresholds t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("challenge", t.challenge());
+    m.put("review", t.review());
+    m.put("deny", t.deny());
+    m.put("medium", t.medium());
+    m.put("high", t.high());
+    m.put("critical", t.critical());
+    m.put("challenge_kind", t.challengeKind());
+    return m;
+  }
+
+  /** SHA-256 of the published FDH file (the handbook's daily files joined as docs/evaluation.md shows). */
+  static final String PUBLISHED_FDH_SHA256 = "5e2ae6234f8afffd7a6e915e32e2c35e36b2c34528c913c51e7b56196424e4a5";
+
+  static boolean isPublishedFdh(Path input) {
+    try (java.io.InputStream in = Files.newInputStream(input)) {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int k; (k = in.read(buffer)) > 0; ) sha.update(buffer, 0, k);
+      return java.util.HexFormat.of().formatHex(sha.digest()).equals(PUBLISHED_FDH_SHA256);
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      return false;
+    }
   }
 
   private static long days(Map<String, String> o, String key, int defaultDays) {
@@ -181,6 +278,10 @@ public final class EvalMain {
   }
 
   static Map<String, Object> report(Replay.Result r, ReplayOptions o, String inputName) {
+    return report(r, o, inputName, new ThresholdProposal.Target(0.05, 0.05, 0.01));
+  }
+
+  static Map<String, Object> report(Replay.Result r, ReplayOptions o, String inputName, ThresholdProposal.Target target) {
     Thresholds live = r.policy().defaultThresholds();
     Thresholds candidate = o.candidateThresholds() == null ? null : new Thresholds(o.candidateThresholds()[0],
         o.candidateThresholds()[1], o.candidateThresholds()[2], live.medium(), live.high(), live.critical(), live.challengeKind());
@@ -195,6 +296,9 @@ public final class EvalMain {
     report.put("train_lookback_days", o.trainLookbackMillis() / ReplayOptions.DAY_MILLIS);
     report.put("selection_folds", o.selectionFolds());
     report.put("blend", Map.of("rules_weight", r.policy().rulesWeight(), "model_weight", r.policy().modelWeight()));
+    report.put("combination", o.learnedCombination() ? "learned" : "blend");
+    report.put("threshold_target", Map.of("review_max", target.reviewMax(), "false_interception_max", target.falseInterceptionMax(),
+        "deny_false_max", target.denyFalseMax()));
     report.put("feature_schema", ModelFeatures.SCHEMA.id());
     report.put("features", ModelFeatures.SCHEMA.featureNames());
     if (o.protocol() != null) {
@@ -204,10 +308,16 @@ public final class EvalMain {
       report.put("average_precision", p.get("average_precision"));
       report.put("card_precision_at_100", p.get("card_precision_at_100"));
       report.put("protocol", p);
-      report.put("published", PUBLISHED);
+      if (isPublishedFdh(o.input())) report.put("published", PUBLISHED);
     }
     long period = o.retrainEveryMillis() > 0 ? o.retrainEveryMillis() : 7 * ReplayOptions.DAY_MILLIS;
-    report.put("weeks", Evaluation.weekly(r.data(), o.retrainAnchorMillis(), period, r.modelIds(), candidate));
+    List<Map<String, Object>> weeks = Evaluation.weekly(r.data(), o.retrainAnchorMillis(), period, r.modelIds(), candidate);
+    List<Long> starts = weekStarts(r.data(), o.retrainAnchorMillis(), period);
+    for (int k = 0; k < weeks.size(); k++) {
+      Map<String, Object> t = Evaluation.thresholdBacktest(r.data(), starts.get(k), period, o.labelDelayMillis(), target, live.challengeKind());
+      if (!t.isEmpty()) weeks.get(k).put("threshold_proposal", t);
+    }
+    report.put("weeks", weeks);
     List<Map<String, Object>> retrainings = new ArrayList<>();
     for (Replay.Retraining t : r.retrainings()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -219,6 +329,7 @@ public final class EvalMain {
       m.put("validation_average_precision_per_grid_entry", t.validationAp());
       m.put("validation_folds", t.folds());
       m.put("seconds", t.seconds());
+      if (!t.combinationValidation().isEmpty()) m.put("combination_validation", t.combinationValidation());
       retrainings.add(m);
     }
     report.put("retrainings", retrainings);

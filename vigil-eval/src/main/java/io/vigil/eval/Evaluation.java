@@ -48,6 +48,14 @@ final class Evaluation {
     out.put("scored_by_model", hasModel);
     if (hasModel) out.putAll(ranking(model, fraud, day, card));
     out.put("blended", ranking(blended, fraud, day, card));
+    double[] acting = new double[n];
+    boolean combined = n > 0;
+    for (int r = 0; r < n; r++) combined &= !Double.isNaN(d.combined[rows.get(r)]);
+    for (int r = 0; r < n; r++) acting[r] = combined ? d.combined[rows.get(r)] : d.blendedScore[rows.get(r)];
+    out.put("acting_score", combined ? "learned combination" : "fixed blend");
+    out.put("acting", ranking(acting, fraud, day, card));
+    putBaseline(out, "logistic_regression", d.baselineLogistic, rows, fraud, day, card);
+    putBaseline(out, "random_forest", d.baselineForest, rows, fraud, day, card);
     out.put("rules_only", ranking(rules, fraud, day, card));
     out.put("actions", interception(InterceptionMetrics.of(actions, fraud)));
     if (candidate != null) out.put("candidate_thresholds_backtest", interception(InterceptionMetrics.of(candidateActions, fraud)));
@@ -89,8 +97,20 @@ final class Evaluation {
     return out;
   }
 
+  /** A baseline's ranking metrics over the rows when it scored every one of them. */
+  private static void putBaseline(Map<String, Object> out, String name, float[] scores, List<Integer> rows, boolean[] fraud, long[] day,
+      long[] card) {
+    if (scores == null || rows.isEmpty()) return;
+    double[] s = new double[rows.size()];
+    for (int r = 0; r < s.length; r++) {
+      s[r] = scores[rows.get(r)];
+      if (Double.isNaN(s[r])) return;
+    }
+    out.put(name, ranking(s, fraud, day, card));
+  }
+
   /** Backtests keep the engine's forced actions (rules, lists) only where they exceed the score's. */
-  private static Action rulesFloor(Action live) {
+  static Action rulesFloor(Action live) {
     return live == Action.HOLD ? Action.HOLD : Action.ALLOW;
   }
 
@@ -137,6 +157,39 @@ final class Evaluation {
       weeks.add(w);
     }
     return weeks;
+  }
+
+  /**
+   * Thresholds proposed from the two weeks whose labels are all known at {@code fromMillis}
+   * ([from − delay − 2·7 d, from − delay)), applied to the week [from, from + period): the proposal,
+   * its expected rates (on the validation weeks) and the rates it reached, on the acting score, with
+   * the engine's forced holds kept.
+   */
+  static Map<String, Object> thresholdBacktest(ReplayData d, long fromMillis, long periodMillis, long delayMillis,
+      ThresholdProposal.Target target, String challengeKind) {
+    int vFirst = d.lowerBound(fromMillis - delayMillis - 14 * ReplayOptions.DAY_MILLIS), vEnd = d.lowerBound(fromMillis - delayMillis);
+    int first = d.lowerBound(fromMillis), end = d.lowerBound(fromMillis + periodMillis);
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (vEnd - vFirst < Retrainer.TRAIN_ROWS_MIN || end <= first || d.modelIndex[vFirst] < 0) return out;
+    int[] vScores = new int[vEnd - vFirst];
+    boolean[] vFraud = new boolean[vEnd - vFirst];
+    for (int i = vFirst; i < vEnd; i++) {
+      vScores[i - vFirst] = d.blendedScore[i];
+      vFraud[i - vFirst] = d.truth[i];
+    }
+    ThresholdProposal.Proposal p = ThresholdProposal.propose(vScores, vFraud, target, challengeKind);
+    Action[] actions = new Action[end - first];
+    boolean[] fraud = new boolean[end - first];
+    for (int i = first; i < end; i++) {
+      actions[i - first] = p.thresholds().action(d.blendedScore[i]).atLeast(rulesFloor(ACTIONS[d.action[i]]));
+      fraud[i - first] = d.truth[i];
+    }
+    Thresholds t = p.thresholds();
+    out.put("thresholds", Map.of("challenge", t.challenge(), "review", t.review(), "deny", t.deny()));
+    out.put("target_met_on_validation", p.met());
+    out.put("expected", interception(p.expected()));
+    out.put("reached", interception(InterceptionMetrics.of(actions, fraud)));
+    return out;
   }
 
   /**

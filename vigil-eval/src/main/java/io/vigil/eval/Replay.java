@@ -7,6 +7,7 @@ import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.label.Label;
 import io.vigil.engine.label.LabelStore;
 import io.vigil.engine.list.ListIndex;
+import io.vigil.engine.model.CombinationLearner;
 import io.vigil.engine.model.LightGbmModel;
 import io.vigil.engine.model.LightGbmTrainer;
 import io.vigil.engine.model.ModelFeatures;
@@ -54,7 +55,7 @@ final class Replay {
   private static final long LABEL_RETENTION_MILLIS = 180 * ReplayOptions.DAY_MILLIS;
 
   record Retraining(long atMillis, String modelId, int trainRows, long trainPositives, Map<String, String> params,
-      List<Double> validationAp, int folds, double seconds) {}
+      List<Double> validationAp, int folds, double seconds, Map<String, Double> combinationValidation) {}
 
   /** {@code ruleHits} is null without a candidate policy. */
   record Result(ReplayData data, List<String> modelIds, List<Retraining> retrainings, long rows, double seconds,
@@ -72,6 +73,7 @@ final class Replay {
   private final ReplayData data;
   private final Retrainer retrainer;
   private final Map<String, Integer> accountIds = new HashMap<>();
+  private final Map<String, Integer> merchantIds = new HashMap<>();
   private final ArrayDeque<Label> pending = new ArrayDeque<>();
   private final List<String> modelIds = new ArrayList<>();
   private final List<Retraining> retrainings = new ArrayList<>();
@@ -148,7 +150,7 @@ final class Replay {
         Decision decision = engine.decide(event, t);
         decideNanos += System.nanoTime() - t0;
         boolean fraud = cLabel >= 0 && parseFlag(row[cLabel], csv.lineNumber());
-        int i = record(event, decision, fraud);
+        int i = record(event, decision, fraud, amountMinor / Math.pow(10, digits));
         if (candidateEngine != null) {
           Decision candidate = candidateEngine.decide(event, t);
           data.candidateAction[i] = (byte) candidate.action().ordinal();
@@ -182,7 +184,7 @@ final class Replay {
     return body;
   }
 
-  private int record(Event event, Decision decision, boolean fraud) {
+  private int record(Event event, Decision decision, boolean fraud, double amountMajor) {
     ModelOutcome model = decision.model();
     double[] vector = model.features();
     int i = data.add();
@@ -198,6 +200,10 @@ final class Replay {
     data.rulesScore[i] = (byte) decision.rulesScore();
     data.action[i] = (byte) decision.action().ordinal();
     data.modelIndex[i] = (short) (model.modelId() == null ? -1 : modelIds.indexOf(model.modelId()));
+    data.combined[i] = model.combinedProbability();
+    data.forced[i] = decision.action().compareTo(policy.thresholdsFor(event.type()).action(decision.score())) > 0;
+    data.merchant[i] = event.merchantId() == null ? -1 : merchantIds.computeIfAbsent(event.merchantId(), k -> merchantIds.size());
+    data.amountMajor[i] = (float) amountMajor;
     return i;
   }
 
@@ -224,7 +230,14 @@ final class Replay {
     long lookbackMillis = candidate.lookbackDays() * ReplayOptions.DAY_MILLIS;
     LightGbmTrainer.TrainingSet set = retrainer.trainingSet(tMillis - lookbackMillis, tMillis, tMillis);
     if (set == null) return;
-    Map<String, String> params = candidate.params();
+    Map<String, String> params = new LinkedHashMap<>(candidate.params());
+    Map<String, Double> combinationValidation = Map.of();
+    if (options.learnedCombination()) {
+      long window = options.retrainEveryMillis() > 0 ? options.retrainEveryMillis() : 7 * ReplayOptions.DAY_MILLIS;
+      CombinationLearner.Result combination = retrainer.combination(tMillis, options.labelDelayMillis(), window);
+      params.putAll(combination.combination().toParams());
+      combinationValidation = combination.validation();
+    }
     String id = Retrainer.modelId(tMillis);
     io.vigil.engine.model.Model previous = registry.champion();
     LightGbmModel model = training.trainAndActivate(set, params, id, tMillis, m -> true).get();
@@ -235,7 +248,7 @@ final class Replay {
     Map<String, String> recorded = new LinkedHashMap<>(model.metadata().params());
     recorded.put("lookback_days", Long.toString(lookbackMillis / ReplayOptions.DAY_MILLIS));
     retrainings.add(new Retraining(tMillis, id, set.rows(), set.positives(), recorded, selection.validationAp(),
-        selection.folds(), seconds));
+        selection.folds(), seconds, combinationValidation));
     if (options.modelsDir() != null) {
       try {
         Files.createDirectories(options.modelsDir());

@@ -25,6 +25,16 @@ final class ReplayData {
   byte[] rulesScore;
   byte[] action;
   short[] modelIndex;
+  /** The learned combination's probability the decision score was made of (NaN under the fixed blend or without a model). */
+  double[] combined;
+  /** Whether a rule or list forced an action above the score's. */
+  boolean[] forced;
+  /** The merchant (terminal) as a dense id, -1 without one, and the amount in major units: the handbook baselines' inputs. */
+  int[] merchant;
+  float[] amountMajor;
+  /** The handbook baselines' scores per row ({@link HandbookBaselines}; NaN outside their test weeks); null until computed. */
+  float[] baselineLogistic;
+  float[] baselineForest;
   /** The candidate policy's action and score ({@code --candidate-policy}); null without one. */
   byte[] candidateAction;
   byte[] candidateScore;
@@ -42,6 +52,10 @@ final class ReplayData {
     rulesScore = new byte[capacity];
     action = new byte[capacity];
     modelIndex = new short[capacity];
+    combined = new double[capacity];
+    forced = new boolean[capacity];
+    merchant = new int[capacity];
+    amountMajor = new float[capacity];
     if (candidate) {
       candidateAction = new byte[capacity];
       candidateScore = new byte[capacity];
@@ -64,6 +78,10 @@ final class ReplayData {
       rulesScore = Arrays.copyOf(rulesScore, capacity);
       action = Arrays.copyOf(action, capacity);
       modelIndex = Arrays.copyOf(modelIndex, capacity);
+      combined = Arrays.copyOf(combined, capacity);
+      forced = Arrays.copyOf(forced, capacity);
+      merchant = Arrays.copyOf(merchant, capacity);
+      amountMajor = Arrays.copyOf(amountMajor, capacity);
       if (candidateAction != null) {
         candidateAction = Arrays.copyOf(candidateAction, capacity);
         candidateScore = Arrays.copyOf(candidateScore, capacity);

@@ -17,6 +17,8 @@ import java.nio.file.Path;
  * @param protocol the handbook's train/test split to report on (null = none)
  * @param candidateThresholds a candidate challenge/review/deny threshold triple to backtest on the blended score (null = none)
  * @param candidatePolicy a candidate rule set and/or thresholds decided by a second engine next to the live one (null = none)
+ * @param learnedCombination every trained model carries a score combination learned on the validation weeks
+ *     ({@code --combination learned}, the default); false keeps the policy's fixed blend ({@code --combination blend})
  */
 record ReplayOptions(
     Path input,
@@ -32,9 +34,18 @@ record ReplayOptions(
     Protocol protocol,
     int[] candidateThresholds,
     CandidatePolicy candidatePolicy,
-    boolean progress) {
+    boolean progress,
+    boolean learnedCombination) {
 
   static final long DAY_MILLIS = 86_400_000L;
+
+  /** Options with the learned score combination. */
+  ReplayOptions(Path input, ColumnMapping mapping, long labelDelayMillis, long retrainEveryMillis, long retrainAnchorMillis,
+      long trainLookbackMillis, double modelWeight, int selectionFolds, long rowsMax, Path modelsDir, Protocol protocol,
+      int[] candidateThresholds, CandidatePolicy candidatePolicy, boolean progress) {
+    this(input, mapping, labelDelayMillis, retrainEveryMillis, retrainAnchorMillis, trainLookbackMillis, modelWeight, selectionFolds,
+        rowsMax, modelsDir, protocol, candidateThresholds, candidatePolicy, progress, true);
+  }
 
   ReplayOptions {
     if (labelDelayMillis < 0 || labelDelayMillis > 365 * DAY_MILLIS) throw new IllegalArgumentException("--label-delay-days must be 0-365");

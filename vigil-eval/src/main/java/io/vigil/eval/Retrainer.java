@@ -3,6 +3,7 @@ package io.vigil.eval;
 import io.vigil.engine.evaluation.RankingMetrics;
 import io.vigil.engine.label.LabelStore;
 import io.vigil.engine.label.Verdict;
+import io.vigil.engine.model.CombinationLearner;
 import io.vigil.engine.model.FeatureSchema;
 import io.vigil.engine.model.LightGbmModel;
 import io.vigil.engine.model.LightGbmTrainer;
@@ -91,6 +92,37 @@ final class Retrainer {
     }
     if (n < TRAIN_ROWS_MIN || positives < TRAIN_POSITIVES_MIN) return null;
     return new LightGbmTrainer.TrainingSet(schema, java.util.Arrays.copyOf(x, n * f), java.util.Arrays.copyOf(y, n), fromMillis, toMillis);
+  }
+
+  /**
+   * The score combination for a model trained at T: fitted on the events of
+   * [T − delay − 2·window, T − delay − window) and chosen on those of [T − delay − window, T − delay),
+   * both as the models live then scored them (out of sample) and with the verdicts known at T.
+   */
+  CombinationLearner.Result combination(long tMillis, long delayMillis, long windowMillis) {
+    long validationFrom = tMillis - delayMillis - windowMillis;
+    return CombinationLearner.learn(combinationRows(validationFrom - windowMillis, validationFrom, tMillis),
+        combinationRows(validationFrom, validationFrom + windowMillis, tMillis));
+  }
+
+  private CombinationLearner.Rows combinationRows(long fromMillis, long toMillis, long asOfMillis) {
+    int first = data.lowerBound(fromMillis), end = data.lowerBound(toMillis);
+    int n = Math.max(0, end - first), k = 0;
+    double[] p = new double[n];
+    int[] rules = new int[n];
+    boolean[] forced = new boolean[n], fraud = new boolean[n];
+    for (int i = first; i < end; i++) {
+      if (Float.isNaN(data.probability[i])) continue;
+      Verdict v = labels.verdict(data.eventId[i], asOfMillis);
+      if (v == null || v == Verdict.NONE) continue;
+      p[k] = data.probability[i];
+      rules[k] = data.rulesScore[i];
+      forced[k] = data.forced[i];
+      fraud[k] = v == Verdict.FRAUD;
+      k++;
+    }
+    return new CombinationLearner.Rows(java.util.Arrays.copyOf(p, k), java.util.Arrays.copyOf(rules, k),
+        java.util.Arrays.copyOf(forced, k), java.util.Arrays.copyOf(fraud, k));
   }
 
   /** Mean validation AP of each grid entry over the folds that have enough labelled data. */

@@ -83,7 +83,8 @@ public final class LightGbmTrainer {
     if (rounds < 1 || rounds > ROUNDS_MAX) throw new IllegalArgumentException("rounds must be 1-" + ROUNDS_MAX);
     StringJoiner native_ = new StringJoiner(" ");
     params.forEach((k, v) -> {
-      if (!k.equals("rounds")) native_.add(k + "=" + v);
+      // rounds is ours; a learned score combination rides in the parameters to the artifact, LightGBM never sees it.
+      if (!k.equals("rounds") && !k.startsWith(ScoreCombination.PARAM_PREFIX)) native_.add(k + "=" + v);
     });
     String text;
     try (LGBMDataset dataset = LGBMDataset.createFromMat(data.rowMajor(), data.rows(), data.schema().size(), true, native_.toString(), null)) {

@@ -13,6 +13,8 @@ import java.util.List;
  *     empty for a model that cannot explain itself (ONNX)
  * @param challengerId the shadow model, null when none
  * @param scoredBy the live model instance that scored, for explaining this vector; not stored
+ * @param combinedProbability the learned combination's probability that the decision score is made
+ *     of ({@link ScoreCombination}); NaN when the policy's fixed blend applies or no model is live
  */
 public record ModelOutcome(
     FeatureSchema schema,
@@ -23,7 +25,8 @@ public record ModelOutcome(
     List<TopFeature> topFeatures,
     String challengerId,
     double challengerProbability,
-    Model scoredBy) {
+    Model scoredBy,
+    double combinedProbability) {
 
   /** Features explained per decision. */
   public static final int TOP_FEATURES = 5;
@@ -43,7 +46,13 @@ public record ModelOutcome(
   }
 
   public ModelOutcome withTopFeatures(List<TopFeature> top) {
-    return new ModelOutcome(schema, features, modelId, probability, modelScore, top, challengerId, challengerProbability, scoredBy);
+    return new ModelOutcome(schema, features, modelId, probability, modelScore, top, challengerId, challengerProbability, scoredBy,
+        combinedProbability);
+  }
+
+  public ModelOutcome withCombinedProbability(double combined) {
+    return new ModelOutcome(schema, features, modelId, probability, modelScore, topFeatures, challengerId, challengerProbability,
+        scoredBy, combined);
   }
 
   public boolean scored() {
