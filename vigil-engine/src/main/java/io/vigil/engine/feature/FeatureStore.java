@@ -221,8 +221,6 @@ public final class FeatureStore implements AutoCloseable {
     return new FeatureView(this, event, facts, version);
   }
 
-  /** Entries at least this much older than the cutoff leave the disk when their key is loaded. */
-  static final long DISK_DELETE_SLACK_MILLIS = 3_600_000L;
   /** Keys the sweep visits on disk per event, and per call of {@link #sweep(long)}. */
   static final int SWEEP_KEYS_PER_EVENT = 1;
   static final int SWEEP_KEYS_PER_CALL = 4_096;
@@ -246,7 +244,7 @@ public final class FeatureStore implements AutoCloseable {
       KeyWindow kw = cachedOrLoaded(wk, cutoff);
       kw.evictUpTo(cutoff);
       int drops = kw.dropsOnNextInsert(capacityMax);
-      if (drops > 0) disk.deleteUpTo(wk.entity(), wk.hi(), wk.lo(), kw.timeAt(drops - 1), kw.diskSeqAt(drops - 1));
+      if (drops > 0) deleteDropped(wk, kw, drops);
       entriesDropped += kw.insert(t, amount, currency, flag, partnerHashes, capacityMax, seq);
       disk.put(wk.entity(), wk.hi(), wk.lo(), t, seq, amount, currency, flag, partnerHashes);
       cache.refresh(kw);
@@ -256,14 +254,25 @@ public final class FeatureStore implements AutoCloseable {
     cache.trim(eventKeys, keyCount);
   }
 
+  /**
+   * Mirrors on disk the drop of a full key's oldest entries: one point delete each, or one range
+   * delete when there are many (range tombstones slow later reads until compacted).
+   */
+  private void deleteDropped(WindowKey wk, KeyWindow kw, int drops) {
+    if (drops > WindowDisk.POINT_DELETES_MAX) {
+      disk.deleteUpTo(wk.entity(), wk.hi(), wk.lo(), kw.timeAt(drops - 1), kw.diskSeqAt(drops - 1));
+      return;
+    }
+    for (int j = 0; j < drops; j++) disk.delete(wk.entity(), wk.hi(), wk.lo(), kw.timeAt(j), kw.diskSeqAt(j));
+  }
+
   /** The key's window: cached, or loaded from disk (its live entries; expired ones leave the disk). */
   private KeyWindow cachedOrLoaded(WindowKey wk, long cutoff) {
     KeyWindow kw = cache.get(wk);
     if (kw != null) return kw;
     int partners = ENTITIES[wk.entity()].partners().size();
     kw = new KeyWindow(partners, indexMinEntries, true);
-    disk.load(wk.entity(), wk.hi(), wk.lo(), cutoff, cutoff - DISK_DELETE_SLACK_MILLIS, config.entriesPerKeyMax(), kw,
-        partnerScratch[partners]);
+    disk.load(wk.entity(), wk.hi(), wk.lo(), cutoff, config.entriesPerKeyMax(), kw, partnerScratch[partners]);
     cache.put(wk, kw);
     return kw;
   }
@@ -409,18 +418,36 @@ public final class FeatureStore implements AutoCloseable {
 
   /** What a disk-backed store holds where; all zero in memory. */
   public record DiskStats(long cachedBytes, long cacheBytesMax, int cachedKeys, long cacheHits, long cacheMisses,
-      long nativeBytes, long diskBytes, long sweptKeys, long rangesDeleted) {}
+      long nativeBytes, long diskBytes, long sweptKeys, long entriesDeleted, long rangesDeleted) {}
 
   public synchronized DiskStats diskStats() {
-    if (disk == null) return new DiskStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    if (disk == null) return new DiskStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     ensureOpen();
     return new DiskStats(cache.bytes(), cache.bytesMax(), cache.size(), cache.hits(), cache.misses(), disk.nativeBytes(),
-        disk.diskBytes(), disk.sweptGroups(), disk.rangesDeleted());
+        disk.diskBytes(), disk.sweptGroups(), disk.pointsDeleted(), disk.rangesDeleted());
+  }
+
+  /** Heap bytes of the cached keys (disk-backed; 0 in memory). */
+  synchronized long cachedBytes() {
+    return disk == null ? 0 : cache.bytes();
+  }
+
+  synchronized long cacheBytesMax() {
+    return disk == null ? 0 : cache.bytesMax();
+  }
+
+  synchronized long cacheMisses() {
+    return disk == null ? 0 : cache.misses();
   }
 
   /** For tests: the live entries on disk, by a full scan, at the last clock. */
   synchronized long diskEntryCount() {
     return disk.countEntries(lastClockMillis == Long.MIN_VALUE ? Long.MIN_VALUE : lastClockMillis - config.retentionMillis());
+  }
+
+  /** For tests: the entries on disk with time after cutoffMillis (Long.MIN_VALUE: all, expired or not). */
+  synchronized long diskEntryCountFrom(long cutoffMillis) {
+    return disk.countEntries(cutoffMillis);
   }
 
   private static final long CHECKPOINT_MAGIC = 0x5649474c_57494e31L; // "VIGLWIN1"

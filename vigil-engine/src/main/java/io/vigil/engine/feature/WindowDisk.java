@@ -70,6 +70,7 @@ final class WindowDisk implements AutoCloseable {
   private byte[] sweepNext;
   private long sweptGroups;
   private long rangesDeleted;
+  private long pointsDeleted;
 
   /**
    * Opens (or creates) the entries in {@code dir}.
@@ -161,6 +162,11 @@ final class WindowDisk implements AutoCloseable {
     }
   }
 
+  /** Deletes one entry. */
+  void delete(int entity, long hi, long lo, long timeMillis, long seq) {
+    deletePoint(key(entity, hi, lo, timeMillis, seq));
+  }
+
   /** Deletes the key's entries with (time, seq) up to and including (timeMillis, seq). */
   void deleteUpTo(int entity, long hi, long lo, long timeMillis, long seq) {
     byte[] from = prefix(entity, hi, lo);
@@ -187,47 +193,53 @@ final class WindowDisk implements AutoCloseable {
   // ---- reads ------------------------------------------------------------------------------------
 
   /**
-   * Loads the key's entries with time after {@code cutoffMillis} into {@code into}, in order.
-   * Entries at or before {@code deleteBeforeMillis} (older than the cutoff by a slack, so that a
-   * key read often does not leave a range tombstone on every read) are deleted on the way.
-   * Commits the pending batch first, so that the load sees it.
+   * Loads the key's entries with time after {@code cutoffMillis} into {@code into}, in order, and
+   * deletes those at or before it on the way (one point delete each, or one range delete past
+   * {@value #POINT_DELETES_MAX}: range tombstones slow every later read until compacted). Commits
+   * the pending batch first, so that the load sees it.
    */
-  void load(int entity, long hi, long lo, long cutoffMillis, long deleteBeforeMillis, int capacityMax, KeyWindow into,
-      long[] partnerScratch) {
+  void load(int entity, long hi, long lo, long cutoffMillis, int capacityMax, KeyWindow into, long[] partnerScratch) {
     commit();
     byte[] prefix = prefix(entity, hi, lo);
+    int expired = 0;
     try (RocksIterator it = db.newIterator(loadOptions)) {
-      it.seek(prefix);
-      if (!it.isValid()) {
-        check(it);
-        return;
-      }
-      long first = timeOf(it.key());
-      if (first <= cutoffMillis) {
-        if (first <= deleteBeforeMillis) {
-          deleteUpTo(entity, hi, lo, cutoffMillis, Long.MAX_VALUE);
-          commit();
-        }
-        it.seek(key(entity, hi, lo, cutoffMillis + 1, 0));
-      }
       int partners = partnerScratch.length;
-      for (; it.isValid(); it.next()) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
         byte[] k = it.key();
+        long time = timeOf(k);
+        if (time <= cutoffMillis) {
+          if (++expired <= POINT_DELETES_MAX) deletePoint(k);
+          continue;
+        }
         ByteBuffer v = ByteBuffer.wrap(it.value());
         long amount = v.getLong();
         short currency = v.getShort();
         byte flag = v.get();
         for (int p = 0; p < partners; p++) partnerScratch[p] = v.getLong();
-        into.insert(timeOf(k), amount, currency, flag, partnerScratch, capacityMax, seqOf(k));
+        into.insert(time, amount, currency, flag, partnerScratch, capacityMax, seqOf(k));
       }
       check(it);
+    }
+    if (expired > POINT_DELETES_MAX) deleteUpTo(entity, hi, lo, cutoffMillis, Long.MAX_VALUE);
+    if (expired > 0) commit();
+  }
+
+  /** Expired entries of one key deleted one by one; past this, with one range delete. */
+  static final int POINT_DELETES_MAX = 256;
+
+  private void deletePoint(byte[] key) {
+    try {
+      batch.delete(key);
+      pointsDeleted++;
+    } catch (RocksDBException e) {
+      throw failed("delete", e);
     }
   }
 
   /**
    * One step of the sweep: visits up to {@code groups} keys (in key order, from where the last step
    * stopped, wrapping around) and deletes their entries at or before {@code cutoffMillis}, reading
-   * only each key's first entry.
+   * each key only up to its first live entry.
    */
   void sweepStep(long cutoffMillis, int groups) {
     commit();
@@ -244,23 +256,27 @@ final class WindowDisk implements AutoCloseable {
         sweepNext = null; // a whole pass done: start again
         sweepIterator.close();
         sweepIterator = null;
-        return;
+        break;
       }
       byte[] k = it.key();
       byte[] prefix = Arrays.copyOf(k, PREFIX_BYTES);
-      if (timeOf(k) <= cutoffMillis) {
-        try {
-          db.deleteRange(writeOptions, prefix, key(k[1], hi(k), lo(k), cutoffMillis + 1, 0));
-          rangesDeleted++;
-        } catch (RocksDBException e) {
-          throw failed("delete", e);
-        }
+      int expired = 0;
+      while (it.isValid() && startsWith(k, prefix) && timeOf(k) <= cutoffMillis) {
+        if (++expired <= POINT_DELETES_MAX) deletePoint(k);
+        it.next();
+        if (it.isValid()) k = it.key();
       }
+      if (expired > POINT_DELETES_MAX) deleteUpTo(k[1], hi(prefix), lo(prefix), cutoffMillis, Long.MAX_VALUE);
       sweepNext = prefixEnd(prefix);
       it.seek(sweepNext);
       sweepGroups++;
       sweptGroups++;
     }
+    commit();
+  }
+
+  private static boolean startsWith(byte[] key, byte[] prefix) {
+    return Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   private static long hi(byte[] k) {
@@ -277,6 +293,10 @@ final class WindowDisk implements AutoCloseable {
 
   long rangesDeleted() {
     return rangesDeleted;
+  }
+
+  long pointsDeleted() {
+    return pointsDeleted;
   }
 
   /** Live entries on disk, counted by a full scan (tests and tools only). */
