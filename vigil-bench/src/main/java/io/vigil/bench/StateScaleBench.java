@@ -125,9 +125,18 @@ public final class StateScaleBench {
             i + 1, reportEvery / ((now - lastReport) / 1e9), d.cachedKeys(),
             d.cacheHits() / (double) Math.max(1, d.cacheHits() + d.cacheMisses()));
         lastReport = now;
+        if (i + 1 < events && (i + 1) % (reportEvery * 2) == 0) measure(store, i + 1, (now - started) / 1e9);
       }
     }
-    double seconds = (System.nanoTime() - started) / 1e9;
+    measure(store, events, (System.nanoTime() - started) / 1e9);
+    store.close();
+  }
+
+  /**
+   * Prints RSS and the rest after a full GC. Within one run the state after k events is what a run
+   * of k events holds: the retention (31 days) is longer than the span, so nothing has expired.
+   */
+  private static void measure(FeatureStore store, long events, double seconds) throws IOException {
     // CPU time, which a shared machine does not inflate: the deciding thread, and the process (RocksDB's threads too).
     double threadCpuSeconds = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9;
     double processCpuSeconds = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -150,7 +159,6 @@ public final class StateScaleBench {
         (rt.totalMemory() - rt.freeMemory()) >> 20, rt.totalMemory() >> 20, d.nativeBytes() >> 20, d.diskBytes() >> 20,
         d.cachedBytes() >> 20, d.cachedKeys(), d.cacheHits() / (double) Math.max(1, d.cacheHits() + d.cacheMisses()),
         store.accountCount(), threadCpuSeconds * 1e6 / events, processCpuSeconds * 1e6 / events);
-    store.close();
   }
 
   private static Map<String, Long> procStatus() throws IOException {
