@@ -116,8 +116,18 @@ public final class Engine {
 
   public Engine(FeatureConfig featureConfig, SignalConfig signalConfig, ListIndex lists, ReferenceData reference,
       RestrictionIndex restrictions) {
+    this(new FeatureStore(featureConfig), signalConfig, lists, reference, restrictions);
+  }
+
+  /**
+   * An engine over this feature store (a disk-backed one: {@link FeatureStore#onDisk}, or one
+   * opened from a checkpoint). The engine does not close it; its owner does.
+   */
+  public Engine(FeatureStore features, SignalConfig signalConfig, ListIndex lists, ReferenceData reference,
+      RestrictionIndex restrictions) {
+    FeatureConfig featureConfig = features.config();
     this.restrictions = restrictions;
-    this.features = new FeatureStore(featureConfig);
+    this.features = features;
     this.catalog = new FeatureCatalog(featureConfig);
     this.compiler = new RuleCompiler(catalog);
     this.lists = lists;

@@ -5,10 +5,13 @@ import io.vigil.engine.Engine;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.event.EventParser;
 import io.vigil.engine.feature.FeatureConfig;
+import io.vigil.engine.feature.FeatureStore;
+import io.vigil.engine.feature.WindowDiskSettings;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.Decision;
 import io.vigil.engine.policy.DefaultPolicyPack;
+import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.signal.ReferenceData;
 import io.vigil.engine.signal.ReferenceDataException;
 import io.vigil.engine.signal.ReferenceDataLoader;
@@ -25,6 +28,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Latency of one {@link Engine#decide} call on the engine alone: no HTTP, no JSON, no journal
@@ -35,7 +39,7 @@ import org.openjdk.jmh.annotations.State;
  * <p>Run (after {@code ./mvnw -q -pl vigil-engine,vigil-bench -am package -DskipTests}):
  * <pre>
  * java -cp vigil-bench/target/vigil-bench.jar org.openjdk.jmh.Main EngineDecisionBenchmark \
- *     -f 1 -wi 3 -w 5s -i 5 -r 5s [-p referenceDir=data/reference]
+ *     -f 1 -wi 3 -w 5s -i 5 -r 5s [-p referenceDir=data/reference] [-p stateDir=/tmp/vigil-jmh-windows]
  * </pre>
  * {@link Mode#SampleTime} reports the percentiles (p50, p99, p99.9) of single calls,
  * {@link Mode#AverageTime} the mean. Add {@code -prof stack} or {@code -prof gc} to see where the
@@ -68,7 +72,15 @@ public class EngineDecisionBenchmark {
   @Param("")
   public String referenceDir;
 
+  /**
+   * A directory for the velocity windows on disk ({@link FeatureStore#onDisk}, default settings; it
+   * is emptied); empty means in memory.
+   */
+  @Param("")
+  public String stateDir;
+
   private Engine engine;
+  private FeatureStore store;
   private Event[] events;
   private long nowMillis;
   private int next;
@@ -87,9 +99,16 @@ public class EngineDecisionBenchmark {
     } catch (ReferenceDataException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
-    engine = new Engine(FeatureConfig.defaults(), SignalConfig.defaults(), new ListIndex(), reference);
+    store = stateDir.isEmpty() ? new FeatureStore(FeatureConfig.defaults())
+        : FeatureStore.onDisk(FeatureConfig.defaults(), Path.of(stateDir), WindowDiskSettings.defaults());
+    engine = new Engine(store, SignalConfig.defaults(), new ListIndex(), reference, new RestrictionIndex());
     engine.install(CompiledPolicy.compile(DefaultPolicyPack.document(), engine.compiler()));
     for (Event e : events) engine.decide(e, nowMillis);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    store.close();
   }
 
   @Benchmark

@@ -1,5 +1,9 @@
 package io.vigil.engine.feature;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * What Vigil remembers about one account beyond the windows: when it was first seen, when it first
  * moved money, and the devices it has used (at most {@code devicesMax}; when full, the device seen
@@ -52,6 +56,33 @@ final class AccountFacts {
     int n = 0;
     for (int i = 0; i < deviceCount; i++) if (deviceFirstMillis[i] <= tMillis) n++;
     return n;
+  }
+
+  /** Writes these facts (for a checkpoint); {@link #readFrom} reads them back. */
+  void writeTo(DataOutput out) throws IOException {
+    out.writeLong(firstEventMillis);
+    out.writeLong(firstTransactionMillis);
+    out.writeShort(deviceCount);
+    for (int i = 0; i < deviceCount; i++) {
+      out.writeLong(deviceHashes[i]);
+      out.writeLong(deviceFirstMillis[i]);
+    }
+  }
+
+  static AccountFacts readFrom(DataInput in, int devicesMax) throws IOException {
+    AccountFacts f = new AccountFacts();
+    f.firstEventMillis = in.readLong();
+    f.firstTransactionMillis = in.readLong();
+    int n = in.readShort();
+    if (n < 0 || n > devicesMax) throw new IOException("an account with " + n + " devices (at most " + devicesMax + ")");
+    f.deviceHashes = new long[Math.max(2, n)];
+    f.deviceFirstMillis = new long[Math.max(2, n)];
+    for (int i = 0; i < n; i++) {
+      f.deviceHashes[i] = in.readLong();
+      f.deviceFirstMillis[i] = in.readLong();
+    }
+    f.deviceCount = n;
+    return f;
   }
 
   private int indexOf(long deviceHash) {

@@ -4,14 +4,28 @@ import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.money.ExchangeRates;
+import java.io.ByteArrayInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Currency;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * Velocity windows and first-seen facts, derived from committed events only.
@@ -37,17 +51,43 @@ import java.util.Map;
  * oldest are dropped and counted in {@link #entriesDropped()}, and exactness holds only for
  * windows that do not reach back past them.
  *
+ * <h2>In memory or on disk</h2>
+ * Built with {@link #FeatureStore(FeatureConfig)}, every entry is in heap, in one {@link KeyWindow}
+ * per key. Built with {@link #onDisk}, heap is bounded by the population, not by the number of
+ * events: every entry is written through to RocksDB ({@link WindowDisk}) and only the keys of a
+ * bounded {@link WindowCache} are in heap as {@link KeyWindow}s; a key not cached is loaded with one
+ * range scan when an event or a query touches it, so the windows are the same, exactly. Keys are
+ * keyed 128-bit SipHash values (two SipHash-2-4 under independent keys; the low half is the
+ * partner hash), so no identifier is on disk in clear. Expired entries leave the disk when their key
+ * is loaded and through a sweep that visits one key per event and a few thousand per
+ * {@link #sweep(long)}, so that no decision pays for a burst of expirations. In that mode
+ * {@link #entryCount()} and {@link #keyCount()} count what is in heap. First-seen facts are
+ * bounded per account and stay in heap in both modes. {@link #checkpointTo} writes all of the
+ * state (entries, facts, hash keys) and {@link #fromCheckpoint} opens it again.
+ *
  * <h2>Threads</h2>
  * All methods synchronize on the store. The decision sequencer is its only writer; the feature
  * query endpoint and tests read through {@link #query}.
  */
-public final class FeatureStore {
+public final class FeatureStore implements AutoCloseable {
   private static final Entity[] ENTITIES = Entity.values();
   private final FeatureConfig config;
+  /** The four SipHash keys: [0, 1] the partner hash (the low half), [2, 3] the high half. */
+  private final long[] hashKeys;
   private final HashFunction hasher;
+  private final HashFunction hasherHigh;
   private final long[] windowMillis;
   private final Map<Entity, Map<String, KeyWindow>> windows = new EnumMap<>(Entity.class);
-  private final Map<String, AccountFacts> accounts = new HashMap<>();
+  /** By account id in memory, by {@link WindowKey} on disk. */
+  private final Map<Object, AccountFacts> accounts = new HashMap<>();
+  // Disk-backed only (null in memory).
+  private final WindowDisk disk;
+  private final WindowCache cache;
+  private final WindowKey[] eventKeys = new WindowKey[ENTITIES.length];
+  private final long[][] partnerScratch = new long[4][];
+  private long nextDiskSeq = 1;
+  private long lastClockMillis = Long.MIN_VALUE;
+  private boolean closed;
   private final String nearCurrency;
   private final short baseCurrency;
   private final LongHashSet[] scratch = {new LongHashSet(), new LongHashSet(), new LongHashSet()};
@@ -65,10 +105,36 @@ public final class FeatureStore {
 
   /** For tests: {@code indexMinEntries} 1 indexes every key, {@code Integer.MAX_VALUE} none. */
   FeatureStore(FeatureConfig config, int indexMinEntries) {
+    this(config, indexMinEntries, randomHashKeys(), null, null);
+  }
+
+  /**
+   * A disk-backed store in {@code dir}, empty: whatever the directory held is deleted (the state is
+   * derived from the journal, which a fresh engine replays).
+   */
+  public static FeatureStore onDisk(FeatureConfig config, Path dir, WindowDiskSettings settings) {
+    return onDisk(config, dir, settings, INDEX_MIN_ENTRIES);
+  }
+
+  static FeatureStore onDisk(FeatureConfig config, Path dir, WindowDiskSettings settings, int indexMinEntries) {
+    try {
+      WindowDisk.deleteTree(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot empty the window state directory " + dir, e);
+    }
+    WindowDisk disk = new WindowDisk(dir, settings.blockCacheBytes(), settings.writeBufferBytes());
+    return new FeatureStore(config, indexMinEntries, randomHashKeys(), disk, new WindowCache(settings.cacheBytes()));
+  }
+
+  private FeatureStore(FeatureConfig config, int indexMinEntries, long[] hashKeys, WindowDisk disk, WindowCache cache) {
     this.indexMinEntries = indexMinEntries;
     this.config = config;
-    SecureRandom random = new SecureRandom();
-    this.hasher = Hashing.sipHash24(random.nextLong(), random.nextLong());
+    this.hashKeys = hashKeys.clone();
+    this.hasher = Hashing.sipHash24(hashKeys[0], hashKeys[1]);
+    this.hasherHigh = Hashing.sipHash24(hashKeys[2], hashKeys[3]);
+    this.disk = disk;
+    this.cache = cache;
+    for (int p = 0; p < partnerScratch.length; p++) partnerScratch[p] = new long[p];
     List<Window> ws = config.windows();
     this.windowMillis = new long[ws.size()];
     for (int i = 0; i < ws.size(); i++) windowMillis[i] = ws.get(i).millis();
@@ -77,8 +143,23 @@ public final class FeatureStore {
     this.baseCurrency = currencyCode(config.baseCurrency());
   }
 
+  private static long[] randomHashKeys() {
+    SecureRandom random = new SecureRandom();
+    return new long[] {random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong()};
+  }
+
   public FeatureConfig config() {
     return config;
+  }
+
+  /** Whether entries are on disk (see the class comment). */
+  public boolean diskBacked() {
+    return disk != null;
+  }
+
+  /** The high half of a key's 128-bit hash (the low half is {@link #hash}). */
+  private long hashHigh(String value) {
+    return hasherHigh.hashString(value, StandardCharsets.UTF_8).asLong();
   }
 
   /** A keyed 64-bit hash of an identifier; never 0 (0 means "absent" in the arrays). */
@@ -105,17 +186,25 @@ public final class FeatureStore {
    * structuring band and for its rules.
    */
   public synchronized FeatureView apply(Event event, long clockMillis, ExchangeRates rates, long amountBaseMinor) {
+    ensureOpen();
     long t = event.occurredAtMillis();
     long[] hashes = new long[ENTITIES.length]; // each value hashed once per event
     for (Entity entity : ENTITIES) hashes[entity.ordinal()] = hash(entity.valueOf(event));
     long deviceHash = hashes[Entity.DEVICE.ordinal()];
-    Facts facts = factsBefore(event, deviceHash);
-    recordFacts(event, deviceHash);
+    lastClockMillis = Math.max(lastClockMillis, clockMillis);
+    Object accountKey = event.accountId() == null ? null : accountKey(event.accountId(), hashes[Entity.ACCOUNT.ordinal()]);
+    Facts facts = factsBefore(event, accountKey, deviceHash);
+    recordFacts(event, accountKey, deviceHash);
     short currency = event.currency() == null ? 0 : currencyCode(event.currency());
     long amount = event.hasAmount() ? event.amountMinor() : 0;
     byte flag = (byte) ((event.isFailedLogin() ? KeyWindow.FLAG_FAILED_LOGIN : 0)
         | (nearThreshold(event, rates, amountBaseMinor) ? KeyWindow.FLAG_NEAR_THRESHOLD : 0));
     long cutoff = clockMillis - config.retentionMillis();
+    if (disk != null) {
+      applyOnDisk(event, hashes, t, amount, currency, flag, cutoff);
+      version++;
+      return new FeatureView(this, event, facts, version);
+    }
     for (Entity entity : ENTITIES) {
       String key = entity.valueOf(event);
       if (key == null) continue;
@@ -130,6 +219,78 @@ public final class FeatureStore {
     }
     version++;
     return new FeatureView(this, event, facts, version);
+  }
+
+  /** Keys the sweep visits on disk per event, and per call of {@link #sweep(long)}. */
+  static final int SWEEP_KEYS_PER_EVENT = 1;
+  static final int SWEEP_KEYS_PER_CALL = 4_096;
+
+  /**
+   * {@link #apply} on disk: each key of the event is taken from the cache or loaded, evicts and
+   * drops as in memory (mirrored on disk), takes the entry, and the entries go to disk in one write.
+   */
+  private void applyOnDisk(Event event, long[] hashes, long t, long amount, short currency, byte flag, long cutoff) {
+    long seq = nextDiskSeq++;
+    int keyCount = 0;
+    int capacityMax = config.entriesPerKeyMax();
+    for (Entity entity : ENTITIES) {
+      String key = entity.valueOf(event);
+      if (key == null) continue;
+      List<Entity> partnerEntities = entity.partners();
+      long[] partnerHashes = new long[partnerEntities.size()];
+      for (int p = 0; p < partnerHashes.length; p++) partnerHashes[p] = hashes[partnerEntities.get(p).ordinal()];
+      WindowKey wk = new WindowKey(entity.ordinal(), hashHigh(key), hashes[entity.ordinal()]);
+      eventKeys[keyCount++] = wk;
+      KeyWindow kw = cachedOrLoaded(wk, cutoff);
+      kw.evictUpTo(cutoff);
+      int drops = kw.dropsOnNextInsert(capacityMax);
+      if (drops > 0) deleteDropped(wk, kw, drops);
+      entriesDropped += kw.insert(t, amount, currency, flag, partnerHashes, capacityMax, seq);
+      disk.put(wk.entity(), wk.hi(), wk.lo(), t, seq, amount, currency, flag, partnerHashes);
+      cache.refresh(kw);
+    }
+    disk.commit();
+    disk.sweepStep(cutoff, SWEEP_KEYS_PER_EVENT);
+    cache.trim(eventKeys, keyCount);
+  }
+
+  /**
+   * Mirrors on disk the drop of a full key's oldest entries: one point delete each, or one range
+   * delete when there are many (range tombstones slow later reads until compacted).
+   */
+  private void deleteDropped(WindowKey wk, KeyWindow kw, int drops) {
+    if (drops > WindowDisk.POINT_DELETES_MAX) {
+      disk.deleteUpTo(wk.entity(), wk.hi(), wk.lo(), kw.timeAt(drops - 1), kw.diskSeqAt(drops - 1));
+      return;
+    }
+    for (int j = 0; j < drops; j++) disk.delete(wk.entity(), wk.hi(), wk.lo(), kw.timeAt(j), kw.diskSeqAt(j));
+  }
+
+  /** The key's window: cached, or loaded from disk (its live entries; expired ones leave the disk). */
+  private KeyWindow cachedOrLoaded(WindowKey wk, long cutoff) {
+    KeyWindow kw = cache.get(wk);
+    if (kw != null) return kw;
+    int partners = ENTITIES[wk.entity()].partners().size();
+    kw = new KeyWindow(partners, indexMinEntries, true);
+    disk.load(wk.entity(), wk.hi(), wk.lo(), cutoff, config.entriesPerKeyMax(), kw, partnerScratch[partners]);
+    cache.put(wk, kw);
+    return kw;
+  }
+
+  /** The window of a key for a read, or null if the key has no entry. */
+  private KeyWindow windowForRead(Entity entity, String key) {
+    if (disk == null) return windows.get(entity).get(key);
+    WindowKey wk = new WindowKey(entity.ordinal(), hashHigh(key), hash(key));
+    KeyWindow kw = cachedOrLoaded(wk, lastClockMillis == Long.MIN_VALUE ? Long.MIN_VALUE : lastClockMillis - config.retentionMillis());
+    if (kw.size() == 0) {
+      cache.remove(wk);
+      return null;
+    }
+    return kw;
+  }
+
+  private Object accountKey(String accountId, long lo) {
+    return disk == null ? accountId : new WindowKey(Entity.ACCOUNT.ordinal(), hashHigh(accountId), lo);
   }
 
   /** Whether the event's amount, in the threshold's currency, is in the band just under the threshold. */
@@ -151,10 +312,16 @@ public final class FeatureStore {
    * {@code partnerWindowCount} windows (the others read -1): the distinct sets are the expensive part.
    */
   public synchronized long[] query(Entity entity, String key, long tMillis, String currency, int partnerWindowCount) {
-    KeyWindow kw = windows.get(entity).get(key);
+    ensureOpen();
+    KeyWindow kw = windowForRead(entity, key);
     if (kw == null) return null;
-    return aggregate(entity, kw, tMillis, currency == null ? baseCurrency : currencyCode(currency), windowMillis.length,
+    long[] out = aggregate(entity, kw, tMillis, currency == null ? baseCurrency : currencyCode(currency), windowMillis.length,
         partnerWindowCount);
+    if (disk != null) {
+      cache.refresh(kw);
+      cache.trim(eventKeys, 0);
+    }
+    return out;
   }
 
   /**
@@ -166,9 +333,10 @@ public final class FeatureStore {
    */
   public synchronized void amountHistory(Entity entity, String key, Event event, long[] windowsMillis, double[] out) {
     if (out.length < 5 * windowsMillis.length) throw new IllegalArgumentException("5 slots per window");
-    java.util.Arrays.fill(out, 0, 5 * windowsMillis.length, 0);
+    Arrays.fill(out, 0, 5 * windowsMillis.length, 0);
     for (int w = 0; w < windowsMillis.length; w++) out[5 * w + 4] = -1;
-    KeyWindow kw = key == null ? null : windows.get(entity).get(key);
+    ensureOpen();
+    KeyWindow kw = key == null ? null : windowForRead(entity, key);
     if (kw == null) return;
     short currency = event.currency() == null ? baseCurrency : currencyCode(event.currency());
     long amount = event.hasAmount() ? event.amountMinor() : 0;
@@ -178,13 +346,16 @@ public final class FeatureStore {
   /** Aggregates for one entity of the event of a still-valid view; called lazily by the view. */
   synchronized long[] aggregateFor(FeatureView view, Entity entity, int windowCount) {
     if (view.version() != version) throw new IllegalStateException("feature view used after the next event");
+    ensureOpen();
     Event event = view.event();
     String key = entity.valueOf(event);
     if (key == null) return null;
-    KeyWindow kw = windows.get(entity).get(key);
+    KeyWindow kw = windowForRead(entity, key); // on disk: still cached, the event's keys are kept until the next
     assert kw != null : "the event's own keys were recorded by apply";
     short currency = event.currency() == null ? baseCurrency : currencyCode(event.currency());
-    return aggregate(entity, kw, event.occurredAtMillis(), currency, windowCount, windowCount);
+    long[] out = aggregate(entity, kw, event.occurredAtMillis(), currency, windowCount, windowCount);
+    if (disk != null) cache.refresh(kw); // an index may have been built
+    return out;
   }
 
   private long[] aggregate(Entity entity, KeyWindow kw, long tMillis, short sumCurrency, int windowCount, int partnerWindowCount) {
@@ -196,7 +367,17 @@ public final class FeatureStore {
 
   /** Drops entries that no accepted event can see any more, and keys left empty. */
   public synchronized void sweep(long clockMillis) {
+    ensureOpen();
+    lastClockMillis = Math.max(lastClockMillis, clockMillis);
     long cutoff = clockMillis - config.retentionMillis();
+    if (disk != null) {
+      // The cache is bounded, so its pass is too; the disk is visited a bounded step at a time.
+      for (KeyWindow kw : cache.windows()) {
+        if (kw.evictUpTo(cutoff) > 0) cache.refresh(kw);
+      }
+      disk.sweepStep(cutoff, SWEEP_KEYS_PER_CALL);
+      return;
+    }
     for (Map<String, KeyWindow> byKey : windows.values()) {
       Iterator<KeyWindow> it = byKey.values().iterator();
       while (it.hasNext()) {
@@ -211,11 +392,19 @@ public final class FeatureStore {
     return entriesDropped;
   }
 
+  /** Entries in heap: all of them in memory; those of the cached keys on disk. */
   public synchronized long entryCount() {
+    if (disk != null) {
+      long n = 0;
+      for (KeyWindow kw : cache.windows()) n += kw.size();
+      return n;
+    }
     return entryCount;
   }
 
+  /** Keys in heap: all of them in memory; the cached ones on disk. */
   public synchronized int keyCount() {
+    if (disk != null) return cache.size();
     int n = 0;
     for (Map<String, KeyWindow> byKey : windows.values()) n += byKey.size();
     return n;
@@ -225,15 +414,153 @@ public final class FeatureStore {
     return accounts.size();
   }
 
+  // ---- disk ----------------------------------------------------------------------------------
+
+  /** What a disk-backed store holds where; all zero in memory. */
+  public record DiskStats(long cachedBytes, long cacheBytesMax, int cachedKeys, long cacheHits, long cacheMisses,
+      long nativeBytes, long diskBytes, long sweptKeys, long entriesDeleted, long rangesDeleted) {}
+
+  public synchronized DiskStats diskStats() {
+    if (disk == null) return new DiskStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    ensureOpen();
+    return new DiskStats(cache.bytes(), cache.bytesMax(), cache.size(), cache.hits(), cache.misses(), disk.nativeBytes(),
+        disk.diskBytes(), disk.sweptGroups(), disk.pointsDeleted(), disk.rangesDeleted());
+  }
+
+  /** Heap bytes of the cached keys (disk-backed; 0 in memory). */
+  synchronized long cachedBytes() {
+    return disk == null ? 0 : cache.bytes();
+  }
+
+  synchronized long cacheBytesMax() {
+    return disk == null ? 0 : cache.bytesMax();
+  }
+
+  synchronized long cacheMisses() {
+    return disk == null ? 0 : cache.misses();
+  }
+
+  /** For tests: the live entries on disk, by a full scan, at the last clock. */
+  synchronized long diskEntryCount() {
+    return disk.countEntries(lastClockMillis == Long.MIN_VALUE ? Long.MIN_VALUE : lastClockMillis - config.retentionMillis());
+  }
+
+  /** For tests: the entries on disk with time after cutoffMillis (Long.MIN_VALUE: all, expired or not). */
+  synchronized long diskEntryCountFrom(long cutoffMillis) {
+    return disk.countEntries(cutoffMillis);
+  }
+
+  private static final long CHECKPOINT_MAGIC = 0x5649474c_57494e31L; // "VIGLWIN1"
+  static final String CHECKPOINT_ENTRIES = "entries";
+  static final String CHECKPOINT_STATE = "store.bin";
+
+  /**
+   * Writes everything the store holds to {@code dir} (which must not exist): the entries as a
+   * RocksDB checkpoint (hard links, memtables flushed) in {@code dir/entries}, and in
+   * {@code dir/store.bin} the hash keys, the facts of every account, the counters and a CRC-32C of
+   * the rest. Call from the writer's thread, between events. Disk-backed stores only.
+   */
+  public synchronized void checkpointTo(Path dir) {
+    ensureOpen();
+    if (disk == null) throw new IllegalStateException("an in-memory feature store has no checkpoint");
+    try {
+      Files.createDirectories(dir);
+      disk.checkpointTo(dir.resolve(CHECKPOINT_ENTRIES));
+      Path state = dir.resolve(CHECKPOINT_STATE);
+      CRC32C crc = new CRC32C();
+      try (OutputStream file = Files.newOutputStream(state);
+          DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(file, crc), 1 << 16))) {
+        out.writeLong(CHECKPOINT_MAGIC);
+        for (long k : hashKeys) out.writeLong(k);
+        out.writeLong(nextDiskSeq);
+        out.writeLong(lastClockMillis);
+        out.writeLong(entriesDropped);
+        out.writeInt(accounts.size());
+        for (Map.Entry<Object, AccountFacts> e : accounts.entrySet()) {
+          WindowKey k = (WindowKey) e.getKey();
+          out.writeLong(k.hi());
+          out.writeLong(k.lo());
+          e.getValue().writeTo(out);
+        }
+        out.flush();
+        file.write(longBytes(crc.getValue()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the feature checkpoint in " + dir, e);
+    }
+  }
+
+  /**
+   * Opens a disk-backed store from a {@link #checkpointTo checkpoint}: {@code liveDir} is emptied
+   * and becomes a copy of the checkpoint's entries (table files hard-linked), and the hash keys,
+   * facts and counters are read back after their checksum is verified. The checkpoint is left as it was.
+   */
+  public static FeatureStore fromCheckpoint(FeatureConfig config, Path checkpointDir, Path liveDir,
+      WindowDiskSettings settings) {
+    return fromCheckpoint(config, checkpointDir, liveDir, settings, INDEX_MIN_ENTRIES);
+  }
+
+  static FeatureStore fromCheckpoint(FeatureConfig config, Path checkpointDir, Path liveDir, WindowDiskSettings settings,
+      int indexMinEntries) {
+    Path state = checkpointDir.resolve(CHECKPOINT_STATE);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(state);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the feature checkpoint " + state, e);
+    }
+    if (bytes.length < 8) throw new IllegalStateException("the feature checkpoint " + state + " is truncated");
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, bytes.length - 8);
+    if (crc.getValue() != ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong()) {
+      throw new IllegalStateException("the feature checkpoint " + state + " fails its checksum");
+    }
+    WindowDisk.restoreFiles(checkpointDir.resolve(CHECKPOINT_ENTRIES), liveDir);
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 8))) {
+      if (in.readLong() != CHECKPOINT_MAGIC) throw new IllegalStateException(state + " is not a feature checkpoint");
+      long[] keys = {in.readLong(), in.readLong(), in.readLong(), in.readLong()};
+      WindowDisk disk = new WindowDisk(liveDir, settings.blockCacheBytes(), settings.writeBufferBytes());
+      FeatureStore store = new FeatureStore(config, indexMinEntries, keys, disk, new WindowCache(settings.cacheBytes()));
+      store.nextDiskSeq = in.readLong();
+      store.lastClockMillis = in.readLong();
+      store.entriesDropped = in.readLong();
+      int n = in.readInt();
+      for (int i = 0; i < n; i++) {
+        WindowKey k = new WindowKey(Entity.ACCOUNT.ordinal(), in.readLong(), in.readLong());
+        store.accounts.put(k, AccountFacts.readFrom(in, config.devicesPerAccountMax()));
+      }
+      return store;
+    } catch (EOFException e) {
+      throw new IllegalStateException("the feature checkpoint " + state + " is truncated", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] longBytes(long v) {
+    return ByteBuffer.allocate(8).putLong(v).array();
+  }
+
+  /** Closes the disk of a disk-backed store (its files stay); later calls fail. Idempotent. */
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    if (disk != null) disk.close();
+  }
+
+  private void ensureOpen() {
+    if (closed) throw new IllegalStateException("the feature store is closed");
+  }
+
   // ---- facts ----------------------------------------------------------------------------------
 
   /** First-seen facts about the event's account, as of just before the event. */
   public record Facts(boolean firstEventForAccount, boolean firstTransactionForAccount,
       boolean newDeviceForAccount, int accountKnownDevices) {}
 
-  private Facts factsBefore(Event event, long deviceHash) {
-    if (event.accountId() == null) return new Facts(false, false, false, 0);
-    AccountFacts af = accounts.get(event.accountId());
+  private Facts factsBefore(Event event, Object accountKey, long deviceHash) {
+    if (accountKey == null) return new Facts(false, false, false, 0);
+    AccountFacts af = accounts.get(accountKey);
     long t = event.occurredAtMillis();
     if (af == null || !af.seenAtOrBefore(t)) {
       // Nothing of this account happened at or before t, so no device was known then either.
@@ -244,9 +571,9 @@ public final class FeatureStore {
     return new Facts(false, firstTx, newDevice, af.deviceCountAtOrBefore(t));
   }
 
-  private void recordFacts(Event event, long deviceHash) {
-    if (event.accountId() == null) return;
-    accounts.computeIfAbsent(event.accountId(), k -> new AccountFacts())
+  private void recordFacts(Event event, Object accountKey, long deviceHash) {
+    if (accountKey == null) return;
+    accounts.computeIfAbsent(accountKey, k -> new AccountFacts())
         .record(event.occurredAtMillis(), event.type().movesMoney(), deviceHash, config.devicesPerAccountMax());
   }
 

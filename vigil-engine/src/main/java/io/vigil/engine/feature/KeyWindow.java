@@ -44,7 +44,11 @@ final class KeyWindow {
   private short[] currencies;
   private byte[] flags;
   private long[] partners;
+  /** Disk sequence numbers of the entries (a disk-backed store's keys only; null otherwise): commit order on disk. */
+  private long[] diskSeqs;
   private int size;
+  /** What {@link WindowCache} last counted for this key (its footprint then). */
+  long cachedBytes;
   /** The sequence number of entry 0; entry i has {@code firstSeq + i} (until an out-of-order insert). */
   private long firstSeq;
 
@@ -66,6 +70,11 @@ final class KeyWindow {
   static final byte FLAG_NEAR_THRESHOLD = 2;
 
   KeyWindow(int partnerCount, int indexMinEntries) {
+    this(partnerCount, indexMinEntries, false);
+  }
+
+  /** @param withDiskSeqs whether entries carry their {@link WindowDisk} sequence number */
+  KeyWindow(int partnerCount, int indexMinEntries, boolean withDiskSeqs) {
     if (indexMinEntries < 1) throw new IllegalArgumentException("indexMinEntries must be ≥ 1");
     this.indexMinEntries = indexMinEntries;
     this.partnerCount = partnerCount;
@@ -74,10 +83,35 @@ final class KeyWindow {
     currencies = new short[INITIAL_CAPACITY];
     flags = new byte[INITIAL_CAPACITY];
     partners = new long[INITIAL_CAPACITY * Math.max(1, partnerCount)];
+    if (withDiskSeqs) diskSeqs = new long[INITIAL_CAPACITY];
   }
 
   int size() {
     return size;
+  }
+
+  long timeAt(int i) {
+    return timesMillis[i];
+  }
+
+  long diskSeqAt(int i) {
+    return diskSeqs[i];
+  }
+
+  /** Entries dropped by the next {@link #insert} to stay within {@code capacityMax}: 0, or the oldest 1/64. */
+  int dropsOnNextInsert(int capacityMax) {
+    return size == capacityMax ? Math.max(1, capacityMax / 64) : 0;
+  }
+
+  /** Heap bytes of this key: its arrays (at capacity), its index and the object headers. */
+  long footprintBytes() {
+    long perEntry = 8 + 8 + 2 + 1 + 8L * Math.max(1, partnerCount) + (diskSeqs == null ? 0 : 8);
+    long bytes = 160 + perEntry * timesMillis.length;
+    if (indexed()) {
+      bytes += (8L + 4 + 4) * totalAmount.length + (long) partnerCount * 4 * (ringMask + 2);
+      for (LongLongMap map : newestSeq) bytes += map.footprintBytes();
+    }
+    return bytes;
   }
 
   /**
@@ -86,12 +120,15 @@ final class KeyWindow {
    * once per {@code capacityMax / 64} events rather than on every event.
    */
   int insert(long timeMillis, long amountMinor, short currency, byte flag, long[] partnerHashes, int capacityMax) {
+    return insert(timeMillis, amountMinor, currency, flag, partnerHashes, capacityMax, 0);
+  }
+
+  /** As {@link #insert(long, long, short, byte, long[], int)}, with the entry's disk sequence number. */
+  int insert(long timeMillis, long amountMinor, short currency, byte flag, long[] partnerHashes, int capacityMax,
+      long diskSeq) {
     assert partnerHashes.length == partnerCount;
-    int dropped = 0;
-    if (size == capacityMax) {
-      dropped = Math.max(1, capacityMax / 64);
-      removeFirst(dropped);
-    }
+    int dropped = dropsOnNextInsert(capacityMax);
+    if (dropped > 0) removeFirst(dropped);
     if (size == timesMillis.length) grow(Math.min(capacityMax, timesMillis.length * 2));
     int at = size;
     while (at > 0 && timesMillis[at - 1] > timeMillis) at--;
@@ -101,6 +138,7 @@ final class KeyWindow {
     currencies[at] = currency;
     flags[at] = flag;
     System.arraycopy(partnerHashes, 0, partners, at * partnerCount, partnerCount);
+    if (diskSeqs != null) diskSeqs[at] = diskSeq;
     size++;
     if (indexed()) {
       // In order: one entry. Late: the entries after it moved one sequence number up; indexing them
@@ -337,6 +375,7 @@ final class KeyWindow {
     currencies = Arrays.copyOf(currencies, capacity);
     flags = Arrays.copyOf(flags, capacity);
     partners = Arrays.copyOf(partners, capacity * Math.max(1, partnerCount));
+    if (diskSeqs != null) diskSeqs = Arrays.copyOf(diskSeqs, capacity);
     if (indexed()) buildIndex(indexCurrency); // the rings must cover the new capacity
   }
 
@@ -347,6 +386,7 @@ final class KeyWindow {
     System.arraycopy(currencies, at, currencies, at + 1, n);
     System.arraycopy(flags, at, flags, at + 1, n);
     System.arraycopy(partners, at * partnerCount, partners, (at + 1) * partnerCount, n * partnerCount);
+    if (diskSeqs != null) System.arraycopy(diskSeqs, at, diskSeqs, at + 1, n);
   }
 
   private void removeFirst(int n) {
@@ -359,6 +399,7 @@ final class KeyWindow {
     System.arraycopy(currencies, n, currencies, 0, rest);
     System.arraycopy(flags, n, flags, 0, rest);
     System.arraycopy(partners, n * partnerCount, partners, 0, rest * partnerCount);
+    if (diskSeqs != null) System.arraycopy(diskSeqs, n, diskSeqs, 0, rest);
     if (indexed()) {
       System.arraycopy(totalAmount, n, totalAmount, 0, rest);
       System.arraycopy(totalFailed, n, totalFailed, 0, rest);

@@ -13,6 +13,10 @@ final class LongLongMap {
     return size;
   }
 
+  long footprintBytes() {
+    return 48 + 16L * keys.length;
+  }
+
   /** The value of key, or {@code missing}. */
   long get(long key, long missing) {
     int mask = keys.length - 1;

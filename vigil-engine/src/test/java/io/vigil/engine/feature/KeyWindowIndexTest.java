@@ -2,8 +2,12 @@ package io.vigil.engine.feature;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A busy key's index against the plain scan of the same entries, over long streams that wrap the
@@ -16,12 +20,31 @@ class KeyWindowIndexTest {
 
   @Test
   void theIndexAggregatesExactlyAsTheScanDoes() {
+    run(null, 0);
+  }
+
+  /**
+   * The same, with the indexed key written through to disk as a disk-backed store does, and
+   * replaced every {@code reloadEvery} entries by a fresh copy loaded from disk (its index rebuilt
+   * from scratch, its ring positions different).
+   */
+  @ParameterizedTest(name = "reloaded every {0} entries")
+  @ValueSource(ints = {97})
+  void aKeyLoadedAgainFromDiskAggregatesExactlyAsTheScanDoes(int reloadEvery, @TempDir Path dir) {
+    try (WindowDisk disk = new WindowDisk(dir, WindowDiskSettings.MB, WindowDiskSettings.MB)) {
+      run(disk, reloadEvery);
+    }
+  }
+
+  private static void run(WindowDisk disk, int reloadEvery) {
     for (long seed = 1; seed <= 6; seed++) {
       Random r = new Random(seed);
       int partners = 1 + (int) (seed % 3);
       int capacityMax = seed % 2 == 0 ? 300 : 5_000;
       int partnerPool = seed <= 3 ? 20 : 1_000_000; // many repeats, or nearly all distinct
-      KeyWindow indexed = new KeyWindow(partners, 1), scanned = new KeyWindow(partners, Integer.MAX_VALUE);
+      KeyWindow indexed = new KeyWindow(partners, 1, disk != null), scanned = new KeyWindow(partners, Integer.MAX_VALUE);
+      int entity = (int) seed; // one key per seed on the same disk
+      long cutoff = Long.MIN_VALUE;
       LongHashSet[] scratch = {new LongHashSet(), new LongHashSet(), new LongHashSet()};
       int stride = 4 + partners;
       long t = 1_000_000_000L;
@@ -33,11 +56,29 @@ class KeyWindowIndexTest {
         short currency = r.nextInt(10) == 0 ? EUR : USD;
         byte flag = (byte) r.nextInt(4);
         long amount = r.nextInt(100_000);
-        assertThat(indexed.insert(time, amount, currency, flag, hashes, capacityMax))
+        if (disk != null) {
+          // As FeatureStore does: a drop for the cap is deleted on disk, the entry is written through.
+          int drops = indexed.dropsOnNextInsert(capacityMax);
+          if (drops > WindowDisk.POINT_DELETES_MAX) {
+            disk.deleteUpTo(entity, seed, 7, indexed.timeAt(drops - 1), indexed.diskSeqAt(drops - 1));
+          } else {
+            for (int j = 0; j < drops; j++) disk.delete(entity, seed, 7, indexed.timeAt(j), indexed.diskSeqAt(j));
+          }
+          disk.put(entity, seed, 7, time, i + 1, amount, currency, flag, hashes);
+          disk.commit();
+        }
+        assertThat(indexed.insert(time, amount, currency, flag, hashes, capacityMax, i + 1))
             .isEqualTo(scanned.insert(time, amount, currency, flag, hashes, capacityMax));
         if (r.nextInt(100) == 0) {
-          long cutoff = t - 86_400_000L - r.nextInt(3_600_000);
-          assertThat(indexed.evictUpTo(cutoff)).isEqualTo(scanned.evictUpTo(cutoff));
+          long evictTo = t - 86_400_000L - r.nextInt(3_600_000);
+          cutoff = Math.max(cutoff, evictTo);
+          assertThat(indexed.evictUpTo(evictTo)).isEqualTo(scanned.evictUpTo(evictTo));
+        }
+        if (disk != null && (i + 1) % reloadEvery == 0) {
+          KeyWindow loaded = new KeyWindow(partners, 1, true);
+          disk.load(entity, seed, 7, cutoff, capacityMax, loaded, new long[partners]);
+          assertThat(loaded.size()).isEqualTo(scanned.size());
+          indexed = loaded;
         }
         long queryTime = r.nextInt(20) == 0 ? t - r.nextInt(60_000) : t;
         // Seed 6 asks in EUR first, so its index is built in EUR and must move to USD when the queries do.

@@ -9,6 +9,7 @@ import io.vigil.engine.event.EventType;
 import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.signal.ReferenceDataException;
 import java.io.StringReader;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,9 +96,37 @@ class WindowExactnessPropertyTest {
     check(seed, indexMinEntries);
   }
 
+  /**
+   * The same with the entries on disk and a cache so small (none, or a few keys) that keys leave the
+   * heap after almost every event and are loaded again from disk when next touched.
+   */
+  @ParameterizedTest(name = "seed {0}, index from {1} entries, cache {2} bytes")
+  @CsvSource({"1, 256, 0", "20261121, 1, 0", "24, 8, 20000", "0x5eed, 2, 200000"})
+  void theDiskBackedStoreWithATinyCacheGivesTheSameRecount(String seed, int indexMinEntries, long cacheBytes) {
+    check(Long.decode(seed), indexMinEntries, cacheBytes);
+  }
+
+  @TempDir Path tempDir;
+
+  /** A store in memory ({@code cacheBytes} −1) or on disk in tempDir with this cache. */
+  FeatureStore store(FeatureConfig config, int indexMinEntries, long cacheBytes) {
+    if (cacheBytes < 0) return new FeatureStore(config, indexMinEntries);
+    return FeatureStore.onDisk(config, tempDir.resolve("windows"),
+        new WindowDiskSettings(cacheBytes, WindowDiskSettings.MB, WindowDiskSettings.MB), indexMinEntries);
+  }
+
   private void check(long seed, int indexMinEntries) {
+    check(seed, indexMinEntries, -1);
+  }
+
+  private void check(long seed, int indexMinEntries, long cacheBytes) {
     FeatureConfig config = config(100_000, 64);
-    FeatureStore store = new FeatureStore(config, indexMinEntries);
+    try (FeatureStore store = store(config, indexMinEntries, cacheBytes)) {
+      check(seed, config, store);
+    }
+  }
+
+  private void check(long seed, FeatureConfig config, FeatureStore store) {
     FeatureCatalog catalog = new FeatureCatalog(config);
     List<Feature> features = Feature.all(catalog, config);
     assertThat(features).hasSize(catalog.velocityFeatures().size());
@@ -119,6 +149,10 @@ class WindowExactnessPropertyTest {
       }
       history.add(e, clock);
       stats.observe(e, expectedFacts, t, clock);
+      if (store.diskBacked()) {
+        // The cache's bound holds between events; only the keys of the event just applied may exceed it.
+        if (store.cachedBytes() > store.cacheBytesMax()) assertThat(store.keyCount()).isLessThanOrEqualTo(keysOf(e));
+      }
 
       Map<Entity, Recount[]> expected = new EnumMap<>(Entity.class);
       for (Entity entity : Entity.values()) {
@@ -164,6 +198,11 @@ class WindowExactnessPropertyTest {
     assertThat(stats.sweeps).isPositive();
     // Eviction kept memory to roughly one retention period's worth of entries, far below all entries ever applied.
     assertThat(store.entryCount()).isLessThan(history.totalEntries / 2);
+    if (store.diskBacked()) {
+      // On disk: exactly the entries still inside the retention, and keys really went through the disk.
+      assertThat(store.diskEntryCount()).isEqualTo(history.entriesAfter(gen.clock - config.retentionMillis()));
+      assertThat(store.cacheMisses()).isGreaterThan(EVENTS_PER_SEED / 10);
+    }
     // Every feature of the catalog was non-zero at least once, so none is trivially "always 0 = 0".
     for (int fi = 0; fi < features.size(); fi++) {
       assertThat(nonZero[fi]).as("%s was non-zero at least once", features.get(fi).name).isTrue();
@@ -196,16 +235,22 @@ class WindowExactnessPropertyTest {
     assertThat(checked).isEqualTo(described.size());
   }
 
+  private static int keysOf(Event e) {
+    int n = 0;
+    for (Entity entity : Entity.values()) if (entity.valueOf(e) != null) n++;
+    return n;
+  }
+
   private static String currencyForSum(Event e, FeatureConfig config) {
     return e.currency() != null ? e.currency() : config.baseCurrency();
   }
 
   // ---- the other properties ---------------------------------------------------------------------
 
-  @ParameterizedTest(name = "index from {0} entries")
-  @ValueSource(ints = {FeatureStore.INDEX_MIN_ENTRIES, 1})
-  void aFullKeyDropsItsOldestEntriesAndCountsThem(int indexMinEntries) {
-    FeatureStore store = new FeatureStore(config(16, 64), indexMinEntries);
+  @ParameterizedTest(name = "index from {0} entries, cache {1} bytes (-1: in memory)")
+  @CsvSource({"256, -1", "1, -1", "256, 0", "1, 0", "1, 1000000"})
+  void aFullKeyDropsItsOldestEntriesAndCountsThem(int indexMinEntries, long cacheBytes) {
+    FeatureStore store = store(config(16, 64), indexMinEntries, cacheBytes);
     FeatureCatalog catalog = new FeatureCatalog(store.config());
     long clock = T0 + 10 * HOUR;
     FeatureView view = null;
@@ -221,7 +266,7 @@ class WindowExactnessPropertyTest {
     assertThat(view.value(Entity.ACCOUNT, day, FeatureCatalog.SLOT_COUNT)).isEqualTo(15);
     assertThat(view.value(Entity.ACCOUNT, day, FeatureCatalog.SLOT_SUM)).isEqualTo(sumOf(4, 18));
     assertThat(store.entriesDropped()).isEqualTo(4);
-    assertThat(store.entryCount()).isEqualTo(16);
+    assertThat(entries(store)).isEqualTo(16);
     long t19 = clock - HOUR + 19 * SECOND;
     long[] at19 = store.query(Entity.ACCOUNT, "acc", t19, "USD");
     assertThat(catalog.describe(Entity.ACCOUNT, at19)).containsEntry("count_24h", 16L).containsEntry("sum_24h", sumOf(4, 19));
@@ -231,7 +276,13 @@ class WindowExactnessPropertyTest {
     // Another key is unaffected by this key's cap.
     store.apply(payment("other", clock, "acc2", 7), clock, RATES);
     assertThat(store.entriesDropped()).isEqualTo(4);
-    assertThat(store.entryCount()).isEqualTo(17);
+    assertThat(entries(store)).isEqualTo(17);
+    store.close();
+  }
+
+  /** Entries held: in heap for a store in memory, on disk (all of them, live) for a disk-backed one. */
+  private static long entries(FeatureStore store) {
+    return store.diskBacked() ? store.diskEntryCount() : store.entryCount();
   }
 
   @Test
@@ -325,6 +376,15 @@ class WindowExactnessPropertyTest {
         byKey.put(e, new HashMap<>());
         numbers.put(e, new HashMap<>());
       }
+    }
+
+    /** Entries (one per event and key) with time after cutoffMillis. */
+    long entriesAfter(long cutoffMillis) {
+      long n = 0;
+      for (Map<String, KeyHistory> keys : byKey.values()) {
+        for (KeyHistory h : keys.values()) for (int i = 0; i < h.size; i++) if (h.times[i] > cutoffMillis) n++;
+      }
+      return n;
     }
 
     int number(Entity entity, String value) {

@@ -17,6 +17,7 @@ import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.challenge.ChallengeService;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.decision.DecisionService;
+import io.vigil.server.decision.WindowStateStores;
 import io.vigil.server.feedback.FeedbackRepository;
 import io.vigil.server.feedback.FeedbackService;
 import io.vigil.server.hold.ApprovalRepository;
@@ -157,14 +158,15 @@ public class VigilConfiguration {
   @DependsOn({"listService", "restrictionService"})
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
       FeatureConfig features, SignalConfig signals, ListIndex lists, RestrictionIndex restrictions, PolicyService policies,
-      ReferenceService reference, ModelRegistry models, MeterRegistry registry, Clock clock, JournalAnchors anchors) {
+      ReferenceService reference, ModelRegistry models, MeterRegistry registry, Clock clock, JournalAnchors anchors,
+      WindowStateStores windowStores) {
     LimitReleaseRepository releases = new LimitReleaseRepository(ds);
     ChallengeRepository challenges = new ChallengeRepository(ds);
     FeedbackRepository labels = new FeedbackRepository(ds);
     DecisionPipeline pipeline = new DecisionPipeline(journal, ds, () -> {
       // What the journal alone does not hold: limit releases, failed challenges and labels, read back
       // before the replay; the models are the shared registry's.
-      Engine engine = new Engine(features, signals, lists, reference.current(), restrictions);
+      Engine engine = new Engine(windowStores.fresh(), signals, lists, reference.current(), restrictions);
       engine.install(models);
       long now = clock.millis();
       FeedbackService.preload(labels, engine.labels(), now, Engine.LABEL_RETENTION_MILLIS);
@@ -178,6 +180,12 @@ public class VigilConfiguration {
     policies.onInstall(pipeline::install);
     reference.onInstall(pipeline::install);
     return pipeline;
+  }
+
+  /** The velocity windows on disk; closed after the pipeline (which depends on it). */
+  @Bean(destroyMethod = "close")
+  public WindowStateStores windowStateStores(VigilProperties p, FeatureConfig features) {
+    return new WindowStateStores(features, p.windowStateDir(), p.features().windowDiskSettings());
   }
 
   @Bean

@@ -3,6 +3,7 @@ package io.vigil.server.config;
 import io.vigil.engine.Limits;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.feature.Window;
+import io.vigil.engine.feature.WindowDiskSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -164,6 +165,11 @@ public record VigilProperties(
     return java.nio.file.Path.of(dataDir, "models");
   }
 
+  /** Where the velocity windows' entries live on disk. */
+  public java.nio.file.Path windowStateDir() {
+    return java.nio.file.Path.of(dataDir, "state", "windows");
+  }
+
   /** The reference-data directory, resolved. */
   public java.nio.file.Path referenceDir() {
     return reference.dir().isEmpty() ? java.nio.file.Path.of(dataDir, "reference") : java.nio.file.Path.of(reference.dir());
@@ -230,6 +236,9 @@ public record VigilProperties(
    * @param entriesPerKeyMax events one key keeps in its windows
    * @param devicesPerAccountMax devices remembered per account for the new-device fact
    * @param nearThresholdMinor the reporting threshold that structuring stays under (minor units)
+   * @param windowCacheMb heap for the keys whose window entries are cached (the rest are on disk)
+   * @param windowBlockCacheMb RocksDB's read cache for the window entries (native memory)
+   * @param windowWriteBufferMb one RocksDB memtable of the window entries (native memory, at most three)
    */
   public record Features(
       @DefaultValue({"1m", "1h", "24h", "7d", "30d"}) @Size(min = 1, max = 8) List<String> windows,
@@ -239,7 +248,15 @@ public record VigilProperties(
       @DefaultValue("50000") @Min(1) long nearThresholdMinor,
       @DefaultValue("USD") @Pattern(regexp = "[A-Z]{3}") String nearThresholdCurrency,
       @DefaultValue("10") @Min(1) @Max(99) int nearThresholdBandPercent,
-      @DefaultValue("USD") @Pattern(regexp = "[A-Z]{3}") String baseCurrency) {
+      @DefaultValue("USD") @Pattern(regexp = "[A-Z]{3}") String baseCurrency,
+      @DefaultValue("256") @Min(0) @Max(65_536) long windowCacheMb,
+      @DefaultValue("64") @Min(1) @Max(65_536) long windowBlockCacheMb,
+      @DefaultValue("16") @Min(1) @Max(1_024) long windowWriteBufferMb) {
+
+    public WindowDiskSettings windowDiskSettings() {
+      return new WindowDiskSettings(windowCacheMb * WindowDiskSettings.MB, windowBlockCacheMb * WindowDiskSettings.MB,
+          windowWriteBufferMb * WindowDiskSettings.MB);
+    }
 
     public FeatureConfig toFeatureConfig() {
       return new FeatureConfig(windows.stream().map(Window::parse).toList(), latenessMillis, entriesPerKeyMax,

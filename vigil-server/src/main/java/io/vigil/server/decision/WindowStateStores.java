@@ -1,0 +1,43 @@
+package io.vigil.server.decision;
+
+import io.vigil.engine.feature.FeatureConfig;
+import io.vigil.engine.feature.FeatureStore;
+import io.vigil.engine.feature.WindowDiskSettings;
+import java.nio.file.Path;
+
+/**
+ * The velocity windows of the server's engine, on disk in one directory ({@code <data-dir>/state/windows}).
+ * The pipeline builds a fresh engine at start-up and after a failed commit and replays the journal
+ * into it, so {@link #fresh()} closes the store of the engine it replaces and starts an empty one
+ * in the same directory. {@link #close()} closes the last at shutdown.
+ */
+public final class WindowStateStores implements AutoCloseable {
+  private final FeatureConfig config;
+  private final Path dir;
+  private final WindowDiskSettings settings;
+  private FeatureStore current;
+
+  public WindowStateStores(FeatureConfig config, Path dir, WindowDiskSettings settings) {
+    this.config = config;
+    this.dir = dir;
+    this.settings = settings;
+  }
+
+  /** An empty disk-backed store; the previous one is closed (its engine is being replaced). */
+  public synchronized FeatureStore fresh() {
+    if (current != null) current.close();
+    current = null;
+    current = FeatureStore.onDisk(config, dir, settings);
+    return current;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (current != null) current.close();
+    current = null;
+  }
+}
