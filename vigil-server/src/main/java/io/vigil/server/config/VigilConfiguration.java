@@ -29,6 +29,7 @@ import io.vigil.server.journal.AnchorKey;
 import io.vigil.server.journal.AnchorKeyring;
 import io.vigil.server.journal.AnchorPaths;
 import io.vigil.server.journal.JournalAnchors;
+import io.vigil.server.journal.JournalPartitions;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.limit.LimitReleaseRepository;
 import io.vigil.server.limit.LimitService;
@@ -85,6 +86,12 @@ public class VigilConfiguration {
   @Bean
   public JournalRepository journalRepository(HikariDataSource ds) {
     return new JournalRepository(ds);
+  }
+
+  /** On a partitioned PostgreSQL journal, this month's and the next months' partitions, before the first decision. */
+  @Bean(destroyMethod = "close")
+  public JournalPartitions journalPartitions(HikariDataSource ds, Clock clock) {
+    return new JournalPartitions(ds, clock).start();
   }
 
   @Bean
@@ -154,7 +161,7 @@ public class VigilConfiguration {
 
   /** Built after the list and restriction services have loaded what is stored, so the first decision sees it. */
   @Bean(destroyMethod = "close")
-  @DependsOn({"listService", "restrictionService"})
+  @DependsOn({"listService", "restrictionService", "journalPartitions"})
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
       FeatureConfig features, SignalConfig signals, ListIndex lists, RestrictionIndex restrictions, PolicyService policies,
       ReferenceService reference, ModelRegistry models, MeterRegistry registry, Clock clock, JournalAnchors anchors) {
