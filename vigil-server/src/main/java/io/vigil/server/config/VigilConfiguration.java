@@ -156,7 +156,8 @@ public class VigilConfiguration {
     Path file = a.file().isEmpty() ? AnchorPaths.anchorFile(p.dataDir()) : Path.of(a.file());
     JournalAnchors.OnBrokenChain onBroken = p.journal().onBrokenChain().equals("read-only")
         ? JournalAnchors.OnBrokenChain.READ_ONLY : JournalAnchors.OnBrokenChain.REFUSE;
-    return new JournalAnchors(key, AnchorKeyring.read(keys), new AnchorFile(file), a.intervalMillis(), onBroken, clock);
+    return new JournalAnchors(key, AnchorKeyring.read(keys), new AnchorFile(file), a.intervalMillis(), onBroken, clock,
+        p.journal().archivedThrough());
   }
 
   /** Built after the list and restriction services have loaded what is stored, so the first decision sees it. */

@@ -3,6 +3,7 @@ package io.vigil.server.api;
 import io.vigil.server.VigilApplication;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.TestClockConfiguration;
+import io.vigil.server.support.TestDatabases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A real Vigil server on a random port with a client for it. Subclasses choose the data directory
@@ -29,6 +32,19 @@ abstract class ServerTestBase {
 
   ApiClient api;
   String base;
+
+  /**
+   * With {@code -Dvigil.test.store=postgresql} the servers store in PostgreSQL (each a schema of its
+   * own, see {@link TestDatabases}) instead of embedded H2: the same API tests, on the other store.
+   * A test class that names its own store (vigil.storage.url) keeps it.
+   */
+  @DynamicPropertySource
+  static void store(DynamicPropertyRegistry registry) {
+    if (!"postgresql".equals(System.getProperty("vigil.test.store"))) return;
+    TestDatabases.Store store = TestDatabases.postgres();
+    registry.add("vigil.storage.url", store::url);
+    registry.add("vigil.storage.username", store::username);
+  }
 
   @BeforeEach
   void client() {
