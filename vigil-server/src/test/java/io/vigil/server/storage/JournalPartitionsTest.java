@@ -148,6 +148,33 @@ class JournalPartitionsTest {
   }
 
   @Test
+  void anArchivedMonthLeavesAJournalThatVerifiesFromTheCheckpoint() throws SQLException {
+    try (HikariDataSource ds = TestDatabases.postgres().open();
+        JournalPartitions partitions = new JournalPartitions(ds, clockAt(JAN_31_LATE))) {
+      partitions.ensureAhead(JAN_31_LATE);
+      List<JournalRow> rows = rowsAcrossMonths(HashChain.GENESIS, 1);
+      StorageSuiteTest.write(ds, rows);
+      JournalRepository journal = new JournalRepository(ds);
+      assertThat(JournalVerifier.verify(journal, () -> null, 3).intact()).as("before archiving").isTrue();
+
+      // What scripts/journal/archive-partition.sh --drop does to January (rows 1 to 3).
+      StorageSuiteTest.exec(ds, "ALTER TABLE decisions DETACH PARTITION decisions_2026_01");
+      StorageSuiteTest.exec(ds, "DROP TABLE decisions_2026_01");
+
+      JournalVerifier.Result fromCheckpoint = JournalVerifier.verify(journal, () -> null, 3);
+      assertThat(fromCheckpoint.intact()).as("finding %s", fromCheckpoint.finding()).isTrue();
+      assertThat(fromCheckpoint.rowsChecked()).isEqualTo(6);
+      assertThat(fromCheckpoint.headHash()).isEqualTo(rows.get(8).record().hash());
+      assertThat(JournalVerifier.verify(journal).finding().kind()).as("no checkpoint declared").isEqualTo("deleted");
+      assertThat(JournalVerifier.verify(journal, () -> null, 2).finding().kind()).as("a checkpoint before the cut").isEqualTo("deleted");
+      assertThat(pageThrough(journal, filter(null, null, null, null), 4)).containsExactly(9L, 8L, 7L, 6L, 5L, 4L);
+      // The archived month's keys stay: its event ids are still taken.
+      assertUniqueViolation(ds, StorageSuiteTest.row(10, rows.get(8).record().hash(), "evt_2", "acc_odd",
+          MAR_1_EARLY + 600_000L, "ALLOW"), "decision_keys_event_id_unique");
+    }
+  }
+
+  @Test
   void theMigrationMovesAnExistingJournalIntoPartitions() throws SQLException {
     TestDatabases.Store store = TestDatabases.postgres();
     try (HikariDataSource ds = Storage.open(store.url(), store.username(), "", 2, "test-v15")) {
