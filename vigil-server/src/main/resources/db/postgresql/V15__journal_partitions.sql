@@ -81,30 +81,39 @@ BEGIN
   RETURN name;
 END $$;
 
--- The months of the existing rows, then the rows themselves.
+-- The months from the first row's to the last row's (read by the primary key, not a scan of the
+-- journal; a row outside them, after a clock step, goes to the default partition), then the rows.
 DO $$
 DECLARE
-  month_millis BIGINT;
+  first_millis BIGINT := (SELECT recorded_at_millis FROM decisions_unpartitioned ORDER BY sequence LIMIT 1);
+  last_millis BIGINT := (SELECT recorded_at_millis FROM decisions_unpartitioned ORDER BY sequence DESC LIMIT 1);
+  month TIMESTAMP;
 BEGIN
-  FOR month_millis IN
-    SELECT DISTINCT (extract(epoch FROM date_trunc('month', to_timestamp(recorded_at_millis / 1000.0) AT TIME ZONE 'UTC')
-      AT TIME ZONE 'UTC') * 1000)::BIGINT FROM decisions_unpartitioned
-  LOOP
-    PERFORM vigil_journal_partition(month_millis);
+  IF first_millis IS NULL THEN
+    RETURN;
+  END IF;
+  month := date_trunc('month', to_timestamp(least(first_millis, last_millis) / 1000.0) AT TIME ZONE 'UTC');
+  WHILE month <= to_timestamp(greatest(first_millis, last_millis) / 1000.0) AT TIME ZONE 'UTC' LOOP
+    PERFORM vigil_journal_partition((extract(epoch FROM month AT TIME ZONE 'UTC') * 1000)::BIGINT);
+    month := month + INTERVAL '1 month';
   END LOOP;
 END $$;
 INSERT INTO decisions SELECT * FROM decisions_unpartitioned;
 DROP TABLE decisions_unpartitioned;
 
 -- The indexes of every partition, present and future. The decisions query (GET /v1/decisions)
--- returns newest first (ORDER BY sequence DESC) under equality filters, so the indexes end in
--- sequence: each partition reads its newest matching rows first and the partitions merge without a
--- sort. Time ranges (occurred_at) keep their own indexes.
+-- returns newest first (ORDER BY sequence DESC ... LIMIT) under equality filters, so its indexes put
+-- sequence right after the equality column: each partition reads its newest matching rows first and
+-- the partitions merge without a sort. The time range (occurred_at) and the event type ride along
+-- as the last column, so the index itself rejects the rows outside them without reading the table:
+-- on the unpartitioned journal the planner walked the primary key backwards through every newer row
+-- of the table to find an account's rows of an older month (see docs/performance.md).
 ALTER TABLE decisions ADD CONSTRAINT decisions_pk PRIMARY KEY (sequence, recorded_at_millis);
 CREATE INDEX decisions_decision_id ON decisions (decision_id);
-CREATE INDEX decisions_account_time ON decisions (account_id, occurred_at_millis);
+CREATE INDEX decisions_account_sequence ON decisions (account_id, sequence, occurred_at_millis);
+CREATE INDEX decisions_merchant_sequence ON decisions (merchant_id, sequence, occurred_at_millis);
+CREATE INDEX decisions_action_sequence ON decisions (action, sequence, event_type);
 CREATE INDEX decisions_time ON decisions (occurred_at_millis);
-CREATE INDEX decisions_merchant_time ON decisions (merchant_id, occurred_at_millis);
 
 -- The journal's keys, unique across all partitions (the constraints built once, after the copy).
 INSERT INTO decision_keys (sequence, decision_id, event_id, recorded_at_millis)
