@@ -13,7 +13,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A real Vigil server on a random port with a client for it. Subclasses choose the data directory
@@ -34,12 +33,11 @@ abstract class ServerTestBase {
   String base;
 
   /**
-   * With {@code -Dvigil.test.store=postgresql} the servers store in PostgreSQL (each a schema of its
+   * With {@code -Dvigil.test.store=postgresql}, makes the server store in PostgreSQL (a schema of its
    * own, see {@link TestDatabases}) instead of embedded H2: the same API tests, on the other store.
-   * A test class that names its own store (vigil.storage.url) keeps it.
+   * For the servers that do not choose their store themselves; {@link SharedServerBase} calls it.
    */
-  @DynamicPropertySource
-  static void store(DynamicPropertyRegistry registry) {
+  static void storeAsAsked(DynamicPropertyRegistry registry) {
     if (!"postgresql".equals(System.getProperty("vigil.test.store"))) return;
     TestDatabases.Store store = TestDatabases.postgres();
     registry.add("vigil.storage.url", store::url);
