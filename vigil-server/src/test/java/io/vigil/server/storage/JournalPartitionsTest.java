@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.engine.journal.HashChain;
 import io.vigil.engine.journal.JournalRecord;
+import io.vigil.server.journal.Anchor;
+import io.vigil.server.journal.AnchorKey;
 import io.vigil.server.journal.DecisionRulesBackfill;
 import io.vigil.server.journal.JournalPartitions;
 import io.vigil.server.journal.JournalRepository;
@@ -21,9 +23,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
@@ -168,6 +172,16 @@ class JournalPartitionsTest {
       assertThat(JournalVerifier.verify(journal).finding().kind()).as("no checkpoint declared").isEqualTo("deleted");
       assertThat(JournalVerifier.verify(journal, () -> null, 2).finding().kind()).as("a checkpoint before the cut").isEqualTo("deleted");
       assertThat(pageThrough(journal, filter(null, null, null, null), 4)).containsExactly(9L, 8L, 7L, 6L, 5L, 4L);
+      // Signed heads: the one of an archived row is passed over, the later one covers the rest.
+      AnchorKey key = AnchorKey.generate();
+      Anchor ofArchived = Anchor.signed(key, 2, rows.get(1).record().hash(), JAN_31_LATE, Anchor.INTERVAL);
+      Anchor ofRow7 = Anchor.signed(key, 7, rows.get(6).record().hash(), MAR_1_EARLY, Anchor.INTERVAL);
+      JournalVerifier.Result anchored = JournalVerifier.verify(journal, anchors(ofArchived, ofRow7), 3);
+      assertThat(anchored.intact()).as("finding %s", anchored.finding()).isTrue();
+      assertThat(anchored.lastAnchor()).isEqualTo(ofRow7);
+      assertThat(anchored.unanchored().firstSequence()).isEqualTo(8);
+      Anchor forged = Anchor.signed(key, 7, rows.get(5).record().hash(), MAR_1_EARLY, Anchor.INTERVAL);
+      assertThat(JournalVerifier.verify(journal, anchors(ofArchived, forged), 3).finding().kind()).isEqualTo("rewritten");
       // The archived month's keys stay: its event ids are still taken.
       assertUniqueViolation(ds, StorageSuiteTest.row(10, rows.get(8).record().hash(), "evt_2", "acc_odd",
           MAR_1_EARLY + 600_000L, "ALLOW"), "decision_keys_event_id_unique");
@@ -195,6 +209,12 @@ class JournalPartitionsTest {
       assertUniqueViolation(ds, StorageSuiteTest.row(10, rows.get(8).record().hash(), "evt_3", "acc_odd",
           TestClock.INSTANCE.millis(), "ALLOW"), "decision_keys_event_id_unique");
     }
+  }
+
+  /** The anchors in file order, then null. */
+  private static Supplier<Anchor> anchors(Anchor... inOrder) {
+    Iterator<Anchor> it = List.of(inOrder).iterator();
+    return () -> it.hasNext() ? it.next() : null;
   }
 
   private static void assertUniqueViolation(HikariDataSource ds, JournalRow row, String constraint) {
