@@ -277,4 +277,35 @@ class ChainVerifierTest {
     assertThat(HashChain.hash(p, 12, "x", "y", 3, 1, "h", "{}", "{}")).isNotEqualTo(HashChain.hash(p, 1, "x", "y", 23, 1, "h", "{}", "{}"));
     assertThat(a).isEqualTo(HashChain.hash(p, 1, "ab", "c", 5, 1, "h", "{}", "{}")).matches("[0-9a-f]{64}");
   }
+
+  @Test
+  void aJournalMayStartRightAfterItsArchivedRowsAndNowhereElse() {
+    List<JournalRecord> rows = chain(ROWS, 7);
+    ChainVerifier whole = new ChainVerifier(20);
+    rows.forEach(whole::accept);
+    assertThat(whole.finding()).as("nothing archived yet").isNull();
+
+    ChainVerifier afterArchive = new ChainVerifier(20);
+    rows.subList(20, ROWS).forEach(afterArchive::accept);
+    assertThat(afterArchive.finding()).isNull();
+    assertThat(afterArchive.rowsChecked()).isEqualTo(ROWS - 20);
+    assertThat(afterArchive.headHash()).isEqualTo(rows.get(ROWS - 1).hash());
+
+    ChainVerifier moreCut = new ChainVerifier(20);
+    rows.subList(25, ROWS).forEach(moreCut::accept);
+    assertThat(moreCut.finding()).isEqualTo(new ChainVerifier.Finding("deleted", 1, "rows 1 to 25 are missing"));
+
+    ChainVerifier notDeclared = new ChainVerifier();
+    rows.subList(20, ROWS).forEach(notDeclared::accept);
+    assertThat(notDeclared.finding().kind()).isEqualTo("deleted");
+
+    List<JournalRecord> changedAfter = new ArrayList<>(rows.subList(20, ROWS));
+    changedAfter.set(3, copy(changedAfter.get(3), changedAfter.get(3).sequence(), "dec_x", changedAfter.get(3).eventId(),
+        changedAfter.get(3).recordedAtMillis(), changedAfter.get(3).policyVersion(), changedAfter.get(3).requestHash(),
+        changedAfter.get(3).eventJson(), changedAfter.get(3).responseJson(), changedAfter.get(3).previousHash(),
+        changedAfter.get(3).hash()));
+    ChainVerifier altered = new ChainVerifier(20);
+    changedAfter.forEach(altered::accept);
+    assertThat(altered.finding()).isEqualTo(new ChainVerifier.Finding("altered", 24, "the row's content does not match its hash"));
+  }
 }

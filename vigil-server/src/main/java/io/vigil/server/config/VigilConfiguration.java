@@ -30,6 +30,7 @@ import io.vigil.server.journal.AnchorKey;
 import io.vigil.server.journal.AnchorKeyring;
 import io.vigil.server.journal.AnchorPaths;
 import io.vigil.server.journal.JournalAnchors;
+import io.vigil.server.journal.JournalPartitions;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.limit.LimitReleaseRepository;
 import io.vigil.server.limit.LimitService;
@@ -86,6 +87,12 @@ public class VigilConfiguration {
   @Bean
   public JournalRepository journalRepository(HikariDataSource ds) {
     return new JournalRepository(ds);
+  }
+
+  /** On a partitioned PostgreSQL journal, this month's and the next months' partitions, before the first decision. */
+  @Bean(destroyMethod = "close")
+  public JournalPartitions journalPartitions(HikariDataSource ds, Clock clock) {
+    return new JournalPartitions(ds, clock).start();
   }
 
   @Bean
@@ -150,12 +157,13 @@ public class VigilConfiguration {
     Path file = a.file().isEmpty() ? AnchorPaths.anchorFile(p.dataDir()) : Path.of(a.file());
     JournalAnchors.OnBrokenChain onBroken = p.journal().onBrokenChain().equals("read-only")
         ? JournalAnchors.OnBrokenChain.READ_ONLY : JournalAnchors.OnBrokenChain.REFUSE;
-    return new JournalAnchors(key, AnchorKeyring.read(keys), new AnchorFile(file), a.intervalMillis(), onBroken, clock);
+    return new JournalAnchors(key, AnchorKeyring.read(keys), new AnchorFile(file), a.intervalMillis(), onBroken, clock,
+        p.journal().archivedThrough());
   }
 
   /** Built after the list and restriction services have loaded what is stored, so the first decision sees it. */
   @Bean(destroyMethod = "close")
-  @DependsOn({"listService", "restrictionService"})
+  @DependsOn({"listService", "restrictionService", "journalPartitions"})
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
       FeatureConfig features, SignalConfig signals, ListIndex lists, RestrictionIndex restrictions, PolicyService policies,
       ReferenceService reference, ModelRegistry models, MeterRegistry registry, Clock clock, JournalAnchors anchors,

@@ -61,10 +61,14 @@ public record VigilProperties(
    * @param onBrokenChain what start-up does when the journal's chain or its anchors are broken:
    *     {@code refuse} to start, or start {@code read-only} (decisions get 503 journal_broken, reads work)
    * @param anchor the signed heads of the journal
+   * @param archivedThrough the sequence of the last journal row moved to an archive (0: none): the
+   *     chain check then accepts a journal that starts right after it (docs/operations.md, "Keeping
+   *     the journal for years")
    */
   public record Journal(
       @DefaultValue("refuse") @Pattern(regexp = "refuse|read-only") String onBrokenChain,
-      @DefaultValue @Valid Anchoring anchor) {}
+      @DefaultValue @Valid Anchoring anchor,
+      @DefaultValue("0") @Min(0) long archivedThrough) {}
 
   /**
    * @param intervalMillis how often the committed head is signed while it moves: the window in

@@ -30,13 +30,14 @@ public final class AnchoredChain {
   /** Rows from {@code firstSequence} to {@code lastSequence} that no anchor covers; {@code after} is the last anchor, or null. */
   public record Unanchored(long firstSequence, long lastSequence, Anchor after) {}
 
-  private final ChainVerifier chain = new ChainVerifier();
+  private final ChainVerifier chain;
   private final Supplier<Anchor> anchors;
   private Anchor next;
   private Anchor lastRead;
   private long anchorsChecked;
   private long lastMatchedSequence;
   private long headSequence;
+  private long firstSequence;
   private String headHash = HashChain.GENESIS;
   private ChainVerifier.Finding finding;
   private Unanchored unanchored;
@@ -44,6 +45,15 @@ public final class AnchoredChain {
 
   /** {@code anchors} yields anchors in file order, then null; it may throw {@link AnchorFile.BadAnchor}. */
   public AnchoredChain(Supplier<Anchor> anchors) {
+    this(anchors, 0);
+  }
+
+  /**
+   * A journal whose rows 1 to {@code archivedThrough} may have been archived ({@link ChainVerifier}):
+   * anchors of archived rows are passed over, the ones after them are checked as usual.
+   */
+  public AnchoredChain(Supplier<Anchor> anchors, long archivedThrough) {
+    this.chain = new ChainVerifier(archivedThrough);
     this.anchors = anchors;
     pull();
     matchAnchorsUpTo(0, HashChain.GENESIS);
@@ -54,6 +64,7 @@ public final class AnchoredChain {
     if (finding != null) return finding;
     ChainVerifier.Finding broken = chain.accept(r);
     if (broken != null) return finding = broken;
+    if (firstSequence == 0) firstSequence = r.sequence();
     headSequence = r.sequence();
     headHash = r.hash();
     matchAnchorsUpTo(r.sequence(), r.hash());
@@ -77,7 +88,7 @@ public final class AnchoredChain {
           + beyond.sequence() + " with hash " + beyond.hash());
     }
     if (headSequence > (lastRead == null ? 0 : lastRead.sequence())) {
-      long first = lastRead == null ? 1 : lastRead.sequence() + 1;
+      long first = Math.max(firstSequence, lastRead == null ? 1 : lastRead.sequence() + 1);
       if (lastRead != null && lastRead.reason().equals(Anchor.SHUTDOWN)) {
         return finding = new ChainVerifier.Finding("appended", first, "rows " + first + " to " + headSequence
             + " follow the anchor of a clean shutdown at " + when(lastRead) + ": they were written while Vigil was stopped");

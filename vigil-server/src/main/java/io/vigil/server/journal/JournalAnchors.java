@@ -48,6 +48,7 @@ public final class JournalAnchors implements JournalObserver, AutoCloseable {
   private final long intervalMillis;
   private final OnBrokenChain onBrokenChain;
   private final Clock clock;
+  private final long archivedThrough;
   private final ScheduledExecutorService timer;
 
   private volatile Head committed = new Head(0, HashChain.GENESIS);
@@ -59,6 +60,15 @@ public final class JournalAnchors implements JournalObserver, AutoCloseable {
 
   public JournalAnchors(AnchorKey key, AnchorKeyring keyring, AnchorFile file, long intervalMillis, OnBrokenChain onBrokenChain,
       Clock clock) {
+    this(key, keyring, file, intervalMillis, onBrokenChain, clock, 0);
+  }
+
+  /**
+   * @param archivedThrough the last row of the archived months ({@code vigil.journal.archived-through}):
+   *     the journal may start right after it (0: nothing archived)
+   */
+  public JournalAnchors(AnchorKey key, AnchorKeyring keyring, AnchorFile file, long intervalMillis, OnBrokenChain onBrokenChain,
+      Clock clock, long archivedThrough) {
     if (intervalMillis <= 0) throw new IllegalArgumentException("the anchoring interval must be positive");
     this.key = key;
     this.keyring = keyring;
@@ -66,6 +76,7 @@ public final class JournalAnchors implements JournalObserver, AutoCloseable {
     this.intervalMillis = intervalMillis;
     this.onBrokenChain = onBrokenChain;
     this.clock = clock;
+    this.archivedThrough = archivedThrough;
     if (keyring.record(key, clock.millis())) {
       log.info("anchor key {} recorded in the keyring {}", key.id(), keyring.file());
     }
@@ -126,7 +137,7 @@ public final class JournalAnchors implements JournalObserver, AutoCloseable {
       given[0] = true;
       Optional<Anchor> last = file.last(keyring);
       return last.orElse(null);
-    });
+    }, archivedThrough);
   }
 
   @Override

@@ -28,7 +28,15 @@ public final class JournalVerifier {
 
   /** The chain, the query columns, and the anchors {@code anchors} yields in file order (then null). */
   public static Result verify(JournalRepository journal, Supplier<Anchor> anchors) {
-    AnchoredChain chain = new AnchoredChain(anchors);
+    return verify(journal, anchors, 0);
+  }
+
+  /**
+   * As {@link #verify(JournalRepository, Supplier)}, for a journal whose rows 1 to
+   * {@code archivedThrough} may have been archived: it may start at row 1 or right after them.
+   */
+  public static Result verify(JournalRepository journal, Supplier<Anchor> anchors, long archivedThrough) {
+    AnchoredChain chain = new AnchoredChain(anchors, archivedThrough);
     ChainVerifier.Finding[] columns = {null};
     journal.forEachInOrder(row -> {
       if (chain.finding() != null || columns[0] != null) return;

@@ -10,11 +10,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code vigil verify-journal [--data-dir DIR] [--storage-url URL --storage-username U --storage-password P]
- * [--anchor-file FILE] [--anchor-keys FILE] [--anchor-signatures all|last]}: checks the chain, the
+ * [--anchor-file FILE] [--anchor-keys FILE] [--anchor-signatures all|last] [--archived-through SEQUENCE]}: checks the chain, the
  * query columns and the chain against every signed head of the anchor file (every signature, or
  * only the last one's: it covers every row up to it, and is far faster on a long anchor file); prints the first broken row and exits 1, or prints
  * the row count, head hash and the anchors' coverage and exits 0 (2: cannot read). The embedded
- * store must not be open in a running server at the same time.
+ * store must not be open in a running server at the same time. {@code --archived-through} names the
+ * last row of the archived months (docs/operations.md, "Keeping the journal for years"): the journal
+ * may then start right after it.
  */
 public final class VerifyJournalCommand {
   private VerifyJournalCommand() {}
@@ -35,6 +37,7 @@ public final class VerifyJournalCommand {
     String anchorFile = "";
     String anchorKeys = "";
     String signatures = "all";
+    String archivedThrough = "0";
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       String v = i + 1 < args.length ? args[i + 1] : null;
@@ -46,9 +49,10 @@ public final class VerifyJournalCommand {
         case "--anchor-file" -> { anchorFile = v; i++; }
         case "--anchor-keys" -> { anchorKeys = v; i++; }
         case "--anchor-signatures" -> { signatures = v; i++; }
+        case "--archived-through" -> { archivedThrough = v; i++; }
         default -> {
           System.err.println("unknown option " + a + "; usage: verify-journal [--data-dir DIR | --storage-url URL]"
-              + " [--anchor-file FILE] [--anchor-keys FILE] [--anchor-signatures all|last]");
+              + " [--anchor-file FILE] [--anchor-keys FILE] [--anchor-signatures all|last] [--archived-through SEQUENCE]");
           return 2;
         }
       }
@@ -59,6 +63,16 @@ public final class VerifyJournalCommand {
     }
     if (!signatures.equals("all") && !signatures.equals("last")) {
       System.err.println("--anchor-signatures is all or last");
+      return 2;
+    }
+    long archived;
+    try {
+      archived = Long.parseLong(archivedThrough);
+    } catch (NumberFormatException e) {
+      archived = -1;
+    }
+    if (archived < 0) {
+      System.err.println("--archived-through is the sequence of the last archived row, 0 or more");
       return 2;
     }
     if (url.isEmpty()) url = Storage.embeddedUrl(dataDir) + ";IFEXISTS=TRUE";
@@ -77,7 +91,7 @@ public final class VerifyJournalCommand {
         }
       }
       try (AnchorFile.Reader reader = signatures.equals("all") ? anchors.open(keyring) : anchors.openUnsigned(keyring)) {
-        result = JournalVerifier.verify(new JournalRepository(ds), reader::next);
+        result = JournalVerifier.verify(new JournalRepository(ds), reader::next, archived);
       }
       if (!result.intact()) {
         var f = result.finding();

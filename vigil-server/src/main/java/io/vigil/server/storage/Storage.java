@@ -3,7 +3,10 @@ package io.vigil.server.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.server.journal.DecisionRulesBackfill;
+import io.vigil.server.journal.StorageException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -36,10 +39,17 @@ public final class Storage {
     return new HikariDataSource(config);
   }
 
+  /**
+   * Brings the schema up to date. Both stores run {@code db/migration}; PostgreSQL also runs
+   * {@code db/postgresql}, the migrations only it has (the journal's monthly partitions, V15).
+   */
   public static void migrate(DataSource dataSource) {
+    String[] locations = isPostgres(dataSource)
+        ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+        : new String[] {"classpath:db/migration"};
     Flyway.configure()
         .dataSource(dataSource)
-        .locations("classpath:db/migration")
+        .locations(locations)
         .javaMigrations(new DecisionRulesBackfill())
         .failOnMissingLocations(true)
         .load()
@@ -48,5 +58,14 @@ public final class Storage {
 
   public static boolean isPostgres(String url) {
     return url.startsWith("jdbc:postgresql:");
+  }
+
+  /** True when the data source is a PostgreSQL database (asked of the driver, not the URL). */
+  public static boolean isPostgres(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection()) {
+      return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+    } catch (SQLException e) {
+      throw new StorageException("cannot reach the database", e);
+    }
   }
 }

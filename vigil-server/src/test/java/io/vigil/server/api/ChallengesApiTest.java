@@ -26,6 +26,7 @@ class ChallengesApiTest extends ServerTestBase {
   @DynamicPropertySource
   static void ownDataDir(DynamicPropertyRegistry registry) {
     registry.add("vigil.data-dir", DATA_DIR::toString);
+    storeAsAsked(registry);
   }
 
   /** A 15,000.00 USD payment: the seeded large_payment rule challenges it with password_and_otp. */

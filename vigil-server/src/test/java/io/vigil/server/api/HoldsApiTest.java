@@ -32,6 +32,7 @@ class HoldsApiTest extends ServerTestBase {
   @DynamicPropertySource
   static void ownDataDir(DynamicPropertyRegistry registry) {
     registry.add("vigil.data-dir", DATA_DIR::toString);
+    storeAsAsked(registry);
   }
 
   /** Transfers in EUR: the default pack's limits are in USD (600,000 USD would be over its monthly limit). */

@@ -21,6 +21,7 @@ class ReversalsApiTest extends ServerTestBase {
   @DynamicPropertySource
   static void ownDataDir(DynamicPropertyRegistry registry) {
     registry.add("vigil.data-dir", DATA_DIR::toString);
+    storeAsAsked(registry);
   }
 
   private Map<String, Object> pay(String type, String account, long amountMinor, long agoMillis) {

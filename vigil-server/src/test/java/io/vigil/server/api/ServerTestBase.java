@@ -3,6 +3,7 @@ package io.vigil.server.api;
 import io.vigil.server.VigilApplication;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.TestClockConfiguration;
+import io.vigil.server.support.TestDatabases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A real Vigil server on a random port with a client for it. Subclasses choose the data directory
@@ -29,6 +31,18 @@ abstract class ServerTestBase {
 
   ApiClient api;
   String base;
+
+  /**
+   * With {@code -Dvigil.test.store=postgresql}, makes the server store in PostgreSQL (a schema of its
+   * own, see {@link TestDatabases}) instead of embedded H2: the same API tests, on the other store.
+   * For the servers that do not choose their store themselves; {@link SharedServerBase} calls it.
+   */
+  static void storeAsAsked(DynamicPropertyRegistry registry) {
+    if (!"postgresql".equals(System.getProperty("vigil.test.store"))) return;
+    TestDatabases.Store store = TestDatabases.postgres();
+    registry.add("vigil.storage.url", store::url);
+    registry.add("vigil.storage.username", store::username);
+  }
 
   @BeforeEach
   void client() {

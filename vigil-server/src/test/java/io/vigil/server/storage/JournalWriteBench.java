@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.engine.journal.HashChain;
+import io.vigil.server.journal.DecisionRulesBackfill;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.support.TestDatabases;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,15 +41,30 @@ class JournalWriteBench {
         Arguments.of("h2, shipped schema", TestDatabases.h2(), ""),
         Arguments.of("h2, plus unique event_id index", TestDatabases.h2(), restoreEventIdIndex),
         Arguments.of("h2, primary key only", TestDatabases.h2(), primaryKeyOnly),
-        Arguments.of("postgresql, shipped schema", TestDatabases.postgres(), ""),
-        Arguments.of("postgresql, plus unique event_id index", TestDatabases.postgres(), restoreEventIdIndex));
+        Arguments.of("postgresql, shipped schema (partitioned)", TestDatabases.postgres(), ""),
+        Arguments.of("postgresql, unpartitioned (before migration 15)", TestDatabases.postgres(), BEFORE_PARTITIONS),
+        Arguments.of("postgresql, unpartitioned plus unique event_id index", TestDatabases.postgres(),
+            BEFORE_PARTITIONS + ";" + restoreEventIdIndex));
+  }
+
+  /** Marks a PostgreSQL layout migrated only up to version 13: the journal as one table. */
+  private static final String BEFORE_PARTITIONS = "-- before partitions";
+
+  private static HikariDataSource open(TestDatabases.Store store, String ddl) {
+    if (!ddl.startsWith(BEFORE_PARTITIONS)) return store.open();
+    HikariDataSource ds = Storage.open(store.url(), store.username(), "", 4, "bench");
+    Flyway.configure().dataSource(ds).locations("classpath:db/migration").javaMigrations(new DecisionRulesBackfill())
+        .target("13").load().migrate();
+    return ds;
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("layouts")
   void writeRate(String name, TestDatabases.Store store, String ddl) throws Exception {
-    try (HikariDataSource ds = store.open()) {
-      for (String statement : ddl.split(";")) if (!statement.isBlank()) StorageSuiteTest.exec(ds, statement);
+    try (HikariDataSource ds = open(store, ddl)) {
+      for (String statement : ddl.split(";")) {
+        if (!statement.isBlank() && !statement.startsWith(BEFORE_PARTITIONS)) StorageSuiteTest.exec(ds, statement);
+      }
       Random random = new Random(1);
       long sequence = 0;
       String previous = HashChain.GENESIS;
