@@ -48,6 +48,7 @@ import io.vigil.server.reference.ReferenceRepository;
 import io.vigil.server.reference.ReferenceService;
 import io.vigil.server.reversal.ReversalRepository;
 import io.vigil.server.reversal.ReversalService;
+import io.vigil.server.storage.DurableCommit;
 import io.vigil.server.storage.Storage;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -72,8 +73,10 @@ public class VigilConfiguration {
   @Bean(destroyMethod = "close")
   public HikariDataSource dataSource(VigilProperties p) {
     String url = p.storage().url().isEmpty() ? Storage.embeddedUrl(p.dataDir()) : p.storage().url();
-    HikariDataSource ds = Storage.open(url, p.storage().username(), p.storage().password(), p.storage().poolSize(), "vigil");
+    HikariDataSource ds = Storage.open(url, p.storage().username(), p.storage().password(), p.storage().poolSize(), "vigil",
+        p.storage().durableCommits());
     Storage.migrate(ds);
+    Storage.logDurability(ds, p.storage().durableCommits());
     return ds;
   }
 
@@ -173,7 +176,8 @@ public class VigilConfiguration {
         engine.signals().recordChallengeFailure(f.accountId(), f.recordedAtMillis());
       }
       return engine;
-    }, policies.active(), p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry, clock, anchors);
+    }, policies.active(), p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry, clock, anchors,
+        DurableCommit.of(p.storage().durableCommits()));
     policies.onInstall(pipeline::install);
     reference.onInstall(pipeline::install);
     return pipeline;

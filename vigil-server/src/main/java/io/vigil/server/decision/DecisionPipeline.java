@@ -29,6 +29,7 @@ import io.vigil.server.journal.JournalRow;
 import io.vigil.server.logging.FatalErrors;
 import io.vigil.server.logging.RedactedFailure;
 import io.vigil.server.model.DecisionFeatures;
+import io.vigil.server.storage.DurableCommit;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -62,8 +63,9 @@ import org.slf4j.LoggerFactory;
  * the feature state.
  *
  * <p><b>The committer</b> drains up to {@code commitBatchMax} decisions at a time, chains their
- * hashes, writes them in one transaction and only then completes their replies (group commit:
- * one fsync for many decisions). A client is never told a decision that is not durable.
+ * hashes, writes them in one transaction, syncs it to stable storage ({@link DurableCommit}: H2's
+ * {@code CHECKPOINT SYNC}, PostgreSQL's synchronous commit) and only then completes their replies
+ * (group commit: one fsync for many decisions). A client is never told a decision that is not durable.
  *
  * <p><b>Failure.</b> The sequencer updates the feature state before the commit. If a commit
  * fails, those in-memory changes are not durable, so the pipeline fails that batch and every
@@ -127,6 +129,8 @@ public final class DecisionPipeline implements AutoCloseable {
   private final PipelineMetrics metrics;
   /** Checks the chain at each rebuild and hears of each committed head (the journal's anchors). */
   private final JournalObserver observer;
+  /** Syncs each committed batch to stable storage before its replies (or not, when durable commits are off). */
+  private final DurableCommit durable;
 
   private volatile Engine engine;
   private volatile CompiledPolicy policy;
@@ -150,25 +154,35 @@ public final class DecisionPipeline implements AutoCloseable {
   public DecisionPipeline(JournalRepository journal, DataSource dataSource, FeatureConfig featureConfig,
       ListIndex lists, CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock) {
     this(journal, dataSource, () -> new Engine(featureConfig, lists), policy, queueCapacity, commitBatchMax, registry, clock, null,
-        JournalObserver.NONE);
+        JournalObserver.NONE, DurableCommit.SYNC);
   }
 
   public DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
       CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock) {
-    this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, clock, null, JournalObserver.NONE);
+    this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, clock, null, JournalObserver.NONE,
+        DurableCommit.SYNC);
   }
 
   /** {@code observer} checks the chain when the pipeline rebuilds (it may refuse the start) and hears of each committed head. */
   public DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
       CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock, JournalObserver observer) {
-    this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, clock, null, observer);
+    this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, clock, null, observer,
+        DurableCommit.SYNC);
+  }
+
+  /** {@code durable} says whether each group commit is synced to stable storage before its replies. */
+  public DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
+      CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock, JournalObserver observer,
+      DurableCommit durable) {
+    this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, clock, null, observer, durable);
   }
 
   /** {@code eventIdHash} replaces the keyed SipHash; tests use it to force collisions. */
   DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
       CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock,
-      ToLongFunction<String> eventIdHash, JournalObserver observer) {
+      ToLongFunction<String> eventIdHash, JournalObserver observer, DurableCommit durable) {
     this.clock = clock;
+    this.durable = durable;
     this.observer = observer;
     HashFunction sip = Hashing.sipHash24(random.nextLong(), random.nextLong());
     this.eventIdHash = eventIdHash != null ? eventIdHash : id -> sip.hashString(id, StandardCharsets.UTF_8).asLong();
@@ -526,6 +540,7 @@ public final class DecisionPipeline implements AutoCloseable {
         c.rollback();
         throw e;
       }
+      sync(c);
     } catch (SQLException | RuntimeException e) {
       log.error("committing {} decisions failed; failing them and rebuilding state from the journal", batch.size(),
           RedactedFailure.of(e));
@@ -542,6 +557,25 @@ public final class DecisionPipeline implements AutoCloseable {
       metrics.decided(p.submission().event().type(), p.decision().action(), p.submission().receivedNanos());
       p.submission().reply().complete(new Outcome.Response(p.responseJson(), false));
     }
+  }
+
+  /**
+   * Syncs the batch just committed to stable storage: one sync per group commit. A failed sync is
+   * fatal: the rows are committed but may not be on disk, and after a failed fsync the kernel may have
+   * dropped the dirty pages, so no reply can be given and no retry can be trusted. The process stops;
+   * at restart the journal holds what reached the disk, and callers that got no reply retry (event
+   * ids make the retry safe).
+   */
+  private void sync(Connection c) {
+    long startNanos = System.nanoTime();
+    boolean synced;
+    try {
+      synced = durable.afterCommit(c);
+    } catch (SQLException | RuntimeException e) {
+      FatalErrors.halt("syncing the decision journal to disk", e);
+      return;
+    }
+    if (synced) metrics.commitSync.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
 
   private void failAll(List<Pending> batch) {
