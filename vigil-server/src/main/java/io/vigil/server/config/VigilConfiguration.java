@@ -13,6 +13,7 @@ import io.vigil.engine.signal.SignalConfig;
 import io.vigil.engine.signal.links.LinkLimits;
 import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.account.RestrictionService;
+import io.vigil.server.backup.OnlineBackup;
 import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.challenge.ChallengeService;
 import io.vigil.server.decision.DecisionPipeline;
@@ -52,6 +53,7 @@ import io.vigil.server.storage.DurableCommit;
 import io.vigil.server.storage.Storage;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -138,6 +140,24 @@ public class VigilConfiguration {
         new LinkLimits(s.linkIdentifiersPerAccountMax(), s.linkAccountsPerIdentifierMax(), s.linkClusterAccountsMax(),
             LinkLimits.defaults().clusterIdentifiersMax(), LinkLimits.defaults().clusterLinksMax(),
             LinkLimits.defaults().clusterKinds()));
+  }
+
+  /**
+   * Online backups of the embedded store (anchor files, database, model files), into
+   * {@code vigil.storage.backup-dir} ({@code <data-dir>/backups} when empty).
+   */
+  @Bean
+  public OnlineBackup onlineBackup(VigilProperties p, HikariDataSource ds, Clock clock) {
+    VigilProperties.Anchoring a = p.journal().anchor();
+    Path dir = p.storage().backupDir().isEmpty() ? Path.of(p.dataDir(), "backups") : Path.of(p.storage().backupDir());
+    List<OnlineBackup.Source> anchorFiles = List.of(
+        new OnlineBackup.Source(a.file().isEmpty() ? AnchorPaths.anchorFile(p.dataDir()) : Path.of(a.file()),
+            "anchor/anchors.jsonl", true),
+        new OnlineBackup.Source(a.keysFile().isEmpty() ? AnchorPaths.keyringFile(p.dataDir()) : Path.of(a.keysFile()),
+            "anchor/public-keys.jsonl", true),
+        new OnlineBackup.Source(a.keyFile().isEmpty() ? AnchorPaths.keyFile(p.dataDir()) : Path.of(a.keyFile()),
+            "anchor/signing.key", false));
+    return new OnlineBackup(ds, !Storage.isPostgres(ds.getJdbcUrl()), dir, p.modelDir(), anchorFiles, clock);
   }
 
   /**
