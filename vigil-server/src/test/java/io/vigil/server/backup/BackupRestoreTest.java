@@ -6,9 +6,12 @@ import io.vigil.server.journal.VerifyJournalCommand;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.ChildServer;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -44,13 +47,16 @@ class BackupRestoreTest {
     List<Acknowledged> before = new ArrayList<>();
     Map<String, Object> featuresBefore = new LinkedHashMap<>();
     Path backup = kept.resolve("backup.zip");
+    Instant at;
     ChildServer first = ChildServer.start(dataDir, List.of("-Xmx384m"), PATIENT);
     try {
       first.awaitHealthy();
       for (int i = 0; i < DECISIONS_PER_ACCOUNT; i++) {
         for (int a = 0; a < ACCOUNTS; a++) before.add(decide(first.api, "before-" + a + "-" + i, "acct-" + a, 1_000L * (i + 1)));
       }
-      for (int a = 0; a < ACCOUNTS; a++) featuresBefore.put("acct-" + a, features(first.api, "acct-" + a));
+      // One instant for both servers, after every event: the child's clock lags the test's by its start-up time.
+      at = TestClock.now().plus(Duration.ofMinutes(10));
+      for (int a = 0; a < ACCOUNTS; a++) featuresBefore.put("acct-" + a, features(first.api, "acct-" + a, at));
 
       // Decisions go on while the backup is written.
       AtomicBoolean stop = new AtomicBoolean();
@@ -107,7 +113,7 @@ class BackupRestoreTest {
         assertThat(decision.get("action")).isEqualTo(a.action());
       }
       for (int a = 0; a < ACCOUNTS; a++) {
-        assertThat(features(second.api, "acct-" + a)).as("features of acct-%d", a).isEqualTo(featuresBefore.get("acct-" + a));
+        assertThat(features(second.api, "acct-" + a, at)).as("features of acct-%d", a).isEqualTo(featuresBefore.get("acct-" + a));
       }
       // The restored server takes decisions again, chained on the restored head.
       decide(second.api, "after-restore", "acct-0", 700);
@@ -129,12 +135,9 @@ class BackupRestoreTest {
     return new Acknowledged((String) r.json().get("decision_id"), (String) r.json().get("action"));
   }
 
-  /**
-   * The account's feature values over the windows of an hour and longer. The test clock ticks with the
-   * machine's, so the one-minute windows may rightly empty between the two servers on a slow machine.
-   */
-  private static Map<String, Object> features(ApiClient api, String account) {
-    ApiClient.Reply r = api.get("/v1/features/account/" + account);
+  /** The account's feature values at {@code at}, over the windows of an hour and longer (the minute's are empty then). */
+  private static Map<String, Object> features(ApiClient api, String account, Instant at) {
+    ApiClient.Reply r = api.get("/v1/features/account/" + account + "?at=" + at);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().get("known")).isEqualTo(true);
     @SuppressWarnings("unchecked")
@@ -142,6 +145,7 @@ class BackupRestoreTest {
     Map<String, Object> hourAndLonger = new TreeMap<>(all);
     hourAndLonger.keySet().removeIf(name -> name.endsWith("_1m"));
     assertThat(hourAndLonger).containsKeys("count_1h", "sum_24h");
+    assertThat(hourAndLonger.get("count_1h")).as("the account's decisions are in its hour window").isEqualTo(DECISIONS_PER_ACCOUNT);
     return hourAndLonger;
   }
 
