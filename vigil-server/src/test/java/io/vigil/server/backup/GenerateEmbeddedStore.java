@@ -25,7 +25,7 @@ import java.util.concurrent.Semaphore;
 /**
  * Not a test: fills an embedded store with N decisions through the real pipeline (decided, chained,
  * committed and synced as the server does, without HTTP), for the restore drill's RTO figure
- * (docs/performance.md). {@code java -cp … io.vigil.server.backup.GenerateEmbeddedStore DATA_DIR N [JDBC_URL USER]}
+ * (docs/performance.md). {@code java -cp … io.vigil.server.backup.GenerateEmbeddedStore DATA_DIR N [JDBC_URL USER [EVENT_ID_PREFIX]]}
  * (a JDBC URL fills that database instead).
  */
 public final class GenerateEmbeddedStore {
@@ -46,18 +46,18 @@ public final class GenerateEmbeddedStore {
       try (DecisionPipeline p = new DecisionPipeline(new JournalRepository(ds), ds, config, new ListIndex(), policies.active(),
           4_096, 512, new SimpleMeterRegistry(), clock)) {
         Semaphore inFlight = new Semaphore(2_048);
-        long spanMillis = 7L * 86_400_000L;
+        long spanMillis = 23L * 3_600_000L; // within the accepted lateness of a day
         long first = clock.millis() - spanMillis;
         for (int i = 0; i < n; i++) {
           Map<String, Object> body = new LinkedHashMap<>();
-          body.put("event_id", "gen-" + i);
+          body.put("event_id", "gen-" + (args.length > 4 ? args[4] : "") + i);
           body.put("type", "payment");
           body.put("occurred_at", Instant.ofEpochMilli(first + spanMillis * i / n).toString());
           body.put("account_id", "acct-" + random.nextInt(100_000));
           body.put("amount", 100 + random.nextInt(500_000));
           body.put("currency", "USD");
           body.put("ip", "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256));
-          body.put("device_id", "dev-" + random.nextInt(150_000));
+          body.put("device", Map.of("id", "dev-" + random.nextInt(150_000)));
           String canonical = Json.canonical(body);
           inFlight.acquire();
           CompletableFuture<Outcome> reply = new CompletableFuture<>();
