@@ -1,5 +1,6 @@
 package io.vigil.server;
 
+import io.vigil.server.backup.RestoreCommand;
 import io.vigil.server.journal.AnchorKeyCommand;
 import io.vigil.server.journal.VerifyJournalCommand;
 import io.vigil.server.logging.FatalErrors;
@@ -8,13 +9,17 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * Starts the Vigil server, or runs a command: {@code verify-journal [--data-dir DIR | --storage-url URL]
- * [--anchor-file FILE] [--anchor-keys FILE]}, or {@code anchor-key --out FILE}.
+ * [--anchor-file FILE] [--anchor-keys FILE]}, {@code restore --from FILE [--data-dir DIR]}, or
+ * {@code anchor-key --out FILE}.
  */
 @SpringBootApplication
 public class VigilApplication {
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("verify-journal")) {
       System.exit(VerifyJournalCommand.run(args));
+    }
+    if (args.length > 0 && args[0].equals("restore")) {
+      System.exit(RestoreCommand.run(args));
     }
     FatalErrors.installDefaultHandler();
     if (args.length > 0 && args[0].equals("anchor-key")) {

@@ -13,6 +13,7 @@ import io.vigil.engine.signal.SignalConfig;
 import io.vigil.engine.signal.links.LinkLimits;
 import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.account.RestrictionService;
+import io.vigil.server.backup.OnlineBackup;
 import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.challenge.ChallengeService;
 import io.vigil.server.decision.DecisionPipeline;
@@ -50,9 +51,11 @@ import io.vigil.server.reference.ReferenceRepository;
 import io.vigil.server.reference.ReferenceService;
 import io.vigil.server.reversal.ReversalRepository;
 import io.vigil.server.reversal.ReversalService;
+import io.vigil.server.storage.DurableCommit;
 import io.vigil.server.storage.Storage;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -74,8 +77,10 @@ public class VigilConfiguration {
   @Bean(destroyMethod = "close")
   public HikariDataSource dataSource(VigilProperties p) {
     String url = p.storage().url().isEmpty() ? Storage.embeddedUrl(p.dataDir()) : p.storage().url();
-    HikariDataSource ds = Storage.open(url, p.storage().username(), p.storage().password(), p.storage().poolSize(), "vigil");
+    HikariDataSource ds = Storage.open(url, p.storage().username(), p.storage().password(), p.storage().poolSize(), "vigil",
+        p.storage().durableCommits());
     Storage.migrate(ds);
+    Storage.logDurability(ds, p.storage().durableCommits());
     return ds;
   }
 
@@ -146,6 +151,24 @@ public class VigilConfiguration {
   }
 
   /**
+   * Online backups of the embedded store (anchor files, database, model files), into
+   * {@code vigil.storage.backup-dir} ({@code <data-dir>/backups} when empty).
+   */
+  @Bean
+  public OnlineBackup onlineBackup(VigilProperties p, HikariDataSource ds, Clock clock) {
+    VigilProperties.Anchoring a = p.journal().anchor();
+    Path dir = p.storage().backupDir().isEmpty() ? Path.of(p.dataDir(), "backups") : Path.of(p.storage().backupDir());
+    List<OnlineBackup.Source> anchorFiles = List.of(
+        new OnlineBackup.Source(a.file().isEmpty() ? AnchorPaths.anchorFile(p.dataDir()) : Path.of(a.file()),
+            "anchor/anchors.jsonl", true),
+        new OnlineBackup.Source(a.keysFile().isEmpty() ? AnchorPaths.keyringFile(p.dataDir()) : Path.of(a.keysFile()),
+            "anchor/public-keys.jsonl", true),
+        new OnlineBackup.Source(a.keyFile().isEmpty() ? AnchorPaths.keyFile(p.dataDir()) : Path.of(a.keyFile()),
+            "anchor/signing.key", false));
+    return new OnlineBackup(ds, !Storage.isPostgres(ds.getJdbcUrl()), dir, p.modelDir(), anchorFiles, clock);
+  }
+
+  /**
    * Signs the committed journal head at intervals and at shutdown. The pipeline depends on it, so it
    * closes after the pipeline has committed its last decision, and signs that head.
    */
@@ -184,7 +207,7 @@ public class VigilConfiguration {
       }
       return engine;
     }, policies.active(), p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry, clock, anchors,
-        p.decisions().idempotencyHorizonMillis());
+        p.decisions().idempotencyHorizonMillis(), DurableCommit.of(p.storage().durableCommits()));
     policies.onInstall(pipeline::install);
     reference.onInstall(pipeline::install);
     return pipeline;

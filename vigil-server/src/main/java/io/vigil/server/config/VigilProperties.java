@@ -182,12 +182,19 @@ public record VigilProperties(
   /**
    * @param url JDBC URL; empty means the embedded H2 database under dataDir
    * @param poolSize connections shared by the journal committer, API reads and configuration writes
+   * @param durableCommits each group commit reaches stable storage before its decisions are answered
+   *     (H2: one fsync per batch; PostgreSQL: synchronous_commit raised to on); false only for benchmarks
+   *     or a write cache that survives power loss
+   * @param backupDir where {@code POST /v1/admin/backups} writes the embedded store's backups; empty means
+   *     {@code <data-dir>/backups} (copy them off the machine: a backup on the same disk dies with it)
    */
   public record Storage(
       @DefaultValue("") String url,
       @DefaultValue("") String username,
       @DefaultValue("") String password,
-      @DefaultValue("8") @Min(2) @Max(64) int poolSize) {}
+      @DefaultValue("8") @Min(2) @Max(64) int poolSize,
+      @DefaultValue("true") boolean durableCommits,
+      @DefaultValue("") String backupDir) {}
 
   /**
    * @param queueCapacity decisions waiting for the sequencer; beyond it requests get 503

@@ -1,5 +1,7 @@
 package io.vigil.server.decision;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.journal.HashChain;
 import io.vigil.engine.journal.JournalRecord;
@@ -13,8 +15,7 @@ import io.vigil.server.journal.JournalRow;
 import io.vigil.server.logging.FatalErrors;
 import io.vigil.server.logging.RedactedFailure;
 import io.vigil.server.model.DecisionFeatures;
-import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
+import io.vigil.server.storage.DurableCommit;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -79,6 +80,8 @@ final class Committer {
   private final PipelineMetrics metrics;
   private final JournalObserver observer;
   private final Clock clock;
+  /** Syncs each committed batch to stable storage before its replies (or not, when durable commits are off). */
+  private final DurableCommit durable;
   private final Thread thread;
   /** Decided, refused to their callers, waiting for the store to come back; in sequence order. */
   private final ArrayDeque<Prepared> held = new ArrayDeque<>();
@@ -90,7 +93,8 @@ final class Committer {
   private boolean bypassPool;
 
   Committer(PipelineState state, JournalRepository journal, DataSource dataSource, int commitBatchMax, PipelineMetrics metrics,
-      JournalObserver observer, Clock clock) {
+      JournalObserver observer, Clock clock, DurableCommit durable) {
+    this.durable = durable;
     this.state = state;
     this.journal = journal;
     this.dataSource = dataSource;
@@ -256,7 +260,27 @@ final class Committer {
         }
         throw e;
       }
+      sync(c);
     }
+  }
+
+  /**
+   * Syncs the batch just committed to stable storage: one sync per group commit. A failed sync is
+   * fatal: the rows are committed but may not be on disk, and after a failed fsync the kernel may have
+   * dropped the dirty pages, so no reply can be given and no retry can be trusted. The process stops;
+   * at restart the journal holds what reached the disk, and callers that got no reply retry (event
+   * ids make the retry safe).
+   */
+  private void sync(Connection c) {
+    long startNanos = System.nanoTime();
+    boolean synced;
+    try {
+      synced = durable.afterCommit(c);
+    } catch (SQLException | RuntimeException e) {
+      FatalErrors.halt("syncing the decision journal to disk", e);
+      return;
+    }
+    if (synced) metrics.commitSync.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
 
   /**

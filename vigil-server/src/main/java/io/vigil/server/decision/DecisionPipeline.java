@@ -11,6 +11,7 @@ import io.vigil.engine.signal.ReferenceData;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.journal.JournalObserver;
 import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.storage.DurableCommit;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -71,42 +72,43 @@ public final class DecisionPipeline implements AutoCloseable {
   public DecisionPipeline(JournalRepository journal, DataSource dataSource, FeatureConfig featureConfig,
       ListIndex lists, CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock) {
     this(journal, dataSource, () -> new Engine(featureConfig, lists), policy, queueCapacity, commitBatchMax, registry, clock, null,
-        JournalObserver.NONE, IDEMPOTENCY_HORIZON_MILLIS_DEFAULT);
+        JournalObserver.NONE, IDEMPOTENCY_HORIZON_MILLIS_DEFAULT, DurableCommit.SYNC);
   }
 
   public DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
       CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock) {
     this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, clock, null, JournalObserver.NONE,
-        IDEMPOTENCY_HORIZON_MILLIS_DEFAULT);
+        IDEMPOTENCY_HORIZON_MILLIS_DEFAULT, DurableCommit.SYNC);
   }
 
   /** {@code observer} checks the chain when the pipeline rebuilds (it may refuse the start) and hears of each committed head. */
   public DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
       CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock, JournalObserver observer) {
     this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, clock, null, observer,
-        IDEMPOTENCY_HORIZON_MILLIS_DEFAULT);
+        IDEMPOTENCY_HORIZON_MILLIS_DEFAULT, DurableCommit.SYNC);
   }
 
   /**
    * {@code idempotencyHorizonMillis}: how long an event id is answered from memory (the
-   * configuration checks it is at least the feature lateness plus the accepted clock skew).
+   * configuration checks it is at least the feature lateness plus the accepted clock skew);
+   * {@code durable}: whether each group commit is synced to stable storage before its replies.
    */
   public DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
       CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock, JournalObserver observer,
-      long idempotencyHorizonMillis) {
+      long idempotencyHorizonMillis, DurableCommit durable) {
     this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, clock, null, observer,
-        idempotencyHorizonMillis);
+        idempotencyHorizonMillis, durable);
   }
 
   /** {@code eventIdHash} replaces the keyed SipHash; tests use it to force collisions. */
   DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
       CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock,
-      ToLongFunction<String> eventIdHash, JournalObserver observer, long idempotencyHorizonMillis) {
+      ToLongFunction<String> eventIdHash, JournalObserver observer, long idempotencyHorizonMillis, DurableCommit durable) {
     this.state = new PipelineState(queueCapacity, commitBatchMax);
     state.policy = policy;
     this.ids = new EventIds(idempotencyHorizonMillis, eventIdHash);
     this.metrics = new PipelineMetrics(registry, state, ids);
-    this.committer = new Committer(state, journal, dataSource, commitBatchMax, metrics, observer, clock);
+    this.committer = new Committer(state, journal, dataSource, commitBatchMax, metrics, observer, clock, durable);
     StateRecovery recovery = new StateRecovery(journal, engines, ids, state, clock, observer, metrics);
     this.sequencer = new Sequencer(state, ids, new Sweeps(state, ids, clock), recovery, committer, metrics, clock);
     sequencer.rebuild();

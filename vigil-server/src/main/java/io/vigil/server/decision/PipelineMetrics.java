@@ -25,6 +25,7 @@ final class PipelineMetrics {
   final Counter late;
   final DistributionSummary commitBatch;
   final Timer commitTimer;
+  final Timer commitSync;
   final Counter rebuilds;
   final Counter storageOutages;
   private final Timer latency;
@@ -46,6 +47,8 @@ final class PipelineMetrics {
     commitBatch = DistributionSummary.builder("vigil.commit.batch.size")
         .description("Decisions written per transaction (group commit)").publishPercentileHistogram().register(registry);
     commitTimer = Timer.builder("vigil.commit.duration").description("Time to write and commit one batch")
+        .publishPercentileHistogram().register(registry);
+    commitSync = Timer.builder("vigil.commit.sync").description("Time to sync one committed batch to stable storage (one fsync)")
         .publishPercentileHistogram().register(registry);
     latency = Timer.builder("vigil.decision.latency")
         .description("From request receipt to durable decision").publishPercentileHistogram().register(registry);

@@ -16,6 +16,7 @@ import io.vigil.server.journal.JournalObserver;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
+import io.vigil.server.storage.DurableCommit;
 import io.vigil.server.support.Events;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestDatabases;
@@ -68,7 +69,8 @@ class EventIdCollisionTest {
   private DecisionPipeline collidingPipeline(HikariDataSource ds, JournalRepository journal, FeatureConfig config,
       PolicyService policies) {
     return new DecisionPipeline(journal, ds, () -> new Engine(config, new ListIndex()), policies.active(), 64, 8, new SimpleMeterRegistry(),
-        TestClock.INSTANCE, id -> 42L, JournalObserver.NONE, DecisionPipeline.IDEMPOTENCY_HORIZON_MILLIS_DEFAULT);
+        TestClock.INSTANCE, id -> 42L, JournalObserver.NONE, DecisionPipeline.IDEMPOTENCY_HORIZON_MILLIS_DEFAULT,
+        DurableCommit.SYNC);
   }
 
   /** One body per (event id, account, amount), fixed on first use so that repeats are identical. */

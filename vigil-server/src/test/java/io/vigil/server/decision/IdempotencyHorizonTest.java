@@ -17,6 +17,7 @@ import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalVerifier;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
+import io.vigil.server.storage.DurableCommit;
 import io.vigil.server.support.Events;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestDatabases;
@@ -172,7 +173,7 @@ class IdempotencyHorizonTest {
     FeatureConfig config = FeatureConfig.defaults();
     PolicyService policies = new PolicyService(new PolicyRepository(ds), new RuleCompiler(new FeatureCatalog(config)), clock);
     return new DecisionPipeline(new JournalRepository(ds), ds, () -> new Engine(config, new ListIndex()), policies.active(), 256, 64,
-        registry, clock, null, JournalObserver.NONE, horizonMillis);
+        registry, clock, null, JournalObserver.NONE, horizonMillis, DurableCommit.SYNC);
   }
 
   /** An event body occurring at the test clock's now. */
