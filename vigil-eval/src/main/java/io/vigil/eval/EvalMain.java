@@ -2,7 +2,11 @@ package io.vigil.eval;
 
 import io.vigil.engine.model.ModelFeatures;
 import io.vigil.engine.policy.Thresholds;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code vigil replay} and {@code vigil evaluate fdh}: in-process replay of a CSV through the engine,
@@ -256,9 +261,8 @@ public final class EvalMain {
    * the acting score, the next model's acting score (-1: not rescored), the rules' score, whether a
    * rule forced the action, the baselines' scores (empty without them) and the truth.
    */
-  static void writeScores(ReplayData d, Path file) throws java.io.IOException {
-    try (java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(
-        new java.util.zip.GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8))) {
+  static void writeScores(ReplayData d, Path file) throws IOException {
+    try (Writer w = new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8))) {
       w.write("time_ms,model,acting_score,next_model_score,rules_score,forced,lr,rf,fraud\n");
       for (int i = 0; i < d.size; i++) {
         String lr = d.baselineLogistic == null || Float.isNaN(d.baselineLogistic[i]) ? "" : Float.toString(d.baselineLogistic[i]);
