@@ -18,6 +18,10 @@ def value(week, key, metric):
     return v if isinstance(v, (int, float)) else None
 
 
+def pct(v):
+    return "—" if v is None else f"{100 * v:.1f} %"
+
+
 def main():
     r = json.load(open(sys.argv[1]))
     weeks = [w for w in r["weeks"] if w.get("scored_by_model") and all(value(w, k, "average_precision") is not None for _, k in COLUMNS)]
@@ -43,8 +47,8 @@ def main():
     t = r.get("threshold_target", {})
     print(f"\n**Thresholds** proposed before each week from the two labelled weeks before it "
           f"(target: review ≤ {100 * t.get('review_max', 0):.0f} %, false interception ≤ {100 * t.get('false_interception_max', 0):.0f} %)\n")
-    print("| week from | challenge / review / deny | expected interception | expected false int. | interception | review | false interception | legitimate intercepted |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("| week from | challenge / review / deny (validation scale) | margin | expected interception | expected false int. | interception | review | false interception | legitimate intercepted |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     met = 0
     rows = 0
     sums = [0.0] * 4
@@ -54,15 +58,21 @@ def main():
             continue
         th, e, a = p["thresholds"], p["expected"], p["reached"]
         rows += 1
-        ok = a["review_rate"] <= t.get("review_max", 1) and a["false_interception_rate"] <= t.get("false_interception_max", 1)
+        # Nothing intercepted: no false interception either (the rate itself is undefined and prints as —).
+        fi = a["false_interception_rate"] if a["false_interception_rate"] is not None else 0.0
+        efi = e["false_interception_rate"]
+        ok = a["review_rate"] <= t.get("review_max", 1) and fi <= t.get("false_interception_max", 1)
         met += ok
         for i, k in enumerate(("interception_rate", "review_rate", "false_interception_rate", "legitimate_intercepted_rate")):
-            sums[i] += a[k]
-        print(f"| {w['from']} | {th['challenge']} / {th['review']} / {th['deny']} | {100 * e['interception_rate']:.1f} % | "
-              f"{100 * e['false_interception_rate']:.1f} % | {100 * a['interception_rate']:.1f} % | {100 * a['review_rate']:.2f} % | "
-              f"{100 * a['false_interception_rate']:.1f} % | {100 * a['legitimate_intercepted_rate']:.3f} % |")
+            sums[i] += fi if k == "false_interception_rate" else a[k]
+        v = p.get("validation_thresholds")
+        scale = f" ({v['challenge']} / {v['review']} / {v['deny']})" if v else ""
+        margin = f"{p['margin']:.1f}" if "margin" in p else ""
+        print(f"| {w['from']} | {th['challenge']} / {th['review']} / {th['deny']}{scale} | {margin} | {100 * e['interception_rate']:.1f} % | "
+              f"{pct(efi)} | {100 * a['interception_rate']:.1f} % | {100 * a['review_rate']:.2f} % | "
+              f"{pct(a['false_interception_rate'])} | {100 * a['legitimate_intercepted_rate']:.3f} % |")
     if rows:
-        print(f"| **mean of {rows}** | | | | **{100 * sums[0] / rows:.1f} %** | **{100 * sums[1] / rows:.2f} %** | "
+        print(f"| **mean of {rows}** | | | | | **{100 * sums[0] / rows:.1f} %** | **{100 * sums[1] / rows:.2f} %** | "
               f"**{100 * sums[2] / rows:.1f} %** | **{100 * sums[3] / rows:.3f} %** |")
         print(f"\ntarget met (review and false interception) in {met} of {rows} weeks.")
     p = r.get("protocol")

@@ -2,7 +2,11 @@ package io.vigil.eval;
 
 import io.vigil.engine.model.ModelFeatures;
 import io.vigil.engine.policy.Thresholds;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code vigil replay} and {@code vigil evaluate fdh}: in-process replay of a CSV through the engine,
@@ -38,6 +43,7 @@ public final class EvalMain {
         --target-false-interception-max F   ... at most this share of the intercepted events legitimate (default 0.05)
         --target-deny-false-max F    ... at most this share of the denied events legitimate (default 0.01)
         --propose-thresholds FILE    write a PUT /v1/policy/thresholds body proposed from the last two labelled weeks
+        --scores-out FILE.csv.gz     write every event's scores (acting, next model's, rules, baselines) and truth
         --selection-folds N          prequential folds for choosing LightGBM parameters; 0 = fixed (default 2)
         --candidate-thresholds C,R,D backtest challenge/review/deny score thresholds next to the live ones
         --candidate-policy FILE.json backtest a candidate rule set and/or thresholds ({"rules": [...], "thresholds": {...}}
@@ -108,6 +114,7 @@ public final class EvalMain {
     o.remove("target-false-interception-max");
     o.remove("target-deny-false-max");
     String proposalFile = o.remove("propose-thresholds");
+    String scoresFile = o.remove("scores-out");
     ReplayOptions options = options(o, fdh);
     List<Sweep.Config> sweep = sweepFile == null ? null : Sweep.read(Path.of(sweepFile), ModelFeatures.SCHEMA);
     Replay.Result result = new Replay(options, err).run();
@@ -139,6 +146,10 @@ public final class EvalMain {
       Map<String, Object> body = proposal(result, options, target);
       Files.writeString(Path.of(proposalFile), Json.write(body), StandardCharsets.UTF_8);
       err.println("threshold proposal written to " + proposalFile + " (apply with PUT /v1/policy/thresholds)");
+    }
+    if (scoresFile != null) {
+      writeScores(result.data(), Path.of(scoresFile));
+      err.println("scores written to " + scoresFile);
     }
     if (o.containsKey("report")) {
       Path file = Path.of(o.get("report"));
@@ -222,25 +233,44 @@ public final class EvalMain {
 
   /**
    * A {@code PUT /v1/policy/thresholds} body: the live default thresholds, and for the replay's event
-   * type the thresholds proposed from the last two weeks whose labels are all known at the end of the replay.
+   * type the thresholds proposed from the last two weeks whose labels are all known at the end of the
+   * replay, translated to the live model's scores of the events it decided
+   * ({@link ThresholdProposal#forModel}).
    */
   static Map<String, Object> proposal(Replay.Result r, ReplayOptions o, ThresholdProposal.Target target) {
     ReplayData d = r.data();
-    long end = d.timeMillis[d.size - 1];
-    int vFirst = d.lowerBound(end - o.labelDelayMillis() - 14 * ReplayOptions.DAY_MILLIS), vEnd = d.lowerBound(end - o.labelDelayMillis());
+    long end = d.timeMillis[d.size - 1], week = 7 * ReplayOptions.DAY_MILLIS;
+    int vFirst = d.lowerBound(end - o.labelDelayMillis() - 2 * week), vMid = d.lowerBound(end - o.labelDelayMillis() - week);
+    int vEnd = d.lowerBound(end - o.labelDelayMillis());
     if (vEnd <= vFirst) throw new IllegalArgumentException("--propose-thresholds: no labelled events in the last two weeks");
-    int[] scores = new int[vEnd - vFirst];
-    boolean[] fraud = new boolean[vEnd - vFirst];
-    for (int i = vFirst; i < vEnd; i++) {
-      scores[i - vFirst] = d.blendedScore[i];
-      fraud[i - vFirst] = d.truth[i];
-    }
-    Thresholds live = r.policy().defaultThresholds();
-    ThresholdProposal.Proposal p = ThresholdProposal.propose(scores, fraud, target, live.challengeKind());
+    short live = d.modelIndex[d.size - 1];
+    int liveFirst = d.size;
+    while (liveFirst > 0 && d.modelIndex[liveFirst - 1] == live) liveFirst--;
+    Thresholds liveThresholds = r.policy().defaultThresholds();
+    ThresholdProposal.ModelProposal p = ThresholdProposal.forModel(Evaluation.scores(d, vFirst, vMid), Evaluation.truth(d, vFirst, vMid),
+        Evaluation.scores(d, vMid, vEnd), Evaluation.truth(d, vMid, vEnd), Evaluation.scores(d, liveFirst, d.size), target,
+        liveThresholds.challengeKind());
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("default", thresholdsJson(live));
+    body.put("default", thresholdsJson(liveThresholds));
     body.put(o.mapping().type(), thresholdsJson(p.thresholds()));
     return body;
+  }
+
+  /**
+   * One line per replayed event, for analysis outside the replay: time, the model that decided it,
+   * the acting score, the next model's acting score (-1: not rescored), the rules' score, whether a
+   * rule forced the action, the baselines' scores (empty without them) and the truth.
+   */
+  static void writeScores(ReplayData d, Path file) throws IOException {
+    try (Writer w = new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8))) {
+      w.write("time_ms,model,acting_score,next_model_score,rules_score,forced,lr,rf,fraud\n");
+      for (int i = 0; i < d.size; i++) {
+        String lr = d.baselineLogistic == null || Float.isNaN(d.baselineLogistic[i]) ? "" : Float.toString(d.baselineLogistic[i]);
+        String rf = d.baselineForest == null || Float.isNaN(d.baselineForest[i]) ? "" : Float.toString(d.baselineForest[i]);
+        w.write(d.timeMillis[i] + "," + d.modelIndex[i] + "," + d.blendedScore[i] + "," + d.nextModelScore[i] + "," + d.rulesScore[i] + ","
+            + (d.forced[i] ? 1 : 0) + "," + lr + "," + rf + "," + (d.truth[i] ? 1 : 0) + "\n");
+      }
+    }
   }
 
   private static Map<String, Object> thresholdsJson(Thresholds t) {

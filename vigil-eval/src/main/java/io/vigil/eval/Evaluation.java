@@ -10,6 +10,7 @@ import io.vigil.engine.policy.Thresholds;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,35 +162,58 @@ final class Evaluation {
 
   /**
    * Thresholds proposed from the two weeks whose labels are all known at {@code fromMillis}
-   * ([from − delay − 2·7 d, from − delay)), applied to the week [from, from + period): the proposal,
-   * its expected rates (on the validation weeks) and the rates it reached, on the acting score, with
-   * the engine's forced holds kept.
+   * ([from − delay − 2·7 d, from − delay)) for the model that acts from {@code fromMillis}
+   * ({@link ThresholdProposal#forModel}: translated to that model's scores of the events of
+   * [from − period, from)), applied to the week [from, from + period): the proposal, its expected
+   * rates (on the validation weeks), the margin chosen on them and the rates it reached, on the
+   * acting score, with the engine's forced holds kept.
    */
   static Map<String, Object> thresholdBacktest(ReplayData d, long fromMillis, long periodMillis, long delayMillis,
       ThresholdProposal.Target target, String challengeKind) {
-    int vFirst = d.lowerBound(fromMillis - delayMillis - 14 * ReplayOptions.DAY_MILLIS), vEnd = d.lowerBound(fromMillis - delayMillis);
+    long week = 7 * ReplayOptions.DAY_MILLIS;
+    int vFirst = d.lowerBound(fromMillis - delayMillis - 2 * week), vMid = d.lowerBound(fromMillis - delayMillis - week);
+    int vEnd = d.lowerBound(fromMillis - delayMillis);
     int first = d.lowerBound(fromMillis), end = d.lowerBound(fromMillis + periodMillis);
     Map<String, Object> out = new LinkedHashMap<>();
     if (vEnd - vFirst < Retrainer.TRAIN_ROWS_MIN || end <= first || d.modelIndex[vFirst] < 0) return out;
-    int[] vScores = new int[vEnd - vFirst];
-    boolean[] vFraud = new boolean[vEnd - vFirst];
-    for (int i = vFirst; i < vEnd; i++) {
-      vScores[i - vFirst] = d.blendedScore[i];
-      vFraud[i - vFirst] = d.truth[i];
-    }
-    ThresholdProposal.Proposal p = ThresholdProposal.propose(vScores, vFraud, target, challengeKind);
+    int[] recent = nextModelScores(d, d.lowerBound(fromMillis - periodMillis), first);
+    if (recent.length == 0) return out;
+    ThresholdProposal.ModelProposal p = ThresholdProposal.forModel(scores(d, vFirst, vMid), truth(d, vFirst, vMid),
+        scores(d, vMid, vEnd), truth(d, vMid, vEnd), recent, target, challengeKind);
     Action[] actions = new Action[end - first];
     boolean[] fraud = new boolean[end - first];
     for (int i = first; i < end; i++) {
       actions[i - first] = p.thresholds().action(d.blendedScore[i]).atLeast(rulesFloor(ACTIONS[d.action[i]]));
       fraud[i - first] = d.truth[i];
     }
-    Thresholds t = p.thresholds();
+    Thresholds t = p.thresholds(), v = p.validation();
     out.put("thresholds", Map.of("challenge", t.challenge(), "review", t.review(), "deny", t.deny()));
+    out.put("validation_thresholds", Map.of("challenge", v.challenge(), "review", v.review(), "deny", v.deny()));
+    out.put("margin", p.margin());
     out.put("target_met_on_validation", p.met());
     out.put("expected", interception(p.expected()));
     out.put("reached", interception(InterceptionMetrics.of(actions, fraud)));
     return out;
+  }
+
+  static int[] scores(ReplayData d, int first, int end) {
+    int[] s = new int[Math.max(0, end - first)];
+    for (int i = first; i < end; i++) s[i - first] = d.blendedScore[i];
+    return s;
+  }
+
+  static boolean[] truth(ReplayData d, int first, int end) {
+    boolean[] y = new boolean[Math.max(0, end - first)];
+    for (int i = first; i < end; i++) y[i - first] = d.truth[i];
+    return y;
+  }
+
+  /** The rows of [first, end) that the next model rescored, with its acting scores. */
+  static int[] nextModelScores(ReplayData d, int first, int end) {
+    int[] s = new int[Math.max(0, end - first)];
+    int k = 0;
+    for (int i = first; i < end; i++) if (d.nextModelScore[i] >= 0) s[k++] = d.nextModelScore[i];
+    return Arrays.copyOf(s, k);
   }
 
   /**

@@ -14,6 +14,7 @@ import io.vigil.engine.model.ModelFeatures;
 import io.vigil.engine.model.ModelOutcome;
 import io.vigil.engine.model.ModelRegistry;
 import io.vigil.engine.model.ModelTraining;
+import io.vigil.engine.model.ScoreCombination;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.Decision;
 import io.vigil.engine.policy.DefaultPolicyPack;
@@ -232,10 +233,12 @@ final class Replay {
     if (set == null) return;
     Map<String, String> params = new LinkedHashMap<>(candidate.params());
     Map<String, Double> combinationValidation = Map.of();
+    ScoreCombination learned = null;
     if (options.learnedCombination()) {
       long window = options.retrainEveryMillis() > 0 ? options.retrainEveryMillis() : 7 * ReplayOptions.DAY_MILLIS;
       CombinationLearner.Result combination = retrainer.combination(tMillis, options.labelDelayMillis(), window);
-      params.putAll(combination.combination().toParams());
+      learned = combination.combination();
+      params.putAll(learned.toParams());
       combinationValidation = combination.validation();
     }
     String id = Retrainer.modelId(tMillis);
@@ -244,6 +247,7 @@ final class Replay {
     io.vigil.engine.model.Model oldShadow = registry.shadow(previous);
     if (oldShadow != null) oldShadow.close();
     modelIds.add(id);
+    if (learned != null) rescoreRecent(model, learned, tMillis);
     double seconds = (System.nanoTime() - started) / 1e9;
     Map<String, String> recorded = new LinkedHashMap<>(model.metadata().params());
     recorded.put("lookback_days", Long.toString(lookbackMillis / ReplayOptions.DAY_MILLIS));
@@ -260,6 +264,24 @@ final class Replay {
     if (options.progress()) {
       progress.printf("%nretrained %s on %,d rows (%,d fraud) of %d days, grid entry %d, %.1f s%n", id, set.rows(), set.positives(),
           lookbackMillis / ReplayOptions.DAY_MILLIS, selection.chosen(), seconds);
+    }
+  }
+
+  /**
+   * The new model's acting scores of the events since the previous retraining (they came after its
+   * training rows' labels, so they are out of sample): the scale thresholds for it are translated to.
+   */
+  private void rescoreRecent(LightGbmModel model, ScoreCombination combination, long tMillis) {
+    long window = options.retrainEveryMillis() > 0 ? options.retrainEveryMillis() : 7 * ReplayOptions.DAY_MILLIS;
+    int first = data.lowerBound(tMillis - window), end = data.lowerBound(tMillis);
+    if (end <= first) return;
+    int f = data.featureCount;
+    double[] x = new double[(end - first) * f];
+    for (int k = 0; k < x.length; k++) x[k] = data.features[first * f + k];
+    double[] margins = model.margins(x, end - first);
+    for (int i = first; i < end; i++) {
+      double p = 1 / (1 + Math.exp(-margins[i - first]));
+      data.nextModelScore[i] = (byte) ScoreCombination.score(combination.probability(p, data.rulesScore[i], data.forced[i]));
     }
   }
 

@@ -27,6 +27,12 @@ final class ReplayData {
   short[] modelIndex;
   /** The learned combination's probability the decision score was made of (NaN under the fixed blend or without a model). */
   double[] combined;
+  /**
+   * The acting score the model trained at the end of the event's retraining period gives it (-1: not
+   * rescored): that model's own view of recent traffic, out of sample (it was trained on earlier,
+   * labelled events only), which thresholds for it are translated to.
+   */
+  byte[] nextModelScore;
   /** Whether a rule or list forced an action above the score's. */
   boolean[] forced;
   /** The merchant (terminal) as a dense id, -1 without one, and the amount in major units: the handbook baselines' inputs. */
@@ -53,6 +59,8 @@ final class ReplayData {
     action = new byte[capacity];
     modelIndex = new short[capacity];
     combined = new double[capacity];
+    nextModelScore = new byte[capacity];
+    Arrays.fill(nextModelScore, (byte) -1);
     forced = new boolean[capacity];
     merchant = new int[capacity];
     amountMajor = new float[capacity];
@@ -79,6 +87,9 @@ final class ReplayData {
       action = Arrays.copyOf(action, capacity);
       modelIndex = Arrays.copyOf(modelIndex, capacity);
       combined = Arrays.copyOf(combined, capacity);
+      int old = nextModelScore.length;
+      nextModelScore = Arrays.copyOf(nextModelScore, capacity);
+      Arrays.fill(nextModelScore, old, capacity, (byte) -1);
       forced = Arrays.copyOf(forced, capacity);
       merchant = Arrays.copyOf(merchant, capacity);
       amountMajor = Arrays.copyOf(amountMajor, capacity);

@@ -3,8 +3,10 @@ package io.vigil.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,8 +104,14 @@ class FdhSliceSmokeTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream sink = new PrintStream(new ByteArrayOutputStream());
     String[] a = {"evaluate", "fdh", "--input", input.toString(), "--report", report.toString(), "--train-from", "2018-04-22",
-        "--test-from", "2018-05-06", "--test-days", "5", "--selection-folds", "0", "--limit", "4000", "--quiet"};
+        "--test-from", "2018-05-06", "--test-days", "5", "--selection-folds", "0", "--limit", "4000", "--quiet",
+        "--scores-out", dir.resolve("scores.csv.gz").toString()};
     assertThat(EvalMain.run(a, new PrintStream(out, true, StandardCharsets.UTF_8), sink)).isZero();
+    try (BufferedReader scores = new BufferedReader(new InputStreamReader(
+        new GZIPInputStream(Files.newInputStream(dir.resolve("scores.csv.gz"))), StandardCharsets.UTF_8))) {
+      assertThat(scores.readLine()).isEqualTo("time_ms,model,acting_score,next_model_score,rules_score,forced,lr,rf,fraud");
+      assertThat(scores.lines().count()).isEqualTo(4000);
+    }
     // The handbook's published figures belong to the published file only: a synthetic file gets its own baselines.
     assertThat(Files.readString(report)).contains("\"rows\": 4000").doesNotContain("\"published\"");
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("published figures are for the published file only");

@@ -59,6 +59,33 @@ class ThresholdProposalTest {
     assertThat(tight.expected().interceptionRate()).isEqualTo(loose.expected().interceptionRate());
   }
 
+  /** The same events as {@link #synthetic}, scored by a model that is more confident: every score raised by {@code shift}. */
+  static int[] shifted(int[] scores, int shift) {
+    int[] out = new int[scores.length];
+    for (int i = 0; i < out.length; i++) out[i] = Math.min(100, scores[i] + shift);
+    return out;
+  }
+
+  @Test
+  void thresholdsTravelToTheActingModelsScaleAsTrafficShares() {
+    Object[] older = synthetic(100_000, 3), newer = synthetic(100_000, 4), recent = synthetic(100_000, 5), week = synthetic(100_000, 6);
+    ThresholdProposal.Target target = new ThresholdProposal.Target(0.05, 0.05, 0.01);
+    // The validation weeks were scored by the old model; the week ahead, and the recent traffic, by a new one 15 points hotter.
+    ThresholdProposal.ModelProposal p = ThresholdProposal.forModel((int[]) older[0], (boolean[]) older[1], (int[]) newer[0],
+        (boolean[]) newer[1], shifted((int[]) recent[0], 15), target, "sms_otp");
+    int[] weekScores = shifted((int[]) week[0], 15);
+    boolean[] weekFraud = (boolean[]) week[1];
+    InterceptionMetrics reached = ThresholdProposal.rates(p.thresholds(), weekScores, weekFraud);
+    InterceptionMetrics untranslated = ThresholdProposal.rates(p.validation(), weekScores, weekFraud);
+    assertThat(p.thresholds().challenge()).isGreaterThan(p.validation().challenge());
+    assertThat(untranslated.falseInterceptionRate()).as("old-scale thresholds on the new model's scores").isGreaterThan(0.05);
+    assertThat(reached.falseInterceptionRate()).isLessThanOrEqualTo(0.05);
+    assertThat(reached.reviewRate()).isLessThanOrEqualTo(0.05);
+    assertThat(reached.interceptionRate()).isGreaterThan(0.3);
+    assertThat(p.margin()).isIn(0.2, 0.4, 0.6, 0.8, 1.0);
+    assertThat(p.expected().falseInterceptionRate()).isLessThanOrEqualTo(0.05 * p.margin());
+  }
+
   @Test
   void aTargetNothingMeetsIsReported() {
     int[] scores = {50, 50, 50, 50};

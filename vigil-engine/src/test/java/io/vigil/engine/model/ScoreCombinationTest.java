@@ -108,6 +108,31 @@ class ScoreCombinationTest {
   }
 
   @Test
+  void aCandidateReplacesTheModelOnlyWithAValidatedGainAboveTheMargin() {
+    int belowMarginWinsRefused = 0;
+    for (long seed = 20; seed < 40; seed++) {
+      double information = (seed % 2) * 0.1; // rules that are noise, or nearly so: any validation gain is small
+      CombinationLearner.Rows fitting = rows(8_000, seed, information), validation = rows(8_000, seed + 100, information);
+      CombinationLearner.Result anyGain = CombinationLearner.learn(fitting, validation, 0);
+      CombinationLearner.Result withMargin = CombinationLearner.learn(fitting, validation);
+      Map<String, Double> v = withMargin.validation();
+      String chosen = withMargin.combination().choice();
+      if (!chosen.equals("model")) {
+        assertThat(v.get(chosen + ".ap") - v.get("model.ap")).as("seed %d", seed).isGreaterThan(CombinationLearner.AP_GAIN_MIN);
+      }
+      String eager = anyGain.combination().choice();
+      if (!eager.equals("model") && v.get(eager + ".ap") - v.get("model.ap") <= CombinationLearner.AP_GAIN_MIN) {
+        assertThat(chosen).as("seed %d: a gain of %.5f AP is below the margin", seed, v.get(eager + ".ap") - v.get("model.ap"))
+            .isEqualTo("model");
+        belowMarginWinsRefused++;
+      }
+    }
+    assertThat(belowMarginWinsRefused).as("seeds where a candidate won validation by less than the margin").isPositive();
+    assertThatThrownBy(() -> CombinationLearner.learn(rows(100, 1, 0), rows(100, 2, 0), -0.1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void tooFewFraudsToLearnFromMeansTheModelAlone() {
     CombinationLearner.Rows none = new CombinationLearner.Rows(new double[] {0.1, 0.2}, new int[] {0, 0}, new boolean[2], new boolean[2]);
     assertThat(CombinationLearner.learn(none, none).combination()).isEqualTo(ScoreCombination.modelAlone());
