@@ -43,6 +43,14 @@ import io.vigil.engine.signal.ReferenceDataLoader;
 import io.vigil.engine.signal.SignalConfig;
 import io.vigil.engine.signal.SignalState;
 import io.vigil.engine.signal.Signals;
+import io.vigil.engine.state.PartSource;
+import io.vigil.engine.state.StateBuffer;
+import io.vigil.engine.state.StateFormatException;
+import io.vigil.engine.state.StateReader;
+import io.vigil.engine.state.StateWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -503,6 +511,77 @@ public final class Engine {
     features.apply(event, tick(wallClockMillis), ref.rates());
     signals.replay(event, ref);
     if (LimitLedger.reserves(event, action)) ledger.reserve(event);
+  }
+
+  // ---- checkpoint ------------------------------------------------------------------------------
+
+  /** The parts of a checkpoint, in the order they are written and read. */
+  public static final List<String> STATE_PARTS = List.of("engine", "features", "signals", "ledger");
+  /** Format version of the "engine" part. */
+  static final int FORMAT_VERSION = 1;
+
+  /**
+   * Serializes the state derived from the journal (engine clock, windows and facts, account
+   * signals and link graph, limit reservations) to memory, one buffer per part of
+   * {@link #STATE_PARTS}. Call on the deciding thread, between decisions: the buffers are a
+   * consistent picture of one sequence boundary and are not touched again by the engine.
+   *
+   * <p>Not included, because the server reads them back from their own tables at every start:
+   * labels, restrictions, limit releases, failed challenges, lists, policy, models and reference
+   * data.
+   */
+  public Map<String, StateBuffer> checkpoint() {
+    Map<String, StateBuffer> parts = new LinkedHashMap<>();
+    try {
+      StateBuffer engine = new StateBuffer();
+      StateWriter out = new StateWriter(engine);
+      out.header("engine", FORMAT_VERSION);
+      out.writeLong(clockMillis);
+      out.end();
+      parts.put("engine", engine);
+      StateBuffer f = new StateBuffer();
+      features.writeTo(new StateWriter(f));
+      parts.put("features", f);
+      StateBuffer s = new StateBuffer();
+      signals.writeTo(new StateWriter(s));
+      parts.put("signals", s);
+      StateBuffer l = new StateBuffer();
+      ledger.writeTo(new StateWriter(l));
+      parts.put("ledger", l);
+    } catch (IOException inMemory) {
+      throw new UncheckedIOException("writing to memory cannot fail", inMemory);
+    }
+    return parts;
+  }
+
+  /**
+   * Fills this engine, fresh from its constructor (what the server reads from its tables may
+   * already be loaded), with a checkpoint's state. Throws {@link StateFormatException} when a
+   * part is damaged or was written under another feature or link configuration; the engine must
+   * then be thrown away (the caller replays the journal into a new one instead).
+   */
+  public void restore(PartSource parts) throws IOException {
+    try (InputStream in = parts.open("engine")) {
+      StateReader r = new StateReader(in);
+      r.expectHeader("engine", FORMAT_VERSION);
+      long clock = r.readLong();
+      r.expectEnd();
+      tick(clock);
+    }
+    try (InputStream in = parts.open("features")) {
+      features.readFrom(new StateReader(in));
+    }
+    try (InputStream in = parts.open("signals")) {
+      signals.readFrom(new StateReader(in));
+    }
+    try (InputStream in = parts.open("ledger")) {
+      ledger.readFrom(new StateReader(in));
+    }
+  }
+
+  /** The engine clock: the latest wall-clock time it was given (never moves backwards). */
+  public long clockMillis() {
+    return clockMillis;
   }
 
   private boolean onList(ListKind kind, String accountId, long clock) {

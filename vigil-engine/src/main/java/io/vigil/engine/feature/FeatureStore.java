@@ -4,6 +4,10 @@ import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.money.ExchangeRates;
+import io.vigil.engine.state.StateFormatException;
+import io.vigil.engine.state.StateReader;
+import io.vigil.engine.state.StateWriter;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Currency;
@@ -44,7 +48,10 @@ import java.util.Map;
 public final class FeatureStore {
   private static final Entity[] ENTITIES = Entity.values();
   private final FeatureConfig config;
-  private final HashFunction hasher;
+  private HashFunction hasher;
+  /** The SipHash key of {@link #hasher}: part of a checkpoint, so that a restored store hashes identically. */
+  private long hashKey0;
+  private long hashKey1;
   private final long[] windowMillis;
   private final Map<Entity, Map<String, KeyWindow>> windows = new EnumMap<>(Entity.class);
   private final Map<String, AccountFacts> accounts = new HashMap<>();
@@ -68,7 +75,7 @@ public final class FeatureStore {
     this.indexMinEntries = indexMinEntries;
     this.config = config;
     SecureRandom random = new SecureRandom();
-    this.hasher = Hashing.sipHash24(random.nextLong(), random.nextLong());
+    useHashKey(random.nextLong(), random.nextLong());
     List<Window> ws = config.windows();
     this.windowMillis = new long[ws.size()];
     for (int i = 0; i < ws.size(); i++) windowMillis[i] = ws.get(i).millis();
@@ -79,6 +86,12 @@ public final class FeatureStore {
 
   public FeatureConfig config() {
     return config;
+  }
+
+  private void useHashKey(long k0, long k1) {
+    this.hashKey0 = k0;
+    this.hashKey1 = k1;
+    this.hasher = Hashing.sipHash24(k0, k1);
   }
 
   /** A keyed 64-bit hash of an identifier; never 0 (0 means "absent" in the arrays). */
@@ -248,6 +261,75 @@ public final class FeatureStore {
     if (event.accountId() == null) return;
     accounts.computeIfAbsent(event.accountId(), k -> new AccountFacts())
         .record(event.occurredAtMillis(), event.type().movesMoney(), deviceHash, config.devicesPerAccountMax());
+  }
+
+  // ---- checkpoint (the in-memory store's own format) ---------------------------------------------
+
+  /** Format version of the "features" part; {@link #readFrom} reads versions up to this. */
+  static final int FORMAT_VERSION = 1;
+  /** Keys (or accounts) one part may hold: far above what a heap can. */
+  private static final int KEYS_MAX = Integer.MAX_VALUE - 8;
+
+  /**
+   * Writes the whole store: its configuration (a restore under another configuration is refused),
+   * the hash key, every key's entries and every account's facts. The busy keys' indexes are not
+   * written: they are rebuilt on their first aggregation, and give the same values as a scan.
+   */
+  public synchronized void writeTo(StateWriter out) throws IOException {
+    out.header("features", FORMAT_VERSION);
+    out.writeString(config.toString());
+    out.writeLong(hashKey0);
+    out.writeLong(hashKey1);
+    out.writeLong(entriesDropped);
+    out.writeLong(entryCount);
+    for (Entity entity : ENTITIES) {
+      Map<String, KeyWindow> byKey = windows.get(entity);
+      out.writeInt(byKey.size());
+      for (Map.Entry<String, KeyWindow> e : byKey.entrySet()) {
+        out.writeString(e.getKey());
+        e.getValue().writeTo(out);
+      }
+    }
+    out.writeInt(accounts.size());
+    for (Map.Entry<String, AccountFacts> e : accounts.entrySet()) {
+      out.writeString(e.getKey());
+      e.getValue().writeTo(out);
+    }
+    out.end();
+  }
+
+  /**
+   * Fills this store, which must be empty, with what {@link #writeTo} wrote. Throws
+   * {@link StateFormatException} when the part is damaged or was written under another
+   * configuration (then the caller replays the journal instead).
+   */
+  public synchronized void readFrom(StateReader in) throws IOException {
+    if (entryCount != 0 || !accounts.isEmpty() || keyCount() != 0) throw new IllegalStateException("restore into an empty store only");
+    in.expectHeader("features", FORMAT_VERSION);
+    String written = in.readString();
+    if (!config.toString().equals(written)) {
+      throw new StateFormatException("the checkpoint's feature configuration differs from this one: " + written);
+    }
+    useHashKey(in.readLong(), in.readLong());
+    entriesDropped = in.readLong();
+    long entries = in.readLong();
+    long counted = 0;
+    for (Entity entity : ENTITIES) {
+      Map<String, KeyWindow> byKey = windows.get(entity);
+      int keys = in.readCount("keys", KEYS_MAX);
+      for (int i = 0; i < keys; i++) {
+        String key = in.readString();
+        KeyWindow kw = KeyWindow.readFrom(in, entity.partners().size(), indexMinEntries, config.entriesPerKeyMax());
+        counted += kw.size();
+        byKey.put(key, kw);
+      }
+    }
+    if (counted != entries) throw new StateFormatException("the features part holds " + counted + " entries, its header says " + entries);
+    entryCount = entries;
+    int n = in.readCount("accounts", KEYS_MAX);
+    for (int i = 0; i < n; i++) accounts.put(in.readString(), AccountFacts.readFrom(in, config.devicesPerAccountMax()));
+    in.expectEnd();
+    version++;
   }
 
   private static short currencyCode(String code) {
