@@ -20,6 +20,19 @@ public final class ChainVerifier {
   private long rows;
   private Finding finding;
 
+  /** Checks a journal from its first row. */
+  public ChainVerifier() {}
+
+  /**
+   * Checks the rows after a known head: the next row must be {@code headSequence + 1} and chain
+   * to {@code headHash} (a start from a checkpoint taken at that head).
+   */
+  public ChainVerifier(long headSequence, String headHash) {
+    if (headSequence < 0 || headHash == null) throw new IllegalArgumentException("a head is a sequence ≥ 0 and its hash");
+    this.expectedSequence = headSequence + 1;
+    this.previousHash = headHash;
+  }
+
   public Finding accept(JournalRecord r) {
     if (finding != null) return finding;
     rows++;

@@ -1,17 +1,14 @@
 package io.vigil.server.decision;
 
-import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.engine.Engine;
 import io.vigil.engine.event.Event;
-import io.vigil.engine.event.EventParser;
 import io.vigil.engine.event.ValidationException;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.journal.HashChain;
 import io.vigil.engine.journal.JournalRecord;
 import io.vigil.engine.list.ListIndex;
-import io.vigil.engine.policy.Action;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.Decision;
 import io.vigil.engine.restriction.Restriction;
@@ -20,8 +17,6 @@ import io.vigil.engine.signal.links.LinkGraphStats;
 import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Ids;
-import io.vigil.server.api.Json;
-import io.vigil.server.journal.AnchoredChain;
 import io.vigil.server.journal.DecisionRules;
 import io.vigil.server.journal.JournalObserver;
 import io.vigil.server.journal.JournalRepository;
@@ -29,13 +24,16 @@ import io.vigil.server.journal.JournalRow;
 import io.vigil.server.logging.FatalErrors;
 import io.vigil.server.logging.RedactedFailure;
 import io.vigil.server.model.DecisionFeatures;
+import io.vigil.server.state.Checkpoints;
+import io.vigil.server.state.CommittedHead;
+import io.vigil.server.state.EventIds;
+import io.vigil.server.state.StateRecovery;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -43,7 +41,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -116,11 +113,19 @@ public final class DecisionPipeline implements AutoCloseable {
   private final BlockingQueue<Submission> inbox;
   private final BlockingQueue<Pending> commitQueue;
   private final Map<Long, Pending> pendingBySequence = new ConcurrentHashMap<>();
-  private final EventIdIndex index = new EventIdIndex();
+  /** The event-id index, the collided ids and their hash: made by each rebuild, owned by the sequencer. */
+  private EventIds ids;
+  private EventIdIndex index;
   /** Event ids whose hash was already taken by another event id: exact, and tiny in practice. */
-  private final Map<String, Long> collided = new HashMap<>();
+  private Map<String, Long> collided;
   private final SecureRandom random = new SecureRandom();
-  private final ToLongFunction<String> eventIdHash;
+  /** Rebuilds the state: from the newest usable checkpoint plus the journal after it, or the whole journal. */
+  private final StateRecovery recovery;
+  /** Takes checkpoints between decisions; null when they are off. */
+  private final Checkpoints checkpoints;
+  /** The committed head and the epoch of the state (one per rebuild), for the checkpoint writer. */
+  private volatile CommittedHead committedHead = new CommittedHead(0, 0, HashChain.GENESIS);
+  private long epoch;
   private final Clock clock;
   private final Thread sequencer;
   private final Thread committer;
@@ -168,10 +173,21 @@ public final class DecisionPipeline implements AutoCloseable {
   DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
       CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock,
       ToLongFunction<String> eventIdHash, JournalObserver observer) {
+    this(journal, dataSource, engines, policy, queueCapacity, commitBatchMax, registry, clock, eventIdHash, observer, null);
+  }
+
+  /**
+   * With {@code checkpoints} (null for none), start-up and every rebuild begin from the newest
+   * usable checkpoint and replay only the journal after it, and the sequencer takes checkpoints as
+   * configured.
+   */
+  public DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
+      CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock,
+      ToLongFunction<String> eventIdHash, JournalObserver observer, Checkpoints checkpoints) {
     this.clock = clock;
     this.observer = observer;
-    HashFunction sip = Hashing.sipHash24(random.nextLong(), random.nextLong());
-    this.eventIdHash = eventIdHash != null ? eventIdHash : id -> sip.hashString(id, StandardCharsets.UTF_8).asLong();
+    this.checkpoints = checkpoints;
+    this.recovery = new StateRecovery(journal, observer, engines, clock, checkpoints == null ? null : checkpoints.files(), eventIdHash);
     this.journal = journal;
     this.dataSource = dataSource;
     this.engines = engines;
@@ -272,6 +288,7 @@ public final class DecisionPipeline implements AutoCloseable {
       if (broken) rebuildAfterFailure();
       maybeSweep();
       runTasks();
+      maybeCheckpoint();
       if (s == null) continue;
       try {
         if (Admission.late(s, System.nanoTime())) {
@@ -408,8 +425,14 @@ public final class DecisionPipeline implements AutoCloseable {
   }
 
   private long idKey(String eventId) {
-    long h = eventIdHash.applyAsLong(eventId);
-    return h == 0 ? 1 : h;
+    return ids.key(eventId);
+  }
+
+  /** Between decisions: a checkpoint of the state at the last sequence, when one is due (see {@link Checkpoints}). */
+  private void maybeCheckpoint() {
+    if (checkpoints != null && !broken && checkpoints.due(lastSequence)) {
+      checkpoints.capture(engine, ids, lastSequence, epoch, () -> committedHead);
+    }
   }
 
   /**
@@ -534,6 +557,7 @@ public final class DecisionPipeline implements AutoCloseable {
       return;
     }
     lastHash = previous;
+    committedHead = new CommittedHead(committedHead.epoch(), batch.get(batch.size() - 1).sequence(), previous);
     observer.committed(batch.get(batch.size() - 1).sequence(), previous);
     metrics.commitBatch.record(batch.size());
     metrics.commitTimer.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
@@ -578,52 +602,29 @@ public final class DecisionPipeline implements AutoCloseable {
 
   /**
    * Derives all in-memory state from the journal: the feature windows and facts, the event-id
-   * index, and the chain head. Runs at start-up and after a failed commit.
+   * index, and the chain head ({@link StateRecovery}: from a checkpoint when there is a usable one).
+   * Runs at start-up and after a failed commit.
    */
   private void rebuild() {
     recovering = true;
-    long startNanos = System.nanoTime();
-    Engine fresh = engines.get();
-    fresh.install(policy);
-    index.clear();
-    collided.clear();
-    AtomicLong rows = new AtomicLong();
-    long[] last = {0};
-    String[] hash = {HashChain.GENESIS};
-    long nowMillis = clock.millis();
-    AtomicLong unparseable = new AtomicLong();
-    AnchoredChain chain = observer.rebuilding();
-    journal.forEachInOrder(row -> {
-      JournalRecord r = row.record();
-      chain.accept(r);
-      try {
-        fresh.replay(EventParser.parse(Json.readMap(r.eventJson())), Action.valueOf(row.action()), nowMillis);
-      } catch (ValidationException refusedByThisBuild) {
-        // Accepted by the build that stored it; a stricter parser must not stop start-up.
-        if (unparseable.incrementAndGet() <= 10) {
-          log.warn("journal row {} no longer parses ({}); it is skipped for feature state", r.sequence(), refusedByThisBuild.code());
-        }
-      }
-      long key = idKey(r.eventId());
-      if (index.get(key) == EventIdIndex.MISSING) index.put(key, r.sequence());
-      else collided.put(r.eventId(), r.sequence());
-      last[0] = r.sequence();
-      hash[0] = r.hash();
-      rows.incrementAndGet();
-    });
-    observer.rebuilt(chain); // a broken chain refuses the start here, or makes Vigil read-only
-    fresh.features().sweep(nowMillis);
-    fresh.ledger().sweep(nowMillis);
+    StateRecovery.Recovered r = recovery.recover(policy);
+    Engine fresh = r.engine();
+    ids = r.ids();
+    index = ids.index();
+    collided = ids.collided();
     engine = fresh;
     linkStats = fresh.signals().links().stats();
     fresh.install(policy); // a policy installed while replaying must not be lost
     ReferenceData reloaded = reference;
     if (reloaded != null) fresh.install(reloaded); // nor a reference set reloaded meanwhile
-    lastSequence = last[0];
-    lastHash = hash[0];
+    lastSequence = r.sequence();
+    lastHash = r.hash();
+    epoch++;
+    committedHead = new CommittedHead(epoch, r.sequence(), r.hash());
+    if (checkpoints != null) checkpoints.recovered(r.checkpointSequence());
     recovering = false;
-    log.info("state rebuilt from {} journal rows ({} skipped) in {} ms", rows.get(), unparseable.get(),
-        (System.nanoTime() - startNanos) / 1_000_000);
+    log.info("state rebuilt from {} journal rows ({} skipped){} in {} ms", r.rowsReplayed(), r.rowsSkipped(),
+        r.checkpointSequence() == 0 ? "" : " after the checkpoint of sequence " + r.checkpointSequence(), r.millis());
   }
 
   @Override

@@ -30,7 +30,7 @@ public final class AnchoredChain {
   /** Rows from {@code firstSequence} to {@code lastSequence} that no anchor covers; {@code after} is the last anchor, or null. */
   public record Unanchored(long firstSequence, long lastSequence, Anchor after) {}
 
-  private final ChainVerifier chain = new ChainVerifier();
+  private final ChainVerifier chain;
   private final Supplier<Anchor> anchors;
   private Anchor next;
   private Anchor lastRead;
@@ -44,9 +44,24 @@ public final class AnchoredChain {
 
   /** {@code anchors} yields anchors in file order, then null; it may throw {@link AnchorFile.BadAnchor}. */
   public AnchoredChain(Supplier<Anchor> anchors) {
+    this(anchors, 0, HashChain.GENESIS);
+  }
+
+  /**
+   * Checks the rows after a known head (sequence and hash): a start from a checkpoint taken there.
+   * The rows up to the head are not read again; an anchor of an earlier sequence is passed over
+   * unchecked, and an anchor of exactly the head must have signed its hash. That the journal still
+   * holds the head's hash is the caller's check (the checkpoint's manifest against the row).
+   */
+  public AnchoredChain(Supplier<Anchor> anchors, long headSequence, String headHash) {
     this.anchors = anchors;
+    this.chain = headSequence == 0 ? new ChainVerifier() : new ChainVerifier(headSequence, headHash);
+    this.headSequence = headSequence;
+    this.headHash = headHash;
+    this.lastMatchedSequence = headSequence;
     pull();
-    matchAnchorsUpTo(0, HashChain.GENESIS);
+    while (finding == null && next != null && next.sequence() < headSequence) pull(); // before the head: not re-read
+    matchAnchorsUpTo(headSequence, headHash);
   }
 
   /** Takes the next row in sequence order; returns the first finding so far, or null. */
