@@ -48,6 +48,8 @@ import io.vigil.server.reference.ReferenceRepository;
 import io.vigil.server.reference.ReferenceService;
 import io.vigil.server.reversal.ReversalRepository;
 import io.vigil.server.reversal.ReversalService;
+import io.vigil.server.state.CheckpointFiles;
+import io.vigil.server.state.Checkpoints;
 import io.vigil.server.storage.Storage;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -152,12 +154,24 @@ public class VigilConfiguration {
     return new JournalAnchors(key, AnchorKeyring.read(keys), new AnchorFile(file), a.intervalMillis(), onBroken, clock);
   }
 
+  /**
+   * Checkpoints of the state (docs/operations.md#checkpoints). Closed after the pipeline, so a
+   * checkpoint being written when the pipeline stops is finished.
+   */
+  @Bean(destroyMethod = "close")
+  public Checkpoints checkpoints(VigilProperties p, JournalRepository journal, Clock clock) {
+    VigilProperties.Checkpoints c = p.checkpoints();
+    return new Checkpoints(new CheckpointFiles(p.checkpointDir()),
+        new Checkpoints.Settings(c.enabled(), c.load(), TimeUnit.SECONDS.toMillis(c.intervalSeconds()), c.everyDecisions(), c.keep()), journal, clock);
+  }
+
   /** Built after the list and restriction services have loaded what is stored, so the first decision sees it. */
   @Bean(destroyMethod = "close")
   @DependsOn({"listService", "restrictionService"})
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
       FeatureConfig features, SignalConfig signals, ListIndex lists, RestrictionIndex restrictions, PolicyService policies,
-      ReferenceService reference, ModelRegistry models, MeterRegistry registry, Clock clock, JournalAnchors anchors) {
+      ReferenceService reference, ModelRegistry models, MeterRegistry registry, Clock clock, JournalAnchors anchors,
+      Checkpoints checkpoints) {
     LimitReleaseRepository releases = new LimitReleaseRepository(ds);
     ChallengeRepository challenges = new ChallengeRepository(ds);
     FeedbackRepository labels = new FeedbackRepository(ds);
@@ -173,7 +187,8 @@ public class VigilConfiguration {
         engine.signals().recordChallengeFailure(f.accountId(), f.recordedAtMillis());
       }
       return engine;
-    }, policies.active(), p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry, clock, anchors);
+    }, policies.active(), p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry, clock, null, anchors,
+        checkpoints);
     policies.onInstall(pipeline::install);
     reference.onInstall(pipeline::install);
     return pipeline;

@@ -126,6 +126,8 @@ public final class DecisionPipeline implements AutoCloseable {
   /** The committed head and the epoch of the state (one per rebuild), for the checkpoint writer. */
   private volatile CommittedHead committedHead = new CommittedHead(0, 0, HashChain.GENESIS);
   private long epoch;
+  /** The sequence of the checkpoint the last rebuild started from; 0 after a full replay. */
+  private volatile long recoveredFromSequence;
   private final Clock clock;
   private final Thread sequencer;
   private final Thread committer;
@@ -187,7 +189,7 @@ public final class DecisionPipeline implements AutoCloseable {
     this.clock = clock;
     this.observer = observer;
     this.checkpoints = checkpoints;
-    this.recovery = new StateRecovery(journal, observer, engines, clock, checkpoints == null ? null : checkpoints.files(), eventIdHash);
+    this.recovery = new StateRecovery(journal, observer, engines, clock, checkpoints == null || !checkpoints.settings().load() ? null : checkpoints.files(), eventIdHash);
     this.journal = journal;
     this.dataSource = dataSource;
     this.engines = engines;
@@ -205,6 +207,11 @@ public final class DecisionPipeline implements AutoCloseable {
 
   public Engine engine() {
     return engine;
+  }
+
+  /** The sequence of the checkpoint the last rebuild started from; 0 when it replayed the whole journal. */
+  public long recoveredFromSequence() {
+    return recoveredFromSequence;
   }
 
   /** Makes a compiled policy the one the next decision uses. */
@@ -621,6 +628,7 @@ public final class DecisionPipeline implements AutoCloseable {
     lastHash = r.hash();
     epoch++;
     committedHead = new CommittedHead(epoch, r.sequence(), r.hash());
+    recoveredFromSequence = r.checkpointSequence();
     if (checkpoints != null) checkpoints.recovered(r.checkpointSequence());
     recovering = false;
     log.info("state rebuilt from {} journal rows ({} skipped){} in {} ms", r.rowsReplayed(), r.rowsSkipped(),

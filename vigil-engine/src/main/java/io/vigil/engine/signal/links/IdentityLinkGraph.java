@@ -312,9 +312,7 @@ public final class IdentityLinkGraph {
     out.writeInt(identifiersSaturated);
     out.writeInt(confirmedFraudAccounts);
     out.writeLong(linksEvicted);
-    out.writeLong(accountsRefused);
-    out.writeLong(walksCapped);
-    out.writeLong(walks);
+    out.writeLong(accountsRefused); // not the walk counters: they count this process's walks, as after a full replay
     Map<AccountNode, Integer> numbers = new HashMap<>(accounts.size() * 2);
     out.writeInt(accounts.size());
     for (AccountNode a : accounts.values()) {
@@ -359,8 +357,6 @@ public final class IdentityLinkGraph {
     confirmedFraudAccounts = in.readInt();
     linksEvicted = in.readLong();
     accountsRefused = in.readLong();
-    walksCapped = in.readLong();
-    walks = in.readLong();
     int accountCount = in.readCount("accounts", Integer.MAX_VALUE - 8);
     AccountNode[] byNumber = new AccountNode[accountCount];
     for (int i = 0; i < accountCount; i++) {
