@@ -14,6 +14,7 @@ import io.vigil.server.api.Json;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.decision.DecisionService;
 import io.vigil.server.decision.Outcome;
+import io.vigil.server.journal.AnchoredChain;
 import io.vigil.server.journal.JournalObserver;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.policy.PolicyRepository;
@@ -288,6 +289,51 @@ class CheckpointRecoveryTest {
     } finally {
       Tmpfs.unmount(mount);
     }
+  }
+
+  @Test
+  void theChainIsCheckedFromTheCheckpointsHeadForward() throws Exception {
+    Path dir = temp.resolve("checkpoints");
+    Checkpoints c = checkpoints(dir, true);
+    try (DecisionPipeline p = pipeline(c)) {
+      decide(p, 0, 50);
+      awaitCheckpoint(c, EVERY);
+      decide(p, 50, 70);
+    }
+    c.close();
+    try (Connection conn = ds.getConnection(); Statement st = conn.createStatement()) {
+      st.executeUpdate("UPDATE decisions SET response_json = REPLACE(response_json, 'ALLOW', 'DENY') WHERE sequence = 60");
+    }
+    AnchoredChain[] seen = new AnchoredChain[1];
+    JournalObserver recording = new JournalObserver() {
+      @Override
+      public AnchoredChain rebuilding() {
+        return seen[0] = new AnchoredChain(() -> null);
+      }
+
+      @Override
+      public AnchoredChain rebuildingFrom(long headSequence, String headHash) {
+        return seen[0] = new AnchoredChain(() -> null, headSequence, headHash);
+      }
+
+      @Override
+      public void rebuilt(AnchoredChain chain) {
+        chain.finish();
+      }
+
+      @Override
+      public void committed(long sequence, String hash) {}
+    };
+    Checkpoints again = checkpoints(dir, true, false);
+    try (DecisionPipeline p = new DecisionPipeline(journal, ds, () -> new Engine(config, new ListIndex()), policies.active(), 256,
+        16, new SimpleMeterRegistry(), TestClock.INSTANCE, null, recording, again)) {
+      assertThat(p.recoveredFromSequence()).isEqualTo(EVERY);
+      assertThat(seen[0].rowsChecked()).as("rows after the checkpoint, up to the altered one").isEqualTo(60 - EVERY);
+      assertThat(seen[0].finding()).isNotNull();
+      assertThat(seen[0].finding().kind()).isEqualTo("altered");
+      assertThat(seen[0].finding().sequence()).isEqualTo(60);
+    }
+    again.close();
   }
 
   private static void flipOneByte(Path file) throws IOException {
