@@ -9,7 +9,7 @@
 # start: label, mode, milliseconds to ready. Server logs go to DATA_DIR/bench-*.log.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$here/vigil-server/target/vigil-server.jar"
+jar="${VIGIL_BENCH_JAR:-$here/vigil-server/target/vigil-server.jar}"
 data_dir="$1"; label="$2"; shift 2
 port="${VIGIL_BENCH_PORT:-18181}"
 heap="${VIGIL_BENCH_HEAP:--Xmx8g}"
