@@ -13,6 +13,7 @@ import io.vigil.engine.limit.LimitLedger;
 import io.vigil.engine.limit.LimitPeriod;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.policy.Action;
+import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.signal.ReferenceData;
 import io.vigil.engine.signal.ReferenceDataLoader;
 import io.vigil.engine.signal.SignalConfig;
@@ -131,9 +132,44 @@ class CheckpointEquivalencePropertyTest {
     }
   }
 
+  /**
+   * The same with the windows on disk (the server's default): the live store checkpoints itself
+   * ({@link FeatureStore#checkpointTo}, hard links) beside the serialized parts, the restored engine
+   * is built on {@link FeatureStore#fromCheckpoint}, and both go on against an in-memory full replay.
+   * A small cache makes keys leave the heap and load back throughout.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {20261206L})
+  void withWindowsOnDiskARestoredCheckpointPlusTheTailEqualsAFullReplay(long seed, @TempDir Path temp) throws IOException {
+    List<Step> steps = stream(seed);
+    Random r = new Random(seed);
+    WindowDiskSettings settings = new WindowDiskSettings(64 * 1024, 8 * WindowDiskSettings.MB, 4 * WindowDiskSettings.MB);
+    for (int round = 0; round < 2; round++) {
+      int at = steps.size() / 5 + r.nextInt(steps.size() * 3 / 5);
+      Path dir = temp.resolve("round-" + round);
+      try (FeatureStore liveStore = FeatureStore.onDisk(featureConfig(), dir.resolve("live"), settings)) {
+        Engine live = new Engine(liveStore, signalConfig(), new ListIndex(), reference, new RestrictionIndex());
+        Path features = dir.resolve("checkpoint").resolve("features");
+        Map<String, StateBuffer> parts = prefix(live, steps, at, features);
+        assertThat(parts).doesNotContainKey("features");
+        try (FeatureStore restoredStore = FeatureStore.fromCheckpoint(featureConfig(), features, dir.resolve("restored"), settings)) {
+          Engine restored = new Engine(restoredStore, signalConfig(), new ListIndex(), reference, new RestrictionIndex());
+          assertThatThrownBy(() -> newEngine().restore(name -> parts.get(name).inputStream()))
+              .as("windows on disk cannot be restored into an in-memory engine").isInstanceOf(StateFormatException.class);
+          compare(live, restored, steps, at, seed, parts, false);
+        }
+      }
+    }
+  }
+
   private void check(List<Step> steps, int at, long seed) throws IOException {
-    // The live engine: the prefix as it happened (releases when they came, sweeps now and then).
     Engine live = newEngine();
+    Map<String, StateBuffer> parts = prefix(live, steps, at, null);
+    compare(live, newEngine(), steps, at, seed, parts, true);
+  }
+
+  /** The live engine: the prefix as it happened (releases when they came, sweeps now and then); then its checkpoint. */
+  private static Map<String, StateBuffer> prefix(Engine live, List<Step> steps, int at, Path featuresDir) {
     List<Step> releasesBefore = new ArrayList<>();
     for (Step s : steps.subList(0, at)) {
       if (s.event() == null) {
@@ -147,11 +183,15 @@ class CheckpointEquivalencePropertyTest {
         live.ledger().sweep(live.tick(s.clockMillis()));
       }
     }
-    long clock = steps.get(at - 1).clockMillis();
-    Map<String, StateBuffer> parts = live.checkpoint();
+    return featuresDir == null ? live.checkpoint() : live.checkpoint(featuresDir);
+  }
 
+  private void compare(Engine live, Engine restored, List<Step> steps, int at, long seed, Map<String, StateBuffer> parts,
+      boolean counts) throws IOException {
+    long clock = steps.get(at - 1).clockMillis();
+    List<Step> releasesBefore = new ArrayList<>();
+    for (Step s : steps.subList(0, at)) if (s.event() == null) releasesBefore.add(s);
     // Restored: a fresh engine given the stored releases first (as the server's factory does), then the checkpoint.
-    Engine restored = newEngine();
     for (Step s : releasesBefore) restored.ledger().release(s.releaseAccount(), s.releaseEventId(), s.releaseMinor());
     restored.restore(name -> parts.get(name).inputStream());
 
@@ -165,8 +205,8 @@ class CheckpointEquivalencePropertyTest {
       e.ledger().sweep(e.tick(clock));
     }
     assertThat(restored.clockMillis()).isEqualTo(live.clockMillis());
-    assertThat(stateOf(restored, true)).isEqualTo(stateOf(live, true));
-    assertThat(stateOf(restored, false)).isEqualTo(stateOf(full, false));
+    assertThat(stateOf(restored, true, counts)).isEqualTo(stateOf(live, true, counts));
+    assertThat(stateOf(restored, false, counts)).isEqualTo(stateOf(full, false, counts));
 
     Set<String> reservedIds = new LinkedHashSet<>();
     int compared = 0;
@@ -192,8 +232,8 @@ class CheckpointEquivalencePropertyTest {
       }
     }
     assertThat(compared).isGreaterThan(500);
-    assertThat(stateOf(restored, true)).isEqualTo(stateOf(live, true));
-    assertThat(stateOf(restored, false)).isEqualTo(stateOf(full, false));
+    assertThat(stateOf(restored, true, counts)).isEqualTo(stateOf(live, true, counts));
+    assertThat(stateOf(restored, false, counts)).isEqualTo(stateOf(full, false, counts));
     for (String id : reservedIds) {
       String[] p = id.split("/");
       assertThat(restored.ledger().heldMinor(p[0], p[1])).isEqualTo(full.ledger().heldMinor(p[0], p[1]));
@@ -228,10 +268,15 @@ class CheckpointEquivalencePropertyTest {
 
   /** Everything queryable without recording: window queries of every key, links of every account, counters. */
   private static String stateOf(Engine e, boolean withFingerprints) {
+    return stateOf(e, withFingerprints, true);
+  }
+
+  /** {@code counts}: with the entry and key counts (a disk-backed store counts what is in heap only). */
+  private static String stateOf(Engine e, boolean withFingerprints, boolean counts) {
     StringBuilder out = new StringBuilder();
     FeatureStore f = e.features();
-    out.append("entries=").append(f.entryCount()).append(" keys=").append(f.keyCount()).append(" accounts=")
-        .append(f.accountCount()).append(" dropped=").append(f.entriesDropped()).append('\n');
+    if (counts) out.append("entries=").append(f.entryCount()).append(" keys=").append(f.keyCount());
+    out.append(" accounts=").append(f.accountCount()).append(" dropped=").append(f.entriesDropped()).append('\n');
     long t = e.clockMillis();
     for (int i = 0; i < 40; i++) {
       for (Entity entity : Entity.values()) {
