@@ -591,15 +591,17 @@ public final class FeatureStore implements AutoCloseable {
 
   // ---- checkpoint (the in-memory store's own format) ---------------------------------------------
 
-  /** Format version of the "features" part; {@link #readFrom} reads versions up to this. */
-  static final int FORMAT_VERSION = 1;
+  /** Format version of the "features" part (2: the four hash keys of both modes); {@link #readFrom} reads this version. */
+  static final int FORMAT_VERSION = 2;
   /** Keys (or accounts) one part may hold: far above what a heap can. */
   private static final int KEYS_MAX = Integer.MAX_VALUE - 8;
 
   /**
    * Writes the whole store: its configuration (a restore under another configuration is refused),
-   * the hash key, every key's entries and every account's facts. The busy keys' indexes are not
+   * the four hash keys (the same keys {@link #checkpointTo} writes for a disk-backed store: one
+   * mechanism), every key's entries and every account's facts. The busy keys' indexes are not
    * written: they are rebuilt on their first aggregation, and give the same values as a scan.
+   * In-memory stores only; a disk-backed one checkpoints with {@link #checkpointTo}.
    */
   public synchronized void writeTo(StateWriter out) throws IOException {
     if (disk != null) throw new IllegalStateException("a disk-backed feature store checkpoints with checkpointTo");
@@ -632,7 +634,9 @@ public final class FeatureStore implements AutoCloseable {
   public synchronized void readFrom(StateReader in) throws IOException {
     if (disk != null) throw new IllegalStateException("a disk-backed feature store restores with fromCheckpoint");
     if (entryCount != 0 || !accounts.isEmpty() || keyCount() != 0) throw new IllegalStateException("restore into an empty store only");
-    in.expectHeader("features", FORMAT_VERSION);
+    if (in.expectHeader("features", FORMAT_VERSION) != FORMAT_VERSION) {
+      throw new StateFormatException("the features part is of an earlier format (one hash key); replay the journal instead");
+    }
     String written = in.readString();
     if (!config.toString().equals(written)) {
       throw new StateFormatException("the checkpoint's feature configuration differs from this one: " + written);

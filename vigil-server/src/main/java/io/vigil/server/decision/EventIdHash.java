@@ -7,7 +7,7 @@ import java.security.SecureRandom;
 import java.util.function.ToLongFunction;
 
 /**
- * The keyed 64-bit hash of event ids that {@link EventIdIndex} is keyed by: SipHash-2-4 under a
+ * The keyed 64-bit hash of event ids that {@link EventIds} is keyed by: SipHash-2-4 under a
  * random key per state (never 0, which marks an empty slot). The key goes into a checkpoint with
  * the index, so that a restored index is asked with the hashes it was filled with.
  */
