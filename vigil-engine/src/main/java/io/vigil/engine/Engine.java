@@ -44,6 +44,15 @@ import io.vigil.engine.signal.ReferenceDataLoader;
 import io.vigil.engine.signal.SignalConfig;
 import io.vigil.engine.signal.SignalState;
 import io.vigil.engine.signal.Signals;
+import io.vigil.engine.state.PartSource;
+import io.vigil.engine.state.StateBuffer;
+import io.vigil.engine.state.StateFormatException;
+import io.vigil.engine.state.StateReader;
+import io.vigil.engine.state.StateWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -537,6 +546,112 @@ public final class Engine {
     features.apply(event, tick(wallClockMillis), ref.rates());
     signals.replay(event, ref);
     if (LimitLedger.reserves(event, action)) ledger.reserve(event);
+  }
+
+  // ---- checkpoint ------------------------------------------------------------------------------
+
+  /**
+   * The parts of a checkpoint, in the order they are written and read. A disk-backed feature store
+   * has no "features" part: it checkpoints itself to a directory ({@link FeatureStore#checkpointTo}).
+   */
+  public static final List<String> STATE_PARTS = List.of("engine", "features", "signals", "ledger");
+  /** Format version of the "engine" part (2: records whether the windows are on disk). */
+  static final int FORMAT_VERSION = 2;
+
+  /**
+   * Serializes the state derived from the journal (engine clock, windows and facts, account
+   * signals and link graph, limit reservations) to memory, one buffer per part of
+   * {@link #STATE_PARTS}. Call on the deciding thread, between decisions: the buffers are a
+   * consistent picture of one sequence boundary and are not touched again by the engine.
+   * In-memory feature stores only (see {@link #checkpoint(Path)}).
+   *
+   * <p>Not included, because the server reads them back from their own tables at every start:
+   * labels, restrictions, limit releases, failed challenges, lists, policy, models and reference
+   * data.
+   */
+  public Map<String, StateBuffer> checkpoint() {
+    if (features.diskBacked()) throw new IllegalStateException("a disk-backed feature store needs a directory: checkpoint(Path)");
+    return checkpoint(null);
+  }
+
+  /**
+   * As {@link #checkpoint()}, for either kind of feature store: an in-memory store is serialized
+   * into the "features" buffer; a disk-backed one writes {@link FeatureStore#checkpointTo} into
+   * {@code featuresDir} (which must not exist; RocksDB table files are hard-linked, so this is
+   * fast) and the result has no "features" part. Restore such a checkpoint into an engine built on
+   * {@link FeatureStore#fromCheckpoint} of that directory.
+   */
+  public Map<String, StateBuffer> checkpoint(Path featuresDir) {
+    boolean onDisk = features.diskBacked();
+    if (onDisk && featuresDir == null) throw new IllegalArgumentException("a disk-backed feature store needs a directory");
+    Map<String, StateBuffer> parts = new LinkedHashMap<>();
+    try {
+      StateBuffer engine = new StateBuffer();
+      StateWriter out = new StateWriter(engine);
+      out.header("engine", FORMAT_VERSION);
+      out.writeLong(clockMillis);
+      out.writeBoolean(onDisk);
+      out.end();
+      parts.put("engine", engine);
+      if (onDisk) {
+        features.checkpointTo(featuresDir);
+      } else {
+        StateBuffer f = new StateBuffer();
+        features.writeTo(new StateWriter(f));
+        parts.put("features", f);
+      }
+      StateBuffer s = new StateBuffer();
+      signals.writeTo(new StateWriter(s));
+      parts.put("signals", s);
+      StateBuffer l = new StateBuffer();
+      ledger.writeTo(new StateWriter(l));
+      parts.put("ledger", l);
+    } catch (IOException inMemory) {
+      throw new UncheckedIOException("writing to memory cannot fail", inMemory);
+    }
+    return parts;
+  }
+
+  /**
+   * Fills this engine, fresh from its constructor (what the server reads from its tables may
+   * already be loaded), with a checkpoint's state. Throws {@link StateFormatException} when a
+   * part is damaged or was written under another feature or link configuration; the engine must
+   * then be thrown away (the caller replays the journal into a new one instead). A checkpoint of a
+   * disk-backed store is restored into an engine built on {@link FeatureStore#fromCheckpoint} of
+   * its features directory (that store already holds the windows and facts); an in-memory one into
+   * an engine with an empty in-memory store.
+   */
+  public void restore(PartSource parts) throws IOException {
+    boolean onDisk;
+    try (InputStream in = parts.open("engine")) {
+      StateReader r = new StateReader(in);
+      int version = r.expectHeader("engine", FORMAT_VERSION);
+      long clock = r.readLong();
+      onDisk = version >= 2 && r.readBoolean();
+      r.expectEnd();
+      if (onDisk != features.diskBacked()) {
+        throw new StateFormatException(onDisk
+            ? "the checkpoint's windows are on disk; this engine keeps them in memory"
+            : "the checkpoint's windows are in memory; this engine keeps them on disk");
+      }
+      tick(clock);
+    }
+    if (!onDisk) {
+      try (InputStream in = parts.open("features")) {
+        features.readFrom(new StateReader(in));
+      }
+    }
+    try (InputStream in = parts.open("signals")) {
+      signals.readFrom(new StateReader(in));
+    }
+    try (InputStream in = parts.open("ledger")) {
+      ledger.readFrom(new StateReader(in));
+    }
+  }
+
+  /** The engine clock: the latest wall-clock time it was given (never moves backwards). */
+  public long clockMillis() {
+    return clockMillis;
   }
 
   private boolean onList(ListKind kind, String accountId, long clock) {

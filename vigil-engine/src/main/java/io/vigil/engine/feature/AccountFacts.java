@@ -2,6 +2,8 @@ package io.vigil.engine.feature;
 
 import java.io.DataInput;
 import java.io.DataOutput;
+import io.vigil.engine.state.StateReader;
+import io.vigil.engine.state.StateWriter;
 import java.io.IOException;
 
 /**
@@ -17,6 +19,27 @@ final class AccountFacts {
   private long[] deviceHashes = new long[2];
   private long[] deviceFirstMillis = new long[2];
   private int deviceCount;
+
+  void writeTo(StateWriter out) throws IOException {
+    out.writeLong(firstEventMillis);
+    out.writeLong(firstTransactionMillis);
+    out.writeInt(deviceCount);
+    out.writeLongs(deviceHashes, deviceCount);
+    out.writeLongs(deviceFirstMillis, deviceCount);
+  }
+
+  static AccountFacts readFrom(StateReader in, int devicesMax) throws IOException {
+    AccountFacts f = new AccountFacts();
+    f.firstEventMillis = in.readLong();
+    f.firstTransactionMillis = in.readLong();
+    int n = in.readCount("devices of an account", devicesMax);
+    f.deviceHashes = new long[Math.max(2, n)];
+    f.deviceFirstMillis = new long[Math.max(2, n)];
+    in.readLongs(f.deviceHashes, n);
+    in.readLongs(f.deviceFirstMillis, n);
+    f.deviceCount = n;
+    return f;
+  }
 
   boolean seenAtOrBefore(long tMillis) {
     return firstEventMillis <= tMillis;

@@ -13,6 +13,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import io.vigil.engine.state.StateFormatException;
+import io.vigil.engine.state.StateReader;
+import io.vigil.engine.state.StateWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,10 +75,14 @@ import java.util.zip.CheckedOutputStream;
 public final class FeatureStore implements AutoCloseable {
   private static final Entity[] ENTITIES = Entity.values();
   private final FeatureConfig config;
-  /** The four SipHash keys: [0, 1] the partner hash (the low half), [2, 3] the high half. */
-  private final long[] hashKeys;
-  private final HashFunction hasher;
-  private final HashFunction hasherHigh;
+  /**
+   * The four SipHash keys: [0, 1] the partner hash (the low half), [2, 3] the high half. One set of
+   * keys for both modes: a checkpoint (the in-memory part or the disk store's {@code store.bin})
+   * carries them, so that a restored store hashes identically.
+   */
+  private long[] hashKeys;
+  private HashFunction hasher;
+  private HashFunction hasherHigh;
   private final long[] windowMillis;
   private final Map<Entity, Map<String, KeyWindow>> windows = new EnumMap<>(Entity.class);
   /** By account id in memory, by {@link WindowKey} on disk. */
@@ -129,9 +136,7 @@ public final class FeatureStore implements AutoCloseable {
   private FeatureStore(FeatureConfig config, int indexMinEntries, long[] hashKeys, WindowDisk disk, WindowCache cache) {
     this.indexMinEntries = indexMinEntries;
     this.config = config;
-    this.hashKeys = hashKeys.clone();
-    this.hasher = Hashing.sipHash24(hashKeys[0], hashKeys[1]);
-    this.hasherHigh = Hashing.sipHash24(hashKeys[2], hashKeys[3]);
+    useHashKeys(hashKeys);
     this.disk = disk;
     this.cache = cache;
     for (int p = 0; p < partnerScratch.length; p++) partnerScratch[p] = new long[p];
@@ -160,6 +165,13 @@ public final class FeatureStore implements AutoCloseable {
   /** The high half of a key's 128-bit hash (the low half is {@link #hash}). */
   private long hashHigh(String value) {
     return hasherHigh.hashString(value, StandardCharsets.UTF_8).asLong();
+  }
+
+  private void useHashKeys(long[] keys) {
+    if (keys.length != 4) throw new IllegalArgumentException("four SipHash keys");
+    this.hashKeys = keys.clone();
+    this.hasher = Hashing.sipHash24(keys[0], keys[1]);
+    this.hasherHigh = Hashing.sipHash24(keys[2], keys[3]);
   }
 
   /** A keyed 64-bit hash of an identifier; never 0 (0 means "absent" in the arrays). */
@@ -575,6 +587,80 @@ public final class FeatureStore implements AutoCloseable {
     if (accountKey == null) return;
     accounts.computeIfAbsent(accountKey, k -> new AccountFacts())
         .record(event.occurredAtMillis(), event.type().movesMoney(), deviceHash, config.devicesPerAccountMax());
+  }
+
+  // ---- checkpoint (the in-memory store's own format) ---------------------------------------------
+
+  /** Format version of the "features" part (2: the four hash keys of both modes); {@link #readFrom} reads this version. */
+  static final int FORMAT_VERSION = 2;
+  /** Keys (or accounts) one part may hold: far above what a heap can. */
+  private static final int KEYS_MAX = Integer.MAX_VALUE - 8;
+
+  /**
+   * Writes the whole store: its configuration (a restore under another configuration is refused),
+   * the four hash keys (the same keys {@link #checkpointTo} writes for a disk-backed store: one
+   * mechanism), every key's entries and every account's facts. The busy keys' indexes are not
+   * written: they are rebuilt on their first aggregation, and give the same values as a scan.
+   * In-memory stores only; a disk-backed one checkpoints with {@link #checkpointTo}.
+   */
+  public synchronized void writeTo(StateWriter out) throws IOException {
+    if (disk != null) throw new IllegalStateException("a disk-backed feature store checkpoints with checkpointTo");
+    out.header("features", FORMAT_VERSION);
+    out.writeString(config.toString());
+    for (long k : hashKeys) out.writeLong(k);
+    out.writeLong(entriesDropped);
+    out.writeLong(entryCount);
+    for (Entity entity : ENTITIES) {
+      Map<String, KeyWindow> byKey = windows.get(entity);
+      out.writeInt(byKey.size());
+      for (Map.Entry<String, KeyWindow> e : byKey.entrySet()) {
+        out.writeString(e.getKey());
+        e.getValue().writeTo(out);
+      }
+    }
+    out.writeInt(accounts.size());
+    for (Map.Entry<Object, AccountFacts> e : accounts.entrySet()) {
+      out.writeString((String) e.getKey());
+      e.getValue().writeTo(out);
+    }
+    out.end();
+  }
+
+  /**
+   * Fills this store, which must be empty, with what {@link #writeTo} wrote. Throws
+   * {@link StateFormatException} when the part is damaged or was written under another
+   * configuration (then the caller replays the journal instead).
+   */
+  public synchronized void readFrom(StateReader in) throws IOException {
+    if (disk != null) throw new IllegalStateException("a disk-backed feature store restores with fromCheckpoint");
+    if (entryCount != 0 || !accounts.isEmpty() || keyCount() != 0) throw new IllegalStateException("restore into an empty store only");
+    if (in.expectHeader("features", FORMAT_VERSION) != FORMAT_VERSION) {
+      throw new StateFormatException("the features part is of an earlier format (one hash key); replay the journal instead");
+    }
+    String written = in.readString();
+    if (!config.toString().equals(written)) {
+      throw new StateFormatException("the checkpoint's feature configuration differs from this one: " + written);
+    }
+    useHashKeys(new long[] {in.readLong(), in.readLong(), in.readLong(), in.readLong()});
+    entriesDropped = in.readLong();
+    long entries = in.readLong();
+    long counted = 0;
+    for (Entity entity : ENTITIES) {
+      Map<String, KeyWindow> byKey = windows.get(entity);
+      int keys = in.readCount("keys", KEYS_MAX);
+      for (int i = 0; i < keys; i++) {
+        String key = in.readString();
+        KeyWindow kw = KeyWindow.readFrom(in, entity.partners().size(), indexMinEntries, config.entriesPerKeyMax());
+        counted += kw.size();
+        byKey.put(key, kw);
+      }
+    }
+    if (counted != entries) throw new StateFormatException("the features part holds " + counted + " entries, its header says " + entries);
+    entryCount = entries;
+    int n = in.readCount("accounts", KEYS_MAX);
+    for (int i = 0; i < n; i++) accounts.put(in.readString(), AccountFacts.readFrom(in, config.devicesPerAccountMax()));
+    in.expectEnd();
+    version++;
   }
 
   private static short currencyCode(String code) {

@@ -1,5 +1,9 @@
 package io.vigil.engine.feature;
 
+import io.vigil.engine.state.StateFormatException;
+import io.vigil.engine.state.StateReader;
+import io.vigil.engine.state.StateWriter;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -112,6 +116,39 @@ final class KeyWindow {
       for (LongLongMap map : newestSeq) bytes += map.footprintBytes();
     }
     return bytes;
+  }
+
+  /** The entries, oldest first (the index is not written: it is derived). */
+  void writeTo(StateWriter out) throws IOException {
+    out.writeInt(size);
+    out.writeLong(firstSeq);
+    out.writeLongs(timesMillis, size);
+    out.writeLongs(amountsMinor, size);
+    for (int i = 0; i < size; i++) out.writeShort(currencies[i]);
+    for (int i = 0; i < size; i++) out.writeByte(flags[i]);
+    out.writeLongs(partners, size * partnerCount);
+  }
+
+  static KeyWindow readFrom(StateReader in, int partnerCount, int indexMinEntries, int entriesMax) throws IOException {
+    KeyWindow kw = new KeyWindow(partnerCount, indexMinEntries);
+    int n = in.readCount("entries of a key", entriesMax);
+    kw.firstSeq = in.readLong();
+    int capacity = Math.max(INITIAL_CAPACITY, n);
+    kw.timesMillis = new long[capacity];
+    kw.amountsMinor = new long[capacity];
+    kw.currencies = new short[capacity];
+    kw.flags = new byte[capacity];
+    kw.partners = new long[capacity * Math.max(1, partnerCount)];
+    in.readLongs(kw.timesMillis, n);
+    in.readLongs(kw.amountsMinor, n);
+    for (int i = 0; i < n; i++) kw.currencies[i] = in.readShort();
+    for (int i = 0; i < n; i++) kw.flags[i] = in.readByte();
+    in.readLongs(kw.partners, n * partnerCount);
+    for (int i = 1; i < n; i++) {
+      if (kw.timesMillis[i] < kw.timesMillis[i - 1]) throw new StateFormatException("a key's entries are out of time order");
+    }
+    kw.size = n;
+    return kw;
   }
 
   /**

@@ -37,6 +37,17 @@ public final class ChainVerifier {
     this.archivedThrough = archivedThrough;
   }
 
+  /**
+   * Checks the rows after a known head: the next row must be {@code headSequence + 1} and chain
+   * to {@code headHash} (a start from a checkpoint taken at that head).
+   */
+  public ChainVerifier(long headSequence, String headHash) {
+    if (headSequence < 0 || headHash == null) throw new IllegalArgumentException("a head is a sequence ≥ 0 and its hash");
+    this.archivedThrough = 0;
+    this.expectedSequence = headSequence + 1;
+    this.previousHash = headHash;
+  }
+
   public Finding accept(JournalRecord r) {
     if (finding != null) return finding;
     rows++;

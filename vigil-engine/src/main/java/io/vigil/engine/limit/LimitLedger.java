@@ -2,6 +2,10 @@ package io.vigil.engine.limit;
 
 import io.vigil.engine.event.Event;
 import io.vigil.engine.event.EventType;
+import io.vigil.engine.state.StateFormatException;
+import io.vigil.engine.state.StateReader;
+import io.vigil.engine.state.StateWriter;
+import java.io.IOException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,13 +63,18 @@ public final class LimitLedger {
     long releasedMinor;
 
     Reservation(Event e) {
-      this.eventId = e.eventId();
-      this.type = e.type();
-      this.channel = e.channel();
-      this.merchantRiskLevel = e.merchantRiskLevel();
-      this.currency = e.currency();
-      this.occurredAtMillis = e.occurredAtMillis();
-      this.amountMinor = e.amountMinor();
+      this(e.eventId(), e.type(), e.channel(), e.merchantRiskLevel(), e.currency(), e.occurredAtMillis(), e.amountMinor());
+    }
+
+    Reservation(String eventId, EventType type, String channel, String merchantRiskLevel, String currency,
+        long occurredAtMillis, long amountMinor) {
+      this.eventId = eventId;
+      this.type = type;
+      this.channel = channel;
+      this.merchantRiskLevel = merchantRiskLevel;
+      this.currency = currency;
+      this.occurredAtMillis = occurredAtMillis;
+      this.amountMinor = amountMinor;
     }
 
     long heldMinor() {
@@ -239,6 +248,73 @@ public final class LimitLedger {
       if (held.isEmpty()) accounts.remove();
     }
     pendingReleases.clear();
+  }
+
+  // ---- checkpoint ------------------------------------------------------------------------------
+
+  /** Format version of the "ledger" part. */
+  static final int FORMAT_VERSION = 1;
+
+  /**
+   * Writes every reservation, per account in time order, and the drop counter. Not written: the
+   * cached period sums (derived, re-summed on demand) and releases still waiting for their
+   * reservation (stored releases are read back at every start; a full replay ends by forgetting
+   * the ones left waiting too).
+   */
+  public void writeTo(StateWriter out) throws IOException {
+    out.header("ledger", FORMAT_VERSION);
+    out.writeLong(dropped);
+    out.writeInt(byAccount.size());
+    for (Map.Entry<String, Account> e : byAccount.entrySet()) {
+      out.writeString(e.getKey());
+      List<Reservation> held = e.getValue().byTime;
+      out.writeInt(held.size());
+      for (Reservation r : held) {
+        out.writeString(r.eventId);
+        out.writeInt(r.type.ordinal());
+        out.writeString(r.channel);
+        out.writeString(r.merchantRiskLevel);
+        out.writeString(r.currency);
+        out.writeLong(r.occurredAtMillis);
+        out.writeLong(r.amountMinor);
+        out.writeLong(r.releasedMinor);
+      }
+    }
+    out.end();
+  }
+
+  /**
+   * Reads what {@link #writeTo} wrote into this ledger, which must hold no reservation yet. Releases
+   * already given to it (read back from their table, waiting) are applied to the reservations read,
+   * as {@link #reserve} would have.
+   */
+  public void readFrom(StateReader in) throws IOException {
+    if (!byAccount.isEmpty()) throw new IllegalStateException("restore into an empty ledger only");
+    in.expectHeader("ledger", FORMAT_VERSION);
+    dropped = in.readLong();
+    int accounts = in.readCount("accounts", Integer.MAX_VALUE - 8);
+    EventType[] types = EventType.values();
+    for (int a = 0; a < accounts; a++) {
+      String accountId = in.readString();
+      Account account = new Account();
+      int n = in.readCount("reservations of an account", RESERVATIONS_PER_ACCOUNT_MAX);
+      account.byTime.ensureCapacity(n);
+      long previousMillis = Long.MIN_VALUE;
+      for (int i = 0; i < n; i++) {
+        Reservation r = new Reservation(in.readString(), in.readEnum(types), in.readString(), in.readString(),
+            in.readString(), in.readLong(), in.readLong());
+        r.releasedMinor = in.readLong();
+        if (r.occurredAtMillis < previousMillis) throw new StateFormatException("an account's reservations are out of time order");
+        if (r.releasedMinor < 0 || r.releasedMinor > r.amountMinor) throw new StateFormatException("a release outside 0..amount");
+        previousMillis = r.occurredAtMillis;
+        Long released = pendingReleases.remove(r.eventId);
+        if (released != null) r.releasedMinor = Math.max(r.releasedMinor, Math.min(r.amountMinor, released));
+        account.byTime.add(r);
+      }
+      byAccount.put(accountId, account);
+      reservations += n;
+    }
+    in.expectEnd();
   }
 
   public long reservationCount() {

@@ -2,6 +2,9 @@ package io.vigil.engine.signal;
 
 import io.vigil.engine.signal.geo.GeoLocation;
 import io.vigil.engine.signal.geo.GeoMath;
+import io.vigil.engine.state.StateReader;
+import io.vigil.engine.state.StateWriter;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -34,6 +37,50 @@ final class GeoHistory {
   private final double[] regionLatitudeSum = new double[REGIONS_MAX];
   private final double[] regionLongitudeSum = new double[REGIONS_MAX];
   private int regions;
+
+  void writeTo(StateWriter out) throws IOException {
+    out.writeInt(points);
+    out.writeLongs(pointMillis, points);
+    out.writeLongs(pointRegionKey, points);
+    for (int i = 0; i < points; i++) out.writeFloat(pointLatitude[i]);
+    for (int i = 0; i < points; i++) out.writeFloat(pointLongitude[i]);
+    out.writeInt(regions);
+    for (int i = 0; i < regions; i++) {
+      out.writeString(regionCountry[i]);
+      out.writeString(regionName[i]);
+      out.writeLong(regionKey[i]);
+      out.writeInt(regionCount[i]);
+      out.writeInt(regionLocatedCount[i]);
+      out.writeDouble(regionLatitudeSum[i]);
+      out.writeDouble(regionLongitudeSum[i]);
+    }
+  }
+
+  static GeoHistory readFrom(StateReader in) throws IOException {
+    GeoHistory g = new GeoHistory();
+    int n = in.readCount("geo points", POINTS_MAX);
+    int capacity = Math.max(2, n);
+    g.pointMillis = new long[capacity];
+    g.pointRegionKey = new long[capacity];
+    g.pointLatitude = new float[capacity];
+    g.pointLongitude = new float[capacity];
+    in.readLongs(g.pointMillis, n);
+    in.readLongs(g.pointRegionKey, n);
+    for (int i = 0; i < n; i++) g.pointLatitude[i] = in.readFloat();
+    for (int i = 0; i < n; i++) g.pointLongitude[i] = in.readFloat();
+    g.points = n;
+    g.regions = in.readCount("geo regions", REGIONS_MAX);
+    for (int i = 0; i < g.regions; i++) {
+      g.regionCountry[i] = in.readString();
+      g.regionName[i] = in.readString();
+      g.regionKey[i] = in.readLong();
+      g.regionCount[i] = in.readInt();
+      g.regionLocatedCount[i] = in.readInt();
+      g.regionLatitudeSum[i] = in.readDouble();
+      g.regionLongitudeSum[i] = in.readDouble();
+    }
+    return g;
+  }
 
   /** What the history says about a new location, computed before the location is added. */
   record Observation(

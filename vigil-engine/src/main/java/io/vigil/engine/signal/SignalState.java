@@ -7,6 +7,9 @@ import io.vigil.engine.signal.geo.GeoLocation;
 import io.vigil.engine.signal.links.IdentityLinkGraph;
 import io.vigil.engine.signal.links.LinkKind;
 import io.vigil.engine.signal.links.LinkSnapshot;
+import io.vigil.engine.state.StateReader;
+import io.vigil.engine.state.StateWriter;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.EnumMap;
@@ -27,7 +30,10 @@ public final class SignalState {
   private final SignalConfig config;
   private final Map<String, AccountSignals> accounts = new HashMap<>();
   private final IdentityLinkGraph links;
-  private final HashFunction hasher;
+  private HashFunction hasher;
+  /** The key of {@link #hasher}: part of a checkpoint, so that a restored state hashes phones identically. */
+  private long hashKey0;
+  private long hashKey1;
 
   /** Per-account memory. */
   private static final class AccountSignals {
@@ -53,7 +59,9 @@ public final class SignalState {
   public SignalState(SignalConfig config) {
     this.config = config;
     SecureRandom random = new SecureRandom();
-    this.hasher = Hashing.sipHash24(random.nextLong(), random.nextLong());
+    this.hashKey0 = random.nextLong();
+    this.hashKey1 = random.nextLong();
+    this.hasher = Hashing.sipHash24(hashKey0, hashKey1);
     this.links = new IdentityLinkGraph(config.linkLimits(), random.nextLong(), random.nextLong());
   }
 
@@ -175,6 +183,66 @@ public final class SignalState {
   private static GeoLocation locate(Event event, ReferenceData reference) {
     if (event.ip() == null || reference.geo() == null) return GeoLocation.UNKNOWN;
     return reference.geo().locate(event.ip());
+  }
+
+  // ---- checkpoint ------------------------------------------------------------------------------
+
+  /** Format version of the "signals" part. */
+  static final int FORMAT_VERSION = 1;
+
+  /**
+   * Writes the per-account memory (country, phones, geo history) and the link graph. The failed
+   * challenges are not written: they are not derived from the journal but read back from their
+   * table at every start, checkpoint or not.
+   */
+  public void writeTo(StateWriter out) throws IOException {
+    out.header("signals", FORMAT_VERSION);
+    out.writeLong(hashKey0);
+    out.writeLong(hashKey1);
+    int written = 0;
+    for (AccountSignals a : accounts.values()) if (a.country != null || a.phones > 0 || a.geo != null) written++;
+    out.writeInt(written);
+    for (Map.Entry<String, AccountSignals> e : accounts.entrySet()) {
+      AccountSignals a = e.getValue();
+      if (a.country == null && a.phones == 0 && a.geo == null) continue;
+      out.writeString(e.getKey());
+      out.writeString(a.country);
+      out.writeInt(a.phones);
+      out.writeLongs(a.phoneHashes, a.phones);
+      out.writeLongs(a.phoneFirstMillis, a.phones);
+      out.writeLongs(a.phoneLastMillis, a.phones);
+      out.writeBoolean(a.geo != null);
+      if (a.geo != null) a.geo.writeTo(out);
+    }
+    links.writeTo(out);
+    out.end();
+  }
+
+  /**
+   * Reads what {@link #writeTo} wrote into this state, which must hold no event yet; failed
+   * challenges already recorded (read back from their table) are kept.
+   */
+  public void readFrom(StateReader in) throws IOException {
+    in.expectHeader("signals", FORMAT_VERSION);
+    hashKey0 = in.readLong();
+    hashKey1 = in.readLong();
+    hasher = Hashing.sipHash24(hashKey0, hashKey1);
+    int n = in.readCount("accounts", Integer.MAX_VALUE - 8);
+    for (int i = 0; i < n; i++) {
+      AccountSignals a = accounts.computeIfAbsent(in.readString(), k -> new AccountSignals());
+      a.country = in.readString();
+      a.phones = in.readCount("phones of an account", PHONES_MAX);
+      a.phoneHashes = new long[PHONES_MAX];
+      a.phoneFirstMillis = new long[PHONES_MAX];
+      a.phoneLastMillis = new long[PHONES_MAX];
+      in.readLongs(a.phoneHashes, a.phones);
+      in.readLongs(a.phoneFirstMillis, a.phones);
+      in.readLongs(a.phoneLastMillis, a.phones);
+      if (a.phones == 0) a.phoneHashes = a.phoneFirstMillis = a.phoneLastMillis = null;
+      if (in.readBoolean()) a.geo = GeoHistory.readFrom(in);
+    }
+    links.readFrom(in);
+    in.expectEnd();
   }
 
   private static Map<LinkKind, String> identifiers(Event event) {

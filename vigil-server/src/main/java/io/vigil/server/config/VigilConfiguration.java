@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.engine.Engine;
 import io.vigil.engine.feature.FeatureCatalog;
 import io.vigil.engine.feature.FeatureConfig;
+import io.vigil.engine.feature.FeatureStore;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.model.ModelRegistry;
 import io.vigil.engine.restriction.RestrictionIndex;
@@ -51,12 +52,15 @@ import io.vigil.server.reference.ReferenceRepository;
 import io.vigil.server.reference.ReferenceService;
 import io.vigil.server.reversal.ReversalRepository;
 import io.vigil.server.reversal.ReversalService;
+import io.vigil.server.state.CheckpointFiles;
+import io.vigil.server.state.Checkpoints;
 import io.vigil.server.storage.DurableCommit;
 import io.vigil.server.storage.Storage;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -184,20 +188,31 @@ public class VigilConfiguration {
         p.journal().archivedThrough());
   }
 
+  /**
+   * Checkpoints of the state (docs/operations.md#checkpoints). Closed after the pipeline, so a
+   * checkpoint being written when the pipeline stops is finished.
+   */
+  @Bean(destroyMethod = "close")
+  public Checkpoints checkpoints(VigilProperties p, JournalRepository journal, Clock clock) {
+    VigilProperties.Checkpoints c = p.checkpoints();
+    return new Checkpoints(new CheckpointFiles(p.checkpointDir()),
+        new Checkpoints.Settings(c.enabled(), c.load(), TimeUnit.SECONDS.toMillis(c.intervalSeconds()), c.everyDecisions(), c.keep()), journal, clock);
+  }
+
   /** Built after the list and restriction services have loaded what is stored, so the first decision sees it. */
   @Bean(destroyMethod = "close")
   @DependsOn({"listService", "restrictionService", "journalPartitions"})
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
       FeatureConfig features, SignalConfig signals, ListIndex lists, RestrictionIndex restrictions, PolicyService policies,
       ReferenceService reference, ModelRegistry models, MeterRegistry registry, Clock clock, JournalAnchors anchors,
-      WindowStateStores windowStores) {
+      WindowStateStores windowStores, Checkpoints checkpoints) {
     LimitReleaseRepository releases = new LimitReleaseRepository(ds);
     ChallengeRepository challenges = new ChallengeRepository(ds);
     FeedbackRepository labels = new FeedbackRepository(ds);
-    DecisionPipeline pipeline = new DecisionPipeline(journal, ds, () -> {
+    Function<FeatureStore, Engine> engineOn = windows -> {
       // What the journal alone does not hold: limit releases, failed challenges and labels, read back
-      // before the replay; the models are the shared registry's.
-      Engine engine = new Engine(windowStores.fresh(), signals, lists, reference.current(), restrictions);
+      // before the replay (or the checkpoint's tail); the models are the shared registry's.
+      Engine engine = new Engine(windows, signals, lists, reference.current(), restrictions);
       engine.install(models);
       long now = clock.millis();
       FeedbackService.preload(labels, engine.labels(), now, Engine.LABEL_RETENTION_MILLIS);
@@ -206,8 +221,11 @@ public class VigilConfiguration {
         engine.signals().recordChallengeFailure(f.accountId(), f.recordedAtMillis());
       }
       return engine;
-    }, policies.active(), p.decisions().queueCapacity(), p.decisions().commitBatchMax(), registry, clock, anchors,
-        p.decisions().idempotencyHorizonMillis(), DurableCommit.of(p.storage().durableCommits()));
+    };
+    DecisionPipeline pipeline = new DecisionPipeline(journal, ds, () -> engineOn.apply(windowStores.fresh()),
+        featuresDir -> engineOn.apply(windowStores.restore(featuresDir)), policies.active(), p.decisions().queueCapacity(),
+        p.decisions().commitBatchMax(), registry, clock, anchors, p.decisions().idempotencyHorizonMillis(),
+        DurableCommit.of(p.storage().durableCommits()), checkpoints);
     policies.onInstall(pipeline::install);
     reference.onInstall(pipeline::install);
     return pipeline;

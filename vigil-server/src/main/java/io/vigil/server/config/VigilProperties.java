@@ -34,7 +34,33 @@ public record VigilProperties(
     @DefaultValue @Valid Models models,
     @DefaultValue @Valid Journal journal,
     @DefaultValue @Valid Uploads uploads,
-    @DefaultValue @Valid Health health) {
+    @DefaultValue @Valid Health health,
+    @DefaultValue @Valid Checkpoints checkpoints) {
+
+  /**
+   * Checkpoints of the in-memory state, so that a start replays only the journal after the newest
+   * one (docs/operations.md#checkpoints).
+   *
+   * @param enabled take checkpoints while deciding
+   * @param load start from the newest usable checkpoint; false replays the whole journal (the
+   *     checkpoints are kept, and new ones are still taken when enabled)
+   * @param dir where they are written; empty means {@code <data-dir>/checkpoints}
+   * @param intervalSeconds a checkpoint is taken this long after the previous one, if a decision was made since
+   * @param everyDecisions ... or after this many decisions, whichever comes first
+   * @param keep checkpoints kept on disk, newest first; older ones are deleted
+   */
+  public record Checkpoints(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("true") boolean load,
+      @DefaultValue("") String dir,
+      @DefaultValue("300") @Min(10) @Max(86_400) long intervalSeconds,
+      @DefaultValue("1000000") @Min(1_000) @Max(1_000_000_000) long everyDecisions,
+      @DefaultValue("2") @Min(1) @Max(10) int keep) {}
+
+  /** Where checkpoints go: {@code vigil.checkpoints.dir}, or {@code <data-dir>/checkpoints}. */
+  public java.nio.file.Path checkpointDir() {
+    return checkpoints.dir().isEmpty() ? java.nio.file.Path.of(dataDir, "checkpoints") : java.nio.file.Path.of(checkpoints.dir());
+  }
 
   /**
    * The idempotency horizon covers every event the engine still accepts: an event older than the

@@ -15,6 +15,7 @@ import io.vigil.server.journal.JournalRow;
 import io.vigil.server.logging.FatalErrors;
 import io.vigil.server.logging.RedactedFailure;
 import io.vigil.server.model.DecisionFeatures;
+import io.vigil.server.state.CommittedHead;
 import io.vigil.server.storage.DurableCommit;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -87,6 +88,8 @@ final class Committer {
   private final ArrayDeque<Prepared> held = new ArrayDeque<>();
   /** Hash of the last row prepared (stored or held): the next row chains to it. */
   private volatile String chainHead;
+  /** Published after each stored batch, for the checkpoint writer (see {@link CommittedHead}). */
+  private volatile CommittedHead committedHead = new CommittedHead(0, 0, HashChain.GENESIS);
   private long backoffMillis = BACKOFF_MIN_MILLIS;
   private long downSinceNanos;
   /** Since an outage, until the pool has a connection again: writes use connections of their own. */
@@ -105,9 +108,18 @@ final class Committer {
     this.thread = new Thread(this::run, "vigil-committer");
   }
 
-  /** After a rebuild, while idle: the next row chains to {@code hash}. */
-  void continueFrom(String hash) {
+  /**
+   * After a rebuild, while idle: the next row chains to {@code hash}, the head of a new epoch of the
+   * in-memory state (a checkpoint captured in an earlier epoch is never published).
+   */
+  void continueFrom(long sequence, String hash) {
     chainHead = hash;
+    committedHead = new CommittedHead(committedHead.epoch() + 1, sequence, hash);
+  }
+
+  /** The last committed row and the state epoch it belongs to (read by the checkpoint writer). */
+  CommittedHead committedHead() {
+    return committedHead;
   }
 
   void start() {
@@ -305,6 +317,7 @@ final class Committer {
   /** Rows up to the batch's last are durable: the anchors hear of the head, the pending map lets go. */
   private void stored(List<Prepared> batch, long startNanos) {
     Prepared last = batch.get(batch.size() - 1);
+    committedHead = new CommittedHead(committedHead.epoch(), last.pending().sequence(), last.row().record().hash());
     observer.committed(last.pending().sequence(), last.row().record().hash());
     metrics.commitBatch.record(batch.size());
     metrics.commitTimer.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);

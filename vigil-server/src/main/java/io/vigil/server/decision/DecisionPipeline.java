@@ -11,8 +11,10 @@ import io.vigil.engine.signal.ReferenceData;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.journal.JournalObserver;
 import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.state.Checkpoints;
 import io.vigil.server.storage.DurableCommit;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -68,6 +70,7 @@ public final class DecisionPipeline implements AutoCloseable {
   private final PipelineMetrics metrics;
   private final Sequencer sequencer;
   private final Committer committer;
+  private final StateRecovery recovery;
 
   public DecisionPipeline(JournalRepository journal, DataSource dataSource, FeatureConfig featureConfig,
       ListIndex lists, CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock) {
@@ -104,16 +107,45 @@ public final class DecisionPipeline implements AutoCloseable {
   DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
       CompiledPolicy policy, int queueCapacity, int commitBatchMax, MeterRegistry registry, Clock clock,
       ToLongFunction<String> eventIdHash, JournalObserver observer, long idempotencyHorizonMillis, DurableCommit durable) {
+    this(journal, dataSource, engines, null, policy, queueCapacity, commitBatchMax, registry, clock, eventIdHash, observer,
+        idempotencyHorizonMillis, durable, null);
+  }
+
+  /**
+   * With {@code checkpoints} (null for none), start-up and every rebuild begin from the newest
+   * usable checkpoint and replay only the journal after it, and the sequencer takes checkpoints as
+   * configured. {@code enginesFromCheckpoint} makes an engine on the disk-backed windows of a
+   * checkpoint's features directory ({@link WindowStateStores#restore}); null when the engines keep
+   * their windows in memory.
+   */
+  public DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
+      Function<Path, Engine> enginesFromCheckpoint, CompiledPolicy policy, int queueCapacity, int commitBatchMax,
+      MeterRegistry registry, Clock clock, JournalObserver observer, long idempotencyHorizonMillis, DurableCommit durable,
+      Checkpoints checkpoints) {
+    this(journal, dataSource, engines, enginesFromCheckpoint, policy, queueCapacity, commitBatchMax, registry, clock, null,
+        observer, idempotencyHorizonMillis, durable, checkpoints);
+  }
+
+  DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
+      Function<Path, Engine> enginesFromCheckpoint, CompiledPolicy policy, int queueCapacity, int commitBatchMax,
+      MeterRegistry registry, Clock clock, ToLongFunction<String> eventIdHash, JournalObserver observer,
+      long idempotencyHorizonMillis, DurableCommit durable, Checkpoints checkpoints) {
     this.state = new PipelineState(queueCapacity, commitBatchMax);
     state.policy = policy;
     this.ids = new EventIds(idempotencyHorizonMillis, eventIdHash);
     this.metrics = new PipelineMetrics(registry, state, ids);
     this.committer = new Committer(state, journal, dataSource, commitBatchMax, metrics, observer, clock, durable);
-    StateRecovery recovery = new StateRecovery(journal, engines, ids, state, clock, observer, metrics);
-    this.sequencer = new Sequencer(state, ids, new Sweeps(state, ids, clock), recovery, committer, metrics, clock);
+    this.recovery = new StateRecovery(journal, engines, enginesFromCheckpoint, ids, state, clock, observer, metrics,
+        checkpoints == null || !checkpoints.settings().load() ? null : checkpoints.files());
+    this.sequencer = new Sequencer(state, ids, new Sweeps(state, ids, clock), recovery, committer, metrics, clock, checkpoints);
     sequencer.rebuild();
     sequencer.start();
     committer.start();
+  }
+
+  /** The sequence of the checkpoint the last rebuild started from; 0 when it replayed the whole journal. */
+  public long recoveredFromSequence() {
+    return recovery.recoveredFromSequence();
   }
 
   public Engine engine() {

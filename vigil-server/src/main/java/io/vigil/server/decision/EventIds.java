@@ -1,9 +1,9 @@
 package io.vigil.server.decision;
 
-import com.google.common.hash.HashFunction;
-import com.google.common.hash.Hashing;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
+import io.vigil.engine.state.StateFormatException;
+import io.vigil.engine.state.StateReader;
+import io.vigil.engine.state.StateWriter;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +38,13 @@ import java.util.function.ToLongFunction;
  * refused as too old, and the decision service answers it from the journal; the unique index on
  * the journal's event ids is the last line.
  *
+ * <h2>Checkpoints</h2>
+ * {@link #snapshot} (on the sequencer, between decisions) takes the sealed and merged sets as they
+ * are (immutable), copies the open table's entries and the hours, and {@link Snapshot#writeTo}
+ * writes them from any thread, with the hash key. {@link #restore} puts them back: the restored
+ * index holds the same open table, sealed sets and merged set, so it answers exactly as the live
+ * one did, and still forgets by the horizon (the hours go with it).
+ *
  * <p>Not thread-safe: the sequencer owns it (the merge thread only reads immutable sets).
  */
 final class EventIds implements AutoCloseable {
@@ -48,7 +55,10 @@ final class EventIds implements AutoCloseable {
   /** Remembered exactly after a unique violation showed them stored beyond the horizon; oldest forgotten first. */
   private static final int REMEMBERED_MAX = 10_000;
 
-  private final ToLongFunction<String> hash;
+  /** A test's own hash (forced collisions), or null for {@link #sipHash}. */
+  private final ToLongFunction<String> customHash;
+  /** The keyed SipHash (null with a custom hash); replaced by a restore, whose ids were keyed by the checkpoint's. */
+  private EventIdHash sipHash;
   private final long horizonMillis;
   private EventIdIndex open = new EventIdIndex();
   /** Sealed sets not yet in {@link #merged}, oldest first. */
@@ -81,13 +91,8 @@ final class EventIds implements AutoCloseable {
   EventIds(long horizonMillis, ToLongFunction<String> hash) {
     if (horizonMillis < BUCKET_MILLIS) throw new IllegalArgumentException("the idempotency horizon is at least an hour");
     this.horizonMillis = horizonMillis;
-    if (hash != null) {
-      this.hash = hash;
-    } else {
-      SecureRandom random = new SecureRandom();
-      HashFunction sip = Hashing.sipHash24(random.nextLong(), random.nextLong());
-      this.hash = id -> sip.hashString(id, StandardCharsets.UTF_8).asLong();
-    }
+    this.customHash = hash;
+    this.sipHash = hash == null ? EventIdHash.random() : null;
   }
 
   long horizonMillis() {
@@ -197,7 +202,7 @@ final class EventIds implements AutoCloseable {
   }
 
   private long key(String eventId) {
-    long h = hash.applyAsLong(eventId);
+    long h = customHash != null ? customHash.applyAsLong(eventId) : sipHash.applyAsLong(eventId);
     return h == 0 ? 1 : h;
   }
 
@@ -254,5 +259,137 @@ final class EventIds implements AutoCloseable {
   @Override
   public void close() {
     merger.shutdownNow();
+  }
+
+  // ---- checkpoint -----------------------------------------------------------------------------
+
+  /** Name and format version of the checkpoint part. */
+  static final String PART = "event-ids";
+  static final int FORMAT_VERSION = 2;
+
+  /** The index at one sequence boundary, to be written from any thread. */
+  static final class Snapshot {
+    private final boolean custom;
+    private final long key0;
+    private final long key1;
+    private final long horizonMillis;
+    private final SortedIds merged;
+    private final List<SortedIds> sealed;
+    private final long[] openKeys;
+    private final long[] openSequences;
+    private final List<long[]> hours;
+    private final long dropBelowSequence;
+    private final Map<String, Long> collided;
+
+    private Snapshot(EventIds ids) {
+      custom = ids.customHash != null;
+      key0 = custom ? 0 : ids.sipHash.key0();
+      key1 = custom ? 0 : ids.sipHash.key1();
+      horizonMillis = ids.horizonMillis;
+      merged = ids.merged;
+      sealed = new ArrayList<>(ids.sealed);
+      int n = ids.open.size();
+      openKeys = new long[n];
+      openSequences = new long[n];
+      ids.open.copyTo(openKeys, openSequences);
+      hours = new ArrayList<>(ids.hours.size());
+      for (long[] h : ids.hours) hours.add(h.clone());
+      dropBelowSequence = ids.dropBelowSequence;
+      collided = new HashMap<>(ids.collided);
+    }
+
+    void writeTo(StateWriter out) throws IOException {
+      out.header(PART, FORMAT_VERSION);
+      out.writeBoolean(custom);
+      out.writeLong(key0);
+      out.writeLong(key1);
+      out.writeLong(horizonMillis);
+      merged.writeTo(out);
+      out.writeInt(sealed.size());
+      for (SortedIds s : sealed) s.writeTo(out);
+      out.writeInt(openKeys.length);
+      out.writeLongs(openKeys, openKeys.length);
+      out.writeLongs(openSequences, openSequences.length);
+      out.writeInt(hours.size());
+      for (long[] h : hours) {
+        out.writeLong(h[0]);
+        out.writeLong(h[1]);
+      }
+      out.writeLong(dropBelowSequence);
+      out.writeInt(collided.size());
+      for (Map.Entry<String, Long> e : collided.entrySet()) {
+        out.writeString(e.getKey());
+        out.writeLong(e.getValue());
+      }
+      out.end();
+    }
+  }
+
+  /** On the sequencer, between decisions: the index as of the last sequence decided (see the class comment). */
+  Snapshot snapshot() {
+    installMerged();
+    return new Snapshot(this);
+  }
+
+  /**
+   * Replaces what this index holds (the remembered ids stay) with a checkpoint's. Refuses a part
+   * keyed by a test's own hash when this index has none, or the other way round, and one written
+   * under another horizon (the hours would not mean the same).
+   */
+  void restore(StateReader in) throws IOException {
+    awaitMerge();
+    in.expectHeader(PART, FORMAT_VERSION);
+    boolean wasCustom = in.readBoolean();
+    if (wasCustom != (customHash != null)) throw new StateFormatException("the event-id index was keyed by another hash function");
+    long k0 = in.readLong();
+    long k1 = in.readLong();
+    long horizon = in.readLong();
+    if (horizon != horizonMillis) {
+      throw new StateFormatException("the event-id index was kept for a horizon of " + horizon + " ms, this one is " + horizonMillis + " ms");
+    }
+    SortedIds restoredMerged = SortedIds.readFrom(in);
+    int sealedCount = in.readCount("sealed event-id sets", 1_000_000);
+    List<SortedIds> restoredSealed = new ArrayList<>(sealedCount);
+    for (int i = 0; i < sealedCount; i++) restoredSealed.add(SortedIds.readFrom(in));
+    int n = in.readCount("open event ids", OPEN_IDS_MAX);
+    long[] keys = new long[n];
+    long[] sequences = new long[n];
+    in.readLongs(keys, n);
+    in.readLongs(sequences, n);
+    EventIdIndex restoredOpen = new EventIdIndex();
+    for (int i = 0; i < n; i++) {
+      if (keys[i] == 0 || sequences[i] < 1) throw new StateFormatException("an event-id entry is empty");
+      restoredOpen.put(keys[i], sequences[i]);
+    }
+    if (restoredOpen.size() != n) throw new StateFormatException("event ids repeat in the open table");
+    int hourCount = in.readCount("hours of event ids", 10_000_000);
+    ArrayDeque<long[]> restoredHours = new ArrayDeque<>(hourCount);
+    for (int i = 0; i < hourCount; i++) restoredHours.addLast(new long[] {in.readLong(), in.readLong()});
+    long dropBelow = in.readLong();
+    int c = in.readCount("collided event ids", 10_000_000);
+    Map<String, Long> restoredCollided = new HashMap<>();
+    for (int i = 0; i < c; i++) restoredCollided.put(in.readString(), in.readLong());
+    in.expectEnd();
+    if (customHash == null) sipHash = new EventIdHash(k0, k1);
+    merged = restoredMerged;
+    sealed.clear();
+    sealed.addAll(restoredSealed);
+    open = restoredOpen;
+    hours.clear();
+    hours.addAll(restoredHours);
+    dropBelowSequence = dropBelow;
+    mergedDropBelowSequence = 0; // the merged set may hold ids below dropBelow: the next merge drops them
+    collided.clear();
+    collided.putAll(restoredCollided);
+    rebuilding = false;
+    int count = merged.size() + open.size() + collided.size();
+    long b = merged.bytes() + open.bytes();
+    for (SortedIds s : sealed) {
+      count += s.size();
+      b += s.bytes();
+    }
+    idCount = count;
+    bytes = b;
+    if (!sealed.isEmpty()) startMerge();
   }
 }

@@ -5,9 +5,11 @@ import io.vigil.engine.event.Event;
 import io.vigil.engine.event.ValidationException;
 import io.vigil.engine.policy.Decision;
 import io.vigil.engine.restriction.Restriction;
+import io.vigil.engine.state.StateWriter;
 import io.vigil.server.api.Ids;
 import io.vigil.server.logging.FatalErrors;
 import io.vigil.server.logging.RedactedFailure;
+import io.vigil.server.state.Checkpoints;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -25,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * submissions from the bounded inbox in arrival order, answers repeated event ids, decides, assigns
  * the journal sequence and hands the decision to the {@link Committer}. Deciding is a few
  * microseconds, so one thread keeps up with far more than the HTTP layer can deliver, and there are
- * no locks on the feature state. Between decisions it runs the sweeps, reads of its own state, and
- * the rebuild after a refused commit.
+ * no locks on the feature state. Between decisions it runs the sweeps, reads of its own state, the
+ * capture of a checkpoint when one is due ({@link Checkpoints}), and the rebuild after a refused commit.
  */
 final class Sequencer {
   private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
@@ -40,6 +42,8 @@ final class Sequencer {
   private final Committer committer;
   private final PipelineMetrics metrics;
   private final Clock clock;
+  /** Takes checkpoints between decisions; null when they are off. */
+  private final Checkpoints checkpoints;
   private final SecureRandom random = new SecureRandom();
   private final BlockingQueue<Runnable> tasks = new ArrayBlockingQueue<>(TASKS_MAX);
   private final Thread thread;
@@ -47,6 +51,12 @@ final class Sequencer {
 
   Sequencer(PipelineState state, EventIds ids, Sweeps sweeps, StateRecovery recovery, Committer committer,
       PipelineMetrics metrics, Clock clock) {
+    this(state, ids, sweeps, recovery, committer, metrics, clock, null);
+  }
+
+  Sequencer(PipelineState state, EventIds ids, Sweeps sweeps, StateRecovery recovery, Committer committer,
+      PipelineMetrics metrics, Clock clock, Checkpoints checkpoints) {
+    this.checkpoints = checkpoints;
     this.state = state;
     this.ids = ids;
     this.sweeps = sweeps;
@@ -61,7 +71,16 @@ final class Sequencer {
   void rebuild() {
     var head = recovery.rebuild();
     lastSequence = head.sequence();
-    committer.continueFrom(head.hash());
+    committer.continueFrom(head.sequence(), head.hash());
+    if (checkpoints != null) checkpoints.recovered(recovery.recoveredFromSequence());
+  }
+
+  /** Between decisions: a checkpoint of the state at the last sequence, when one is due. */
+  private void maybeCheckpoint() {
+    if (checkpoints == null || state.broken || state.recovering || !checkpoints.due(lastSequence)) return;
+    EventIds.Snapshot eventIds = ids.snapshot();
+    checkpoints.capture(state.engine, out -> eventIds.writeTo(new StateWriter(out)), lastSequence,
+        committer.committedHead().epoch(), committer::committedHead);
   }
 
   void start() {
@@ -102,6 +121,7 @@ final class Sequencer {
       sweeps.maybeSweep();
       ids.installMerged(); // a background merge of sealed event ids that has finished
       runTasks();
+      maybeCheckpoint();
       if (s == null) continue;
       try {
         if (state.storageDown || state.recovering || state.broken) {

@@ -1,5 +1,9 @@
 package io.vigil.server.decision;
 
+import io.vigil.engine.state.StateFormatException;
+import io.vigil.engine.state.StateReader;
+import io.vigil.engine.state.StateWriter;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -165,5 +169,27 @@ final class SortedIds {
     // Four passes: the result is back in the input arrays; copy it out.
     System.arraycopy(srcK, 0, outKeys, 0, n);
     System.arraycopy(srcS, 0, outSequences, 0, n);
+  }
+
+  /** Writes the set (for a checkpoint): its size, then the keys in order and their sequences. */
+  void writeTo(StateWriter out) throws IOException {
+    out.writeInt(keys.length);
+    out.writeLongs(keys, keys.length);
+    for (int i = 0; i < keys.length; i++) out.writeLong(sequenceAt(i));
+  }
+
+  /** Reads what {@link #writeTo} wrote; refuses keys out of order (a damaged part). */
+  static SortedIds readFrom(StateReader in) throws IOException {
+    int n = in.readCount("event ids of a sealed set", Integer.MAX_VALUE / 4);
+    if (n == 0) return EMPTY;
+    long[] keys = new long[n];
+    long[] sequences = new long[n];
+    in.readLongs(keys, n);
+    in.readLongs(sequences, n);
+    for (int i = 0; i < n; i++) {
+      if (keys[i] == 0 || sequences[i] < 1) throw new StateFormatException("an event-id entry is empty");
+      if (i > 0 && Long.compareUnsigned(keys[i - 1], keys[i]) > 0) throw new StateFormatException("event-id keys out of order");
+    }
+    return new SortedIds(keys, sequences);
   }
 }

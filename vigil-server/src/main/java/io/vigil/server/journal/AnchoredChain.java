@@ -59,6 +59,23 @@ public final class AnchoredChain {
     matchAnchorsUpTo(0, HashChain.GENESIS);
   }
 
+  /**
+   * Checks the rows after a known head (sequence and hash): a start from a checkpoint taken there.
+   * The rows up to the head are not read again; an anchor of an earlier sequence is passed over
+   * unchecked, and an anchor of exactly the head must have signed its hash. That the journal still
+   * holds the head's hash is the caller's check (the checkpoint's manifest against the row).
+   */
+  public AnchoredChain(Supplier<Anchor> anchors, long headSequence, String headHash) {
+    this.anchors = anchors;
+    this.chain = headSequence == 0 ? new ChainVerifier() : new ChainVerifier(headSequence, headHash);
+    this.headSequence = headSequence;
+    this.headHash = headHash;
+    this.lastMatchedSequence = headSequence;
+    pull();
+    while (finding == null && next != null && next.sequence() < headSequence) pull(); // before the head: not re-read
+    matchAnchorsUpTo(headSequence, headHash);
+  }
+
   /** Takes the next row in sequence order; returns the first finding so far, or null. */
   public ChainVerifier.Finding accept(JournalRecord r) {
     if (finding != null) return finding;

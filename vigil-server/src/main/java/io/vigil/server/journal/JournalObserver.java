@@ -10,6 +10,14 @@ public interface JournalObserver {
   /** A rebuild starts: the check that every row read, in order, goes to. */
   AnchoredChain rebuilding();
 
+  /**
+   * A rebuild from a checkpoint starts: the check that the rows after the checkpoint's head go to.
+   * The default checks the chain from that head and knows no anchors.
+   */
+  default AnchoredChain rebuildingFrom(long headSequence, String headHash) {
+    return new AnchoredChain(() -> null, headSequence, headHash);
+  }
+
   /** The rebuild read every row into {@code chain}. May throw to refuse to start. */
   void rebuilt(AnchoredChain chain);
 

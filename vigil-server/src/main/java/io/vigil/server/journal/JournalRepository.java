@@ -159,6 +159,11 @@ public final class JournalRepository {
     streamQuery("SELECT " + COLUMNS + " FROM decisions ORDER BY sequence", sink);
   }
 
+  /** The rows after {@code sequence}, in sequence order: recovery from a checkpoint taken at that sequence. */
+  public void forEachAfter(long sequence, Consumer<JournalRow> sink) {
+    streamQuery("SELECT " + COLUMNS + " FROM decisions WHERE sequence > " + sequence + " ORDER BY sequence", sink);
+  }
+
   private void streamQuery(String sql, Consumer<JournalRow> sink) {
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();

@@ -2,6 +2,14 @@ package io.vigil.server.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.engine.state.StateFormatException;
+import io.vigil.engine.state.StateReader;
+import io.vigil.engine.state.StateWriter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +42,64 @@ class EventIdsTest {
       assertThat(ids.sequenceOf("h29-999", false)).isEqualTo(30_000);
       assertThat(ids.sequenceOf("never", false)).isEqualTo(EventIds.MISSING);
       assertThat(ids.size()).isEqualTo(24_000);
+    }
+  }
+
+  /**
+   * A checkpoint of the index, taken mid-hour with sealed sets, a merge due and an open table,
+   * restored into a new index: every answer is the live one's (held ids, collided ids, absent
+   * ids), and the restored index goes on recording and forgets by the horizon as the live one does.
+   */
+  @Test
+  void aRestoredSnapshotAnswersAsTheLiveIndexAndStillExpires() throws IOException {
+    try (EventIds live = new EventIds(24 * HOUR, null); EventIds restored = new EventIds(24 * HOUR, null)) {
+      long sequence = 0;
+      for (int hour = 0; hour < 30; hour++) {
+        for (int i = 0; i < 500; i++) live.put("h" + hour + "-" + i, ++sequence, START + hour * HOUR + i * 1_000L, false);
+      }
+      live.put("collided", ++sequence, START + 29 * HOUR, true);
+      live.expire(START + 29 * HOUR + 1); // hours before 5 expire: the merge that drops them may still run
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      live.snapshot().writeTo(new StateWriter(bytes));
+      restored.restore(new StateReader(new ByteArrayInputStream(bytes.toByteArray())));
+      live.awaitMerge();
+      restored.awaitMerge();
+      for (int hour = 0; hour < 30; hour++) {
+        for (int i = 0; i < 500; i += 7) {
+          String id = "h" + hour + "-" + i;
+          assertThat(restored.sequenceOf(id, false)).as(id).isEqualTo(live.sequenceOf(id, false));
+        }
+      }
+      assertThat(restored.sequenceOf("collided", false)).isEqualTo(live.sequenceOf("collided", false)).isEqualTo(sequence);
+      assertThat(restored.sequenceOf("never", false)).isEqualTo(EventIds.MISSING);
+      assertThat(restored.size()).isEqualTo(live.size());
+
+      // Both go on: the same new ids, then the horizon moves on.
+      for (EventIds ids : new EventIds[] {live, restored}) {
+        ids.put("next", sequence + 1, START + 30 * HOUR, false);
+        ids.expire(START + 40 * HOUR);
+        ids.awaitMerge();
+      }
+      assertThat(restored.sequenceOf("next", false)).isEqualTo(sequence + 1);
+      assertThat(restored.sequenceOf("h10-0", false)).as("past the horizon now").isEqualTo(EventIds.MISSING)
+          .isEqualTo(live.sequenceOf("h10-0", false));
+      assertThat(restored.sequenceOf("h20-0", false)).isEqualTo(live.sequenceOf("h20-0", false)).isEqualTo(20 * 500L + 1);
+      assertThat(restored.size()).isEqualTo(live.size());
+    }
+  }
+
+  @Test
+  void aSnapshotUnderAnotherHorizonOrHashIsRefused() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (EventIds live = new EventIds(24 * HOUR, null)) {
+      live.put("a", 1, START, false);
+      live.snapshot().writeTo(new StateWriter(bytes));
+    }
+    try (EventIds otherHorizon = new EventIds(48 * HOUR, null); EventIds customHash = new EventIds(24 * HOUR, id -> 42L)) {
+      assertThatThrownBy(() -> otherHorizon.restore(new StateReader(new ByteArrayInputStream(bytes.toByteArray()))))
+          .isInstanceOf(StateFormatException.class).hasMessageContaining("horizon");
+      assertThatThrownBy(() -> customHash.restore(new StateReader(new ByteArrayInputStream(bytes.toByteArray()))))
+          .isInstanceOf(StateFormatException.class).hasMessageContaining("hash");
     }
   }
 

@@ -1,5 +1,8 @@
 package io.vigil.engine.signal.links;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Open-addressing table of identifier nodes keyed by (kind, hash), without boxing. Linear probing,
  * load factor at most 1/2, backward-shift deletion (no tombstones, so lookups never slow down
@@ -70,6 +73,13 @@ final class IdentifierTable {
       hole = j;
     }
     throw new AssertionError("a table at load 1/2 has empty slots");
+  }
+
+  /** Every node, in slot order (for a checkpoint). */
+  List<IdentifierNode> nodes() {
+    List<IdentifierNode> out = new ArrayList<>(size);
+    for (IdentifierNode node : slots) if (node != null) out.add(node);
+    return out;
   }
 
   /** Sets every node's walk stamp to 0; used when the walk epoch wraps. */

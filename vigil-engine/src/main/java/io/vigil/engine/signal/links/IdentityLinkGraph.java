@@ -3,6 +3,10 @@ package io.vigil.engine.signal.links;
 import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import io.vigil.engine.Limits;
+import io.vigil.engine.state.StateFormatException;
+import io.vigil.engine.state.StateReader;
+import io.vigil.engine.state.StateWriter;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,6 +89,8 @@ public final class IdentityLinkGraph {
   /** Per-event scratch: the event's identifier hashes and nodes by kind ordinal. */
   private final long[] eventHashes = new long[LinkKind.COUNT];
   private final IdentifierNode[] eventNodes = new IdentifierNode[LinkKind.COUNT];
+  private long hashKey0;
+  private long hashKey1;
   private int walkEpoch;
   private long linkCount;
   private int accountsFull;
@@ -104,13 +110,19 @@ public final class IdentityLinkGraph {
   public IdentityLinkGraph(LinkLimits limits, long hashKey0, long hashKey1) {
     if (limits == null) throw new IllegalArgumentException("limits must not be null");
     this.limits = limits;
+    useHashKey(hashKey0, hashKey1);
+    this.walk = new ClusterWalk(limits);
+  }
+
+  private void useHashKey(long hashKey0, long hashKey1) {
+    this.hashKey0 = hashKey0;
+    this.hashKey1 = hashKey1;
     HashFunction master = Hashing.sipHash24(hashKey0, hashKey1);
     for (LinkKind kind : LinkKind.ALL) {
       long k0 = master.hashString("vigil.links.k0." + kind.wireName(), StandardCharsets.UTF_8).asLong();
       long k1 = master.hashString("vigil.links.k1." + kind.wireName(), StandardCharsets.UTF_8).asLong();
       hashers[kind.ordinal()] = Hashing.sipHash24(k0, k1);
     }
-    this.walk = new ClusterWalk(limits);
   }
 
   public LinkLimits limits() {
@@ -279,6 +291,109 @@ public final class IdentityLinkGraph {
     assert node.memberCount == 0;
     identifiers.remove(node);
     if (node.saturated) identifiersSaturated--;
+  }
+
+  // ---- checkpoint ------------------------------------------------------------------------------
+
+  /**
+   * Writes the graph: the caps it was built under (a restore under others is refused, since they
+   * shaped it), the hash key, the counters, every account with its links in their order, and every
+   * identifier with its members in their order (the order decides which accounts a capped walk
+   * reaches first, so it is kept).
+   */
+  public void writeTo(StateWriter out) throws IOException {
+    out.writeInt(limits.identifiersPerAccountMax());
+    out.writeInt(limits.accountsPerIdentifierMax());
+    out.writeLong(hashKey0);
+    out.writeLong(hashKey1);
+    out.writeInt(walkEpoch);
+    out.writeLong(linkCount);
+    out.writeInt(accountsFull);
+    out.writeInt(identifiersSaturated);
+    out.writeInt(confirmedFraudAccounts);
+    out.writeLong(linksEvicted);
+    out.writeLong(accountsRefused); // not the walk counters: they count this process's walks, as after a full replay
+    Map<AccountNode, Integer> numbers = new HashMap<>(accounts.size() * 2);
+    out.writeInt(accounts.size());
+    for (AccountNode a : accounts.values()) {
+      numbers.put(a, numbers.size());
+      out.writeString(a.accountId);
+      out.writeBoolean(a.confirmedFraud);
+    }
+    out.writeInt(identifiers.size());
+    for (IdentifierNode node : identifiers.nodes()) {
+      out.writeInt(node.kind.ordinal());
+      out.writeLong(node.hash);
+      out.writeBoolean(node.saturated);
+      out.writeInt(node.linkCount);
+      out.writeInt(node.memberCount);
+      for (int i = 0; i < node.memberCount; i++) out.writeInt(numbers.get(node.members[i]));
+    }
+    for (AccountNode a : accounts.values()) {
+      out.writeInt(a.linkCount);
+      for (int i = 0; i < a.linkCount; i++) {
+        out.writeInt(a.identifiers[i].kind.ordinal());
+        out.writeLong(a.identifiers[i].hash);
+        out.writeLong(a.firstSeenMillis[i]);
+        out.writeLong(a.lastSeenMillis[i]);
+      }
+    }
+  }
+
+  /** Reads what {@link #writeTo} wrote into this graph, which must be empty. */
+  public void readFrom(StateReader in) throws IOException {
+    if (!accounts.isEmpty() || identifiers.size() != 0) throw new IllegalStateException("restore into an empty graph only");
+    int identifiersPerAccountMax = in.readInt();
+    int accountsPerIdentifierMax = in.readInt();
+    if (identifiersPerAccountMax != limits.identifiersPerAccountMax() || accountsPerIdentifierMax != limits.accountsPerIdentifierMax()) {
+      throw new StateFormatException("the checkpoint's link graph was built with " + identifiersPerAccountMax
+          + " identifiers per account and " + accountsPerIdentifierMax + " accounts per identifier; these limits differ");
+    }
+    useHashKey(in.readLong(), in.readLong());
+    walkEpoch = in.readInt();
+    linkCount = in.readLong();
+    accountsFull = in.readInt();
+    identifiersSaturated = in.readInt();
+    confirmedFraudAccounts = in.readInt();
+    linksEvicted = in.readLong();
+    accountsRefused = in.readLong();
+    int accountCount = in.readCount("accounts", Integer.MAX_VALUE - 8);
+    AccountNode[] byNumber = new AccountNode[accountCount];
+    for (int i = 0; i < accountCount; i++) {
+      AccountNode a = new AccountNode(in.readString());
+      a.confirmedFraud = in.readBoolean();
+      byNumber[i] = a;
+      accounts.put(a.accountId, a);
+    }
+    int identifierCount = in.readCount("identifiers", Integer.MAX_VALUE - 8);
+    for (int i = 0; i < identifierCount; i++) {
+      LinkKind kind = in.readEnum(LinkKind.ALL);
+      long hash = in.readLong();
+      if (identifiers.get(kind, hash) != null) throw new StateFormatException("an identifier appears twice");
+      IdentifierNode node = identifiers.create(kind, hash);
+      node.saturated = in.readBoolean();
+      node.linkCount = in.readCount("links of an identifier", Integer.MAX_VALUE - 8);
+      int members = in.readCount("members of an identifier", limits.accountsPerIdentifierMax());
+      node.members = new AccountNode[Math.max(IdentifierNode.MEMBERS_INITIAL, members)];
+      for (int m = 0; m < members; m++) node.members[m] = byNumber[in.readCount("account number", accountCount - 1)];
+      node.memberCount = members;
+    }
+    for (AccountNode a : byNumber) {
+      int links = in.readCount("links of an account", limits.identifiersPerAccountMax());
+      int capacity = Math.max(AccountNode.LINKS_INITIAL, links);
+      a.identifiers = new IdentifierNode[capacity];
+      a.firstSeenMillis = new long[capacity];
+      a.lastSeenMillis = new long[capacity];
+      for (int i = 0; i < links; i++) {
+        LinkKind kind = in.readEnum(LinkKind.ALL);
+        IdentifierNode node = identifiers.get(kind, in.readLong());
+        if (node == null) throw new StateFormatException("an account links to an identifier the part does not hold");
+        a.identifiers[i] = node;
+        a.firstSeenMillis[i] = in.readLong();
+        a.lastSeenMillis[i] = in.readLong();
+      }
+      a.linkCount = links;
+    }
   }
 
   // ---- features ---------------------------------------------------------------------------------
