@@ -23,6 +23,16 @@ public record WindowDiskSettings(long cacheBytes, long blockCacheBytes, long wri
     }
   }
 
+  /**
+   * These settings with the cache at most a quarter of {@code maxHeapBytes}: the cache is only part
+   * of the heap (facts, signals and the event-id index share it), and a cache as large as a small
+   * heap would end in an out-of-memory exit.
+   */
+  public WindowDiskSettings withinHeap(long maxHeapBytes) {
+    long cap = maxHeapBytes / 4;
+    return cacheBytes <= cap ? this : new WindowDiskSettings(cap, blockCacheBytes, writeBufferBytes);
+  }
+
   /** 256 MB of keys in heap, a 64 MB block cache, 16 MB memtables. */
   public static WindowDiskSettings defaults() {
     return new WindowDiskSettings(256 * MB, 64 * MB, 16 * MB);

@@ -6,6 +6,7 @@ import io.vigil.engine.Engine;
 import io.vigil.engine.feature.FeatureCatalog;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.feature.FeatureStore;
+import io.vigil.engine.feature.WindowDiskSettings;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.model.ModelRegistry;
 import io.vigil.engine.restriction.RestrictionIndex;
@@ -22,10 +23,10 @@ import io.vigil.server.decision.DecisionService;
 import io.vigil.server.decision.WindowStateStores;
 import io.vigil.server.feedback.FeedbackRepository;
 import io.vigil.server.feedback.FeedbackService;
-import io.vigil.server.hold.ApprovalRepository;
 import io.vigil.server.health.DecisionsHealth;
 import io.vigil.server.health.PipelineLiveness;
 import io.vigil.server.health.StoreHealth;
+import io.vigil.server.hold.ApprovalRepository;
 import io.vigil.server.hold.HoldService;
 import io.vigil.server.journal.AnchorFile;
 import io.vigil.server.journal.AnchorKey;
@@ -61,6 +62,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -71,6 +74,7 @@ import org.springframework.context.annotation.DependsOn;
 @Configuration
 @EnableConfigurationProperties(VigilProperties.class)
 public class VigilConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(VigilConfiguration.class);
 
   /** The one source of "now" for the server; tests replace it with a clock of their own. */
   @Bean
@@ -234,7 +238,13 @@ public class VigilConfiguration {
   /** The velocity windows on disk; closed after the pipeline (which depends on it). */
   @Bean(destroyMethod = "close")
   public WindowStateStores windowStateStores(VigilProperties p, FeatureConfig features) {
-    return new WindowStateStores(features, p.windowStateDir(), p.features().windowDiskSettings());
+    WindowDiskSettings configured = p.features().windowDiskSettings();
+    WindowDiskSettings settings = configured.withinHeap(Runtime.getRuntime().maxMemory());
+    if (settings != configured) {
+      log.warn("vigil.features.window-cache-mb is more than a quarter of the heap; the window cache uses {} MiB",
+          settings.cacheBytes() / WindowDiskSettings.MB);
+    }
+    return new WindowStateStores(features, p.windowStateDir(), settings);
   }
 
   @Bean
