@@ -220,9 +220,7 @@ public final class FeatureStore implements AutoCloseable {
     for (Entity entity : ENTITIES) {
       String key = entity.valueOf(event);
       if (key == null) continue;
-      List<Entity> partnerEntities = entity.partners();
-      long[] partnerHashes = new long[partnerEntities.size()];
-      for (int p = 0; p < partnerHashes.length; p++) partnerHashes[p] = hashes[partnerEntities.get(p).ordinal()];
+      long[] partnerHashes = partnerHashes(entity, hashes);
       KeyWindow kw = windows.get(entity).computeIfAbsent(key, k -> new KeyWindow(partnerHashes.length, indexMinEntries));
       entryCount -= kw.evictUpTo(cutoff);
       int dropped = kw.insert(t, amount, currency, flag, partnerHashes, config.entriesPerKeyMax());
@@ -248,9 +246,7 @@ public final class FeatureStore implements AutoCloseable {
     for (Entity entity : ENTITIES) {
       String key = entity.valueOf(event);
       if (key == null) continue;
-      List<Entity> partnerEntities = entity.partners();
-      long[] partnerHashes = new long[partnerEntities.size()];
-      for (int p = 0; p < partnerHashes.length; p++) partnerHashes[p] = hashes[partnerEntities.get(p).ordinal()];
+      long[] partnerHashes = partnerHashes(entity, hashes);
       WindowKey wk = new WindowKey(entity.ordinal(), hashHigh(key), hashes[entity.ordinal()]);
       eventKeys[keyCount++] = wk;
       KeyWindow kw = cachedOrLoaded(wk, cutoff);
@@ -303,6 +299,14 @@ public final class FeatureStore implements AutoCloseable {
 
   private Object accountKey(String accountId, long lo) {
     return disk == null ? accountId : new WindowKey(Entity.ACCOUNT.ordinal(), hashHigh(accountId), lo);
+  }
+
+  /** The hashes of the entity's partners in the event (0 where the event has none), from the event's hashes by entity. */
+  private static long[] partnerHashes(Entity entity, long[] hashesByEntity) {
+    List<Entity> partnerEntities = entity.partners();
+    long[] partnerHashes = new long[partnerEntities.size()];
+    for (int p = 0; p < partnerHashes.length; p++) partnerHashes[p] = hashesByEntity[partnerEntities.get(p).ordinal()];
+    return partnerHashes;
   }
 
   /** Whether the event's amount, in the threshold's currency, is in the band just under the threshold. */
