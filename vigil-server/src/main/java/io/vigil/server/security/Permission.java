@@ -1,0 +1,51 @@
+package io.vigil.server.security;
+
+/**
+ * What a caller may do. Every route needs exactly one permission ({@link RoutePermissions}); an
+ * operator gets permissions through {@link Role}s, a payment system's API key through
+ * {@link ApiScope}s. The permission matrix in {@code docs/security.md} is generated from these
+ * three tables, and a test checks every mapped route against them.
+ */
+public enum Permission {
+  DECISIONS_CREATE("decisions.create", "ask for a decision (POST /v1/decisions)"),
+  DECISIONS_READ("decisions.read", "read decisions, their features, explanations, holds, challenges, reversals and outcomes"),
+  OUTCOMES_WRITE("outcomes.write", "report a challenge result or a payment's final outcome"),
+  FEEDBACK_READ("feedback.read", "read labels (fraud, legitimate) reported on decisions"),
+  FEEDBACK_WRITE("feedback.write", "report a label on a decision"),
+  SELF_SERVICE("self_service", "act on the holder's behalf: lock an account, request a reversal"),
+  ACCOUNTS_READ("accounts.read", "read an account's restrictions, identity links and feature values"),
+  ACCOUNTS_RESTRICT("accounts.restrict", "restrict an account or lift a restriction"),
+  ACCOUNTS_UNLOCK("accounts.unlock", "lift a holder's lock after identity verification"),
+  HOLDS_APPROVE("holds.approve", "approve a held payment as an approver"),
+  HOLDS_APPROVE_SUPERVISOR("holds.approve_supervisor", "approve a held payment as a supervisor"),
+  POLICY_READ("policy.read", "read rules, scorecards, thresholds, weights, limits and policy versions"),
+  POLICY_WRITE("policy.write", "change rules, scorecards, thresholds, weights, limits, challenge and hold policies"),
+  LISTS_READ("lists.read", "read and export list entries and their history"),
+  LISTS_WRITE("lists.write", "add, remove and import list entries"),
+  REFERENCE_READ("reference.read", "read reference data versions and look values up"),
+  REFERENCE_RELOAD("reference.reload", "reload reference data (geo, BIN, phone)"),
+  MODELS_READ("models.read", "read models and their metrics"),
+  MODELS_WRITE("models.write", "train, upload and promote models"),
+  AUDIT_READ("audit.read", "query and export the audit trail"),
+  OPERATORS_MANAGE("operators.manage", "create operators, propose and approve role changes, unlock operators"),
+  API_KEYS_MANAGE("api_keys.manage", "issue, rotate, revoke and destroy API keys"),
+  PERSONAL_DATA_ERASE("personal_data.erase", "erase one person's personal data on request"),
+  SYSTEM_ADMIN("system.admin", "take backups and rotate encryption keys");
+
+  private final String code;
+  private final String description;
+
+  Permission(String code, String description) {
+    this.code = code;
+    this.description = description;
+  }
+
+  /** The name used in the API, the documentation and the audit trail. */
+  public String code() {
+    return code;
+  }
+
+  public String description() {
+    return description;
+  }
+}
