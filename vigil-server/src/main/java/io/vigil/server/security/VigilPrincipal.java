@@ -12,6 +12,13 @@ import java.util.Set;
 public record VigilPrincipal(Kind kind, String id, Set<Permission> permissions, long stepUpAtMillis) {
   public enum Kind { OPERATOR, API_KEY }
 
+  /**
+   * The request attribute under which the security chain leaves the authenticated principal, for
+   * filters that run after it (rate limits per key, the audit trail) without a compile dependency on
+   * the framework's security context.
+   */
+  public static final String REQUEST_ATTRIBUTE = "io.vigil.principal";
+
   public VigilPrincipal {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(id, "id");
