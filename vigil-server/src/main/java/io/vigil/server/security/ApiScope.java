@@ -7,6 +7,7 @@ import static io.vigil.server.security.Permission.FEEDBACK_READ;
 import static io.vigil.server.security.Permission.FEEDBACK_WRITE;
 import static io.vigil.server.security.Permission.LISTS_READ;
 import static io.vigil.server.security.Permission.LISTS_WRITE;
+import static io.vigil.server.security.Permission.METRICS_READ;
 import static io.vigil.server.security.Permission.MODELS_READ;
 import static io.vigil.server.security.Permission.OUTCOMES_WRITE;
 import static io.vigil.server.security.Permission.POLICY_READ;
@@ -29,8 +30,8 @@ public enum ApiScope {
   FEEDBACK(EnumSet.of(FEEDBACK_WRITE, OUTCOMES_WRITE)),
   /** Act on the holder's behalf: one-click lock, reversal requests. */
   SELF_SERVICE(EnumSet.of(Permission.SELF_SERVICE)),
-  /** Read decisions, accounts, lists, policy, models and reference data. */
-  READ(EnumSet.of(DECISIONS_READ, ACCOUNTS_READ, FEEDBACK_READ, LISTS_READ, POLICY_READ, MODELS_READ, REFERENCE_READ)),
+  /** Read decisions, accounts, lists, policy, models, reference data and metrics. */
+  READ(EnumSet.of(DECISIONS_READ, ACCOUNTS_READ, FEEDBACK_READ, LISTS_READ, POLICY_READ, MODELS_READ, REFERENCE_READ, METRICS_READ)),
   /** Maintain lists from the payment system (e.g. a nightly blocklist import). */
   ADMIN(EnumSet.of(LISTS_WRITE));
 

@@ -30,6 +30,7 @@ public enum Permission {
   OPERATORS_MANAGE("operators.manage", "create operators, propose and approve role changes, unlock operators"),
   API_KEYS_MANAGE("api_keys.manage", "issue, rotate, revoke and destroy API keys"),
   PERSONAL_DATA_ERASE("personal_data.erase", "erase one person's personal data on request"),
+  METRICS_READ("metrics.read", "read the server's metrics (Prometheus) and build info"),
   SYSTEM_ADMIN("system.admin", "take backups and rotate encryption keys");
 
   private final String code;

@@ -12,6 +12,7 @@ import static io.vigil.server.security.Permission.HOLDS_APPROVE;
 import static io.vigil.server.security.Permission.HOLDS_APPROVE_SUPERVISOR;
 import static io.vigil.server.security.Permission.LISTS_READ;
 import static io.vigil.server.security.Permission.LISTS_WRITE;
+import static io.vigil.server.security.Permission.METRICS_READ;
 import static io.vigil.server.security.Permission.MODELS_READ;
 import static io.vigil.server.security.Permission.MODELS_WRITE;
 import static io.vigil.server.security.Permission.OPERATORS_MANAGE;
@@ -33,7 +34,7 @@ import java.util.Set;
  * {@code decisions.create} or {@code self_service}: those belong to payment systems' API keys.
  */
 public enum Role {
-  VIEWER(EnumSet.of(DECISIONS_READ, POLICY_READ, LISTS_READ, REFERENCE_READ, MODELS_READ)),
+  VIEWER(EnumSet.of(DECISIONS_READ, POLICY_READ, LISTS_READ, REFERENCE_READ, MODELS_READ, METRICS_READ)),
   ANALYST(with(VIEWER, ACCOUNTS_READ, FEEDBACK_READ, FEEDBACK_WRITE)),
   REVIEWER(with(VIEWER, ACCOUNTS_READ, FEEDBACK_READ, FEEDBACK_WRITE, OUTCOMES_WRITE, ACCOUNTS_RESTRICT, LISTS_WRITE)),
   RULE_AUTHOR(with(VIEWER, POLICY_WRITE, FEEDBACK_READ)),
