@@ -3,6 +3,7 @@ package io.vigil.server.security;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.BodyPrefetch;
 import io.vigil.server.api.ErrorReplies;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -46,6 +47,12 @@ final class CallerAuthentication implements Filter {
       if (!(contexts.getContext().getAuthentication() != null && contexts.getContext().getAuthentication().getPrincipal() == known)) {
         establish(known);
       }
+      chain.doFilter(req, res);
+      return;
+    }
+    if (request.getDispatcherType() == DispatcherType.ERROR) {
+      // An error page for a request the container refused before any filter ran (a TRACE, a bad
+      // header): its path is the error page's, so a signature cannot be checked, and it needs none.
       chain.doFilter(req, res);
       return;
     }
