@@ -19,6 +19,8 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
  */
 public final class OperatorService {
   public static final Pattern USERNAME = Pattern.compile("[a-z][a-z0-9._-]{2,63}");
+  /** Names a route under /v1/operators/ uses. */
+  private static final Set<String> RESERVED = Set.of("mfa-coverage");
   public static final int DISPLAY_NAME_CHARS_MAX = 128;
   /** Characters of a generated one-time password (about 119 bits). */
   private static final int ONE_TIME_PASSWORD_CHARS = 20;
@@ -81,7 +83,7 @@ public final class OperatorService {
   }
 
   public static void checkUsername(String username) {
-    if (username == null || !USERNAME.matcher(username).matches()) {
+    if (username == null || !USERNAME.matcher(username).matches() || RESERVED.contains(username)) {
       throw ApiException.invalid("invalid_username",
           "username is 3-64 characters: lower-case letters, digits and . _ -, starting with a letter", "username");
     }
