@@ -127,7 +127,7 @@ public final class TestOperators {
       return now.isBefore(lastUsed.plus(idleTimeout)) && now.isBefore(absoluteExpiresAt);
     }
 
-    boolean steppedUp() {
+    public boolean steppedUp() {
       return stepUpUntil != null && TestClock.now().plus(MARGIN).isBefore(stepUpUntil);
     }
 
