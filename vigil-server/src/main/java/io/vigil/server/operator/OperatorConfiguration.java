@@ -2,10 +2,11 @@ package io.vigil.server.operator;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.server.config.VigilProperties;
+import io.vigil.server.security.SecretBox;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.security.autoconfigure.SecurityProperties;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,6 +43,16 @@ public class OperatorConfiguration {
   }
 
   @Bean
+  public SeedBox seedBox(SecretBox box) {
+    return new SealedSeeds(box);
+  }
+
+  @Bean
+  public StepUpCheck stepUpCheck(OperatorProperties p, Clock clock) {
+    return new PrincipalStepUp(p.sessions().stepUpSeconds() * 1000, clock);
+  }
+
+  @Bean
   public OperatorSessions operatorSessions(SecurityContextRepository contexts, CsrfTokenRepository csrfTokens, OperatorProperties p,
       StepUpCheck stepUp, Clock clock) {
     return new OperatorSessions(contexts, csrfTokens, p.sessions(), stepUp.windowMillis(), clock);
@@ -51,7 +62,7 @@ public class OperatorConfiguration {
   @Bean
   public FilterRegistrationBean<SessionExpiry> sessionExpiry(OperatorRepository repository, OperatorProperties p, Clock clock) {
     FilterRegistrationBean<SessionExpiry> registration = new FilterRegistrationBean<>(new SessionExpiry(repository, p.sessions(), clock));
-    registration.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER - 1);
+    registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);
     registration.addUrlPatterns("/*");
     return registration;
   }
