@@ -27,7 +27,7 @@ public record OperatorProperties(
    * @param requireLower at least one lower-case letter
    * @param requireDigit at least one digit
    * @param requireSymbol at least one character that is neither a letter nor a digit
-   * @param bcryptCost BCrypt's log2 work factor (12: about 0.25 s per hash on one core)
+   * @param bcryptCost BCrypt's log2 work factor (12: 0.75 s per check on a busy 2-core machine)
    */
   public record Password(
       @DefaultValue("8") @Min(8) @Max(PasswordPolicy.LENGTH_MAX) int minLength,
