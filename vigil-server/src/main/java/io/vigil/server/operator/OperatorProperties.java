@@ -5,6 +5,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -19,7 +21,8 @@ public record OperatorProperties(
     @DefaultValue @Valid Password password,
     @DefaultValue @Valid Lockout lockout,
     @DefaultValue @Valid Totp totp,
-    @DefaultValue @Valid Sessions sessions) {
+    @DefaultValue @Valid Sessions sessions,
+    @DefaultValue @Valid Sso sso) {
 
   /**
    * @param minLength fewest characters a password may have
@@ -63,4 +66,32 @@ public record OperatorProperties(
       @DefaultValue("43200") @Min(300) @Max(604_800) long absoluteTimeoutSeconds,
       @DefaultValue("300") @Min(30) @Max(3_600) long loginTimeoutSeconds,
       @DefaultValue("300") @Min(30) @Max(3_600) long stepUpSeconds) {}
+
+  /**
+   * Single sign-on with an OpenID Connect provider (authorization code with PKCE). The provider's
+   * group membership decides the roles: {@code groupRoles} maps a group name to role codes.
+   *
+   * @param enabled offer {@code GET /v1/auth/sso/authorization/vigil}; needs issuer and client id
+   * @param issuer the provider's issuer URL (its discovery document is read at start-up)
+   * @param clientId the client id Vigil is registered with at the provider
+   * @param clientSecret its secret (empty for a public client)
+   * @param usernameClaim the ID token claim that is the operator's username
+   * @param groupsClaim the claim listing the operator's groups
+   * @param groupRoles group name to the roles it gives
+   */
+  public record Sso(
+      @DefaultValue("false") boolean enabled,
+      @DefaultValue("") @Size(max = 512) String issuer,
+      @DefaultValue("") @Size(max = 256) String clientId,
+      @DefaultValue("") @Size(max = 512) String clientSecret,
+      @DefaultValue("preferred_username") @NotBlank String usernameClaim,
+      @DefaultValue("groups") @NotBlank String groupsClaim,
+      Map<String, List<String>> groupRoles) {
+    public Sso {
+      groupRoles = groupRoles == null ? Map.of() : Map.copyOf(groupRoles);
+      if (enabled && (issuer.isBlank() || clientId.isBlank())) {
+        throw new IllegalArgumentException("vigil.operators.sso.enabled needs vigil.operators.sso.issuer and client-id");
+      }
+    }
+  }
 }

@@ -179,6 +179,32 @@ public final class OperatorService {
     return recovery.unused(username);
   }
 
+  /**
+   * The account of an operator signed in by the single sign-on provider, created on first use, with
+   * the roles the provider's groups give (the provider is the authority on them). It has no usable
+   * password (a random one nobody saw) and no TOTP: its second factor is the provider's.
+   */
+  public synchronized Operator ssoAccount(String username, String displayName, Set<Role> roles) {
+    checkUsername(username);
+    String name = displayName == null || displayName.isBlank() ? username
+        : displayName.substring(0, Math.min(displayName.length(), DISPLAY_NAME_CHARS_MAX));
+    Operator o = operators.find(username).orElse(null);
+    long now = clock.millis();
+    if (o == null) {
+      o = new Operator(username, name, roles, Status.ACTIVE, encoder.encode(oneTimePassword()), false, null, false, 0, 0, 0, 0, 0,
+          now, now);
+      operators.insert(o);
+      return o;
+    }
+    if (o.status() == Status.DISABLED) throw OperatorErrors.loginFailed();
+    if (o.lockedAt(now)) throw OperatorErrors.accountLocked();
+    if (!o.roles().equals(roles)) {
+      o = o.withRoles(roles, now);
+      operators.update(o);
+    }
+    return o;
+  }
+
   /** Records a complete sign-in: failure counters cleared. */
   public synchronized Operator signedIn(String username) {
     Operator o = get(username);
