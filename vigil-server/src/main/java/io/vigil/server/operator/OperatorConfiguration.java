@@ -48,8 +48,8 @@ public class OperatorConfiguration {
   }
 
   @Bean
-  public StepUpCheck stepUpCheck(OperatorProperties p, Clock clock) {
-    return new PrincipalStepUp(p.sessions().stepUpSeconds() * 1000, clock);
+  public StepUpCheck stepUpCheck(Clock clock) {
+    return new PrincipalStepUp(clock);
   }
 
   @Bean

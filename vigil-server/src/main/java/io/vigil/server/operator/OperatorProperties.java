@@ -59,13 +59,11 @@ public record OperatorProperties(
    * @param idleTimeoutSeconds a session unused this long ends
    * @param absoluteTimeoutSeconds a session ends this long after sign-in, used or not
    * @param loginTimeoutSeconds a half-finished sign-in (password given, second factor pending) ends after this
-   * @param stepUpSeconds how long a step-up (a fresh TOTP code in the session) lets sensitive actions through
    */
   public record Sessions(
       @DefaultValue("1800") @Min(60) @Max(86_400) long idleTimeoutSeconds,
       @DefaultValue("43200") @Min(300) @Max(604_800) long absoluteTimeoutSeconds,
-      @DefaultValue("300") @Min(30) @Max(3_600) long loginTimeoutSeconds,
-      @DefaultValue("300") @Min(30) @Max(3_600) long stepUpSeconds) {}
+      @DefaultValue("300") @Min(30) @Max(3_600) long loginTimeoutSeconds) {}
 
   /**
    * Single sign-on with an OpenID Connect provider (authorization code with PKCE). The provider's
