@@ -41,14 +41,15 @@ public final class SsoSignIn implements AuthenticationSuccessHandler, Authentica
   public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response, Authentication authentication)
       throws IOException {
     try {
-      if (!(authentication.getPrincipal() instanceof OidcUser user)) throw refused("sso_failed", "The provider gave no OpenID user");
+      if (!(authentication.getPrincipal() instanceof OidcUser user)) throw ApiException.unauthenticated("sso_failed", "The provider gave no OpenID user", null);
       String username = user.getClaimAsString(settings.usernameClaim());
       username = username == null ? "" : username.toLowerCase(Locale.ROOT);
       if (!OperatorService.USERNAME.matcher(username).matches()) {
-        throw refused("sso_username_invalid", "The provider's " + settings.usernameClaim() + " is not a username Vigil accepts");
+        throw ApiException.forbidden("sso_username_invalid", "The provider's " + settings.usernameClaim() + " is not a username Vigil accepts",
+            null);
       }
       Set<Role> roles = roles(user.getClaimAsStringList(settings.groupsClaim()));
-      if (roles.isEmpty()) throw refused("sso_no_role", "None of this user's groups at the provider gives a Vigil role");
+      if (roles.isEmpty()) throw ApiException.forbidden("sso_no_role", "None of this user's groups at the provider gives a Vigil role", null);
       Operator o = operators.ssoAccount(username, user.getFullName(), roles);
       Map<String, Object> session = sessions.signIn(request, response, operators.signedIn(o.username()));
       byte[] body = Json.write(session).getBytes(StandardCharsets.UTF_8);
@@ -82,9 +83,5 @@ public final class SsoSignIn implements AuthenticationSuccessHandler, Authentica
       }
     }
     return roles;
-  }
-
-  private static ApiException refused(String code, String message) {
-    return new ApiException(403, "permission_error", code, message, null);
   }
 }
