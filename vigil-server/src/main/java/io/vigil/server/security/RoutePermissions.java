@@ -14,6 +14,7 @@ import static io.vigil.server.security.Permission.LISTS_WRITE;
 import static io.vigil.server.security.Permission.METRICS_READ;
 import static io.vigil.server.security.Permission.MODELS_READ;
 import static io.vigil.server.security.Permission.MODELS_WRITE;
+import static io.vigil.server.security.Permission.OPERATORS_MANAGE;
 import static io.vigil.server.security.Permission.OUTCOMES_WRITE;
 import static io.vigil.server.security.Permission.POLICY_READ;
 import static io.vigil.server.security.Permission.POLICY_WRITE;
@@ -193,6 +194,21 @@ public final class RoutePermissions {
     t.add(new Route("POST", "/v1/auth/login/recovery-code", Access.PUBLIC));
     t.add(new Route("GET", "/v1/auth/sso/**", Access.PUBLIC));
     t.add(new Route("GET", "/v1/auth/session", Access.AUTHENTICATED));
+    // The first sign-in's steps: the controller checks the sign-in in progress in the session.
+    t.add(new Route("POST", "/v1/auth/password", Access.PUBLIC));
+    t.add(new Route("POST", "/v1/auth/totp/enrolment", Access.PUBLIC));
+    t.add(new Route("POST", "/v1/auth/totp/enrolment/confirm", Access.PUBLIC));
+    // Operator administration (operator/)
+    t.add(new Route("POST", "/v1/operators", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("GET", "/v1/operators", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("GET", "/v1/operators/mfa-coverage", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("GET", "/v1/operators/{username}", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("POST", "/v1/operators/{username}/role-changes", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("POST", "/v1/operators/{username}/unlock", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("POST", "/v1/operators/{username}/disable", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("GET", "/v1/role-changes", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("POST", "/v1/role-changes/{id}/approve", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("POST", "/v1/role-changes/{id}/reject", Access.of(OPERATORS_MANAGE)));
     t.add(new Route("POST", "/v1/auth/logout", Access.AUTHENTICATED));
     t.add(new Route("POST", "/v1/auth/step-up", Access.AUTHENTICATED));
     // Administration

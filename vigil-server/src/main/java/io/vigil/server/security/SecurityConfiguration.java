@@ -4,12 +4,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.ErrorReplies;
 import io.vigil.server.config.VigilProperties;
+import io.vigil.server.operator.SsoConfiguration;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -129,7 +131,8 @@ public class SecurityConfiguration {
 
   @Bean
   public SecurityFilterChain securityFilterChain(HttpSecurity http, RequestSignature signature,
-      SecurityContextRepository contexts, CsrfTokenRepository csrfTokens) throws Exception {
+      SecurityContextRepository contexts, CsrfTokenRepository csrfTokens, ObjectProvider<SsoConfiguration.SsoLogin> sso)
+      throws Exception {
     http
         .formLogin(AbstractHttpConfigurer::disable)
         .httpBasic(AbstractHttpConfigurer::disable)
@@ -145,6 +148,9 @@ public class SecurityConfiguration {
         .exceptionHandling(e -> e
             .authenticationEntryPoint((request, response, failure) -> ErrorReplies.refuseBeforeRoute(request, response, Principals.required()))
             .accessDeniedHandler((request, response, denied) -> ErrorReplies.refuseBeforeRoute(request, response, denial(request, denied))));
+    // Operators' single sign-on (OpenID Connect), when configured (operator/SsoConfiguration).
+    SsoConfiguration.SsoLogin ssoLogin = sso.getIfAvailable();
+    if (ssoLogin != null) http.oauth2Login(ssoLogin::configure);
     return http.build();
   }
 

@@ -12,6 +12,7 @@ import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.OperatorSession;
 import io.vigil.server.support.RawHttp;
 import io.vigil.server.support.TestClock;
 import java.net.URLEncoder;
@@ -119,6 +120,8 @@ class HostileInputFuzzTest extends ServerTestBase {
     RawHttp http = new RawHttp(port);
     List<String> failures = new ArrayList<>();
     int sent = 0;
+    // Sign the test operator in first: its account is stored then, not during a refused request.
+    OperatorSession.forServer(base);
     String before = fingerprint();
     for (Route route : routes) {
       for (int i = 0; i < REQUESTS_PER_ROUTE && failures.size() < 20; i++) {
