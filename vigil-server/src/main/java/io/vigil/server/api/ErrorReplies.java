@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * {@code Accept} header says: for the error page, and for the filters and valves that answer
  * before any route runs.
  */
-final class ErrorReplies {
+public final class ErrorReplies {
   private ErrorReplies() {}
 
   /** The error object as JSON text. */
@@ -18,7 +18,7 @@ final class ErrorReplies {
   }
 
   /** The error as the answer; the connection stays open. */
-  static void write(HttpServletResponse response, ApiException e) throws IOException {
+  public static void write(HttpServletResponse response, ApiException e) throws IOException {
     String body = json(e);
     response.setStatus(e.status());
     if (e.retryAfterSeconds() != null) response.setHeader("Retry-After", e.retryAfterSeconds().toString());
