@@ -20,13 +20,8 @@ final class BindCheck {
    */
   static void check(String port, InetAddress address, boolean tls, boolean allowPlainHttpOnPublicAddress) {
     if (tls || (address != null && address.isLoopbackAddress())) return;
-    String where = address == null ? "every network interface" : "a non-loopback address";
-    if (!allowPlainHttpOnPublicAddress) {
-      throw new IllegalStateException(port + " binds " + where + " over plain HTTP: other hosts could read API "
-          + "signatures, session cookies and payment data on the wire. Turn TLS on (server.ssl.bundle, docs/operations.md#tls), "
-          + "bind 127.0.0.1 (" + port + "=127.0.0.1) behind a TLS proxy on this host, or, only when a proxy in front terminates TLS "
-          + "on a private network, set vigil.http.allow-plain-http-on-public-address=true");
-    }
+    String where = address == null || address.isAnyLocalAddress() ? "every network interface" : "a non-loopback address";
+    if (!allowPlainHttpOnPublicAddress) throw new PlainHttpRefused(port + " binds " + where + " over plain HTTP");
     log.warn("PLAIN HTTP ON A PUBLIC ADDRESS: {} binds {} without TLS (vigil.http.allow-plain-http-on-public-address=true); "
         + "anything on the network path can read and change the traffic", port, where);
   }
