@@ -1,7 +1,6 @@
 package io.vigil.server.transport;
 
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
@@ -15,8 +14,9 @@ final class RateLimit {
 
   /** Takes one request from the key's bucket: 0, or the seconds until one is there again (nothing taken). */
   long take(String key) {
-    ConsumptionProbe probe = table.get(key).tryConsumeAndReturnRemaining(1);
-    return probe.isConsumed() ? 0 : secondsToWait(probe.getNanosToWaitForRefill());
+    Bucket bucket = table.get(key);
+    if (bucket.tryConsume(1)) return 0;
+    return secondsToWait(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill());
   }
 
   /** Without taking anything: 0 when the key may go on (a bucket with a request left, or none yet), else the seconds to wait. */
