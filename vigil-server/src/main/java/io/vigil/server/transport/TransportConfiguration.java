@@ -8,6 +8,8 @@ import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
 import org.springframework.boot.web.server.ConfigurableWebServerFactory;
@@ -38,8 +40,35 @@ public class TransportConfiguration {
     checkManagementServer(bind, environment);
     return new OrderedCustomizer(factory -> {
       if (!(factory instanceof AbstractConfigurableWebServerFactory server)) return;
-      BindCheck.check("server.address", server.getAddress(), Ssl.isEnabled(server.getSsl()), bind.allowPlainHttpOnPublicAddress());
+      boolean tls = Ssl.isEnabled(server.getSsl());
+      BindCheck.check("server.address", server.getAddress(), tls, bind.allowPlainHttpOnPublicAddress());
+      if (tls) checkTlsOptions(server.getSsl(), server.getSslBundles());
     });
+  }
+
+  /**
+   * With TLS on, the server's protocols and suites must be set ({@link TlsDefaults} sets them on every
+   * bundle it finds): an empty list would mean the JVM's defaults, CBC suites included.
+   */
+  static void checkTlsOptions(Ssl ssl, SslBundles bundles) {
+    String bundle = ssl.getBundle();
+    boolean set;
+    if (bundle != null && !bundle.isBlank()) {
+      if (bundles == null) return;
+      SslOptions options = bundles.getBundle(bundle).getOptions();
+      set = hasAny(options.getEnabledProtocols()) && hasAny(options.getCiphers());
+    } else {
+      set = hasAny(ssl.getEnabledProtocols()) && hasAny(ssl.getCiphers());
+    }
+    if (!set) {
+      throw new IllegalStateException("TLS is on but its protocols or cipher suites are not set (server.ssl.bundle="
+          + bundle + "): define the bundle in spring.ssl.bundle.pem.* or spring.ssl.bundle.jks.* properties, or set its "
+          + "options.enabled-protocols and options.ciphers (docs/security.md#tls)");
+    }
+  }
+
+  private static boolean hasAny(String[] values) {
+    return values != null && values.length > 0;
   }
 
   /** A separate management port ({@code management.server.port}) binds {@code management.server.address}: the same rule. */

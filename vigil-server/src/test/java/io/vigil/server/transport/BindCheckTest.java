@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundleKey;
+import org.springframework.boot.ssl.SslOptions;
+import org.springframework.boot.ssl.SslStoreBundle;
+import org.springframework.boot.web.server.Ssl;
 
 class BindCheckTest {
   @Test
@@ -26,5 +32,16 @@ class BindCheckTest {
     assertThatCode(() -> BindCheck.check("server.address", InetAddress.getByName("::1"), false, false)).doesNotThrowAnyException();
     assertThatCode(() -> BindCheck.check("server.address", null, true, false)).doesNotThrowAnyException();
     assertThatCode(() -> BindCheck.check("server.address", null, false, true)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void tlsWithoutVigilsProtocolsAndSuitesDoesNotStart() {
+    DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry();
+    bundles.registerBundle("bare", SslBundle.of(SslStoreBundle.NONE));
+    bundles.registerBundle("set", SslBundle.of(SslStoreBundle.NONE, SslBundleKey.NONE,
+        SslOptions.of(new String[] {"TLS_AES_128_GCM_SHA256"}, new String[] {"TLSv1.3"})));
+    assertThatThrownBy(() -> TransportConfiguration.checkTlsOptions(Ssl.forBundle("bare"), bundles))
+        .hasMessageContaining("protocols or cipher suites are not set");
+    assertThatCode(() -> TransportConfiguration.checkTlsOptions(Ssl.forBundle("set"), bundles)).doesNotThrowAnyException();
   }
 }
