@@ -1,5 +1,7 @@
 package io.vigil.server.api;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,22 @@ public final class ErrorReplies {
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
     response.setContentLength(body.getBytes(StandardCharsets.UTF_8).length);
     response.getWriter().write(body);
+  }
+
+  /**
+   * A refusal before the route ran (authentication, permission): when a body is declared and not
+   * read yet, the connection is closed after the answer instead of reading the rest of the body, so
+   * a refused client cannot hold a thread by sending its body slowly.
+   */
+  public static void refuseBeforeRoute(HttpServletRequest request, HttpServletResponse response, ApiException e) throws IOException {
+    boolean unreadBody = request.getDispatcherType() == DispatcherType.REQUEST
+        && (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null);
+    if (!unreadBody) {
+      write(response, e);
+      return;
+    }
+    request.setAttribute(RequestLanes.REFUSED_ATTRIBUTE, Boolean.TRUE);
+    writeAndClose(response, e);
   }
 
   /** The error as the answer, sent at once; the connection is closed after it (the body is not read). */
