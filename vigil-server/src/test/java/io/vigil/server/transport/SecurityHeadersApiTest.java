@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.server.VigilApplication;
 import io.vigil.server.support.RawHttp;
+import io.vigil.server.support.TestAuth;
 import io.vigil.server.support.TestClockConfiguration;
+import io.vigil.server.support.TestKeys;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet4Address;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +54,7 @@ class SecurityHeadersApiTest {
     Path dir = Files.createTempDirectory("vigil-headers-");
     dir.toFile().deleteOnExit();
     registry.add("vigil.data-dir", dir::toString);
+    TestKeys.properties().forEach((name, value) -> registry.add(name, () -> value));
   }
 
   @BeforeEach
@@ -79,18 +83,30 @@ class SecurityHeadersApiTest {
     assertAnswer(raw.send("GET", "/actuator/health"), 200);
   }
 
+  /** A request signed with the test key (as {@link RawHttp} signs by itself), so that it reaches the route behind the security chain. */
+  private RawHttp.Answer signed(String method, String target, String contentType, byte[] body) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (contentType != null) headers.put("Content-Type", contentType);
+    List<String> auth = TestAuth.signature(method, target, body);
+    for (int i = 0; i < auth.size(); i += 2) headers.put(auth.get(i), auth.get(i + 1));
+    return raw.send(method, target, headers, body);
+  }
+
   @Test
   void errorAnswersCarryThemWhereverTheyAreWritten() {
-    assertAnswer(raw.send("GET", "/v1/no-such-path"), 404);
-    assertAnswer(raw.send("DELETE", "/v1/openapi.json"), 405);
+    RawHttp.Answer unauthenticated = raw.sendBytes(
+        "GET /v1/decisions HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    assertAnswer(unauthenticated, 401); // the security chain: no credentials
+    assertAnswer(signed("GET", "/v1/no-such-path", null, null), 404);
+    assertAnswer(signed("DELETE", "/v1/decisions", null, null), 405);
     assertAnswer(raw.send("TRACE", "/v1/openapi.json"), 405); // Tomcat refuses TRACE; the error page answers
     assertAnswer(raw.send("GET", "/v1/decisions/%2F..%2F"), 400); // Tomcat refuses an encoded slash before any servlet
     assertAnswer(raw.send("GET", "/v1/decisions?x=%ZZ"), 400); // an undecodable query string
     byte[] tooLarge = ("{\"pad\":\"" + "x".repeat(70 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
-    RawHttp.Answer large = raw.send("POST", "/v1/decisions", Map.of("Content-Type", "application/json"), tooLarge);
+    RawHttp.Answer large = signed("POST", "/v1/decisions", "application/json", tooLarge);
     assertAnswer(large, 400);
     assertThat(large.error()).containsEntry("code", "body_too_large");
-    assertAnswer(raw.send("POST", "/v1/decisions", Map.of("Content-Type", "application/json"), "{".getBytes(StandardCharsets.UTF_8)), 400);
+    assertAnswer(signed("POST", "/v1/decisions", "application/json", "{".getBytes(StandardCharsets.UTF_8)), 400);
   }
 
   @Test

@@ -132,8 +132,8 @@ class TlsApiTest {
       try (SSLSocket socket = connect("TLSv1.2", cipher)) {
         assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
         assertThat(socket.getSession().getCipherSuite()).isEqualTo(cipher);
-        Map<String, String> headers = headersOf(socket, "/v1/no-such-path");
-        assertThat(headers).containsEntry(":status", "404").containsKey("strict-transport-security");
+        Map<String, String> headers = headersOf(socket, "/v1/decisions");
+        assertThat(headers).as("no credentials").containsEntry(":status", "401").containsKey("strict-transport-security");
         SecurityHeadersApiTest.assertSecurityHeaders(headers);
       }
     }
