@@ -1,5 +1,6 @@
 package io.vigil.server.hold;
 
+import io.vigil.server.audit.AuditContext;
 import io.vigil.engine.Limits;
 import io.vigil.server.api.Actor;
 import io.vigil.server.api.Bodies;
@@ -33,7 +34,19 @@ public class HoldController {
     Map<String, Object> body = Params.object(Bodies.read(request), Set.of("approver_id", "role"));
     String approverId = Params.identifier(Params.string(body, "approver_id", true, Limits.IDENTIFIER_CHARS_MAX), "approver_id");
     String role = Params.string(body, "role", true, 32);
-    return json(holds.approve(decisionId, approverId, role, Actor.of(request)));
+    AuditContext.before(request, stateBefore(decisionId));
+    Map<String, Object> after = json(holds.approve(decisionId, approverId, role, Actor.of(request)));
+    AuditContext.after(request, after);
+    return after;
+  }
+
+  /** The hold as it was before an approval, for the audit trail; null when there is none to show. */
+  private Map<String, Object> stateBefore(String decisionId) {
+    try {
+      return json(holds.state(decisionId));
+    } catch (RuntimeException noHold) {
+      return null; // the approval itself answers why
+    }
   }
 
   private static Map<String, Object> json(HoldState h) {
