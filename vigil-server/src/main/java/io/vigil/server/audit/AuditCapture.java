@@ -188,7 +188,9 @@ public final class AuditCapture implements Filter {
       actorId = AuditEntry.ANONYMOUS;
       claimed = claimed(request, body, auth);
     }
-    return AuditEntry.of(clock.millis(), actorKind, actorId, claimed, request.getRemoteAddr(), request.getHeader("User-Agent"),
+    String userAgent = request.getHeader("User-Agent");
+    if (CardNumbers.in(userAgent)) userAgent = AuditRedaction.CARD_NUMBER;
+    return AuditEntry.of(clock.millis(), actorKind, actorId, claimed, request.getRemoteAddr(), userAgent,
         request.getMethod(), route, entityType, entityId, variables.isEmpty() ? null : AuditRedaction.value(variables), action,
         before, after, status, request.getAttribute(ApiException.CODE_ATTRIBUTE) instanceof String code ? code : null);
   }
