@@ -98,7 +98,9 @@ public final class AuditVerifier {
   /** Verifies the whole stored trail. */
   public static Result verify(AuditRepository trail, long archivedSeq, String archivedHash) {
     AuditVerifier v = new AuditVerifier(archivedSeq, archivedHash);
+    // The writers' head is read first: rows appended while the trail is read (a running server) lie beyond it.
+    AuditRepository.Head writersHead = trail.writersHead();
     trail.forEachInOrder(row -> v.accept(row));
-    return v.finish(trail.writersHead());
+    return v.finish(writersHead);
   }
 }
