@@ -10,6 +10,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
@@ -83,7 +84,13 @@ public final class AuditCapture implements Filter {
       chain.doFilter(request, response);
       return;
     }
-    Body body = isRead(http.getMethod()) ? null : new Body(http, bodyBytesMax);
+    Body body = null;
+    if (!isRead(http.getMethod())) {
+      // A sign-in's body is read ahead (bounded), so its claimed username is known even when no route reads it.
+      HttpServletRequest source = http.getRequestURI().startsWith(AUTH_PREFIX) ? ReadAhead.of(http, bodyBytesMax) : http;
+      body = new Body(source, bodyBytesMax);
+      if (source != http) body.readAll();
+    }
     Throwable failure = null;
     try {
       chain.doFilter(body == null ? request : body, response);
@@ -232,6 +239,7 @@ public final class AuditCapture implements Filter {
       String before = route.substring(0, at - 1);
       String segment = before.substring(before.lastIndexOf('/') + 1);
       if (!segment.isEmpty() && !segment.startsWith("{")) {
+        segment = segment.replace('-', '_');
         if (segment.endsWith("ies")) return segment.substring(0, segment.length() - 3) + "y";
         if (segment.endsWith("s")) return segment.substring(0, segment.length() - 1);
         return segment;
@@ -295,6 +303,7 @@ public final class AuditCapture implements Filter {
   /** The request body as the route read it, kept up to a bound for the record. */
   private static final class Body extends ContentCachingRequestWrapper {
     private boolean overflow;
+    private boolean readAgain;
 
     Body(HttpServletRequest request, int bytesMax) {
       super(request, bytesMax);
@@ -303,6 +312,18 @@ public final class AuditCapture implements Filter {
     @Override
     protected void handleContentOverflow(int contentCacheLimit) {
       overflow = true;
+    }
+
+    /** Reads the (read-ahead) body through the cache, so the record holds it whether or not the route reads it. */
+    void readAll() throws IOException {
+      getInputStream().readAllBytes();
+      readAgain = true;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() throws IOException {
+      if (!readAgain) return super.getInputStream();
+      return getRequest().getInputStream(); // the read-ahead bytes again, for the route
     }
 
     String redacted(String contentType) {

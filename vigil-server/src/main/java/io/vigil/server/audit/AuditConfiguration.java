@@ -2,10 +2,10 @@ package io.vigil.server.audit;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.server.config.VigilProperties;
+import io.vigil.server.security.SecretBox;
 import io.vigil.server.storage.DurableCommit;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Function;
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,8 +27,8 @@ public class AuditConfiguration {
   }
 
   @Bean
-  public AddressSeal auditAddressSeal(VigilProperties p) {
-    return new KeyFileAddressSeal(Path.of(p.dataDir(), "keys", "audit-address.key"));
+  public AddressSeal auditAddressSeal(SecretBox secretBox) {
+    return new SecretBoxAddressSeal(secretBox);
   }
 
   @Bean(destroyMethod = "close")

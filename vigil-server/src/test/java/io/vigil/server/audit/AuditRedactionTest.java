@@ -41,5 +41,6 @@ class AuditRedactionTest {
     assertThat(AuditCapture.entityType("/v1/lists/entries/{id}", "id")).isEqualTo("entry");
     assertThat(AuditCapture.entityType("/v1/features/{entity}/{value}", "value")).isEqualTo("value");
     assertThat(AuditCapture.entityType("/v1/policy/limits/{id}", "id")).isEqualTo("limit");
+    assertThat(AuditCapture.entityType("/v1/api-keys/{keyId}/rotate", "keyId")).isEqualTo("api_key");
   }
 }
