@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The audit trail's one writer: a thread that takes entries from a bounded queue and appends them
- * in batches ({@link AuditRepository#append}, one transaction and one sync a batch). Request
+ * in batches ({@link AuditRepository#append}: one transaction a batch, synced to disk when it holds
+ * an action, so a flood of refusals adds no disk syncs beside the decisions'). Request
  * threads never touch the database:
  *
  * <ul>
@@ -121,7 +122,9 @@ public final class AuditRecorder implements AutoCloseable {
     if (lostBefore > 0) entries.add(lostNote(lostBefore));
     for (Pending p : batch) entries.add(p.entry());
     try {
-      repository.append(entries, seal);
+      boolean actions = false;
+      for (Pending p : batch) actions |= p.stored() != null;
+      repository.append(entries, seal, actions);
       stored.addAndGet(entries.size());
       for (Pending p : batch) if (p.stored() != null) p.stored().complete(null);
     } catch (RuntimeException e) {

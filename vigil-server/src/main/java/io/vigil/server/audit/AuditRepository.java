@@ -39,8 +39,19 @@ public final class AuditRepository {
   /** The last row's sequence and hash; (0, genesis) for an empty trail. */
   public record Head(long seq, String hash) {}
 
-  /** Appends the entries, in order, after the current head, in one transaction; the rows as stored. */
+  /** Appends the entries, in order, after the current head, in one transaction synced to disk; the rows as stored. */
   public List<AuditRow> append(List<AuditEntry> entries, AddressSeal seal) {
+    return append(entries, seal, true);
+  }
+
+  /**
+   * As {@link #append(List, AddressSeal)}; {@code sync} false leaves the embedded store's commit in
+   * the page cache until the next sync (the decision committer's, within milliseconds under load):
+   * a killed process loses nothing, a power loss may lose those rows. The recorder syncs batches that
+   * hold an action, not batches of refusals only, so a flood of refused requests adds no disk syncs
+   * beside the decisions'.
+   */
+  public List<AuditRow> append(List<AuditEntry> entries, AddressSeal seal, boolean sync) {
     if (entries.isEmpty()) return List.of();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -63,7 +74,7 @@ public final class AuditRepository {
           if (ps.executeUpdate() != 1) throw new SQLException("audit_head has no row");
         }
         c.commit();
-        durable.afterCommit(c);
+        if (sync) durable.afterCommit(c);
         return rows;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
