@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.ErrorReplies;
 import io.vigil.server.config.VigilProperties;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.file.Path;
@@ -116,6 +115,8 @@ public class SecurityConfiguration {
     firewall.setAllowedHeaderValues(value -> true);
     firewall.setAllowedParameterNames(name -> true);
     firewall.setAllowedParameterValues(value -> true);
+    // Methods are the routes' business: an unknown one is 405 (or 404) in the API's error shape.
+    firewall.setUnsafeAllowAnyHttpMethod(true);
     return firewall;
   }
 
@@ -174,8 +175,9 @@ public class SecurityConfiguration {
     @Override
     public AuthorizationResult authorize(Supplier<? extends Authentication> authentication, RequestAuthorizationContext context) {
       HttpServletRequest request = context.getRequest();
-      // An error page shows the error of a request that was authorized (or refused) on its own dispatch.
-      if (request.getDispatcherType() == DispatcherType.ERROR) return GRANTED;
+      // An error page (or an include, a forward) is the server's own dispatch of a request that was
+      // authorized, or refused, on its own pass.
+      if (!CallerAuthentication.isOwnPass(request)) return GRANTED;
       RoutePermissions.Access access = RoutePermissions.lookup(request.getMethod(),
           request.getRequestURI().substring(request.getContextPath().length()));
       if (access.kind() == RoutePermissions.Access.Kind.PUBLIC) return GRANTED;
