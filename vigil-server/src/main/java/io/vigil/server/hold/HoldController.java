@@ -2,6 +2,7 @@ package io.vigil.server.hold;
 
 import io.vigil.engine.policy.HoldPolicy;
 import io.vigil.server.api.ApiException;
+import io.vigil.server.audit.AuditContext;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Params;
 import io.vigil.server.operator.StepUpCheck;
@@ -44,7 +45,19 @@ public class HoldController {
     Map<String, Object> body = Params.object(Bodies.read(request), Set.of("role"));
     String role = approvalRole(operator, Params.string(body, "role", false, 32));
     stepUp.require(request);
-    return json(holds.approve(decisionId, operator.id(), role, operator.id()));
+    AuditContext.before(request, stateBefore(decisionId));
+    Map<String, Object> after = json(holds.approve(decisionId, operator.id(), role, operator.id()));
+    AuditContext.after(request, after);
+    return after;
+  }
+
+  /** The hold as it was before an approval, for the audit trail; null when there is none to show. */
+  private Map<String, Object> stateBefore(String decisionId) {
+    try {
+      return json(holds.state(decisionId));
+    } catch (RuntimeException noHold) {
+      return null; // the approval itself answers why
+    }
   }
 
   /** The role an approval by this operator counts for. */

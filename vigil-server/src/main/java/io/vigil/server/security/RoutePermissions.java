@@ -4,6 +4,7 @@ import static io.vigil.server.security.Permission.ACCOUNTS_READ;
 import static io.vigil.server.security.Permission.ACCOUNTS_RESTRICT;
 import static io.vigil.server.security.Permission.ACCOUNTS_UNLOCK;
 import static io.vigil.server.security.Permission.API_KEYS_MANAGE;
+import static io.vigil.server.security.Permission.AUDIT_READ;
 import static io.vigil.server.security.Permission.DECISIONS_CREATE;
 import static io.vigil.server.security.Permission.DECISIONS_READ;
 import static io.vigil.server.security.Permission.FEEDBACK_READ;
@@ -213,6 +214,9 @@ public final class RoutePermissions {
     t.add(new Route("POST", "/v1/auth/step-up", Access.AUTHENTICATED));
     // Administration
     t.add(new Route("POST", "/v1/admin/backups", Access.of(SYSTEM_ADMIN)));
+    // The audit trail
+    t.add(new Route("GET", "/v1/audit", Access.of(AUDIT_READ)));
+    t.add(new Route("GET", "/v1/audit/export", Access.of(AUDIT_READ)));
     // The contract, the error page, health and metrics
     t.add(new Route("GET", "/v1/openapi.json", Access.PUBLIC));
     for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {

@@ -531,7 +531,8 @@ class HostileInputFuzzTest extends ServerTestBase {
 
   /**
    * Every table's rows, hashed without regard to order (equal before and after means nothing was
-   * stored), and {@link #STORED_CARD_NUMBER} where a row holds the card number.
+   * stored; the audit trail, which records refused requests, is left out of the hash), and
+   * {@link #STORED_CARD_NUMBER} where a row of any table holds the card number.
    */
   private String fingerprint() throws SQLException {
     StringBuilder out = new StringBuilder();
@@ -557,6 +558,8 @@ class HostileInputFuzzTest extends ServerTestBase {
               sum += row.toString().hashCode() * 0x9E3779B97F4A7C15L;
             }
           }
+          // The audit trail records refused requests by design (written after the answer): only its card check counts.
+          if (table.toLowerCase(Locale.ROOT).startsWith("audit_")) continue;
           out.append(table).append(':').append(rows).append(':').append(Long.toHexString(sum)).append(' ');
         }
       }
