@@ -49,12 +49,15 @@ import io.vigil.server.model.ScheduledRetraining;
 import io.vigil.server.outcome.FinalOutcomes;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
+import io.vigil.server.privacy.JournalPrivacy;
+import io.vigil.server.privacy.ListSealing;
 import io.vigil.server.reference.ReferenceRepository;
 import io.vigil.server.reference.ReferenceService;
 import io.vigil.server.reversal.ReversalRepository;
 import io.vigil.server.reversal.ReversalService;
 import io.vigil.server.state.CheckpointFiles;
 import io.vigil.server.state.Checkpoints;
+import io.vigil.server.state.PartCipher;
 import io.vigil.server.storage.DurableCommit;
 import io.vigil.server.storage.Storage;
 import java.nio.file.Path;
@@ -119,18 +122,18 @@ public class VigilConfiguration {
   }
 
   @Bean
-  public ListService listService(HikariDataSource ds, ListIndex index, Clock clock) {
-    return new ListService(new ListRepository(ds), index, clock);
+  public ListService listService(HikariDataSource ds, ListIndex index, ListSealing sealing, Clock clock) {
+    return new ListService(new ListRepository(ds, sealing), index, clock);
   }
 
   @Bean
-  public ListImport listImport(HikariDataSource ds, ListIndex index, ListService lists, Clock clock) {
-    return new ListImport(new ListRepository(ds), index, lists, clock);
+  public ListImport listImport(HikariDataSource ds, ListIndex index, ListService lists, ListSealing sealing, Clock clock) {
+    return new ListImport(new ListRepository(ds, sealing), index, lists, clock);
   }
 
   @Bean
-  public ListExport listExport(HikariDataSource ds, Clock clock) {
-    return new ListExport(new ListRepository(ds), clock);
+  public ListExport listExport(HikariDataSource ds, ListSealing sealing, Clock clock) {
+    return new ListExport(new ListRepository(ds, sealing), clock);
   }
 
   @Bean
@@ -197,9 +200,9 @@ public class VigilConfiguration {
    * checkpoint being written when the pipeline stops is finished.
    */
   @Bean(destroyMethod = "close")
-  public Checkpoints checkpoints(VigilProperties p, JournalRepository journal, Clock clock) {
+  public Checkpoints checkpoints(VigilProperties p, JournalRepository journal, PartCipher checkpointPartCipher, Clock clock) {
     VigilProperties.Checkpoints c = p.checkpoints();
-    return new Checkpoints(new CheckpointFiles(p.checkpointDir()),
+    return new Checkpoints(new CheckpointFiles(p.checkpointDir(), checkpointPartCipher),
         new Checkpoints.Settings(c.enabled(), c.load(), TimeUnit.SECONDS.toMillis(c.intervalSeconds()), c.everyDecisions(), c.keep()), journal, clock);
   }
 
@@ -209,7 +212,7 @@ public class VigilConfiguration {
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
       FeatureConfig features, SignalConfig signals, ListIndex lists, RestrictionIndex restrictions, PolicyService policies,
       ReferenceService reference, ModelRegistry models, MeterRegistry registry, Clock clock, JournalAnchors anchors,
-      WindowStateStores windowStores, Checkpoints checkpoints) {
+      WindowStateStores windowStores, Checkpoints checkpoints, JournalPrivacy journalPrivacy) {
     LimitReleaseRepository releases = new LimitReleaseRepository(ds);
     ChallengeRepository challenges = new ChallengeRepository(ds);
     FeedbackRepository labels = new FeedbackRepository(ds);
@@ -229,7 +232,7 @@ public class VigilConfiguration {
     DecisionPipeline pipeline = new DecisionPipeline(journal, ds, () -> engineOn.apply(windowStores.fresh()),
         featuresDir -> engineOn.apply(windowStores.restore(featuresDir)), policies.active(), p.decisions().queueCapacity(),
         p.decisions().commitBatchMax(), registry, clock, anchors, p.decisions().idempotencyHorizonMillis(),
-        DurableCommit.of(p.storage().durableCommits()), checkpoints);
+        DurableCommit.of(p.storage().durableCommits()), checkpoints, journalPrivacy);
     policies.onInstall(pipeline::install);
     reference.onInstall(pipeline::install);
     return pipeline;

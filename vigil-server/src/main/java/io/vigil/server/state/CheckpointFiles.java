@@ -43,9 +43,16 @@ public final class CheckpointFiles {
   public static final String UNUSABLE_PREFIX = "unusable-";
   private static final int BUFFER_BYTES = 1 << 20;
   private final Path dir;
+  private final PartCipher cipher;
 
   public CheckpointFiles(Path dir) {
+    this(dir, PartCipher.NONE);
+  }
+
+  /** Part files sealed and opened by {@code cipher} (the personal-data protection encrypts them). */
+  public CheckpointFiles(Path dir, PartCipher cipher) {
     this.dir = dir;
+    this.cipher = cipher;
   }
 
   public Path dir() {
@@ -111,15 +118,17 @@ public final class CheckpointFiles {
     }
 
     /** Writes and fsyncs one file, remembering its length and CRC32C for the manifest. */
-    public void write(String file, PartWriter part) throws IOException {
-      try (FileChannel channel = FileChannel.open(tmp.resolve(file), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    public void write(String name, PartWriter part) throws IOException {
+      try (FileChannel channel = FileChannel.open(tmp.resolve(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         CRC32C crc = new CRC32C();
         CountingOutputStream counted = new CountingOutputStream(Channels.newOutputStream(channel));
-        OutputStream out = new BufferedOutputStream(new CheckedOutputStream(counted, crc), BUFFER_BYTES);
+        OutputStream file = new CheckedOutputStream(counted, crc);
+        OutputStream out = new BufferedOutputStream(cipher.sealing(file, name), BUFFER_BYTES);
         part.writeTo(out);
-        out.flush();
+        out.close(); // finishes a sealed part; does not close the channel
+        file.flush();
         channel.force(true);
-        sums.put(file, new Manifest.FileSum(counted.count, (int) crc.getValue()));
+        sums.put(name, new Manifest.FileSum(counted.count, (int) crc.getValue()));
       }
     }
 
@@ -217,7 +226,8 @@ public final class CheckpointFiles {
   }
 
   public InputStream open(Path checkpoint, String file) throws IOException {
-    return new BufferedInputStream(Files.newInputStream(checkpoint.resolve(file)), BUFFER_BYTES);
+    return new BufferedInputStream(cipher.opening(new BufferedInputStream(Files.newInputStream(checkpoint.resolve(file)),
+        BUFFER_BYTES), file), BUFFER_BYTES);
   }
 
   /** Writes {@code pending}'s manifest and renames it into place. */
