@@ -92,6 +92,13 @@ public final class ChildServer implements AutoCloseable {
     }
   }
 
+  /** Stops the server (SIGTERM, a graceful shutdown) and keeps its data directory. */
+  public void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
   /** Stops the server and deletes its data directory (uploads make it large). */
   @Override
   public void close() throws InterruptedException, IOException {

@@ -6,6 +6,7 @@ import io.vigil.server.logging.FatalErrors;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -25,6 +26,9 @@ public final class HookedServer {
     DecisionPipeline pipeline = context.getBean(DecisionPipeline.class);
     BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line; (line = commands.readLine()) != null; ) {
+      if (line.startsWith("advance-clock ")) {
+        TestClock.advance(Duration.ofSeconds(Long.parseLong(line.substring("advance-clock ".length()).trim())));
+      }
       if (line.equals("sequencer-error")) {
         pipeline.onSequencer(engine -> {
           throw new InternalError("injected by the test, with a value that must not be logged: 4111");
