@@ -13,6 +13,7 @@ import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.rule.RuleCompiler;
 import io.vigil.engine.signal.SignalConfig;
 import io.vigil.engine.signal.links.LinkLimits;
+import io.vigil.engine.state.PartCipher;
 import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.account.RestrictionService;
 import io.vigil.server.backup.OnlineBackup;
@@ -57,7 +58,6 @@ import io.vigil.server.reversal.ReversalRepository;
 import io.vigil.server.reversal.ReversalService;
 import io.vigil.server.state.CheckpointFiles;
 import io.vigil.server.state.Checkpoints;
-import io.vigil.server.state.PartCipher;
 import io.vigil.server.storage.DurableCommit;
 import io.vigil.server.storage.Storage;
 import java.nio.file.Path;
@@ -240,14 +240,14 @@ public class VigilConfiguration {
 
   /** The velocity windows on disk; closed after the pipeline (which depends on it). */
   @Bean(destroyMethod = "close")
-  public WindowStateStores windowStateStores(VigilProperties p, FeatureConfig features) {
+  public WindowStateStores windowStateStores(VigilProperties p, FeatureConfig features, PartCipher checkpointPartCipher) {
     WindowDiskSettings configured = p.features().windowDiskSettings();
     WindowDiskSettings settings = configured.withinHeap(Runtime.getRuntime().maxMemory());
     if (settings != configured) {
       log.warn("vigil.features.window-cache-mb is more than a quarter of the heap; the window cache uses {} MiB",
           settings.cacheBytes() / WindowDiskSettings.MB);
     }
-    return new WindowStateStores(features, p.windowStateDir(), settings);
+    return new WindowStateStores(features, p.windowStateDir(), settings, checkpointPartCipher);
   }
 
   @Bean

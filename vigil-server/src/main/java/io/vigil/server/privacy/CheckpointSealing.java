@@ -1,8 +1,8 @@
 package io.vigil.server.privacy;
 
 import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
+import io.vigil.engine.state.PartCipher;
 import io.vigil.engine.state.StateFormatException;
-import io.vigil.server.state.PartCipher;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.FilterOutputStream;

@@ -1,5 +1,6 @@
 package io.vigil.server.state;
 
+import io.vigil.engine.state.PartCipher;
 import io.vigil.engine.state.StateFormatException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -57,6 +58,11 @@ public final class CheckpointFiles {
 
   public Path dir() {
     return dir;
+  }
+
+  /** What seals and opens the part files (also the disk-backed windows' state file). */
+  public PartCipher cipher() {
+    return cipher;
   }
 
   /** Writes one part to an output stream (counted and checksummed by the caller's stream). */

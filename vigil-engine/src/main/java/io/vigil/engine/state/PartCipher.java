@@ -1,4 +1,4 @@
-package io.vigil.server.state;
+package io.vigil.engine.state;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * Encrypts checkpoint part files (personal-data protection, io.vigil.server.privacy). The sealing
+ * Encrypts checkpoint files (the server's personal-data protection supplies one). The sealing
  * stream must be closed to finish the part; closing it must not close {@code out}. Opening reads a
  * sealed part, and a part written in plaintext (before protection was on) as it is.
  */
