@@ -1,7 +1,7 @@
 package io.vigil.server.privacy;
 
+import io.vigil.engine.state.PartCipher;
 import io.vigil.server.config.VigilProperties;
-import io.vigil.server.state.PartCipher;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

@@ -71,14 +71,15 @@ class PersonalDataKeysTest {
     JournalSealing first = sealing(MasterKeys.open(file));
     assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(Files.getPosixFilePermissions(file.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
-    String stored = seal(first, event("evt-k1", "acct-k1", "+15550100001"));
+    Map<String, Object> sent = event("evt-k1", "acct-k1", "+15550100001");
+    String stored = seal(first, sent);
     assertThat(stored).doesNotContain("+15550100001").doesNotContain("198.51.100.23").doesNotContain("dev-gen-77")
         .contains("\"account_id\":\"acct-k1\"").contains(SealedValues.PREFIX);
 
     JournalSealing restarted = sealing(MasterKeys.open(file)); // the same file, nothing cached
     Map<String, Object> opened = restarted.openEvent(stored, JournalPrivacy.Reading.DISPLAY);
     assertThat(opened).containsEntry("phone", "+15550100001").containsEntry("ip", "198.51.100.23");
-    assertThat(Json.canonical(opened)).isEqualTo(Json.canonical(event("evt-k1", "acct-k1", "+15550100001")));
+    assertThat(Json.canonical(opened)).as("the event as sent, exactly").isEqualTo(Json.canonical(sent));
   }
 
   @Test
@@ -109,7 +110,7 @@ class PersonalDataKeysTest {
     Map<String, Object> shown = s.openEvent(a, JournalPrivacy.Reading.DISPLAY);
     assertThat(shown).containsEntry("phone", SealedValues.ERASED).containsEntry("ip", SealedValues.ERASED)
         .containsEntry("account_id", "acct-erased");
-    assertThat((Map<?, ?>) shown.get("device")).containsEntry("id", SealedValues.ERASED);
+    assertThat(Json.write(shown.get("device"))).contains("\"id\":\"" + SealedValues.ERASED + "\"");
     Map<String, Object> replayed = s.openEvent(a, JournalPrivacy.Reading.REPLAY);
     assertThat(replayed).doesNotContainKeys("phone", "ip");
     assertThat(EventParser.parse(replayed).phone()).as("the replay parses without the fields").isNull();
