@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Every person's data keys: AES-256-GCM keys (Tink AEAD), one live key per subject, created on the
@@ -32,6 +33,11 @@ public final class DataKeys {
   private final ConcurrentHashMap<String, DataKey> liveBySubject = new ConcurrentHashMap<>();
   /** By key id; an empty Optional is an erased key. */
   private final ConcurrentHashMap<String, Optional<DataKey>> byKeyId = new ConcurrentHashMap<>();
+  /**
+   * Loading a key into a cache (read) against erasing (write): a key read from the table before an
+   * erasure cannot land in a cache after the erasure has emptied it.
+   */
+  private final ReentrantReadWriteLock erasing = new ReentrantReadWriteLock();
 
   DataKeys(DataKeyRepository repository, MasterKeys master, Clock clock, int cacheEntriesMax) {
     this.repository = repository;
@@ -45,7 +51,12 @@ public final class DataKeys {
     DataKey cached = liveBySubject.get(subject);
     if (cached != null) return cached;
     bound();
-    return liveBySubject.computeIfAbsent(subject, s -> repository.active(s).map(this::unwrap).orElseGet(() -> create(s)));
+    erasing.readLock().lock();
+    try {
+      return liveBySubject.computeIfAbsent(subject, s -> repository.active(s).map(this::unwrap).orElseGet(() -> create(s)));
+    } finally {
+      erasing.readLock().unlock();
+    }
   }
 
   /** The key of this id, empty when it was erased; throws {@link IllegalStateException} for an unknown id. */
@@ -53,19 +64,29 @@ public final class DataKeys {
     Optional<DataKey> cached = byKeyId.get(keyId);
     if (cached != null) return cached;
     bound();
-    return byKeyId.computeIfAbsent(keyId, id -> {
-      DataKeyRepository.Row row = repository.find(id)
-          .orElseThrow(() -> new IllegalStateException("no data key " + id + " is stored"));
-      return row.wrappedKey() == null ? Optional.empty() : Optional.of(unwrap(row));
-    });
+    erasing.readLock().lock();
+    try {
+      return byKeyId.computeIfAbsent(keyId, id -> {
+        DataKeyRepository.Row row = repository.find(id)
+            .orElseThrow(() -> new IllegalStateException("no data key " + id + " is stored"));
+        return row.wrappedKey() == null ? Optional.empty() : Optional.of(unwrap(row));
+      });
+    } finally {
+      erasing.readLock().unlock();
+    }
   }
 
   /** Destroys the subject's keys and records it; returns the number of keys destroyed. */
   int erase(String erasureId, String subject, String reason, String actor) {
-    int destroyed = repository.erase(erasureId, subject, reason, actor, clock.millis());
-    liveBySubject.remove(subject);
-    byKeyId.clear(); // the erased keys' ids are not known here: forget every unwrapped key (erasures are rare)
-    return destroyed;
+    erasing.writeLock().lock();
+    try {
+      int destroyed = repository.erase(erasureId, subject, reason, actor, clock.millis());
+      liveBySubject.remove(subject);
+      byKeyId.clear(); // the erased keys' ids are not known here: forget every unwrapped key (erasures are rare)
+      return destroyed;
+    } finally {
+      erasing.writeLock().unlock();
+    }
   }
 
   /** Forgets every unwrapped key (after a rotation, or in tests). */
