@@ -6,8 +6,17 @@ amount, with noise, so the trees are real ones), then trains a LightGBM model on
 POST /v1/models/train and makes it live. Prints the model id and its validation metrics.
 
 usage: scripts/train-demo-model.py [BASE_URL]   (default http://localhost:8080)
+
+Decisions and labels are signed with an API key: VIGIL_KEY_ID and VIGIL_KEY_SECRET (the demo key in
+<data-dir>/demo-api-key has the scopes needed). Training needs an administrator: VIGIL_SESSION (the
+session cookie's value) and VIGIL_CSRF_TOKEN, from signing in.
 """
+import base64
 import datetime
+import hashlib
+import hmac
+import os
+import time
 import json
 import math
 import random
@@ -18,9 +27,21 @@ import urllib.request
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://localhost:8080"
 
 
+def credentials(path, data):
+    """Signature headers (a key's scope allows the route), else the operator session's."""
+    if path == "/v1/models/train":
+        return {"Cookie": "VIGIL_SESSION=" + os.environ.get("VIGIL_SESSION", ""), "X-CSRF-Token": os.environ.get("VIGIL_CSRF_TOKEN", "")}
+    digest = "sha-256=:" + base64.b64encode(hashlib.sha256(data).digest()).decode() + ":"
+    t = str(int(time.time()))
+    signed = "\n".join([t, "POST", path, digest]).encode()
+    v1 = hmac.new(os.environ["VIGIL_KEY_SECRET"].encode(), signed, hashlib.sha256).hexdigest()
+    return {"Vigil-Key-Id": os.environ["VIGIL_KEY_ID"], "Vigil-Signature": f"t={t},v1={v1}", "Content-Digest": digest}
+
+
 def post(path, body):
-    request = urllib.request.Request(BASE + path, data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json", "Vigil-Actor": "demo-model"})
+    data = json.dumps(body).encode()
+    request = urllib.request.Request(BASE + path, data=data,
+                                     headers={"Content-Type": "application/json", **credentials(path, data)})
     try:
         with urllib.request.urlopen(request) as reply:
             return reply.status, json.loads(reply.read())

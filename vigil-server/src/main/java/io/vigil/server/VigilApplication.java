@@ -6,13 +6,15 @@ import io.vigil.server.journal.VerifyJournalCommand;
 import io.vigil.server.logging.FatalErrors;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
 /**
  * Starts the Vigil server, or runs a command: {@code verify-journal [--data-dir DIR | --storage-url URL]
  * [--anchor-file FILE] [--anchor-keys FILE]}, {@code restore --from FILE [--data-dir DIR]}, or
  * {@code anchor-key --out FILE}.
  */
-@SpringBootApplication
+// No framework-made user with a generated password: callers are API keys and operators (security/).
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 public class VigilApplication {
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("verify-journal")) {

@@ -3,7 +3,7 @@ package io.vigil.server.api;
 /**
  * An error the API reports as {@code {"error": {type, code, message, param}}}. {@code type} is one of
  * a closed set (invalid_request_error, idempotency_error, not_found_error, api_error,
- * overloaded_error); {@code code} is stable and documented in docs/api.md.
+ * overloaded_error, authentication_error, permission_error); {@code code} is stable and documented in docs/api.md.
  */
 public final class ApiException extends RuntimeException {
   private final int status;
@@ -40,6 +40,16 @@ public final class ApiException extends RuntimeException {
   /** Well-formed, but the server cannot act on it (a broken reference file, a model that does not load). */
   public static ApiException unprocessable(String code, String message, String param) {
     return new ApiException(422, "invalid_request_error", code, message, param);
+  }
+
+  /** 401: the caller is not authenticated (no credentials, or credentials that do not hold). */
+  public static ApiException unauthenticated(String code, String message, String param) {
+    return new ApiException(401, "authentication_error", code, message, param);
+  }
+
+  /** 403: the caller is authenticated but may not do this. */
+  public static ApiException forbidden(String code, String message, String param) {
+    return new ApiException(403, "permission_error", code, message, param);
   }
 
   public static ApiException unavailable(String code, String message) {

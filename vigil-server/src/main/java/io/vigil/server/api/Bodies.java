@@ -1,6 +1,7 @@
 package io.vigil.server.api;
 
 import io.vigil.engine.Limits;
+import io.vigil.server.security.ContentDigest;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,13 +11,15 @@ import java.net.SocketTimeoutException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 
 /**
  * Reads request bodies with a hard size limit, before any parsing, and within the body deadline
  * ({@link Deadlines}): a body still arriving when its deadline passes is refused with {@code 408
  * body_timeout} and its connection closed. Each read waits at most the connector's read timeout,
  * so a body that trickles in holds its thread at most that much past its deadline. Large uploads
- * go to a file as they arrive ({@link #toFile}), never whole into memory.
+ * go to a file as they arrive ({@link #toFile}), never whole into memory. A body is checked against
+ * its {@code Content-Digest} ({@link ContentDigest}) before it is returned, so before anything parses it.
  */
 public final class Bodies {
   private static final int CHUNK_BYTES = 8_192;
@@ -26,13 +29,17 @@ public final class Bodies {
 
   /** A JSON body, at most {@link Limits#REQUEST_BODY_BYTES_MAX}; read already when {@link BodyPrefetch} took it in. */
   public static byte[] read(HttpServletRequest request) {
-    if (request.getAttribute(BodyPrefetch.BODY_ATTRIBUTE) instanceof byte[] prefetched) return prefetched;
-    return read(request, Limits.REQUEST_BODY_BYTES_MAX, false);
+    byte[] body = request.getAttribute(BodyPrefetch.BODY_ATTRIBUTE) instanceof byte[] prefetched ? prefetched
+        : read(request, Limits.REQUEST_BODY_BYTES_MAX, false);
+    ContentDigest.check(request, body);
+    return body;
   }
 
   /** A large body of at most bytesMax (list imports), within the upload deadline. */
   public static byte[] read(HttpServletRequest request, int bytesMax) {
-    return read(request, bytesMax, true);
+    byte[] body = read(request, bytesMax, true);
+    ContentDigest.check(request, body);
+    return body;
   }
 
   private static byte[] read(HttpServletRequest request, int bytesMax, boolean upload) {
@@ -69,6 +76,7 @@ public final class Bodies {
       throw ApiException.unavailable("storage_unavailable", "The upload could not be stored; nothing was changed. Retry shortly");
     }
     boolean complete = false;
+    MessageDigest sha256 = ContentDigest.newSha256();
     try (InputStream in = request.getInputStream(); OutputStream out = Files.newOutputStream(file)) {
       byte[] buffer = new byte[COPY_BUFFER_BYTES];
       long total = 0;
@@ -76,8 +84,10 @@ public final class Bodies {
         total += n;
         if (total > bytesMax) throw tooLarge(bytesMax);
         if (Deadlines.bodyNanosLeft(request, true) <= 0) throw timedOut(request);
+        sha256.update(buffer, 0, n);
         out.write(buffer, 0, n);
       }
+      ContentDigest.check(request, sha256.digest(), total);
       complete = true;
       return file;
     } catch (IOException e) {

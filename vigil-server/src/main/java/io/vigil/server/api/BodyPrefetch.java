@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * decided or stored.
  */
 public final class BodyPrefetch implements Filter {
-  static final String BODY_ATTRIBUTE = "io.vigil.body";
+  public static final String BODY_ATTRIBUTE = "io.vigil.body";
   /** Set once the intake has answered the request itself (a refusal). */
   static final String ANSWERED_ATTRIBUTE = "io.vigil.bodyRefused";
   private static final int CHUNK_BYTES = 8_192;

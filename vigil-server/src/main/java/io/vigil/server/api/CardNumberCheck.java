@@ -11,13 +11,11 @@ import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * The card-number check for what a change takes outside its body: path variables (an account id,
- * a model or scorecard id that becomes a stored key), query parameters and the
- * {@code Vigil-Actor} header (stored as who made the change). JSON bodies are checked where they
+ * a model or scorecard id that becomes a stored key) and query parameters. JSON bodies are checked where they
  * are parsed ({@link Json#parseObject}), list import files row by row. Reads change nothing and are
  * not checked: a phone number may be looked up by its digits.
  */
 public final class CardNumberCheck implements HandlerInterceptor {
-  static final String ACTOR_HEADER = "Vigil-Actor";
   /** The param of a card number in a query parameter's name (the name itself is not repeated). */
   static final String QUERY_NAME = "(query parameter name)";
   private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
@@ -40,7 +38,6 @@ public final class CardNumberCheck implements HandlerInterceptor {
         if (eq >= 0 && CardNumbers.in(QueryParameterCheck.decode(pair.substring(eq + 1)))) throw CardNumbers.detected(name);
       }
     }
-    if (CardNumbers.in(request.getHeader(ACTOR_HEADER))) throw CardNumbers.detected(ACTOR_HEADER);
     return true;
   }
 

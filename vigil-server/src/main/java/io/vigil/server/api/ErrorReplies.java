@@ -1,5 +1,7 @@
 package io.vigil.server.api;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * {@code Accept} header says: for the error page, and for the filters and valves that answer
  * before any route runs.
  */
-final class ErrorReplies {
+public final class ErrorReplies {
   private ErrorReplies() {}
 
   /** The error object as JSON text. */
@@ -18,7 +20,7 @@ final class ErrorReplies {
   }
 
   /** The error as the answer; the connection stays open. */
-  static void write(HttpServletResponse response, ApiException e) throws IOException {
+  public static void write(HttpServletResponse response, ApiException e) throws IOException {
     String body = json(e);
     response.setStatus(e.status());
     if (e.retryAfterSeconds() != null) response.setHeader("Retry-After", e.retryAfterSeconds().toString());
@@ -26,6 +28,22 @@ final class ErrorReplies {
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
     response.setContentLength(body.getBytes(StandardCharsets.UTF_8).length);
     response.getWriter().write(body);
+  }
+
+  /**
+   * A refusal before the route ran (authentication, permission): when a body is declared and not
+   * read yet, the connection is closed after the answer instead of reading the rest of the body, so
+   * a refused client cannot hold a thread by sending its body slowly.
+   */
+  public static void refuseBeforeRoute(HttpServletRequest request, HttpServletResponse response, ApiException e) throws IOException {
+    boolean unreadBody = request.getDispatcherType() == DispatcherType.REQUEST
+        && (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null);
+    if (!unreadBody) {
+      write(response, e);
+      return;
+    }
+    request.setAttribute(RequestLanes.REFUSED_ATTRIBUTE, Boolean.TRUE);
+    writeAndClose(response, e);
   }
 
   /** The error as the answer, sent at once; the connection is closed after it (the body is not read). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestAuth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -98,14 +99,27 @@ final class ApiTestSupport {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  /** A request with extra headers (ApiClient sends none), e.g. Vigil-Actor. */
+  /**
+   * A request with extra headers, and the test credentials ({@link TestAuth}) unless the headers
+   * carry credentials of their own (a signature or a cookie).
+   */
   static ApiClient.Reply send(String base, String method, String path, String body, String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-    if (headers.length > 0) b.headers(headers);
+    byte[] bytes = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
+    withCredentials(b, base, method, path, bytes, headers);
     HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(body);
+        : HttpRequest.BodyPublishers.ofByteArray(bytes);
     if (body != null) b.header("Content-Type", "application/json");
     return send(b.method(method, publisher));
+  }
+
+  private static void withCredentials(HttpRequest.Builder b, String base, String method, String path, byte[] body, String... headers) {
+    if (headers.length > 0) b.headers(headers);
+    for (int i = 0; i < headers.length; i += 2) {
+      String name = headers[i];
+      if (name.equalsIgnoreCase("Vigil-Key-Id") || name.equalsIgnoreCase("Vigil-Signature") || name.equalsIgnoreCase("Cookie")) return;
+    }
+    b.headers(TestAuth.headers(base, method, path, body).toArray(String[]::new));
   }
 
   /**
@@ -114,7 +128,7 @@ final class ApiTestSupport {
    */
   static ApiClient.Reply send(String base, String method, String path, String contentType, byte[] body, String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
-    if (headers.length > 0) b.headers(headers);
+    withCredentials(b, base, method, path, body, headers);
     b.header("Content-Type", contentType);
     return send(b.method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
   }

@@ -34,7 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * A card number sent in any string a write route stores — a body field at any depth, a field
  * name, a number written in full, a list import's cell or column, a path variable, a query
- * parameter, the {@code Vigil-Actor} header — is refused with {@code 400 card_number_detected}
+ * parameter — is refused with {@code 400 card_number_detected}
  * naming the field, the message does not repeat it, and the database is exactly as before. Each
  * case then sends the same request with a harmless value and expects it to be stored, so the
  * refusal is the card check's and not another error's. Own server: the controls change the
@@ -121,9 +121,6 @@ class CardNumbersEverywhereApiTest extends ServerTestBase {
         Map.of("kind", "no_withdrawals", "reason", v)), "reason", "clean_marker_reason"));
     cases.add(new Case("restriction account id (path)", () -> v -> api.post("/v1/accounts/" + v + "/restrictions",
         Map.of("kind", "freeze", "reason", "fraud ring")), "account_id", "clean_marker_account"));
-    cases.add(new Case("restriction actor (header)", () -> v -> ApiTestSupport.send(base, "POST", "/v1/accounts/" + account
-        + "/restrictions", ApiClient.json(Map.of("kind", "no_transfers_out", "reason", "x")), "Vigil-Actor", v), "Vigil-Actor",
-        "clean_marker_actor"));
     cases.add(new Case("lower_limit currency", () -> v -> api.post("/v1/accounts/" + account + "/restrictions",
         Map.of("kind", "lower_limit", "reason", "x", "daily_limit_minor", 100, "currency", v.length() > 3 ? v : "USD")),
         "currency", "USD"));
@@ -155,12 +152,8 @@ class CardNumbersEverywhereApiTest extends ServerTestBase {
     }, "(field name)", "clean_marker_key"));
     cases.add(new Case("approval approver_id", () -> {
       String held = held();
-      return v -> approve(held, v, "approver", "console");
+      return v -> approve(held, v, "approver");
     }, "approver_id", "clean_marker_approver"));
-    cases.add(new Case("approval actor (header)", () -> {
-      String held = held();
-      return v -> approve(held, "ops.alice", "approver", v);
-    }, "Vigil-Actor", "clean_marker_console"));
     cases.add(new Case("challenge-result method", () -> {
       String held = held();
       return v -> api.post("/v1/decisions/" + held + "/challenge-result", Map.of("result", "passed", "method", v));
@@ -197,11 +190,6 @@ class CardNumbersEverywhereApiTest extends ServerTestBase {
         "entries[0]", "clean_marker_jkey"));
     cases.add(new Case("list import query parameter name", () -> v -> importFile("csv&" + v + "=1", "text/csv",
         "list,entity,value\r\nblock,account," + ApiTestSupport.id("q") + "\r\n"), "(query parameter name)", null));
-    cases.add(new Case("list entry delete actor (header)", () -> {
-      String id = (String) api.post("/v1/lists/entries", Map.of("list", "block", "entity", "account", "value",
-          ApiTestSupport.id("del"))).json().get("id");
-      return v -> ApiTestSupport.send(base, "DELETE", "/v1/lists/entries/" + id, null, "Vigil-Actor", v);
-    }, "Vigil-Actor", "clean_marker_deleter"));
 
     // Rules and scorecards.
     cases.add(new Case("rule reason", () -> v -> api.post("/v1/rules", rule(v.equals(PAN) ? "r_card" : "r_" + v, "reason " + v, "d")),
@@ -209,8 +197,6 @@ class CardNumbersEverywhereApiTest extends ServerTestBase {
     cases.add(new Case("rule description", () -> v -> api.post("/v1/rules", rule("d_" + (v.equals(PAN) ? "card" : v), "r", v)),
         "description", "clean_marker_desc"));
     cases.add(new Case("rule id (path)", () -> v -> api.put("/v1/rules/" + v, rule(v, "r", "d")), "id", "r_clean_marker_rule"));
-    cases.add(new Case("rule disable actor (header)", () -> v -> ApiTestSupport.send(base, "POST", "/v1/rules/r_clean_marker_rule/disable",
-        null, "Vigil-Actor", v), "Vigil-Actor", "clean_marker_disabler"));
     cases.add(new Case("scorecard description", () -> v -> api.put("/v1/scorecards/trust_card", scorecard(v)), "description",
         "clean_marker_card"));
     cases.add(new Case("scorecard id (path)", () -> v -> api.put("/v1/scorecards/" + v, scorecard("d")), "id", "clean_marker_sc"));
@@ -280,14 +266,13 @@ class CardNumbersEverywhereApiTest extends ServerTestBase {
     return (String) r.json().get("decision_id");
   }
 
-  private ApiClient.Reply approve(String decisionId, String approver, String role, String actor) {
+  private ApiClient.Reply approve(String decisionId, String approver, String role) {
     return ApiTestSupport.send(base, "POST", "/v1/decisions/" + decisionId + "/approvals",
-        ApiClient.json(Map.of("approver_id", approver, "role", role)), "Vigil-Actor", actor);
+        ApiClient.json(Map.of("approver_id", approver, "role", role)));
   }
 
   private ApiClient.Reply importFile(String format, String contentType, String file) {
-    return ApiTestSupport.send(base, "POST", "/v1/lists/import?format=" + format, contentType, file.getBytes(StandardCharsets.UTF_8),
-        "Vigil-Actor", "partner.sync");
+    return ApiTestSupport.send(base, "POST", "/v1/lists/import?format=" + format, contentType, file.getBytes(StandardCharsets.UTF_8));
   }
 
   private static Map<String, Object> rule(String id, String reason, String description) {

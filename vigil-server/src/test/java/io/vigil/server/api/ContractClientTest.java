@@ -74,6 +74,7 @@ import io.vigil.client.model.RuleVersioned;
 import io.vigil.client.model.UnlockRequest;
 import io.vigil.client.model.UnlockResult;
 import io.vigil.client.model.Verification;
+import io.vigil.server.support.SigningInterceptor;
 import io.vigil.server.support.TestClock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -97,6 +98,7 @@ class ContractClientTest extends SharedServerBase {
     client = new ApiClient();
     client.setObjectMapper(ApiClient.createDefaultObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
     client.updateBaseUri(base);
+    client.setRequestInterceptor(new SigningInterceptor(base));
     decisions = new DecisionsApi(client);
   }
 
@@ -211,21 +213,21 @@ class ContractClientTest extends SharedServerBase {
 
     ChallengesApi challenges = new ChallengesApi(client);
     ChallengeResult passed = challenges.reportChallengeResult(challenged.getDecisionId(),
-        new ChallengeResultRequest().result(ChallengeResultRequest.ResultEnum.PASSED).method("password_and_otp"), "gateway");
+        new ChallengeResultRequest().result(ChallengeResultRequest.ResultEnum.PASSED).method("password_and_otp"));
     assertEquals("ALLOW", passed.getFinalAction());
     assertNull(passed.getEscalation());
     assertEquals(passed, challenges.getChallengeResult(challenged.getDecisionId()));
 
     OutcomesApi outcomes = new OutcomesApi(client);
     OutcomeReport released = outcomes.reportOutcome(refunded.getDecisionId(),
-        new OutcomeRequest().outcome(OutcomeRequest.OutcomeEnum.REFUNDED).amountMinor(1_000L).reason("goods returned"), "gateway");
+        new OutcomeRequest().outcome(OutcomeRequest.OutcomeEnum.REFUNDED).amountMinor(1_000L).reason("goods returned"));
     assertEquals(1_000L, released.getReleasedMinor());
     assertEquals(2_500L, released.getAmountMinor());
     assertFalse(released.getReplayed());
     assertEquals("refunded", outcomes.getOutcome(refunded.getDecisionId()).getOutcome());
 
     ReversalsApi reversals = new ReversalsApi(client);
-    ReversalRequest reversal = reversals.requestReversal(reversed.getDecisionId(), "wallet-app",
+    ReversalRequest reversal = reversals.requestReversal(reversed.getDecisionId(),
         new ReversalRequestBody().verification(new Verification().method("biometric")));
     assertEquals(ReversalRequest.OutcomeEnum.APPROVE, reversal.getOutcome());
     assertEquals("eligible", reversal.getReasons().get(0).getCode());
@@ -233,7 +235,7 @@ class ContractClientTest extends SharedServerBase {
 
     FeedbackApi feedback = new FeedbackApi(client);
     FeedbackLabel label = feedback.recordFeedback(new FeedbackRequest().labelId(id("lbl")).decisionId(refunded.getDecisionId())
-        .kind(FeedbackRequest.KindEnum.FRAUD), "disputes");
+        .kind(FeedbackRequest.KindEnum.FRAUD));
     assertEquals("fraud", label.getVerdict());
     assertFalse(label.getReplayed());
     assertEquals(1, feedback.listFeedback(refunded.getDecisionId(), null, null).getData().size());
@@ -255,7 +257,7 @@ class ContractClientTest extends SharedServerBase {
     HoldsApi holds = new HoldsApi(client);
     assertEquals(HoldState.StatusEnum.PENDING, holds.getHold(held.getDecisionId()).getStatus());
     HoldState approved = holds.approveHold(held.getDecisionId(),
-        new ApprovalRequest().approverId("ops.alice").role(ApprovalRequest.RoleEnum.APPROVER), "console");
+        new ApprovalRequest().approverId("ops.alice").role(ApprovalRequest.RoleEnum.APPROVER));
     assertEquals(List.of("ops.alice"), approved.getApprovals().stream().map(Approval::getApproverId).toList());
     assertTrue(approved.getWaitingFor().contains(HoldState.WaitingForEnum.APPROVALS), approved.toString());
     assertNull(approved.getSettledAt());
@@ -263,33 +265,32 @@ class ContractClientTest extends SharedServerBase {
 
     ListsApi lists = new ListsApi(client);
     ListEntry watched = lists.createListEntry(new ListEntryRequest()._list(ListKind.WATCH).entity(ListEntity.ACCOUNT).value(account)
-        .reason("disputed payments"), "ops.karim");
+        .reason("disputed payments"));
     assertEquals(watched, lists.getListEntry(watched.getId()));
     assertEquals(watched, lists.listListEntries(ListKind.WATCH, ListEntity.ACCOUNT, account, 5, null).getData().get(0));
-    ListEntry deleted = lists.deleteListEntry(watched.getId(), "ops.karim");
+    ListEntry deleted = lists.deleteListEntry(watched.getId());
     assertTrue(deleted.getDeleted());
     assertEquals(List.of(ListChange.OperationEnum.DELETE, ListChange.OperationEnum.CREATE),
         lists.listListChanges(watched.getId(), 5, null).getData().stream().map(ListChange::getOperation).toList());
     ListFile file = new ListFile().entries(List.of(new ListFileEntry()._list(ListKind.WATCH).entity(ListEntity.MERCHANT)
         .value(id("mch_contract")).reason("refund abuse under review")));
-    assertEquals(1, lists.importLists(file, "json", "ops.karim").getCreated());
-    ListImportResult again = lists.importLists(file, "json", "ops.karim");
+    assertEquals(1, lists.importLists(file, "json").getCreated());
+    ListImportResult again = lists.importLists(file, "json");
     assertEquals(List.of(0, 1), List.of(again.getCreated(), again.getUnchanged()));
     assertTrue(lists.exportLists("json", ListKind.WATCH, ListEntity.MERCHANT).getEntries().contains(file.getEntries().get(0)));
 
     AccountsApi accounts = new AccountsApi(client);
     assertTrue(accounts.getAccountLinks(account).getLinks().stream().anyMatch(l -> l.getKind().equals("device")));
     Restriction restriction = accounts.createRestriction(account,
-        new RestrictionRequest().kind(RestrictionKind.NO_WITHDRAWALS).reason("card reported stolen"), "ops.karim");
+        new RestrictionRequest().kind(RestrictionKind.NO_WITHDRAWALS).reason("card reported stolen"));
     assertTrue(restriction.getActive());
     assertEquals(List.of(restriction), accounts.listRestrictions(account, null, null).getActive());
-    Restriction lifted = accounts.liftRestriction(account, restriction.getId(), new ReasonBody().reason("resolved"), "ops.karim");
+    Restriction lifted = accounts.liftRestriction(account, restriction.getId(), new ReasonBody().reason("resolved"));
     assertFalse(lifted.getActive());
-    Restriction lock = accounts.lockAccount(account, "wallet-app", new OptionalReasonBody().reason("phone stolen"));
+    Restriction lock = accounts.lockAccount(account, new OptionalReasonBody().reason("phone stolen"));
     assertEquals(RestrictionKind.FREEZE, lock.getKind());
     assertEquals("holder", lock.getSource());
-    UnlockResult unlocked = accounts.unlockAccount(account, new UnlockRequest().verification(new Verification().method("biometric")),
-        "wallet-app");
+    UnlockResult unlocked = accounts.unlockAccount(account, new UnlockRequest().verification(new Verification().method("biometric")));
     assertEquals(List.of(lock.getId()), unlocked.getUnlocked().stream().map(Restriction::getId).toList());
     // The history, a page at a time: the lock, then the lifted restriction.
     RestrictionList newest = accounts.listRestrictions(account, 1, null);

@@ -150,7 +150,7 @@ class CurrencyApiTest extends ServerTestBase {
   void reloadingNewRatesMakesANewReferenceVersionForTheNextDecision() throws IOException {
     long before = num(live().get("version"));
     writeRates(REFERENCE_DIR, "as_of,2026-03-09\n" + RATES_HEAD + "BDT,125.00\nCHF,0.88\n");
-    ApiClient.Reply reloaded = ApiTestSupport.send(base, "POST", "/v1/reference/reload", null, "Vigil-Actor", "treasury.ops");
+    ApiClient.Reply reloaded = ApiTestSupport.send(base, "POST", "/v1/reference/reload", null);
     assertEquals(200, reloaded.status(), reloaded.body());
     long after = num(reloaded.json().get("version"));
     assertEquals(before + 1, after);

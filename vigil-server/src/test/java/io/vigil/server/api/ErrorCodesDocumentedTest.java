@@ -41,6 +41,8 @@ class ErrorCodesDocumentedTest {
       new Sink(null, "ApiException.unprocessable(", 0),
       new Sink(null, "ApiException.unavailable(", 0),
       new Sink(null, "ApiException.conflict(", 1),
+      new Sink(null, "ApiException.unauthenticated(", 0),
+      new Sink(null, "ApiException.forbidden(", 0),
       new Sink(null, "new ApiException(", 2),
       // The engine's refusals; ErrorHandler turns each into a 400 with the same code.
       new Sink(null, "new ValidationException(", 0),

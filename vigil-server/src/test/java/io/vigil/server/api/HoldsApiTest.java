@@ -46,7 +46,7 @@ class HoldsApiTest extends ServerTestBase {
 
   private ApiClient.Reply approve(String decisionId, String approver, String role) {
     return ApiTestSupport.send(base, "POST", "/v1/decisions/" + decisionId + "/approvals",
-        ApiClient.json(Map.of("approver_id", approver, "role", role)), "Vigil-Actor", "console");
+        ApiClient.json(Map.of("approver_id", approver, "role", role)));
   }
 
   @Test

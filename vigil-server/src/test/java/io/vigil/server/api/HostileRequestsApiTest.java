@@ -65,7 +65,7 @@ class HostileRequestsApiTest extends ServerTestBase {
     Map<String, Object> before = state(account, decisionId, listValue);
     for (Write w : writes) {
       for (String accept : UNANSWERABLE) {
-        ApiClient.Reply refused = ApiTestSupport.send(base, w.method(), w.path(), w.body(), "Accept", accept, "Vigil-Actor", "ops");
+        ApiClient.Reply refused = ApiTestSupport.send(base, w.method(), w.path(), w.body(), "Accept", accept);
         assertError(refused, 406, "invalid_request_error", "not_acceptable", "Accept");
       }
     }
@@ -76,8 +76,7 @@ class HostileRequestsApiTest extends ServerTestBase {
     long version = ((Number) api.get("/v1/policy").json().get("version")).longValue();
     for (int i = 0; i < writes.size(); i++) {
       Write w = writes.get(i);
-      ApiClient.Reply done = ApiTestSupport.send(base, w.method(), w.path(), w.body(), "Accept", answerable.get(i % answerable.size()),
-          "Vigil-Actor", "ops");
+      ApiClient.Reply done = ApiTestSupport.send(base, w.method(), w.path(), w.body(), "Accept", answerable.get(i % answerable.size()));
       assertTrue(done.status() == 200 || done.status() == 201, () -> w + " -> " + done.status() + " " + done.body());
       assertTrue(done.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), w::toString);
       if (w.changesPolicy()) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestAuth;
 import io.vigil.server.support.TestClock;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -214,8 +215,7 @@ class LimitsApiTest extends ServerTestBase {
     Map<String, Object> atm = new HashMap<>(Map.of("id", "eur_atm", "period", "rolling_24h", "currency", "EUR", "amount_minor", 500_00,
         "event_types", List.of("withdrawal"), "channels", List.of("atm"), "breach_action", "DENY"));
 
-    ApiClient.Reply created = ApiTestSupport.send(base, "POST", "/v1/policy/limits", ApiClient.json(Map.of("limit", atm)),
-        "Vigil-Actor", "risk.lead");
+    ApiClient.Reply created = ApiTestSupport.send(base, "POST", "/v1/policy/limits", ApiClient.json(Map.of("limit", atm)));
     assertEquals(201, created.status(), created.body());
     assertEquals(before + 1, num(created.json().get("policy_version")));
     assertEquals(500_00L, num(map(created.json().get("limit")).get("amount_minor")));
@@ -224,7 +224,7 @@ class LimitsApiTest extends ServerTestBase {
     assertEquals("eur_atm", after.get(seeded.size()).get("id"));
     Map<String, Object> version = list(api.get("/v1/policy/versions").json().get("data")).get(0);
     assertEquals("create limit eur_atm", version.get("change"));
-    assertEquals("risk.lead", version.get("created_by"));
+    assertEquals(TestAuth.actor(base, "PUT", "/v1/policy/limits"), version.get("created_by"));
     Map<String, Object> withdrawal = new HashMap<>(Map.of("event_id", ApiTestSupport.id("w"), "type", "withdrawal", "occurred_at",
         TestClock.now().toString(), "account_id", ApiTestSupport.id("atm"), "amount", 600_00, "currency", "EUR", "channel", "atm"));
     assertEquals("limit.eur_atm", map(list(decide(withdrawal).get("reasons")).get(0)).get("rule_id"));

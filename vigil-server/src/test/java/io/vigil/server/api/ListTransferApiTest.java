@@ -18,8 +18,10 @@ import io.vigil.engine.Limits;
 import io.vigil.server.VigilApplication;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestAuth;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestClockConfiguration;
+import io.vigil.server.support.TestKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +79,7 @@ class ListTransferApiTest extends ServerTestBase {
   }
 
   private static ApiClient.Reply importFile(String base, String format, String contentType, byte[] file) {
-    return ApiTestSupport.send(base, "POST", "/v1/lists/import?format=" + format, contentType, file, "Vigil-Actor", "partner.sync");
+    return ApiTestSupport.send(base, "POST", "/v1/lists/import?format=" + format, contentType, file);
   }
 
   private static Map<String, Object> imported(ApiClient.Reply r) {
@@ -119,9 +122,16 @@ class ListTransferApiTest extends ServerTestBase {
   private String create(Map<String, Object> entry) {
     Map<String, Object> body = new LinkedHashMap<>(entry);
     body.values().removeIf(v -> v == null);
-    ApiClient.Reply r = ApiTestSupport.send(base, "POST", "/v1/lists/entries", ApiClient.json(body), "Vigil-Actor", "ops.karim");
+    ApiClient.Reply r = ApiTestSupport.send(base, "POST", "/v1/lists/entries", ApiClient.json(body));
     assertEquals(201, r.status(), r.body());
     return (String) r.json().get("id");
+  }
+
+  /** Header lines with the test credentials for a body that is never sent (its digest is of a stand-in). */
+  private String credentials(String method, String path) {
+    StringBuilder lines = new StringBuilder();
+    for (String line : TestAuth.headerLines(base, method, path, new byte[] {'x'})) lines.append(line).append("\r\n");
+    return lines.toString();
   }
 
   /**
@@ -135,7 +145,7 @@ class ListTransferApiTest extends ServerTestBase {
       socket.setSoTimeout(30_000);
       OutputStream out = socket.getOutputStream();
       out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\nContent-Length: " + contentLength
-          + "\r\nExpect: 100-continue\r\nVigil-Actor: partner.sync\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          + "\r\nExpect: 100-continue\r\n" + credentials("POST", path) + "\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
       StringBuilder text = new StringBuilder();
@@ -156,7 +166,8 @@ class ListTransferApiTest extends ServerTestBase {
   /** Another Vigil with an empty data directory, on the test clock. */
   private static ConfigurableApplicationContext freshServer() {
     return new SpringApplicationBuilder(VigilApplication.class, TestClockConfiguration.class)
-        .properties("server.port=0", "vigil.data-dir=" + tempDir("vigil-api-lists-fresh-")).run();
+        .properties("server.port=0", "vigil.data-dir=" + tempDir("vigil-api-lists-fresh-"))
+        .properties(new HashMap<>(TestKeys.properties())).run();
   }
 
   // ---- reading a large list (watch/account: no other test here writes to it, so the page sizes are exact) ----
@@ -214,7 +225,7 @@ class ListTransferApiTest extends ServerTestBase {
     for (int page = 0; page < 20; page++) {
       ApiClient.Reply r = api.get("/v1/lists/changes?limit=500" + (changeCursor == null ? "" : "&starting_after=" + changeCursor));
       for (Map<String, Object> c : data(r)) {
-        if (ids.contains(c.get("entry_id")) && c.get("operation").equals("create") && c.get("actor").equals("partner.sync")) {
+        if (ids.contains(c.get("entry_id")) && c.get("operation").equals("create") && c.get("actor").equals(TestAuth.actor(base, "POST", "/v1/lists/import"))) {
           importedCreates++;
         }
       }
@@ -272,7 +283,7 @@ class ListTransferApiTest extends ServerTestBase {
       assertEquals("DENY", decided.json().get("action"));
       assertEquals("list.block.ip", map(list(decided.json().get("reasons")).get(0)).get("rule_id"));
       Map<String, Object> stored = data(freshApi.get("/v1/lists/entries?list=block&entity=ip&value=" + enc("198.51.100.0/24"))).get(0);
-      assertEquals("partner.sync", stored.get("created_by"));
+      assertEquals(TestAuth.actor(base, "POST", "/v1/lists/import"), stored.get("created_by"));
     }
   }
 
@@ -437,13 +448,13 @@ class ListTransferApiTest extends ServerTestBase {
   @Test
   void theEntryApiRefusesCardNumbersToo() {
     Map<String, Object> card = new LinkedHashMap<>(Map.of("list", "block", "entity", "card", "value", PAN));
-    ApiClient.Reply r = ApiTestSupport.send(base, "POST", "/v1/lists/entries", ApiClient.json(card), "Vigil-Actor", "ops");
+    ApiClient.Reply r = ApiTestSupport.send(base, "POST", "/v1/lists/entries", ApiClient.json(card));
     Map<String, Object> error = assertInvalid(r, "card_number_detected", "value");
     assertFalse(r.body().contains(PAN));
     assertTrue(error.get("message").toString().contains("card tokens"));
     Map<String, Object> reason = new LinkedHashMap<>(Map.of("list", "block", "entity", "card", "value", "tok_" + id("c"),
         "reason", "seen with " + PAN));
-    assertInvalid(ApiTestSupport.send(base, "POST", "/v1/lists/entries", ApiClient.json(reason), "Vigil-Actor", "ops"),
+    assertInvalid(ApiTestSupport.send(base, "POST", "/v1/lists/entries", ApiClient.json(reason)),
         "card_number_detected", "reason");
   }
 

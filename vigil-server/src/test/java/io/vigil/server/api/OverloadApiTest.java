@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestAuth;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,7 +106,7 @@ class OverloadApiTest extends ServerTestBase {
     try (Socket socket = new Socket("localhost", port)) {
       socket.setSoTimeout(30_000);
       OutputStream out = socket.getOutputStream();
-      out.write(headers("POST", "/v1/decisions", body.length).getBytes(StandardCharsets.US_ASCII));
+      out.write(headers("POST", "/v1/decisions", body, body.length).getBytes(StandardCharsets.US_ASCII));
       out.flush();
       // The request arrived with its headers; its body comes after the whole budget has passed.
       Thread.sleep(2 * ADMISSION_BUDGET_MILLIS);
@@ -131,7 +132,7 @@ class OverloadApiTest extends ServerTestBase {
         Socket socket = new Socket("localhost", port);
         socket.setSoTimeout(30_000);
         OutputStream out = socket.getOutputStream();
-        out.write(headers("PUT", "/v1/models/ovl_stalled_" + i, 50_000_000).getBytes(StandardCharsets.US_ASCII));
+        out.write(headers("PUT", "/v1/models/ovl_stalled_" + i, null, 50_000_000).getBytes(StandardCharsets.US_ASCII));
         out.write(new byte[1_024]);
         out.flush();
         uploads.add(socket);
@@ -178,9 +179,14 @@ class OverloadApiTest extends ServerTestBase {
     assertTrue(((String) error.get("message")).endsWith("(configured fallback action: " + advice + ")"), r.body());
   }
 
-  private String headers(String method, String path, long contentLength) {
+  /** The head of a request with the test credentials; body null for one never sent whole (its digest is of a stand-in). */
+  private String headers(String method, String path, byte[] body, long contentLength) {
+    StringBuilder credentials = new StringBuilder();
+    for (String line : TestAuth.headerLines(base, method, path, body == null ? new byte[] {'x'} : body)) {
+      credentials.append(line).append("\r\n");
+    }
     return method + " " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: application/json\r\n"
-        + "Content-Length: " + contentLength + "\r\nConnection: close\r\n\r\n";
+        + "Content-Length: " + contentLength + "\r\n" + credentials + "Connection: close\r\n\r\n";
   }
 
   /** The status line the server sent on {@code socket}, or "" when it sent nothing within two seconds. */

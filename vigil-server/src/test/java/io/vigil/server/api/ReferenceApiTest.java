@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestAuth;
 import io.vigil.server.support.TestClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -117,7 +118,7 @@ class ReferenceApiTest extends ServerTestBase {
   void aBrokenFileIsRefusedAndTheOldSetStaysLive() throws IOException {
     long before = liveVersion();
     Files.writeString(REFERENCE_DIR.resolve("bins.csv"), BINS_HEADER + "40000000,40000099,visa,debit,BD,Sample Bank\nnot,a,row\n");
-    ApiClient.Reply refused = ApiTestSupport.send(base, "POST", "/v1/reference/reload", null, "Vigil-Actor", "ops@example.com");
+    ApiClient.Reply refused = ApiTestSupport.send(base, "POST", "/v1/reference/reload", null);
     Map<String, Object> error = assertError(refused, 422, "invalid_request_error", "reference_data_invalid", "bin_table");
     assertTrue(((String) error.get("message")).contains("line 3"), () -> "names the line: " + error);
     assertEquals(before, liveVersion());
@@ -140,11 +141,11 @@ class ReferenceApiTest extends ServerTestBase {
     long before = liveVersion();
     Files.writeString(REFERENCE_DIR.resolve("payment-codes.csv"),
         "code,institution,merchant_id,account_id,device_id\nQR-SHOP-1,sample_bank,m_shop_1,acct_shop_1,pos_1\n");
-    ApiClient.Reply reloaded = ApiTestSupport.send(base, "POST", "/v1/reference/reload", null, "Vigil-Actor", "ops@example.com");
+    ApiClient.Reply reloaded = ApiTestSupport.send(base, "POST", "/v1/reference/reload", null);
     assertEquals(200, reloaded.status(), reloaded.body());
     long after = liveVersion();
     assertEquals(before + 1, after);
-    assertEquals("ops@example.com", reloaded.json().get("loaded_by"));
+    assertEquals(TestAuth.actor(base, "POST", "/v1/reference/reload"), reloaded.json().get("loaded_by"));
 
     Map<String, Object> lookup = api.get("/v1/reference/lookup?bin=40000012").json();
     assertEquals(true, ((Map<String, Object>) lookup.get("bin")).get("prepaid"));

@@ -12,6 +12,7 @@ import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.account.RestrictionService;
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.TestAuth;
 import io.vigil.server.support.TestClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,8 +59,9 @@ class RestrictionsApiTest extends ServerTestBase {
     return reasons.isEmpty() ? "" : (String) ((Map<String, Object>) reasons.get(0)).get("rule_id");
   }
 
-  private ApiClient.Reply post(String path, Map<String, ?> body, String actor) {
-    return ApiTestSupport.send(base, "POST", path, ApiClient.json(body), "Vigil-Actor", actor);
+  /** {@code who} names the caller in the story; the request goes with the credentials the route takes ({@link TestAuth}). */
+  private ApiClient.Reply post(String path, Map<String, ?> body, String who) {
+    return ApiTestSupport.send(base, "POST", path, ApiClient.json(body));
   }
 
   @Test
@@ -102,7 +104,7 @@ class RestrictionsApiTest extends ServerTestBase {
     assertEquals(false, history.get("has_more"));
     Map<String, Object> past = (Map<String, Object>) ((List<Object>) history.get("data")).get(0);
     assertEquals("biometric", past.get("verification_method"));
-    assertEquals("wallet-app", past.get("lifted_by"));
+    assertEquals(TestAuth.actor(base, "POST", "/v1/accounts/" + account + "/unlock"), past.get("lifted_by"));
   }
 
   @Test

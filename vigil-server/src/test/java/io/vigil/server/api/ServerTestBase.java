@@ -4,6 +4,7 @@ import io.vigil.server.VigilApplication;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.TestClockConfiguration;
 import io.vigil.server.support.TestDatabases;
+import io.vigil.server.support.TestKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A real Vigil server on a random port with a client for it. Subclasses choose the data directory
@@ -25,23 +27,29 @@ import org.springframework.test.context.DynamicPropertyRegistry;
     // a 503 for waiting 250 ms: the tests of overload set their own, short budget.
     properties = "vigil.decisions.admission-budget-millis=1500")
 @Import(TestClockConfiguration.class)
-abstract class ServerTestBase {
+public abstract class ServerTestBase {
   @LocalServerPort
-  int port;
+  protected int port;
 
-  ApiClient api;
-  String base;
+  protected ApiClient api;
+  protected String base;
 
   /**
    * With {@code -Dvigil.test.store=postgresql}, makes the server store in PostgreSQL (a schema of its
    * own, see {@link TestDatabases}) instead of embedded H2: the same API tests, on the other store.
    * For the servers that do not choose their store themselves; {@link SharedServerBase} calls it.
    */
-  static void storeAsAsked(DynamicPropertyRegistry registry) {
+  protected static void storeAsAsked(DynamicPropertyRegistry registry) {
     if (!"postgresql".equals(System.getProperty("vigil.test.store"))) return;
     TestDatabases.Store store = TestDatabases.postgres();
     registry.add("vigil.storage.url", store::url);
     registry.add("vigil.storage.username", store::username);
+  }
+
+  /** Every test server holds the test run's API key ({@link TestKeys}), which the test clients sign with. */
+  @DynamicPropertySource
+  static void testKey(DynamicPropertyRegistry registry) {
+    TestKeys.properties().forEach((name, value) -> registry.add(name, () -> value));
   }
 
   @BeforeEach
@@ -50,7 +58,7 @@ abstract class ServerTestBase {
     api = new ApiClient(base);
   }
 
-  static Path tempDir(String prefix) {
+  protected static Path tempDir(String prefix) {
     try {
       Path dir = Files.createTempDirectory(prefix);
       dir.toFile().deleteOnExit();

@@ -11,7 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@link RulesAndListsApiTest} changes the global policy and lists and has a server of its own.
  * With {@code -Dvigil.test.store=postgresql} the shared server stores in PostgreSQL instead.
  */
-abstract class SharedServerBase extends ServerTestBase {
+public abstract class SharedServerBase extends ServerTestBase {
   private static final Path DATA_DIR = tempDir("vigil-api-shared-");
 
   @DynamicPropertySource

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestAuth;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -223,9 +224,14 @@ class SlowClientsApiTest extends ServerTestBase {
     return socket;
   }
 
-  private static String head(String method, String path, int contentLength) {
+  /** The head of a request with the test credentials (a body here is never sent whole: its digest is of a stand-in). */
+  private String head(String method, String path, int contentLength) {
+    StringBuilder credentials = new StringBuilder();
+    for (String line : TestAuth.headerLines(base, method, path, contentLength > 0 ? new byte[] {'x'} : null)) {
+      credentials.append(line).append("\r\n");
+    }
     return method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-        + (contentLength > 0 ? "Content-Length: " + contentLength + "\r\n" : "") + "Connection: close\r\n\r\n";
+        + (contentLength > 0 ? "Content-Length: " + contentLength + "\r\n" : "") + credentials + "Connection: close\r\n\r\n";
   }
 
   private static void send(Socket socket, String text) throws IOException {

@@ -7,6 +7,7 @@ import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.Events;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestClockServer;
+import io.vigil.server.support.TestKeys;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -186,11 +187,12 @@ class CrashRecoveryTest {
 
   private static Process start(int port, Path dataDir) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx512m", "-Dvigil.test.clock=" + TestClock.now(), "-cp", System.getProperty("java.class.path"),
-        TestClockServer.class.getName(), "--server.port=" + port, "--vigil.data-dir=" + dataDir)
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-Dvigil.test.clock=" + TestClock.now(), "-cp",
+        System.getProperty("java.class.path"), TestClockServer.class.getName(), "--server.port=" + port, "--vigil.data-dir=" + dataDir)
         .redirectErrorStream(true)
-        .redirectOutput(new File(dataDir.toFile(), "server-" + System.nanoTime() + ".log"))
-        .start();
+        .redirectOutput(new File(dataDir.toFile(), "server-" + System.nanoTime() + ".log"));
+    builder.environment().putAll(TestKeys.environment());
+    return builder.start();
   }
 
   private static void awaitHealthy(ApiClient api, Process process) throws InterruptedException {

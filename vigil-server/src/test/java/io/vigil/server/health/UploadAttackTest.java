@@ -7,6 +7,7 @@ import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.ChildServer;
 import io.vigil.server.support.Events;
 import io.vigil.server.support.OnnxFiles;
+import io.vigil.server.support.TestAuth;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -131,8 +132,10 @@ class UploadAttackTest {
       socket.setSoTimeout(120_000);
       OutputStream out = socket.getOutputStream();
       InputStream in = new BufferedInputStream(socket.getInputStream());
+      StringBuilder credentials = new StringBuilder();
+      for (String line : TestAuth.headerLines("http://localhost:" + port, "PUT", path, body)) credentials.append(line).append("\r\n");
       out.write(("PUT " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: "
-          + body.length + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          + body.length + "\r\nExpect: 100-continue\r\n" + credentials + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
       Map<String, String> head = readHead(in);
       if (head.get("status").equals("100")) {

@@ -49,6 +49,8 @@ public final class ChildServer implements AutoCloseable {
     // The class path goes in the environment, not on the command line: ONNX Runtime (1.29) crashes
     // the process (SIGSEGV) when it loads a model in a JVM whose command line is several KB long.
     builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+    // The test key, in the environment: never on a command line.
+    builder.environment().putAll(TestKeys.environment());
     Process process = builder.start();
     return new ChildServer(process, dataDir, log, port);
   }

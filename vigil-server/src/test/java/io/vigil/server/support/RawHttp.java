@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * HTTP/1.1 over a plain socket, for the requests {@code java.net.http} will not send: {@code CONNECT},
  * {@code TRACE}, bad percent-encoding, control characters, a malformed request line or header. Each
- * request is sent as given (with {@code Connection: close}) and the whole answer read until the
+ * request is sent as given (with {@code Connection: close}, and the test credentials unless it has its own) and the whole answer read until the
  * server closes the connection.
  */
 public final class RawHttp {
@@ -49,10 +51,16 @@ public final class RawHttp {
     }
   }
 
-  /** {@code METHOD target HTTP/1.1} with a Host header, the extra header lines given, and no body. */
+  /**
+   * {@code METHOD target HTTP/1.1} with a Host header, the extra header lines given, and no body;
+   * with the test credentials ({@link TestAuth}) unless the lines carry credentials of their own.
+   */
   public Answer send(String method, String target, String... headerLines) {
     StringBuilder request = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: localhost\r\n");
     for (String line : headerLines) request.append(line).append("\r\n");
+    if (!hasCredentials(List.of(headerLines))) {
+      for (String line : TestAuth.headerLines(base(), method, target, null)) request.append(line).append("\r\n");
+    }
     request.append("Connection: close\r\n\r\n");
     return sendBytes(request.toString().getBytes(StandardCharsets.ISO_8859_1));
   }
@@ -61,12 +69,30 @@ public final class RawHttp {
   public Answer send(String method, String target, Map<String, String> headers, byte[] body) {
     StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: localhost\r\n");
     headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    if (!hasCredentials(headers.keySet())) {
+      for (String line : TestAuth.headerLines(base(), method, target, body)) head.append(line).append("\r\n");
+    }
     if (body != null) head.append("Content-Length: ").append(body.length).append("\r\n");
     head.append("Connection: close\r\n\r\n");
     ByteArrayOutputStream request = new ByteArrayOutputStream();
     request.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
     if (body != null) request.writeBytes(body);
     return sendBytes(request.toByteArray());
+  }
+
+  private String base() {
+    return "http://localhost:" + port;
+  }
+
+  /** Whether header lines (or names) already carry credentials: a signature or a cookie. */
+  private static boolean hasCredentials(Collection<String> headers) {
+    for (String h : headers) {
+      String name = h.contains(":") ? h.substring(0, h.indexOf(':')).trim() : h;
+      if (name.equalsIgnoreCase("Vigil-Key-Id") || name.equalsIgnoreCase("Vigil-Signature") || name.equalsIgnoreCase("Cookie")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Text as a test failure message can show it: ASCII, everything else escaped, at most 200 characters. */

@@ -1,0 +1,242 @@
+package io.vigil.server.security;
+
+import static io.vigil.server.security.Permission.ACCOUNTS_READ;
+import static io.vigil.server.security.Permission.ACCOUNTS_RESTRICT;
+import static io.vigil.server.security.Permission.ACCOUNTS_UNLOCK;
+import static io.vigil.server.security.Permission.API_KEYS_MANAGE;
+import static io.vigil.server.security.Permission.DECISIONS_CREATE;
+import static io.vigil.server.security.Permission.DECISIONS_READ;
+import static io.vigil.server.security.Permission.FEEDBACK_READ;
+import static io.vigil.server.security.Permission.FEEDBACK_WRITE;
+import static io.vigil.server.security.Permission.HOLDS_APPROVE;
+import static io.vigil.server.security.Permission.LISTS_READ;
+import static io.vigil.server.security.Permission.LISTS_WRITE;
+import static io.vigil.server.security.Permission.METRICS_READ;
+import static io.vigil.server.security.Permission.MODELS_READ;
+import static io.vigil.server.security.Permission.MODELS_WRITE;
+import static io.vigil.server.security.Permission.OUTCOMES_WRITE;
+import static io.vigil.server.security.Permission.PERSONAL_DATA_ERASE;
+import static io.vigil.server.security.Permission.POLICY_READ;
+import static io.vigil.server.security.Permission.POLICY_WRITE;
+import static io.vigil.server.security.Permission.REFERENCE_READ;
+import static io.vigil.server.security.Permission.REFERENCE_RELOAD;
+import static io.vigil.server.security.Permission.SELF_SERVICE;
+import static io.vigil.server.security.Permission.SYSTEM_ADMIN;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+/**
+ * The one table of what each route needs: a {@link Permission}, any signed-in caller
+ * ({@link Access#AUTHENTICATED}), or nothing ({@link Access#PUBLIC}). The security chain looks every
+ * request up here; a test fails when a mapped route is missing, and the permission matrix in
+ * {@code docs/security.md} is generated from it. A path the table does not know needs a signed-in
+ * caller (so an anonymous caller learns nothing about which routes exist), then answers 404 as before.
+ * {@code HEAD} is looked up as {@code GET}.
+ */
+public final class RoutePermissions {
+  /** What a route needs. */
+  public record Access(Kind kind, Permission permission) {
+    public enum Kind { PUBLIC, AUTHENTICATED, PERMISSION }
+
+    public static final Access PUBLIC = new Access(Kind.PUBLIC, null);
+    public static final Access AUTHENTICATED = new Access(Kind.AUTHENTICATED, null);
+
+    public Access {
+      Objects.requireNonNull(kind, "kind");
+      if ((kind == Kind.PERMISSION) != (permission != null)) throw new IllegalArgumentException("a permission goes with kind PERMISSION");
+    }
+
+    public static Access of(Permission permission) {
+      return new Access(Kind.PERMISSION, permission);
+    }
+
+    /** The permission's code, {@code public} or {@code authenticated}: as the documentation writes it. */
+    public String label() {
+      return switch (kind) {
+        case PUBLIC -> "public";
+        case AUTHENTICATED -> "authenticated";
+        case PERMISSION -> permission.code();
+      };
+    }
+  }
+
+  /** One row of the table. */
+  public record Route(String method, String pattern, Access access) {}
+
+  private static final PathPatternParser PARSER = PathPatternParser.defaultInstance;
+  private static final List<Route> ROUTES = List.copyOf(table());
+  /** Literal paths by "METHOD path", so the busiest routes cost one map lookup. */
+  private static final Map<String, Access> LITERAL = literals();
+  /** Patterns by method, most specific first. */
+  private static final Map<String, List<Entry>> PATTERNS = patterns();
+
+  private record Entry(PathPattern pattern, Access access) {}
+
+  private RoutePermissions() {}
+
+  /** Every row, in table order. */
+  public static List<Route> routes() {
+    return ROUTES;
+  }
+
+  /** What a request to this path (as sent, without the context path) needs. */
+  public static Access lookup(String method, String path) {
+    String m = "HEAD".equals(method) ? "GET" : method;
+    Access literal = LITERAL.get(m + ' ' + path);
+    if (literal != null) return literal;
+    List<Entry> candidates = PATTERNS.get(m);
+    if (candidates == null) return Access.AUTHENTICATED;
+    PathContainer container;
+    try {
+      container = PathContainer.parsePath(path);
+    } catch (IllegalArgumentException malformed) {
+      return Access.AUTHENTICATED;
+    }
+    for (Entry e : candidates) {
+      if (e.pattern().matches(container)) return e.access();
+    }
+    return Access.AUTHENTICATED;
+  }
+
+  private static List<Route> table() {
+    List<Route> t = new ArrayList<>();
+    // Decisions and what hangs off them
+    t.add(new Route("POST", "/v1/decisions", Access.of(DECISIONS_CREATE)));
+    t.add(new Route("GET", "/v1/decisions", Access.of(DECISIONS_READ)));
+    t.add(new Route("GET", "/v1/decisions.csv", Access.of(DECISIONS_READ)));
+    t.add(new Route("GET", "/v1/decisions/{decisionId}", Access.of(DECISIONS_READ)));
+    t.add(new Route("GET", "/v1/decisions/{decisionId}/features", Access.of(DECISIONS_READ)));
+    t.add(new Route("GET", "/v1/decisions/{decisionId}/explanation", Access.of(DECISIONS_READ)));
+    t.add(new Route("GET", "/v1/decisions/{decisionId}/hold", Access.of(DECISIONS_READ)));
+    t.add(new Route("POST", "/v1/decisions/{decisionId}/approvals", Access.of(HOLDS_APPROVE)));
+    t.add(new Route("GET", "/v1/decisions/{decisionId}/challenge-result", Access.of(DECISIONS_READ)));
+    t.add(new Route("POST", "/v1/decisions/{decisionId}/challenge-result", Access.of(OUTCOMES_WRITE)));
+    t.add(new Route("GET", "/v1/decisions/{decisionId}/outcome", Access.of(DECISIONS_READ)));
+    t.add(new Route("POST", "/v1/decisions/{decisionId}/outcome", Access.of(OUTCOMES_WRITE)));
+    t.add(new Route("GET", "/v1/decisions/{decisionId}/reversal-requests", Access.of(DECISIONS_READ)));
+    t.add(new Route("POST", "/v1/decisions/{decisionId}/reversal-request", Access.of(SELF_SERVICE)));
+    // Feedback
+    t.add(new Route("POST", "/v1/feedback", Access.of(FEEDBACK_WRITE)));
+    t.add(new Route("GET", "/v1/feedback", Access.of(FEEDBACK_READ)));
+    // Accounts
+    t.add(new Route("POST", "/v1/accounts/{accountId}/restrictions", Access.of(ACCOUNTS_RESTRICT)));
+    t.add(new Route("GET", "/v1/accounts/{accountId}/restrictions", Access.of(ACCOUNTS_READ)));
+    t.add(new Route("POST", "/v1/accounts/{accountId}/restrictions/{restrictionId}/lift", Access.of(ACCOUNTS_RESTRICT)));
+    t.add(new Route("POST", "/v1/accounts/{accountId}/lock", Access.of(SELF_SERVICE)));
+    t.add(new Route("POST", "/v1/accounts/{accountId}/unlock", Access.of(ACCOUNTS_UNLOCK)));
+    t.add(new Route("GET", "/v1/accounts/{accountId}/links", Access.of(ACCOUNTS_READ)));
+    t.add(new Route("POST", "/v1/accounts/{accountId}/personal-data/erasure", Access.of(PERSONAL_DATA_ERASE)));
+    t.add(new Route("GET", "/v1/features/{entity}/{value}", Access.of(ACCOUNTS_READ)));
+    // Policy: rules, scorecards, thresholds, weights, limits, challenge and hold policies
+    t.add(new Route("GET", "/v1/rules", Access.of(POLICY_READ)));
+    t.add(new Route("POST", "/v1/rules", Access.of(POLICY_WRITE)));
+    t.add(new Route("GET", "/v1/rules/{id}", Access.of(POLICY_READ)));
+    t.add(new Route("PUT", "/v1/rules/{id}", Access.of(POLICY_WRITE)));
+    t.add(new Route("POST", "/v1/rules/{id}/disable", Access.of(POLICY_WRITE)));
+    t.add(new Route("POST", "/v1/rules/{id}/enable", Access.of(POLICY_WRITE)));
+    t.add(new Route("GET", "/v1/scorecards", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/v1/scorecards/{id}", Access.of(POLICY_READ)));
+    t.add(new Route("PUT", "/v1/scorecards/{id}", Access.of(POLICY_WRITE)));
+    t.add(new Route("POST", "/v1/scorecards/{id}/enable", Access.of(POLICY_WRITE)));
+    t.add(new Route("POST", "/v1/scorecards/{id}/disable", Access.of(POLICY_WRITE)));
+    t.add(new Route("GET", "/v1/policy", Access.of(POLICY_READ)));
+    t.add(new Route("PUT", "/v1/policy/thresholds", Access.of(POLICY_WRITE)));
+    t.add(new Route("PUT", "/v1/policy/weights", Access.of(POLICY_WRITE)));
+    t.add(new Route("GET", "/v1/policy/limits", Access.of(POLICY_READ)));
+    t.add(new Route("PUT", "/v1/policy/limits", Access.of(POLICY_WRITE)));
+    t.add(new Route("POST", "/v1/policy/limits", Access.of(POLICY_WRITE)));
+    t.add(new Route("GET", "/v1/policy/limits/{id}", Access.of(POLICY_READ)));
+    t.add(new Route("PUT", "/v1/policy/limits/{id}", Access.of(POLICY_WRITE)));
+    t.add(new Route("DELETE", "/v1/policy/limits/{id}", Access.of(POLICY_WRITE)));
+    t.add(new Route("GET", "/v1/policy/challenges", Access.of(POLICY_READ)));
+    t.add(new Route("PUT", "/v1/policy/challenges", Access.of(POLICY_WRITE)));
+    t.add(new Route("PUT", "/v1/policy/holds", Access.of(POLICY_WRITE)));
+    t.add(new Route("GET", "/v1/policy/versions", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/v1/policy/versions/{version}", Access.of(POLICY_READ)));
+    // Lists
+    t.add(new Route("POST", "/v1/lists/entries", Access.of(LISTS_WRITE)));
+    t.add(new Route("GET", "/v1/lists/entries", Access.of(LISTS_READ)));
+    t.add(new Route("GET", "/v1/lists/entries/{id}", Access.of(LISTS_READ)));
+    t.add(new Route("DELETE", "/v1/lists/entries/{id}", Access.of(LISTS_WRITE)));
+    t.add(new Route("GET", "/v1/lists/changes", Access.of(LISTS_READ)));
+    t.add(new Route("GET", "/v1/lists/export", Access.of(LISTS_READ)));
+    t.add(new Route("POST", "/v1/lists/import", Access.of(LISTS_WRITE)));
+    // Reference data
+    t.add(new Route("GET", "/v1/reference", Access.of(REFERENCE_READ)));
+    t.add(new Route("POST", "/v1/reference/reload", Access.of(REFERENCE_RELOAD)));
+    t.add(new Route("GET", "/v1/reference/versions", Access.of(REFERENCE_READ)));
+    t.add(new Route("GET", "/v1/reference/versions/{version}", Access.of(REFERENCE_READ)));
+    t.add(new Route("GET", "/v1/reference/lookup", Access.of(REFERENCE_READ)));
+    // Models
+    t.add(new Route("GET", "/v1/models", Access.of(MODELS_READ)));
+    t.add(new Route("GET", "/v1/models/{modelId}", Access.of(MODELS_READ)));
+    t.add(new Route("POST", "/v1/models/train", Access.of(MODELS_WRITE)));
+    t.add(new Route("PUT", "/v1/models/{modelId}", Access.of(MODELS_WRITE)));
+    t.add(new Route("POST", "/v1/models/{modelId}/role", Access.of(MODELS_WRITE)));
+    // API keys
+    t.add(new Route("POST", "/v1/api-keys", Access.of(API_KEYS_MANAGE)));
+    t.add(new Route("GET", "/v1/api-keys", Access.of(API_KEYS_MANAGE)));
+    t.add(new Route("GET", "/v1/api-keys/{keyId}", Access.of(API_KEYS_MANAGE)));
+    t.add(new Route("POST", "/v1/api-keys/{keyId}/rotate", Access.of(API_KEYS_MANAGE)));
+    t.add(new Route("POST", "/v1/api-keys/{keyId}/revoke", Access.of(API_KEYS_MANAGE)));
+    t.add(new Route("DELETE", "/v1/api-keys/{keyId}", Access.of(API_KEYS_MANAGE)));
+    // Operator sign-in (the session routes need a signed-in operator, whatever its roles)
+    t.add(new Route("POST", "/v1/auth/login", Access.PUBLIC));
+    t.add(new Route("POST", "/v1/auth/login/totp", Access.PUBLIC));
+    t.add(new Route("POST", "/v1/auth/login/recovery-code", Access.PUBLIC));
+    t.add(new Route("GET", "/v1/auth/sso/**", Access.PUBLIC));
+    t.add(new Route("GET", "/v1/auth/session", Access.AUTHENTICATED));
+    t.add(new Route("POST", "/v1/auth/logout", Access.AUTHENTICATED));
+    t.add(new Route("POST", "/v1/auth/step-up", Access.AUTHENTICATED));
+    // Administration
+    t.add(new Route("POST", "/v1/admin/backups", Access.of(SYSTEM_ADMIN)));
+    t.add(new Route("POST", "/v1/admin/encryption-keys/rotate", Access.of(SYSTEM_ADMIN)));
+    // The contract, the error page, health and metrics
+    t.add(new Route("GET", "/v1/openapi.json", Access.PUBLIC));
+    for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
+      t.add(new Route(method, "/error", Access.PUBLIC));
+    }
+    t.add(new Route("GET", "/actuator/health", Access.PUBLIC));
+    t.add(new Route("GET", "/actuator/health/**", Access.PUBLIC));
+    t.add(new Route("GET", "/actuator/prometheus", Access.of(METRICS_READ)));
+    t.add(new Route("GET", "/actuator/info", Access.of(METRICS_READ)));
+    return t;
+  }
+
+  private static Map<String, Access> literals() {
+    Map<String, Access> m = new HashMap<>();
+    for (Route r : ROUTES) {
+      if (isLiteral(r.pattern())) {
+        Access before = m.put(r.method() + ' ' + r.pattern(), r.access());
+        if (before != null) throw new IllegalStateException("route listed twice: " + r.method() + " " + r.pattern());
+      }
+    }
+    return Collections.unmodifiableMap(m);
+  }
+
+  private static Map<String, List<Entry>> patterns() {
+    Map<String, List<Entry>> m = new HashMap<>();
+    for (Route r : ROUTES) {
+      if (isLiteral(r.pattern())) continue;
+      m.computeIfAbsent(r.method().toUpperCase(Locale.ROOT), k -> new ArrayList<>()).add(new Entry(PARSER.parse(r.pattern()), r.access()));
+    }
+    m.replaceAll((method, entries) -> {
+      entries.sort((a, b) -> PathPattern.SPECIFICITY_COMPARATOR.compare(a.pattern(), b.pattern()));
+      return List.copyOf(entries);
+    });
+    return Collections.unmodifiableMap(m);
+  }
+
+  private static boolean isLiteral(String pattern) {
+    return pattern.indexOf('{') < 0 && pattern.indexOf('*') < 0;
+  }
+}
