@@ -37,6 +37,8 @@ import org.junit.jupiter.api.Test;
  */
 class PersonalDataAtRestTest {
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** A start on a shared, busy 2-core machine has taken a minute. */
+  private static final long HEALTHY_SECONDS = 240;
 
   /** One person's generated values. */
   record Person(String account, String phone, String email, String ip, String deviceId, String fingerprint, String userAgent,
@@ -76,8 +78,9 @@ class PersonalDataAtRestTest {
     // A shared, busy machine must not turn a decision into a 503 (the overload tests set their own budgets).
     args.add("--vigil.decisions.admission-budget-millis=10000");
     args.add("--vigil.decisions.reply-timeout-millis=20000");
-    ChildServer server = ChildServer.start(dir, List.of("-Xmx384m"), args).awaitHealthy();
+    ChildServer server = ChildServer.start(dir, List.of("-Xmx384m"), args);
     try {
+      server.awaitHealthy(HEALTHY_SECONDS);
       ApiClient api = server.api;
       // Operator-only changes go through the server's test hook (the services the routes call):
       // this test is about what is stored; PersonalDataApiTest covers the routes.
@@ -150,8 +153,9 @@ class PersonalDataAtRestTest {
       assertThat(VerifyJournalCommand.run(verify)).as("verify-journal exit status").isZero();
 
       // A restart starts from the checkpoint sealed under the new key; erasure and values hold.
-      ChildServer again = ChildServer.start(dir, List.of("-Xmx384m"), args).awaitHealthy();
+      ChildServer again = ChildServer.start(dir, List.of("-Xmx384m"), args);
       try {
+        again.awaitHealthy(HEALTHY_SECONDS);
         assertThat(again.logText()).contains("after the checkpoint of sequence");
         assertThat(event(again.api.get("/v1/decisions/" + aFirst).json())).containsEntry("phone", SealedValues.ERASED);
         assertThat(event(again.api.get("/v1/decisions/" + cFirst).json())).containsEntry("email", c.email());

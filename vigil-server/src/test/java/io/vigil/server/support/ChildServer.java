@@ -55,9 +55,14 @@ public final class ChildServer implements AutoCloseable {
     return new ChildServer(process, dataDir, log, port);
   }
 
-  /** Waits until the server answers its health endpoint with 200. */
+  /** Waits until the server answers its health endpoint with 200 (at most 90 s). */
   public ChildServer awaitHealthy() throws InterruptedException {
-    long deadline = System.nanoTime() + 90_000_000_000L;
+    return awaitHealthy(90);
+  }
+
+  /** Waits at most {@code timeoutSeconds} until the server answers its health endpoint with 200. */
+  public ChildServer awaitHealthy(long timeoutSeconds) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) throw new AssertionError("server exited with " + process.exitValue() + "; log:\n" + logText());
       try {
