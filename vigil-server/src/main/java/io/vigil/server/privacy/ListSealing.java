@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +27,25 @@ public final class ListSealing implements ListValueProtection {
   private static final String ENTRY_AD = "vigil-list-entry\n";
   private static final String CHANGE_AD = "vigil-list-change\n";
   private static final int MIGRATE_ROWS = 500;
+  private static final String STEP = "list_entries_and_changes";
   private final SealedValues sealed;
   private final LookupHashes hashes;
+  private final Clock clock;
 
-  public ListSealing(SealedValues sealed, LookupHashes hashes) {
+  public ListSealing(SealedValues sealed, LookupHashes hashes, Clock clock) {
     this.sealed = sealed;
     this.hashes = hashes;
+    this.clock = clock;
+  }
+
+  private static boolean done(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM personal_data_sealing_done WHERE step = ?")) {
+      ps.setString(1, STEP);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) > 0;
+      }
+    }
   }
 
   @Override
@@ -66,10 +80,15 @@ public final class ListSealing implements ListValueProtection {
     return Json.write(m);
   }
 
-  /** Seals the entries and audit records stored in plaintext (before protection existed); returns how many rows changed. */
+  /**
+   * Seals the entries and audit records stored in plaintext (before protection existed), once: the
+   * step is recorded as done and skipped at later starts (every row written since is sealed as it
+   * is written). Returns how many rows changed.
+   */
   public int sealStoredPlaintext(DataSource ds) {
     int changed = 0;
     try (Connection c = ds.getConnection()) {
+      if (done(c)) return 0;
       while (true) {
         List<String[]> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
@@ -117,6 +136,13 @@ public final class ListSealing implements ListValueProtection {
           changed += batched;
         }
         after = (Long) rows.get(rows.size() - 1)[0];
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO personal_data_sealing_done (step, done_at_millis, rows_sealed) VALUES (?,?,?)")) {
+        ps.setString(1, STEP);
+        ps.setLong(2, clock.millis());
+        ps.setLong(3, changed);
+        ps.executeUpdate();
       }
     } catch (SQLException e) {
       throw new StorageException("sealing the stored list entries failed", e);

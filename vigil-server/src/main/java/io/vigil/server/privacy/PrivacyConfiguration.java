@@ -40,8 +40,8 @@ public class PrivacyConfiguration {
 
   /** Seals the list rows stored in plaintext before, so the list services load sealed rows only. */
   @Bean
-  public ListSealing listSealing(SealedValues sealed, LookupHashes hashes, DataSource ds) {
-    ListSealing lists = new ListSealing(sealed, hashes);
+  public ListSealing listSealing(SealedValues sealed, LookupHashes hashes, DataSource ds, Clock clock) {
+    ListSealing lists = new ListSealing(sealed, hashes, clock);
     lists.sealStoredPlaintext(ds);
     return lists;
   }

@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.event.EventParser;
+import io.vigil.engine.list.ListEntity;
+import io.vigil.engine.list.ListEntry;
+import io.vigil.engine.list.ListKind;
 import io.vigil.server.api.Json;
+import io.vigil.server.list.ListRepository;
+import io.vigil.server.list.ListService;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestDatabases;
 import java.io.ByteArrayInputStream;
@@ -19,6 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -164,6 +173,46 @@ class PersonalDataKeysTest {
     assertThat(openPart(parts, "features.bin", sealed)).isEqualTo(state);
     assertThatThrownBy(() -> openPart(parts, "signals.bin", sealed)).isInstanceOf(IOException.class);
     assertThat(openPart(parts, "ledger.bin", "VIGL plain part".getBytes(StandardCharsets.UTF_8))).isEqualTo("VIGL plain part");
+  }
+
+  @Test
+  void listRowsStoredInPlaintextBeforeAreSealedOnceAndStillFound() throws Exception {
+    ListEntry plain = new ListEntry("le_pd_plain_1", ListKind.BLOCK, ListEntity.PHONE, "+15550100010", "test", "test", "tester",
+        TestClock.INSTANCE.millis(), 0);
+    new ListRepository(ds).insert(plain, "tester", Json.write(ListService.json(plain, TestClock.INSTANCE.millis())));
+    assertThat(rawListRows()).contains("+15550100010");
+
+    MasterKeys master = MasterKeys.open(dir.resolve("keys/s.json"));
+    DataKeys keys = new DataKeys(new DataKeyRepository(ds), master, TestClock.INSTANCE, 1_000);
+    ListSealing sealing = new ListSealing(new SealedValues(keys), LookupHashes.open(dir.resolve("keys/l.json")), TestClock.INSTANCE);
+    assertThat(sealing.sealStoredPlaintext(ds)).isEqualTo(2); // the entry and its audit record
+    assertThat(sealing.sealStoredPlaintext(ds)).as("done once").isZero();
+    assertThat(rawListRows()).doesNotContain("+15550100010");
+
+    ListRepository sealed = new ListRepository(ds, sealing);
+    assertThat(sealed.findValues(ListKind.BLOCK, ListEntity.PHONE, List.of("+15550100010"))).containsKey("+15550100010");
+    assertThat(sealed.changes(null, null, 10).get(0).entryJson()).contains("+15550100010");
+    ListEntry added = new ListEntry("le_pd_sealed_2", ListKind.WATCH, ListEntity.DEVICE, "dev-pd-list-77", null, null, "tester",
+        TestClock.INSTANCE.millis(), 0);
+    sealed.insert(added, "tester", Json.write(ListService.json(added, TestClock.INSTANCE.millis())));
+    assertThat(rawListRows()).doesNotContain("dev-pd-list-77");
+    assertThat(sealed.page(ListKind.WATCH, ListEntity.DEVICE, "dev-pd-list-77", null, 10)).extracting(ListEntry::id)
+        .containsExactly("le_pd_sealed_2");
+  }
+
+  /** Every column of list_entries and list_changes, as stored. */
+  private String rawListRows() throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+      for (String table : List.of("list_entries", "list_changes")) {
+        try (ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+          while (rs.next()) {
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) out.append(rs.getString(i)).append('|');
+          }
+        }
+      }
+    }
+    return out.toString();
   }
 
   private static byte[] sealPart(CheckpointSealing parts, String file, String content) throws IOException {
