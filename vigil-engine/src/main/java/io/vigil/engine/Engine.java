@@ -44,6 +44,7 @@ import io.vigil.engine.signal.ReferenceDataLoader;
 import io.vigil.engine.signal.SignalConfig;
 import io.vigil.engine.signal.SignalState;
 import io.vigil.engine.signal.Signals;
+import io.vigil.engine.state.PartCipher;
 import io.vigil.engine.state.PartSource;
 import io.vigil.engine.state.StateBuffer;
 import io.vigil.engine.state.StateFormatException;
@@ -582,6 +583,11 @@ public final class Engine {
    * {@link FeatureStore#fromCheckpoint} of that directory.
    */
   public Map<String, StateBuffer> checkpoint(Path featuresDir) {
+    return checkpoint(featuresDir, PartCipher.NONE);
+  }
+
+  /** As {@link #checkpoint(Path)}; a disk-backed store's state file is sealed by {@code cipher}. */
+  public Map<String, StateBuffer> checkpoint(Path featuresDir, PartCipher cipher) {
     boolean onDisk = features.diskBacked();
     if (onDisk && featuresDir == null) throw new IllegalArgumentException("a disk-backed feature store needs a directory");
     Map<String, StateBuffer> parts = new LinkedHashMap<>();
@@ -594,7 +600,7 @@ public final class Engine {
       out.end();
       parts.put("engine", engine);
       if (onDisk) {
-        features.checkpointTo(featuresDir);
+        features.checkpointTo(featuresDir, cipher);
       } else {
         StateBuffer f = new StateBuffer();
         features.writeTo(new StateWriter(f));

@@ -4,15 +4,18 @@ import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.money.ExchangeRates;
-import java.io.ByteArrayInputStream;
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import io.vigil.engine.state.PartCipher;
 import io.vigil.engine.state.StateFormatException;
 import io.vigil.engine.state.StateReader;
 import io.vigil.engine.state.StateWriter;
@@ -477,6 +480,11 @@ public final class FeatureStore implements AutoCloseable {
    * the rest. Call from the writer's thread, between events. Disk-backed stores only.
    */
   public synchronized void checkpointTo(Path dir) {
+    checkpointTo(dir, PartCipher.NONE);
+  }
+
+  /** As {@link #checkpointTo(Path)}, with {@code store.bin} (it holds the hash keys) sealed by {@code cipher}. */
+  public synchronized void checkpointTo(Path dir, PartCipher cipher) {
     ensureOpen();
     if (disk == null) throw new IllegalStateException("an in-memory feature store has no checkpoint");
     try {
@@ -484,8 +492,9 @@ public final class FeatureStore implements AutoCloseable {
       disk.checkpointTo(dir.resolve(CHECKPOINT_ENTRIES));
       Path state = dir.resolve(CHECKPOINT_STATE);
       CRC32C crc = new CRC32C();
-      try (OutputStream file = Files.newOutputStream(state);
-          DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(file, crc), 1 << 16))) {
+      try (OutputStream raw = Files.newOutputStream(state)) {
+        OutputStream file = cipher.sealing(raw, CHECKPOINT_STATE);
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(file, crc), 1 << 16));
         out.writeLong(CHECKPOINT_MAGIC);
         for (long k : hashKeys) out.writeLong(k);
         out.writeLong(nextDiskSeq);
@@ -500,6 +509,7 @@ public final class FeatureStore implements AutoCloseable {
         }
         out.flush();
         file.write(longBytes(crc.getValue()));
+        file.close(); // finishes a sealed file; raw is closed by the try
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the feature checkpoint in " + dir, e);
@@ -513,15 +523,26 @@ public final class FeatureStore implements AutoCloseable {
    */
   public static FeatureStore fromCheckpoint(FeatureConfig config, Path checkpointDir, Path liveDir,
       WindowDiskSettings settings) {
-    return fromCheckpoint(config, checkpointDir, liveDir, settings, INDEX_MIN_ENTRIES);
+    return fromCheckpoint(config, checkpointDir, liveDir, settings, INDEX_MIN_ENTRIES, PartCipher.NONE);
+  }
+
+  /** As above, for a checkpoint whose {@code store.bin} was sealed by {@code cipher}. */
+  public static FeatureStore fromCheckpoint(FeatureConfig config, Path checkpointDir, Path liveDir,
+      WindowDiskSettings settings, PartCipher cipher) {
+    return fromCheckpoint(config, checkpointDir, liveDir, settings, INDEX_MIN_ENTRIES, cipher);
   }
 
   static FeatureStore fromCheckpoint(FeatureConfig config, Path checkpointDir, Path liveDir, WindowDiskSettings settings,
       int indexMinEntries) {
+    return fromCheckpoint(config, checkpointDir, liveDir, settings, indexMinEntries, PartCipher.NONE);
+  }
+
+  private static FeatureStore fromCheckpoint(FeatureConfig config, Path checkpointDir, Path liveDir, WindowDiskSettings settings,
+      int indexMinEntries, PartCipher cipher) {
     Path state = checkpointDir.resolve(CHECKPOINT_STATE);
     byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(state);
+    try (InputStream in = cipher.opening(new BufferedInputStream(Files.newInputStream(state)), CHECKPOINT_STATE)) {
+      bytes = in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the feature checkpoint " + state, e);
     }

@@ -13,6 +13,7 @@ import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.rule.RuleCompiler;
 import io.vigil.engine.signal.SignalConfig;
 import io.vigil.engine.signal.links.LinkLimits;
+import io.vigil.engine.state.PartCipher;
 import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.account.RestrictionService;
 import io.vigil.server.backup.OnlineBackup;
@@ -49,6 +50,8 @@ import io.vigil.server.model.ScheduledRetraining;
 import io.vigil.server.outcome.FinalOutcomes;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
+import io.vigil.server.privacy.JournalPrivacy;
+import io.vigil.server.privacy.ListSealing;
 import io.vigil.server.reference.ReferenceRepository;
 import io.vigil.server.reference.ReferenceService;
 import io.vigil.server.reversal.ReversalRepository;
@@ -119,18 +122,18 @@ public class VigilConfiguration {
   }
 
   @Bean
-  public ListService listService(HikariDataSource ds, ListIndex index, Clock clock) {
-    return new ListService(new ListRepository(ds), index, clock);
+  public ListService listService(HikariDataSource ds, ListIndex index, ListSealing sealing, Clock clock) {
+    return new ListService(new ListRepository(ds, sealing), index, clock);
   }
 
   @Bean
-  public ListImport listImport(HikariDataSource ds, ListIndex index, ListService lists, Clock clock) {
-    return new ListImport(new ListRepository(ds), index, lists, clock);
+  public ListImport listImport(HikariDataSource ds, ListIndex index, ListService lists, ListSealing sealing, Clock clock) {
+    return new ListImport(new ListRepository(ds, sealing), index, lists, clock);
   }
 
   @Bean
-  public ListExport listExport(HikariDataSource ds, Clock clock) {
-    return new ListExport(new ListRepository(ds), clock);
+  public ListExport listExport(HikariDataSource ds, ListSealing sealing, Clock clock) {
+    return new ListExport(new ListRepository(ds, sealing), clock);
   }
 
   @Bean
@@ -197,9 +200,9 @@ public class VigilConfiguration {
    * checkpoint being written when the pipeline stops is finished.
    */
   @Bean(destroyMethod = "close")
-  public Checkpoints checkpoints(VigilProperties p, JournalRepository journal, Clock clock) {
+  public Checkpoints checkpoints(VigilProperties p, JournalRepository journal, PartCipher checkpointPartCipher, Clock clock) {
     VigilProperties.Checkpoints c = p.checkpoints();
-    return new Checkpoints(new CheckpointFiles(p.checkpointDir()),
+    return new Checkpoints(new CheckpointFiles(p.checkpointDir(), checkpointPartCipher),
         new Checkpoints.Settings(c.enabled(), c.load(), TimeUnit.SECONDS.toMillis(c.intervalSeconds()), c.everyDecisions(), c.keep()), journal, clock);
   }
 
@@ -209,7 +212,7 @@ public class VigilConfiguration {
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
       FeatureConfig features, SignalConfig signals, ListIndex lists, RestrictionIndex restrictions, PolicyService policies,
       ReferenceService reference, ModelRegistry models, MeterRegistry registry, Clock clock, JournalAnchors anchors,
-      WindowStateStores windowStores, Checkpoints checkpoints) {
+      WindowStateStores windowStores, Checkpoints checkpoints, JournalPrivacy journalPrivacy) {
     LimitReleaseRepository releases = new LimitReleaseRepository(ds);
     ChallengeRepository challenges = new ChallengeRepository(ds);
     FeedbackRepository labels = new FeedbackRepository(ds);
@@ -229,7 +232,7 @@ public class VigilConfiguration {
     DecisionPipeline pipeline = new DecisionPipeline(journal, ds, () -> engineOn.apply(windowStores.fresh()),
         featuresDir -> engineOn.apply(windowStores.restore(featuresDir)), policies.active(), p.decisions().queueCapacity(),
         p.decisions().commitBatchMax(), registry, clock, anchors, p.decisions().idempotencyHorizonMillis(),
-        DurableCommit.of(p.storage().durableCommits()), checkpoints);
+        DurableCommit.of(p.storage().durableCommits()), checkpoints, journalPrivacy);
     policies.onInstall(pipeline::install);
     reference.onInstall(pipeline::install);
     return pipeline;
@@ -237,14 +240,14 @@ public class VigilConfiguration {
 
   /** The velocity windows on disk; closed after the pipeline (which depends on it). */
   @Bean(destroyMethod = "close")
-  public WindowStateStores windowStateStores(VigilProperties p, FeatureConfig features) {
+  public WindowStateStores windowStateStores(VigilProperties p, FeatureConfig features, PartCipher checkpointPartCipher) {
     WindowDiskSettings configured = p.features().windowDiskSettings();
     WindowDiskSettings settings = configured.withinHeap(Runtime.getRuntime().maxMemory());
     if (settings != configured) {
       log.warn("vigil.features.window-cache-mb is more than a quarter of the heap; the window cache uses {} MiB",
           settings.cacheBytes() / WindowDiskSettings.MB);
     }
-    return new WindowStateStores(features, p.windowStateDir(), settings);
+    return new WindowStateStores(features, p.windowStateDir(), settings, checkpointPartCipher);
   }
 
   @Bean

@@ -189,10 +189,12 @@ final class Committer {
     String previous = chainHead;
     for (Pending p : batch) {
       DecisionPipeline.Submission s = p.submission();
+      // The journal keeps the response with its personal values sealed; the caller gets it as decided.
+      String storedResponse = state.privacy.sealResponse(p.responseJson(), s.event());
       String hash = HashChain.hash(previous, p.sequence(), p.decisionId(), s.event().eventId(), p.recordedAtMillis(),
-          p.decision().policyVersion(), s.requestHash(), s.canonicalJson(), p.responseJson());
+          p.decision().policyVersion(), s.requestHash(), s.canonicalJson(), storedResponse);
       JournalRecord record = new JournalRecord(p.sequence(), p.decisionId(), s.event().eventId(), p.recordedAtMillis(),
-          p.decision().policyVersion(), s.requestHash(), s.canonicalJson(), p.responseJson(), previous, hash);
+          p.decision().policyVersion(), s.requestHash(), s.canonicalJson(), storedResponse, previous, hash);
       prepared.add(new Prepared(p, DecisionJson.row(record, s.event(), p.decision())));
       previous = hash;
     }

@@ -10,6 +10,7 @@ import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.outcome.FinalOutcome;
 import io.vigil.server.outcome.FinalOutcomes;
+import io.vigil.server.privacy.JournalPrivacy;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -35,11 +36,13 @@ public class DecisionController {
   private final DecisionService service;
   private final JournalRepository journal;
   private final FinalOutcomes outcomes;
+  private final JournalPrivacy privacy;
 
-  public DecisionController(DecisionService service, JournalRepository journal, FinalOutcomes outcomes) {
+  public DecisionController(DecisionService service, JournalRepository journal, FinalOutcomes outcomes, JournalPrivacy privacy) {
     this.service = service;
     this.journal = journal;
     this.outcomes = outcomes;
+    this.privacy = privacy;
   }
 
   @PostMapping(path = "/v1/decisions", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -123,7 +126,7 @@ public class DecisionController {
   }
 
   /** A stored decision with its final outcome next to its action. */
-  private static Map<String, Object> record(JournalRow row, FinalOutcome outcome) {
+  private Map<String, Object> record(JournalRow row, FinalOutcome outcome) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("sequence", row.record().sequence());
     m.put("recorded_at", Instant.ofEpochMilli(row.record().recordedAtMillis()).toString());
@@ -132,8 +135,9 @@ public class DecisionController {
     m.put("settled_by", outcome.settledBy());
     m.put("settled_at", outcome.settledAtMillis() == 0 ? null : Instant.ofEpochMilli(outcome.settledAtMillis()).toString());
     m.put("waiting_for", outcome.waitingFor());
-    m.put("decision", Json.readMap(row.record().responseJson()));
-    m.put("event", Json.readMap(row.record().eventJson()));
+    // Personal fields opened for the caller (shown as "[erased]" once the person's key is destroyed).
+    m.put("decision", Json.readMap(privacy.openResponse(row.record().responseJson(), row.record().eventId())));
+    m.put("event", privacy.openEvent(row.record().eventJson(), JournalPrivacy.Reading.DISPLAY));
     m.put("hash", row.record().hash());
     return m;
   }

@@ -7,6 +7,7 @@ import io.vigil.engine.policy.Decision;
 import io.vigil.engine.policy.Reason;
 import io.vigil.server.api.Json;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.privacy.SealedEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,7 +114,8 @@ public final class DecisionJson {
 
   /** Re-derives a row's query columns from its stored JSON (what the verifier compares). */
   public static JournalRow derive(JournalRecord record) {
-    Event e = EventParser.parse(Json.readMap(record.eventJson()));
+    // The derived columns hold no personal field: the sealed part is left out, so no key is needed.
+    Event e = EventParser.parse(SealedEvent.strip(record.eventJson()));
     Map<String, Object> response = Json.readMap(record.responseJson());
     return new JournalRow(record, e.type().wireName(), e.accountId(), e.merchantId(), e.occurredAtMillis(),
         String.valueOf(response.get("action")), ((Number) response.get("score")).intValue(),

@@ -1,6 +1,5 @@
 package io.vigil.server.decision;
 
-import com.google.common.hash.Hashing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.engine.Engine;
 import io.vigil.engine.event.Event;
@@ -11,9 +10,9 @@ import io.vigil.engine.signal.ReferenceData;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.journal.JournalObserver;
 import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.privacy.JournalPrivacy;
 import io.vigil.server.state.Checkpoints;
 import io.vigil.server.storage.DurableCommit;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -123,15 +122,36 @@ public final class DecisionPipeline implements AutoCloseable {
       MeterRegistry registry, Clock clock, JournalObserver observer, long idempotencyHorizonMillis, DurableCommit durable,
       Checkpoints checkpoints) {
     this(journal, dataSource, engines, enginesFromCheckpoint, policy, queueCapacity, commitBatchMax, registry, clock, null,
-        observer, idempotencyHorizonMillis, durable, checkpoints);
+        observer, idempotencyHorizonMillis, durable, checkpoints, JournalPrivacy.NONE);
+  }
+
+  /**
+   * As above, with the journal's personal-data protection: the committer stores each response with
+   * its personal values sealed, and every rebuild opens the events it replays ({@code privacy}).
+   */
+  public DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
+      Function<Path, Engine> enginesFromCheckpoint, CompiledPolicy policy, int queueCapacity, int commitBatchMax,
+      MeterRegistry registry, Clock clock, JournalObserver observer, long idempotencyHorizonMillis, DurableCommit durable,
+      Checkpoints checkpoints, JournalPrivacy privacy) {
+    this(journal, dataSource, engines, enginesFromCheckpoint, policy, queueCapacity, commitBatchMax, registry, clock, null,
+        observer, idempotencyHorizonMillis, durable, checkpoints, privacy);
   }
 
   DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
       Function<Path, Engine> enginesFromCheckpoint, CompiledPolicy policy, int queueCapacity, int commitBatchMax,
       MeterRegistry registry, Clock clock, ToLongFunction<String> eventIdHash, JournalObserver observer,
       long idempotencyHorizonMillis, DurableCommit durable, Checkpoints checkpoints) {
+    this(journal, dataSource, engines, enginesFromCheckpoint, policy, queueCapacity, commitBatchMax, registry, clock, eventIdHash,
+        observer, idempotencyHorizonMillis, durable, checkpoints, JournalPrivacy.NONE);
+  }
+
+  DecisionPipeline(JournalRepository journal, DataSource dataSource, Supplier<Engine> engines,
+      Function<Path, Engine> enginesFromCheckpoint, CompiledPolicy policy, int queueCapacity, int commitBatchMax,
+      MeterRegistry registry, Clock clock, ToLongFunction<String> eventIdHash, JournalObserver observer,
+      long idempotencyHorizonMillis, DurableCommit durable, Checkpoints checkpoints, JournalPrivacy privacy) {
     this.state = new PipelineState(queueCapacity, commitBatchMax);
     state.policy = policy;
+    state.privacy = privacy;
     this.ids = new EventIds(idempotencyHorizonMillis, eventIdHash);
     this.metrics = new PipelineMetrics(registry, state, ids);
     this.committer = new Committer(state, journal, dataSource, commitBatchMax, metrics, observer, clock, durable);
@@ -217,8 +237,14 @@ public final class DecisionPipeline implements AutoCloseable {
     return s.reply();
   }
 
+  /** The request hash the journal stores for a canonical request (keyed when personal data is protected). */
   public String requestHash(String canonicalJson) {
-    return Hashing.sha256().hashString(canonicalJson, StandardCharsets.UTF_8).toString();
+    return state.privacy.requestHash(canonicalJson);
+  }
+
+  /** The journal's personal-data protection. */
+  public JournalPrivacy privacy() {
+    return state.privacy;
   }
 
   /**

@@ -7,6 +7,7 @@ import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.privacy.JournalPrivacy;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
@@ -60,20 +61,22 @@ public final class DecisionService {
     Event event = EventParser.parse(tree);
     String canonical = Json.canonical(tree);
     String requestHash = pipeline.requestHash(canonical);
+    // What the journal stores: the personal fields sealed here, on the caller's thread, not the sequencer's.
+    String stored = pipeline.privacy().sealEvent(tree, canonical, event);
     Outcome outcome;
     try {
-      outcome = await(submit(event, canonical, requestHash, receivedNanos, false));
+      outcome = await(submit(event, stored, requestHash, receivedNanos, false));
     } catch (ValidationException tooOld) {
       // An event id older than the idempotency horizon is no longer in memory, and its event is
       // older than the lateness the engine accepts: a retry of a decided event is answered from the journal.
       if (!tooOld.code().equals("occurred_at_too_old")) throw tooOld;
-      outcome = journal.findByEventId(event.eventId()).map(row -> stored(row, requestHash)).orElseThrow(() -> tooOld);
+      outcome = journal.findByEventId(event.eventId()).map(row -> stored(row, requestHash, canonical)).orElseThrow(() -> tooOld);
     }
-    if (outcome instanceof Outcome.Lookup lookup) outcome = stored(lookup, event.eventId(), requestHash);
+    if (outcome instanceof Outcome.Lookup lookup) outcome = stored(lookup, event.eventId(), requestHash, canonical);
     if (outcome == null) {
       // The journal row under this hash holds another event id: decide this one as new.
-      outcome = await(submit(event, canonical, requestHash, receivedNanos, true));
-      if (outcome instanceof Outcome.Lookup lookup) outcome = stored(lookup, event.eventId(), requestHash);
+      outcome = await(submit(event, stored, requestHash, receivedNanos, true));
+      if (outcome instanceof Outcome.Lookup lookup) outcome = stored(lookup, event.eventId(), requestHash, canonical);
       if (outcome == null) throw new IllegalStateException("an event id collided twice");
     }
     if (outcome instanceof Outcome.Conflict) {
@@ -84,18 +87,24 @@ public final class DecisionService {
   }
 
   /** The stored answer for a repeated event id, a conflict, or null when the row is another event's. */
-  private Outcome stored(Outcome.Lookup lookup, String eventId, String requestHash) {
+  private Outcome stored(Outcome.Lookup lookup, String eventId, String requestHash, String canonical) {
     // A missing row is a decision whose commit just failed; the pipeline is rebuilding its index.
     JournalRow row = journal.findBySequence(lookup.sequence()).orElseThrow(() -> withFallback(
         ApiException.unavailable("recovering", "Vigil is rebuilding its state from the journal; retry with the same event_id")));
     if (!row.record().eventId().equals(eventId)) return null;
-    return stored(row, requestHash);
+    return stored(row, requestHash, canonical);
   }
 
-  /** The stored answer of {@code row}, or a conflict when the request differs. */
-  private static Outcome stored(JournalRow row, String requestHash) {
-    if (!row.record().requestHash().equals(requestHash)) return new Outcome.Conflict();
-    return new Outcome.Response(row.record().responseJson(), true);
+  /**
+   * The stored answer of {@code row} (its personal values opened), or a conflict when the request
+   * differs. A row stored before personal-data protection has a plain SHA-256 request hash.
+   */
+  private Outcome stored(JournalRow row, String requestHash, String canonical) {
+    String storedHash = row.record().requestHash();
+    if (!storedHash.equals(requestHash) && !storedHash.equals(JournalPrivacy.NONE.requestHash(canonical))) {
+      return new Outcome.Conflict();
+    }
+    return new Outcome.Response(pipeline.privacy().openResponse(row.record().responseJson(), row.record().eventId()), true);
   }
 
   private CompletableFuture<Outcome> submit(Event event, String canonical, String requestHash, long receivedNanos, boolean hashCollision) {

@@ -4,6 +4,7 @@ import io.vigil.engine.Engine;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.signal.ReferenceData;
 import io.vigil.engine.signal.links.LinkGraphStats;
+import io.vigil.server.privacy.JournalPrivacy;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -24,6 +25,8 @@ final class PipelineState {
   final Map<Long, Pending> pendingBySequence = new ConcurrentHashMap<>();
   final ConcurrentLinkedQueue<StoredId> storedBeyondHorizon = new ConcurrentLinkedQueue<>();
 
+  /** Seals the response of each row the committer writes; opens each event the rebuild replays. Set before the first rebuild. */
+  volatile JournalPrivacy privacy = JournalPrivacy.NONE;
   /** Replaced by each rebuild (the sequencer). */
   volatile Engine engine;
   volatile CompiledPolicy policy;

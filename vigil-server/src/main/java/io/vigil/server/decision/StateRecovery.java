@@ -13,6 +13,7 @@ import io.vigil.server.api.Json;
 import io.vigil.server.journal.AnchoredChain;
 import io.vigil.server.journal.JournalObserver;
 import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.privacy.JournalPrivacy;
 import io.vigil.server.journal.StorageException;
 import io.vigil.server.state.CheckpointFiles;
 import io.vigil.server.state.Checkpoints;
@@ -130,7 +131,8 @@ final class StateRecovery {
       JournalRecord r = row.record();
       chain.accept(r);
       try {
-        engine.replay(EventParser.parse(Json.readMap(r.eventJson())), Action.valueOf(row.action()), nowMillis);
+        engine.replay(EventParser.parse(state.privacy.openEvent(r.eventJson(), JournalPrivacy.Reading.REPLAY)),
+            Action.valueOf(row.action()), nowMillis);
       } catch (ValidationException refusedByThisBuild) {
         // Accepted by the build that stored it; a stricter parser must not stop start-up.
         if (unparseable.incrementAndGet() <= 10) {

@@ -3,6 +3,7 @@ package io.vigil.server.decision;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.feature.FeatureStore;
 import io.vigil.engine.feature.WindowDiskSettings;
+import io.vigil.engine.state.PartCipher;
 import java.nio.file.Path;
 
 /**
@@ -16,12 +17,19 @@ public final class WindowStateStores implements AutoCloseable {
   private final FeatureConfig config;
   private final Path dir;
   private final WindowDiskSettings settings;
+  private final PartCipher cipher;
   private FeatureStore current;
 
   public WindowStateStores(FeatureConfig config, Path dir, WindowDiskSettings settings) {
+    this(config, dir, settings, PartCipher.NONE);
+  }
+
+  /** {@code cipher} opens a checkpoint's sealed window state (the checkpoints' cipher). */
+  public WindowStateStores(FeatureConfig config, Path dir, WindowDiskSettings settings, PartCipher cipher) {
     this.config = config;
     this.dir = dir;
     this.settings = settings;
+    this.cipher = cipher;
   }
 
   /** An empty disk-backed store; the previous one is closed (its engine is being replaced). */
@@ -40,7 +48,7 @@ public final class WindowStateStores implements AutoCloseable {
   public synchronized FeatureStore restore(Path checkpointFeaturesDir) {
     if (current != null) current.close();
     current = null;
-    current = FeatureStore.fromCheckpoint(config, checkpointFeaturesDir, dir, settings);
+    current = FeatureStore.fromCheckpoint(config, checkpointFeaturesDir, dir, settings, cipher);
     return current;
   }
 

@@ -6,11 +6,11 @@ import io.vigil.engine.event.EventParser;
 import io.vigil.engine.limit.LimitLedger;
 import io.vigil.engine.policy.Action;
 import io.vigil.server.api.ApiException;
-import io.vigil.server.api.Json;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.logging.RedactedFailure;
+import io.vigil.server.privacy.SealedEvent;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -90,7 +90,7 @@ public final class LimitService {
 
   /** The decision's event when it holds a reservation (a money-out event not denied), else null. */
   private static Event reservingEvent(JournalRow row) {
-    Event event = EventParser.parse(Json.readMap(row.record().eventJson()));
+    Event event = EventParser.parse(SealedEvent.strip(row.record().eventJson())); // account and amount: no key needed
     return LimitLedger.reserves(event, Action.valueOf(row.action())) ? event : null;
   }
 

@@ -23,7 +23,8 @@ import javax.sql.DataSource;
 
 /** List entries and their audit trail. An entry and its change record are written in one transaction. */
 public final class ListRepository {
-  private static final String COLUMNS = "id, list_kind, entity, entry_value, reason, source, created_by, created_at_millis, expires_at_millis";
+  private static final String COLUMNS = "id, list_kind, entity, entry_value, reason, source, created_by, created_at_millis, expires_at_millis,"
+      + " entry_value_sealed";
   /** Newest first; the index list_entries_created serves it. */
   private static final TimeOrder ORDER = TimeOrder.NEWEST_FIRST;
   private static final String INSERT_CHANGE = "INSERT INTO list_changes (entry_id, operation, actor, at_millis, entry_json) VALUES (?,?,?,?,?)";
@@ -33,9 +34,16 @@ public final class ListRepository {
   private static final int LOOKUP_CHUNK = 500;
   private static final int INSERT_BATCH = 1_000;
   private final DataSource dataSource;
+  private final ListValueProtection protection;
 
   public ListRepository(DataSource dataSource) {
+    this(dataSource, ListValueProtection.NONE);
+  }
+
+  /** Values stored as {@code protection} says (sealed, found by their keyed hash). */
+  public ListRepository(DataSource dataSource, ListValueProtection protection) {
     this.dataSource = dataSource;
+    this.protection = protection;
   }
 
   /** One audit record. */
@@ -51,7 +59,7 @@ public final class ListRepository {
   public void insert(ListEntry e, String actor, String entryJson) {
     inTransaction(c -> {
       if (findValue(c, e.kind(), e.entity(), e.value()).isPresent()) throw new DuplicateEntry();
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO list_entries (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)")) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO list_entries (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?)")) {
         bindEntry(ps, e);
         ps.executeUpdate();
       }
@@ -85,7 +93,7 @@ public final class ListRepository {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM list_entries WHERE 1=1");
     List<Object> args = new ArrayList<>();
     filter(kind, entity, sql, args);
-    if (value != null) { sql.append(" AND entry_value = ?"); args.add(value); }
+    if (value != null) { sql.append(" AND entry_value = ?"); args.add(protection.lookupKey(value)); }
     if (after != null) sql.append(" AND ").append(Sql.startingAfter("created_at_millis", "id", ORDER));
     sql.append(Sql.orderBy("created_at_millis", "id", ORDER)).append(" LIMIT ").append(rows);
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -128,7 +136,10 @@ public final class ListRepository {
       ps.setInt(i, rows);
       List<Change> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) out.add(new Change(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6)));
+        while (rs.next()) {
+          out.add(new Change(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+              protection.openChange(rs.getString(2), rs.getString(6))));
+        }
       }
       return out;
     } catch (SQLException e) {
@@ -148,7 +159,7 @@ public final class ListRepository {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
           ps.setString(1, kind.wireName());
           ps.setString(2, entity.wireName());
-          for (int i = 0; i < chunk.size(); i++) ps.setString(i + 3, chunk.get(i));
+          for (int i = 0; i < chunk.size(); i++) ps.setString(i + 3, protection.lookupKey(chunk.get(i)));
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               ListEntry e = read(rs);
@@ -169,7 +180,7 @@ public final class ListRepository {
    */
   public void insertAll(List<ListEntry> entries, String actor, Function<ListEntry, String> entryJson) {
     inTransaction(c -> {
-      try (PreparedStatement entryRows = c.prepareStatement("INSERT INTO list_entries (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)");
+      try (PreparedStatement entryRows = c.prepareStatement("INSERT INTO list_entries (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?)");
           PreparedStatement changeRows = c.prepareStatement(INSERT_CHANGE)) {
         int pending = 0;
         for (ListEntry e : entries) {
@@ -198,14 +209,14 @@ public final class ListRepository {
     try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM list_entries WHERE list_kind = ? AND entity = ? AND entry_value = ?")) {
       ps.setString(1, kind.wireName());
       ps.setString(2, entity.wireName());
-      ps.setString(3, value);
+      ps.setString(3, protection.lookupKey(value));
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(read(rs)) : Optional.empty();
       }
     }
   }
 
-  private static void recordChange(Connection c, String entryId, String operation, String actor, long atMillis,
+  private void recordChange(Connection c, String entryId, String operation, String actor, long atMillis,
       String entryJson) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(INSERT_CHANGE)) {
       bindChange(ps, entryId, operation, actor, atMillis, entryJson);
@@ -213,25 +224,26 @@ public final class ListRepository {
     }
   }
 
-  private static void bindChange(PreparedStatement ps, String entryId, String operation, String actor, long atMillis,
+  private void bindChange(PreparedStatement ps, String entryId, String operation, String actor, long atMillis,
       String entryJson) throws SQLException {
     ps.setString(1, entryId);
     ps.setString(2, operation);
     ps.setString(3, actor);
     ps.setLong(4, atMillis);
-    ps.setString(5, entryJson);
+    ps.setString(5, protection.sealChange(entryId, entryJson));
   }
 
-  private static void bindEntry(PreparedStatement ps, ListEntry e) throws SQLException {
+  private void bindEntry(PreparedStatement ps, ListEntry e) throws SQLException {
     ps.setString(1, e.id());
     ps.setString(2, e.kind().wireName());
     ps.setString(3, e.entity().wireName());
-    ps.setString(4, e.value());
+    ps.setString(4, protection.lookupKey(e.value()));
     ps.setString(5, e.reason());
     ps.setString(6, e.source());
     ps.setString(7, e.createdBy());
     ps.setLong(8, e.createdAtMillis());
     ps.setLong(9, e.expiresAtMillis());
+    ps.setString(10, protection.seal(e));
   }
 
   private static void filter(ListKind kind, ListEntity entity, StringBuilder sql, List<Object> args) {
@@ -264,8 +276,9 @@ public final class ListRepository {
     }
   }
 
-  private static ListEntry read(ResultSet rs) throws SQLException {
-    return new ListEntry(rs.getString(1), ListKind.fromWire(rs.getString(2)), ListEntity.fromWire(rs.getString(3)),
-        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getLong(9));
+  private ListEntry read(ResultSet rs) throws SQLException {
+    String id = rs.getString(1);
+    return new ListEntry(id, ListKind.fromWire(rs.getString(2)), ListEntity.fromWire(rs.getString(3)),
+        protection.open(id, rs.getString(4), rs.getString(10)), rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getLong(9));
   }
 }

@@ -17,6 +17,7 @@ import static io.vigil.server.security.Permission.MODELS_READ;
 import static io.vigil.server.security.Permission.MODELS_WRITE;
 import static io.vigil.server.security.Permission.OPERATORS_MANAGE;
 import static io.vigil.server.security.Permission.OUTCOMES_WRITE;
+import static io.vigil.server.security.Permission.PERSONAL_DATA_ERASE;
 import static io.vigil.server.security.Permission.POLICY_READ;
 import static io.vigil.server.security.Permission.POLICY_WRITE;
 import static io.vigil.server.security.Permission.REFERENCE_READ;
@@ -135,6 +136,7 @@ public final class RoutePermissions {
     t.add(new Route("POST", "/v1/accounts/{accountId}/lock", Access.of(SELF_SERVICE)));
     t.add(new Route("POST", "/v1/accounts/{accountId}/unlock", Access.of(ACCOUNTS_UNLOCK)));
     t.add(new Route("GET", "/v1/accounts/{accountId}/links", Access.of(ACCOUNTS_READ)));
+    t.add(new Route("POST", "/v1/accounts/{accountId}/personal-data/erasure", Access.of(PERSONAL_DATA_ERASE)));
     t.add(new Route("GET", "/v1/features/{entity}/{value}", Access.of(ACCOUNTS_READ)));
     // Policy: rules, scorecards, thresholds, weights, limits, challenge and hold policies
     t.add(new Route("GET", "/v1/rules", Access.of(POLICY_READ)));
@@ -214,6 +216,7 @@ public final class RoutePermissions {
     t.add(new Route("POST", "/v1/auth/step-up", Access.AUTHENTICATED));
     // Administration
     t.add(new Route("POST", "/v1/admin/backups", Access.of(SYSTEM_ADMIN)));
+    t.add(new Route("POST", "/v1/admin/encryption-keys/rotate", Access.of(SYSTEM_ADMIN)));
     // The audit trail
     t.add(new Route("GET", "/v1/audit", Access.of(AUDIT_READ)));
     t.add(new Route("GET", "/v1/audit/export", Access.of(AUDIT_READ)));

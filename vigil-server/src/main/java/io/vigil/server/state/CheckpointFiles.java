@@ -1,5 +1,6 @@
 package io.vigil.server.state;
 
+import io.vigil.engine.state.PartCipher;
 import io.vigil.engine.state.StateFormatException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -43,13 +44,25 @@ public final class CheckpointFiles {
   public static final String UNUSABLE_PREFIX = "unusable-";
   private static final int BUFFER_BYTES = 1 << 20;
   private final Path dir;
+  private final PartCipher cipher;
 
   public CheckpointFiles(Path dir) {
+    this(dir, PartCipher.NONE);
+  }
+
+  /** Part files sealed and opened by {@code cipher} (the personal-data protection encrypts them). */
+  public CheckpointFiles(Path dir, PartCipher cipher) {
     this.dir = dir;
+    this.cipher = cipher;
   }
 
   public Path dir() {
     return dir;
+  }
+
+  /** What seals and opens the part files (also the disk-backed windows' state file). */
+  public PartCipher cipher() {
+    return cipher;
   }
 
   /** Writes one part to an output stream (counted and checksummed by the caller's stream). */
@@ -111,15 +124,17 @@ public final class CheckpointFiles {
     }
 
     /** Writes and fsyncs one file, remembering its length and CRC32C for the manifest. */
-    public void write(String file, PartWriter part) throws IOException {
-      try (FileChannel channel = FileChannel.open(tmp.resolve(file), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    public void write(String name, PartWriter part) throws IOException {
+      try (FileChannel channel = FileChannel.open(tmp.resolve(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         CRC32C crc = new CRC32C();
         CountingOutputStream counted = new CountingOutputStream(Channels.newOutputStream(channel));
-        OutputStream out = new BufferedOutputStream(new CheckedOutputStream(counted, crc), BUFFER_BYTES);
+        OutputStream file = new CheckedOutputStream(counted, crc);
+        OutputStream out = new BufferedOutputStream(cipher.sealing(file, name), BUFFER_BYTES);
         part.writeTo(out);
-        out.flush();
+        out.close(); // finishes a sealed part; does not close the channel
+        file.flush();
         channel.force(true);
-        sums.put(file, new Manifest.FileSum(counted.count, (int) crc.getValue()));
+        sums.put(name, new Manifest.FileSum(counted.count, (int) crc.getValue()));
       }
     }
 
@@ -217,7 +232,8 @@ public final class CheckpointFiles {
   }
 
   public InputStream open(Path checkpoint, String file) throws IOException {
-    return new BufferedInputStream(Files.newInputStream(checkpoint.resolve(file)), BUFFER_BYTES);
+    return new BufferedInputStream(cipher.opening(new BufferedInputStream(Files.newInputStream(checkpoint.resolve(file)),
+        BUFFER_BYTES), file), BUFFER_BYTES);
   }
 
   /** Writes {@code pending}'s manifest and renames it into place. */

@@ -130,7 +130,7 @@ public final class Checkpoints implements AutoCloseable {
     boolean featuresOnDisk = engine.features().diskBacked();
     try {
       pending = files.begin(sequence);
-      parts = featuresOnDisk ? engine.checkpoint(pending.dir().resolve(FEATURES_DIR)) : engine.checkpoint();
+      parts = featuresOnDisk ? engine.checkpoint(pending.dir().resolve(FEATURES_DIR), files.cipher()) : engine.checkpoint();
     } catch (IOException | RuntimeException e) {
       writing.set(false);
       failures.incrementAndGet();
