@@ -10,14 +10,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * A small client for Vigil on {@code java.net.http}: every request signed with an API key
- * ({@link VigilSigner}). A request identical to one this client signed in the same second (a retry)
- * takes the next second as its timestamp, since the server accepts each signature once. Bodies are
+ * ({@link VigilSigner}). A request identical to one this client signed before (a retry, a poll)
+ * takes another second near now as its timestamp ({@link UniqueSeconds}), since the server accepts
+ * each signature once. Bodies are
  * JSON bytes, sent and returned as they are: use any JSON library. Thread-safe.
  *
  * <pre>
@@ -26,14 +25,14 @@ import java.util.Objects;
  * </pre>
  */
 public final class VigilClient {
-  /** Remembered identical-request timestamps at most; the memory is cleared beyond. */
-  private static final int REMEMBERED_MAX = 10_000;
+  /** Identical requests are spread over the seconds this close to now (the server accepts ±300 s by default). */
+  private static final long SPREAD_SECONDS = 240;
   private final URI base;
   private final VigilSigner signer;
   private final Clock clock;
   private final HttpClient http;
   private final Duration timeout;
-  private final Map<String, Long> lastSecond = new LinkedHashMap<>();
+  private final UniqueSeconds seconds = new UniqueSeconds(SPREAD_SECONDS);
 
   /** Status, headers and body of an answer; an error body is {@code {"error":{type, code, message, param}}}. */
   public record Reply(int status, HttpHeaders headers, String body) {}
@@ -88,13 +87,8 @@ public final class VigilClient {
     }
   }
 
-  private synchronized long uniqueSecond(String method, String pathWithQuery, byte[] json) {
-    long now = Math.floorDiv(clock.millis(), 1000);
+  private long uniqueSecond(String method, String pathWithQuery, byte[] json) {
     String content = method + "\n" + pathWithQuery + "\n" + (json == null ? "" : VigilSigner.contentDigest(json));
-    if (lastSecond.size() >= REMEMBERED_MAX) lastSecond.clear();
-    Long last = lastSecond.get(content);
-    long t = last == null ? now : Math.max(now, last + 1);
-    lastSecond.put(content, t);
-    return t;
+    return seconds.next(content, Math.floorDiv(clock.millis(), 1000));
   }
 }

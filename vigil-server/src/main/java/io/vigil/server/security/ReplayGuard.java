@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Remembers the signatures accepted within the tolerance window, to refuse one that comes again.
  * Each signature is kept as a 64-bit fingerprint in the bucket of its signed timestamp (one bucket
  * per {@value #BUCKET_SECONDS} s); a bucket is dropped whole once every timestamp in it is outside
- * the tolerance, since such a signature is refused as stale anyway.
+ * the tolerance (checked once a bucket period), since such a signature is refused as stale anyway.
  *
  * <p>Memory: 8 bytes per remembered signature, in open-addressing tables at most 3/4 full that grow
  * with the traffic. At 20,000 signed requests/s and a 300 s tolerance the guard holds about
@@ -27,6 +27,8 @@ public final class ReplayGuard {
   private final long entriesMax;
   private final Bucket[] ring;
   private final AtomicLong entries = new AtomicLong();
+  /** Buckets before this epoch have been dropped. */
+  private final AtomicLong sweptBefore = new AtomicLong(Long.MIN_VALUE);
 
   public ReplayGuard(long toleranceSeconds, long entriesMax) {
     if (toleranceSeconds < 1) throw new IllegalArgumentException("toleranceSeconds < 1");
@@ -46,9 +48,21 @@ public final class ReplayGuard {
   public Result remember(long fingerprint, long signedAtSeconds, long nowSeconds) {
     if (Math.abs(nowSeconds - signedAtSeconds) > toleranceSeconds) throw new IllegalArgumentException("timestamp outside the tolerance");
     long fp = fingerprint == 0 ? 1 : fingerprint;
+    sweep(nowSeconds);
     long epoch = Math.floorDiv(signedAtSeconds, BUCKET_SECONDS);
     Bucket bucket = ring[(int) Math.floorMod(epoch, (long) ring.length)];
     return bucket.add(epoch, fp, this);
+  }
+
+  /**
+   * Drops the buckets whose every timestamp is now outside the tolerance (once per bucket period),
+   * so a full guard has room again as soon as its oldest signatures could no longer be replayed.
+   */
+  private void sweep(long nowSeconds) {
+    long oldestLive = Math.floorDiv(nowSeconds - toleranceSeconds, BUCKET_SECONDS);
+    long swept = sweptBefore.get();
+    if (oldestLive <= swept || !sweptBefore.compareAndSet(swept, oldestLive)) return;
+    for (Bucket bucket : ring) bucket.dropBefore(oldestLive, this);
   }
 
   /** Fingerprints held now. */
@@ -62,6 +76,17 @@ public final class ReplayGuard {
 
     Bucket() {
       for (int i = 0; i < STRIPES; i++) stripes[i] = new Stripe();
+    }
+
+    void dropBefore(long epoch, ReplayGuard guard) {
+      for (Stripe s : stripes) {
+        synchronized (s) {
+          if (s.epoch < epoch && s.size > 0) {
+            guard.entries.addAndGet(-s.size);
+            s.reset(Long.MIN_VALUE);
+          }
+        }
+      }
     }
 
     Result add(long epoch, long fp, ReplayGuard guard) {

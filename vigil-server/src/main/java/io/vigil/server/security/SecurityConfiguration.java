@@ -15,6 +15,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
@@ -131,8 +132,9 @@ public class SecurityConfiguration {
 
   @Bean
   public SecurityFilterChain securityFilterChain(HttpSecurity http, RequestSignature signature,
-      SecurityContextRepository contexts, CsrfTokenRepository csrfTokens, ObjectProvider<SsoConfiguration.SsoLogin> sso)
-      throws Exception {
+      SecurityContextRepository contexts, CsrfTokenRepository csrfTokens, ObjectProvider<SsoConfiguration.SsoLogin> sso,
+      Environment environment) throws Exception {
+    int managementPort = environment.getProperty("management.server.port", Integer.class, -1);
     http
         .formLogin(AbstractHttpConfigurer::disable)
         .httpBasic(AbstractHttpConfigurer::disable)
@@ -144,7 +146,7 @@ public class SecurityConfiguration {
             .csrfTokenRequestHandler(new HeaderOnlyCsrfHandler())
             .requireCsrfProtectionMatcher(SecurityConfiguration::needsCsrfToken))
         .addFilterBefore(new CallerAuthentication(signature), CsrfFilter.class)
-        .authorizeHttpRequests(a -> a.anyRequest().access(new RouteAuthorization()))
+        .authorizeHttpRequests(a -> a.anyRequest().access(new RouteAuthorization(managementPort)))
         .exceptionHandling(e -> e
             .authenticationEntryPoint((request, response, failure) -> ErrorReplies.refuseBeforeRoute(request, response, Principals.required()))
             .accessDeniedHandler((request, response, denied) -> ErrorReplies.refuseBeforeRoute(request, response, denial(request, denied))));
@@ -177,6 +179,12 @@ public class SecurityConfiguration {
   static final class RouteAuthorization implements AuthorizationManager<RequestAuthorizationContext> {
     private static final AuthorizationDecision GRANTED = new AuthorizationDecision(true);
     private static final AuthorizationDecision DENIED = new AuthorizationDecision(false);
+    /** A separate management port (health, metrics) for a local scraper: its actuator routes need no caller. -1: none. */
+    private final int managementPort;
+
+    RouteAuthorization(int managementPort) {
+      this.managementPort = managementPort;
+    }
 
     @Override
     public AuthorizationResult authorize(Supplier<? extends Authentication> authentication, RequestAuthorizationContext context) {
@@ -184,8 +192,9 @@ public class SecurityConfiguration {
       // An error page (or an include, a forward) is the server's own dispatch of a request that was
       // authorized, or refused, on its own pass.
       if (!CallerAuthentication.isOwnPass(request)) return GRANTED;
-      RoutePermissions.Access access = RoutePermissions.lookup(request.getMethod(),
-          request.getRequestURI().substring(request.getContextPath().length()));
+      String path = request.getRequestURI().substring(request.getContextPath().length());
+      if (managementPort > 0 && request.getLocalPort() == managementPort && path.startsWith("/actuator")) return GRANTED;
+      RoutePermissions.Access access = RoutePermissions.lookup(request.getMethod(), path);
       if (access.kind() == RoutePermissions.Access.Kind.PUBLIC) return GRANTED;
       if (!(request.getAttribute(VigilPrincipal.REQUEST_ATTRIBUTE) instanceof VigilPrincipal principal)) return DENIED;
       if (access.kind() == RoutePermissions.Access.Kind.AUTHENTICATED || principal.has(access.permission())) return GRANTED;

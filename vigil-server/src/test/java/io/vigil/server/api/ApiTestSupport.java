@@ -119,7 +119,8 @@ final class ApiTestSupport {
       String name = headers[i];
       if (name.equalsIgnoreCase("Vigil-Key-Id") || name.equalsIgnoreCase("Vigil-Signature") || name.equalsIgnoreCase("Cookie")) return;
     }
-    b.headers(TestAuth.headers(base, method, path, body).toArray(String[]::new));
+    List<String> auth = TestAuth.headers(base, method, path, body);
+    if (!auth.isEmpty()) b.headers(auth.toArray(String[]::new));
   }
 
   /**

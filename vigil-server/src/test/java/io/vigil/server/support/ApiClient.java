@@ -71,7 +71,7 @@ public final class ApiClient {
   public Reply send(String method, String path, String contentType, byte[] body, boolean expectContinue) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
     List<String> auth = TestAuth.headers(base, method, path, body);
-    b.headers(auth.toArray(String[]::new));
+    if (!auth.isEmpty()) b.headers(auth.toArray(String[]::new));
     if (contentType != null) b.header("Content-Type", contentType);
     if (expectContinue) b.expectContinue(true);
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));

@@ -30,7 +30,7 @@ public final class SigningInterceptor implements Consumer<HttpRequest.Builder> {
     String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     byte[] body = request.bodyPublisher().map(SigningInterceptor::bytesOf).orElse(null);
     List<String> headers = TestAuth.headers(base, request.method(), target, body);
-    builder.headers(headers.toArray(String[]::new));
+    if (!headers.isEmpty()) builder.headers(headers.toArray(String[]::new));
   }
 
   /** The bytes a body publisher sends (every publisher the generated client uses can be read again). */

@@ -1,5 +1,6 @@
 package io.vigil.server.support;
 
+import io.vigil.client.signing.UniqueSeconds;
 import io.vigil.server.security.ApiScope;
 import io.vigil.server.security.ContentDigest;
 import io.vigil.server.security.Permission;
@@ -12,18 +13,17 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The credentials a test client sends with a request: the test key's signature ({@link TestKeys})
  * when an API key may call the route, else the operator session ({@link OperatorSession}) with its
- * CSRF token. Each signature is unique: a request identical to one signed in the same second (a
- * retry) gets the next second as its timestamp, as a real client must, or it would be a replay.
+ * CSRF token; a public route goes without. Each signature is unique: a request identical to one
+ * signed before (a retry, a poll) gets another second near now ({@link UniqueSeconds}), as a real
+ * client must, or it would be a replay.
  */
 public final class TestAuth {
   private static final Set<Permission> KEY_PERMISSIONS = ApiScope.permissionsOf(EnumSet.allOf(ApiScope.class));
-  private static final int REMEMBERED_MAX = 200_000;
-  private static final ConcurrentHashMap<String, Long> LAST_SECOND = new ConcurrentHashMap<>();
+  private static final UniqueSeconds SECONDS = new UniqueSeconds(240);
 
   private TestAuth() {}
 
@@ -31,6 +31,8 @@ public final class TestAuth {
   public static List<String> headers(String base, String method, String pathWithQuery, byte[] body) {
     String path = pathOnly(pathWithQuery);
     RoutePermissions.Access access = RoutePermissions.lookup(method, path);
+    // A public route (health probes, the contract) goes without credentials, as a probe or a scraper sends it.
+    if (access.kind() == RoutePermissions.Access.Kind.PUBLIC) return List.of();
     if (access.kind() == RoutePermissions.Access.Kind.PERMISSION && !KEY_PERMISSIONS.contains(access.permission())) {
       OperatorSession session = OperatorSession.forServer(base);
       if (session != null) {
@@ -84,9 +86,7 @@ public final class TestAuth {
   }
 
   private static long uniqueSecond(String content) {
-    if (LAST_SECOND.size() > REMEMBERED_MAX) LAST_SECOND.clear();
-    long now = TestClock.now().getEpochSecond();
-    return LAST_SECOND.merge(content, now, (last, fresh) -> Math.max(fresh, last + 1));
+    return SECONDS.next(content, TestClock.now().getEpochSecond());
   }
 
   private static String pathOnly(String pathWithQuery) {
