@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.OperatorSession;
 import io.vigil.server.support.TestAuth;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -121,6 +122,7 @@ class SlowClientsApiTest extends ServerTestBase {
 
   @Test
   void aSlowBodyOnAnAdministrativeRouteIsRefusedAtItsDeadline() throws Exception {
+    OperatorSession.forServer(base); // signed in before the connection opens, not while it waits
     try (Socket socket = connectFrom("127.0.0.20")) {
       send(socket, head("POST", "/v1/rules", 2_000) + "{");
       long started = System.nanoTime();
