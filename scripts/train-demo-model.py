@@ -11,12 +11,8 @@ Decisions and labels are signed with an API key: VIGIL_KEY_ID and VIGIL_KEY_SECR
 <data-dir>/demo-api-key has the scopes needed). Training needs an administrator: VIGIL_SESSION (the
 session cookie's value) and VIGIL_CSRF_TOKEN, from signing in.
 """
-import base64
 import datetime
-import hashlib
-import hmac
 import os
-import time
 import json
 import math
 import random
@@ -24,18 +20,18 @@ import sys
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vigil_signing import Signer
+
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://localhost:8080"
+SIGNER = Signer(os.environ["VIGIL_KEY_ID"], os.environ["VIGIL_KEY_SECRET"])
 
 
 def credentials(path, data):
     """Signature headers (a key's scope allows the route), else the operator session's."""
     if path == "/v1/models/train":
         return {"Cookie": "VIGIL_SESSION=" + os.environ.get("VIGIL_SESSION", ""), "X-CSRF-Token": os.environ.get("VIGIL_CSRF_TOKEN", "")}
-    digest = "sha-256=:" + base64.b64encode(hashlib.sha256(data).digest()).decode() + ":"
-    t = str(int(time.time()))
-    signed = "\n".join([t, "POST", path, digest]).encode()
-    v1 = hmac.new(os.environ["VIGIL_KEY_SECRET"].encode(), signed, hashlib.sha256).hexdigest()
-    return {"Vigil-Key-Id": os.environ["VIGIL_KEY_ID"], "Vigil-Signature": f"t={t},v1={v1}", "Content-Digest": digest}
+    return SIGNER.headers("POST", path, data)
 
 
 def post(path, body):

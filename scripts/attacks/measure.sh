@@ -16,7 +16,7 @@ pid=$!
 for _ in $(seq 1 90); do curl -sf "http://127.0.0.1:$port/actuator/health" >/dev/null && break; sleep 1; done
 bench() {
   java -Xmx1g -jar "$bench_jar" --url "http://127.0.0.1:$port" --rate 500 --duration 20 --warmup 15 --connections 32 \
-    --out "$dir/$1.json" > "$dir/$1.txt" 2>&1
+    --key-file "$dir/data/demo-api-key" --out "$dir/$1.json" > "$dir/$1.txt" 2>&1
 }
 bench idle
 logged_before=$(stat -c %s "$log")

@@ -23,7 +23,7 @@ java -Xms512m -Xmx2g -XX:+UseParallelGC -Djava.io.tmpdir="$dir" -jar "$server_ja
 pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/actuator/health" >/dev/null && break; sleep 1; done
 warm=15; after=25
-python3 "$here/outage-load.py" "$port" "$rate" $((warm + outage + after)) "$dir/load.jsonl" &
+python3 "$here/outage-load.py" "$port" "$rate" $((warm + outage + after)) "$dir/load.jsonl" "$dir/data/demo-api-key" &
 load_pid=$!
 sleep "$warm"
 cut_at=$(date +%s.%N)
@@ -32,8 +32,11 @@ sleep "$outage"
 back_at=$(date +%s.%N)
 proxy
 wait "$load_pid"
-python3 - "$dir" "$port" "$warm" "$outage" "$cut_at" "$back_at" "$schema" "$pg_host" "$pg_port" <<'PY'
-import json, sys, subprocess, http.client
+VIGIL_SCRIPTS="$here/.." python3 - "$dir" "$port" "$warm" "$outage" "$cut_at" "$back_at" "$schema" "$pg_host" "$pg_port" <<'PY'
+import json, os, sys, subprocess, http.client
+sys.path.insert(0, os.path.join(os.environ["VIGIL_SCRIPTS"]))
+from vigil_signing import Signer
+signer = Signer.from_key_file(os.path.join(sys.argv[1], "data", "demo-api-key"))
 d, port, warm, outage = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 cut_at, back_at, schema, pg_host, pg_port = float(sys.argv[5]), float(sys.argv[6]), sys.argv[7], sys.argv[8], sys.argv[9]
 rows = [json.loads(l) for l in open(f"{d}/load.jsonl")]
@@ -81,7 +84,8 @@ same = fresh = bad = 0
 bad_codes = {}
 for r in refused:
     before = stored.get(r["event_id"])
-    conn.request("POST", "/v1/decisions", json.dumps(r["body"]), {"Content-Type": "application/json"})
+    data = json.dumps(r["body"]).encode()
+    conn.request("POST", "/v1/decisions", data, {"Content-Type": "application/json", **signer.headers("POST", "/v1/decisions", data)})
     resp = conn.getresponse(); j = json.loads(resp.read())
     if resp.status != 200:
         bad += 1; k = f"{resp.status} {j.get('error', {}).get('code')}"; bad_codes[k] = bad_codes.get(k, 0) + 1

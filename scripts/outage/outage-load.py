@@ -4,11 +4,15 @@
 Sends RATE decisions/s (each a new event_id) for DURATION seconds from a schedule that does not wait
 for answers; each request's latency counts from its scheduled time. Writes one JSON line per request
 (scheduled time relative to the start, latency from the schedule, service time from the send, status, error code, event id, decision id, body) to OUT.
-  outage-load.py PORT RATE DURATION OUT
+  outage-load.py PORT RATE DURATION OUT KEY_FILE
+KEY_FILE is the API key that signs each request (key_id= and secret= lines, as <data-dir>/demo-api-key).
 """
-import http.client, json, queue, sys, threading, time, datetime
+import http.client, json, os, queue, sys, threading, time, datetime
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from vigil_signing import Signer
 
 port, rate, duration, out = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+signer = Signer.from_key_file(sys.argv[5])
 WORKERS = 64
 jobs = queue.Queue()
 results = []
@@ -35,7 +39,8 @@ def worker():
         try:
             if conn is None:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("POST", "/v1/decisions", json.dumps(b), {"Content-Type": "application/json"})
+            data = json.dumps(b).encode()
+            conn.request("POST", "/v1/decisions", data, {"Content-Type": "application/json", **signer.headers("POST", "/v1/decisions", data)})
             r = conn.getresponse()
             text = r.read()
             status = r.status

@@ -75,6 +75,8 @@ public final class BenchMain {
     EventGenerator generator = new EventGenerator(options.seed(), options.accounts());
     out.printf("run %s: %.1f decisions/s to %s for %.0f s after %.0f s warm-up, %d connections%n",
         generator.runId(), options.rateHz(), options.url(), options.durationSeconds(), options.warmupSeconds(), options.connections());
+    out.println(options.keyFile() == null ? "requests unsigned (no --key-file): a server with its security boundary refuses them"
+        : "requests signed with the API key in " + options.keyFile());
     BenchResult result = options.closedLoop() ? new ClosedLoopRun(options, generator).run()
         : new OpenLoopRun(options, generator, true).run();
 

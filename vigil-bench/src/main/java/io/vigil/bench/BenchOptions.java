@@ -1,7 +1,14 @@
 package io.vigil.bench;
 
+import io.vigil.client.signing.VigilSigner;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 
 /**
  * Command-line options of {@link BenchMain}.
@@ -16,9 +23,11 @@ import java.net.URISyntaxException;
  * @param outFile where to write the JSON result, or null
  * @param closedLoop each connection sends its next request as soon as the previous answer arrives
  *     (no rate; latency from the actual send): for reproducing "N clients hammering", not for latency targets
+ * @param keyFile the API key that signs every request: a file of {@code key_id=} and {@code secret=}
+ *     lines, as Vigil writes its demo key on first start; null sends unsigned requests
  */
 record BenchOptions(String url, double rateHz, double durationSeconds, double warmupSeconds,
-    int connections, int accounts, long seed, String outFile, boolean closedLoop) {
+    int connections, int accounts, long seed, String outFile, boolean closedLoop, String keyFile) {
 
   static final String USAGE = """
       usage: java -jar vigil-bench.jar --rate N --duration SECONDS [options]
@@ -31,7 +40,12 @@ record BenchOptions(String url, double rateHz, double durationSeconds, double wa
         --accounts N         synthetic accounts (default 100000)
         --seed N             generator seed (default 42)
         --out FILE.json      also write the result as JSON
+        --key-file FILE      sign every request with this API key (key_id= and secret= lines, as in
+                             <data-dir>/demo-api-key; default ./data/demo-api-key when it exists)
       """;
+
+  /** Where {@code ./vigil start} writes its demo key, relative to the working directory. */
+  static final String DEFAULT_KEY_FILE = "data/demo-api-key";
 
   static BenchOptions parse(String[] args) {
     String url = "http://localhost:8080";
@@ -42,6 +56,7 @@ record BenchOptions(String url, double rateHz, double durationSeconds, double wa
     int accounts = 100_000;
     long seed = 42;
     String out = null;
+    String keyFile = null;
     boolean closed = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -70,6 +85,7 @@ record BenchOptions(String url, double rateHz, double durationSeconds, double wa
         case "--accounts" -> accounts = (int) positive(name, integer(name, value));
         case "--seed" -> seed = integer(name, value);
         case "--out" -> out = value;
+        case "--key-file" -> keyFile = value;
         default -> throw new UsageException("unknown option " + name);
       }
     }
@@ -78,9 +94,36 @@ record BenchOptions(String url, double rateHz, double durationSeconds, double wa
     if (duration == null) throw new UsageException("--duration is required");
     if (connections > 10_000) throw new UsageException("--connections must be at most 10000");
     if (accounts > 10_000_000) throw new UsageException("--accounts must be at most 10000000");
-    BenchOptions options = new BenchOptions(url, rate, duration, warmup, connections, accounts, seed, out, closed);
+    if (keyFile == null && Files.isRegularFile(Path.of(DEFAULT_KEY_FILE))) keyFile = DEFAULT_KEY_FILE;
+    BenchOptions options = new BenchOptions(url, rate, duration, warmup, connections, accounts, seed, out, closed, keyFile);
     options.uri();
+    options.signer();
     return options;
+  }
+
+  /**
+   * The signer of every request, from {@link #keyFile()}, or null when there is none. A key file
+   * without both lines is a usage error.
+   */
+  VigilSigner signer() {
+    if (keyFile == null) return null;
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(Path.of(keyFile), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UsageException("--key-file " + keyFile + " cannot be read: " + e.getMessage());
+    }
+    String keyId = value(lines, "key_id=");
+    String secret = value(lines, "secret=");
+    if (keyId == null || secret == null) throw new UsageException("--key-file " + keyFile + " needs key_id= and secret= lines");
+    return new VigilSigner(keyId, secret, Clock.systemUTC());
+  }
+
+  private static String value(List<String> lines, String prefix) {
+    for (String line : lines) {
+      if (line.startsWith(prefix) && line.length() > prefix.length()) return line.substring(prefix.length()).trim();
+    }
+    return null;
   }
 
   /** The parsed base URL; only plain http is supported. */

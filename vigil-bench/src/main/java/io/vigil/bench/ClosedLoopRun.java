@@ -41,7 +41,7 @@ final class ClosedLoopRun {
 
   private void hammer(long measureStartNanos, long endNanos) {
     try (HttpConnection connection = new HttpConnection(options.host(), options.port(), OpenLoopRun.CONNECT_TIMEOUT_MILLIS,
-        OpenLoopRun.READ_TIMEOUT_MILLIS)) {
+        OpenLoopRun.READ_TIMEOUT_MILLIS, options.signer())) {
       long now;
       while ((now = System.nanoTime()) < endNanos) {
         byte[] body;

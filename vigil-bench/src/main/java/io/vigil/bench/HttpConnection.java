@@ -9,13 +9,16 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import io.vigil.client.signing.VigilSigner;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * One persistent HTTP/1.1 keep-alive connection over a plain socket: just enough of the protocol
  * to POST a JSON body and read the response (status line, headers, a Content-Length, chunked or
  * read-until-close body, which is discarded). Reconnects lazily after the server closes the
- * connection or an error. Not thread-safe: one worker owns one connection.
+ * connection or an error. With a {@link VigilSigner}, each request is signed as it is built (the
+ * signature's timestamp is the wall clock at that moment). Not thread-safe: one worker owns one connection.
  */
 final class HttpConnection implements Closeable {
   private static final int LINE_CHARS_MAX = 8_192;
@@ -32,8 +35,15 @@ final class HttpConnection implements Closeable {
   private InputStream in;
   private OutputStream out;
   private long connectsTotal;
+  private final VigilSigner signer;
 
   HttpConnection(String host, int port, int connectTimeoutMillis, int readTimeoutMillis) {
+    this(host, port, connectTimeoutMillis, readTimeoutMillis, null);
+  }
+
+  /** A connection that signs every request with {@code signer} (null: unsigned). */
+  HttpConnection(String host, int port, int connectTimeoutMillis, int readTimeoutMillis, VigilSigner signer) {
+    this.signer = signer;
     this.host = host;
     this.port = port;
     this.hostHeader = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
@@ -135,12 +145,22 @@ final class HttpConnection implements Closeable {
         + "Content-Type: application/json\r\n"
         + "Accept: application/json\r\n"
         + "Content-Length: " + body.length + "\r\n"
+        + signatureHeaders(path, body)
         + "\r\n";
     byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
     byte[] request = new byte[headBytes.length + body.length];
     System.arraycopy(headBytes, 0, request, 0, headBytes.length);
     System.arraycopy(body, 0, request, headBytes.length, body.length);
     return request;
+  }
+
+  private String signatureHeaders(String path, byte[] body) {
+    if (signer == null) return "";
+    StringBuilder b = new StringBuilder(256);
+    for (Map.Entry<String, String> h : signer.headers("POST", path, body).entrySet()) {
+      b.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+    }
+    return b.toString();
   }
 
   private record ResponseHeaders(long contentLength, boolean chunked, boolean connectionClose) {}

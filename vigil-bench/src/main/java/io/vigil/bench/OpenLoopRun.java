@@ -1,5 +1,6 @@
 package io.vigil.bench;
 
+import io.vigil.client.signing.VigilSigner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -50,8 +51,9 @@ final class OpenLoopRun {
     BlockingQueue<LoadRequest> queue = new ArrayBlockingQueue<>(queueCapacity(options.rateHz()));
     List<LoadWorker> workers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
+    VigilSigner signer = options.signer();
     for (int i = 0; i < options.connections(); i++) {
-      HttpConnection connection = new HttpConnection(options.host(), options.port(), CONNECT_TIMEOUT_MILLIS, readTimeoutMillis);
+      HttpConnection connection = new HttpConnection(options.host(), options.port(), CONNECT_TIMEOUT_MILLIS, readTimeoutMillis, signer);
       LoadWorker worker = new LoadWorker(queue, connection, options.decisionsPath(), stats);
       Thread thread = new Thread(worker, "bench-worker-" + i);
       thread.setDaemon(true);

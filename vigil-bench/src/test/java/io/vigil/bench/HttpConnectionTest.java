@@ -3,6 +3,7 @@ package io.vigil.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.client.signing.VigilSigner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,9 @@ import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -111,6 +115,24 @@ class HttpConnectionTest {
         .contains("Content-Type: application/json\r\n")
         .contains("Content-Length: 7\r\n")
         .endsWith("\r\n\r\n{\"x\":1}");
+  }
+
+  @Test
+  void signsEachRequestOverMethodPathAndBodyDigest() throws Exception {
+    server = new CannedServer(List.of("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+    Clock clock = Clock.fixed(Instant.parse("2026-03-10T14:00:00Z"), ZoneOffset.UTC);
+    VigilSigner signer = new VigilSigner("vk_bench", "generated-test-secret-" + System.nanoTime(), clock);
+    byte[] body = "{\"event_id\":\"e1\"}".getBytes(StandardCharsets.UTF_8);
+    try (HttpConnection c = new HttpConnection("127.0.0.1", server.port(), 1_000, 2_000, signer)) {
+      assertThat(c.post("/v1/decisions", body)).isEqualTo(200);
+    }
+    String request = server.requests.get(0);
+    String digest = VigilSigner.contentDigest(body);
+    long t = clock.instant().getEpochSecond();
+    assertThat(request).contains("Vigil-Key-Id: vk_bench\r\n")
+        .contains("Content-Digest: " + digest + "\r\n")
+        .contains("Vigil-Signature: t=" + t + ",v1=" + signer.signature(t, "POST", "/v1/decisions", digest) + "\r\n")
+        .endsWith("\r\n\r\n{\"event_id\":\"e1\"}");
   }
 
   @Test

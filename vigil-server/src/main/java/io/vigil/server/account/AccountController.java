@@ -1,5 +1,6 @@
 package io.vigil.server.account;
 
+import io.vigil.server.audit.AuditContext;
 import io.vigil.engine.Limits;
 import io.vigil.engine.event.Canonical;
 import io.vigil.engine.restriction.Restriction;
@@ -57,7 +58,9 @@ public class AccountController {
       }
       r = restrictions.restrict(accountId, kind, reason, expiresAt, Actor.of(request));
     }
-    return ResponseEntity.status(HttpStatus.CREATED).body(json(r, null));
+    Map<String, Object> created = json(r, null);
+    AuditContext.after(request, created);
+    return ResponseEntity.status(HttpStatus.CREATED).body(created);
   }
 
   /** The restrictions in force (at most 32, all of them), and a page of the account's history, newest first. */
@@ -82,7 +85,11 @@ public class AccountController {
     Params.accountId(accountId);
     Map<String, Object> body = Params.object(Bodies.read(request), Set.of("reason"));
     String reason = Params.string(body, "reason", true, REASON_CHARS_MAX);
-    return json(restrictions.lift(accountId, restrictionId, reason, Actor.of(request)), null);
+    AuditContext.before(request, restrictions.active(accountId).stream().filter(r -> r.id().equals(restrictionId))
+        .findFirst().map(r -> json(r, null)).orElse(null));
+    Map<String, Object> lifted = json(restrictions.lift(accountId, restrictionId, reason, Actor.of(request)), null);
+    AuditContext.after(request, lifted);
+    return lifted;
   }
 
   /** The holder's one-click lock, called by the wallet app on the holder's behalf. */
@@ -90,7 +97,10 @@ public class AccountController {
   public Map<String, Object> lock(@PathVariable String accountId, HttpServletRequest request) {
     Params.accountId(accountId);
     Map<String, Object> body = Params.object(Bodies.read(request), Set.of("reason"));
-    return json(restrictions.lock(accountId, Params.string(body, "reason", false, REASON_CHARS_MAX), Actor.of(request)), null);
+    Map<String, Object> lock = json(restrictions.lock(accountId, Params.string(body, "reason", false, REASON_CHARS_MAX),
+        Actor.of(request)), null);
+    AuditContext.after(request, lock);
+    return lock;
   }
 
   /** Lifts the holder's lock once the caller has verified the holder's identity. */
@@ -105,7 +115,9 @@ public class AccountController {
     }
     String method = Params.string(Params.checkFields((Map<String, Object>) verification, Set.of("method"), "verification"),
         "method", true, 32);
+    AuditContext.before(request, restrictions.active(accountId).stream().map(r -> json(r, null)).toList());
     List<Restriction> lifted = restrictions.unlock(accountId, method, Actor.of(request));
+    AuditContext.after(request, Map.of("method", method, "unlocked", lifted.stream().map(r -> json(r, null)).toList()));
     return Map.of("account_id", accountId, "unlocked", lifted.stream().map(r -> json(r, null)).toList());
   }
 

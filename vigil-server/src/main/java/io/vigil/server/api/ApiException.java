@@ -6,6 +6,8 @@ package io.vigil.server.api;
  * overloaded_error, authentication_error, permission_error); {@code code} is stable and documented in docs/api.md.
  */
 public final class ApiException extends RuntimeException {
+  /** The request attribute holding the code of the error a request was answered with (for the audit trail). */
+  public static final String CODE_ATTRIBUTE = "io.vigil.error.code";
   private final int status;
   private final String type;
   private final String code;

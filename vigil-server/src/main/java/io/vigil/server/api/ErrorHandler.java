@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -30,6 +32,7 @@ public class ErrorHandler {
 
   @ExceptionHandler(ApiException.class)
   public ResponseEntity<Map<String, Object>> api(ApiException e) {
+    mark(e.code());
     ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON);
     if (e.retryAfterSeconds() != null) builder.header("Retry-After", e.retryAfterSeconds().toString());
     return builder.body(body(e.type(), e.code(), e.getMessage(), e.param()));
@@ -42,6 +45,7 @@ public class ErrorHandler {
 
   @ExceptionHandler(RuleCompileException.class)
   public ResponseEntity<Map<String, Object>> rule(RuleCompileException e) {
+    mark("rule_compile_error");
     Map<String, Object> body = body("invalid_request_error", "rule_compile_error", e.getMessage(), e.param());
     @SuppressWarnings("unchecked")
     Map<String, Object> error = (Map<String, Object>) body.get("error");
@@ -103,8 +107,16 @@ public class ErrorHandler {
       return api(FrameworkErrors.forStatus(refusal.getStatusCode().value())); // any other refusal Spring MVC makes
     }
     log.error("unexpected error: {}", e.getClass().getName(), RedactedFailure.of(e));
+    mark("internal_error");
     return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(MediaType.APPLICATION_JSON)
         .body(body("api_error", "internal_error", FrameworkErrors.internalMessage(HandlerCompletion.completed(request)), null));
+  }
+
+  /** Leaves the error's code on the request for the audit trail. */
+  private static void mark(String code) {
+    if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes r) {
+      r.getRequest().setAttribute(ApiException.CODE_ATTRIBUTE, code);
+    }
   }
 
   static Map<String, Object> body(String type, String code, String message, String param) {

@@ -36,6 +36,7 @@ public final class ErrorReplies {
    * a refused client cannot hold a thread by sending its body slowly.
    */
   public static void refuseBeforeRoute(HttpServletRequest request, HttpServletResponse response, ApiException e) throws IOException {
+    request.setAttribute(ApiException.CODE_ATTRIBUTE, e.code()); // for the audit trail
     boolean unreadBody = request.getDispatcherType() == DispatcherType.REQUEST
         && (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null);
     if (!unreadBody) {

@@ -1,9 +1,14 @@
 package io.vigil.server.hold;
 
-import io.vigil.engine.Limits;
-import io.vigil.server.api.Actor;
+import io.vigil.engine.policy.HoldPolicy;
+import io.vigil.server.api.ApiException;
+import io.vigil.server.audit.AuditContext;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Params;
+import io.vigil.server.operator.StepUpCheck;
+import io.vigil.server.security.Permission;
+import io.vigil.server.security.Principals;
+import io.vigil.server.security.VigilPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,9 +23,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class HoldController {
   private final HoldService holds;
+  private final StepUpCheck stepUp;
 
-  public HoldController(HoldService holds) {
+  public HoldController(HoldService holds, StepUpCheck stepUp) {
     this.holds = holds;
+    this.stepUp = stepUp;
   }
 
   @GetMapping("/v1/decisions/{decisionId}/hold")
@@ -28,13 +35,52 @@ public class HoldController {
     return json(holds.state(decisionId));
   }
 
+  /**
+   * The signed-in operator approves, as {@code supervisor} when they hold {@code holds.approve_supervisor}
+   * (or as {@code approver} if they ask so), else as {@code approver}; with a fresh second factor.
+   */
   @PostMapping("/v1/decisions/{decisionId}/approvals")
   public Map<String, Object> approve(@PathVariable String decisionId, HttpServletRequest request) {
-    Map<String, Object> body = Params.object(Bodies.read(request), Set.of("approver_id", "role"));
-    String approverId = Params.identifier(Params.string(body, "approver_id", true, Limits.IDENTIFIER_CHARS_MAX), "approver_id");
-    String role = Params.string(body, "role", true, 32);
-    return json(holds.approve(decisionId, approverId, role, Actor.of(request)));
+    VigilPrincipal operator = Principals.current(request);
+    Map<String, Object> body = Params.object(Bodies.read(request), Set.of("role"));
+    String role = approvalRole(operator, Params.string(body, "role", false, 32));
+    stepUp.require(request);
+    AuditContext.before(request, stateBefore(decisionId));
+    Map<String, Object> after = json(holds.approve(decisionId, operator.id(), role, operator.id()));
+    AuditContext.after(request, after);
+    return after;
   }
+
+  /** The hold as it was before an approval, for the audit trail; null when there is none to show. */
+  private Map<String, Object> stateBefore(String decisionId) {
+    try {
+      return json(holds.state(decisionId));
+    } catch (RuntimeException noHold) {
+      return null; // the approval itself answers why
+    }
+  }
+
+  /** The role an approval by this operator counts for. */
+  static String approvalRole(VigilPrincipal operator, String asked) {
+    boolean supervisor = operator.isOperator() && operator.has(Permission.HOLDS_APPROVE_SUPERVISOR);
+    boolean approver = operator.isOperator() && (supervisor || operator.has(Permission.HOLDS_APPROVE));
+    if (asked != null && !HoldPolicy.ROLES.contains(asked)) {
+      throw ApiException.invalid("invalid_role", "role must be approver or supervisor", "role");
+    }
+    if (SUPERVISOR.equals(asked) && !supervisor) {
+      throw ApiException.forbidden("permission_denied", "Approving as supervisor needs the permission holds.approve_supervisor",
+          Permission.HOLDS_APPROVE_SUPERVISOR.code());
+    }
+    if (!approver) {
+      throw ApiException.forbidden("permission_denied", "Approving a hold needs the permission holds.approve",
+          Permission.HOLDS_APPROVE.code());
+    }
+    if (asked != null) return asked;
+    return supervisor ? SUPERVISOR : APPROVER;
+  }
+
+  private static final String SUPERVISOR = "supervisor";
+  private static final String APPROVER = "approver";
 
   private static Map<String, Object> json(HoldState h) {
     Map<String, Object> m = new LinkedHashMap<>();

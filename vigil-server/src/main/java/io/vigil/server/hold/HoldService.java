@@ -39,7 +39,11 @@ public final class HoldService {
     return t.state(approvals.of(decisionId), challenges.find(decisionId).orElse(null), clock.millis());
   }
 
-  /** Records one approval; refuses self-approval, a second approval by one approver, and late or needless ones. */
+  /**
+   * Records one approval by the signed-in operator approverId (also the actor); refuses a party to the
+   * payment, a second approval by one operator, and late or needless ones. Holds are raised by payment
+   * systems' decisions, not by operators, so no operator is the requester of a hold.
+   */
   public synchronized HoldState approve(String decisionId, String approverId, String role, String actor) {
     if (!HoldPolicy.ROLES.contains(role)) {
       throw ApiException.invalid("invalid_role", "role must be approver or supervisor", "role");
@@ -47,8 +51,8 @@ public final class HoldService {
     JournalRow row = row(decisionId);
     HoldTerms t = terms(row);
     if (parties(row).contains(approverId)) {
-      throw ApiException.conflict("invalid_request_error", "self_approval",
-          "A party to the payment (its account, counterparty or merchant) cannot approve its hold", "approver_id");
+      throw new ApiException(403, "permission_error", "self_approval",
+          "A party to the payment (its account, counterparty or merchant) cannot approve its hold", null);
     }
     if (restrictions.stopping(t.accountId(), t.merchantId(), t.eventType()) != null) {
       throw ApiException.conflict("invalid_request_error", "account_restricted",
@@ -61,8 +65,8 @@ public final class HoldService {
     try {
       approvals.insert(new ApprovalRepository.Approval(decisionId, approverId, role, now, actor));
     } catch (ApprovalRepository.DuplicateApprover e) {
-      throw ApiException.conflict("invalid_request_error", "duplicate_approver", "This approver has already approved this hold",
-          "approver_id");
+      throw ApiException.conflict("invalid_request_error", "duplicate_approver", "This operator has already approved this hold",
+          null);
     }
     return t.state(approvals.of(decisionId), challenge, now);
   }

@@ -1,5 +1,6 @@
 package io.vigil.server.list;
 
+import io.vigil.server.audit.AuditContext;
 import io.vigil.engine.Limits;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListKind;
@@ -76,7 +77,10 @@ public class ListController {
   @PostMapping("/v1/lists/entries")
   public ResponseEntity<Map<String, Object>> create(HttpServletRequest request) {
     var entry = lists.create(Json.parseObject(Bodies.read(request), NewEntry.CARD_NUMBER_EXEMPTION), Actor.of(request));
-    return ResponseEntity.status(HttpStatus.CREATED).body(ListService.json(entry, clock.millis()));
+    Map<String, Object> created = ListService.json(entry, clock.millis());
+    AuditContext.entity(request, "list_entry", entry.id());
+    AuditContext.after(request, created);
+    return ResponseEntity.status(HttpStatus.CREATED).body(created);
   }
 
   @GetMapping("/v1/lists/entries/{id}")
@@ -87,6 +91,8 @@ public class ListController {
   @DeleteMapping("/v1/lists/entries/{id}")
   public Map<String, Object> delete(@PathVariable String id, HttpServletRequest request) {
     Map<String, Object> m = ListService.json(lists.delete(id, Actor.of(request)), clock.millis());
+    AuditContext.before(request, new LinkedHashMap<>(m));
+    AuditContext.after(request, null);
     m.put("deleted", true);
     return m;
   }

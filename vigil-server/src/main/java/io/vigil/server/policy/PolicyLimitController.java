@@ -42,7 +42,8 @@ public class PolicyLimitController {
   @PostMapping("/v1/policy/limits")
   public ResponseEntity<Map<String, Object>> create(HttpServletRequest request) {
     LimitDefinition limit = LimitJson.parseLimit(limitObject(request, null), "limit");
-    PolicyDocument d = policies.createLimit(limit, Actor.of(request));
+    PolicyDocument d = PolicyAudit.change(policies, request, "limit", doc -> PolicyAudit.limit(doc, limit.id()),
+        () -> policies.createLimit(limit, Actor.of(request)));
     return ResponseEntity.status(HttpStatus.CREATED).body(answer(d.version(), limit));
   }
 
@@ -50,13 +51,15 @@ public class PolicyLimitController {
   @PutMapping("/v1/policy/limits/{id}")
   public Map<String, Object> update(@PathVariable String id, HttpServletRequest request) {
     LimitDefinition limit = LimitJson.parseLimit(limitObject(request, id), "limit");
-    return answer(policies.updateLimit(limit, Actor.of(request)).version(), limit);
+    return answer(PolicyAudit.change(policies, request, "limit", doc -> PolicyAudit.limit(doc, id),
+        () -> policies.updateLimit(limit, Actor.of(request))).version(), limit);
   }
 
   @DeleteMapping("/v1/policy/limits/{id}")
   public Map<String, Object> delete(@PathVariable String id, HttpServletRequest request) {
     LimitDefinition limit = policies.requireLimit(id);
-    Map<String, Object> m = answer(policies.deleteLimit(id, Actor.of(request)).version(), limit);
+    Map<String, Object> m = answer(PolicyAudit.change(policies, request, "limit", doc -> PolicyAudit.limit(doc, id),
+        () -> policies.deleteLimit(id, Actor.of(request))).version(), limit);
     m.put("deleted", true);
     return m;
   }

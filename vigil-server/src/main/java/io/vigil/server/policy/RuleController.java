@@ -52,7 +52,9 @@ public class RuleController {
   @PostMapping("/v1/rules")
   public ResponseEntity<Map<String, Object>> create(HttpServletRequest request) {
     RuleDefinition rule = PolicyMaps.parseRule(Json.parseObject(Bodies.read(request)), null);
-    PolicyDocument d = policies.createRule(rule, Actor.of(request));
+    RuleDefinition created = rule;
+    PolicyDocument d = PolicyAudit.change(policies, request, "rule", doc -> PolicyAudit.rule(doc, created.id()),
+        () -> policies.createRule(created, Actor.of(request)));
     return ResponseEntity.status(HttpStatus.CREATED).body(withVersion(rule, d.version()));
   }
 
@@ -64,19 +66,23 @@ public class RuleController {
       // An update that does not mention enabled keeps the rule's current state.
       rule = rule.withEnabled(policies.rule(id).map(RuleDefinition::enabled).orElse(true));
     }
-    PolicyDocument d = policies.updateRule(rule, Actor.of(request), "update rule " + id);
+    RuleDefinition updated = rule;
+    PolicyDocument d = PolicyAudit.change(policies, request, "rule", doc -> PolicyAudit.rule(doc, id),
+        () -> policies.updateRule(updated, Actor.of(request), "update rule " + id));
     return withVersion(rule, d.version());
   }
 
   @PostMapping("/v1/rules/{id}/disable")
   public Map<String, Object> disable(@PathVariable String id, HttpServletRequest request) {
-    PolicyDocument d = policies.setEnabled(id, false, Actor.of(request));
+    PolicyDocument d = PolicyAudit.change(policies, request, "rule", doc -> PolicyAudit.rule(doc, id),
+        () -> policies.setEnabled(id, false, Actor.of(request)));
     return withVersion(policies.rule(id).orElseThrow(), d.version());
   }
 
   @PostMapping("/v1/rules/{id}/enable")
   public Map<String, Object> enable(@PathVariable String id, HttpServletRequest request) {
-    PolicyDocument d = policies.setEnabled(id, true, Actor.of(request));
+    PolicyDocument d = PolicyAudit.change(policies, request, "rule", doc -> PolicyAudit.rule(doc, id),
+        () -> policies.setEnabled(id, true, Actor.of(request)));
     return withVersion(policies.rule(id).orElseThrow(), d.version());
   }
 
@@ -97,17 +103,21 @@ public class RuleController {
     Map<String, Object> body = Json.parseObject(Bodies.read(request));
     ScorecardDefinition card = ScorecardJson.parse(body, id);
     if (!body.containsKey("enabled")) card = card.withEnabled(policies.scorecard(id).map(ScorecardDefinition::enabled).orElse(false));
-    return scorecardWithVersion(id, policies.putScorecard(card, Actor.of(request)).version());
+    ScorecardDefinition put = card;
+    return scorecardWithVersion(id, PolicyAudit.change(policies, request, "scorecard", doc -> PolicyAudit.scorecard(doc, id),
+        () -> policies.putScorecard(put, Actor.of(request))).version());
   }
 
   @PostMapping("/v1/scorecards/{id}/enable")
   public Map<String, Object> enableScorecard(@PathVariable String id, HttpServletRequest request) {
-    return scorecardWithVersion(id, policies.setScorecardEnabled(id, true, Actor.of(request)).version());
+    return scorecardWithVersion(id, PolicyAudit.change(policies, request, "scorecard", doc -> PolicyAudit.scorecard(doc, id),
+        () -> policies.setScorecardEnabled(id, true, Actor.of(request))).version());
   }
 
   @PostMapping("/v1/scorecards/{id}/disable")
   public Map<String, Object> disableScorecard(@PathVariable String id, HttpServletRequest request) {
-    return scorecardWithVersion(id, policies.setScorecardEnabled(id, false, Actor.of(request)).version());
+    return scorecardWithVersion(id, PolicyAudit.change(policies, request, "scorecard", doc -> PolicyAudit.scorecard(doc, id),
+        () -> policies.setScorecardEnabled(id, false, Actor.of(request))).version());
   }
 
   private Map<String, Object> scorecardWithVersion(String id, long version) {
@@ -126,7 +136,8 @@ public class RuleController {
   @PutMapping("/v1/policy/thresholds")
   public Map<String, Object> thresholds(HttpServletRequest request) {
     PolicyMaps.ThresholdSet set = PolicyMaps.parseThresholds(Json.parseObject(Bodies.read(request)));
-    PolicyDocument d = policies.setThresholds(set, Actor.of(request));
+    PolicyDocument d = PolicyAudit.change(policies, request, "thresholds", PolicyJson::thresholdsMap,
+        () -> policies.setThresholds(set, Actor.of(request)));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("policy_version", d.version());
     m.put("thresholds", PolicyJson.thresholdsMap(d));
@@ -143,7 +154,8 @@ public class RuleController {
   @PutMapping("/v1/policy/limits")
   public Map<String, Object> setLimits(HttpServletRequest request) {
     Object limits = single(request, "limits");
-    PolicyDocument d = policies.setLimits(LimitJson.parseLimits(limits), Actor.of(request));
+    PolicyDocument d = PolicyAudit.change(policies, request, "limits", doc -> doc.limits().stream().map(LimitJson::limit).toList(),
+        () -> policies.setLimits(LimitJson.parseLimits(limits), Actor.of(request)));
     return Map.of("policy_version", d.version(), "limits", d.limits().stream().map(LimitJson::limit).toList());
   }
 
@@ -163,7 +175,8 @@ public class RuleController {
     if (!(r >= 0 && r <= 1 && m >= 0 && m <= 1) || Math.abs(r + m - 1.0) > 1e-9) {
       throw ApiException.invalid("invalid_weights", "weights.rules and weights.model are 0-1 and sum to 1", "weights");
     }
-    PolicyDocument d = policies.setWeights(r, m, Actor.of(request));
+    PolicyDocument d = PolicyAudit.change(policies, request, "weights", doc -> Map.of("rules", doc.rulesWeight(), "model", doc.modelWeight()),
+        () -> policies.setWeights(r, m, Actor.of(request)));
     return Map.of("policy_version", d.version(), "weights", Map.of("rules", d.rulesWeight(), "model", d.modelWeight()));
   }
 
@@ -177,7 +190,8 @@ public class RuleController {
   @PutMapping("/v1/policy/challenges")
   public Map<String, Object> setChallenges(HttpServletRequest request) {
     Object challenges = single(request, "challenges");
-    PolicyDocument d = policies.setChallenges(LimitJson.parseChallenges(challenges), Actor.of(request));
+    PolicyDocument d = PolicyAudit.change(policies, request, "challenges", doc -> LimitJson.challenges(doc.challenges()),
+        () -> policies.setChallenges(LimitJson.parseChallenges(challenges), Actor.of(request)));
     return Map.of("policy_version", d.version(), "challenges", LimitJson.challenges(d.challenges()));
   }
 
@@ -194,7 +208,9 @@ public class RuleController {
   /** Replaces the hold policies (P2): {"holds": [...]}. */
   @PutMapping("/v1/policy/holds")
   public Map<String, Object> holds(HttpServletRequest request) {
-    PolicyDocument d = policies.setHolds(PolicyJson.parseHolds(single(request, "holds")), Actor.of(request));
+    var parsed = PolicyJson.parseHolds(single(request, "holds"));
+    PolicyDocument d = PolicyAudit.change(policies, request, "holds", doc -> doc.holds().stream().map(PolicyJson::hold).toList(),
+        () -> policies.setHolds(parsed, Actor.of(request)));
     return Map.of("policy_version", d.version(), "holds", d.holds().stream().map(PolicyJson::hold).toList());
   }
 

@@ -32,7 +32,7 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
  * dispatch of the same request (asynchronous, error page) finds it there and is not verified again
  * (a second verification would look like a replay).
  */
-final class CallerAuthentication implements Filter {
+public final class CallerAuthentication implements Filter {
   private final RequestSignature signature;
   private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
@@ -50,9 +50,9 @@ final class CallerAuthentication implements Filter {
       chain.doFilter(req, res);
       return;
     }
-    if (request.getDispatcherType() == DispatcherType.ERROR) {
-      // An error page for a request the container refused before any filter ran (a TRACE, a bad
-      // header): its path is the error page's, so a signature cannot be checked, and it needs none.
+    if (!isOwnPass(request)) {
+      // An error page (or include) for a request the container refused before any filter ran (a
+      // TRACE, a bad header): its path is the error page's, so a signature cannot be checked, and it needs none.
       chain.doFilter(req, res);
       return;
     }
@@ -80,6 +80,12 @@ final class CallerAuthentication implements Filter {
     chain.doFilter(req, res);
   }
 
+  /** The request's own pass (its first dispatch, or an asynchronous one), not an error page, include or forward. */
+  static boolean isOwnPass(HttpServletRequest request) {
+    DispatcherType type = request.getDispatcherType();
+    return type == DispatcherType.REQUEST || type == DispatcherType.ASYNC;
+  }
+
   private void establish(VigilPrincipal principal) {
     SecurityContext context = contexts.createEmptyContext();
     context.setAuthentication(authentication(principal));
@@ -87,7 +93,7 @@ final class CallerAuthentication implements Filter {
   }
 
   /** The principal as the framework's authentication: its permissions as authorities. */
-  static Authentication authentication(VigilPrincipal principal) {
+  public static Authentication authentication(VigilPrincipal principal) {
     List<GrantedAuthority> authorities = new ArrayList<>(principal.permissions().size());
     for (Permission p : principal.permissions()) authorities.add(new SimpleGrantedAuthority(p.code()));
     return UsernamePasswordAuthenticationToken.authenticated(principal, null, authorities);

@@ -15,6 +15,8 @@ public final class ContentDigest {
   /** Set on a request whose body has been checked against its digest (the decision body is checked once). */
   static final String CHECKED_ATTRIBUTE = "io.vigil.digestChecked";
   private static final int HEADER_CHARS_MAX = 512;
+  /** One digest per thread: looking the algorithm up costs about as much as hashing a decision body. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(ContentDigest::newSha256);
 
   private ContentDigest() {}
 
@@ -79,7 +81,7 @@ public final class ContentDigest {
   }
 
   static byte[] sha256(byte[] body) {
-    return newSha256().digest(body);
+    return SHA256.get().digest(body);
   }
 
   public static ApiException missing() {

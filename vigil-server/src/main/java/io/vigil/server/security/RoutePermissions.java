@@ -4,6 +4,7 @@ import static io.vigil.server.security.Permission.ACCOUNTS_READ;
 import static io.vigil.server.security.Permission.ACCOUNTS_RESTRICT;
 import static io.vigil.server.security.Permission.ACCOUNTS_UNLOCK;
 import static io.vigil.server.security.Permission.API_KEYS_MANAGE;
+import static io.vigil.server.security.Permission.AUDIT_READ;
 import static io.vigil.server.security.Permission.DECISIONS_CREATE;
 import static io.vigil.server.security.Permission.DECISIONS_READ;
 import static io.vigil.server.security.Permission.FEEDBACK_READ;
@@ -14,6 +15,7 @@ import static io.vigil.server.security.Permission.LISTS_WRITE;
 import static io.vigil.server.security.Permission.METRICS_READ;
 import static io.vigil.server.security.Permission.MODELS_READ;
 import static io.vigil.server.security.Permission.MODELS_WRITE;
+import static io.vigil.server.security.Permission.OPERATORS_MANAGE;
 import static io.vigil.server.security.Permission.OUTCOMES_WRITE;
 import static io.vigil.server.security.Permission.PERSONAL_DATA_ERASE;
 import static io.vigil.server.security.Permission.POLICY_READ;
@@ -195,11 +197,29 @@ public final class RoutePermissions {
     t.add(new Route("POST", "/v1/auth/login/recovery-code", Access.PUBLIC));
     t.add(new Route("GET", "/v1/auth/sso/**", Access.PUBLIC));
     t.add(new Route("GET", "/v1/auth/session", Access.AUTHENTICATED));
+    // The first sign-in's steps: the controller checks the sign-in in progress in the session.
+    t.add(new Route("POST", "/v1/auth/password", Access.PUBLIC));
+    t.add(new Route("POST", "/v1/auth/totp/enrolment", Access.PUBLIC));
+    t.add(new Route("POST", "/v1/auth/totp/enrolment/confirm", Access.PUBLIC));
+    // Operator administration (operator/)
+    t.add(new Route("POST", "/v1/operators", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("GET", "/v1/operators", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("GET", "/v1/operators/mfa-coverage", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("GET", "/v1/operators/{username}", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("POST", "/v1/operators/{username}/role-changes", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("POST", "/v1/operators/{username}/unlock", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("POST", "/v1/operators/{username}/disable", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("GET", "/v1/role-changes", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("POST", "/v1/role-changes/{id}/approve", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("POST", "/v1/role-changes/{id}/reject", Access.of(OPERATORS_MANAGE)));
     t.add(new Route("POST", "/v1/auth/logout", Access.AUTHENTICATED));
     t.add(new Route("POST", "/v1/auth/step-up", Access.AUTHENTICATED));
     // Administration
     t.add(new Route("POST", "/v1/admin/backups", Access.of(SYSTEM_ADMIN)));
     t.add(new Route("POST", "/v1/admin/encryption-keys/rotate", Access.of(SYSTEM_ADMIN)));
+    // The audit trail
+    t.add(new Route("GET", "/v1/audit", Access.of(AUDIT_READ)));
+    t.add(new Route("GET", "/v1/audit/export", Access.of(AUDIT_READ)));
     // The contract, the error page, health and metrics
     t.add(new Route("GET", "/v1/openapi.json", Access.PUBLIC));
     for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {

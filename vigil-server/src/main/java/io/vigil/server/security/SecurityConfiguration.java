@@ -4,13 +4,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.ErrorReplies;
 import io.vigil.server.config.VigilProperties;
-import jakarta.servlet.DispatcherType;
+import io.vigil.server.operator.SsoConfiguration;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -116,6 +117,8 @@ public class SecurityConfiguration {
     firewall.setAllowedHeaderValues(value -> true);
     firewall.setAllowedParameterNames(name -> true);
     firewall.setAllowedParameterValues(value -> true);
+    // Methods are the routes' business: an unknown one is 405 (or 404) in the API's error shape.
+    firewall.setUnsafeAllowAnyHttpMethod(true);
     return firewall;
   }
 
@@ -128,7 +131,8 @@ public class SecurityConfiguration {
 
   @Bean
   public SecurityFilterChain securityFilterChain(HttpSecurity http, RequestSignature signature,
-      SecurityContextRepository contexts, CsrfTokenRepository csrfTokens) throws Exception {
+      SecurityContextRepository contexts, CsrfTokenRepository csrfTokens, ObjectProvider<SsoConfiguration.SsoLogin> sso)
+      throws Exception {
     http
         .formLogin(AbstractHttpConfigurer::disable)
         .httpBasic(AbstractHttpConfigurer::disable)
@@ -144,6 +148,9 @@ public class SecurityConfiguration {
         .exceptionHandling(e -> e
             .authenticationEntryPoint((request, response, failure) -> ErrorReplies.refuseBeforeRoute(request, response, Principals.required()))
             .accessDeniedHandler((request, response, denied) -> ErrorReplies.refuseBeforeRoute(request, response, denial(request, denied))));
+    // Operators' single sign-on (OpenID Connect), when configured (operator/SsoConfiguration).
+    SsoConfiguration.SsoLogin ssoLogin = sso.getIfAvailable();
+    if (ssoLogin != null) http.oauth2Login(ssoLogin::configure);
     return http.build();
   }
 
@@ -174,8 +181,9 @@ public class SecurityConfiguration {
     @Override
     public AuthorizationResult authorize(Supplier<? extends Authentication> authentication, RequestAuthorizationContext context) {
       HttpServletRequest request = context.getRequest();
-      // An error page shows the error of a request that was authorized (or refused) on its own dispatch.
-      if (request.getDispatcherType() == DispatcherType.ERROR) return GRANTED;
+      // An error page (or an include, a forward) is the server's own dispatch of a request that was
+      // authorized, or refused, on its own pass.
+      if (!CallerAuthentication.isOwnPass(request)) return GRANTED;
       RoutePermissions.Access access = RoutePermissions.lookup(request.getMethod(),
           request.getRequestURI().substring(request.getContextPath().length()));
       if (access.kind() == RoutePermissions.Access.Kind.PUBLIC) return GRANTED;

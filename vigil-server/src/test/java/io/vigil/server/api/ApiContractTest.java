@@ -131,7 +131,7 @@ class ApiContractTest extends SharedServerBase {
     assertEquals(Set.of(), onlyInContract, "codes of the contract's ErrorCode missing from docs/api.md's error table");
     Schema<?> types = contract.getComponents().getSchemas().get("ErrorType");
     assertEquals(List.of("invalid_request_error", "idempotency_error", "not_found_error", "overloaded_error", "api_error",
-        "authentication_error", "permission_error"), types.getEnum());
+        "authentication_error", "permission_error", "rate_limit_error"), types.getEnum());
   }
 
   /** "GET /v1/decisions/{}": the method and the path with its variables' names left out. */

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -67,12 +68,12 @@ class CardNumbersEverywhereApiTest extends ServerTestBase {
     Set<String> messages = new HashSet<>();
     for (Case c : cases) {
       Function<String, ApiClient.Reply> request = c.prepare().get();
-      Map<String, List<String>> before = snapshot();
+      Map<String, List<String>> before = withoutAuditTrail(snapshot());
       ApiClient.Reply refused = request.apply(PAN);
       Map<String, Object> error = ApiTestSupport.assertInvalid(refused, "card_number_detected", c.param());
       assertFalse(refused.body().contains(PAN), c.name() + ": the answer repeats the card number: " + refused.body());
       messages.add(String.valueOf(error.get("message")));
-      assertEquals(before, snapshot(), c.name() + ": a refused request changed the database");
+      assertEquals(before, withoutAuditTrail(snapshot()), c.name() + ": a refused request changed the database");
       if (c.control() != null) {
         ApiClient.Reply stored = request.apply(c.control());
         assertTrue(stored.status() / 100 == 2, c.name() + ": the same request with " + c.control() + " is stored: " + stored.body());
@@ -304,6 +305,13 @@ class CardNumbersEverywhereApiTest extends ServerTestBase {
   }
 
   // ---- the database, table by table ------------------------------------------------------------
+
+  /** The tables but the audit trail's, which records refused requests by design (its rows are still checked for card numbers). */
+  private static Map<String, List<String>> withoutAuditTrail(Map<String, List<String>> tables) {
+    Map<String, List<String>> kept = new TreeMap<>(tables);
+    kept.keySet().removeIf(name -> name.toLowerCase(Locale.ROOT).contains("\"audit_"));
+    return kept;
+  }
 
   /** Every row of every table, as text (binary columns by hash), sorted per table. */
   private Map<String, List<String>> snapshot() {

@@ -74,6 +74,7 @@ import io.vigil.client.model.RuleVersioned;
 import io.vigil.client.model.UnlockRequest;
 import io.vigil.client.model.UnlockResult;
 import io.vigil.client.model.Verification;
+import io.vigil.server.support.OperatorSession;
 import io.vigil.server.support.SigningInterceptor;
 import io.vigil.server.support.TestClock;
 import java.time.OffsetDateTime;
@@ -256,9 +257,10 @@ class ContractClientTest extends SharedServerBase {
     assertEquals(2, held.getHold().getApprovalsRequired());
     HoldsApi holds = new HoldsApi(client);
     assertEquals(HoldState.StatusEnum.PENDING, holds.getHold(held.getDecisionId()).getStatus());
-    HoldState approved = holds.approveHold(held.getDecisionId(),
-        new ApprovalRequest().approverId("ops.alice").role(ApprovalRequest.RoleEnum.APPROVER));
-    assertEquals(List.of("ops.alice"), approved.getApprovals().stream().map(Approval::getApproverId).toList());
+    // Approved by the signed-in test operator (the client sends its session for this operator-only route).
+    HoldState approved = holds.approveHold(held.getDecisionId(), new ApprovalRequest().role(ApprovalRequest.RoleEnum.APPROVER));
+    assertEquals(List.of(OperatorSession.forServer(base).username()),
+        approved.getApprovals().stream().map(Approval::getApproverId).toList());
     assertTrue(approved.getWaitingFor().contains(HoldState.WaitingForEnum.APPROVALS), approved.toString());
     assertNull(approved.getSettledAt());
     assertEquals(held.getHold().getDeadline(), approved.getDeadline());

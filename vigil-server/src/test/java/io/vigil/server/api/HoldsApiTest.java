@@ -5,14 +5,19 @@ import static io.vigil.server.api.ApiTestSupport.assertInvalid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.vigil.server.security.Role;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.TestClock;
+import io.vigil.server.support.TestOperators;
+import io.vigil.server.support.TestOperators.Signed;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -21,9 +26,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Large-amount holds (P2, first step) over HTTP: the documents' thresholds, approvals that refuse
- * self-approval, a second approval by one person and needless ones, and expiry at the deadline
- * with the configured action. Own server: it changes the hold policies.
+ * Large-amount holds over HTTP: the documents' thresholds, approvals by signed-in operators (their
+ * role from their permissions, with a step-up) that refuse a party to the payment, a second approval
+ * by one operator and needless ones, and expiry at the deadline with the configured action. Own
+ * server: it changes the hold policies.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HoldsApiTest extends ServerTestBase {
@@ -44,9 +50,26 @@ class HoldsApiTest extends ServerTestBase {
     return r.json();
   }
 
-  private ApiClient.Reply approve(String decisionId, String approver, String role) {
-    return ApiTestSupport.send(base, "POST", "/v1/decisions/" + decisionId + "/approvals",
-        ApiClient.json(Map.of("approver_id", approver, "role", role)));
+  /** Signed-in, stepped-up operators by username: an {@code ops.sam…} is a supervisor, any other an approver. */
+  private static final Map<String, Signed> OPERATORS = new ConcurrentHashMap<>();
+
+  private Signed operator(String username) {
+    return OPERATORS.computeIfAbsent(username, u -> TestOperators.signInSteppedUp(base, u,
+        u.startsWith("ops.sam") ? Set.of(Role.SUPERVISOR) : Set.of(Role.APPROVER)));
+  }
+
+  /** The operator approves as the role its permissions give (a supervisor as supervisor). */
+  private ApiClient.Reply approve(String decisionId, String approver) {
+    Signed op = operator(approver);
+    if (!op.steppedUp()) op.stepUp();
+    return ApiTestSupport.send(base, "POST", "/v1/decisions/" + decisionId + "/approvals", "{}", op.headers());
+  }
+
+  private ApiClient.Reply approveAs(String decisionId, String approver, String role) {
+    Signed op = operator(approver);
+    if (!op.steppedUp()) op.stepUp();
+    return ApiTestSupport.send(base, "POST", "/v1/decisions/" + decisionId + "/approvals", ApiClient.json(Map.of("role", role)),
+        op.headers());
   }
 
   @Test
@@ -62,14 +85,15 @@ class HoldsApiTest extends ServerTestBase {
     String id = (String) d.get("decision_id");
     assertEquals("pending", api.get("/v1/decisions/" + id + "/hold").json().get("status"));
 
-    assertError(approve(id, account, "approver"), 409, "invalid_request_error", "self_approval", "approver_id");
-    assertInvalid(approve(id, "ops.alice", "boss"), "invalid_role", "role");
-    assertEquals("pending", approve(id, "ops.alice", "approver").json().get("status"));
-    assertError(approve(id, "ops.alice", "supervisor"), 409, "invalid_request_error", "duplicate_approver", "approver_id");
+    assertError(approve(id, account), 403, "permission_error", "self_approval", null);
+    assertInvalid(approveAs(id, "ops.alice", "boss"), "invalid_role", "role");
+    assertError(approveAs(id, "ops.alice", "supervisor"), 403, "permission_error", "permission_denied", "holds.approve_supervisor");
+    assertEquals("pending", approve(id, "ops.alice").json().get("status"));
+    assertError(approve(id, "ops.alice"), 409, "invalid_request_error", "duplicate_approver", null);
     // Over 10,000 the seeded large_payment rule also wants the transaction password and an OTP:
     // the hold keeps that step-up, and the approvals come on top of it.
     assertEquals("password_and_otp", ((Map<String, Object>) d.get("challenge")).get("kind"));
-    Map<String, Object> approvedByPeople = approve(id, "ops.bob", "approver").json();
+    Map<String, Object> approvedByPeople = approve(id, "ops.bob").json();
     assertEquals("pending", approvedByPeople.get("status"), "approvals alone do not release it");
     assertEquals(List.of("challenge"), approvedByPeople.get("waiting_for"), "the hold says what it still waits for");
     assertNull(approvedByPeople.get("settled_at"));
@@ -92,7 +116,7 @@ class HoldsApiTest extends ServerTestBase {
     assertEquals("hold", settled.get("settled_by"));
     assertEquals(passed.json().get("recorded_at"), settled.get("settled_at"));
     assertEquals(List.of(), settled.get("waiting_for"));
-    assertError(approve(id, "ops.carol", "approver"), 409, "invalid_request_error", "hold_approved", "decision_id");
+    assertError(approve(id, "ops.carol"), 409, "invalid_request_error", "hold_approved", "decision_id");
   }
 
   @Test
@@ -106,8 +130,8 @@ class HoldsApiTest extends ServerTestBase {
     ApiClient.Reply passed = api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed"));
     assertEquals("HOLD", passed.json().get("final_action"), "the approvals are still missing: " + passed.body());
     assertEquals(List.of("approvals"), api.get("/v1/decisions/" + id + "/hold").json().get("waiting_for"));
-    approve(id, "ops.alice", "approver");
-    Map<String, Object> done = approve(id, "ops.bob", "approver").json();
+    approve(id, "ops.alice");
+    Map<String, Object> done = approve(id, "ops.bob").json();
     assertEquals("approved", done.get("status"));
     Map<String, Object> last = ((List<Map<String, Object>>) done.get("approvals")).get(1);
     assertEquals(last.get("approved_at"), done.get("settled_at"));
@@ -120,16 +144,16 @@ class HoldsApiTest extends ServerTestBase {
     String id = (String) pay(ApiTestSupport.id("acct"), 60_000_000L).get("decision_id"); // 600,000.00 EUR
     assertEquals("supervisor", api.get("/v1/decisions/" + id + "/hold").json().get("policy"));
     api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed"));
-    approve(id, "ops.alice", "approver");
-    assertEquals("pending", approve(id, "ops.bob", "approver").json().get("status"), "two approvers, no supervisor");
-    assertEquals("approved", approve(id, "ops.sam", "supervisor").json().get("status"));
+    approve(id, "ops.alice");
+    assertEquals("pending", approve(id, "ops.bob").json().get("status"), "two approvers, no supervisor");
+    assertEquals("approved", approve(id, "ops.sam").json().get("status"));
   }
 
   @Test
   @Order(2)
   void aFailedStepUpRejectsTheHoldAndItTakesNoMoreApprovals() {
     String id = (String) pay(ApiTestSupport.id("acct"), 15_000_000L).get("decision_id"); // 150,000.00 EUR, step-up and approvals
-    approve(id, "ops.alice", "approver");
+    approve(id, "ops.alice");
     ApiClient.Reply failed = api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "failed"));
     assertEquals(200, failed.status(), failed.body());
     assertEquals("DENY", failed.json().get("final_action"), failed.body());
@@ -140,7 +164,7 @@ class HoldsApiTest extends ServerTestBase {
     Map<String, Object> rejected = api.get("/v1/decisions/" + id + "/hold").json();
     assertEquals("rejected", rejected.get("status"));
     assertEquals("DENY", rejected.get("outcome"));
-    assertError(approve(id, "ops.bob", "approver"), 409, "invalid_request_error", "hold_rejected", "decision_id");
+    assertError(approve(id, "ops.bob"), 409, "invalid_request_error", "hold_rejected", "decision_id");
   }
 
   @Test
@@ -152,9 +176,9 @@ class HoldsApiTest extends ServerTestBase {
         "occurred_at", TestClock.now().toString(), "account_id", account, "counterparty_id", friend,
         "amount", 15_000_000L, "currency", "USD"));
     String id = (String) api.post("/v1/decisions", body).json().get("decision_id");
-    assertError(approve(id, friend, "approver"), 409, "invalid_request_error", "self_approval", "approver_id");
+    assertError(approve(id, friend), 403, "permission_error", "self_approval", null);
     assertEquals(200, api.post("/v1/accounts/" + account + "/lock", Map.of("reason", "phone stolen")).status());
-    assertError(approve(id, "ops.alice", "approver"), 409, "invalid_request_error", "account_restricted", "decision_id");
+    assertError(approve(id, "ops.alice"), 409, "invalid_request_error", "account_restricted", "decision_id");
     assertError(api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed")), 409,
         "invalid_request_error", "account_restricted", "decision_id");
   }
@@ -188,7 +212,7 @@ class HoldsApiTest extends ServerTestBase {
     assertEquals("DENY", record.get("final_action"));
     assertEquals("hold_expiry", record.get("settled_by"));
     assertEquals(deadline, record.get("settled_at"));
-    assertError(approve(id, "ops.alice", "approver"), 409, "invalid_request_error", "hold_expired", "decision_id");
+    assertError(approve(id, "ops.alice"), 409, "invalid_request_error", "hold_expired", "decision_id");
     assertError(api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed")), 409,
         "invalid_request_error", "hold_expired", "decision_id");
   }
@@ -200,7 +224,7 @@ class HoldsApiTest extends ServerTestBase {
         "approvals_required", 1, "deadline_minutes", 1, "expiry_action", "DENY"))));
     assertEquals(200, changed.status(), changed.body());
     String id = (String) pay(ApiTestSupport.id("acct"), 15_000_000L).get("decision_id");
-    assertEquals(200, approve(id, "ops.alice", "approver").status());
+    assertEquals(200, approve(id, "ops.alice").status());
     assertEquals(List.of("challenge"), api.get("/v1/decisions/" + id + "/hold").json().get("waiting_for"));
     TestClock.advance(Duration.ofSeconds(61)); // the approval is in; the step-up never came before the deadline
     assertEquals("expired", api.get("/v1/decisions/" + id + "/hold").json().get("status"));

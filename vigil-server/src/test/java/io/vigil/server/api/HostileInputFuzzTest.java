@@ -12,6 +12,7 @@ import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.vigil.server.support.ApiClient;
+import io.vigil.server.support.OperatorSession;
 import io.vigil.server.support.RawHttp;
 import io.vigil.server.support.TestClock;
 import java.net.URLEncoder;
@@ -119,6 +120,8 @@ class HostileInputFuzzTest extends ServerTestBase {
     RawHttp http = new RawHttp(port);
     List<String> failures = new ArrayList<>();
     int sent = 0;
+    // Sign the test operator in first: its account is stored then, not during a refused request.
+    OperatorSession.forServer(base);
     String before = fingerprint();
     for (Route route : routes) {
       for (int i = 0; i < REQUESTS_PER_ROUTE && failures.size() < 20; i++) {
@@ -528,7 +531,8 @@ class HostileInputFuzzTest extends ServerTestBase {
 
   /**
    * Every table's rows, hashed without regard to order (equal before and after means nothing was
-   * stored), and {@link #STORED_CARD_NUMBER} where a row holds the card number.
+   * stored; the audit trail, which records refused requests, is left out of the hash), and
+   * {@link #STORED_CARD_NUMBER} where a row of any table holds the card number.
    */
   private String fingerprint() throws SQLException {
     StringBuilder out = new StringBuilder();
@@ -554,6 +558,8 @@ class HostileInputFuzzTest extends ServerTestBase {
               sum += row.toString().hashCode() * 0x9E3779B97F4A7C15L;
             }
           }
+          // The audit trail records refused requests by design (written after the answer): only its card check counts.
+          if (table.toLowerCase(Locale.ROOT).startsWith("audit_")) continue;
           out.append(table).append(':').append(rows).append(':').append(Long.toHexString(sum)).append(' ');
         }
       }

@@ -113,7 +113,7 @@ class RestrictionsApiTest extends ServerTestBase {
     ApiClient.Reply r = post("/v1/accounts/" + account + "/restrictions",
         Map.of("kind", "no_withdrawals", "reason", "account-takeover pattern, case 88"), "analyst.rahim");
     assertEquals(201, r.status(), r.body());
-    assertEquals("analyst.rahim", r.json().get("created_by"));
+    assertEquals(TestAuth.actor(base, "POST", "/v1/accounts/" + account + "/restrictions"), r.json().get("created_by"));
     assertEquals("restriction.no_withdrawals", firstReason(decide(account, "withdrawal")));
     assertNotEquals("restriction.no_withdrawals", firstReason(decide(account, "payment")));
 

@@ -10,6 +10,7 @@ import io.vigil.server.api.ServerTestBase;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.TestAuth;
 import io.vigil.server.support.TestClock;
+import io.vigil.testing.TestOperatorLogin;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
@@ -107,7 +108,10 @@ class ApiKeyLifecycleApiTest extends ServerTestBase {
     ApiClient.Reply refused = signedGet(id, newSecret, account());
     assertEquals(401, refused.status());
     assertEquals("api_key_revoked", refused.error().get("code"));
-    assertEquals(409, as(admin, "POST", "/v1/api-keys/" + id + "/rotate", "{}", true).status(), "a revoked key is not rotated");
+    ApiClient.Reply stale = as(admin, "POST", "/v1/api-keys/" + id + "/rotate", "{}", true);
+    assertEquals("step_up_required", stale.error().get("code"), "the step-up of 30 s before is 10 min old now");
+    Session again = signIn("admin.ada", List.of("administrator"), 5);
+    assertEquals(409, as(again, "POST", "/v1/api-keys/" + id + "/rotate", "{}", true).status(), "a revoked key is not rotated");
 
     ApiClient.Reply destroyed = as(admin, "DELETE", "/v1/api-keys/" + id, null, true);
     assertEquals(200, destroyed.status(), destroyed.body());

@@ -1,5 +1,8 @@
-package io.vigil.server.security;
+package io.vigil.testing;
 
+import io.vigil.server.security.CallerAuthentication;
+import io.vigil.server.security.Role;
+import io.vigil.server.security.VigilPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
@@ -7,7 +10,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.SecurityContextRepository;
@@ -19,25 +21,22 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A stand-in for operator sign-in, for the security core's own tests only (imported by the test
- * classes that need it, never by the shared servers): {@code POST /v1/test/operator-session}
+ * classes that need it, never by the shared servers; outside {@code io.vigil.server}, so no
+ * component scan finds it): {@code POST /v1/test/operator-session}
  * {@code {username, roles, step_up_age_seconds}} saves a signed-in operator in a new session, the
  * way the real sign-in does (the {@link SecurityContextRepository} and {@link CsrfTokenRepository}
  * beans), and answers the session's CSRF token. The request itself is signed with the test key.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestOperatorLogin {
-  @Bean
-  Login testOperatorLogin(SecurityContextRepository contexts, CsrfTokenRepository csrfTokens, Clock clock) {
-    return new Login(contexts, csrfTokens, clock);
-  }
-
+  /** Registered as a member class of the imported configuration. */
   @RestController
   public static class Login {
     private final SecurityContextRepository contexts;
     private final CsrfTokenRepository csrfTokens;
     private final Clock clock;
 
-    Login(SecurityContextRepository contexts, CsrfTokenRepository csrfTokens, Clock clock) {
+    public Login(SecurityContextRepository contexts, CsrfTokenRepository csrfTokens, Clock clock) {
       this.contexts = contexts;
       this.csrfTokens = csrfTokens;
       this.clock = clock;
