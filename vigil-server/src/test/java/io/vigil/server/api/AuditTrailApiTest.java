@@ -27,6 +27,7 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,6 +62,8 @@ class AuditTrailApiTest extends ServerTestBase {
   AuditRepository trail;
 
   private OperatorSession officer;
+  /** The suite's own operator sessions, put back after each test. */
+  private Function<String, OperatorSession> suiteSessions;
 
   @DynamicPropertySource
   static void ownDataDir(DynamicPropertyRegistry registry) {
@@ -72,12 +75,12 @@ class AuditTrailApiTest extends ServerTestBase {
   @BeforeEach
   void signIn() {
     officer = AuditTestSignIn.signIn(base, OFFICER, "administrator,rule_author,supervisor");
-    OperatorSession.use(b -> officer);
+    suiteSessions = OperatorSession.use(b -> officer);
   }
 
   @AfterEach
   void signOut() {
-    OperatorSession.use(b -> null);
+    OperatorSession.use(suiteSessions);
   }
 
   private ApiClient.Reply raw(String method, String path, String json, String... headers) {

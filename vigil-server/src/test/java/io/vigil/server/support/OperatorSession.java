@@ -19,9 +19,14 @@ public record OperatorSession(String cookie, String csrfToken, String username) 
     Objects.requireNonNull(username, "username");
   }
 
-  /** Installs how a test client gets an operator session for the server at a base URL (null: none). */
-  public static void use(Function<String, OperatorSession> sessions) {
+  /**
+   * Installs how a test client gets an operator session for the server at a base URL (null: none),
+   * and returns the supplier it replaces, for a test that installs its own to put back afterwards.
+   */
+  public static Function<String, OperatorSession> use(Function<String, OperatorSession> sessions) {
+    Function<String, OperatorSession> previous = supplier;
     supplier = Objects.requireNonNull(sessions, "sessions");
+    return previous;
   }
 
   /** The operator session for the server at this base URL, or null when none is available. */
