@@ -23,6 +23,7 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Turns every failure into the API's one error shape. Never echoes input values. */
@@ -80,6 +81,15 @@ public class ErrorHandler {
   }
 
   /** An Accept header the route cannot answer (the mapping's own check, as on the actuator routes). */
+  /**
+   * A multipart body that cannot be parsed (Vigil takes JSON; a sign-in body already read ahead
+   * for the audit trail leaves nothing for the multipart parser): the same 415 as any other type.
+   */
+  @ExceptionHandler(MultipartException.class)
+  public ResponseEntity<Map<String, Object>> multipart(MultipartException e) {
+    return api(new ApiException(415, "invalid_request_error", "unsupported_media_type", "Send Content-Type: application/json", null));
+  }
+
   @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
   public ResponseEntity<Map<String, Object>> notAcceptable(HttpMediaTypeNotAcceptableException e) {
     return api(FrameworkErrors.forStatus(406));

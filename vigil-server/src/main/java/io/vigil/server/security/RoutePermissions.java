@@ -47,10 +47,13 @@ import org.springframework.web.util.pattern.PathPatternParser;
 public final class RoutePermissions {
   /** What a route needs. */
   public record Access(Kind kind, Permission permission) {
-    public enum Kind { PUBLIC, AUTHENTICATED, PERMISSION }
+    public enum Kind { PUBLIC, AUTHENTICATED, OPERATOR, PERMISSION }
 
     public static final Access PUBLIC = new Access(Kind.PUBLIC, null);
+    /** Any caller: a path the table does not list (answered 404 once the caller is known). */
     public static final Access AUTHENTICATED = new Access(Kind.AUTHENTICATED, null);
+    /** A signed-in operator's own session routes (the session, step-up, sign-out): never a key. */
+    public static final Access OPERATOR = new Access(Kind.OPERATOR, null);
 
     public Access {
       Objects.requireNonNull(kind, "kind");
@@ -66,6 +69,7 @@ public final class RoutePermissions {
       return switch (kind) {
         case PUBLIC -> "public";
         case AUTHENTICATED -> "authenticated";
+        case OPERATOR -> "operator";
         case PERMISSION -> permission.code();
       };
     }
@@ -196,7 +200,7 @@ public final class RoutePermissions {
     t.add(new Route("POST", "/v1/auth/login/totp", Access.PUBLIC));
     t.add(new Route("POST", "/v1/auth/login/recovery-code", Access.PUBLIC));
     t.add(new Route("GET", "/v1/auth/sso/**", Access.PUBLIC));
-    t.add(new Route("GET", "/v1/auth/session", Access.AUTHENTICATED));
+    t.add(new Route("GET", "/v1/auth/session", Access.OPERATOR));
     // The first sign-in's steps: the controller checks the sign-in in progress in the session.
     t.add(new Route("POST", "/v1/auth/password", Access.PUBLIC));
     t.add(new Route("POST", "/v1/auth/totp/enrolment", Access.PUBLIC));
@@ -212,8 +216,8 @@ public final class RoutePermissions {
     t.add(new Route("GET", "/v1/role-changes", Access.of(OPERATORS_MANAGE)));
     t.add(new Route("POST", "/v1/role-changes/{id}/approve", Access.of(OPERATORS_MANAGE)));
     t.add(new Route("POST", "/v1/role-changes/{id}/reject", Access.of(OPERATORS_MANAGE)));
-    t.add(new Route("POST", "/v1/auth/logout", Access.AUTHENTICATED));
-    t.add(new Route("POST", "/v1/auth/step-up", Access.AUTHENTICATED));
+    t.add(new Route("POST", "/v1/auth/logout", Access.OPERATOR));
+    t.add(new Route("POST", "/v1/auth/step-up", Access.OPERATOR));
     // Administration
     t.add(new Route("POST", "/v1/admin/backups", Access.of(SYSTEM_ADMIN)));
     t.add(new Route("POST", "/v1/admin/encryption-keys/rotate", Access.of(SYSTEM_ADMIN)));

@@ -58,6 +58,8 @@ public class SecurityConfiguration {
   public static final String CSRF_HEADER = "X-CSRF-Token";
   /** Set by the authorization on a refused request: the permission it lacked, for the 403's param. */
   static final String NEEDED_ATTRIBUTE = "io.vigil.neededPermission";
+  /** The value of {@link #NEEDED_ATTRIBUTE} when a route is a signed-in operator's own (not a key's). */
+  private static final String OPERATOR_NEEDED = "operator";
   private static final Set<String> STATE_CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
 
   @Bean
@@ -170,6 +172,9 @@ public class SecurityConfiguration {
           + CSRF_HEADER, CSRF_HEADER);
     }
     Object needed = request.getAttribute(NEEDED_ATTRIBUTE);
+    if (OPERATOR_NEEDED.equals(needed)) {
+      return ApiException.forbidden("operator_required", "Only a signed-in operator has a session", null);
+    }
     String code = needed instanceof Permission p ? p.code() : null;
     return ApiException.forbidden("permission_denied",
         code == null ? "You may not do this" : "This needs the permission " + code, code);
@@ -197,7 +202,13 @@ public class SecurityConfiguration {
       RoutePermissions.Access access = RoutePermissions.lookup(request.getMethod(), path);
       if (access.kind() == RoutePermissions.Access.Kind.PUBLIC) return GRANTED;
       if (!(request.getAttribute(VigilPrincipal.REQUEST_ATTRIBUTE) instanceof VigilPrincipal principal)) return DENIED;
-      if (access.kind() == RoutePermissions.Access.Kind.AUTHENTICATED || principal.has(access.permission())) return GRANTED;
+      if (access.kind() == RoutePermissions.Access.Kind.AUTHENTICATED) return GRANTED;
+      if (access.kind() == RoutePermissions.Access.Kind.OPERATOR) {
+        if (principal.isOperator()) return GRANTED;
+        request.setAttribute(NEEDED_ATTRIBUTE, OPERATOR_NEEDED);
+        return DENIED;
+      }
+      if (principal.has(access.permission())) return GRANTED;
       request.setAttribute(NEEDED_ATTRIBUTE, access.permission());
       return DENIED;
     }

@@ -173,7 +173,10 @@ class ApiKeyLifecycleApiTest extends ServerTestBase {
 
   @Test
   void onlyTheKeysPermissionManagesKeys() {
-    ApiClient.Reply byKey = api.get("/v1/api-keys");
+    // Signed with the test key (every scope): no scope grants api_keys.manage.
+    HttpRequest.Builder signed = HttpRequest.newBuilder(URI.create(base + "/v1/api-keys"))
+        .headers(TestAuth.signature("GET", "/v1/api-keys", null).toArray(String[]::new));
+    ApiClient.Reply byKey = api.sendAsIs(signed.GET());
     assertEquals(403, byKey.status(), byKey.body());
     assertEquals("api_keys.manage", byKey.error().get("param"));
     Session viewer = signIn("viewer.hal", List.of("viewer", "supervisor"), 10);

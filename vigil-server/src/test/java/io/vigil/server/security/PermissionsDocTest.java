@@ -41,7 +41,7 @@ class PermissionsDocTest {
       for (ApiScope s : ApiScope.values()) b.append(s.permissions().contains(p) ? " ✓ |" : " |");
       b.append("\n");
     }
-    b.append("\n### Routes\n\n`public`: no caller needed; `authenticated`: any signed-in operator or key. A path not listed needs a\n")
+    b.append("\n### Routes\n\n`public`: no caller needed; `operator`: a signed-in operator, never a key. A path not listed needs a\n")
         .append("caller, then answers 404.\n\n| Method | Path | Needs |\n|---|---|---|\n");
     for (Route r : RoutePermissions.routes()) {
       b.append("| ").append(r.method()).append(" | `").append(r.pattern()).append("` | `").append(r.access().label()).append("` |\n");

@@ -36,6 +36,7 @@ public final class ChildServer implements AutoCloseable {
     this.log = log;
     this.base = "http://localhost:" + port;
     this.api = new ApiClient(base);
+    TestOperators.registerChild(base, dataDir);
   }
 
   /** Starts a server on a free port with these JVM options and {@code --name=value} arguments. */

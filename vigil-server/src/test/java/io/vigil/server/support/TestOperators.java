@@ -1,6 +1,7 @@
 package io.vigil.server.support;
 
 import io.vigil.server.operator.ClockTimeProvider;
+import io.vigil.server.operator.FirstAdministrator;
 import io.vigil.server.operator.OperatorService;
 import io.vigil.server.operator.Totp;
 import io.vigil.server.security.Role;
@@ -10,6 +11,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -39,6 +42,10 @@ public final class TestOperators {
   private static final Duration MARGIN = Duration.ofSeconds(90);
   private static final Map<String, ApplicationContext> SERVERS = new ConcurrentHashMap<>();
   private static final Map<String, Signed> DEFAULTS = new ConcurrentHashMap<>();
+  /** Child servers (other JVMs) by base URL: their data directory. */
+  private static final Map<String, Path> CHILDREN = new ConcurrentHashMap<>();
+  /** The first administrator of each child data directory once set up (password, seed, last code), kept across restarts and restores. */
+  private static final Map<Path, Signed> CHILD_ADMINS = new ConcurrentHashMap<>();
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   static {
@@ -51,6 +58,45 @@ public final class TestOperators {
   public static void register(String base, ApplicationContext context) {
     SERVERS.put(base, context);
     DEFAULTS.remove(base);
+  }
+
+  /**
+   * Called by every {@link ChildServer}: its default operator is the first administrator the
+   * server made on its data directory, set up through the real first sign-in (one-time password
+   * from the file, new password, TOTP enrolment) and signed in again after a restart.
+   */
+  static void registerChild(String base, Path dataDir) {
+    CHILDREN.put(base, dataDir.toAbsolutePath());
+    DEFAULTS.remove(base);
+  }
+
+  /** The child server's first administrator, signed in on it (set up on first use). */
+  private static Signed childAdministrator(String base) {
+    Path dataDir = CHILDREN.get(base);
+    Signed known = CHILD_ADMINS.get(dataDir);
+    if (known == null) {
+      Signed set = firstSignIn(base, "admin", oneTimePassword(dataDir));
+      CHILD_ADMINS.put(dataDir, set);
+      return set;
+    }
+    Signed again = new Signed(base, known.username, known.password, known.seed);
+    again.lastStep = known.lastStep;
+    Exchange login = post(base, "/v1/auth/login", Map.of("username", known.username, "password", known.password));
+    expect(login, "totp_required");
+    Exchange signedIn = post(base, "/v1/auth/login/totp", Map.of("code", again.nextCode()), "Cookie", login.cookie());
+    expect(signedIn, "signed_in");
+    again.session = new OperatorSession(signedIn.cookie(), (String) signedIn.json().get("csrf_token"), known.username);
+    again.times(signedIn.json());
+    CHILD_ADMINS.put(dataDir, again);
+    return again;
+  }
+
+  private static String oneTimePassword(Path dataDir) {
+    try {
+      return Files.readString(dataDir.resolve(FirstAdministrator.PASSWORD_FILE)).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no first administrator's password in " + dataDir, e);
+    }
   }
 
   /** A signed-in operator: the session, its TOTP seed, and the session's times. */
@@ -146,11 +192,16 @@ public final class TestOperators {
     OperatorService operators = context.getBean(OperatorService.class);
     OperatorService.Created created = operators.create(username, "Test " + username, Set.of());
     operators.setRoles(username, roles);
+    return firstSignIn(base, username, created.oneTimePassword());
+  }
+
+  /** The first sign-in of an account with its one-time password: a new password, TOTP enrolled, signed in. */
+  private static Signed firstSignIn(String base, String username, String oneTimePassword) {
     String password = "Tq7!" + Long.toString(Double.doubleToLongBits(Math.random()), 36) + "-Zx";
-    Exchange login = post(base, "/v1/auth/login", Map.of("username", username, "password", created.oneTimePassword()));
+    Exchange login = post(base, "/v1/auth/login", Map.of("username", username, "password", oneTimePassword));
     expect(login, "password_change_required");
     String cookie = login.cookie();
-    Exchange changed = post(base, "/v1/auth/password", Map.of("current_password", created.oneTimePassword(), "new_password", password),
+    Exchange changed = post(base, "/v1/auth/password", Map.of("current_password", oneTimePassword, "new_password", password),
         "Cookie", cookie);
     expect(changed, "totp_enrolment_required");
     Exchange enrolment = post(base, "/v1/auth/totp/enrolment", Map.of(), "Cookie", cookie);
@@ -180,11 +231,22 @@ public final class TestOperators {
 
   /** The default operator of the server at base: every role, signed in and stepped up; null for a server not in this JVM. */
   static OperatorSession defaultSession(String base) {
+    if (CHILDREN.containsKey(base)) return childSession(base);
     if (!SERVERS.containsKey(base)) return null;
     Signed s = DEFAULTS.compute(base, (b, current) -> {
       Signed fresh = current;
       if (fresh == null || !fresh.usable()) fresh = signIn(b, newUsername("tester"), EnumSet.allOf(Role.class));
       if (!fresh.steppedUp() && !fresh.stepUp()) fresh = signInSteppedUp(b, newUsername("tester"), EnumSet.allOf(Role.class));
+      fresh.used();
+      return fresh;
+    });
+    return s.session();
+  }
+
+  private static OperatorSession childSession(String base) {
+    Signed s = DEFAULTS.compute(base, (b, current) -> {
+      Signed fresh = current == null || !current.usable() ? childAdministrator(b) : current;
+      if (!fresh.steppedUp() && !fresh.stepUp()) throw new IllegalStateException("no TOTP code left to step up on " + b);
       fresh.used();
       return fresh;
     });
