@@ -390,6 +390,8 @@ final class EventIds implements AutoCloseable {
     }
     idCount = count;
     bytes = b;
-    if (!sealed.isEmpty()) startMerge();
+    // A snapshot taken while the live index's dropping merge was still running holds ids below
+    // dropBelow in its merged set even when no sealed set is left: merge them away here too.
+    if (!sealed.isEmpty() || dropBelowSequence > 0) startMerge();
   }
 }
