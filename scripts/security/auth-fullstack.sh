@@ -7,7 +7,7 @@
 # (a build from before the boundary).
 #   scripts/security/auth-fullstack.sh SERVER_JAR BENCH_JAR PORT LABEL [RATE] [DURATION] [WARMUP]
 set -u
-server_jar=$1; bench_jar=$2; port=$3; label=$4; rate=${5:-1000}; duration=${6:-30}; warmup=${7:-15}
+server_jar=$(realpath "$1"); bench_jar=$(realpath "$2"); port=$3; label=$4; rate=${5:-1000}; duration=${6:-30}; warmup=${7:-15}
 dir=$(mktemp -d)
 java -Xms1g -Xmx1g -XX:+UseParallelGC -Djava.io.tmpdir="$dir" -jar "$server_jar" --server.port="$port" \
   --vigil.data-dir="$dir/data" > "$dir/server.log" 2>&1 &
