@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.security.Role;
+import io.vigil.server.support.MutableClock;
 import io.vigil.server.support.TestDatabases;
 import java.net.URI;
 import java.time.Duration;

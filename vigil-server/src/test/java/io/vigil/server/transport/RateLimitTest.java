@@ -2,11 +2,14 @@ package io.vigil.server.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.server.support.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class RateLimitTest {
-  private final ManualClock clock = new ManualClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-10T14:00:00Z"));
 
   @Test
   void aBucketGivesItsCapacityThenSaysHowLongToWaitAndRefillsWithTheClock() {
@@ -15,9 +18,9 @@ class RateLimitTest {
     assertThat(limit.take("k")).isZero();
     assertThat(limit.take("k")).isZero();
     assertThat(limit.take("k")).as("one request every 10 s").isEqualTo(10);
-    clock.advanceMillis(4_000);
+    clock.advance(Duration.ofMillis(4_000));
     assertThat(limit.take("k")).isEqualTo(6);
-    clock.advanceMillis(6_000);
+    clock.advance(Duration.ofMillis(6_000));
     assertThat(limit.take("k")).isZero();
     assertThat(limit.take("other")).as("each key has its own bucket").isZero();
   }
@@ -32,7 +35,7 @@ class RateLimitTest {
     limit.spend("a");
     assertThat(limit.waitIfSpent("a")).isEqualTo(60);
     limit.spend("a"); // already empty: stays empty, no debt
-    clock.advanceMillis(60_000);
+    clock.advance(Duration.ofMillis(60_000));
     assertThat(limit.waitIfSpent("a")).isZero();
   }
 
@@ -41,7 +44,7 @@ class RateLimitTest {
     BucketTable table = new BucketTable(new RateLimitProperties.Budget(1, 1, 3600), 100, clock);
     table.get("hot").tryConsume(1);
     for (int i = 0; i < 1_000; i++) {
-      clock.advanceMillis(1_000);
+      clock.advance(Duration.ofMillis(1_000));
       table.get("cold-" + i);
       table.find("hot"); // used every second
       assertThat(table.size()).isLessThanOrEqualTo(100);

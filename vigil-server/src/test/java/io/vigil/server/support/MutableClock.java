@@ -1,16 +1,22 @@
-package io.vigil.server.transport;
+package io.vigil.server.support;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when a unit test moves it. */
-final class ManualClock extends Clock {
-  private volatile long millis = Instant.parse("2026-03-10T14:00:00Z").toEpochMilli();
+/** A clock that stands still until a unit test moves it (forward only). */
+public final class MutableClock extends Clock {
+  private long millis;
 
-  void advanceMillis(long by) {
-    millis += by;
+  public MutableClock(Instant start) {
+    this.millis = start.toEpochMilli();
+  }
+
+  public void advance(Duration by) {
+    if (by.isNegative()) throw new IllegalArgumentException("forward only");
+    millis += by.toMillis();
   }
 
   @Override
