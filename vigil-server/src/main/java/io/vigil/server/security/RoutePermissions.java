@@ -224,6 +224,27 @@ public final class RoutePermissions {
     // The audit trail
     t.add(new Route("GET", "/v1/audit", Access.of(AUDIT_READ)));
     t.add(new Route("GET", "/v1/audit/export", Access.of(AUDIT_READ)));
+    // The operator console (console/): pages for signed-in operators, each screen behind its permission.
+    // Its scripts, styles and the libraries it ships (webjars) are public; changes go through the API routes above.
+    t.add(new Route("GET", "/console/assets/**", Access.PUBLIC));
+    t.add(new Route("GET", "/webjars/**", Access.PUBLIC));
+    t.add(new Route("GET", "/console/sign-in", Access.PUBLIC));
+    t.add(new Route("GET", "/console", Access.OPERATOR));
+    t.add(new Route("GET", "/console/account", Access.OPERATOR));
+    t.add(new Route("GET", "/console/refused", Access.OPERATOR));
+    t.add(new Route("GET", "/console/dashboard", Access.of(METRICS_READ)));
+    t.add(new Route("GET", "/console/decisions", Access.of(DECISIONS_READ)));
+    t.add(new Route("GET", "/console/decisions/{decisionId}", Access.of(DECISIONS_READ)));
+    t.add(new Route("GET", "/console/accounts", Access.of(ACCOUNTS_READ)));
+    t.add(new Route("GET", "/console/accounts/{accountId}", Access.of(ACCOUNTS_READ)));
+    t.add(new Route("GET", "/console/holds", Access.of(HOLDS_APPROVE)));
+    t.add(new Route("GET", "/console/rules", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/console/lists", Access.of(LISTS_READ)));
+    t.add(new Route("GET", "/console/models", Access.of(MODELS_READ)));
+    t.add(new Route("GET", "/console/reference", Access.of(REFERENCE_READ)));
+    t.add(new Route("GET", "/console/audit", Access.of(AUDIT_READ)));
+    t.add(new Route("GET", "/console/operators", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("GET", "/console/api-keys", Access.of(API_KEYS_MANAGE)));
     // The contract, the error page, health and metrics
     t.add(new Route("GET", "/v1/openapi.json", Access.PUBLIC));
     for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {

@@ -4,9 +4,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.ErrorReplies;
 import io.vigil.server.config.VigilProperties;
+import io.vigil.server.console.ConsoleRefusals;
 import io.vigil.server.operator.SsoConfiguration;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
@@ -16,6 +19,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
@@ -23,6 +27,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -150,8 +155,8 @@ public class SecurityConfiguration {
         .addFilterBefore(new CallerAuthentication(signature), CsrfFilter.class)
         .authorizeHttpRequests(a -> a.anyRequest().access(new RouteAuthorization(managementPort)))
         .exceptionHandling(e -> e
-            .authenticationEntryPoint((request, response, failure) -> ErrorReplies.refuseBeforeRoute(request, response, Principals.required()))
-            .accessDeniedHandler((request, response, denied) -> ErrorReplies.refuseBeforeRoute(request, response, denial(request, denied))));
+            .authenticationEntryPoint(SecurityConfiguration::unauthenticated)
+            .accessDeniedHandler(SecurityConfiguration::refused));
     // Operators' single sign-on (OpenID Connect), when configured (operator/SsoConfiguration).
     SsoConfiguration.SsoLogin ssoLogin = sso.getIfAvailable();
     if (ssoLogin != null) http.oauth2Login(ssoLogin::configure);
@@ -164,6 +169,27 @@ public class SecurityConfiguration {
         && request.getAttribute(VigilPrincipal.REQUEST_ATTRIBUTE) instanceof VigilPrincipal p
         && p.kind() == VigilPrincipal.Kind.OPERATOR
         && request.getAttribute(RequestSignature.SIGNED_ATTRIBUTE) == null;
+  }
+
+  /** No caller: the API's 401, or for a console page the sign-in page. */
+  private static void unauthenticated(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
+      throws IOException {
+    if (ConsoleRefusals.isConsolePage(request)) {
+      ConsoleRefusals.signInFirst(request, response);
+      return;
+    }
+    ErrorReplies.refuseBeforeRoute(request, response, Principals.required());
+  }
+
+  /** A caller without what the route needs: the API's 403, or for a console page the console's refusal page. */
+  private static void refused(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
+      throws IOException, ServletException {
+    if (ConsoleRefusals.isConsolePage(request) && !(denied instanceof CsrfException)) {
+      Object needed = request.getAttribute(NEEDED_ATTRIBUTE);
+      ConsoleRefusals.refuse(request, response, needed instanceof Permission p ? p.code() : OPERATOR_NEEDED);
+      return;
+    }
+    ErrorReplies.refuseBeforeRoute(request, response, denial(request, denied));
   }
 
   private static ApiException denial(HttpServletRequest request, Exception denied) {
@@ -203,11 +229,13 @@ public class SecurityConfiguration {
       if (access.kind() == RoutePermissions.Access.Kind.PUBLIC) return GRANTED;
       if (!(request.getAttribute(VigilPrincipal.REQUEST_ATTRIBUTE) instanceof VigilPrincipal principal)) return DENIED;
       if (access.kind() == RoutePermissions.Access.Kind.AUTHENTICATED) return GRANTED;
-      if (access.kind() == RoutePermissions.Access.Kind.OPERATOR) {
-        if (principal.isOperator()) return GRANTED;
+      // A session route, and any console page, is for operators only, whatever an API key's scopes grant.
+      boolean operatorsOnly = access.kind() == RoutePermissions.Access.Kind.OPERATOR || ConsoleRefusals.isConsolePage(request);
+      if (operatorsOnly && !principal.isOperator()) {
         request.setAttribute(NEEDED_ATTRIBUTE, OPERATOR_NEEDED);
         return DENIED;
       }
+      if (access.kind() == RoutePermissions.Access.Kind.OPERATOR) return GRANTED;
       if (principal.has(access.permission())) return GRANTED;
       request.setAttribute(NEEDED_ATTRIBUTE, access.permission());
       return DENIED;

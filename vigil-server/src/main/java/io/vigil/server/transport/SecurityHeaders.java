@@ -19,7 +19,8 @@ import org.apache.catalina.valves.ValveBase;
  * </ul>
  */
 public final class SecurityHeaders extends ValveBase {
-  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'";
   private final String strictTransportSecurity;
 
   /** {@code hstsMaxAgeSeconds} 0: no {@code Strict-Transport-Security} header. */

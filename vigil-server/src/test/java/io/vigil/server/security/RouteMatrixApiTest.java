@@ -50,6 +50,11 @@ class RouteMatrixApiTest extends SharedServerBase {
     return rows;
   }
 
+  /** A console page that needs a signed-in operator (the sign-in page and the assets are public). */
+  private static boolean isConsolePage(Route r) {
+    return r.pattern().startsWith("/console") && r.access() != Access.PUBLIC;
+  }
+
   private static String concrete(String pattern) {
     String unique = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     return pattern.replaceAll("\\{[A-Za-z]+}", unique).replace("**", "x");
@@ -76,7 +81,10 @@ class RouteMatrixApiTest extends SharedServerBase {
           case PERMISSION -> scope.permissions().contains(r.access().permission());
         };
         String seen = r.method() + " " + r.pattern() + " with scope " + scope.code() + ": " + reply.status() + " " + reply.body();
-        if (r.access().kind() == Access.Kind.OPERATOR) {
+        if (isConsolePage(r)) {
+          // a console page is an operator's, whatever the key's scopes: the console's refusal page
+          if (reply.status() != 403 || !reply.body().contains("id=\"refusal-operator\"")) wrong.add("should be the console's 403: " + seen);
+        } else if (r.access().kind() == Access.Kind.OPERATOR) {
           if (reply.status() != 403 || !"operator_required".equals(reply.error().get("code"))) {
             wrong.add("should be 403 operator_required: " + seen);
           }
@@ -100,7 +108,12 @@ class RouteMatrixApiTest extends SharedServerBase {
       String path = concrete(r.pattern());
       ApiClient.Reply reply = send(r.method(), path, bodyFor(r.method()), List.of());
       String seen = r.method() + " " + r.pattern() + ": " + reply.status() + " " + reply.body();
-      if (r.access() == Access.PUBLIC) {
+      if (isConsolePage(r)) {
+        // a console page without a session: to the sign-in page
+        if (reply.status() != 302 || !reply.headers().firstValue("location").orElse("").endsWith("/console/sign-in")) {
+          wrong.add("should go to the sign-in page: " + seen);
+        }
+      } else if (r.access() == Access.PUBLIC) {
         // A public route may still answer 401 on its own terms (a sign-in step with no sign-in in
         // progress), never the chain's refusal of a missing caller.
         boolean refusedByTheChain = reply.status() == 401 && "authentication_required".equals(reply.error().get("code"));

@@ -64,7 +64,7 @@ class SecurityHeadersApiTest {
 
   static void assertSecurityHeaders(Map<String, String> headers) {
     assertThat(headers).containsEntry("content-security-policy",
-            "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'")
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'")
         .containsEntry("x-content-type-options", "nosniff")
         .containsEntry("referrer-policy", "no-referrer")
         .containsEntry("x-frame-options", "DENY")
