@@ -1,6 +1,7 @@
 package io.vigil.server.console;
 
 import io.vigil.server.operator.SsoConfiguration;
+import io.vigil.server.operator.SsoSignIn;
 import io.vigil.server.security.Principals;
 import io.vigil.server.security.VigilPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,8 +36,16 @@ public class ConsoleController {
   public String signIn(HttpServletRequest request, Model model) {
     Optional<VigilPrincipal> signedIn = Principals.find(request).filter(VigilPrincipal::isOperator);
     if (signedIn.isPresent()) return "redirect:" + ConsoleNavigation.home(signedIn.get());
-    model.addAttribute("ssoPath", ssoEnabled ? SsoConfiguration.AUTHORIZATION_BASE + "/" + SsoConfiguration.REGISTRATION_ID : null);
+    model.addAttribute("sso", ssoEnabled);
     return "console/sign-in";
+  }
+
+  /** The single sign-on button: marks the session so that the sign-on ends on the console, then starts it. */
+  @GetMapping("/console/sign-in/sso")
+  public String singleSignOn(HttpServletRequest request) {
+    if (!ssoEnabled) return "redirect:" + ConsoleRefusals.SIGN_IN;
+    request.getSession(true).setAttribute(SsoSignIn.CONSOLE_ATTRIBUTE, Boolean.TRUE);
+    return "redirect:" + SsoConfiguration.AUTHORIZATION_BASE + "/" + SsoConfiguration.REGISTRATION_ID;
   }
 
   /** The operator's own page: who they are, their roles and permissions, a password change. */

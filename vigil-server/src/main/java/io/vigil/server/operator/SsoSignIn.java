@@ -27,6 +27,13 @@ import org.springframework.security.web.authentication.AuthenticationSuccessHand
  * ({@code 403 sso_no_role}), as is a username Vigil cannot take ({@code 403 sso_username_invalid}).
  */
 public final class SsoSignIn implements AuthenticationSuccessHandler, AuthenticationFailureHandler {
+  /**
+   * Set in the session by the console's single sign-on button: the sign-on then ends on the console
+   * (or back on its sign-in page with {@code sso_error}) instead of with the API's JSON answer.
+   */
+  public static final String CONSOLE_ATTRIBUTE = "io.vigil.sso.fromConsole";
+  private static final String CONSOLE_HOME = "/console";
+  private static final String CONSOLE_SIGN_IN = "/console/sign-in";
   private final OperatorService operators;
   private final OperatorSessions sessions;
   private final OperatorProperties.Sso settings;
@@ -51,23 +58,44 @@ public final class SsoSignIn implements AuthenticationSuccessHandler, Authentica
       Set<Role> roles = roles(user.getClaimAsStringList(settings.groupsClaim()));
       if (roles.isEmpty()) throw ApiException.forbidden("sso_no_role", "None of this user's groups at the provider gives a Vigil role", null);
       Operator o = operators.ssoAccount(username, user.getFullName(), roles);
+      boolean fromConsole = startedFromConsole(request);
       Map<String, Object> session = sessions.signIn(request, response, operators.signedIn(o.username()));
+      if (fromConsole) {
+        response.sendRedirect(request.getContextPath() + CONSOLE_HOME);
+        return;
+      }
       byte[] body = Json.write(session).getBytes(StandardCharsets.UTF_8);
       response.setStatus(200);
       response.setContentType("application/json");
       response.setContentLength(body.length);
       response.getOutputStream().write(body);
     } catch (ApiException e) {
+      boolean fromConsole = startedFromConsole(request);
       sessions.signOut(request, response);
+      if (fromConsole) {
+        response.sendRedirect(request.getContextPath() + CONSOLE_SIGN_IN + "?sso_error=" + e.code());
+        return;
+      }
       ErrorReplies.write(response, e);
     }
+  }
+
+  /** Whether the console's sign-in page started this sign-on (then it answers with a redirect to the console). */
+  private static boolean startedFromConsole(HttpServletRequest request) {
+    HttpSession session = request.getSession(false);
+    return session != null && Boolean.TRUE.equals(session.getAttribute(CONSOLE_ATTRIBUTE));
   }
 
   @Override
   public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
       throws IOException {
+    boolean fromConsole = startedFromConsole(request);
     HttpSession session = request.getSession(false);
     if (session != null) session.invalidate();
+    if (fromConsole) {
+      response.sendRedirect(request.getContextPath() + CONSOLE_SIGN_IN + "?sso_error=sso_failed");
+      return;
+    }
     ErrorReplies.write(response, new ApiException(401, "authentication_error", "sso_failed",
         "The single sign-on did not complete; start again at /v1/auth/sso/authorization/vigil", null));
   }

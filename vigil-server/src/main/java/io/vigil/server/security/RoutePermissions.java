@@ -229,6 +229,7 @@ public final class RoutePermissions {
     t.add(new Route("GET", "/console/assets/**", Access.PUBLIC));
     t.add(new Route("GET", "/webjars/**", Access.PUBLIC));
     t.add(new Route("GET", "/console/sign-in", Access.PUBLIC));
+    t.add(new Route("GET", "/console/sign-in/sso", Access.PUBLIC));
     t.add(new Route("GET", "/console", Access.OPERATOR));
     t.add(new Route("GET", "/console/account", Access.OPERATOR));
     t.add(new Route("GET", "/console/refused", Access.OPERATOR));
