@@ -43,7 +43,8 @@ public final class FirstAdministrator {
     out.println();
     out.println("    " + created.oneTimePassword());
     out.println();
-    out.println("Sign in with it (POST /v1/auth/login); you will choose a new password and enrol a second factor.");
+    out.println("Sign in with it in the console (/console, e.g. http://127.0.0.1:8080/console) or by API (POST /v1/auth/login);");
+    out.println("you will choose a new password and enrol a second factor.");
     out.println();
     out.flush();
     log.info("created the first administrator '{}'; its one-time password is in {}", USERNAME, file);
