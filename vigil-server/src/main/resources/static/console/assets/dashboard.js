@@ -49,7 +49,7 @@
     sc.setAttribute('data-total', String(scored));
     scores.setOption({
       tooltip: { trigger: 'axis', renderMode: 'richText' },
-      grid: { left: 48, right: 16, top: 16, bottom: 32 },
+      grid: { left: 48, right: 24, top: 32, bottom: 32 },
       xAxis: { type: 'category', data: data.score_bins, name: 'score' },
       yAxis: { type: 'value', name: 'decisions', minInterval: 1 },
       series: [{ name: 'Decisions', type: 'bar', barCategoryGap: '2%', data: data.score_counts, itemStyle: { color: '#0b5cad' } }]
