@@ -11,10 +11,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,8 +49,8 @@ public class DashboardCounts implements DisposableBean {
   private final MinuteCounts counts = new MinuteCounts();
   private final DataSource dataSource;
   private final Clock clock;
-  /** Decisions up to this sequence are the backfill's; later ones the listener's. */
-  private final long headSequence;
+  /** Decisions up to this sequence are the backfill's; later ones the listener's. -1 until read (under this object's lock). */
+  private volatile long headSequence = -1;
   /** The server's start: the backfill covers the days before it. */
   private final long startedAtMillis;
   /** The oldest instant the backfill has counted from so far; it walks back to {@link #backfillFromMillis}. */
@@ -53,11 +58,20 @@ public class DashboardCounts implements DisposableBean {
   private final long backfillFromMillis;
   private final Thread backfill;
 
+  @Autowired
   public DashboardCounts(DecisionPipeline pipeline, JournalRepository journal, DataSource dataSource, Clock clock) {
+    this(pipeline::onCommitted, () -> journal.head().sequence(), dataSource, clock);
+  }
+
+  /** {@code subscribe} sets the commit listener; {@code head} is then read: the last sequence the backfill counts. */
+  DashboardCounts(Consumer<DecisionPipeline.CommitListener> subscribe, LongSupplier head, DataSource dataSource, Clock clock) {
     this.dataSource = dataSource;
     this.clock = clock;
-    pipeline.onCommitted(this::committed);
-    this.headSequence = journal.head().sequence();
+    synchronized (this) {
+      // A decision the committer tells of meanwhile waits for the head (committed): nothing is counted twice or lost.
+      subscribe.accept(this::committed);
+      this.headSequence = head.getAsLong();
+    }
     this.startedAtMillis = clock.millis();
     this.backfilledFromMillis = startedAtMillis;
     this.backfillFromMillis = Math.floorDiv(startedAtMillis, MinuteCounts.DAY_MILLIS) * MinuteCounts.DAY_MILLIS
@@ -67,8 +81,14 @@ public class DashboardCounts implements DisposableBean {
     backfill.start();
   }
 
-  private void committed(long sequence, long recordedAtMillis, Decision decision, long latencyNanos) {
-    if (sequence <= headSequence) return;
+  void committed(long sequence, long recordedAtMillis, Decision decision, long latencyNanos) {
+    long head = headSequence;
+    if (head < 0) {
+      synchronized (this) {
+        head = headSequence;
+      }
+    }
+    if (sequence <= head) return;
     counts.add(recordedAtMillis, decision.action(), decision.score(), latencyNanos, 1);
     for (String rule : DecisionRules.ruleIds(decision.reasons())) counts.addRule(recordedAtMillis, rule, 1);
   }
@@ -77,7 +97,7 @@ public class DashboardCounts implements DisposableBean {
     return counts.read(fromMillis, toMillis, stepMinutes);
   }
 
-  java.util.Map<String, Long> rulesOn(long epochDay) {
+  Map<String, Long> rulesOn(long epochDay) {
     return counts.rulesOn(epochDay);
   }
 
@@ -99,15 +119,16 @@ public class DashboardCounts implements DisposableBean {
     long to = startedAtMillis;
     try {
       while (to > backfillFromMillis && !Thread.currentThread().isInterrupted()) {
-        long from = Math.max(backfillFromMillis, to - (to % BACKFILL_CHUNK_MILLIS == 0 ? BACKFILL_CHUNK_MILLIS : to % BACKFILL_CHUNK_MILLIS));
+        // The hour that holds the instant just before to: each chunk lies within one hour, so within one UTC day.
+        long from = Math.max(backfillFromMillis, Math.floorDiv(to - 1, BACKFILL_CHUNK_MILLIS) * BACKFILL_CHUNK_MILLIS);
         backfillHour(from, to);
         to = from;
         backfilledFromMillis = from;
       }
-      log.info("the dashboard counted the journal's decisions back to {}", java.time.Instant.ofEpochMilli(backfilledFromMillis));
+      log.info("the dashboard counted the journal's decisions back to {}", Instant.ofEpochMilli(backfilledFromMillis));
     } catch (RuntimeException e) {
       log.warn("the dashboard could not read the journal's history before {}; it shows the decisions from then on",
-          java.time.Instant.ofEpochMilli(backfilledFromMillis), e);
+          Instant.ofEpochMilli(backfilledFromMillis), e);
     }
   }
 
@@ -119,7 +140,7 @@ public class DashboardCounts implements DisposableBean {
       try (PreparedStatement ps = c.prepareStatement(HOUR_COUNTS)) {
         ps.setLong(1, from);
         ps.setLong(2, to);
-        ps.setLong(3, headSequence);
+        ps.setLong(3, headSequence); // set before the thread started
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             counts.add(rs.getLong(1) * MinuteCounts.MINUTE_MILLIS, Action.valueOf(rs.getString(2)), rs.getInt(3) * 10, -1,
@@ -140,6 +161,12 @@ public class DashboardCounts implements DisposableBean {
     } catch (SQLException e) {
       throw new StorageException("reading the journal's counts for the dashboard failed", e);
     }
+  }
+
+  /** Waits up to {@code millis} for the backfill to finish; true when it has. */
+  boolean awaitBackfill(long millis) throws InterruptedException {
+    backfill.join(millis);
+    return !backfill.isAlive();
   }
 
   @Override
