@@ -35,18 +35,19 @@ public class DashboardStats {
   static final double FALSE_INTERCEPTION_TARGET = 0.05;
   /** HOLD decisions read to count the pending ones; more are shown as "at least". */
   static final int HOLDS_READ_MAX = 200;
-  /** Labels read for the false-interception rate; beyond, the rate is of the first ones. */
-  static final int LABELS_READ_MAX = 10_000;
+  /** Labels read for the false-interception rate: the newest ones; the rate is of their decisions. */
+  static final int LABELS_READ_MAX = 5_000;
   /** Rules in the top-rules table. */
   static final int TOP_RULES = 10;
   /** Days of the rules' baseline. */
   static final int BASELINE_DAYS = 7;
   /** A label may be known before its decision was recorded (a late event): labels this much older count too. */
   static final long LABEL_LEAD_MILLIS = MinuteCounts.DAY_MILLIS;
-  private static final String LABELS = "SELECT f.decision_id, f.verdict FROM feedback_labels f"
-      + " JOIN decisions d ON d.decision_id = f.decision_id"
-      + " WHERE f.known_at_millis >= ? AND d.recorded_at_millis >= ? AND d.recorded_at_millis < ? AND d.action <> 'ALLOW'"
-      + " AND f.verdict IN ('fraud', 'legitimate') ORDER BY f.known_at_millis, f.label_id LIMIT ?";
+  /** The newest labels with a verdict, by the labels' time index. */
+  private static final String LABELS = "SELECT decision_id, verdict FROM feedback_labels WHERE known_at_millis >= ?"
+      + " AND verdict IN ('fraud', 'legitimate') ORDER BY known_at_millis DESC, label_id DESC LIMIT ?";
+  /** Decision ids looked up per query (by the journal's decision id index). */
+  static final int IDS_PER_QUERY_MAX = 500;
 
   static {
     if (BASELINE_DAYS + 1 > MinuteCounts.DAYS) throw new AssertionError("the counters hold today and the baseline's days");
@@ -120,20 +121,36 @@ public class DashboardStats {
     return ms < 10 ? String.format(Locale.ROOT, "%.2f ms", ms) : String.format(Locale.ROOT, "%.0f ms", ms);
   }
 
-  /** Intercepted decisions of the range labelled legitimate, over those labelled fraud or legitimate (the latest label counts). */
+  /**
+   * Intercepted decisions of the range labelled legitimate, over those labelled fraud or legitimate
+   * (a decision's latest label counts). Reads the newest labels first, then their decisions by id in
+   * batches: bounded by the labels, never a scan of the range's decisions.
+   */
   private Rate falseInterception(MinuteCounts.Window w) {
-    Map<String, String> latest = new HashMap<>();
-    List<String[]> rows = Sql.list(dataSource, LABELS, ps -> {
+    Map<String, String> latest = new LinkedHashMap<>();
+    List<String[]> labels = Sql.list(dataSource, LABELS, ps -> {
       ps.setLong(1, w.fromMillis() - LABEL_LEAD_MILLIS);
-      ps.setLong(2, w.fromMillis());
-      ps.setLong(3, w.toMillis());
-      ps.setInt(4, LABELS_READ_MAX);
-    }, rs -> new String[] {rs.getString(1), rs.getString(2)}, "reading the labels of intercepted decisions failed");
-    for (String[] r : rows) latest.put(r[0], r[1]);
-    long labelled = latest.size();
-    long legitimate = latest.values().stream().filter("legitimate"::equals).count();
-    String capped = rows.size() == LABELS_READ_MAX ? " (of the first " + LABELS_READ_MAX + " labels)" : "";
-    if (labelled == 0) return new Rate("–", "stat", "no intercepted decision in the range is labelled yet");
+      ps.setInt(2, LABELS_READ_MAX);
+    }, rs -> new String[] {rs.getString(1), rs.getString(2)}, "reading labels failed");
+    for (String[] l : labels) latest.putIfAbsent(l[0], l[1]); // newest first: the first is the latest
+    List<String> ids = new ArrayList<>(latest.keySet());
+    long labelled = 0;
+    long legitimate = 0;
+    for (int i = 0; i < ids.size(); i += IDS_PER_QUERY_MAX) {
+      List<String> batch = ids.subList(i, Math.min(ids.size(), i + IDS_PER_QUERY_MAX));
+      String sql = "SELECT decision_id FROM decisions WHERE decision_id IN (" + Sql.placeholders(batch.size()) + ")"
+          + " AND recorded_at_millis >= ? AND recorded_at_millis < ? AND action <> 'ALLOW'";
+      for (String id : Sql.list(dataSource, sql, ps -> {
+        Sql.strings(batch).bind(ps);
+        ps.setLong(batch.size() + 1, w.fromMillis());
+        ps.setLong(batch.size() + 2, w.toMillis());
+      }, rs -> rs.getString(1), "reading labelled decisions failed")) {
+        labelled++;
+        if ("legitimate".equals(latest.get(id))) legitimate++;
+      }
+    }
+    String capped = labels.size() == LABELS_READ_MAX ? " (among the newest " + LABELS_READ_MAX + " labels)" : "";
+    if (labelled == 0) return new Rate("–", "stat", "no intercepted decision in the range is labelled yet" + capped);
     return new Rate(percent(legitimate, labelled), metClass((double) legitimate / labelled < FALSE_INTERCEPTION_TARGET),
         legitimate + " of " + labelled + " labelled intercepted decisions were legitimate" + capped + "; target under 5 %");
   }
