@@ -11,6 +11,8 @@ import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.storage.Sql;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -59,7 +61,10 @@ public class DashboardStats {
   /** One row of the top rules: fires today so far, the mean fires a day over the days before, the change. */
   record RuleRow(String ruleId, long today, String baseline, String change) {}
 
-  /** Everything the stat fragment shows. */
+  private static final DateTimeFormatter SHOWN_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+      .withZone(ZoneOffset.UTC);
+
+  /** Everything the stat fragment shows; {@code updatedAt} as shown (UTC, to the second). */
   record Stats(DashboardRange range, long total, Map<String, Long> byAction, Rate interception, Rate review,
       Rate falseInterception, String latencyP50, String latencyP99, String pendingHolds, long inReview, long inHold,
       List<RuleRow> topRules, String note, String updatedAt) {}
@@ -104,7 +109,7 @@ public class DashboardStats {
     double p50 = MinuteCounts.percentileMillis(w.latencyBins(), 0.50);
     double p99 = MinuteCounts.percentileMillis(w.latencyBins(), 0.99);
     return new Stats(range, total, byAction, interception, review, falseInterception(w), millis(p50), millis(p99),
-        pendingHolds(now), w.of(Action.REVIEW), w.of(Action.HOLD), topRules(now), note(w), Instant.ofEpochMilli(now).toString());
+        pendingHolds(now), w.of(Action.REVIEW), w.of(Action.HOLD), topRules(now), note(w), SHOWN_TIME.format(Instant.ofEpochMilli(now)));
   }
 
   static String metClass(boolean met) {
@@ -198,9 +203,9 @@ public class DashboardStats {
   private String note(MinuteCounts.Window w) {
     long countedFrom = counts.countedFromMillis();
     String latency = w.fromMillis() < counts.startedAtMillis()
-        ? "Latency covers decisions since the server started (" + Instant.ofEpochMilli(counts.startedAtMillis()) + ")." : "";
+        ? "Latency covers decisions since the server started (" + SHOWN_TIME.format(Instant.ofEpochMilli(counts.startedAtMillis())) + ")." : "";
     if (countedFrom <= w.fromMillis()) return latency;
-    return ("Counting the journal's history: decisions from " + Instant.ofEpochMilli(countedFrom) + " on are counted so far. "
+    return ("Counting the journal's history: decisions from " + SHOWN_TIME.format(Instant.ofEpochMilli(countedFrom)) + " on are counted so far. "
         + latency).trim();
   }
 }
