@@ -222,7 +222,17 @@ final class Committer {
     for (Prepared p : batch) {
       metrics.decided(p.pending().submission().event().type(), p.pending().decision().action(),
           p.pending().submission().receivedNanos());
+      committed(p.pending());
       p.pending().submission().reply().complete(new Outcome.Response(p.pending().responseJson(), false));
+    }
+  }
+
+  /** Tells the listener of a stored decision; a failing listener never fails the commit. */
+  private void committed(Pending p) {
+    try {
+      state.committed.committed(p.sequence(), p.recordedAtMillis(), p.decision(), System.nanoTime() - p.submission().receivedNanos());
+    } catch (RuntimeException e) {
+      log.warn("a commit listener failed", e);
     }
   }
 

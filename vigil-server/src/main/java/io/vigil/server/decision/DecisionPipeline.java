@@ -6,6 +6,7 @@ import io.vigil.engine.event.Event;
 import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.policy.CompiledPolicy;
+import io.vigil.engine.policy.Decision;
 import io.vigil.engine.signal.ReferenceData;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.journal.JournalObserver;
@@ -15,6 +16,7 @@ import io.vigil.server.state.Checkpoints;
 import io.vigil.server.storage.DurableCommit;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -62,6 +64,19 @@ public final class DecisionPipeline implements AutoCloseable {
         CompletableFuture<Outcome> reply) {
       this(event, canonicalJson, requestHash, receivedNanos, hashCollision, reply, Admission.NO_BUDGET);
     }
+  }
+
+  /**
+   * Hears of each decision once it is stored and answered, on the committer's thread, in sequence
+   * order: it must be quick and must not block (the console's dashboard counts them). Decisions
+   * held through a store outage and stored later are not told.
+   */
+  @FunctionalInterface
+  public interface CommitListener {
+    CommitListener NONE = (sequence, recordedAtMillis, decision, latencyNanos) -> {};
+
+    /** {@code latencyNanos}: from the request's receipt to its durable decision. */
+    void committed(long sequence, long recordedAtMillis, Decision decision, long latencyNanos);
   }
 
   private final PipelineState state;
@@ -182,6 +197,11 @@ public final class DecisionPipeline implements AutoCloseable {
   public void install(ReferenceData reference) {
     state.reference = reference;
     state.engine.install(reference);
+  }
+
+  /** Makes {@code listener} the one told of each stored decision from now on (one listener; the last set wins). */
+  public void onCommitted(CommitListener listener) {
+    state.committed = Objects.requireNonNull(listener, "listener");
   }
 
   public boolean ready() {

@@ -27,6 +27,8 @@ final class PipelineState {
 
   /** Seals the response of each row the committer writes; opens each event the rebuild replays. Set before the first rebuild. */
   volatile JournalPrivacy privacy = JournalPrivacy.NONE;
+  /** Told of each decision the committer stored and answered (set by {@link DecisionPipeline#onCommitted}). */
+  volatile DecisionPipeline.CommitListener committed = DecisionPipeline.CommitListener.NONE;
   /** Replaced by each rebuild (the sequencer). */
   volatile Engine engine;
   volatile CompiledPolicy policy;

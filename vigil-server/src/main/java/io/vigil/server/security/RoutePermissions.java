@@ -234,6 +234,8 @@ public final class RoutePermissions {
     t.add(new Route("GET", "/console/account", Access.OPERATOR));
     t.add(new Route("GET", "/console/refused", Access.OPERATOR));
     t.add(new Route("GET", "/console/dashboard", Access.of(METRICS_READ)));
+    t.add(new Route("GET", "/console/dashboard/data", Access.of(METRICS_READ)));
+    t.add(new Route("GET", "/console/dashboard/stream", Access.of(METRICS_READ)));
     t.add(new Route("GET", "/console/decisions", Access.of(DECISIONS_READ)));
     t.add(new Route("GET", "/console/decisions/{decisionId}", Access.of(DECISIONS_READ)));
     t.add(new Route("GET", "/console/accounts", Access.of(ACCOUNTS_READ)));
