@@ -7,7 +7,9 @@ import io.vigil.server.api.Json;
 import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.engine.policy.Action;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,40 @@ public final class HoldService {
     this.challenges = challenges;
     this.restrictions = restrictions;
     this.clock = clock;
+  }
+
+  /** Held decisions a page of the approvals inbox scans at most. */
+  public static final int INBOX_ROWS_MAX = 200;
+
+  /**
+   * The newest held decisions (newest first, before {@code beforeSequence} when given), at most
+   * {@code rows}, decided within the longest deadline a hold policy may set: older holds are
+   * settled, expired at the latest. Reads the decisions' index on (action, sequence).
+   */
+  public List<JournalRow> recent(Long beforeSequence, int rows) {
+    assert rows > 0 && rows <= INBOX_ROWS_MAX : rows;
+    long from = clock.millis() - HoldPolicy.DEADLINE_MILLIS_MAX - INBOX_SLACK_MILLIS;
+    JournalRepository.Filter held = new JournalRepository.Filter(null, null, Action.HOLD.name(), from, null, null, null, null,
+        null, null, null, null, null);
+    return decisions.query(held, beforeSequence, rows);
+  }
+
+  /** A day beyond the longest deadline: an event's time may precede its decision's. */
+  private static final long INBOX_SLACK_MILLIS = 86_400_000L;
+
+  /** The states of these held decisions (a page, at most {@link #INBOX_ROWS_MAX}), in their order; two queries. */
+  public List<HoldState> states(List<JournalRow> rows) {
+    assert rows.size() <= INBOX_ROWS_MAX : rows.size();
+    List<String> ids = rows.stream().map(r -> r.record().decisionId()).toList();
+    Map<String, List<ApprovalRepository.Approval>> given = approvals.ofAll(ids);
+    Map<String, ChallengeRepository.Result> results = challenges.findAll(ids);
+    long now = clock.millis();
+    List<HoldState> out = new ArrayList<>(rows.size());
+    for (JournalRow row : rows) {
+      String id = row.record().decisionId();
+      out.add(terms(row).state(given.getOrDefault(id, List.of()), results.get(id), now));
+    }
+    return out;
   }
 
   public HoldState state(String decisionId) {
