@@ -19,6 +19,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Block, allow, watch, exempt and confirmed-fraud lists: a search in keyset pages (the list service
@@ -55,6 +56,8 @@ public class ListsController {
     model.addAttribute("list", kindText);
     model.addAttribute("entity", entityText);
     model.addAttribute("value", valueText);
+    model.addAttribute("exportCsv", exportUrl("csv", kindText, entityText));
+    model.addAttribute("exportJson", exportUrl("json", kindText, entityText));
     model.addAttribute("entries", List.of());
     model.addAttribute("next", null);
     try {
@@ -89,6 +92,14 @@ public class ListsController {
     m.put("at", Instant.ofEpochMilli(c.atMillis()).toString());
     m.put("entry", Json.readMap(c.entryJson()));
     return m;
+  }
+
+  /** The export of the list and entity searched (every list or entity when none is). */
+  private static String exportUrl(String format, String list, String entity) {
+    UriComponentsBuilder url = UriComponentsBuilder.fromPath("/v1/lists/export").queryParam("format", format);
+    if (list != null) url.queryParam("list", list);
+    if (entity != null) url.queryParam("entity", entity);
+    return url.encode().build().toUriString();
   }
 
   private static String blankToNull(String s) {
