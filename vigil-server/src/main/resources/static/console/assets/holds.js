@@ -1,6 +1,6 @@
 /*
- * The approvals inbox: once an approval is recorded, the hold's card shows the state the API
- * answered (status, approvals, what it still needs) without reloading the page.
+ * The approvals inbox: once an approval or a rejection is recorded, the hold's card shows the state
+ * the API answered (status, approvals, rejection, what it still needs) without reloading the page.
  */
 (function () {
   'use strict';
@@ -26,12 +26,13 @@
 
   document.addEventListener('vigil:done', function (e) {
     var form = e.target;
-    if (!form.classList || !form.classList.contains('approve')) return;
+    if (!form.classList || !(form.classList.contains('approve') || form.classList.contains('reject'))) return;
     var hold = e.detail;
     var card = form.closest('section.hold');
     var status = card.querySelector('.hold-status');
     text(status, hold.status);
     status.classList.toggle('ok', hold.status === 'approved');
+    status.classList.toggle('bad', hold.status === 'rejected' || hold.status === 'expired');
     text(card.querySelector('.approvals-count'), hold.approvals.length + ' of ' + hold.approvals_required);
     var list = card.querySelector('ul.approvals');
     list.replaceChildren();
@@ -48,6 +49,12 @@
       list.insertAdjacentElement('afterend', line);
     }
     line.textContent = needed.length ? 'Still needed: ' + needed.join('; ') : '';
-    if (hold.status !== 'pending') form.remove();
+    if (hold.rejection) {
+      var rejected = document.createElement('p');
+      rejected.className = 'rejection';
+      rejected.textContent = 'Rejected by ' + hold.rejection.rejected_by + (hold.rejection.reason ? ': ' + hold.rejection.reason : '');
+      line.insertAdjacentElement('afterend', rejected);
+    }
+    if (hold.status !== 'pending') card.querySelectorAll('form.approve, form.reject').forEach(function (f) { f.remove(); });
   });
 })();

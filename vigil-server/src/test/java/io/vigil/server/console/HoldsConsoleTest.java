@@ -16,6 +16,7 @@ import org.openqa.selenium.WebElement;
 
 /** The approvals inbox: a held payment approved in the browser with a step-up; refused to a role without holds.approve. */
 class HoldsConsoleTest extends ConsoleServerBase {
+  private static final String XSS = "<img src=x onerror=alert(1)>";
   private static ConsoleBrowser browser;
 
   private ConsoleBrowser browser() {
@@ -71,6 +72,32 @@ class HoldsConsoleTest extends ConsoleServerBase {
     assertThat(b.findAll(By.id("hold-" + id))).as("the inbox shows what waits; an approved hold left it").isEmpty();
     b.open("/console/holds?status=all");
     assertThat(b.find(By.cssSelector("#hold-" + id + " .hold-status")).getText()).isEqualTo("approved");
+  }
+
+  @Test
+  void aSupervisorRejectsAHeldPaymentWithAReasonShownAsText() {
+    String account = "acct_rej_" + UUID.randomUUID().toString().substring(0, 8);
+    String id = (String) heldTransfer(account).get("decision_id");
+    TestOperators.Signed supervisor = TestOperators.signIn(base, TestOperators.newUsername("sup"), Set.of(Role.SUPERVISOR));
+    ConsoleBrowser b = browser().signedInAs(supervisor).open("/console/holds");
+    WebElement card = b.visible(By.id("hold-" + id));
+    assertThat(card.findElement(By.id("role-" + id)).getText()).as("a supervisor chooses the role").contains("supervisor", "approver");
+    b.type(By.id("reason-" + id), XSS);
+    card.findElement(By.cssSelector("button.reject-button")).click();
+    b.driver().switchTo().alert().accept(); // "Reject this payment? It is refused at once."
+    b.visible(By.id("step-up-code"));
+    b.type(By.id("step-up-code"), supervisor.nextCode()).click(By.id("step-up-confirm"));
+    b.textContains(By.cssSelector("#hold-" + id + " .hold-status"), "rejected");
+    assertThat(b.find(By.cssSelector("#hold-" + id + " .rejection")).getText()).isEqualTo("Rejected by " + supervisor.username() + ": " + XSS);
+    assertThat(b.findAll(By.cssSelector("#hold-" + id + " form"))).as("a rejected hold takes nothing more").isEmpty();
+    Map<String, Object> record = api.get("/v1/decisions/" + id).json();
+    assertThat(record.get("final_action")).isEqualTo("DENY");
+    assertThat(record.get("settled_by")).isEqualTo("hold_rejection");
+
+    b.open("/console/holds?status=all");
+    assertThat(b.find(By.cssSelector("#hold-" + id + " .rejection")).getText()).contains(XSS);
+    assertThat(b.findAll(By.cssSelector("#hold-" + id + " img"))).as("markup stays text").isEmpty();
+    assertThat(b.consoleErrors()).isEmpty();
   }
 
   @Test
