@@ -186,8 +186,9 @@ class HoldsApiTest extends ServerTestBase {
     Signed stale = TestOperators.signIn(base, TestOperators.newUsername("stale"), Set.of(Role.APPROVER));
     assertError(ApiTestSupport.send(base, "POST", "/v1/decisions/" + id + "/rejection", "{}", stale.headers()), 403,
         "permission_error", "step_up_required", null);
-    assertError(api.post("/v1/decisions/" + id + "/rejection", Map.of()), 403, "permission_error", "permission_denied",
-        "holds.approve");
+    Signed analyst = TestOperators.signInSteppedUp(base, TestOperators.newUsername("analyst"), Set.of(Role.ANALYST));
+    assertError(ApiTestSupport.send(base, "POST", "/v1/decisions/" + id + "/rejection", "{}", analyst.headers()), 403,
+        "permission_error", "permission_denied", "holds.approve");
 
     ApiClient.Reply rejected = reject(id, "ops.bob", Map.of("reason", "Payee unknown to the customer"));
     assertEquals(200, rejected.status(), rejected.body());
