@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
-/** Approvals of held decisions; the primary key (decision, approver) refuses a second approval by one person. */
+/**
+ * Approvals and rejections of held decisions; the primary key (decision, approver) refuses a second
+ * approval by one person, and the rejections' key (decision) a second rejection.
+ */
 public final class ApprovalRepository {
   private final DataSource dataSource;
 
@@ -25,6 +28,51 @@ public final class ApprovalRepository {
     DuplicateApprover() {
       super(null, null, false, false);
     }
+  }
+
+  /** A person's refusal of a held payment, with why. */
+  public record Rejection(String decisionId, String rejectedBy, long rejectedAtMillis, String reason, String recordedBy) {}
+
+  /** Thrown when the decision is already rejected. */
+  public static final class AlreadyRejected extends RuntimeException {
+    AlreadyRejected() {
+      super(null, null, false, false);
+    }
+  }
+
+  public void insertRejection(Rejection r) {
+    String sql = "INSERT INTO hold_rejections (decision_id, rejected_by, rejected_at_millis, reason, recorded_by) VALUES (?,?,?,?,?)";
+    Sql.update(dataSource, sql, ps -> {
+      ps.setString(1, r.decisionId());
+      ps.setString(2, r.rejectedBy());
+      ps.setLong(3, r.rejectedAtMillis());
+      ps.setString(4, r.reason());
+      ps.setString(5, r.recordedBy());
+    }, "storing a rejection failed", AlreadyRejected::new);
+  }
+
+  /** A decision's rejection, or null. */
+  public Rejection rejectionOf(String decisionId) {
+    return Sql.one(dataSource, REJECTION_SELECT + " WHERE decision_id = ?", ps -> ps.setString(1, decisionId),
+        ApprovalRepository::rejection, "reading a rejection failed").orElse(null);
+  }
+
+  /** The rejections of these decisions (a few hundred ids at most), by decision id. */
+  public Map<String, Rejection> rejectionsOfAll(Collection<String> decisionIds) {
+    Map<String, Rejection> out = new HashMap<>();
+    if (decisionIds.isEmpty()) return out;
+    String sql = REJECTION_SELECT + " WHERE decision_id IN (" + Sql.placeholders(decisionIds.size()) + ")";
+    for (Rejection r : Sql.list(dataSource, sql, Sql.strings(decisionIds), ApprovalRepository::rejection, "reading rejections failed")) {
+      out.put(r.decisionId(), r);
+    }
+    return out;
+  }
+
+  private static final String REJECTION_SELECT =
+      "SELECT decision_id, rejected_by, rejected_at_millis, reason, recorded_by FROM hold_rejections";
+
+  private static Rejection rejection(ResultSet rs) throws SQLException {
+    return new Rejection(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5));
   }
 
   public void insert(Approval a) {

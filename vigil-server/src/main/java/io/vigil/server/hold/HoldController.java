@@ -51,6 +51,29 @@ public class HoldController {
     return after;
   }
 
+  /**
+   * The signed-in operator rejects a pending hold: {@code {"reason": "…"}} (optional); the payment
+   * is refused at once. Needs {@code holds.approve} (the route's permission) and a fresh second factor.
+   */
+  @PostMapping("/v1/decisions/{decisionId}/rejection")
+  public Map<String, Object> reject(@PathVariable String decisionId, HttpServletRequest request) {
+    VigilPrincipal operator = Principals.current(request);
+    Map<String, Object> body = Params.object(Bodies.read(request), Set.of("reason"));
+    String reason = Params.string(body, "reason", false, REASON_CHARS_MAX);
+    if (!operator.isOperator()) {
+      throw ApiException.forbidden("permission_denied", "Rejecting a hold needs a signed-in operator with holds.approve",
+          Permission.HOLDS_APPROVE.code());
+    }
+    stepUp.require(request);
+    AuditContext.before(request, stateBefore(decisionId));
+    Map<String, Object> after = json(holds.reject(decisionId, operator.id(), reason, operator.id()));
+    AuditContext.after(request, after);
+    return after;
+  }
+
+  /** The longest reason a rejection keeps. */
+  static final int REASON_CHARS_MAX = 1_024;
+
   /** The hold as it was before an approval, for the audit trail; null when there is none to show. */
   private Map<String, Object> stateBefore(String decisionId) {
     try {
@@ -103,6 +126,17 @@ public class HoldController {
       x.put("recorded_by", a.recordedBy());
       return x;
     }).toList());
+    ApprovalRepository.Rejection r = h.rejection();
+    if (r == null) {
+      m.put("rejection", null);
+    } else {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("rejected_by", r.rejectedBy());
+      x.put("reason", r.reason());
+      x.put("rejected_at", Instant.ofEpochMilli(r.rejectedAtMillis()).toString());
+      x.put("recorded_by", r.recordedBy());
+      m.put("rejection", x);
+    }
     return m;
   }
 }

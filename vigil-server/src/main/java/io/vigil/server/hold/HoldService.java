@@ -7,7 +7,9 @@ import io.vigil.server.api.Json;
 import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.engine.policy.Action;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +36,45 @@ public final class HoldService {
     this.clock = clock;
   }
 
+  /** Held decisions a page of the approvals inbox scans at most. */
+  public static final int INBOX_ROWS_MAX = 200;
+
+  /**
+   * The newest held decisions (newest first, before {@code beforeSequence} when given), at most
+   * {@code rows}, decided within the longest deadline a hold policy may set: older holds are
+   * settled, expired at the latest. Reads the decisions' index on (action, sequence).
+   */
+  public List<JournalRow> recent(Long beforeSequence, int rows) {
+    assert rows > 0 && rows <= INBOX_ROWS_MAX : rows;
+    long from = clock.millis() - HoldPolicy.DEADLINE_MILLIS_MAX - INBOX_SLACK_MILLIS;
+    JournalRepository.Filter held = new JournalRepository.Filter(null, null, Action.HOLD.name(), from, null, null, null, null,
+        null, null, null, null, null);
+    return decisions.query(held, beforeSequence, rows);
+  }
+
+  /** A day beyond the longest deadline: an event's time may precede its decision's. */
+  private static final long INBOX_SLACK_MILLIS = 86_400_000L;
+
+  /** The states of these held decisions (a page, at most {@link #INBOX_ROWS_MAX}), in their order; three queries. */
+  public List<HoldState> states(List<JournalRow> rows) {
+    assert rows.size() <= INBOX_ROWS_MAX : rows.size();
+    List<String> ids = rows.stream().map(r -> r.record().decisionId()).toList();
+    Map<String, List<ApprovalRepository.Approval>> given = approvals.ofAll(ids);
+    Map<String, ChallengeRepository.Result> results = challenges.findAll(ids);
+    Map<String, ApprovalRepository.Rejection> rejections = approvals.rejectionsOfAll(ids);
+    long now = clock.millis();
+    List<HoldState> out = new ArrayList<>(rows.size());
+    for (JournalRow row : rows) {
+      String id = row.record().decisionId();
+      out.add(terms(row).state(given.getOrDefault(id, List.of()), results.get(id), rejections.get(id), now));
+    }
+    return out;
+  }
+
   public HoldState state(String decisionId) {
     HoldTerms t = terms(row(decisionId));
-    return t.state(approvals.of(decisionId), challenges.find(decisionId).orElse(null), clock.millis());
+    return t.state(approvals.of(decisionId), challenges.find(decisionId).orElse(null), approvals.rejectionOf(decisionId),
+        clock.millis());
   }
 
   /**
@@ -60,7 +98,7 @@ public final class HoldService {
     }
     long now = clock.millis();
     ChallengeRepository.Result challenge = challenges.find(decisionId).orElse(null);
-    HoldState before = t.state(approvals.of(decisionId), challenge, now);
+    HoldState before = t.state(approvals.of(decisionId), challenge, approvals.rejectionOf(decisionId), now);
     if (!before.status().equals(HoldState.PENDING)) throw closed(before.status());
     try {
       approvals.insert(new ApprovalRepository.Approval(decisionId, approverId, role, now, actor));
@@ -68,7 +106,33 @@ public final class HoldService {
       throw ApiException.conflict("invalid_request_error", "duplicate_approver", "This operator has already approved this hold",
           null);
     }
-    return t.state(approvals.of(decisionId), challenge, now);
+    return t.state(approvals.of(decisionId), challenge, null, now);
+  }
+
+  /**
+   * Records the signed-in operator's rejection of a pending hold (also the actor): the payment is
+   * refused at once, outcome DENY. Refuses a party to the payment and a hold no longer pending; an
+   * operator who approved it may still reject it while it waits.
+   */
+  public synchronized HoldState reject(String decisionId, String operatorId, String reason, String actor) {
+    JournalRow row = row(decisionId);
+    HoldTerms t = terms(row);
+    if (parties(row).contains(operatorId)) {
+      throw new ApiException(403, "permission_error", "self_approval",
+          "A party to the payment (its account, counterparty or merchant) cannot approve or reject its hold", null);
+    }
+    long now = clock.millis();
+    ChallengeRepository.Result challenge = challenges.find(decisionId).orElse(null);
+    List<ApprovalRepository.Approval> given = approvals.of(decisionId);
+    HoldState before = t.state(given, challenge, approvals.rejectionOf(decisionId), now);
+    if (!before.status().equals(HoldState.PENDING)) throw closed(before.status());
+    ApprovalRepository.Rejection rejection = new ApprovalRepository.Rejection(decisionId, operatorId, now, reason, actor);
+    try {
+      approvals.insertRejection(rejection);
+    } catch (ApprovalRepository.AlreadyRejected e) {
+      throw closed(HoldState.REJECTED);
+    }
+    return t.state(given, challenge, rejection, now);
   }
 
   /** The refusal of an approval for a hold that is no longer pending. */

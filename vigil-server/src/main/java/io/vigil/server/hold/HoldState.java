@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * A held decision's terms, approvals and state at one moment.
  *
- * @param status {@code pending}, {@code approved}, {@code rejected} (its challenge failed) or {@code expired}
+ * @param status {@code pending}, {@code approved}, {@code rejected} (a person rejected it, or its challenge
+ *     failed) or {@code expired}
  * @param outcome ALLOW once approved, DENY once rejected, the expiry action once expired, null while pending
  * @param waitingFor while pending, what is still missing: {@code approvals}, {@code challenge} or both; else empty
  * @param settledAtMillis when the state stopped being pending: the approval or challenge result that
@@ -16,7 +17,7 @@ import java.util.Map;
 public record HoldState(String decisionId, String accountId, String policy, int approvalsRequired,
     Map<String, Integer> requiredRoles, long deadlineMillis, Action expiryAction,
     List<ApprovalRepository.Approval> approvals, String status, Action outcome, List<String> waitingFor,
-    long settledAtMillis) {
+    long settledAtMillis, ApprovalRepository.Rejection rejection) {
 
   public static final String PENDING = "pending";
   public static final String APPROVED = "approved";

@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A HOLD's terms as its decision journaled them, and the state they give with the approvals and
- * the step-up result so far: approved once enough distinct approvers (with the required roles)
- * approved and a step-up the hold carries passed; rejected once that step-up failed; expired after
- * the deadline; pending before, saying what it waits for.
+ * A HOLD's terms as its decision journaled them, and the state they give with the approvals, the
+ * rejection and the step-up result so far: approved once enough distinct approvers (with the
+ * required roles) approved and a step-up the hold carries passed; rejected once a person rejected it
+ * or that step-up failed; expired after the deadline; pending before, saying what it waits for.
  */
 public record HoldTerms(String decisionId, String accountId, String merchantId, EventType eventType,
     boolean challenged, String policy, int approvalsRequired, Map<String, Integer> requiredRoles, long deadlineMillis,
@@ -37,9 +37,16 @@ public record HoldTerms(String decisionId, String accountId, String merchantId, 
   /**
    * @param reported the step-up's reported result; null when none is reported (or the hold has none).
    *     A result reported at or after the deadline counts as none: it cannot reopen an expired hold.
+   * @param rejection a person's rejection, null when none; taken only while the hold was pending, so
+   *     it settles the hold whatever comes after it
    */
-  public HoldState state(List<ApprovalRepository.Approval> given, ChallengeRepository.Result reported, long nowMillis) {
+  public HoldState state(List<ApprovalRepository.Approval> given, ChallengeRepository.Result reported,
+      ApprovalRepository.Rejection rejection, long nowMillis) {
     ChallengeRepository.Result challenge = reported != null && reported.recordedAtMillis() < deadlineMillis ? reported : null;
+    if (rejection != null) {
+      assert rejection.rejectedAtMillis() < deadlineMillis : "a rejection is taken only while the hold is pending";
+      return state(given, HoldState.REJECTED, Action.DENY, List.of(), rejection.rejectedAtMillis(), rejection);
+    }
     boolean rolesMet = true;
     for (Map.Entry<String, Integer> r : requiredRoles.entrySet()) {
       long have = given.stream().filter(a -> a.role().equals(r.getKey())).count();
@@ -48,22 +55,22 @@ public record HoldTerms(String decisionId, String accountId, String merchantId, 
     boolean approvalsIn = given.size() >= approvalsRequired && rolesMet;
     boolean failed = challenged && challenge != null && ChallengeService.FAILED.equals(challenge.result());
     boolean challengePending = challenged && challenge == null;
-    if (failed) return state(given, HoldState.REJECTED, Action.DENY, List.of(), challenge.recordedAtMillis());
+    if (failed) return state(given, HoldState.REJECTED, Action.DENY, List.of(), challenge.recordedAtMillis(), null);
     if (approvalsIn && !challengePending) {
       long settled = given.stream().mapToLong(ApprovalRepository.Approval::approvedAtMillis).max().orElse(0);
       if (challenge != null) settled = Math.max(settled, challenge.recordedAtMillis());
-      return state(given, HoldState.APPROVED, Action.ALLOW, List.of(), settled);
+      return state(given, HoldState.APPROVED, Action.ALLOW, List.of(), settled, null);
     }
-    if (nowMillis >= deadlineMillis) return state(given, HoldState.EXPIRED, expiryAction, List.of(), deadlineMillis);
+    if (nowMillis >= deadlineMillis) return state(given, HoldState.EXPIRED, expiryAction, List.of(), deadlineMillis, null);
     List<String> waitingFor = new ArrayList<>(2);
     if (!approvalsIn) waitingFor.add(HoldState.WAITING_FOR_APPROVALS);
     if (challengePending) waitingFor.add(HoldState.WAITING_FOR_CHALLENGE);
-    return state(given, HoldState.PENDING, null, List.copyOf(waitingFor), 0);
+    return state(given, HoldState.PENDING, null, List.copyOf(waitingFor), 0, null);
   }
 
   private HoldState state(List<ApprovalRepository.Approval> given, String status, Action outcome, List<String> waitingFor,
-      long settledAtMillis) {
+      long settledAtMillis, ApprovalRepository.Rejection rejection) {
     return new HoldState(decisionId, accountId, policy, approvalsRequired, requiredRoles, deadlineMillis, expiryAction,
-        given, status, outcome, waitingFor, settledAtMillis);
+        given, status, outcome, waitingFor, settledAtMillis, rejection);
   }
 }

@@ -96,6 +96,33 @@ public final class DecisionFeatures {
     }
   }
 
+  /** Decisions a shadow model's comparison reads at most. */
+  public static final int SHADOW_ROWS_MAX = 1_000;
+
+  /** What the live and the shadow model said about one decision. */
+  public record Comparison(long sequence, String decisionId, long occurredAtMillis, String modelId, Double probability,
+      Double challengerProbability) {}
+
+  /**
+   * The newest decisions this shadow model scored (newest first, at most {@code rows}), with the
+   * live model's probability beside it; reads the index on (challenger_id, sequence).
+   */
+  public List<Comparison> scoredByShadow(String challengerId, int rows) {
+    if (rows < 1 || rows > SHADOW_ROWS_MAX) throw new IllegalArgumentException("rows must be 1 to " + SHADOW_ROWS_MAX);
+    String sql = "SELECT sequence, decision_id, occurred_at_millis, model_id, probability, challenger_probability"
+        + " FROM decision_features WHERE challenger_id = ? ORDER BY sequence DESC LIMIT ?";
+    return io.vigil.server.storage.Sql.list(dataSource, sql, ps -> {
+      ps.setString(1, challengerId);
+      ps.setInt(2, rows);
+    }, rs -> {
+      double p = rs.getDouble(5);
+      Double probability = rs.wasNull() ? null : p;
+      double q = rs.getDouble(6);
+      Double challenger = rs.wasNull() ? null : q;
+      return new Comparison(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), probability, challenger);
+    }, "reading shadow scores failed");
+  }
+
   /** The vector stored with one decision, if any. */
   public java.util.Optional<Row> find(String decisionId, int size) {
     return io.vigil.server.storage.Sql.one(dataSource, "SELECT " + COLUMNS + " FROM decision_features WHERE decision_id = ?",

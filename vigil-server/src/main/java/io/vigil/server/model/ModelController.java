@@ -10,6 +10,8 @@ import io.vigil.server.api.TimeCursor;
 import io.vigil.server.api.UploadSlots;
 import io.vigil.server.config.VigilProperties;
 import io.vigil.server.journal.StorageException;
+import io.vigil.server.operator.StepUpCheck;
+import io.vigil.server.security.Principals;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,7 +44,11 @@ public class ModelController {
   private final Path uploadDir;
   private final long uploadBytesMax;
 
-  public ModelController(ModelService models, DecisionFeatures vectors, VigilProperties properties, Clock clock) {
+  private final StepUpCheck stepUp;
+
+  public ModelController(ModelService models, DecisionFeatures vectors, VigilProperties properties, StepUpCheck stepUp,
+      Clock clock) {
+    this.stepUp = stepUp;
     this.clock = clock;
     this.uploadSlots = new UploadSlots(properties.uploads().modelsConcurrentMax());
     this.uploadDir = properties.uploadDir();
@@ -163,10 +169,14 @@ public class ModelController {
     }
   }
 
-  /** {"role": "live" | "shadow" | "inactive"}. */
+  /**
+   * {"role": "live" | "shadow" | "inactive"}. A signed-in operator needs a fresh second factor: the
+   * live model decides payments. An API key (a deployment pipeline's) has no second factor to give.
+   */
   @PostMapping("/v1/models/{modelId}/role")
   public Map<String, Object> role(@PathVariable String modelId, HttpServletRequest request) {
     Map<String, Object> body = Params.object(Bodies.read(request), Set.of("role"));
+    if (Principals.current(request).isOperator()) stepUp.require(request);
     return json(models.setRole(modelId, Params.string(body, "role", true, 16)));
   }
 
@@ -178,7 +188,8 @@ public class ModelController {
     }
   }
 
-  private static Map<String, Object> json(ModelRepository.Summary s) {
+  /** A stored model as the API answers it (the console's models screen shows the same). */
+  public static Map<String, Object> json(ModelRepository.Summary s) {
     Map<String, Object> m = new LinkedHashMap<>(Json.readMap(s.metadataJson()));
     m.put("role", s.role());
     m.put("created_at", Instant.ofEpochMilli(s.createdAtMillis()).toString());

@@ -9,8 +9,8 @@ import java.util.List;
  * @param finalAction ALLOW, DENY or REVIEW once settled, REVERSED after an approved reversal; the
  *     decision's own CHALLENGE, HOLD or REVIEW while it waits
  * @param settledBy {@code decision} (ALLOW and DENY are final as decided), {@code challenge},
- *     {@code hold} (its approvals, and its step-up when it has one), {@code hold_expiry} or
- *     {@code reversal}; null while waiting
+ *     {@code hold} (its approvals, and its step-up when it has one), {@code hold_expiry},
+ *     {@code hold_rejection} (a person rejected it) or {@code reversal}; null while waiting
  * @param settledAtMillis when it was settled; 0 while waiting
  * @param waitingFor what is missing: {@code challenge}, {@code approvals}, {@code review}; empty once settled
  */
@@ -19,6 +19,8 @@ public record FinalOutcome(String finalAction, String settledBy, long settledAtM
   public static final String BY_CHALLENGE = "challenge";
   public static final String BY_HOLD = "hold";
   public static final String BY_HOLD_EXPIRY = "hold_expiry";
+  /** A person rejected the held payment. */
+  public static final String BY_HOLD_REJECTION = "hold_rejection";
   public static final String BY_REVERSAL = "reversal";
   public static final String REVERSED = "REVERSED";
   public static final String WAITING_FOR_REVIEW = "review";

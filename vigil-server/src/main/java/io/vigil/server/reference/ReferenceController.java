@@ -150,7 +150,8 @@ public class ReferenceController {
     return Map.of("disposable", data.emails().isDisposable(d), "free_mail", data.emails().isFreeMail(d));
   }
 
-  private static Map<String, Object> describe(ReferenceRepository.Version v) {
+  /** A reference-data set as the API answers it (the console's reference screen shows the same). */
+  public static Map<String, Object> describe(ReferenceRepository.Version v) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("version", v.version());
     m.put("loaded_at", Instant.ofEpochMilli(v.loadedAtMillis()).toString());

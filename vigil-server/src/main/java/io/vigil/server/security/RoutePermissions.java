@@ -124,6 +124,7 @@ public final class RoutePermissions {
     t.add(new Route("GET", "/v1/decisions/{decisionId}/explanation", Access.of(DECISIONS_READ)));
     t.add(new Route("GET", "/v1/decisions/{decisionId}/hold", Access.of(DECISIONS_READ)));
     t.add(new Route("POST", "/v1/decisions/{decisionId}/approvals", Access.of(HOLDS_APPROVE)));
+    t.add(new Route("POST", "/v1/decisions/{decisionId}/rejection", Access.of(HOLDS_APPROVE)));
     t.add(new Route("GET", "/v1/decisions/{decisionId}/challenge-result", Access.of(DECISIONS_READ)));
     t.add(new Route("POST", "/v1/decisions/{decisionId}/challenge-result", Access.of(OUTCOMES_WRITE)));
     t.add(new Route("GET", "/v1/decisions/{decisionId}/outcome", Access.of(DECISIONS_READ)));

@@ -167,6 +167,54 @@ class HoldsApiTest extends ServerTestBase {
     assertError(approve(id, "ops.bob"), 409, "invalid_request_error", "hold_rejected", "decision_id");
   }
 
+  private ApiClient.Reply reject(String decisionId, String operator, Map<String, Object> body) {
+    Signed op = operator(operator);
+    if (!op.steppedUp()) op.stepUp();
+    return ApiTestSupport.send(base, "POST", "/v1/decisions/" + decisionId + "/rejection", ApiClient.json(body), op.headers());
+  }
+
+  @Test
+  @Order(2)
+  @SuppressWarnings("unchecked")
+  void aPersonRejectsAPendingHoldAndThePaymentIsRefusedAtOnce() {
+    String account = ApiTestSupport.id("acct");
+    String id = (String) pay(account, 15_000_000L).get("decision_id");
+    approve(id, "ops.alice");
+    assertError(reject(id, account, Map.of()), 403, "permission_error", "self_approval", null);
+    assertInvalid(reject(id, "ops.bob", Map.of("why", "x")), "unknown_field", "why");
+    assertInvalid(reject(id, "ops.bob", Map.of("reason", "x".repeat(1_025))), "value_too_long", "reason");
+    Signed stale = TestOperators.signIn(base, TestOperators.newUsername("stale"), Set.of(Role.APPROVER));
+    assertError(ApiTestSupport.send(base, "POST", "/v1/decisions/" + id + "/rejection", "{}", stale.headers()), 403,
+        "permission_error", "step_up_required", null);
+    Signed analyst = TestOperators.signInSteppedUp(base, TestOperators.newUsername("analyst"), Set.of(Role.ANALYST));
+    assertError(ApiTestSupport.send(base, "POST", "/v1/decisions/" + id + "/rejection", "{}", analyst.headers()), 403,
+        "permission_error", "permission_denied", "holds.approve");
+
+    ApiClient.Reply rejected = reject(id, "ops.bob", Map.of("reason", "Payee unknown to the customer"));
+    assertEquals(200, rejected.status(), rejected.body());
+    Map<String, Object> hold = rejected.json();
+    assertEquals("rejected", hold.get("status"));
+    assertEquals("DENY", hold.get("outcome"));
+    assertEquals(List.of(), hold.get("waiting_for"));
+    Map<String, Object> rejection = (Map<String, Object>) hold.get("rejection");
+    assertEquals("ops.bob", rejection.get("rejected_by"));
+    assertEquals("Payee unknown to the customer", rejection.get("reason"));
+    assertEquals(rejection.get("rejected_at"), hold.get("settled_at"));
+    assertEquals(1, ((List<Object>) hold.get("approvals")).size(), "the approval so far stays on record");
+    Map<String, Object> record = api.get("/v1/decisions/" + id).json();
+    assertEquals("DENY", record.get("final_action"));
+    assertEquals("hold_rejection", record.get("settled_by"));
+    assertEquals(rejection.get("rejected_at"), record.get("settled_at"));
+
+    assertError(reject(id, "ops.carol", Map.of()), 409, "invalid_request_error", "hold_rejected", "decision_id");
+    assertError(approve(id, "ops.carol"), 409, "invalid_request_error", "hold_rejected", "decision_id");
+    api.post("/v1/decisions/" + id + "/challenge-result", Map.of("result", "passed"));
+    assertEquals("rejected", api.get("/v1/decisions/" + id + "/hold").json().get("status"), "a later pass does not reopen it");
+    assertEquals("DENY", api.get("/v1/decisions/" + id).json().get("final_action"));
+    assertNull(api.get("/v1/decisions/" + pay(ApiTestSupport.id("acct"), 15_000_000L).get("decision_id") + "/hold").json()
+        .get("rejection"), "a hold nobody rejected says so");
+  }
+
   @Test
   @Order(3)
   void partiesCannotApproveAndALockedAccountsHoldCannotBeApproved() {

@@ -289,6 +289,11 @@ class StorageSuiteTest {
       assertThatThrownBy(() -> approvals.insert(new ApprovalRepository.Approval("dec_1", "ops.a",
           "supervisor", now, "console"))).isInstanceOf(ApprovalRepository.DuplicateApprover.class);
       assertThat(approvals.of("dec_1")).hasSize(1);
+      approvals.insertRejection(new ApprovalRepository.Rejection("dec_1", "ops.b", now, "unknown payee", "ops.b"));
+      assertThatThrownBy(() -> approvals.insertRejection(new ApprovalRepository.Rejection("dec_1", "ops.c", now, null, "ops.c")))
+          .isInstanceOf(ApprovalRepository.AlreadyRejected.class);
+      assertThat(approvals.rejectionOf("dec_1").reason()).isEqualTo("unknown payee");
+      assertThat(approvals.rejectionsOfAll(List.of("dec_1", "dec_9"))).containsOnlyKeys("dec_1");
 
       ChallengeRepository challenges = new ChallengeRepository(ds);
       challenges.insert(new ChallengeRepository.Result("dec_2", "a1", "failed", null, now, "gw"));

@@ -173,8 +173,10 @@ public class DashboardStats {
     List<String> ids = open.stream().map(HoldTerms::decisionId).toList();
     Map<String, List<ApprovalRepository.Approval>> given = approvals.ofAll(ids);
     Map<String, ChallengeRepository.Result> results = challenges.findAll(ids);
+    Map<String, ApprovalRepository.Rejection> rejected = approvals.rejectionsOfAll(ids);
     long pending = open.stream()
-        .filter(t -> HoldState.PENDING.equals(t.state(given.getOrDefault(t.decisionId(), List.of()), results.get(t.decisionId()), now).status()))
+        .filter(t -> HoldState.PENDING.equals(t.state(given.getOrDefault(t.decisionId(), List.of()), results.get(t.decisionId()),
+            rejected.get(t.decisionId()), now).status()))
         .count();
     return rows.size() == HOLDS_READ_MAX ? "at least " + pending : Long.toString(pending);
   }
