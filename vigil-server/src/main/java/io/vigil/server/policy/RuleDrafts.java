@@ -94,9 +94,9 @@ public final class RuleDrafts {
    */
   @SuppressWarnings("unchecked")
   public Draft compile(Object raw, String prefix) {
-    if (!(raw instanceof Map<?, ?> given)) {
-      throw ApiException.invalid(raw == null ? "missing_field" : "wrong_type", "rule must be an object", prefix.isEmpty() ? null : prefix);
-    }
+    String param = prefix.isEmpty() ? null : prefix;
+    if (raw == null) throw ApiException.invalid("missing_field", "rule is required: an object as POST /v1/rules takes", param);
+    if (!(raw instanceof Map<?, ?> given)) throw ApiException.invalid("wrong_type", "rule must be an object", param);
     Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) given);
     m.putIfAbsent("id", DRAFT_ID);
     String dot = prefix.isEmpty() ? "" : prefix + ".";
@@ -148,9 +148,8 @@ public final class RuleDrafts {
   }
 
   private static Event parseEvent(Object raw) {
-    if (!(raw instanceof Map<?, ?> tree)) {
-      throw ApiException.invalid(raw == null ? "missing_field" : "wrong_type", "event must be an object: the body of POST /v1/decisions", "event");
-    }
+    if (raw == null) throw ApiException.invalid("missing_field", "event is required: a body of POST /v1/decisions", "event");
+    if (!(raw instanceof Map<?, ?> tree)) throw ApiException.invalid("wrong_type", "event must be an object: a body of POST /v1/decisions", "event");
     try {
       @SuppressWarnings("unchecked")
       Map<String, Object> event = (Map<String, Object>) tree;
@@ -164,14 +163,14 @@ public final class RuleDrafts {
     if (raw == null) return Map.of();
     if (!(raw instanceof Map<?, ?> given)) throw ApiException.invalid("wrong_type", "values must be an object of names to values", "values");
     if (given.size() > TEST_VALUES_MAX) {
-      throw ApiException.invalid("too_many_values", "values sets at most " + TEST_VALUES_MAX + " names", "values");
+      throw ApiException.invalid("too_many_items", "values sets at most " + TEST_VALUES_MAX + " names", "values");
     }
     Map<String, CelType> declared = compiler.declarations();
     Map<String, Object> out = new HashMap<>();
     for (Map.Entry<?, ?> e : given.entrySet()) {
       String name = String.valueOf(e.getKey());
       CelType type = declared.get(name);
-      if (type == null) throw ApiException.invalid("unknown_name", "values names a variable rules cannot read; param names it", "values." + PolicyMaps.truncate(name));
+      if (type == null) throw ApiException.invalid("unknown_field", "values names a variable rules cannot read; param names it", "values." + PolicyMaps.truncate(name));
       if (DraftValues.convert(e.getValue(), type) == null) {
         throw ApiException.invalid("wrong_type", "the value does not have the variable's type (" + type.name() + ")", "values." + name);
       }
