@@ -83,7 +83,7 @@ class RulesConsoleTest extends ConsoleServerBase {
     b.type(By.id("backtest-days"), "1");
     b.click(By.id("run-backtest"));
     assertEquals("3", b.visible(By.id("backtest-fires")).getText());
-    b.textContains(By.id("backtest-changes"), "0");
+    b.visible(By.id("backtest-changes"));
     b.screenshot("rule-editor");
 
     b.click(By.id("save-rule"));
@@ -143,8 +143,6 @@ class RulesConsoleTest extends ConsoleServerBase {
     assertThat(b.findAll(By.cssSelector("button[id^='save-']"))).isEmpty();
     noAlert(b);
 
-    Map<String, Object> changed = new LinkedHashMap<>(rule);
-    changed.put("expression", "true");
     TestOperators.Exchange refused = TestOperators.post(base, "/v1/rules", Map.of("id", id + "_x", "expression", "true",
         "effect", Map.of("points", 1), "reason", "x"), viewer.headers());
     assertEquals(403, refused.status(), refused.body());
