@@ -104,7 +104,13 @@ public class RulesController {
 
   private String editor(Map<String, Object> rule, boolean isNew, Model model) {
     model.addAttribute("rule", rule);
-    model.addAttribute("effect", rule.get("effect"));
+    Map<?, ?> effect = rule.get("effect") instanceof Map<?, ?> e ? e : Map.of();
+    Map<?, ?> restrict = effect.get("restrict") instanceof Map<?, ?> r ? r : Map.of();
+    model.addAttribute("effectPoints", effect.get("points"));
+    model.addAttribute("effectAction", effect.get("action"));
+    model.addAttribute("effectChallenge", effect.get("challenge"));
+    model.addAttribute("restrictKind", restrict.get("kind"));
+    model.addAttribute("restrictMinutes", restrict.get("duration_minutes"));
     model.addAttribute("isNew", isNew);
     model.addAttribute("eventTypes", String.join(", ", toStrings(rule.get("event_types"))));
     model.addAttribute("allEventTypes", Arrays.stream(EventType.values()).map(EventType::wireName).toList());
