@@ -1,6 +1,7 @@
 package io.vigil.server.policy;
 
 import dev.cel.common.types.CelType;
+import io.vigil.engine.event.CardNumbers;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.event.EventParser;
 import io.vigil.engine.event.EventType;
@@ -66,6 +67,12 @@ public final class RuleDrafts {
     assert LABEL_QUERY_IDS_MAX <= 1_000;
   }
 
+  /** The decision event's card-number exemptions (a phone, a declared national ID), for the event nested under "event". */
+  @SuppressWarnings("unchecked")
+  private static final CardNumbers.Exemption EVENT_EXEMPTION = (root, path, text) ->
+      path.startsWith("event.") && root.get("event") instanceof Map<?, ?> event
+          && EventParser.CARD_NUMBER_EXEMPTION.exempt((Map<String, Object>) event, path.substring("event.".length()), text);
+
   private final PolicyService policies;
   private final RuleCompiler compiler;
   private final ListIndex lists;
@@ -122,7 +129,7 @@ public final class RuleDrafts {
 
   /** {@code POST /v1/rules/test}: {"rule": {...}, "event": {...}, "values": {...}}. */
   public Map<String, Object> test(byte[] body) {
-    Map<String, Object> m = Json.parseObject(body, EventParser.CARD_NUMBER_EXEMPTION);
+    Map<String, Object> m = Json.parseObject(body, EVENT_EXEMPTION);
     Params.checkFields(m, Set.of("rule", "event", "values"), "");
     Draft d = compile(m.get("rule"), "rule");
     Event event = parseEvent(m.get("event"));
@@ -223,6 +230,7 @@ public final class RuleDrafts {
     final Map<String, CelType> declared = compiler.declarations();
     final List<String> fired = new ArrayList<>();
     final List<Map<String, Object>> changes = new ArrayList<>();
+    final long nowMillis = clock.millis();
     int read;
     int evaluated;
     int liveFires;
@@ -275,7 +283,7 @@ public final class RuleDrafts {
       if (liveFired) liveFires++;
       boolean fires;
       try {
-        fires = draft.compiled().evaluate(new DraftValues(event, known, declared, lists, row.occurredAtMillis(), zoneOf(event)));
+        fires = draft.compiled().evaluate(new DraftValues(event, known, declared, lists, nowMillis, zoneOf(event)));
       } catch (Exception e) {
         errors++;
         return;

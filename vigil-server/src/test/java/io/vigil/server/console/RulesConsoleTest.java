@@ -86,17 +86,25 @@ class RulesConsoleTest extends ConsoleServerBase {
     b.visible(By.id("backtest-changes"));
     b.screenshot("rule-editor");
 
+    b.script("window.beforeSave = true");
     b.click(By.id("save-rule"));
-    b.waitUntil(d -> b.path().equals("/console/rules/" + id) && b.find(By.id("rule-expression")).getAttribute("value").contains("> 100"));
+    // Saved: the page goes to the rule's editor again, a new page.
+    b.waitUntil(d -> Boolean.TRUE.equals(b.script("return window.beforeSave === undefined && document.readyState === 'complete'")));
+    assertEquals("/console/rules/" + id, b.path());
+    assertThat(b.find(By.id("rule-expression")).getAttribute("value")).contains("event.amount > 100");
     assertThat(((Map<?, ?>) api.get("/v1/rules/" + id).json()).get("expression").toString()).contains("event.amount > 100");
 
-    decide("rc-" + suffix + "-after", account, 60_000); // fires the saved rule
+    ApiClient.Reply fired = api.post("/v1/decisions", Events.payment("rc-" + suffix + "-after", account, 60_000)); // fires the saved rule
+    assertEquals(200, fired.status(), fired.body());
+    assertEquals(201, api.post("/v1/feedback", Map.of("label_id", "rc-label-" + suffix, "decision_id",
+        fired.json().get("decision_id"), "kind", "fraud", "verdict", "fraud")).status());
     b.open("/console/rules");
     By row = By.cssSelector("tr[data-rule-id='" + id + "']");
     assertEquals(XSS, b.visible(row).findElement(By.cssSelector(".description")).getText());
     assertEquals("enabled", b.find(row).findElement(By.cssSelector(".tag")).getText());
     assertEquals("1", b.find(row).findElement(By.cssSelector(".fires")).getText());
     assertEquals("+10 points", b.find(row).findElement(By.cssSelector(".effect")).getText());
+    assertEquals("100% of 1", b.find(row).findElement(By.cssSelector(".precision")).getText());
     noAlert(b);
     b.script("document.querySelector(arguments[0]).scrollIntoView()", "tr[data-rule-id='" + id + "']");
     b.screenshot("rules");

@@ -27,6 +27,17 @@ class RuleDraftsApiTest extends ConsoleServerBase {
     return r;
   }
 
+  /** The digits with their Luhn check digit appended. */
+  private static String luhn(String digits) {
+    int sum = 0;
+    for (int i = 0; i < digits.length(); i++) {
+      int d = digits.charAt(digits.length() - 1 - i) - '0';
+      if (i % 2 == 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+      sum += d;
+    }
+    return digits + (10 - sum % 10) % 10;
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> error(ApiClient.Reply r, int status, String code, String param) {
     assertEquals(status, r.status(), r.body());
@@ -77,6 +88,12 @@ class RuleDraftsApiTest extends ConsoleServerBase {
     assertEquals(true, fires.json().get("applies"));
     assertEquals(12_500, ((Number) ((Map<String, Object>) fires.json().get("values")).get("event.amount")).intValue());
     assertEquals("Amount 12500", fires.json().get("reason"));
+
+    // A phone whose digits pass the card check is exempt, as in POST /v1/decisions.
+    event.put("phone", "+" + luhn("34612345678901"));
+    ApiClient.Reply phone = api.post("/v1/rules/test", body);
+    assertEquals(200, phone.status(), phone.body());
+    event.remove("phone");
 
     event.put("amount", 500);
     ApiClient.Reply quiet = api.post("/v1/rules/test", body);
