@@ -2,6 +2,7 @@ package io.vigil.engine.rule;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelVariableResolver;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,11 @@ public final class CompiledExpression {
 
   public boolean test(Activation activation) throws CelEvaluationException {
     return Boolean.TRUE.equals(program.eval(activation));
+  }
+
+  /** As {@link #test(Activation)}, with the values from another resolver (a draft rule's test or backtest). */
+  public boolean test(CelVariableResolver resolver) throws CelEvaluationException {
+    return Boolean.TRUE.equals(program.eval(resolver));
   }
 
   public double number(Activation activation) throws CelEvaluationException {

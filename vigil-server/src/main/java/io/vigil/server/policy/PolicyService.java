@@ -51,6 +51,11 @@ public final class PolicyService {
     this.installer = installer;
   }
 
+  /** The compiler every policy change goes through (drafts are checked with it too). */
+  public RuleCompiler compiler() {
+    return compiler;
+  }
+
   public CompiledPolicy active() {
     return active;
   }

@@ -150,6 +150,11 @@ public final class RoutePermissions {
     t.add(new Route("PUT", "/v1/rules/{id}", Access.of(POLICY_WRITE)));
     t.add(new Route("POST", "/v1/rules/{id}/disable", Access.of(POLICY_WRITE)));
     t.add(new Route("POST", "/v1/rules/{id}/enable", Access.of(POLICY_WRITE)));
+    // Drafts: validate and test read nothing stored (what to check comes in the body), so whoever may
+    // read the policy may check a draft; a backtest reads the journal in bulk, a rule author's tool.
+    t.add(new Route("POST", "/v1/rules/validate", Access.of(POLICY_READ)));
+    t.add(new Route("POST", "/v1/rules/test", Access.of(POLICY_READ)));
+    t.add(new Route("POST", "/v1/rules/backtest", Access.of(POLICY_WRITE)));
     t.add(new Route("GET", "/v1/scorecards", Access.of(POLICY_READ)));
     t.add(new Route("GET", "/v1/scorecards/{id}", Access.of(POLICY_READ)));
     t.add(new Route("PUT", "/v1/scorecards/{id}", Access.of(POLICY_WRITE)));
@@ -243,6 +248,10 @@ public final class RoutePermissions {
     t.add(new Route("GET", "/console/accounts/{accountId}", Access.of(ACCOUNTS_READ)));
     t.add(new Route("GET", "/console/holds", Access.of(HOLDS_APPROVE)));
     t.add(new Route("GET", "/console/rules", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/console/rules/new", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/console/rules/{id}", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/console/rules/-/policy", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/console/rules/-/versions", Access.of(POLICY_READ)));
     t.add(new Route("GET", "/console/lists", Access.of(LISTS_READ)));
     t.add(new Route("GET", "/console/models", Access.of(MODELS_READ)));
     t.add(new Route("GET", "/console/reference", Access.of(REFERENCE_READ)));

@@ -60,7 +60,9 @@ class ErrorCodesDocumentedTest {
       // PolicyMaps.invalid(code, …), itself a sink.
       "PolicyMaps.java: code",
       // ListImport.check: an entry's ApiException or ValidationException re-made with the import row in front of its param.
-      "ListImport.java: e.code()");
+      "ListImport.java: e.code()",
+      // RuleDrafts: a draft rule's or pasted event's error re-made with "rule." or "event." in front of its param.
+      "RuleDrafts.java: e.code()");
 
   @Test
   void everyCodeTheApiCanReturnIsInTheErrorTableAndNoOther() throws IOException {
