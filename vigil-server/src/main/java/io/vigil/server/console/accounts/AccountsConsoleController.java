@@ -131,9 +131,12 @@ public class AccountsConsoleController {
     List<LimitRow> rows = new ArrayList<>(usage.size());
     for (LimitUsage u : usage) {
       String currency = u.limit().currency();
-      rows.add(new LimitRow(u.limit().id(), u.limit().period().wireName(), DecisionRows.money(u.capMinor(), currency),
-          DecisionRows.money(u.usedMinor(), currency), DecisionRows.money(u.remainingMinor(), currency),
-          u.resetsAtMillis() == 0 ? "" : Instant.ofEpochMilli(u.resetsAtMillis()).toString(), u.breached()));
+      // A cap mapped from a credit score is the event's, not the account's: shown as such, never "breached".
+      boolean byScore = u.limit().scoreMapping() != null;
+      rows.add(new LimitRow(u.limit().id(), u.limit().period().wireName(),
+          byScore ? "by credit score" : DecisionRows.money(u.capMinor(), currency), DecisionRows.money(u.usedMinor(), currency),
+          byScore ? "" : DecisionRows.money(u.remainingMinor(), currency),
+          u.resetsAtMillis() == 0 ? "" : Instant.ofEpochMilli(u.resetsAtMillis()).toString(), !byScore && u.breached()));
     }
     model.addAttribute("limits", rows);
   }

@@ -65,14 +65,18 @@ public class DecisionSearchController {
       if (v != null && !v.isBlank()) filters.put(name, v.strip());
     }
     model.addAttribute("filters", filters);
+    // The page's links keep the page size too (the CSV has none: it is the whole result, bounded).
+    Map<String, String> kept = new LinkedHashMap<>(filters);
+    String limit = params.get("limit");
+    if (limit != null && !limit.isBlank()) kept.put("limit", limit.strip());
     model.addAttribute("types", Arrays.stream(EventType.values()).map(EventType::wireName).toList());
     model.addAttribute("actions", Arrays.stream(Action.values()).map(Action::name).toList());
     model.addAttribute("riskLevels", Arrays.stream(RiskLevel.values()).map(RiskLevel::wireName).toList());
     model.addAttribute("csvUrl", url("/v1/decisions.csv", filters, null, null));
-    model.addAttribute("pageUrl", url(PAGE, filters, null, null));
+    model.addAttribute("pageUrl", url(PAGE, kept, null, null));
     for (String cursor : List.of("starting_after", "ending_before")) {
       String v = params.get(cursor);
-      if (v != null && !v.isBlank()) model.addAttribute("pageUrl", url(PAGE, filters, cursor, v.strip()));
+      if (v != null && !v.isBlank()) model.addAttribute("pageUrl", url(PAGE, kept, cursor, v.strip()));
     }
     model.addAttribute("errors", Map.of());
     model.addAttribute("rows", List.of());
@@ -82,7 +86,7 @@ public class DecisionSearchController {
           : Page.limit(DecisionFilters.integer(params.get("limit"), "limit"));
       Long startingAfter = DecisionFilters.number(params.get("starting_after"), "starting_after");
       Long endingBefore = DecisionFilters.number(params.get("ending_before"), "ending_before");
-      page(filter, filters, pageSize, startingAfter, endingBefore, model);
+      page(filter, kept, pageSize, startingAfter, endingBefore, model);
     } catch (ApiException e) {
       // The API's own words, next to the field its param names (or above the results).
       model.addAttribute("errors", Map.of(e.param() == null ? "" : e.param(), e.getMessage()));
