@@ -55,7 +55,7 @@ public class DecisionSearchController {
     search(params, model);
     // The address bar shows the page's own link (shareable), not this fragment's.
     response.setHeader("HX-Push-Url", (String) model.getAttribute("pageUrl"));
-    return "console/decisions/search :: body";
+    return "console/decisions/search :: decisionSearch";
   }
 
   private void search(Map<String, String> params, Model model) {

@@ -111,6 +111,8 @@ class DecisionsConsoleTest extends ConsoleServerBase {
     b.waitUntil(d -> b.path().contains("action=CHALLENGE") && column(b, "decision-link").size() == challenged);
     assertThat(b.findAll(By.cssSelector("#decision-table .tag.action-CHALLENGE"))).hasSize(challenged);
     assertThat(b.findAll(By.cssSelector("#decision-table .tag.action-ALLOW"))).isEmpty();
+    assertThat(b.findAll(By.id("decision-search"))).as("htmx swapped the search in place, not a page into the page").hasSize(1);
+    assertThat(b.findAll(By.tagName("h1"))).hasSize(1);
     b.screenshot("decisions");
 
     String csv = b.find(By.id("csv")).getAttribute("href");
@@ -161,6 +163,7 @@ class DecisionsConsoleTest extends ConsoleServerBase {
       assertThat(b.findAll(By.cssSelector("#history tbody tr"))).hasSize(3);
       assertThat(b.find(By.id("outcome")).getText()).contains("Final action");
       noAlertAndNoScriptError(b);
+      b.script("document.getElementById('explanation-title').scrollIntoView()");
       b.screenshot("decision");
 
       b.click(By.id("decision-account"));
