@@ -98,6 +98,8 @@ class ApiContractTest extends SharedServerBase {
       HandlerMethod handler = entry.getValue();
       // Tomcat's error page (/error), not a route: Vigil's own (ErrorPages), or Spring Boot's were it there.
       if (!handler.getBeanType().getPackageName().startsWith("io.vigil.server") || handler.getBeanType() == ErrorPages.class) continue;
+      // The operator console's pages (HTML for browsers, docs/console.md), not the API this contract describes.
+      if (handler.getBeanType().getPackageName().startsWith("io.vigil.server.console")) continue;
       Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
       for (String path : info.getPatternValues()) {
         if (methods.isEmpty()) withoutMethod.add(path + " (" + handler + ")");

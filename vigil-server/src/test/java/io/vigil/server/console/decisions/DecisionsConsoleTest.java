@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.WebElement;
 
 /**
  * The decision search and the decision page in a real browser: decisions made through the API for
@@ -75,8 +74,11 @@ class DecisionsConsoleTest extends ConsoleServerBase {
     assertThat(b.consoleErrors()).as("no Content-Security-Policy violation or script error").isEmpty();
   }
 
+  /** The texts of a results column, read in one script (htmx may swap the table between two reads). */
+  @SuppressWarnings("unchecked")
   private List<String> column(ConsoleBrowser b, String cssClass) {
-    return b.findAll(By.cssSelector("#decision-table a." + cssClass)).stream().map(WebElement::getText).toList();
+    return (List<String>) b.script("return Array.from(document.querySelectorAll('#decision-table a.' + arguments[0]))"
+        + ".map(function (a) { return a.textContent.trim(); });", cssClass);
   }
 
   @Test
