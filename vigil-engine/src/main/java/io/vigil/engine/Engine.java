@@ -387,6 +387,18 @@ public final class Engine {
   }
 
   /** The policy's limits, plus the daily cap of each lower_limit restriction in force on the account. */
+  /**
+   * How the account stands against the limits that apply to it now (the policy's and its
+   * lower-limit restrictions), in the policy's default time zone; see {@link LimitLedger#usage}.
+   * Like every read of the engine's state, call it on the decision sequencer.
+   */
+  public List<LimitUsage> limitUsage(String accountId, long wallClockMillis) {
+    CompiledPolicy p = policy;
+    if (p == null) return List.of();
+    long clock = Math.max(clockMillis(), wallClockMillis);
+    return ledger.usage(accountId, limitsFor(p, accountId, clock), clock, p.defaultZone());
+  }
+
   private List<LimitDefinition> limitsFor(CompiledPolicy p, String accountId, long clock) {
     List<LimitDefinition> policyLimits = p.document().limits();
     List<Restriction> held = restrictions.active(accountId, clock);

@@ -183,6 +183,35 @@ public final class LimitLedger {
     return out == null ? List.of() : out;
   }
 
+  /**
+   * What the account has spent in each limit's current period as of {@code atMillis}, against the
+   * limit's base cap (a cap mapped from a credit score, or chosen by assurance level, depends on the
+   * event and is not known here): for an analyst's view of an account. A single-transaction limit
+   * shows its cap with nothing used. Changes nothing (no period sum is cached).
+   */
+  public List<LimitUsage> usage(String accountId, List<LimitDefinition> limits, long atMillis, ZoneId zone) {
+    Account account = accountId == null ? null : byAccount.get(accountId);
+    List<LimitUsage> out = new ArrayList<>(limits.size());
+    for (LimitDefinition limit : limits) { // at most LimitDefinition.PER_POLICY_MAX plus restrictions
+      long cap = limit.amountMinor();
+      long used = 0;
+      long oldest = Long.MAX_VALUE;
+      if (account != null && limit.period() != LimitPeriod.SINGLE) {
+        List<Reservation> held = account.byTime;
+        for (int i = account.firstAtOrAfter(limit.period().startMillis(atMillis, zone)); i < held.size(); i++) {
+          Reservation r = held.get(i); // at most RESERVATIONS_PER_ACCOUNT_MAX
+          if (r.heldMinor() == 0 || !counts(limit, r)) continue;
+          used = Math.addExact(used, r.heldMinor());
+          oldest = Math.min(oldest, r.occurredAtMillis);
+        }
+      }
+      long resets = limit.period() == LimitPeriod.SINGLE ? 0
+          : limit.period().resetsAtMillis(atMillis, zone, Math.min(oldest, atMillis));
+      out.add(new LimitUsage(limit, cap, used, Math.max(0, cap - used), resets, used > cap));
+    }
+    return out;
+  }
+
   /** Holds the event's amount on its account (call only when {@link #reserves} is true). */
   public void reserve(Event e) {
     Reservation r = new Reservation(e);

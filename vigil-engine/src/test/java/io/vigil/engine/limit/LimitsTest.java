@@ -186,6 +186,30 @@ class LimitsTest {
     assertThat(ledger.check(EventParser.parse(payment("r1", 5_000_00, NOON)), List.of(rolling), utc)).isEmpty();
   }
 
+  @Test
+  void anAccountsUsageCountsItsSpendInEachPeriodAndChangesNothing() {
+    LimitDefinition daily = new LimitDefinition("daily_all", null, LimitPeriod.DAILY, "USD", 1_000_00, null,
+        Set.of(), Set.of(), Set.of(), Set.of(), Action.DENY, null);
+    LimitDefinition withdrawals = new LimitDefinition("withdrawals_24h", null, LimitPeriod.ROLLING_24H, "USD", 500_00, null,
+        Set.of(), Set.of(), Set.of(EventType.WITHDRAWAL), Set.of(), Action.DENY, null);
+    LimitDefinition single = new LimitDefinition("single", null, LimitPeriod.SINGLE, "USD", 2_000_00, null,
+        Set.of(), Set.of(), Set.of(), Set.of(), Action.DENY, null);
+    LimitLedger ledger = new LimitLedger();
+    ZoneId utc = ZoneId.of("UTC");
+    ledger.reserve(EventParser.parse(payment("u1", 300_00, NOON - 86_400_000L))); // yesterday: not today's
+    ledger.reserve(EventParser.parse(payment("u1", 400_00, NOON)));
+    ledger.reserve(withdrawal("u1", 700_00, NOON + 1));
+    List<LimitUsage> usage = ledger.usage("u1", List.of(daily, withdrawals, single), NOON + HOUR, utc);
+    assertThat(usage).extracting(LimitUsage::usedMinor).containsExactly(1_100_00L, 700_00L, 0L);
+    assertThat(usage).extracting(LimitUsage::remainingMinor).containsExactly(0L, 0L, 2_000_00L);
+    assertThat(usage).extracting(LimitUsage::breached).containsExactly(true, true, false);
+    assertThat(usage.get(0).resetsAtMillis()).isEqualTo(Instant.parse("2026-11-22T00:00:00Z").toEpochMilli());
+    assertThat(usage.get(1).resetsAtMillis()).isEqualTo(NOON + 1 + 86_400_000L);
+    assertThat(ledger.usage("nobody", List.of(daily), NOON, utc).get(0).usedMinor()).isZero();
+    assertThat(ledger.usage("u1", List.of(daily, withdrawals, single), NOON + HOUR, utc)).as("a read changes nothing")
+        .isEqualTo(usage);
+  }
+
   private Event withdrawal(String account, long amountMinor, long at) {
     Map<String, Object> body = payment(account, amountMinor, at);
     body.put("type", "withdrawal");

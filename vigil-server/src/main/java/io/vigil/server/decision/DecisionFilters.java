@@ -14,19 +14,20 @@ import java.util.regex.Pattern;
 
 /**
  * The query parameters of {@code GET /v1/decisions} and its CSV, checked: a value that cannot
- * filter is a 400 naming its parameter, never a filter quietly left out.
+ * filter is a 400 naming its parameter, never a filter quietly left out. The console's decision
+ * search reads its form through the same checks.
  */
-final class DecisionFilters {
+public final class DecisionFilters {
   private static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9_.]*");
   private static final int SCORE_MAX = 100;
 
   private DecisionFilters() {}
 
   /** The parameters as sent; null means absent. */
-  record Query(String accountId, String type, String action, String from, String to, String merchantId, String riskLevel,
+  public record Query(String accountId, String type, String action, String from, String to, String merchantId, String riskLevel,
       String rule, Integer scoreMin, Integer scoreMax, Long amountMin, Long amountMax, String currency) {}
 
-  static JournalRepository.Filter parse(Query p) {
+  public static JournalRepository.Filter parse(Query p) {
     identifier(p.accountId(), "account_id");
     identifier(p.merchantId(), "merchant_id");
     if (p.type() != null && EventType.fromWire(p.type()) == null) {
@@ -83,6 +84,27 @@ final class DecisionFilters {
     } catch (DateTimeParseException | ArithmeticException e) { // unreadable, or beyond the millisecond range
       throw invalid(param, param + " must be an RFC 3339 UTC time such as 2026-11-21T00:00:00Z");
     }
+  }
+
+  /**
+   * A number parameter given as text (the console's form): null when absent or blank, else the
+   * number, or the same 400 the API answers when its typed parameter does not convert.
+   */
+  public static Long number(String value, String param) {
+    if (value == null || value.isBlank()) return null;
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw invalid(param, param + " has the wrong format");
+    }
+  }
+
+  /** {@link #number} for an int parameter (a value beyond int is the wrong format, as for the API). */
+  public static Integer integer(String value, String param) {
+    Long n = number(value, param);
+    if (n == null) return null;
+    if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) throw invalid(param, param + " has the wrong format");
+    return n.intValue();
   }
 
   private static ApiException invalid(String param, String message) {

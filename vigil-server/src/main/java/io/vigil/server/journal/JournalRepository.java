@@ -142,8 +142,12 @@ public final class JournalRepository {
     where(f, beforeSequence, sql, args);
     sql.append(" ORDER BY sequence DESC LIMIT ?");
     args.add(limit);
+    return select(sql.toString(), args);
+  }
+
+  private List<JournalRow> select(String sql, List<Object> args) {
     List<JournalRow> rows = new ArrayList<>();
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) rows.add(read(rs));
@@ -152,6 +156,20 @@ public final class JournalRepository {
     } catch (SQLException e) {
       throw new StorageException("querying decisions failed", e);
     }
+  }
+
+  /**
+   * Oldest first from just after {@code afterSequence} (exclusive): read backwards, the page before
+   * a keyset page (the console's "previous" link). The same filters and indexes as {@link #query}.
+   */
+  public List<JournalRow> queryAfter(Filter f, long afterSequence, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM decisions WHERE 1=1");
+    List<Object> args = new ArrayList<>();
+    where(f, null, sql, args);
+    sql.append(" AND sequence > ? ORDER BY sequence ASC LIMIT ?");
+    args.add(afterSequence);
+    args.add(limit);
+    return select(sql.toString(), args);
   }
 
   /** Every row in sequence order: recovery and verification. */

@@ -16,7 +16,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * An account's identity links, for analysts: which kinds of identifier it shares, with how many
- * other accounts, since when. Identifiers appear only as keyed-hash fingerprints, never as values.
+ * other accounts (and up to 25 of their ids), since when. Identifiers appear only as keyed-hash
+ * fingerprints, never as values.
  * The graph belongs to the decision sequencer, so the read runs there, between decisions.
  */
 @RestController
@@ -55,6 +56,7 @@ public class LinksController {
     m.put("last_seen", Instant.ofEpochMilli(l.lastSeenMillis()).toString());
     m.put("accounts_sharing", l.accountsSharing());
     m.put("sharing_capped", l.sharingCapped());
+    m.put("shared_with", l.sharedWith());
     return m;
   }
 }

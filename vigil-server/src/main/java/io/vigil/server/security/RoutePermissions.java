@@ -243,6 +243,7 @@ public final class RoutePermissions {
     t.add(new Route("GET", "/console/dashboard/data", Access.of(METRICS_READ)));
     t.add(new Route("GET", "/console/dashboard/stream", Access.of(METRICS_READ)));
     t.add(new Route("GET", "/console/decisions", Access.of(DECISIONS_READ)));
+    t.add(new Route("GET", "/console/decisions/results", Access.of(DECISIONS_READ)));
     t.add(new Route("GET", "/console/decisions/{decisionId}", Access.of(DECISIONS_READ)));
     t.add(new Route("GET", "/console/accounts", Access.of(ACCOUNTS_READ)));
     t.add(new Route("GET", "/console/accounts/{accountId}", Access.of(ACCOUNTS_READ)));

@@ -72,4 +72,13 @@ final class IdentifierNode {
     assert memberCount >= 1 : "the asking account is a member";
     return memberCount - 1;
   }
+
+  /** The ids of at most {@code max} members other than {@code account}, in member order. */
+  java.util.List<String> otherMembers(AccountNode account, int max) {
+    java.util.List<String> ids = new java.util.ArrayList<>(Math.min(max, memberCount));
+    for (int i = 0; i < memberCount && ids.size() < max; i++) { // at most membersMax
+      if (members[i] != account) ids.add(members[i].accountId);
+    }
+    return ids;
+  }
 }

@@ -200,7 +200,7 @@ public final class IdentityLinkGraph {
     for (int i = 0; i < account.linkCount; i++) { // at most identifiersPerAccountMax
       IdentifierNode node = account.identifiers[i];
       links.add(new Links.Link(node.kind, fingerprint(node), account.firstSeenMillis[i], account.lastSeenMillis[i],
-          node.othersSharing(membersMax), node.saturated));
+          node.othersSharing(membersMax), node.saturated, node.otherMembers(account, Links.SHARED_WITH_MAX)));
     }
     links.sort(Comparator.comparing(Links.Link::kind)
         .thenComparing(Comparator.comparingLong(Links.Link::lastSeenMillis).reversed())

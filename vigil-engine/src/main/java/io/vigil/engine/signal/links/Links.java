@@ -25,7 +25,18 @@ public record Links(String accountId, boolean confirmedFraud, List<Link> identif
    * @param lastSeenMillis latest event time that carried the link
    * @param accountsSharing other accounts linked to the identifier, at most accountsPerIdentifierMax
    * @param sharingCapped the identifier is saturated; accountsSharing reads as the cap
+   * @param sharedWith ids of the other accounts linked to it, at most {@link #SHARED_WITH_MAX} of them
+   *     (in the order they linked), so an analyst can follow the link; accountsSharing counts them all
    */
   public record Link(LinkKind kind, String fingerprint, long firstSeenMillis, long lastSeenMillis,
-      int accountsSharing, boolean sharingCapped) {}
+      int accountsSharing, boolean sharingCapped, List<String> sharedWith) {
+    public Link {
+      sharedWith = List.copyOf(sharedWith);
+      assert sharedWith.size() <= SHARED_WITH_MAX;
+      assert sharedWith.size() <= accountsSharing;
+    }
+  }
+
+  /** Account ids listed per identifier: enough to follow, bounded whatever an identifier holds. */
+  public static final int SHARED_WITH_MAX = 25;
 }

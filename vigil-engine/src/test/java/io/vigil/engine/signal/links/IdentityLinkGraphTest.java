@@ -124,6 +124,23 @@ class IdentityLinkGraphTest {
   }
 
   @Test
+  void linksNameTheOtherAccountsSharingAnIdentifierUpToTheirMaximum() {
+    IdentityLinkGraph g = graph(limits(6, 256, 1_000));
+    see(g, "a", T_MILLIS, LinkKind.DEVICE, "dev-1", LinkKind.PHONE, "+15550001");
+    see(g, "b", T_MILLIS, LinkKind.DEVICE, "dev-1");
+    see(g, "c", T_MILLIS, LinkKind.DEVICE, "dev-1");
+    assertThat(g.linksOf("a").identifiers()).filteredOn(l -> l.kind() == LinkKind.DEVICE).singleElement()
+        .satisfies(l -> assertThat(l.sharedWith()).containsExactly("b", "c"));
+    assertThat(g.linksOf("a").identifiers()).filteredOn(l -> l.kind() == LinkKind.PHONE).singleElement()
+        .satisfies(l -> assertThat(l.sharedWith()).isEmpty());
+    assertThat(g.linksOf("c").identifiers()).singleElement().satisfies(l -> assertThat(l.sharedWith()).containsExactly("a", "b"));
+    for (int i = 0; i < Links.SHARED_WITH_MAX + 10; i++) see(g, "m" + i, T_MILLIS, LinkKind.DEVICE, "dev-1");
+    assertThat(g.linksOf("a").identifiers()).filteredOn(l -> l.kind() == LinkKind.DEVICE).singleElement()
+        .satisfies(l -> assertThat(l.sharedWith()).hasSize(Links.SHARED_WITH_MAX).startsWith("b", "c").doesNotContain("a"))
+        .satisfies(l -> assertThat(l.accountsSharing()).isEqualTo(Links.SHARED_WITH_MAX + 12));
+  }
+
+  @Test
   void saturationIsKeptAfterMembersLeave() {
     IdentityLinkGraph g = graph(limits(6, 2, 1_000));
     see(g, "a1", T_MILLIS, LinkKind.IP, "100.64.0.1");
