@@ -5,7 +5,6 @@ import io.vigil.server.operator.SsoSignIn;
 import io.vigil.server.security.Principals;
 import io.vigil.server.security.VigilPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Controller;
@@ -56,7 +55,7 @@ public class ConsoleController {
 
   /** Where a console request the route table refused is forwarded (status set by the refusal). */
   @GetMapping("/console/refused")
-  public String refused(HttpServletRequest request, HttpServletResponse response, Model model) {
+  public String refused(HttpServletRequest request, Model model) {
     model.addAttribute("needed", request.getAttribute(ConsoleRefusals.NEEDED_ATTRIBUTE));
     return "console/refused";
   }

@@ -228,13 +228,13 @@ public class SecurityConfiguration {
       RoutePermissions.Access access = RoutePermissions.lookup(request.getMethod(), path);
       if (access.kind() == RoutePermissions.Access.Kind.PUBLIC) return GRANTED;
       if (!(request.getAttribute(VigilPrincipal.REQUEST_ATTRIBUTE) instanceof VigilPrincipal principal)) return DENIED;
-      if (access.kind() == RoutePermissions.Access.Kind.AUTHENTICATED) return GRANTED;
-      // A session route, and any console page, is for operators only, whatever an API key's scopes grant.
+      // A session route, and any console path (listed or not), is for operators only, whatever an API key's scopes grant.
       boolean operatorsOnly = access.kind() == RoutePermissions.Access.Kind.OPERATOR || ConsoleRefusals.isConsolePage(request);
       if (operatorsOnly && !principal.isOperator()) {
         request.setAttribute(NEEDED_ATTRIBUTE, OPERATOR_NEEDED);
         return DENIED;
       }
+      if (access.kind() == RoutePermissions.Access.Kind.AUTHENTICATED) return GRANTED;
       if (access.kind() == RoutePermissions.Access.Kind.OPERATOR) return GRANTED;
       if (principal.has(access.permission())) return GRANTED;
       request.setAttribute(NEEDED_ATTRIBUTE, access.permission());
