@@ -17,9 +17,10 @@
     chart.setOption({
       animation: false,
       tooltip: {
+        renderMode: 'richText', // drawn on the canvas, as text: an HTML tooltip's inline styles are refused by the CSP
         formatter: function (p) {
           if (p.dataType !== 'node') return '';
-          return echarts.format.encodeHTML(p.data.label) + (p.data.account_id ? '<br>open this account' : '');
+          return p.data.label + (p.data.account_id ? '\nopen this account' : '');
         }
       },
       legend: [{ data: CATEGORIES, bottom: 0 }],

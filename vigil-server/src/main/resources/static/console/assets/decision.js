@@ -3,6 +3,8 @@
  * - #explanation-chart: each feature's contribution to the model's log-odds, a horizontal bar chart;
  * - #timeline-chart: the account's recent decisions by time (x) and action (y), the score as the
  *   point's size; clicking a point opens that decision.
+ * Tooltips are drawn on the canvas as text (renderMode richText): an HTML tooltip's inline styles are
+ * refused by the Content-Security-Policy.
  */
 (function () {
   'use strict';
@@ -29,11 +31,10 @@
       animation: false,
       grid: { left: 8, right: 24, top: 8, bottom: 24, containLabel: true },
       tooltip: {
-        trigger: 'axis', axisPointer: { type: 'shadow' },
+        trigger: 'axis', axisPointer: { type: 'shadow' }, renderMode: 'richText',
         formatter: function (p) {
           var f = rows[p[0].dataIndex];
-          return echarts.format.encodeHTML(f.feature) + '<br>value ' + echarts.format.encodeHTML(String(f.value))
-            + '<br>contribution ' + Number(f.contribution).toFixed(4);
+          return f.feature + '\nvalue ' + String(f.value) + '\ncontribution ' + Number(f.contribution).toFixed(4);
         }
       },
       xAxis: { type: 'value', name: 'log-odds' },
@@ -60,10 +61,10 @@
       animation: false,
       grid: { left: 8, right: 24, top: 16, bottom: 24, containLabel: true },
       tooltip: {
+        renderMode: 'richText',
         formatter: function (p) {
           var d = p.data.decision;
-          return echarts.format.encodeHTML(d.decision_id) + '<br>' + echarts.format.encodeHTML(d.time) + '<br>'
-            + echarts.format.encodeHTML(d.action) + ', score ' + d.score + (d.amount ? '<br>' + echarts.format.encodeHTML(d.amount) : '');
+          return d.decision_id + '\n' + d.time + '\n' + d.action + ', score ' + d.score + (d.amount ? '\n' + d.amount : '');
         }
       },
       xAxis: { type: 'time' },

@@ -306,8 +306,9 @@ public class VigilConfiguration {
   }
 
   @Bean
-  public HoldService holdService(JournalRepository journal, HikariDataSource ds, RestrictionService restrictions, Clock clock) {
-    return new HoldService(journal, new ApprovalRepository(ds), new ChallengeRepository(ds), restrictions, clock);
+  public HoldService holdService(JournalRepository journal, HikariDataSource ds, RestrictionService restrictions,
+      LimitService limits, Clock clock) {
+    return new HoldService(journal, new ApprovalRepository(ds), new ChallengeRepository(ds), restrictions, limits, clock);
   }
 
   /** What each decision ended as, after its challenge, hold or reversal. */

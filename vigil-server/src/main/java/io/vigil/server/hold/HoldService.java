@@ -7,6 +7,7 @@ import io.vigil.server.api.Json;
 import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.limit.LimitService;
 import io.vigil.engine.policy.Action;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -25,14 +26,16 @@ public final class HoldService {
   private final ApprovalRepository approvals;
   private final ChallengeRepository challenges;
   private final RestrictionService restrictions;
+  private final LimitService limits;
   private final Clock clock;
 
   public HoldService(JournalRepository decisions, ApprovalRepository approvals, ChallengeRepository challenges,
-      RestrictionService restrictions, Clock clock) {
+      RestrictionService restrictions, LimitService limits, Clock clock) {
     this.decisions = decisions;
     this.approvals = approvals;
     this.challenges = challenges;
     this.restrictions = restrictions;
+    this.limits = limits;
     this.clock = clock;
   }
 
@@ -69,6 +72,11 @@ public final class HoldService {
       out.add(terms(row).state(given.getOrDefault(id, List.of()), results.get(id), rejections.get(id), now));
     }
     return out;
+  }
+
+  /** The held decision with this id, if there is one (empty for an unknown id or another action). */
+  public java.util.Optional<JournalRow> held(String decisionId) {
+    return decisions.findByDecisionId(decisionId).filter(r -> Action.HOLD.name().equals(r.action()));
   }
 
   public HoldState state(String decisionId) {
@@ -111,8 +119,9 @@ public final class HoldService {
 
   /**
    * Records the signed-in operator's rejection of a pending hold (also the actor): the payment is
-   * refused at once, outcome DENY. Refuses a party to the payment and a hold no longer pending; an
-   * operator who approved it may still reject it while it waits.
+   * refused at once, outcome DENY, and its limit reservation is given back (as for a failed
+   * challenge; the release records who rejected it). Refuses a party to the payment and a hold no
+   * longer pending; an operator who approved it may still reject it while it waits.
    */
   public synchronized HoldState reject(String decisionId, String operatorId, String reason, String actor) {
     JournalRow row = row(decisionId);
@@ -132,6 +141,7 @@ public final class HoldService {
     } catch (ApprovalRepository.AlreadyRejected e) {
       throw closed(HoldState.REJECTED);
     }
+    limits.releaseIfReserved(decisionId, LimitService.HOLD_REJECTED, "hold rejected by " + operatorId, actor);
     return t.state(given, challenge, rejection, now);
   }
 

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives a payment's reserved amount back to its limits when the payment system reports that the
  * money did not move after all (L3): a refund (in full or in part), a reversal, a failed
- * authorization, or a failed challenge. The release is stored first, then applied to the live
+ * authorization, a failed challenge, or a rejected hold. The release is stored first, then applied to the live
  * ledger on the decision sequencer; start-up applies every stored release again (releases are
  * absolute amounts, so applying one twice changes nothing).
  */
@@ -30,6 +30,8 @@ public final class LimitService {
   public static final Set<String> OUTCOMES = Set.of("refunded", "reversed", "authorization_failed");
   /** The outcome the challenge route records for a failed challenge. */
   public static final String CHALLENGE_FAILED = "challenge_failed";
+  /** The outcome the rejection route records for a hold an operator rejected. */
+  public static final String HOLD_REJECTED = "hold_rejected";
   private static final long APPLY_TIMEOUT_MILLIS = 5_000;
 
   private final JournalRepository decisions;
@@ -78,8 +80,8 @@ public final class LimitService {
   }
 
   /**
-   * Releases the whole reservation of a decision whose challenge failed or whose reversal was
-   * approved; nothing when the decision holds none or already has an outcome.
+   * Releases the whole reservation of a decision whose challenge failed, whose hold was rejected or
+   * whose reversal was approved; nothing when the decision holds none or already has an outcome.
    */
   public synchronized void releaseIfReserved(String decisionId, String outcome, String reason, String actor) {
     JournalRow row = decisions.findByDecisionId(decisionId).orElse(null);

@@ -216,6 +216,42 @@ class HoldsApiTest extends ServerTestBase {
   }
 
   @Test
+  @Order(2)
+  @SuppressWarnings("unchecked")
+  void aRejectedHoldGivesItsAmountBackToTheAccountsLimits() {
+    // In USD, against the seeded monthly limit of 500,000.00 USD: 400,000 held, then 200,000 more
+    // fits only when the rejected 400,000 no longer counts.
+    String account = ApiTestSupport.id("acct");
+    Map<String, Object> held = usdTransfer(account, 400_000_00L);
+    assertEquals("HOLD", held.get("action"), held::toString);
+    String id = (String) held.get("decision_id");
+    assertEquals(100_000_00L, ((Number) monthly(held).get("remaining_minor")).longValue(), "the held amount counts while it waits");
+
+    assertEquals(200, reject(id, "ops.bob", Map.of("reason", "Payee unknown")).status());
+    Map<String, Object> outcome = api.get("/v1/decisions/" + id + "/outcome").json();
+    assertEquals("hold_rejected", outcome.get("outcome"), outcome::toString);
+    assertEquals(400_000_00L, ((Number) outcome.get("released_minor")).longValue());
+    assertEquals("ops.bob", ((String) outcome.get("reason")).replace("hold rejected by ", ""), "the release says why");
+
+    Map<String, Object> next = usdTransfer(account, 200_000_00L);
+    assertEquals("HOLD", next.get("action"), "not denied by the monthly limit: " + next);
+    assertEquals(0L, ((Number) monthly(next).get("used_minor")).longValue(), "the rejected amount was released");
+  }
+
+  private Map<String, Object> usdTransfer(String account, long amountMinor) {
+    ApiClient.Reply r = api.post("/v1/decisions", new HashMap<>(Map.of("event_id", ApiTestSupport.id("h"), "type", "transfer",
+        "occurred_at", TestClock.now().toString(), "account_id", account, "amount", amountMinor, "currency", "USD")));
+    assertEquals(200, r.status(), r.body());
+    return r.json();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> monthly(Map<String, Object> decision) {
+    return ((List<Map<String, Object>>) decision.get("limits")).stream().filter(l -> "monthly_total".equals(l.get("limit_id")))
+        .findFirst().orElseThrow(() -> new AssertionError("no monthly_total in " + decision));
+  }
+
+  @Test
   @Order(3)
   void partiesCannotApproveAndALockedAccountsHoldCannotBeApproved() {
     String account = ApiTestSupport.id("acct");

@@ -64,6 +64,8 @@ class HoldsConsoleTest extends ConsoleServerBase {
     b.textContains(By.cssSelector("#hold-" + id + " .hold-status"), "approved");
     assertThat(b.find(By.cssSelector("#hold-" + id + " .approvals-count")).getText()).isEqualTo("2 of 2");
     assertThat(b.find(By.id("hold-" + id)).getText()).contains(approver.username() + " as approver");
+    assertThat(b.findAll(By.cssSelector("#hold-" + id + " .still-needed"))).as("the card rendered again by the server")
+        .isEmpty();
     assertThat(b.findAll(By.id("approve-" + id))).as("an approved hold takes no more approvals").isEmpty();
     assertThat(api.get("/v1/decisions/" + id + "/hold").json().get("status")).isEqualTo("approved");
     assertThat(b.consoleErrors()).isEmpty();
@@ -98,6 +100,21 @@ class HoldsConsoleTest extends ConsoleServerBase {
     assertThat(b.find(By.cssSelector("#hold-" + id + " .rejection")).getText()).contains(XSS);
     assertThat(b.findAll(By.cssSelector("#hold-" + id + " img"))).as("markup stays text").isEmpty();
     assertThat(b.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void oneHoldsCardIsRenderedAloneAndAnUnknownIdIsNotFound() {
+    String account = "acct_card_" + UUID.randomUUID().toString().substring(0, 8);
+    String id = (String) heldTransfer(account).get("decision_id");
+    TestOperators.Signed approver = TestOperators.signIn(base, TestOperators.newUsername("card"), Set.of(Role.APPROVER));
+    ConsoleBrowser b = browser().signedInAs(approver).open("/console/holds/" + id + "/card");
+    WebElement card = b.visible(By.id("hold-" + id));
+    assertThat(card.getText()).contains("150,000.00 EUR", "pending", "0 of 2",
+        "Still needed: 2 more approvals (approver or supervisor); the payer's challenge result");
+    assertThat(card.getAttribute("data-card")).isEqualTo("/console/holds/" + id + "/card");
+    assertThat(b.findAll(By.id("approve-" + id))).isNotEmpty();
+    b.open("/console/holds/dec_none/card");
+    assertThat(b.find(By.cssSelector("body")).getText()).contains("No held decision has the id dec_none");
   }
 
   @Test

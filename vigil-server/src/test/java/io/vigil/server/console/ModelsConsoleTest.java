@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -104,6 +105,11 @@ class ModelsConsoleTest extends ConsoleServerBase {
       assertThat(b.findAll(By.cssSelector("#shadow-chart canvas"))).isNotEmpty();
       assertThat(b.find(By.cssSelector("tr[data-model-id='" + shadow + "']")).getText()).contains("shadow", "0.907");
       b.screenshot("models");
+      assertThat(b.consoleErrors()).isEmpty();
+      // Hovering shows the tooltip; drawn on the canvas, it carries no inline style for the CSP to refuse.
+      new Actions(b.driver()).moveToElement(b.find(By.id("shadow-chart"))).moveByOffset(20, 0).perform();
+      b.waitUntil(d -> "shown".equals(b.find(By.id("shadow-chart")).getAttribute("data-tooltip")));
+      assertThat(b.consoleErrors()).as("no Content-Security-Policy violation on hover").isEmpty();
 
       new Select(b.find(By.id("role-" + shadow))).selectByValue("live");
       b.click(By.id("set-role-" + shadow));

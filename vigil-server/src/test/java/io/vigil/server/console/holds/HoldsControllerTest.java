@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.engine.policy.Action;
 import io.vigil.server.hold.ApprovalRepository;
 import io.vigil.server.hold.HoldState;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,49 @@ class HoldsControllerTest {
   void anAmountIsWrittenInItsCurrencysDigits() {
     assertThat(HoldsController.amount(15_000_000L, "EUR")).isEqualTo("150,000.00 EUR");
     assertThat(HoldsController.amount(1_500L, "JPY")).isEqualTo("1,500 JPY");
-    assertThat(HoldsController.amount(1_234L, "XXQ")).isEqualTo("12.34 XXQ");
     assertThat(HoldsController.amount(null, "EUR")).isEmpty();
+  }
+
+  /** Sequences 1..total, newest first, before a cursor; every {@code waitingEvery}-th one still waits. */
+  private static HoldsController.Scan<Long, String> scan(Long before, long total, long waitingEvery, List<Integer> asked) {
+    return HoldsController.scan(before, 3, 10, 45, (cursor, n) -> {
+      asked.add(n);
+      List<Long> rows = new ArrayList<>();
+      for (long s = cursor == null ? total : cursor - 1; s >= 1 && rows.size() < n; s--) rows.add(s);
+      return rows;
+    }, rows -> rows.stream().map(s -> s % waitingEvery == 0 ? "pending" : null).toList(), s -> s);
+  }
+
+  @Test
+  void theInboxReadsOlderBatchesUntilItsPageIsFilled() {
+    List<Integer> asked = new ArrayList<>();
+    var page = scan(null, 100, 12, asked); // waiting: 96, 84, 72 (in the fifth batch of ten rows, at 45 rows read at most)
+    assertThat(page.rows()).containsExactly(96L, 84L, 72L);
+    assertThat(page.judged()).containsOnly("pending");
+    assertThat(page.bounded()).isFalse();
+    assertThat(page.next()).as("the next page starts after the last hold shown").isEqualTo(72L);
+    assertThat(page.scanned()).isEqualTo(29);
+    assertThat(asked).containsExactly(10, 10, 10);
+  }
+
+  @Test
+  void theInboxStopsAtItsBoundAndSaysWhereToGoOn() {
+    List<Integer> asked = new ArrayList<>();
+    var page = scan(null, 100, 50, asked); // only 100 and 50 wait: 50 is beyond the 45 rows read at most
+    assertThat(page.rows()).containsExactly(100L);
+    assertThat(page.bounded()).isTrue();
+    assertThat(page.scanned()).isEqualTo(45);
+    assertThat(page.next()).as("the older page goes on from the last row read").isEqualTo(56L);
+    assertThat(asked).containsExactly(10, 10, 10, 10, 5);
+    assertThat(scan(page.next(), 100, 50, new ArrayList<>()).rows()).as("and finds the older hold").containsExactly(50L);
+  }
+
+  @Test
+  void theInboxEndsWhenTheHistoryRunsOut() {
+    var page = scan(null, 25, 1_000, new ArrayList<>());
+    assertThat(page.rows()).isEmpty();
+    assertThat(page.bounded()).isFalse();
+    assertThat(page.next()).isNull();
+    assertThat(page.scanned()).isEqualTo(25);
   }
 }
