@@ -109,4 +109,16 @@ class DashboardStreamTest {
     stream.open(DashboardRange.H1, viewer("bob", bobSession));
     assertThat(stream.streams()).isEqualTo(1);
   }
+
+  @Test
+  void aSessionIsOpenUntilItEndsAndOnlyForItsOperator() {
+    org.springframework.mock.web.MockHttpSession session = new org.springframework.mock.web.MockHttpSession();
+    session.setAttribute(io.vigil.server.operator.OperatorSessions.USERNAME, "ann");
+    assertThat(DashboardController.sessionOpen(session, "ann").getAsBoolean()).isTrue();
+    assertThat(DashboardController.sessionOpen(session, "bob").getAsBoolean()).as("another operator's session").isFalse();
+    assertThat(DashboardController.sessionOpen(null, "ann").getAsBoolean()).isFalse();
+    java.util.function.BooleanSupplier open = DashboardController.sessionOpen(session, "ann");
+    session.invalidate(); // sign-out, expiry, or a change to the account
+    assertThat(open.getAsBoolean()).isFalse();
+  }
 }
