@@ -220,19 +220,24 @@ final class Committer {
     }
     stored(batch, startNanos);
     for (Prepared p : batch) {
-      metrics.decided(p.pending().submission().event().type(), p.pending().decision().action(),
-          p.pending().submission().receivedNanos());
-      committed(p.pending());
       p.pending().submission().reply().complete(new Outcome.Response(p.pending().responseJson(), false));
     }
   }
 
-  /** Tells the listener of a stored decision; a failing listener never fails the commit. */
-  private void committed(Pending p) {
-    try {
-      state.committed.committed(p.sequence(), p.recordedAtMillis(), p.decision(), System.nanoTime() - p.submission().receivedNanos());
-    } catch (RuntimeException e) {
-      log.warn("a commit listener failed", e);
+  /**
+   * Counts a stored decision in the metrics and tells the listeners of it, with one latency (from its
+   * receipt to now, when it is durable); a failing listener never fails the commit.
+   */
+  private void counted(Pending p, long nowNanos) {
+    long latencyNanos = nowNanos - p.submission().receivedNanos();
+    assert latencyNanos >= 0 : latencyNanos;
+    metrics.decided(p.submission().event().type(), p.decision().action(), latencyNanos);
+    for (DecisionPipeline.CommitListener listener : state.committed) {
+      try {
+        listener.committed(p.sequence(), p.recordedAtMillis(), p.decision(), latencyNanos);
+      } catch (RuntimeException e) {
+        log.warn("a commit listener failed", e);
+      }
     }
   }
 
@@ -326,14 +331,23 @@ final class Committer {
     return DriverManager.getConnection(pool.getJdbcUrl(), credentials);
   }
 
-  /** Rows up to the batch's last are durable: the anchors hear of the head, the pending map lets go. */
+  /**
+   * Rows up to the batch's last are durable: the anchors hear of the head, the pending map lets go,
+   * the metrics and the commit listeners count each row. Fresh batches and held ones stored after an
+   * outage (or found stored by a commit whose outcome was unknown) all pass here, so each stored
+   * decision is counted once.
+   */
   private void stored(List<Prepared> batch, long startNanos) {
     Prepared last = batch.get(batch.size() - 1);
     committedHead = new CommittedHead(committedHead.epoch(), last.pending().sequence(), last.row().record().hash());
     observer.committed(last.pending().sequence(), last.row().record().hash());
     metrics.commitBatch.record(batch.size());
     metrics.commitTimer.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-    for (Prepared p : batch) state.pendingBySequence.remove(p.pending().sequence());
+    long nowNanos = System.nanoTime();
+    for (Prepared p : batch) {
+      state.pendingBySequence.remove(p.pending().sequence());
+      counted(p.pending(), nowNanos);
+    }
   }
 
   // ---- the store is unreachable ---------------------------------------------------------------

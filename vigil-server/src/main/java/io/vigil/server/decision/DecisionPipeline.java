@@ -67,9 +67,9 @@ public final class DecisionPipeline implements AutoCloseable {
   }
 
   /**
-   * Hears of each decision once it is stored and answered, on the committer's thread, in sequence
+   * Hears of each decision once it is stored (before its caller is answered), on the committer's thread, in sequence
    * order: it must be quick and must not block (the console's dashboard counts them). Decisions
-   * held through a store outage and stored later are not told.
+   * held through a store outage are told when they are stored, after the outage.
    */
   @FunctionalInterface
   public interface CommitListener {
@@ -199,9 +199,23 @@ public final class DecisionPipeline implements AutoCloseable {
     state.engine.install(reference);
   }
 
-  /** Makes {@code listener} the one told of each stored decision from now on (one listener; the last set wins). */
-  public void onCommitted(CommitListener listener) {
-    state.committed = Objects.requireNonNull(listener, "listener");
+  /** Listeners at once: each is called on the committer's thread for every stored decision. */
+  static final int COMMIT_LISTENERS_MAX = 8;
+
+  /** Tells {@code listener} of each stored decision from now on, besides the listeners already added. */
+  public void addCommitListener(CommitListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    synchronized (state.committed) {
+      if (state.committed.size() >= COMMIT_LISTENERS_MAX) {
+        throw new IllegalStateException("at most " + COMMIT_LISTENERS_MAX + " commit listeners");
+      }
+      state.committed.add(listener);
+    }
+  }
+
+  /** Stops telling {@code listener} (the same instance that was added); false when it was not added. */
+  public boolean removeCommitListener(CommitListener listener) {
+    return state.committed.remove(listener);
   }
 
   public boolean ready() {

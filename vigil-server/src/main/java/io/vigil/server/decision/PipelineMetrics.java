@@ -77,9 +77,9 @@ final class PipelineMetrics {
     registerSignalMeters(registry);
   }
 
-  void decided(EventType type, Action action, long receivedNanos) {
+  void decided(EventType type, Action action, long latencyNanos) {
     decisions[type.ordinal()][action.ordinal()].increment();
-    latency.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
+    latency.record(latencyNanos, TimeUnit.NANOSECONDS);
   }
 
   private void registerFeatureMeters(MeterRegistry registry) {

@@ -27,8 +27,9 @@ final class PipelineState {
 
   /** Seals the response of each row the committer writes; opens each event the rebuild replays. Set before the first rebuild. */
   volatile JournalPrivacy privacy = JournalPrivacy.NONE;
-  /** Told of each decision the committer stored and answered (set by {@link DecisionPipeline#onCommitted}). */
-  volatile DecisionPipeline.CommitListener committed = DecisionPipeline.CommitListener.NONE;
+  /** Told of each decision the committer stored (see {@link DecisionPipeline#addCommitListener}); copied on write, at most a few. */
+  final java.util.concurrent.CopyOnWriteArrayList<DecisionPipeline.CommitListener> committed =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Replaced by each rebuild (the sequencer). */
   volatile Engine engine;
   volatile CompiledPolicy policy;

@@ -25,6 +25,24 @@ public final class FeedbackRepository {
   /** A stored label with the decision it is about and who reported it when. */
   public record Stored(Label label, String decisionId, long recordedAtMillis, String recordedBy) {}
 
+  /** A label's verdict on a decision. */
+  public record DecisionVerdict(String decisionId, String verdict) {}
+
+  /**
+   * The newest labels with a verdict of fraud or legitimate known at or after {@code knownFromMillis},
+   * newest first, at most {@code rows}: by the index on (known_at_millis, label_id) (migration V41).
+   */
+  public List<DecisionVerdict> newestVerdicts(long knownFromMillis, int rows) {
+    if (rows < 1) throw new IllegalArgumentException("rows must be at least 1, not " + rows);
+    String sql = "SELECT decision_id, verdict FROM feedback_labels WHERE known_at_millis >= ? AND verdict IN ('fraud', 'legitimate')"
+        // Both descending: a backward scan of the index; a mixed order (DESC, ASC) would need a sort.
+        + " ORDER BY known_at_millis DESC, label_id DESC LIMIT ?";
+    return Sql.list(dataSource, sql, ps -> {
+      ps.setLong(1, knownFromMillis);
+      ps.setInt(2, rows);
+    }, rs -> new DecisionVerdict(rs.getString(1), rs.getString(2)), "reading the newest labels failed");
+  }
+
   /** Stores a label; a label id already stored is reported as false (the caller compares). */
   public boolean insert(Stored s) {
     Label l = s.label();

@@ -2,6 +2,7 @@ package io.vigil.server.journal;
 
 import io.vigil.engine.journal.HashChain;
 import io.vigil.engine.journal.JournalRecord;
+import io.vigil.server.storage.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -198,6 +199,60 @@ public final class JournalRepository {
     } catch (SQLException e) {
       throw new StorageException("reading the journal failed", e);
     }
+  }
+
+  /** Decisions of one minute with one action and score bin (score / 10), and their first and last sequence. */
+  public record MinuteCount(long minute, String action, int scoreBin, long count, long sequenceMin, long sequenceMax) {}
+
+  /**
+   * The decisions recorded in [fromMillis, toMillis) up to {@code sequenceMax}, counted per minute of
+   * recorded_at, action and score bin: the dashboard's backfill, one hour at a time, from the index
+   * on (recorded_at_millis, action, score, sequence) alone (migration V31).
+   */
+  public List<MinuteCount> minuteCounts(long fromMillis, long toMillis, long sequenceMax) {
+    if (toMillis - fromMillis > 3_600_000L) throw new IllegalArgumentException("at most an hour a call");
+    String sql = "SELECT recorded_at_millis / 60000, action, score / 10, COUNT(*), MIN(sequence), MAX(sequence) FROM decisions"
+        + " WHERE recorded_at_millis >= ? AND recorded_at_millis < ? AND sequence <= ? GROUP BY recorded_at_millis / 60000, action, score / 10";
+    return Sql.list(dataSource, sql, ps -> {
+      ps.setLong(1, fromMillis);
+      ps.setLong(2, toMillis);
+      ps.setLong(3, sequenceMax);
+    }, rs -> new MinuteCount(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)),
+        "reading the journal's counts per minute failed");
+  }
+
+  /** How many decisions of the sequences [first, last] each rule id gave a reason to (index on (sequence, rule_id), V31). */
+  public Map<String, Long> ruleCounts(long sequenceFirst, long sequenceLast) {
+    String sql = "SELECT rule_id, COUNT(*) FROM decision_rules WHERE sequence >= ? AND sequence <= ? GROUP BY rule_id";
+    Map<String, Long> out = new HashMap<>();
+    for (Object[] r : Sql.list(dataSource, sql, ps -> {
+      ps.setLong(1, sequenceFirst);
+      ps.setLong(2, sequenceLast);
+    }, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, "reading the rules' counts failed")) {
+      out.put((String) r[0], (Long) r[1]);
+    }
+    return out;
+  }
+
+  /** Decision ids looked up per call of {@link #interceptedAmong}. */
+  public static final int DECISION_IDS_PER_CALL_MAX = 500;
+
+  /**
+   * Those of {@code decisionIds} (at most {@link #DECISION_IDS_PER_CALL_MAX}) recorded in
+   * [fromMillis, toMillis) whose action is not ALLOW; by the decision id index.
+   */
+  public List<String> interceptedAmong(Collection<String> decisionIds, long fromMillis, long toMillis) {
+    if (decisionIds.isEmpty()) return List.of();
+    if (decisionIds.size() > DECISION_IDS_PER_CALL_MAX) {
+      throw new IllegalArgumentException("at most " + DECISION_IDS_PER_CALL_MAX + " decision ids a call");
+    }
+    String sql = "SELECT decision_id FROM decisions WHERE decision_id IN (" + Sql.placeholders(decisionIds.size()) + ")"
+        + " AND recorded_at_millis >= ? AND recorded_at_millis < ? AND action <> 'ALLOW'";
+    return Sql.list(dataSource, sql, ps -> {
+      Sql.strings(decisionIds).bind(ps);
+      ps.setLong(decisionIds.size() + 1, fromMillis);
+      ps.setLong(decisionIds.size() + 2, toMillis);
+    }, rs -> rs.getString(1), "reading intercepted decisions by id failed");
   }
 
   public long count() {

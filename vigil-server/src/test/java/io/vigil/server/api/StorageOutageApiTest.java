@@ -76,6 +76,10 @@ class StorageOutageApiTest extends ServerTestBase {
   @Test
   void anOutageUnderLoadRefusesAtOnceAndServesAgainWithoutAReplay() throws Exception {
     double rebuildsBefore = registry.counter("vigil.state.rebuilds").count();
+    double decidedBefore = decidedCount();
+    Map<Long, Integer> told = new ConcurrentHashMap<>();
+    DecisionPipeline.CommitListener listener = (sequence, recordedAtMillis, decision, latencyNanos) -> told.merge(sequence, 1, Integer::sum);
+    pipeline.addCommitListener(listener);
     Map<String, Sent> sent = new ConcurrentHashMap<>();
     AtomicBoolean load = new AtomicBoolean(true);
     AtomicBoolean outageSeen = new AtomicBoolean();
@@ -157,8 +161,19 @@ class StorageOutageApiTest extends ServerTestBase {
     }
     assertThat(storedBeforeRetry).as("the decisions in flight when the store went away were held and stored")
         .isGreaterThanOrEqualTo(1);
+    assertThat(pipeline.removeCommitListener(listener)).isTrue();
+    for (Sent s : sent.values()) {
+      long sequence = journal.findByEventId((String) s.body().get("event_id")).orElseThrow().record().sequence();
+      assertThat(told.get(sequence)).as("stored decision %d (held ones included) told to the listeners once", sequence).isEqualTo(1);
+    }
+    assertThat(told).hasSize(sent.size());
+    assertThat(decidedCount() - decidedBefore).as("the metrics count the same decisions, held ones included").isEqualTo(sent.size());
     assertThat(journal.count()).as("one decision per event id").isEqualTo(sent.size());
     assertThat(JournalVerifier.verify(journal).intact()).isTrue();
+  }
+
+  private double decidedCount() {
+    return registry.find("vigil.decisions").counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   private static int countRefusedDuringOutage(Map<String, Sent> sent) {

@@ -132,7 +132,9 @@ public final class ConsoleBrowser implements AutoCloseable {
   }
 
   public <T> T waitUntil(Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, WAIT).until(condition::apply);
+    // A live update (SSE swap) may replace an element between its lookup and its read: look again.
+    return new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(condition::apply);
   }
 
   /** Clears the field and types this text. */

@@ -1,11 +1,17 @@
 package io.vigil.server.console.dashboard;
 
 import io.vigil.engine.policy.Action;
+import io.vigil.server.operator.OperatorSessions;
+import io.vigil.server.security.Principals;
+import io.vigil.server.security.VigilPrincipal;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -52,8 +58,21 @@ public class DashboardController {
 
   /** The stat cards, refreshed every few seconds for at most a few minutes (the browser reconnects). */
   @GetMapping(path = "/console/dashboard/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  public SseEmitter stream(@RequestParam(name = "range", required = false) String range) {
-    return stream.open(range(range));
+  public SseEmitter stream(@RequestParam(name = "range", required = false) String range, HttpServletRequest request) {
+    VigilPrincipal me = Principals.current(request);
+    return stream.open(range(range), new DashboardStream.Viewer(me.id(), sessionOpen(request.getSession(false), me.id())));
+  }
+
+  /** Whether this session is still open and still this operator's (an ended session refuses its attributes). */
+  static BooleanSupplier sessionOpen(HttpSession session, String operatorId) {
+    if (session == null) return () -> false;
+    return () -> {
+      try {
+        return operatorId.equals(session.getAttribute(OperatorSessions.USERNAME));
+      } catch (IllegalStateException ended) {
+        return false;
+      }
+    };
   }
 
   /** An unknown or missing range is the default one (the picker offers only the known ones). */

@@ -1,15 +1,11 @@
 package io.vigil.server.console.dashboard;
 
 import io.vigil.engine.policy.Action;
-import io.vigil.engine.policy.HoldPolicy;
-import io.vigil.server.api.Json;
-import io.vigil.server.challenge.ChallengeRepository;
-import io.vigil.server.hold.ApprovalRepository;
+import io.vigil.server.feedback.FeedbackRepository;
+import io.vigil.server.hold.HoldService;
 import io.vigil.server.hold.HoldState;
-import io.vigil.server.hold.HoldTerms;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
-import io.vigil.server.storage.Sql;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -25,9 +21,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Assembles what the dashboard shows for a range: the in-memory counts ({@link DashboardCounts}),
- * plus three bounded reads of the store: the labels of intercepted decisions in the range (by the
- * labels' time index), the pending holds (the newest HOLD decisions within the longest hold
- * deadline, at most {@link #HOLDS_READ_MAX}), and nothing else.
+ * plus bounded reads of the store: the labels of intercepted decisions in the range (by the labels'
+ * time index, {@link FeedbackRepository#newestVerdicts}) and their decisions by id, and the pending
+ * holds, read as the Holds inbox reads them ({@link HoldService#recent}, {@link HoldService#states},
+ * at most {@link #HOLDS_READ_MAX}) so that both count the same holds.
  */
 @Component
 public class DashboardStats {
@@ -35,8 +32,8 @@ public class DashboardStats {
   static final double REVIEW_RATE_TARGET = 0.05;
   /** False-interception target: under 5 % of labelled intercepted decisions were legitimate. */
   static final double FALSE_INTERCEPTION_TARGET = 0.05;
-  /** HOLD decisions read to count the pending ones; more are shown as "at least". */
-  static final int HOLDS_READ_MAX = 200;
+  /** HOLD decisions read to count the pending ones (the inbox's scan); more are shown as "at least". */
+  static final int HOLDS_READ_MAX = HoldService.INBOX_ROWS_MAX;
   /** Labels read for the false-interception rate: the newest ones; the rate is of their decisions. */
   static final int LABELS_READ_MAX = 5_000;
   /** Rules in the top-rules table. */
@@ -45,11 +42,8 @@ public class DashboardStats {
   static final int BASELINE_DAYS = 7;
   /** A label may be known before its decision was recorded (a late event): labels this much older count too. */
   static final long LABEL_LEAD_MILLIS = MinuteCounts.DAY_MILLIS;
-  /** The newest labels with a verdict, by the labels' time index. */
-  private static final String LABELS = "SELECT decision_id, verdict FROM feedback_labels WHERE known_at_millis >= ?"
-      + " AND verdict IN ('fraud', 'legitimate') ORDER BY known_at_millis DESC, label_id DESC LIMIT ?";
   /** Decision ids looked up per query (by the journal's decision id index). */
-  static final int IDS_PER_QUERY_MAX = 500;
+  static final int IDS_PER_QUERY_MAX = JournalRepository.DECISION_IDS_PER_CALL_MAX;
 
   static {
     if (BASELINE_DAYS + 1 > MinuteCounts.DAYS) throw new AssertionError("the counters hold today and the baseline's days");
@@ -71,16 +65,14 @@ public class DashboardStats {
 
   private final DashboardCounts counts;
   private final JournalRepository journal;
-  private final DataSource dataSource;
-  private final ApprovalRepository approvals;
-  private final ChallengeRepository challenges;
+  private final FeedbackRepository labels;
+  private final HoldService holds;
 
-  public DashboardStats(DashboardCounts counts, JournalRepository journal, DataSource dataSource) {
+  public DashboardStats(DashboardCounts counts, JournalRepository journal, HoldService holds, DataSource dataSource) {
     this.counts = counts;
     this.journal = journal;
-    this.dataSource = dataSource;
-    this.approvals = new ApprovalRepository(dataSource);
-    this.challenges = new ChallengeRepository(dataSource);
+    this.holds = holds;
+    this.labels = new FeedbackRepository(dataSource);
   }
 
   /** The counts of the range ending now, in its chart's steps. */
@@ -109,7 +101,7 @@ public class DashboardStats {
     double p50 = MinuteCounts.percentileMillis(w.latencyBins(), 0.50);
     double p99 = MinuteCounts.percentileMillis(w.latencyBins(), 0.99);
     return new Stats(range, total, byAction, interception, review, falseInterception(w), millis(p50), millis(p99),
-        pendingHolds(now), w.of(Action.REVIEW), w.of(Action.HOLD), topRules(now), note(w), SHOWN_TIME.format(Instant.ofEpochMilli(now)));
+        pendingHolds(), w.of(Action.REVIEW), w.of(Action.HOLD), topRules(now), note(w), SHOWN_TIME.format(Instant.ofEpochMilli(now)));
   }
 
   static String metClass(boolean met) {
@@ -133,51 +125,28 @@ public class DashboardStats {
    */
   private Rate falseInterception(MinuteCounts.Window w) {
     Map<String, String> latest = new LinkedHashMap<>();
-    List<String[]> labels = Sql.list(dataSource, LABELS, ps -> {
-      ps.setLong(1, w.fromMillis() - LABEL_LEAD_MILLIS);
-      ps.setInt(2, LABELS_READ_MAX);
-    }, rs -> new String[] {rs.getString(1), rs.getString(2)}, "reading labels failed");
-    for (String[] l : labels) latest.putIfAbsent(l[0], l[1]); // newest first: the first is the latest
+    List<FeedbackRepository.DecisionVerdict> newest = labels.newestVerdicts(w.fromMillis() - LABEL_LEAD_MILLIS, LABELS_READ_MAX);
+    for (FeedbackRepository.DecisionVerdict l : newest) latest.putIfAbsent(l.decisionId(), l.verdict()); // newest first: the first is the latest
     List<String> ids = new ArrayList<>(latest.keySet());
     long labelled = 0;
     long legitimate = 0;
     for (int i = 0; i < ids.size(); i += IDS_PER_QUERY_MAX) {
       List<String> batch = ids.subList(i, Math.min(ids.size(), i + IDS_PER_QUERY_MAX));
-      String sql = "SELECT decision_id FROM decisions WHERE decision_id IN (" + Sql.placeholders(batch.size()) + ")"
-          + " AND recorded_at_millis >= ? AND recorded_at_millis < ? AND action <> 'ALLOW'";
-      for (String id : Sql.list(dataSource, sql, ps -> {
-        Sql.strings(batch).bind(ps);
-        ps.setLong(batch.size() + 1, w.fromMillis());
-        ps.setLong(batch.size() + 2, w.toMillis());
-      }, rs -> rs.getString(1), "reading labelled decisions failed")) {
+      for (String id : journal.interceptedAmong(batch, w.fromMillis(), w.toMillis())) {
         labelled++;
         if ("legitimate".equals(latest.get(id))) legitimate++;
       }
     }
-    String capped = labels.size() == LABELS_READ_MAX ? " (among the newest " + LABELS_READ_MAX + " labels)" : "";
+    String capped = newest.size() == LABELS_READ_MAX ? " (among the newest " + LABELS_READ_MAX + " labels)" : "";
     if (labelled == 0) return new Rate("–", "stat", "no intercepted decision in the range is labelled yet" + capped);
     return new Rate(percent(legitimate, labelled), metClass((double) legitimate / labelled < FALSE_INTERCEPTION_TARGET),
         legitimate + " of " + labelled + " labelled intercepted decisions were legitimate" + capped + "; target under 5 %");
   }
 
-  /** HOLD decisions awaiting approval: within their deadline, neither approved nor rejected. */
-  private String pendingHolds(long now) {
-    JournalRepository.Filter holds = new JournalRepository.Filter(null, null, Action.HOLD.name(),
-        now - HoldPolicy.DEADLINE_MILLIS_MAX, null, null, null, null, null, null, null, null, null);
-    List<JournalRow> rows = journal.query(holds, null, HOLDS_READ_MAX);
-    List<HoldTerms> open = new ArrayList<>();
-    for (JournalRow row : rows) {
-      HoldTerms t = HoldTerms.of(row, Json.readMap(row.record().responseJson()));
-      if (t != null && t.deadlineMillis() > now) open.add(t);
-    }
-    List<String> ids = open.stream().map(HoldTerms::decisionId).toList();
-    Map<String, List<ApprovalRepository.Approval>> given = approvals.ofAll(ids);
-    Map<String, ChallengeRepository.Result> results = challenges.findAll(ids);
-    Map<String, ApprovalRepository.Rejection> rejected = approvals.rejectionsOfAll(ids);
-    long pending = open.stream()
-        .filter(t -> HoldState.PENDING.equals(t.state(given.getOrDefault(t.decisionId(), List.of()), results.get(t.decisionId()),
-            rejected.get(t.decisionId()), now).status()))
-        .count();
+  /** HOLD decisions awaiting approval: those the Holds inbox shows as pending (within their deadline, neither approved nor rejected). */
+  private String pendingHolds() {
+    List<JournalRow> rows = holds.recent(null, HOLDS_READ_MAX);
+    long pending = holds.states(rows).stream().filter(h -> HoldState.PENDING.equals(h.status())).count();
     return rows.size() == HOLDS_READ_MAX ? "at least " + pending : Long.toString(pending);
   }
 

@@ -14,7 +14,10 @@ import java.util.Map;
  * older minute is cleared when a newer minute takes it, and a count for a minute older than the
  * slot's is dropped (it fell out of the ring). Nothing grows with traffic: about 4 MiB in all, the
  * rules bounded by {@link #RULE_IDS_PER_DAY_MAX} a day. Reads and writes take the object's lock; a
- * write is a few array increments, a read of the longest range sums {@link #MINUTES} slots.
+ * write (the committer's) is a few array increments; a read takes the lock once per
+ * {@link #READ_CHUNK_MINUTES} minutes and lets go between, so a writer waits at most for one chunk
+ * (about 6,000 array reads), never for a whole range (a week is about a million). A read is thus not
+ * one instant's snapshot: a decision counted while it runs may show in its later minutes only.
  *
  * <p>Latency bins are logarithmic, {@link #LATENCY_BINS_PER_OCTAVE} per doubling from
  * {@link #LATENCY_MICROS_MIN} µs: a percentile is known to within a bin, about ±9 %.
@@ -39,6 +42,8 @@ final class MinuteCounts {
   static final int RULE_IDS_PER_DAY_MAX = 1_000;
   static final String OTHER_RULES = "(other rules)";
   private static final long EMPTY = Long.MIN_VALUE;
+  /** Minutes a read sums per hold of the lock. */
+  static final int READ_CHUNK_MINUTES = 60;
 
   static {
     if (MINUTES != 11_520) throw new AssertionError("eight days of minutes");
@@ -104,7 +109,7 @@ final class MinuteCounts {
   }
 
   /** The minutes of [from, to) (rounded out to whole minutes) summed, in buckets of {@code stepMinutes}. */
-  synchronized Window read(long fromMillis, long toMillis, int stepMinutes) {
+  Window read(long fromMillis, long toMillis, int stepMinutes) {
     if (stepMinutes < 1) throw new IllegalArgumentException("stepMinutes must be at least 1, not " + stepMinutes);
     long first = Math.floorDiv(fromMillis, MINUTE_MILLIS);
     long last = Math.floorDiv(toMillis - 1, MINUTE_MILLIS);
@@ -114,17 +119,22 @@ final class MinuteCounts {
     long[][] series = new long[ACTIONS][buckets];
     long[] scoreBins = new long[SCORE_BINS];
     long[] latencyBins = new long[LATENCY_BINS];
-    for (long m = first; m <= last; m++) {
-      int slot = (int) Math.floorMod(m, (long) MINUTES);
-      if (minuteOf[slot] != m) continue;
-      int bucket = (int) ((m - first) / stepMinutes);
-      for (int a = 0; a < ACTIONS; a++) {
-        int n = actions[slot * ACTIONS + a];
-        byAction[a] += n;
-        series[a][bucket] += n;
+    for (long chunk = first; chunk <= last; chunk += READ_CHUNK_MINUTES) {
+      long chunkLast = Math.min(last, chunk + READ_CHUNK_MINUTES - 1);
+      synchronized (this) {
+        for (long m = chunk; m <= chunkLast; m++) {
+          int slot = (int) Math.floorMod(m, (long) MINUTES);
+          if (minuteOf[slot] != m) continue;
+          int bucket = (int) ((m - first) / stepMinutes);
+          for (int a = 0; a < ACTIONS; a++) {
+            int n = actions[slot * ACTIONS + a];
+            byAction[a] += n;
+            series[a][bucket] += n;
+          }
+          for (int b = 0; b < SCORE_BINS; b++) scoreBins[b] += scores[slot * SCORE_BINS + b];
+          for (int b = 0; b < LATENCY_BINS; b++) latencyBins[b] += latencies[slot * LATENCY_BINS + b];
+        }
       }
-      for (int b = 0; b < SCORE_BINS; b++) scoreBins[b] += scores[slot * SCORE_BINS + b];
-      for (int b = 0; b < LATENCY_BINS; b++) latencyBins[b] += latencies[slot * LATENCY_BINS + b];
     }
     return new Window(first * MINUTE_MILLIS, (last + 1) * MINUTE_MILLIS, stepMinutes, byAction, series, scoreBins, latencyBins);
   }

@@ -78,7 +78,9 @@ class DashboardCountsTest {
           // Stored after the head was read: the listener's, not the backfill's.
           new Stored(6, NOW - 5 * MIN, Action.CHALLENGE, 40, List.of("velocity"))));
       AtomicReference<DecisionPipeline.CommitListener> listener = new AtomicReference<>();
-      DashboardCounts counts = new DashboardCounts(listener::set, () -> 5, ds, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+      DashboardCounts counts = new DashboardCounts(listener::set, l -> {}, () -> 5, new JournalRepository(ds),
+          Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+      counts.start();
       assertThat(counts.awaitBackfill(60_000)).as("the backfill finished").isTrue();
       assertThat(counts.countedFromMillis()).isEqualTo(Instant.parse("2026-03-03T00:00:00Z").toEpochMilli());
 
@@ -104,7 +106,34 @@ class DashboardCountsTest {
       assertThat(after.of(Action.CHALLENGE)).isEqualTo(1);
       assertThat(MinuteCounts.percentileMillis(after.latencyBins(), 1.0)).isBetween(2.0, 2.0 * Math.pow(2, 0.25));
       assertThat(counts.rulesOn(today).get("velocity")).isEqualTo(3L);
-      counts.destroy();
+      counts.stop();
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void decisionsToldWhileTheHeadIsReadAreSortedOutOnceItIsKnownAndStopUnsubscribes() throws Exception {
+    try (HikariDataSource ds = TestDatabases.h2().open()) {
+      AtomicReference<DecisionPipeline.CommitListener> listener = new AtomicReference<>();
+      AtomicReference<DecisionPipeline.CommitListener> removed = new AtomicReference<>();
+      // The committer tells of 7 and 8 while the head (7) is being read: 7 is the backfill's, 8 the listener's.
+      java.util.function.LongSupplier head = () -> {
+        listener.get().committed(7, NOW - 2 * MIN, decision(Action.DENY, 95, "velocity"), 1_000_000);
+        listener.get().committed(8, NOW - MIN, decision(Action.CHALLENGE, 45, "velocity"), 1_000_000);
+        return 7;
+      };
+      DashboardCounts counts = new DashboardCounts(listener::set, removed::set, head, new JournalRepository(ds),
+          Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+      counts.start();
+      assertThat(counts.awaitBackfill(60_000)).isTrue();
+      MinuteCounts.Window hour = counts.read(NOW - 60 * MIN, NOW, 1);
+      assertThat(hour.of(Action.DENY)).as("at the head: the backfill's (the journal is empty here)").isZero();
+      assertThat(hour.of(Action.CHALLENGE)).as("after the head: counted once the head was known").isEqualTo(1);
+      listener.get().committed(9, NOW - MIN, decision(Action.ALLOW, 5, "velocity"), 1_000_000);
+      assertThat(counts.read(NOW - 60 * MIN, NOW, 1).of(Action.ALLOW)).isEqualTo(1);
+
+      counts.stop();
+      assertThat(removed.get()).as("stop removes the listener it added").isSameAs(listener.get());
+      assertThat(counts.isRunning()).isFalse();
     }
   }
 }

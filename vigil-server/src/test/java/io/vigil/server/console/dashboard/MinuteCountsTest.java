@@ -107,4 +107,31 @@ class MinuteCountsTest {
     assertThat(DashboardController.range("nonsense")).isEqualTo(DashboardRange.DEFAULT);
     assertThat(DashboardController.range("7d")).isEqualTo(DashboardRange.D7);
   }
+
+  @Test
+  void aWeekIsReadInChunksAndEveryMinuteLandsInItsBucketOnceWhileWritersGoOn() throws Exception {
+    MinuteCounts c = new MinuteCounts();
+    long from = T0 - 7 * MinuteCounts.DAY_MILLIS + 17 * MIN; // not on a chunk's or an hour's boundary
+    for (long m = 0; m < 7 * 24 * 60; m += 7) c.add(from + m * MIN, Action.ALLOW, 5, -1, 1);
+    // A writer keeps adding to a minute outside the range while the reads run: it never waits for a whole read.
+    Thread writer = new Thread(() -> {
+      for (int i = 0; i < 200_000; i++) c.add(T0 + 60 * MIN, Action.DENY, 95, 1_000, 1);
+    });
+    writer.start();
+    MinuteCounts.Window w = c.read(from, T0 + 17 * MIN, 60);
+    writer.join();
+    long expected = (7 * 24 * 60 + 6) / 7;
+    assertThat(w.total()).isEqualTo(expected);
+    assertThat(w.of(Action.DENY)).as("outside the range").isZero();
+    assertThat(w.series()[Action.ALLOW.ordinal()]).hasSize(7 * 24);
+    long sum = 0;
+    for (int b = 0; b < w.series()[0].length; b++) {
+      long inBucket = 0;
+      for (long m = b * 60L; m < (b + 1) * 60L; m++) if (m % 7 == 0) inBucket++;
+      assertThat(w.series()[Action.ALLOW.ordinal()][b]).as("bucket %d", b).isEqualTo(inBucket);
+      sum += inBucket;
+    }
+    assertThat(sum).isEqualTo(expected);
+    assertThat(c.read(T0 + 60 * MIN, T0 + 61 * MIN, 1).of(Action.DENY)).as("no write lost").isEqualTo(200_000);
+  }
 }
