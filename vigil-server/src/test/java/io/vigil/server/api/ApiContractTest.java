@@ -98,6 +98,8 @@ class ApiContractTest extends SharedServerBase {
       HandlerMethod handler = entry.getValue();
       // Tomcat's error page (/error), not a route: Vigil's own (ErrorPages), or Spring Boot's were it there.
       if (!handler.getBeanType().getPackageName().startsWith("io.vigil.server") || handler.getBeanType() == ErrorPages.class) continue;
+      // The console's pages are HTML for browsers, not the API the contract describes.
+      if (handler.getBeanType().getPackageName().startsWith("io.vigil.server.console")) continue;
       Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
       for (String path : info.getPatternValues()) {
         if (methods.isEmpty()) withoutMethod.add(path + " (" + handler + ")");
