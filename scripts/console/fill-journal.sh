@@ -5,7 +5,9 @@
 # prepares DATA_DIR (the keysets the rows are sealed under) for the server that starts on it.
 #   scripts/console/fill-journal.sh SCHEMA ROWS DATA_DIR [ACCOUNTS=100000] [DAYS=30]
 #   e.g. scripts/console/fill-journal.sh console_bench 5000000 /tmp/vigil-console-bench
-# PGHOST/PGPORT/PGUSER/PGDATABASE as for psql (default 127.0.0.1:5432, postgres, test). The schema must not exist.
+# PGHOST/PGPORT/PGUSER/PGDATABASE as for psql (default 127.0.0.1:5432, postgres, test). The schema's journal must be
+# empty (a new schema, or one a server was started on and made no decision in). Touch DATA_DIR/stop-filling to
+# end the load early (at a chunk's end; the indexes are still built).
 set -euo pipefail
 schema=${1:?schema}; rows=${2:?rows}; data_dir=${3:?data dir}; accounts=${4:-100000}; days=${5:-30}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} PGDATABASE=${PGDATABASE:-test}
@@ -18,7 +20,7 @@ fi
 if [ ! -d "$target/bench-lib" ]; then
   mkdir -p "$target/bench-lib" && (cd "$target/bench-lib" && unzip -q -j "$target/vigil-server.jar" 'BOOT-INF/lib/*')
 fi
-psql -q -v ON_ERROR_STOP=1 -c "CREATE SCHEMA $schema"
+psql -q -v ON_ERROR_STOP=1 -c "CREATE SCHEMA IF NOT EXISTS $schema"
 mkdir -p "$data_dir"
 start=$(date +%s)
 java ${FILLER_HEAP:--Xmx6g} -cp "$target/test-classes:$target/classes:$target/bench-lib/*" \

@@ -135,6 +135,8 @@ def bench_operator(base, data_dir):
 
 def psql(schema, sql):
     env = dict(os.environ, PGOPTIONS="-c search_path=%s" % schema)
+    for k, v in (("PGHOST", "127.0.0.1"), ("PGPORT", "5432"), ("PGUSER", "postgres"), ("PGDATABASE", "test")):
+        env.setdefault(k, v)
     return subprocess.run(["psql", "-X", "-q", "-At", "-c", sql], env=env, check=True, capture_output=True, text=True).stdout
 
 
