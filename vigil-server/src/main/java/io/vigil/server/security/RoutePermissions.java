@@ -259,7 +259,9 @@ public final class RoutePermissions {
     t.add(new Route("GET", "/console/reference", Access.of(REFERENCE_READ)));
     t.add(new Route("GET", "/console/audit", Access.of(AUDIT_READ)));
     t.add(new Route("GET", "/console/operators", Access.of(OPERATORS_MANAGE)));
+    t.add(new Route("GET", "/console/operators/tables", Access.of(OPERATORS_MANAGE)));
     t.add(new Route("GET", "/console/api-keys", Access.of(API_KEYS_MANAGE)));
+    t.add(new Route("GET", "/console/api-keys/table", Access.of(API_KEYS_MANAGE)));
     // The contract, the error page, health and metrics
     t.add(new Route("GET", "/v1/openapi.json", Access.PUBLIC));
     for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
