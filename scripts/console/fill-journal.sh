@@ -1,14 +1,7 @@
 #!/usr/bin/env bash
-# Fills a store with decisions made by Vigil's own pipeline over simulated days, for the console's
-# page-time measurement (docs/performance.md, "Console page times"). Arguments go to
-# io.vigil.server.perf.JournalFiller (vigil-server's test sources), e.g.
+# Fills a store with decisions made by Vigil's own pipeline over simulated days, or (--mode synthetic)
+# with journal rows written in bulk, for the console's page-time measurement (docs/performance.md,
+# "Console page times"). Arguments go to io.vigil.server.perf.JournalFiller, e.g.
 #   scripts/console/fill-journal.sh --storage-url 'jdbc:postgresql://127.0.0.1:5432/test?currentSchema=console5m' \
-#     --storage-username postgres --data-dir /tmp/console5m --decisions 5000000 --accounts 100000 --days 30
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-./mvnw -q -B install -DskipTests >/dev/null
-./mvnw -q -B -pl vigil-server test-compile >/dev/null
-cp_file=vigil-server/target/filler.classpath
-./mvnw -q -B -pl vigil-server dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$cp_file" >/dev/null
-exec java -Xmx4g -cp "vigil-server/target/test-classes:vigil-server/target/classes:$(cat "$cp_file")" \
-  io.vigil.server.perf.JournalFiller "$@"
+#     --storage-username postgres --data-dir /tmp/console5m --decisions 20000 --days 2
+exec "$(dirname "$0")/run-test-main.sh" io.vigil.server.perf.JournalFiller "$@"

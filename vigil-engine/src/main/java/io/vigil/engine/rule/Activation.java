@@ -86,12 +86,30 @@ public final class Activation implements CelVariableResolver {
 
   private Object scalar(String name) {
     return switch (name) {
-      case "event.type" -> event.type().wireName();
-      case "event.amount" -> event.hasAmount() ? event.amountMinor() : 0L;
-      case "event.amount_major" -> event.amountMajor();
       case "event.amount_base" -> signals.amountBaseMajor();
       case "event.amount_base_known" -> event.hasAmount() && signals.amountBaseMinor() != ExchangeRates.UNKNOWN;
       case "event.base_currency" -> signals.baseCurrency();
+      case "facts.first_event_for_account" -> features.facts().firstEventForAccount();
+      case "facts.first_transaction_for_account" -> features.facts().firstTransactionForAccount();
+      case "facts.new_device_for_account" -> features.facts().newDeviceForAccount();
+      case "facts.account_known_devices" -> (long) features.facts().accountKnownDevices();
+      case "time.local_hour" -> (long) localTime().getHour();
+      case "time.local_minute" -> (long) localTime().getMinute();
+      case "time.local_day_of_week" -> (long) localTime().getDayOfWeek().getValue();
+      case "time.timezone" -> zone.getId();
+      default -> eventField(event, name);
+    };
+  }
+
+  /**
+   * The value of an {@code event.*} name the event answers by itself (not those derived from
+   * signals, such as {@code event.amount_base}); null for any other name. Absent strings read as "".
+   */
+  public static Object eventField(Event event, String name) {
+    return switch (name) {
+      case "event.type" -> event.type().wireName();
+      case "event.amount" -> event.hasAmount() ? event.amountMinor() : 0L;
+      case "event.amount_major" -> event.amountMajor();
       case "event.currency" -> orEmpty(event.currency());
       case "event.account_id" -> orEmpty(event.accountId());
       case "event.merchant_id" -> orEmpty(event.merchantId());
@@ -111,14 +129,6 @@ public final class Activation implements CelVariableResolver {
       case "event.assurance_level" -> (long) event.assuranceLevel();
       case "event.login_failed" -> event.isFailedLogin();
       case "event.attributes" -> event.attributes();
-      case "facts.first_event_for_account" -> features.facts().firstEventForAccount();
-      case "facts.first_transaction_for_account" -> features.facts().firstTransactionForAccount();
-      case "facts.new_device_for_account" -> features.facts().newDeviceForAccount();
-      case "facts.account_known_devices" -> (long) features.facts().accountKnownDevices();
-      case "time.local_hour" -> (long) localTime().getHour();
-      case "time.local_minute" -> (long) localTime().getMinute();
-      case "time.local_day_of_week" -> (long) localTime().getDayOfWeek().getValue();
-      case "time.timezone" -> zone.getId();
       default -> null;
     };
   }

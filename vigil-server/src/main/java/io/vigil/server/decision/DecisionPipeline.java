@@ -283,7 +283,7 @@ public final class DecisionPipeline implements AutoCloseable {
 
   /**
    * Runs work that reads sequencer-owned state (the link graph is single-threaded), on the
-   * sequencer, between decisions. Waits at most the sequencer's idle poll (100 ms) when idle.
+   * sequencer, between decisions. Waits at most the sequencer's idle poll (10 ms) when idle.
    * Fails at once with {@link IllegalStateException} when {@value Sequencer#TASKS_MAX} reads already wait.
    */
   public <T> CompletableFuture<T> onSequencer(Function<Engine, T> read) {

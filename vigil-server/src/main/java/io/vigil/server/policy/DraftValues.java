@@ -7,6 +7,7 @@ import io.vigil.engine.event.Event;
 import io.vigil.engine.list.ListEntity;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.list.ListKind;
+import io.vigil.engine.rule.Activation;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -91,29 +92,9 @@ final class DraftValues implements CelVariableResolver {
 
   /** The names the event answers itself, as the engine's activation reads them; null for the others. */
   private Object eventValue(String name) {
+    Object field = Activation.eventField(event, name);
+    if (field != null) return field;
     return switch (name) {
-      case "event.type" -> event.type().wireName();
-      case "event.amount" -> event.hasAmount() ? event.amountMinor() : 0L;
-      case "event.amount_major" -> event.amountMajor();
-      case "event.currency" -> orEmpty(event.currency());
-      case "event.account_id" -> orEmpty(event.accountId());
-      case "event.merchant_id" -> orEmpty(event.merchantId());
-      case "event.counterparty_id" -> orEmpty(event.counterpartyId());
-      case "event.channel" -> orEmpty(event.channel());
-      case "event.ip" -> orEmpty(event.ip());
-      case "event.device_id" -> orEmpty(event.deviceId());
-      case "event.device_fingerprint" -> orEmpty(event.deviceFingerprint());
-      case "event.user_agent" -> orEmpty(event.userAgent());
-      case "event.phone" -> orEmpty(event.phone());
-      case "event.email" -> orEmpty(event.email());
-      case "event.email_domain" -> orEmpty(event.emailDomain());
-      case "event.card_token" -> orEmpty(event.cardToken());
-      case "event.card_bin" -> orEmpty(event.cardBin());
-      case "event.card_last4" -> orEmpty(event.cardLast4());
-      case "event.auth_method" -> orEmpty(event.authMethod());
-      case "event.assurance_level" -> (long) event.assuranceLevel();
-      case "event.login_failed" -> event.isFailedLogin();
-      case "event.attributes" -> event.attributes();
       case "time.local_hour" -> (long) localTime().getHour();
       case "time.local_minute" -> (long) localTime().getMinute();
       case "time.local_day_of_week" -> (long) localTime().getDayOfWeek().getValue();
@@ -124,9 +105,5 @@ final class DraftValues implements CelVariableResolver {
 
   private ZonedDateTime localTime() {
     return ZonedDateTime.ofInstant(Instant.ofEpochMilli(event.occurredAtMillis()), zone);
-  }
-
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
   }
 }

@@ -31,7 +31,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * starts the server on it (timing the start), signs in an operator holding every role, then
  * requests each page {@code --warmup} times and {@code --requests} times more, one at a time, and
  * prints the percentiles of the time to the last byte on the loopback (an upper bound of the server
- * time) next to the server's own request timer for the route (Micrometer's http.server.requests).
+ * time: the client and the loopback add well under a millisecond to a page of tens of kilobytes).
  * Paths come from {@code --pages FILE} (one per line, {@code {decision}} and {@code {account}}
  * replaced by a recent decision and the busiest account) or the built-in list.
  */
@@ -59,8 +59,7 @@ public final class ConsolePageTimes {
     System.setProperty("vigil.test.clock", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     List<String> springArgs = new ArrayList<>(List.of("--server.port=0", "--vigil.data-dir=" + o.get("data-dir"),
         "--vigil.storage.url=" + o.get("storage-url"), "--vigil.storage.username=" + o.getOrDefault("storage-username", "postgres"),
-        "--management.metrics.distribution.percentiles.http.server.requests=0.5,0.99",
-        "--management.metrics.distribution.expiry.http.server.requests=60m", "--logging.level.root=WARN"));
+        "--logging.level.root=WARN"));
     long t0 = System.nanoTime();
     ConfigurableApplicationContext context = new SpringApplication(VigilApplication.class, TestClockConfiguration.class)
         .run(springArgs.toArray(String[]::new));
@@ -91,15 +90,6 @@ public final class ConsolePageTimes {
       Arrays.sort(millis);
       System.out.printf("%-62s %6d %8.1f %8.1f %8.1f %7d%n", path.length() > 62 ? path.substring(0, 59) + "..." : path, status,
           millis[(int) Math.floor(0.5 * (requests - 1))], millis[(int) Math.ceil(0.99 * (requests - 1))], millis[requests - 1], bytes);
-    }
-    System.out.println();
-    System.out.println("server time by route (Micrometer http.server.requests, all requests above):");
-    String metrics = new String(get(http, base + "/actuator/prometheus", operator).body());
-    Matcher m = Pattern.compile("http_server_requests_seconds\\{([^}]*uri=\"(/console[^\"]*)\"[^}]*quantile=\"(0\\.5|0\\.99)\"[^}]*)} ([0-9.Ee+-]+)")
-        .matcher(metrics);
-    while (m.find()) {
-      if (!m.group(1).contains("status=\"200\"")) continue;
-      System.out.printf("  %-50s q%-5s %8.1f ms%n", m.group(2), m.group(3), Double.parseDouble(m.group(4)) * 1000);
     }
     context.close();
   }

@@ -5,6 +5,8 @@ import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
 import io.vigil.server.decision.DecisionService;
 import io.vigil.server.journal.AnchorPaths;
+import io.vigil.server.support.TestClock;
+import io.vigil.server.support.TestClockConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -97,18 +99,18 @@ public final class JournalFiller {
     while (workers.stream().anyMatch(Thread::isAlive)) {
       Thread.sleep(50);
       long target = start.toEpochMilli() + simulatedMillis * Math.min(next.get(), decisions) / decisions;
-      long behind = target - FillerClock.CLOCK.millis();
-      if (behind > 0) FillerClock.CLOCK.advance(behind);
+      long behind = target - TestClock.INSTANCE.millis();
+      if (behind > 0) TestClock.advance(Duration.ofMillis(behind));
       if (System.nanoTime() - lastReport > 10_000_000_000L) {
         lastReport = System.nanoTime();
         double seconds = (lastReport - t0) / 1e9;
         System.out.printf("filled %,d of %,d decisions (%.0f/s), simulated %s, refused %s%n", made.get(), decisions,
-            made.get() / seconds, FillerClock.CLOCK.instant(), refused);
+            made.get() / seconds, TestClock.now(), refused);
       }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     System.out.printf("done: %,d decisions in %.0f s (%.0f/s), simulated %s to %s, refused %s%n", made.get(), seconds,
-        made.get() / seconds, start, FillerClock.CLOCK.instant(), refused);
+        made.get() / seconds, start, TestClock.now(), refused);
     context.close();
   }
 
@@ -119,7 +121,7 @@ public final class JournalFiller {
         "--vigil.storage.durable-commits=false", "--vigil.decisions.admission-budget-millis=1500",
         "--logging.level.root=WARN"));
     if (o.containsKey("storage-password")) springArgs.add("--vigil.storage.password=" + o.get("storage-password"));
-    return new SpringApplication(VigilApplication.class, FillerClock.class).run(springArgs.toArray(String[]::new));
+    return new SpringApplication(VigilApplication.class, TestClockConfiguration.class).run(springArgs.toArray(String[]::new));
   }
 
   /** An account index skewed towards the first ones: a few accounts are much busier than most. */
@@ -136,7 +138,7 @@ public final class JournalFiller {
     int kind = r.nextInt(100);
     String type = kind < 62 ? "payment" : kind < 78 ? "transfer" : kind < 88 ? "withdrawal" : "login";
     m.put("type", type);
-    m.put("occurred_at", FillerClock.CLOCK.instant().toString());
+    m.put("occurred_at", TestClock.now().toString());
     m.put("account_id", account);
     if (!type.equals("login")) {
       String currency = CURRENCIES[a % CURRENCIES.length];
