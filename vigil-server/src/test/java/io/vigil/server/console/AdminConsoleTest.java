@@ -9,7 +9,6 @@ import io.vigil.server.support.TestOperators.Signed;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
@@ -17,18 +16,6 @@ import org.openqa.selenium.NoAlertPresentException;
 /** The administrators' screens in a real browser: the audit trail, operators and API keys. */
 class AdminConsoleTest extends ConsoleServerBase {
   private static final String XSS = "<img src=x onerror=alert(1)>";
-  private static ConsoleBrowser browser;
-
-  private ConsoleBrowser browser() {
-    if (browser == null) browser = new ConsoleBrowser(base);
-    browser.driver().manage().deleteAllCookies();
-    return browser;
-  }
-
-  @AfterAll
-  static void stopBrowser() {
-    if (browser != null) browser.close();
-  }
 
   private Signed administrator(String prefix) {
     return TestOperators.signIn(base, TestOperators.newUsername(prefix), Set.of(Role.ADMINISTRATOR));

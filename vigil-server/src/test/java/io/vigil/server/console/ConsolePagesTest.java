@@ -9,7 +9,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -24,16 +23,9 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * form field, and no inline script, inline style or inline event handler in its markup.
  */
 class ConsolePagesTest extends ConsoleServerBase {
-  private static ConsoleBrowser browser;
-
   @Autowired
   @Qualifier("requestMappingHandlerMapping")
   RequestMappingHandlerMapping mappings;
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-  }
 
   /** The screens: the navigation's pages plus every other page route without variables that answers a whole page. */
   private List<String> screens() {
@@ -55,7 +47,7 @@ class ConsolePagesTest extends ConsoleServerBase {
   @Test
   void everyScreenLoadsCleanlyWithLabelledFieldsAndNoInlineCode() {
     TestOperators.Signed operator = TestOperators.signIn(base, TestOperators.newUsername("pages"), EnumSet.allOf(Role.class));
-    browser = new ConsoleBrowser(base);
+    ConsoleBrowser browser = browser();
     browser.signedInAs(operator);
     browser.consoleErrors();
     List<String> wrong = new ArrayList<>();

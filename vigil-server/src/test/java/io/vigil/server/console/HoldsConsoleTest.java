@@ -9,7 +9,6 @@ import io.vigil.server.support.TestOperators;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -17,18 +16,6 @@ import org.openqa.selenium.WebElement;
 /** The approvals inbox: a held payment approved in the browser with a step-up; refused to a role without holds.approve. */
 class HoldsConsoleTest extends ConsoleServerBase {
   private static final String XSS = "<img src=x onerror=alert(1)>";
-  private static ConsoleBrowser browser;
-
-  private ConsoleBrowser browser() {
-    if (browser == null) browser = new ConsoleBrowser(base);
-    browser.driver().manage().deleteAllCookies();
-    return browser;
-  }
-
-  @AfterAll
-  static void stopBrowser() {
-    if (browser != null) browser.close();
-  }
 
   /** A 150,000.00 EUR transfer: the seeded policy holds it for two approvals (and its challenge, being over 10,000). */
   private Map<String, Object> heldTransfer(String account) {

@@ -6,7 +6,6 @@ import io.vigil.server.security.Role;
 import io.vigil.server.support.TestOperators;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
@@ -16,18 +15,6 @@ import org.openqa.selenium.WebElement;
 /** The lists screen: a CSV import whose entries the search finds, an entry added and removed, text shown as text. */
 class ListsConsoleTest extends ConsoleServerBase {
   private static final String XSS = "<img src=x onerror=alert(1)>";
-  private static ConsoleBrowser browser;
-
-  private ConsoleBrowser browser() {
-    if (browser == null) browser = new ConsoleBrowser(base);
-    browser.driver().manage().deleteAllCookies();
-    return browser;
-  }
-
-  @AfterAll
-  static void stopBrowser() {
-    if (browser != null) browser.close();
-  }
 
   private static String unique(String prefix) {
     return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 10);

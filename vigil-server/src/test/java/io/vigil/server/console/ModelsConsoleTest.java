@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -35,22 +34,10 @@ import org.springframework.beans.factory.annotation.Autowired;
  * at the end, so that the console's other tests decide without a model.
  */
 class ModelsConsoleTest extends ConsoleServerBase {
-  private static ConsoleBrowser browser;
 
   @Autowired HikariDataSource dataSource;
   @Autowired VigilProperties properties;
   @Autowired ModelService models;
-
-  private ConsoleBrowser browser() {
-    if (browser == null) browser = new ConsoleBrowser(base);
-    browser.driver().manage().deleteAllCookies();
-    return browser;
-  }
-
-  @AfterAll
-  static void stopBrowser() {
-    if (browser != null) browser.close();
-  }
 
   /** A small LightGBM model of this build's feature schema, trained on random vectors, stored without a role. */
   private void store(String modelId, int seed) {

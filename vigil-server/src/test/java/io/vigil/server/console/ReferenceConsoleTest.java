@@ -8,27 +8,14 @@ import io.vigil.server.support.TestOperators;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /** The reference-data screen: the live set and its versions, a lookup shown as tables, a reload by an administrator. */
 class ReferenceConsoleTest extends ConsoleServerBase {
-  private static ConsoleBrowser browser;
 
   @Autowired VigilProperties properties;
-
-  private ConsoleBrowser browser() {
-    if (browser == null) browser = new ConsoleBrowser(base);
-    browser.driver().manage().deleteAllCookies();
-    return browser;
-  }
-
-  @AfterAll
-  static void stopBrowser() {
-    if (browser != null) browser.close();
-  }
 
   @Test
   void aLookupShowsWhatTheLiveSetSaysAsTables() {

@@ -11,7 +11,6 @@ import io.vigil.server.support.TestOperators;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
@@ -23,17 +22,6 @@ import org.openqa.selenium.WebElement;
  */
 class RulesConsoleTest extends ConsoleServerBase {
   private static final String XSS = "<img src=x onerror=alert(1)>";
-  private static ConsoleBrowser browser;
-
-  private ConsoleBrowser browser() {
-    if (browser == null) browser = new ConsoleBrowser(base);
-    return browser;
-  }
-
-  @AfterAll
-  static void stopBrowser() {
-    if (browser != null) browser.close();
-  }
 
   private static void noAlert(ConsoleBrowser b) {
     assertThrows(NoAlertPresentException.class, () -> b.driver().switchTo().alert(), "the XSS payload ran");

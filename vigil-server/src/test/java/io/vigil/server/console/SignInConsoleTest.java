@@ -9,7 +9,6 @@ import io.vigil.server.security.Role;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestOperators;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -17,22 +16,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /** Signing in to the console in a real browser: the first sign-in's steps, TOTP, lockout, refusals. */
 class SignInConsoleTest extends ConsoleServerBase {
-  private static ConsoleBrowser browser;
   private static final Totp TOTP = new Totp(new ClockTimeProvider(TestClock.INSTANCE), "Vigil");
 
   @Autowired
   OperatorService operators;
-
-  private ConsoleBrowser browser() {
-    if (browser == null) browser = new ConsoleBrowser(base);
-    browser.driver().manage().deleteAllCookies();
-    return browser;
-  }
-
-  @AfterAll
-  static void stopBrowser() {
-    if (browser != null) browser.close();
-  }
 
   @Test
   void aFirstSignInChangesThePasswordEnrolsTotpAndShowsRecoveryCodes() {

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
@@ -28,18 +27,6 @@ import org.openqa.selenium.WebElement;
  */
 class AccountsConsoleTest extends ConsoleServerBase {
   private static final String XSS = "<img src=x onerror=alert(1)>";
-  private static ConsoleBrowser browser;
-
-  private ConsoleBrowser browser() {
-    if (browser == null) browser = new ConsoleBrowser(base);
-    browser.driver().manage().deleteAllCookies();
-    return browser;
-  }
-
-  @AfterAll
-  static void stopBrowser() {
-    if (browser != null) browser.close();
-  }
 
   private static String id(String prefix) {
     return prefix + "_" + UUID.randomUUID().toString().replace('-', '_');
