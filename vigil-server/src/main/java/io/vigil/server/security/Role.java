@@ -5,6 +5,10 @@ import static io.vigil.server.security.Permission.ACCOUNTS_RESTRICT;
 import static io.vigil.server.security.Permission.ACCOUNTS_UNLOCK;
 import static io.vigil.server.security.Permission.API_KEYS_MANAGE;
 import static io.vigil.server.security.Permission.AUDIT_READ;
+import static io.vigil.server.security.Permission.CASES_CONFIGURE;
+import static io.vigil.server.security.Permission.CASES_READ;
+import static io.vigil.server.security.Permission.CASES_SUPERVISE;
+import static io.vigil.server.security.Permission.CASES_WORK;
 import static io.vigil.server.security.Permission.DECISIONS_READ;
 import static io.vigil.server.security.Permission.FEEDBACK_READ;
 import static io.vigil.server.security.Permission.FEEDBACK_WRITE;
@@ -23,6 +27,7 @@ import static io.vigil.server.security.Permission.POLICY_WRITE;
 import static io.vigil.server.security.Permission.REFERENCE_READ;
 import static io.vigil.server.security.Permission.REFERENCE_RELOAD;
 import static io.vigil.server.security.Permission.SYSTEM_ADMIN;
+import static io.vigil.server.security.Permission.WEBHOOKS_MANAGE;
 
 import java.util.EnumSet;
 import java.util.Locale;
@@ -35,14 +40,17 @@ import java.util.Set;
  */
 public enum Role {
   VIEWER(EnumSet.of(DECISIONS_READ, POLICY_READ, LISTS_READ, REFERENCE_READ, MODELS_READ, METRICS_READ)),
-  ANALYST(with(VIEWER, ACCOUNTS_READ, FEEDBACK_READ, FEEDBACK_WRITE)),
-  REVIEWER(with(VIEWER, ACCOUNTS_READ, FEEDBACK_READ, FEEDBACK_WRITE, OUTCOMES_WRITE, ACCOUNTS_RESTRICT, LISTS_WRITE)),
+  ANALYST(with(VIEWER, ACCOUNTS_READ, FEEDBACK_READ, FEEDBACK_WRITE, CASES_READ)),
+  REVIEWER(with(VIEWER, ACCOUNTS_READ, FEEDBACK_READ, FEEDBACK_WRITE, OUTCOMES_WRITE, ACCOUNTS_RESTRICT, LISTS_WRITE, CASES_READ,
+      CASES_WORK)),
   RULE_AUTHOR(with(VIEWER, POLICY_WRITE, FEEDBACK_READ)),
   APPROVER(with(VIEWER, ACCOUNTS_READ, HOLDS_APPROVE)),
-  COMPLIANCE_OFFICER(with(VIEWER, ACCOUNTS_READ, FEEDBACK_READ, AUDIT_READ, PERSONAL_DATA_ERASE)),
+  COMPLIANCE_OFFICER(with(VIEWER, ACCOUNTS_READ, FEEDBACK_READ, AUDIT_READ, PERSONAL_DATA_ERASE, CASES_READ, CASES_WORK)),
   SUPERVISOR(with(VIEWER, ACCOUNTS_READ, FEEDBACK_READ, FEEDBACK_WRITE, OUTCOMES_WRITE, ACCOUNTS_RESTRICT,
-      ACCOUNTS_UNLOCK, LISTS_WRITE, HOLDS_APPROVE, HOLDS_APPROVE_SUPERVISOR, AUDIT_READ)),
-  ADMINISTRATOR(with(VIEWER, OPERATORS_MANAGE, API_KEYS_MANAGE, AUDIT_READ, REFERENCE_RELOAD, MODELS_WRITE, SYSTEM_ADMIN));
+      ACCOUNTS_UNLOCK, LISTS_WRITE, HOLDS_APPROVE, HOLDS_APPROVE_SUPERVISOR, AUDIT_READ, CASES_READ, CASES_WORK, CASES_SUPERVISE,
+      CASES_CONFIGURE)),
+  ADMINISTRATOR(with(VIEWER, OPERATORS_MANAGE, API_KEYS_MANAGE, AUDIT_READ, REFERENCE_RELOAD, MODELS_WRITE, SYSTEM_ADMIN,
+      CASES_CONFIGURE, WEBHOOKS_MANAGE));
 
   private final Set<Permission> permissions;
 

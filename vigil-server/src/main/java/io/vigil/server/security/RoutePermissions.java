@@ -5,6 +5,10 @@ import static io.vigil.server.security.Permission.ACCOUNTS_RESTRICT;
 import static io.vigil.server.security.Permission.ACCOUNTS_UNLOCK;
 import static io.vigil.server.security.Permission.API_KEYS_MANAGE;
 import static io.vigil.server.security.Permission.AUDIT_READ;
+import static io.vigil.server.security.Permission.CASES_CONFIGURE;
+import static io.vigil.server.security.Permission.CASES_READ;
+import static io.vigil.server.security.Permission.CASES_SUPERVISE;
+import static io.vigil.server.security.Permission.CASES_WORK;
 import static io.vigil.server.security.Permission.DECISIONS_CREATE;
 import static io.vigil.server.security.Permission.DECISIONS_READ;
 import static io.vigil.server.security.Permission.FEEDBACK_READ;
@@ -24,6 +28,7 @@ import static io.vigil.server.security.Permission.REFERENCE_READ;
 import static io.vigil.server.security.Permission.REFERENCE_RELOAD;
 import static io.vigil.server.security.Permission.SELF_SERVICE;
 import static io.vigil.server.security.Permission.SYSTEM_ADMIN;
+import static io.vigil.server.security.Permission.WEBHOOKS_MANAGE;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -131,6 +136,39 @@ public final class RoutePermissions {
     t.add(new Route("POST", "/v1/decisions/{decisionId}/outcome", Access.of(OUTCOMES_WRITE)));
     t.add(new Route("GET", "/v1/decisions/{decisionId}/reversal-requests", Access.of(DECISIONS_READ)));
     t.add(new Route("POST", "/v1/decisions/{decisionId}/reversal-request", Access.of(SELF_SERVICE)));
+    // Cases and the review loop
+    t.add(new Route("GET", "/v1/cases", Access.of(CASES_READ)));
+    t.add(new Route("POST", "/v1/cases/take-next", Access.of(CASES_WORK)));
+    t.add(new Route("POST", "/v1/cases/bulk", Access.of(CASES_SUPERVISE)));
+    t.add(new Route("GET", "/v1/cases/measures", Access.of(CASES_READ)));
+    t.add(new Route("GET", "/v1/cases/daily-review", Access.of(CASES_READ)));
+    t.add(new Route("GET", "/v1/cases/{caseId}", Access.of(CASES_READ)));
+    t.add(new Route("GET", "/v1/cases/{caseId}/timeline", Access.of(CASES_READ)));
+    t.add(new Route("POST", "/v1/cases/{caseId}/assignment", Access.of(CASES_WORK)));
+    t.add(new Route("POST", "/v1/cases/{caseId}/status", Access.of(CASES_WORK)));
+    t.add(new Route("POST", "/v1/cases/{caseId}/comments", Access.of(CASES_WORK)));
+    t.add(new Route("POST", "/v1/cases/{caseId}/attachments", Access.of(CASES_WORK)));
+    t.add(new Route("GET", "/v1/cases/{caseId}/attachments/{attachmentId}", Access.of(CASES_READ)));
+    t.add(new Route("POST", "/v1/cases/{caseId}/escalation", Access.of(CASES_WORK)));
+    t.add(new Route("POST", "/v1/cases/{caseId}/verdict", Access.of(CASES_WORK)));
+    t.add(new Route("POST", "/v1/cases/{caseId}/reopen-requests", Access.of(CASES_WORK)));
+    t.add(new Route("POST", "/v1/cases/{caseId}/reopen-requests/{requestId}/approval", Access.of(CASES_SUPERVISE)));
+    t.add(new Route("POST", "/v1/decisions/{decisionId}/appeal", Access.of(SELF_SERVICE)));
+    t.add(new Route("GET", "/v1/case-queues", Access.of(CASES_READ)));
+    t.add(new Route("POST", "/v1/case-queues", Access.of(CASES_CONFIGURE)));
+    t.add(new Route("GET", "/v1/case-queues/{queueId}", Access.of(CASES_READ)));
+    t.add(new Route("PUT", "/v1/case-queues/{queueId}", Access.of(CASES_CONFIGURE)));
+    t.add(new Route("PUT", "/v1/case-queues/{queueId}/members", Access.of(CASES_CONFIGURE)));
+    t.add(new Route("PUT", "/v1/reviewers/{operatorId}/availability", Access.of(CASES_WORK)));
+    // Webhooks
+    t.add(new Route("GET", "/v1/webhooks/endpoints", Access.of(WEBHOOKS_MANAGE)));
+    t.add(new Route("POST", "/v1/webhooks/endpoints", Access.of(WEBHOOKS_MANAGE)));
+    t.add(new Route("GET", "/v1/webhooks/endpoints/{endpointId}", Access.of(WEBHOOKS_MANAGE)));
+    t.add(new Route("PUT", "/v1/webhooks/endpoints/{endpointId}", Access.of(WEBHOOKS_MANAGE)));
+    t.add(new Route("DELETE", "/v1/webhooks/endpoints/{endpointId}", Access.of(WEBHOOKS_MANAGE)));
+    t.add(new Route("POST", "/v1/webhooks/endpoints/{endpointId}/rotate-secret", Access.of(WEBHOOKS_MANAGE)));
+    t.add(new Route("GET", "/v1/webhooks/deliveries", Access.of(WEBHOOKS_MANAGE)));
+    t.add(new Route("POST", "/v1/webhooks/deliveries/{deliveryId}/retry", Access.of(WEBHOOKS_MANAGE)));
     // Feedback
     t.add(new Route("POST", "/v1/feedback", Access.of(FEEDBACK_WRITE)));
     t.add(new Route("GET", "/v1/feedback", Access.of(FEEDBACK_READ)));

@@ -137,6 +137,35 @@ public final class Sql {
     }
   }
 
+  /** Work done on one connection inside a transaction. */
+  public interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws, so
+   * nothing half-written survives. A runtime exception (an {@code ApiException}, say) passes through
+   * unchanged; a database failure becomes a {@link StorageException} with {@code failure}.
+   */
+  public static <T> T transaction(DataSource dataSource, Work<T> work, String failure) {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new StorageException(failure, e);
+    }
+  }
+
   /**
    * Whether the database refused a row for an integrity constraint: SQLState class 23 on H2 and
    * PostgreSQL, on the exception or on one chained after it (a batch reports each row's failure so).

@@ -1,0 +1,22 @@
+package io.vigil.server.cases;
+
+/**
+ * Told of a case's life after each change has committed (notifications, webhooks, measures). A
+ * listener must not throw into the caller: a failure is its own to log and retry.
+ */
+public interface CaseListener {
+  /** A decision opened a new case ({@code created}) or joined an open one. */
+  default void opened(CaseRecord c, CaseTrigger trigger, boolean created) {}
+
+  /** The case was assigned to someone (null: unassigned). */
+  default void assigned(CaseRecord c) {}
+
+  /** The case was escalated, by a person or by its breached deadline. */
+  default void escalated(CaseRecord c, String why) {}
+
+  /** The case was closed with its verdict. */
+  default void closed(CaseRecord c) {}
+
+  /** The case was reopened (an approved request or an appeal). */
+  default void reopened(CaseRecord c) {}
+}

@@ -1,0 +1,42 @@
+package io.vigil.server.cases;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.vigil.server.journal.JournalRepository;
+import java.time.Clock;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires cases: queues (seeded on a first start), the case service, attachments and the opener that follows the journal. */
+@Configuration
+@EnableConfigurationProperties(CasesProperties.class)
+public class CasesConfiguration {
+  @Bean
+  public CaseRepository caseRepository(HikariDataSource ds) {
+    return new CaseRepository(ds);
+  }
+
+  @Bean
+  public QueueService queueService(HikariDataSource ds, Clock clock) {
+    QueueService queues = new QueueService(new QueueRepository(ds), clock);
+    queues.seedIfEmpty();
+    return queues;
+  }
+
+  @Bean
+  public CaseService caseService(CaseRepository cases, QueueService queues, Clock clock, CasesProperties p) {
+    return new CaseService(cases, queues, clock, p.groupByAccount());
+  }
+
+  @Bean
+  public CaseAttachments caseAttachments(CaseService cases, CaseRepository repository, CasesProperties p, Clock clock) {
+    return new CaseAttachments(cases, repository, p.attachments(), clock);
+  }
+
+  @Bean(destroyMethod = "close")
+  public CaseOpener caseOpener(JournalRepository journal, CaseRepository cases, CaseService service, CasesProperties p) {
+    CaseOpener opener = new CaseOpener(journal, cases, service,
+        new CaseSampling(p.sampling().abnormalApplications(), p.sampling().allowedPayments()), p.openerBatchRows());
+    return p.enabled() ? opener.start(p.openerPollMillis()) : opener;
+  }
+}
