@@ -108,9 +108,7 @@ public final class CaseAttachments {
           "The file name must be 1 to 255 letters, digits, spaces, dots, dashes, underscores or brackets", "file");
     }
     if (content.length == 0) throw ApiException.invalid("empty_file", "The file is empty", "file");
-    if (content.length > limits.bytesMax()) {
-      throw new ApiException(413, "invalid_request_error", "file_too_large", "A file has at most " + limits.bytesMax() + " bytes", "file");
-    }
+    if (content.length > limits.bytesMax()) throw tooLarge(limits.bytesMax());
     if (mediaType == null || !limits.mediaTypes().contains(mediaType)) {
       throw new ApiException(415, "invalid_request_error", "unsupported_file_type",
           "Cases take files of these types: " + String.join(", ", limits.mediaTypes()), "file");
@@ -121,6 +119,10 @@ public final class CaseAttachments {
       throw new ApiException(415, "invalid_request_error", "file_type_mismatch",
           "The file's content is not of the type it claims (" + mediaType + ")", "file");
     }
+  }
+
+  static ApiException tooLarge(long bytesMax) {
+    return new ApiException(413, "invalid_request_error", "file_too_large", "A file has at most " + bytesMax + " bytes", "file");
   }
 
   private static boolean startsWith(byte[] content, byte[] prefix) {

@@ -183,7 +183,9 @@ public class CaseController {
     Reviewer by = reviewer(request);
     cases.record(caseId);
     String mediaType = contentType == null ? null : baseType(contentType);
-    byte[] content = Bodies.read(request, (int) Math.min(Integer.MAX_VALUE - 8, attachments.limits().bytesMax()));
+    long bytesMax = attachments.limits().bytesMax();
+    if (request.getContentLengthLong() > bytesMax) throw CaseAttachments.tooLarge(bytesMax);
+    byte[] content = Bodies.read(request, (int) Math.min(Integer.MAX_VALUE - 8, bytesMax));
     Map<String, Object> added = CaseJson.attachment(attachments.add(caseId, fileName, mediaType, content, by));
     AuditContext.entity(request, "case", caseId);
     AuditContext.after(request, added);

@@ -41,7 +41,7 @@ public final class QueueJson {
       String at = param + "[" + i + "]";
       if (!(list.get(i) instanceof Map<?, ?> raw)) throw ApiException.invalid("invalid_routing", at + " must be an object", at);
       @SuppressWarnings("unchecked")
-      Map<String, Object> m = Params.checkFields((Map<String, Object>) raw, RULE_FIELDS, at + ".");
+      Map<String, Object> m = Params.checkFields((Map<String, Object>) raw, RULE_FIELDS, at);
       Set<String> events = strings(m.get("event_types"), at + ".event_types", s -> EVENT_TYPES.contains(s) ? s : null);
       Set<CaseOrigin> origins = strings(m.get("origins"), at + ".origins", CaseOrigin::ofWire);
       Set<String> risks = strings(m.get("risk_levels"), at + ".risk_levels", s -> RISK_LEVELS.contains(s) ? s : null);

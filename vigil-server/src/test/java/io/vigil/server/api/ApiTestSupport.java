@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Helpers shared by the API tests: ids, generated card numbers, raw requests, error assertions. */
-final class ApiTestSupport {
+public final class ApiTestSupport {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -34,7 +34,7 @@ final class ApiTestSupport {
    * decimal digits can form: the server's card-number detector treats '-' as a digit-group
    * separator, and a random all-digit UUID stretch could otherwise pass the Luhn check.
    */
-  static String id(String prefix) {
+  public static String id(String prefix) {
     return prefix + "_" + UUID.randomUUID().toString().replace('-', '_');
   }
 

@@ -284,8 +284,13 @@ public final class TestOperators {
 
   /** A POST with a JSON body and these headers, and no other credentials. */
   public static Exchange post(String base, String path, Map<String, ?> body, String... headers) {
+    return send(base, "POST", path, body, headers);
+  }
+
+  /** A request with this method and JSON body and these headers, and no other credentials. */
+  public static Exchange send(String base, String method, String path, Map<String, ?> body, String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
     if (headers.length > 0) b.headers(headers);
     return send(b);
   }
