@@ -29,6 +29,7 @@ public enum Permission {
   AUDIT_READ("audit.read", "query and export the audit trail"),
   OPERATORS_MANAGE("operators.manage", "create operators, propose and approve role changes, unlock operators"),
   API_KEYS_MANAGE("api_keys.manage", "issue, rotate, revoke and destroy API keys"),
+  WEBHOOKS_MANAGE("webhooks.manage", "create, change and delete webhook endpoints, rotate their secrets, read and retry deliveries"),
   PERSONAL_DATA_ERASE("personal_data.erase", "erase one person's personal data on request"),
   METRICS_READ("metrics.read", "read the server's metrics (Prometheus) and build info"),
   SYSTEM_ADMIN("system.admin", "take backups and rotate encryption keys");

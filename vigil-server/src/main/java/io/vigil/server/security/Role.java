@@ -23,6 +23,7 @@ import static io.vigil.server.security.Permission.POLICY_WRITE;
 import static io.vigil.server.security.Permission.REFERENCE_READ;
 import static io.vigil.server.security.Permission.REFERENCE_RELOAD;
 import static io.vigil.server.security.Permission.SYSTEM_ADMIN;
+import static io.vigil.server.security.Permission.WEBHOOKS_MANAGE;
 
 import java.util.EnumSet;
 import java.util.Locale;
@@ -42,7 +43,8 @@ public enum Role {
   COMPLIANCE_OFFICER(with(VIEWER, ACCOUNTS_READ, FEEDBACK_READ, AUDIT_READ, PERSONAL_DATA_ERASE)),
   SUPERVISOR(with(VIEWER, ACCOUNTS_READ, FEEDBACK_READ, FEEDBACK_WRITE, OUTCOMES_WRITE, ACCOUNTS_RESTRICT,
       ACCOUNTS_UNLOCK, LISTS_WRITE, HOLDS_APPROVE, HOLDS_APPROVE_SUPERVISOR, AUDIT_READ)),
-  ADMINISTRATOR(with(VIEWER, OPERATORS_MANAGE, API_KEYS_MANAGE, AUDIT_READ, REFERENCE_RELOAD, MODELS_WRITE, SYSTEM_ADMIN));
+  ADMINISTRATOR(with(VIEWER, OPERATORS_MANAGE, API_KEYS_MANAGE, AUDIT_READ, REFERENCE_RELOAD, MODELS_WRITE, SYSTEM_ADMIN,
+      WEBHOOKS_MANAGE));
 
   private final Set<Permission> permissions;
 

@@ -24,6 +24,7 @@ import static io.vigil.server.security.Permission.REFERENCE_READ;
 import static io.vigil.server.security.Permission.REFERENCE_RELOAD;
 import static io.vigil.server.security.Permission.SELF_SERVICE;
 import static io.vigil.server.security.Permission.SYSTEM_ADMIN;
+import static io.vigil.server.security.Permission.WEBHOOKS_MANAGE;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -201,6 +202,15 @@ public final class RoutePermissions {
     t.add(new Route("POST", "/v1/api-keys/{keyId}/rotate", Access.of(API_KEYS_MANAGE)));
     t.add(new Route("POST", "/v1/api-keys/{keyId}/revoke", Access.of(API_KEYS_MANAGE)));
     t.add(new Route("DELETE", "/v1/api-keys/{keyId}", Access.of(API_KEYS_MANAGE)));
+    // Webhook endpoints and their delivery log (notify/)
+    t.add(new Route("POST", "/v1/webhooks/endpoints", Access.of(WEBHOOKS_MANAGE)));
+    t.add(new Route("GET", "/v1/webhooks/endpoints", Access.of(WEBHOOKS_MANAGE)));
+    t.add(new Route("GET", "/v1/webhooks/endpoints/{endpointId}", Access.of(WEBHOOKS_MANAGE)));
+    t.add(new Route("PUT", "/v1/webhooks/endpoints/{endpointId}", Access.of(WEBHOOKS_MANAGE)));
+    t.add(new Route("DELETE", "/v1/webhooks/endpoints/{endpointId}", Access.of(WEBHOOKS_MANAGE)));
+    t.add(new Route("POST", "/v1/webhooks/endpoints/{endpointId}/rotate-secret", Access.of(WEBHOOKS_MANAGE)));
+    t.add(new Route("GET", "/v1/webhooks/deliveries", Access.of(WEBHOOKS_MANAGE)));
+    t.add(new Route("POST", "/v1/webhooks/deliveries/{deliveryId}/retry", Access.of(WEBHOOKS_MANAGE)));
     // Operator sign-in (the session routes need a signed-in operator, whatever its roles)
     t.add(new Route("POST", "/v1/auth/login", Access.PUBLIC));
     t.add(new Route("POST", "/v1/auth/login/totp", Access.PUBLIC));
