@@ -95,8 +95,9 @@ final class WebhookDeliveryStore {
   }
 
   /**
-   * Takes a due delivery for one attempt by moving its next attempt to leaseUntilMillis, so another
-   * worker (another instance on the same database) does not send it too; false when someone else took it.
+   * Takes a due delivery for one attempt by moving its next attempt to leaseUntilMillis, so that a
+   * round running alongside (the poll and a wake-up, or a test's round) does not send it too; false
+   * when another round took it.
    */
   boolean claim(Row r, long leaseUntilMillis) {
     return Sql.update(dataSource, "UPDATE webhook_deliveries SET next_attempt_at_millis = ? WHERE delivery_id = ?"
