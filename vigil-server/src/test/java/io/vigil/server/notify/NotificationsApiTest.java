@@ -138,6 +138,8 @@ class NotificationsApiTest extends ServerTestBase {
     assertEquals(2, row.recipients());
     assertNotNull(row.sentAtMillis());
     assertEquals(List.of("compliance@example.test"), email.complianceAddresses());
+    ApiClient.Reply health = api.get("/actuator/health");
+    assertFalse(health.body().contains("\"mail\""), "the SMTP server is not part of Vigil's health: " + health.body());
   }
 
   @Test
