@@ -66,6 +66,7 @@ public class WebhookController {
     StepUp.require(caller, clock);
     WebhookEndpoints.Issued issued = endpoints.create(url, description, types, caller.id());
     Map<String, Object> json = json(issued.row());
+    AuditContext.entity(request, "endpoint", issued.row().endpointId());
     AuditContext.before(request, null);
     AuditContext.after(request, json(issued.row()));
     json.put("secret", issued.secret());
