@@ -33,7 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Webhook endpoints and their delivery log (permission {@code webhooks.manage}). Creating an
  * endpoint and rotating its secret show the secret once and need a fresh second factor
- * ({@link StepUp}), as API keys do. Every change is recorded in the audit trail with the endpoint
+ * ({@link StepUp}), as API keys do; so does changing an endpoint's URL. Every change is recorded in the audit trail with the endpoint
  * before and after (never its secret).
  */
 @RestController
@@ -100,6 +100,8 @@ public class WebhookController {
       if (!(body.get("enabled") instanceof Boolean b)) throw ApiException.invalid("wrong_type", "enabled must be true or false", "enabled");
       enabled = b;
     }
+    // A new URL sends the events, and requests signed with the secret, somewhere else: as sensitive as a new endpoint.
+    if (!url.equals(row.url())) StepUp.require(Principals.current(request), clock);
     Row updated = endpoints.update(new Row(row.endpointId(), url, description, types, enabled, row.secretSealed(),
         row.previousSecretSealed(), row.previousValidUntilMillis(), row.createdBy(), row.createdAtMillis(), row.updatedAtMillis()));
     if (updated == null) throw notFound();

@@ -404,6 +404,30 @@ class NotificationsApiTest extends ServerTestBase {
     assertEquals(0, endpoints.store().all().size());
   }
 
+  @Test
+  void anAdministratorNeedsAFreshStepUpToCreateAnEndpointOrChangeItsUrl() {
+    String endpointId = (String) create("https://hooks.example.test/a", List.of("*")).get("id");
+    Signed admin = TestOperators.signIn(base, TestOperators.newUsername("admin"), Set.of(Role.ADMINISTRATOR));
+    String body = "{\"url\":\"https://hooks.example.test/b\",\"event_types\":[\"*\"]}";
+    ApiClient.Reply created = as(admin, "POST", "/v1/webhooks/endpoints", body);
+    assertEquals(403, created.status(), created.body());
+    assertEquals("step_up_required", created.error().get("code"));
+    ApiClient.Reply moved = as(admin, "PUT", "/v1/webhooks/endpoints/" + endpointId, "{\"url\":\"https://elsewhere.example.test/\"}");
+    assertEquals("step_up_required", moved.error().get("code"), moved.body());
+    ApiClient.Reply rotated = as(admin, "POST", "/v1/webhooks/endpoints/" + endpointId + "/rotate-secret", "{}");
+    assertEquals("step_up_required", rotated.error().get("code"), rotated.body());
+    ApiClient.Reply described = as(admin, "PUT", "/v1/webhooks/endpoints/" + endpointId, "{\"description\":\"renamed\"}");
+    assertEquals(200, described.status(), described.body());
+    assertEquals("https://hooks.example.test/a", described.json().get("url"));
+    assertEquals(1, endpoints.store().all().size());
+  }
+
+  private ApiClient.Reply as(Signed operator, String method, String path, String json) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).headers(operator.headers())
+        .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+    return api.sendAsIs(b);
+  }
+
   private Map<String, Object> create(String url, List<String> types) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("url", url);
