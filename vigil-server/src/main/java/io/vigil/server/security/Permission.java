@@ -31,9 +31,9 @@ public enum Permission {
   CASES_WORK("cases.work", "take, comment, attach to, escalate and close with a verdict the cases of the queues one works"),
   CASES_SUPERVISE("cases.supervise", "assign cases to others, bulk actions, approve a reopen, mark reviewers away"),
   CASES_CONFIGURE("cases.configure", "create and change case queues, their routing and members"),
-  WEBHOOKS_MANAGE("webhooks.manage", "create, change and delete webhook endpoints, read and retry their deliveries"),
   OPERATORS_MANAGE("operators.manage", "create operators, propose and approve role changes, unlock operators"),
   API_KEYS_MANAGE("api_keys.manage", "issue, rotate, revoke and destroy API keys"),
+  WEBHOOKS_MANAGE("webhooks.manage", "create, change and delete webhook endpoints, rotate their secrets, read and retry deliveries"),
   PERSONAL_DATA_ERASE("personal_data.erase", "erase one person's personal data on request"),
   METRICS_READ("metrics.read", "read the server's metrics (Prometheus) and build info"),
   SYSTEM_ADMIN("system.admin", "take backups and rotate encryption keys");

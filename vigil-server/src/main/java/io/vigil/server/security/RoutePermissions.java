@@ -239,6 +239,7 @@ public final class RoutePermissions {
     t.add(new Route("POST", "/v1/api-keys/{keyId}/rotate", Access.of(API_KEYS_MANAGE)));
     t.add(new Route("POST", "/v1/api-keys/{keyId}/revoke", Access.of(API_KEYS_MANAGE)));
     t.add(new Route("DELETE", "/v1/api-keys/{keyId}", Access.of(API_KEYS_MANAGE)));
+    // Webhook endpoints and their delivery log (notify/)
     // Operator sign-in (the session routes need a signed-in operator, whatever its roles)
     t.add(new Route("POST", "/v1/auth/login", Access.PUBLIC));
     t.add(new Route("POST", "/v1/auth/login/totp", Access.PUBLIC));

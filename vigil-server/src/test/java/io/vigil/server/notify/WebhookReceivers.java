@@ -1,0 +1,75 @@
+package io.vigil.server.notify;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * Real HTTP receivers for webhook tests (the JDK's HttpServer on 127.0.0.1): each path answers with
+ * the statuses a test gives, in turn, and keeps every request it got.
+ */
+final class WebhookReceivers implements AutoCloseable {
+  /** One request as received: the headers (lower-case names) and the raw body. */
+  record Received(Map<String, List<String>> headers, String body) {
+    String header(String name) {
+      for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(name)) return e.getValue().get(0);
+      }
+      return null;
+    }
+  }
+
+  private final HttpServer server;
+  private final ExecutorService threads = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64));
+
+  WebhookReceivers() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    server.setExecutor(threads);
+    server.start();
+  }
+
+  /** A receiver at path answering the status the supplier gives for each request, after delayMillis. */
+  BlockingQueue<Received> at(String path, IntSupplier status, long delayMillis) {
+    BlockingQueue<Received> got = new LinkedBlockingQueue<>();
+    server.createContext(path, exchange -> answer(exchange, got, status.getAsInt(), delayMillis));
+    return got;
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  private static void answer(HttpExchange exchange, BlockingQueue<Received> got, int status, long delayMillis) throws IOException {
+    try (InputStream in = exchange.getRequestBody()) {
+      got.add(new Received(Map.copyOf(exchange.getRequestHeaders()), new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+    }
+    if (delayMillis > 0) {
+      try {
+        Thread.sleep(delayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (status >= 300 && status < 400) exchange.getResponseHeaders().add("Location", "http://127.0.0.1:1/elsewhere");
+    exchange.sendResponseHeaders(status, -1);
+    exchange.close();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    threads.shutdownNow();
+  }
+}
