@@ -37,7 +37,10 @@ public class MeasuresController {
         : fromMillis != null ? Math.min(fromMillis + MeasuresService.RANGE_MILLIS_DEFAULT, measures.clock().millis())
         : measures.clock().millis();
     long start = fromMillis != null ? fromMillis : end - MeasuresService.RANGE_MILLIS_DEFAULT;
-    if (end <= start) throw ApiException.invalid("invalid_range", "to must be after from", "to");
+    if (end <= start) {
+      throw toMillis == null ? ApiException.invalid("invalid_range", "from must be before now when to is not given", "from")
+          : ApiException.invalid("invalid_range", "to must be after from", "to");
+    }
     if (end - start > MeasuresService.RANGE_MILLIS_MAX) {
       throw ApiException.invalid("invalid_range", "from to to spans at most " + MeasuresService.RANGE_DAYS_MAX + " days", "from");
     }

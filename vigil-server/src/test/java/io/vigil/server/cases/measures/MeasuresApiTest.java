@@ -313,6 +313,9 @@ class MeasuresApiTest extends ServerTestBase {
     assertError(api.get("/v1/cases/measures?from=" + now.minus(Duration.ofDays(94)) + "&to=" + now), 400, "invalid_request_error",
         "invalid_range", "from");
     assertEquals(200, api.get("/v1/cases/measures?from=" + now.minus(Duration.ofDays(93)) + "&to=" + now).status());
+    assertError(api.get("/v1/cases/measures?from=" + now.plus(Duration.ofDays(1))), 400, "invalid_request_error", "invalid_range", "from");
+    Map<String, Object> fromOnly = api.get("/v1/cases/measures?from=" + now.minus(Duration.ofDays(30))).json();
+    assertEquals(now.minus(Duration.ofDays(23)).toString(), fromOnly.get("to"), "7 days from from");
     Map<String, Object> byDefault = api.get("/v1/cases/measures").json();
     assertEquals(Duration.ofDays(7).toMillis(), Instant.parse((String) byDefault.get("to")).toEpochMilli()
         - Instant.parse((String) byDefault.get("from")).toEpochMilli());
