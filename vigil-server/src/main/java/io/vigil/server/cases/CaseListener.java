@@ -19,4 +19,10 @@ public interface CaseListener {
 
   /** The case was reopened (an approved request or an appeal). */
   default void reopened(CaseRecord c) {}
+
+  /** The case's warning time (due time less its queue's warning lead) passed while it was open; told once. */
+  default void slaWarning(CaseRecord c) {}
+
+  /** The case's due time passed while it was open; told once, before it is escalated. */
+  default void slaBreached(CaseRecord c) {}
 }

@@ -302,14 +302,41 @@ public final class CaseRepository {
     return out;
   }
 
-  /** Cases not closed whose warning or due time has come and that were not yet warned or breached. */
+  /** The statuses of a case not closed, for range scans on (status, due_at_millis). */
+  private static final String NOT_CLOSED = "status IN ('open', 'in_progress', 'waiting_for_customer', 'escalated', 'reopened')";
+
+  /**
+   * Cases not closed with something for the SLA sweep to record: not yet warned and past their
+   * queue's warning time (due time less the queue's warning lead), or not yet breached and past
+   * their due time; the most overdue first, at most {@code rows}. Each queue has its own lead, so
+   * the filter is exact and a page never fills with cases that have nothing to record. The scan is
+   * bounded by the index on (status, due_at_millis) to the open cases due within the longest lead.
+   */
   public List<CaseRecord> slaDue(long nowMillis, long warningLeadMillisMax, int rows) {
-    String sql = "SELECT " + COLUMNS + " FROM cases WHERE status <> 'closed' AND due_at_millis <= ?"
-        + " AND (sla_breached_at_millis IS NULL OR sla_warned_at_millis IS NULL) ORDER BY due_at_millis, case_id LIMIT ?";
+    String sql = "SELECT " + COLUMNS + " FROM cases WHERE " + NOT_CLOSED + " AND due_at_millis <= ?"
+        + " AND ((sla_breached_at_millis IS NULL AND due_at_millis <= ?) OR (sla_warned_at_millis IS NULL AND due_at_millis - "
+        + "COALESCE((SELECT q.warning_millis FROM case_queues q WHERE q.queue_id = cases.queue_id), 0) <= ?))"
+        + " ORDER BY due_at_millis, case_id LIMIT ?";
     return Sql.list(dataSource, sql, ps -> {
       ps.setLong(1, nowMillis + warningLeadMillisMax);
-      ps.setInt(2, rows);
+      ps.setLong(2, nowMillis);
+      ps.setLong(3, nowMillis);
+      ps.setInt(4, rows);
     }, CaseRepository::record, "reading cases near their deadline failed");
+  }
+
+  /**
+   * Cases breached at or after {@code sinceMillis}, not closed, with no escalation recorded since the
+   * breach: those the SLA sweep marked but did not escalate (a stop between the two). At most {@code rows}.
+   */
+  public List<CaseRecord> breachedNotEscalated(long sinceMillis, int rows) {
+    String sql = "SELECT " + COLUMNS + " FROM cases WHERE sla_breached_at_millis >= ? AND " + NOT_CLOSED
+        + " AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.case_id AND e.kind = 'escalated'"
+        + " AND e.at_millis >= cases.sla_breached_at_millis) ORDER BY sla_breached_at_millis, case_id LIMIT ?";
+    return Sql.list(dataSource, sql, ps -> {
+      ps.setLong(1, sinceMillis);
+      ps.setInt(2, rows);
+    }, CaseRepository::record, "reading breached cases failed");
   }
 
   /** How far the named reader has read the journal; 0 before its first row. */

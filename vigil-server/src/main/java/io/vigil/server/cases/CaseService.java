@@ -312,13 +312,32 @@ public final class CaseService {
     return after;
   }
 
-  /** Records the SLA warning or breach on the case (the SLA sweep). */
-  public CaseRecord markSla(String caseId, boolean breached) {
-    return change(caseId, null, Reviewer.SYSTEM, r -> {
-      long now = clock.millis();
-      return bump(breached ? r.withSla(r.slaWarnedAtMillis() == null ? now : r.slaWarnedAtMillis(), now, now)
-          : r.withSla(now, r.slaBreachedAtMillis(), now), r.version() + 1);
-    }, breached ? "sla_breached" : "sla_warning", Map.of());
+  /**
+   * Records the SLA warning or breach on the case (the SLA sweep), once: empty when it is recorded
+   * already (another sweep, or a sweep before a restart, did it). A breach also sets the warning
+   * time when no warning was recorded. Throws {@code case_closed} for a closed case.
+   */
+  public Optional<CaseRecord> markSla(String caseId, boolean breached) {
+    try {
+      return Optional.of(change(caseId, null, Reviewer.SYSTEM, r -> {
+        if (breached ? r.slaBreachedAtMillis() != null : r.slaWarnedAtMillis() != null) throw AlreadyRecorded.INSTANCE;
+        long now = clock.millis();
+        return bump(breached ? r.withSla(r.slaWarnedAtMillis() == null ? now : r.slaWarnedAtMillis(), now, now)
+            : r.withSla(now, r.slaBreachedAtMillis(), now), r.version() + 1);
+      }, breached ? "sla_breached" : "sla_warning", Map.of()));
+    } catch (AlreadyRecorded already) {
+      return Optional.empty();
+    }
+  }
+
+  /** Rolls back a mark that is already there; carries no stack trace (it is an answer, not a failure). */
+  private static final class AlreadyRecorded extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final AlreadyRecorded INSTANCE = new AlreadyRecorded();
+
+    private AlreadyRecorded() {
+      super("already recorded", null, false, false);
+    }
   }
 
   // ---- helpers
@@ -382,7 +401,11 @@ public final class CaseService {
     return d;
   }
 
-  private void tell(Consumer<CaseListener> call) {
+  /**
+   * Tells every listener, after a change committed (the SLA sweep tells of warnings and breaches
+   * through here); a listener's failure is logged, never thrown to the caller.
+   */
+  public void tell(Consumer<CaseListener> call) {
     for (CaseListener l : listeners) {
       try {
         call.accept(l);
