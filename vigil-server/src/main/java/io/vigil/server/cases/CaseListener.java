@@ -1,5 +1,7 @@
 package io.vigil.server.cases;
 
+import java.util.List;
+
 /**
  * Told of a case's life after each change has committed (notifications, webhooks, measures). A
  * listener must not throw into the caller: a failure is its own to log and retry.
@@ -19,4 +21,11 @@ public interface CaseListener {
 
   /** The case was reopened (an approved request or an appeal). */
   default void reopened(CaseRecord c) {}
+
+  /**
+   * Every effect of the verdict the case was closed with has been applied (labels, holds,
+   * restrictions, list entries). {@code settledDecisionIds}: the held decisions the verdict settled
+   * (released or denied), whose final outcome is now known.
+   */
+  default void verdictApplied(CaseRecord c, List<String> settledDecisionIds) {}
 }
