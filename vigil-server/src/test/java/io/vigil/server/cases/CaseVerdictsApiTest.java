@@ -17,7 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vigil.engine.label.Verdict;
 import io.vigil.engine.restriction.RestrictionKind;
 import io.vigil.server.account.RestrictionService;
-import io.vigil.server.api.ServerTestBase;
 import io.vigil.server.cases.verdict.VerdictEffects;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.security.Role;
@@ -25,7 +24,6 @@ import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestOperators;
 import io.vigil.server.support.TestOperators.Signed;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,26 +34,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Closing a case with a verdict over HTTP, on a server of its own (it decides held payments): the
+ * Closing a case with a verdict over HTTP (on the cases' own server, {@link CaseServerBase}): the
  * refusals (each before anything is written), what a verdict does to the held payment, the label
  * training reads, the account's restrictions and the lists, and an effect that fails after the close
  * being finished by the next pass of the re-applier.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class CaseVerdictsApiTest extends ServerTestBase {
-  private static final Path DATA_DIR = tempDir("vigil-api-verdicts-");
-
-  @DynamicPropertySource
-  static void ownDataDir(DynamicPropertyRegistry registry) {
-    registry.add("vigil.data-dir", DATA_DIR::toString);
-    registry.add("vigil.reference.dir", () -> CaseTestSupport.ratesWithoutChf(DATA_DIR).toString());
-    storeAsAsked(registry);
-  }
-
+class CaseVerdictsApiTest extends CaseServerBase {
   @Autowired
   DecisionPipeline pipeline;
   @Autowired
@@ -64,30 +51,6 @@ class CaseVerdictsApiTest extends ServerTestBase {
   VerdictEffects effects;
   @Autowired
   RestrictionService restrictions;
-
-  private static Signed reviewer;
-
-  /** A reviewer (role reviewer) who is a member of every queue. */
-  private Signed reviewer() {
-    if (reviewer == null) {
-      reviewer = TestOperators.signInSteppedUp(base, TestOperators.newUsername("rev"), Set.of(Role.REVIEWER));
-      joinEveryQueue(reviewer.username());
-    }
-    return reviewer;
-  }
-
-  private void joinEveryQueue(String operator) {
-    for (Map<String, Object> q : data(api.get("/v1/case-queues"))) {
-      List<Object> members = new java.util.ArrayList<>((List<?>) q.get("members"));
-      members.add(operator);
-      ApiClient.Reply r = api.put("/v1/case-queues/" + q.get("queue_id") + "/members", Map.of("operator_ids", members));
-      assertEquals(200, r.status(), r.body());
-    }
-  }
-
-  private ApiClient.Reply verdict(Signed op, String caseId, Map<String, Object> body) {
-    return as(op, base, "POST", "/v1/cases/" + caseId + "/verdict", body);
-  }
 
   /** A held transfer (150,000.00 EUR: two approvers and a step-up) of a new account, and its case. */
   private Map<String, Object> heldCase(String account) {
