@@ -84,6 +84,8 @@ class CaseAppealsApiTest extends CaseServerBase {
     assertError(appeal(decisionId, appealId, "Another story", "app"), 409, "idempotency_error", "appeal_id_conflict", "appeal_id");
     assertInvalid(appeal(decisionId, id("apl"), "x", "fax"), "invalid_channel", "channel");
     assertInvalid(appeal(decisionId, id("apl"), "", "app"), "missing_field", "reason");
+    assertInvalid(appeal(decisionId, id("apl"), "x".repeat(1_001), "app"), "value_too_long", "reason");
+    assertInvalid(appeal(decisionId, "a".repeat(129), "x", "app"), "value_too_long", "appeal_id");
     assertInvalid(appeal(decisionId, "bad id!", "x", "app"), "invalid_format", "appeal_id");
     assertInvalid(api.post("/v1/decisions/" + decisionId + "/appeal", Map.of("appeal_id", id("apl"), "reason", "x", "channel", "app",
         "phone", "1")), "unknown_field", "phone");

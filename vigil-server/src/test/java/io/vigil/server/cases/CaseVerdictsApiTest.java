@@ -24,6 +24,7 @@ import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestOperators;
 import io.vigil.server.support.TestOperators.Signed;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,16 @@ class CaseVerdictsApiTest extends CaseServerBase {
         "list_entries", List.of(Map.of("list", "block", "entity", "planet", "value", "x")))), "invalid_entity", "list_entries[0].entity");
     assertInvalid(verdict(rev, caseId, Map.of("verdict", "confirmed_fraud", "reason_code", "stolen_card", "list_entries", "all")),
         "invalid_list_entries", "list_entries");
+    assertInvalid(verdict(rev, caseId, Map.of("verdict", "confirmed_fraud", "reason_code", "stolen_card", "confirm_list_entries", true,
+        "list_entries", Collections.nCopies(21, entry))), "invalid_list_entries", "list_entries");
+    assertInvalid(verdict(rev, caseId, Map.of("verdict", "confirmed_fraud", "reason_code", "stolen_card", "confirm_list_entries", true,
+        "list_entries", List.of("block"))), "invalid_list_entries", "list_entries[0]");
+    assertInvalid(verdict(rev, caseId, Map.of("verdict", "confirmed_fraud", "reason_code", "stolen_card", "confirm_list_entries", "yes")),
+        "wrong_type", "confirm_list_entries");
+    assertInvalid(verdict(rev, caseId, Map.of("verdict", "confirmed_fraud", "reason_code", "stolen_card", "expected_version", -1)),
+        "invalid_field", "expected_version");
+    assertInvalid(verdict(rev, caseId, Map.of("verdict", List.of("confirmed_fraud"), "reason_code", "stolen_card")), "wrong_type",
+        "verdict");
     assertError(verdict(rev, caseId, Map.of("verdict", "confirmed_fraud", "reason_code", "stolen_card", "expected_version", version + 7)),
         409, "invalid_request_error", "case_changed", "expected_version");
     // The account's holder, working cases, cannot release their own payment.
