@@ -86,7 +86,9 @@ public final class AppealService {
     } else {
       CaseService.Opened opened = cases.openOrJoin(CaseTrigger.of(row, CaseOrigin.APPEAL), actor);
       caseId = opened.record().caseId();
-      status = opened.created() ? CASE_OPENED : JOINED;
+      // A repeat (neither created nor joined now): an earlier attempt of an appeal of this decision opened or joined it.
+      boolean openedByAppeal = opened.created() || (!opened.joined() && opened.record().origin() == CaseOrigin.APPEAL);
+      status = openedByAppeal ? CASE_OPENED : JOINED;
     }
     cases.event(caseId, by, "appeal_received", detail, false);
     AppealRepository.Appeal a = new AppealRepository.Appeal(appealId, decisionId, reason, channel, caseId, status, requestId,
