@@ -88,7 +88,7 @@ public final class VerdictEffects implements AutoCloseable {
   /** Applies what is left of the verdicts not yet applied, oldest first; the number finished in this pass. */
   public int pass() {
     int finished = 0;
-    for (VerdictRepository.Stored v : verdicts.unapplied(PASS_VERDICTS_MAX)) {
+    for (VerdictRepository.Stored v : verdicts.unapplied(ATTEMPTS_MAX, PASS_VERDICTS_MAX)) {
       if (apply(v.verdictId())) finished++;
     }
     return finished;

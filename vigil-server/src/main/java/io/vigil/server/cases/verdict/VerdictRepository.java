@@ -39,15 +39,18 @@ public final class VerdictRepository {
     }
   }
 
-  private static final String VERDICT_COLUMNS = "verdict_id, case_id, verdict, reason_code, reviewer_id, hold_choice,"
+  private static final String INSERT_COLUMNS = "verdict_id, case_id, verdict, reason_code, reviewer_id, hold_choice,"
       + " restrictions_choice, decided_at_millis, applied_at_millis";
+  /** The same columns of the table read as {@code v}. */
+  private static final String VERDICT_COLUMNS = "v.verdict_id, v.case_id, v.verdict, v.reason_code, v.reviewer_id, v.hold_choice,"
+      + " v.restrictions_choice, v.decided_at_millis, v.applied_at_millis";
   private static final String EFFECT_COLUMNS = "verdict_id, seq, kind, target, detail_json, applied_at_millis, result_json,"
       + " attempts, last_error";
   /** The longest error text an effect keeps. */
   static final int ERROR_CHARS_MAX = 1_000;
 
   public void insert(Connection c, Stored v, List<Effect> effects) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO case_verdicts (" + VERDICT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)")) {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO case_verdicts (" + INSERT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)")) {
       ps.setString(1, v.verdictId());
       ps.setString(2, v.caseId());
       ps.setString(3, v.verdict());
@@ -77,24 +80,21 @@ public final class VerdictRepository {
   }
 
   public Optional<Stored> find(String verdictId) {
-    return Sql.one(dataSource, "SELECT " + VERDICT_COLUMNS + " FROM case_verdicts WHERE verdict_id = ?", ps -> ps.setString(1, verdictId),
+    return Sql.one(dataSource, "SELECT " + VERDICT_COLUMNS + " FROM case_verdicts v WHERE v.verdict_id = ?", ps -> ps.setString(1, verdictId),
         VerdictRepository::stored, "reading a verdict failed");
   }
 
-  /** The verdicts of a case, newest first, at most {@code rows}. */
-  public List<Stored> ofCase(String caseId, int rows) {
-    return Sql.list(dataSource, "SELECT " + VERDICT_COLUMNS + " FROM case_verdicts WHERE case_id = ?"
-        + " ORDER BY decided_at_millis DESC, verdict_id DESC LIMIT ?", ps -> {
-          ps.setString(1, caseId);
+  /**
+   * Verdicts with an effect not yet applied that has had fewer than {@code attemptsMax} attempts,
+   * oldest first, at most {@code rows}: effects given up on do not keep newer verdicts waiting.
+   */
+  public List<Stored> unapplied(int attemptsMax, int rows) {
+    return Sql.list(dataSource, "SELECT " + VERDICT_COLUMNS + " FROM case_verdicts v WHERE v.applied_at_millis IS NULL"
+        + " AND EXISTS (SELECT 1 FROM case_verdict_effects e WHERE e.verdict_id = v.verdict_id AND e.applied_at_millis IS NULL"
+        + " AND e.attempts < ?) ORDER BY v.decided_at_millis, v.verdict_id LIMIT ?", ps -> {
+          ps.setInt(1, attemptsMax);
           ps.setInt(2, rows);
-        }, VerdictRepository::stored, "reading a case's verdicts failed");
-  }
-
-  /** Verdicts with an effect not yet applied, oldest first, at most {@code rows}. */
-  public List<Stored> unapplied(int rows) {
-    return Sql.list(dataSource, "SELECT " + VERDICT_COLUMNS + " FROM case_verdicts WHERE applied_at_millis IS NULL"
-        + " ORDER BY decided_at_millis, verdict_id LIMIT ?", ps -> ps.setInt(1, rows), VerdictRepository::stored,
-        "reading unapplied verdicts failed");
+        }, VerdictRepository::stored, "reading unapplied verdicts failed");
   }
 
   private static Stored stored(ResultSet rs) throws SQLException {

@@ -19,6 +19,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Closing a case with a verdict, and what the verdict does. Everything the reviewer asked is checked
@@ -28,6 +30,8 @@ import java.util.Set;
  * A failure after the close leaves the effect for the re-applier: never half-written, never lost.
  */
 public final class VerdictService {
+  private static final Logger log = LoggerFactory.getLogger(VerdictService.class);
+
   private final CaseService cases;
   private final VerdictRepository verdicts;
   private final VerdictEffects effects;
@@ -79,7 +83,12 @@ public final class VerdictService {
       }
       verdicts.insert(c, v, rows);
     });
-    effects.apply(verdictId[0]);
+    try {
+      effects.apply(verdictId[0]);
+    } catch (RuntimeException notNow) {
+      // The case is closed and the verdict stored: the re-applier finishes the effects; the answer shows them pending.
+      log.warn("applying verdict {} failed; the re-applier will finish it: {}", verdictId[0], notNow.toString());
+    }
     return new Closed(closed, verdicts.find(verdictId[0]).orElseThrow(), verdicts.effects(verdictId[0]));
   }
 
