@@ -280,7 +280,7 @@ public class CaseController {
     return after;
   }
 
-  static Long expectedVersion(Map<String, Object> body) {
+  public static Long expectedVersion(Map<String, Object> body) {
     Object v = body.get("expected_version");
     if (v == null) return null;
     if (!(v instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1) {

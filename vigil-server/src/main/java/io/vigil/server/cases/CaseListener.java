@@ -1,5 +1,7 @@
 package io.vigil.server.cases;
 
+import java.util.List;
+
 /**
  * Told of a case's life after each change has committed (notifications, webhooks, measures). A
  * listener must not throw into the caller: a failure is its own to log and retry.
@@ -25,4 +27,11 @@ public interface CaseListener {
 
   /** The case's due time passed while it was open; told once, before it is escalated. */
   default void slaBreached(CaseRecord c) {}
+
+  /**
+   * Every effect of the verdict the case was closed with has been applied (labels, holds,
+   * restrictions, list entries). {@code settledDecisionIds}: the held decisions the verdict settled
+   * (released or denied), whose final outcome is now known.
+   */
+  default void verdictApplied(CaseRecord c, List<String> settledDecisionIds) {}
 }

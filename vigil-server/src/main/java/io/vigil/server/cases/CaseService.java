@@ -255,10 +255,21 @@ public final class CaseService {
    * released, a notification sent). {@code checkWorker}: the reviewer must be allowed to work the case.
    */
   public CaseEvent event(String caseId, Reviewer by, String kind, Map<String, Object> detail, boolean checkWorker) {
+    return event(caseId, by, kind, detail, checkWorker, c -> true);
+  }
+
+  /**
+   * As {@link #event(String, Reviewer, String, Map, boolean)}, in one transaction with {@code first}:
+   * the entry is appended only when {@code first} answers true (it marked something done that was not
+   * yet), else nothing is written and the answer is null.
+   */
+  public CaseEvent event(String caseId, Reviewer by, String kind, Map<String, Object> detail, boolean checkWorker,
+      Sql.Work<Boolean> first) {
     long now = clock.millis();
     return Sql.transaction(cases.dataSource(), c -> {
       CaseRecord r = cases.find(c, caseId).orElseThrow(CaseService::notFound);
       if (checkWorker) mayWork(r, by);
+      if (!first.run(c)) return null;
       CaseRecord touched = bump(r, r.version() + 1);
       if (!cases.update(c, touched)) throw changed();
       return cases.appendEvent(c, caseId, now, by.id(), kind, detail);
@@ -288,26 +299,54 @@ public final class CaseService {
    */
   public CaseRecord close(String caseId, CaseVerdict verdict, String reasonCode, Reviewer by, Long expectedVersion,
       Map<String, Object> detail) {
+    return close(caseId, verdict, reasonCode, by, expectedVersion, detail, InTransaction.NOTHING);
+  }
+
+  /**
+   * As {@link #close(String, CaseVerdict, String, Reviewer, Long, Map)}, running {@code also} in the
+   * transaction that closes the case (the verdict package stores the verdict's effects so): both
+   * commit, or neither.
+   */
+  public CaseRecord close(String caseId, CaseVerdict verdict, String reasonCode, Reviewer by, Long expectedVersion,
+      Map<String, Object> detail, InTransaction also) {
     Map<String, Object> d = new LinkedHashMap<>(detail);
     d.put("verdict", verdict.wire());
     d.put("reason_code", reasonCode);
     CaseRecord after = change(caseId, expectedVersion, by, r -> {
       mayWork(r, by);
       return bump(r.closed(verdict, reasonCode, by.id(), clock.millis()), r.version() + 1);
-    }, "closed", d);
+    }, "closed", d, false, also);
     tell(l -> l.closed(after));
     return after;
   }
 
+  /** Work another package does in the transaction of a case's change, given the changed row; may throw to refuse it. */
+  public interface InTransaction {
+    InTransaction NOTHING = (c, changed) -> {};
+
+    void run(Connection c, CaseRecord changed) throws SQLException;
+  }
+
+  /** Tells the listeners that a verdict's effects were all applied; settledDecisionIds: the holds it settled. */
+  public void verdictApplied(String caseId, List<String> settledDecisionIds) {
+    CaseRecord r = record(caseId);
+    tell(l -> l.verdictApplied(r, settledDecisionIds));
+  }
+
   /** Reopens a closed case (after a second person approved, or on an appeal); the deadline starts again. */
   public CaseRecord reopen(String caseId, Reviewer by, Map<String, Object> detail) {
+    return reopen(caseId, by, detail, InTransaction.NOTHING);
+  }
+
+  /** As {@link #reopen(String, Reviewer, Map)}, running {@code also} in its transaction (an approved request marked so). */
+  public CaseRecord reopen(String caseId, Reviewer by, Map<String, Object> detail, InTransaction also) {
     CaseRecord after = change(caseId, null, by, r -> {
       if (!r.status().isClosed()) {
         throw ApiException.conflict("invalid_request_error", "case_not_closed", "Only a closed case can be reopened", "case_id");
       }
       long now = clock.millis();
       return bump(r.reopened(now + queues.get(r.queueId()).deadlineMillis(), now), r.version() + 1);
-    }, "reopened", detail, true);
+    }, "reopened", detail, true, also);
     tell(l -> l.reopened(after));
     return after;
   }
@@ -344,12 +383,12 @@ public final class CaseService {
 
   /** A change of a case that is not closed; see {@link #change(String, Long, Reviewer, Change, String, Map, boolean)}. */
   private CaseRecord change(String caseId, Long expectedVersion, Reviewer by, Change change, String kind, Map<String, Object> detail) {
-    return change(caseId, expectedVersion, by, change, kind, detail, false);
+    return change(caseId, expectedVersion, by, change, kind, detail, false, InTransaction.NOTHING);
   }
 
   /** One change: read, check the version asked for, write the new row against the version read, append the timeline entry. */
   private CaseRecord change(String caseId, Long expectedVersion, Reviewer by, Change change, String kind, Map<String, Object> detail,
-      boolean closedAllowed) {
+      boolean closedAllowed, InTransaction also) {
     long now = clock.millis();
     return Sql.transaction(cases.dataSource(), c -> {
       CaseRecord r = cases.find(c, caseId).orElseThrow(CaseService::notFound);
@@ -361,6 +400,7 @@ public final class CaseService {
       CaseRecord next = bump(change.apply(r), r.version() + 1);
       if (!cases.update(c, next)) throw changed();
       cases.appendEvent(c, caseId, now, by.id(), kind, detail);
+      also.run(c, next);
       return next;
     }, "changing a case failed");
   }

@@ -11,8 +11,9 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * Approvals and rejections of held decisions; the primary key (decision, approver) refuses a second
- * approval by one person, and the rejections' key (decision) a second rejection.
+ * Approvals, rejections and releases of held decisions; the primary key (decision, approver) refuses
+ * a second approval by one person, the rejections' key (decision) a second rejection, and the
+ * releases' key (decision) a second release.
  */
 public final class ApprovalRepository {
   private final DataSource dataSource;
@@ -73,6 +74,57 @@ public final class ApprovalRepository {
 
   private static Rejection rejection(ResultSet rs) throws SQLException {
     return new Rejection(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5));
+  }
+
+  /**
+   * A reviewer's release of a held payment with a case verdict: the hold is approved by it (ALLOW),
+   * whatever approvals or step-up it still waited for.
+   */
+  public record Release(String decisionId, String releasedBy, long releasedAtMillis, String caseId, String reason,
+      String recordedBy) {}
+
+  /** Thrown when the decision is already released. */
+  public static final class AlreadyReleased extends RuntimeException {
+    AlreadyReleased() {
+      super(null, null, false, false);
+    }
+  }
+
+  public void insertRelease(Release r) {
+    String sql = "INSERT INTO hold_releases (decision_id, released_by, released_at_millis, case_id, reason, recorded_by)"
+        + " VALUES (?,?,?,?,?,?)";
+    Sql.update(dataSource, sql, ps -> {
+      ps.setString(1, r.decisionId());
+      ps.setString(2, r.releasedBy());
+      ps.setLong(3, r.releasedAtMillis());
+      ps.setString(4, r.caseId());
+      ps.setString(5, r.reason());
+      ps.setString(6, r.recordedBy());
+    }, "storing a release failed", AlreadyReleased::new);
+  }
+
+  /** A decision's release, or null. */
+  public Release releaseOf(String decisionId) {
+    return Sql.one(dataSource, RELEASE_SELECT + " WHERE decision_id = ?", ps -> ps.setString(1, decisionId),
+        ApprovalRepository::release, "reading a release failed").orElse(null);
+  }
+
+  /** The releases of these decisions (a few hundred ids at most), by decision id. */
+  public Map<String, Release> releasesOfAll(Collection<String> decisionIds) {
+    Map<String, Release> out = new HashMap<>();
+    if (decisionIds.isEmpty()) return out;
+    String sql = RELEASE_SELECT + " WHERE decision_id IN (" + Sql.placeholders(decisionIds.size()) + ")";
+    for (Release r : Sql.list(dataSource, sql, Sql.strings(decisionIds), ApprovalRepository::release, "reading releases failed")) {
+      out.put(r.decisionId(), r);
+    }
+    return out;
+  }
+
+  private static final String RELEASE_SELECT =
+      "SELECT decision_id, released_by, released_at_millis, case_id, reason, recorded_by FROM hold_releases";
+
+  private static Release release(ResultSet rs) throws SQLException {
+    return new Release(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5), rs.getString(6));
   }
 
   public void insert(Approval a) {

@@ -137,6 +137,18 @@ public class HoldController {
       x.put("recorded_by", r.recordedBy());
       m.put("rejection", x);
     }
+    ApprovalRepository.Release release = h.release();
+    if (release == null) {
+      m.put("release", null);
+    } else {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("released_by", release.releasedBy());
+      x.put("case_id", release.caseId());
+      x.put("reason", release.reason());
+      x.put("released_at", Instant.ofEpochMilli(release.releasedAtMillis()).toString());
+      x.put("recorded_by", release.recordedBy());
+      m.put("release", x);
+    }
     return m;
   }
 }

@@ -9,6 +9,7 @@ import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.limit.LimitService;
 import io.vigil.engine.policy.Action;
+import io.vigil.engine.restriction.Restriction;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -58,18 +59,19 @@ public final class HoldService {
   /** A day beyond the longest deadline: an event's time may precede its decision's. */
   private static final long INBOX_SLACK_MILLIS = 86_400_000L;
 
-  /** The states of these held decisions (a page, at most {@link #INBOX_ROWS_MAX}), in their order; three queries. */
+  /** The states of these held decisions (a page, at most {@link #INBOX_ROWS_MAX}), in their order; four queries. */
   public List<HoldState> states(List<JournalRow> rows) {
     assert rows.size() <= INBOX_ROWS_MAX : rows.size();
     List<String> ids = rows.stream().map(r -> r.record().decisionId()).toList();
     Map<String, List<ApprovalRepository.Approval>> given = approvals.ofAll(ids);
     Map<String, ChallengeRepository.Result> results = challenges.findAll(ids);
     Map<String, ApprovalRepository.Rejection> rejections = approvals.rejectionsOfAll(ids);
+    Map<String, ApprovalRepository.Release> releases = approvals.releasesOfAll(ids);
     long now = clock.millis();
     List<HoldState> out = new ArrayList<>(rows.size());
     for (JournalRow row : rows) {
       String id = row.record().decisionId();
-      out.add(terms(row).state(given.getOrDefault(id, List.of()), results.get(id), rejections.get(id), now));
+      out.add(terms(row).state(given.getOrDefault(id, List.of()), results.get(id), rejections.get(id), releases.get(id), now));
     }
     return out;
   }
@@ -82,7 +84,7 @@ public final class HoldService {
   public HoldState state(String decisionId) {
     HoldTerms t = terms(row(decisionId));
     return t.state(approvals.of(decisionId), challenges.find(decisionId).orElse(null), approvals.rejectionOf(decisionId),
-        clock.millis());
+        approvals.releaseOf(decisionId), clock.millis());
   }
 
   /**
@@ -106,7 +108,8 @@ public final class HoldService {
     }
     long now = clock.millis();
     ChallengeRepository.Result challenge = challenges.find(decisionId).orElse(null);
-    HoldState before = t.state(approvals.of(decisionId), challenge, approvals.rejectionOf(decisionId), now);
+    HoldState before = t.state(approvals.of(decisionId), challenge, approvals.rejectionOf(decisionId),
+        approvals.releaseOf(decisionId), now);
     if (!before.status().equals(HoldState.PENDING)) throw closed(before.status());
     try {
       approvals.insert(new ApprovalRepository.Approval(decisionId, approverId, role, now, actor));
@@ -133,7 +136,7 @@ public final class HoldService {
     long now = clock.millis();
     ChallengeRepository.Result challenge = challenges.find(decisionId).orElse(null);
     List<ApprovalRepository.Approval> given = approvals.of(decisionId);
-    HoldState before = t.state(given, challenge, approvals.rejectionOf(decisionId), now);
+    HoldState before = t.state(given, challenge, approvals.rejectionOf(decisionId), approvals.releaseOf(decisionId), now);
     if (!before.status().equals(HoldState.PENDING)) throw closed(before.status());
     ApprovalRepository.Rejection rejection = new ApprovalRepository.Rejection(decisionId, operatorId, now, reason, actor);
     try {
@@ -143,6 +146,62 @@ public final class HoldService {
     }
     limits.releaseIfReserved(decisionId, LimitService.HOLD_REJECTED, "hold rejected by " + operatorId, actor);
     return t.state(given, challenge, rejection, now);
+  }
+
+  /**
+   * Releases a pending hold with a case verdict: the reviewer (operatorId, also recorded as the
+   * actor) found the payment legitimate, and the hold is approved by this release (outcome ALLOW),
+   * whatever approvals or step-up it still waited for. Keeps the rules of an approval: a party to
+   * the payment cannot release it, a restriction in force that stops it refuses the release, and a
+   * hold no longer pending refuses with its status.
+   */
+  public synchronized HoldState release(String decisionId, String operatorId, String caseId, String reason, String actor) {
+    JournalRow row = row(decisionId);
+    HoldTerms t = terms(row);
+    checkRelease(row, t, operatorId, Set.of());
+    long now = clock.millis();
+    ChallengeRepository.Result challenge = challenges.find(decisionId).orElse(null);
+    List<ApprovalRepository.Approval> given = approvals.of(decisionId);
+    HoldState before = t.state(given, challenge, approvals.rejectionOf(decisionId), approvals.releaseOf(decisionId), now);
+    if (!before.status().equals(HoldState.PENDING)) throw closed(before.status());
+    ApprovalRepository.Release release = new ApprovalRepository.Release(decisionId, operatorId, now, caseId, reason, actor);
+    try {
+      approvals.insertRelease(release);
+    } catch (ApprovalRepository.AlreadyReleased e) {
+      throw closed(HoldState.APPROVED);
+    }
+    return t.state(given, challenge, null, release, now);
+  }
+
+  /**
+   * Refuses, before anything is written, a release {@link #release} would refuse for who asks or for
+   * the account: a party to the payment, or a restriction in force that stops it.
+   */
+  public void checkRelease(String decisionId, String operatorId, Set<String> liftedFirst) {
+    JournalRow row = row(decisionId);
+    checkRelease(row, terms(row), operatorId, liftedFirst);
+  }
+
+  /** Refuses, before anything is written, a party to the payment as the person who settles its hold (a rejection with a verdict). */
+  public void checkDecider(String decisionId, String operatorId) {
+    checkDecider(row(decisionId), operatorId);
+  }
+
+  private static void checkDecider(JournalRow row, String operatorId) {
+    if (parties(row).contains(operatorId)) {
+      throw new ApiException(403, "permission_error", "self_approval",
+          "A party to the payment (its account, counterparty or merchant) cannot release or reject its hold", "hold");
+    }
+  }
+
+  /** liftedFirst: the ids of restrictions that will be lifted before the release (a verdict that lifts them). */
+  private void checkRelease(JournalRow row, HoldTerms t, String operatorId, Set<String> liftedFirst) {
+    checkDecider(row, operatorId);
+    Restriction stopping = restrictions.stopping(t.accountId(), t.merchantId(), t.eventType());
+    if (stopping != null && !liftedFirst.contains(stopping.id())) {
+      throw ApiException.conflict("invalid_request_error", "account_restricted",
+          "The account or the merchant has a restriction in force that stops this payment; it cannot be released", "hold");
+    }
   }
 
   /** The refusal of an approval for a hold that is no longer pending. */

@@ -12,12 +12,13 @@ import java.util.Map;
  * @param outcome ALLOW once approved, DENY once rejected, the expiry action once expired, null while pending
  * @param waitingFor while pending, what is still missing: {@code approvals}, {@code challenge} or both; else empty
  * @param settledAtMillis when the state stopped being pending: the approval or challenge result that
- *     completed it, the failed challenge, or the deadline; 0 while pending
+ *     completed it, the failed challenge, the release, or the deadline; 0 while pending
+ * @param release a reviewer's release with a case verdict, which approved the hold; null when none
  */
 public record HoldState(String decisionId, String accountId, String policy, int approvalsRequired,
     Map<String, Integer> requiredRoles, long deadlineMillis, Action expiryAction,
     List<ApprovalRepository.Approval> approvals, String status, Action outcome, List<String> waitingFor,
-    long settledAtMillis, ApprovalRepository.Rejection rejection) {
+    long settledAtMillis, ApprovalRepository.Rejection rejection, ApprovalRepository.Release release) {
 
   public static final String PENDING = "pending";
   public static final String APPROVED = "approved";

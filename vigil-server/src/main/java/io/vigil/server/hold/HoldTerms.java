@@ -42,10 +42,26 @@ public record HoldTerms(String decisionId, String accountId, String merchantId, 
    */
   public HoldState state(List<ApprovalRepository.Approval> given, ChallengeRepository.Result reported,
       ApprovalRepository.Rejection rejection, long nowMillis) {
+    return state(given, reported, rejection, null, nowMillis);
+  }
+
+  /**
+   * As {@link #state(List, ChallengeRepository.Result, ApprovalRepository.Rejection, long)}, with a
+   * reviewer's release: taken only while the hold was pending (and never beside a rejection), it
+   * approves the hold at its time, whatever approvals or step-up it still waited for.
+   */
+  public HoldState state(List<ApprovalRepository.Approval> given, ChallengeRepository.Result reported,
+      ApprovalRepository.Rejection rejection, ApprovalRepository.Release release, long nowMillis) {
     ChallengeRepository.Result challenge = reported != null && reported.recordedAtMillis() < deadlineMillis ? reported : null;
     if (rejection != null) {
       assert rejection.rejectedAtMillis() < deadlineMillis : "a rejection is taken only while the hold is pending";
+      assert release == null : "a hold is rejected or released, never both";
       return state(given, HoldState.REJECTED, Action.DENY, List.of(), rejection.rejectedAtMillis(), rejection);
+    }
+    if (release != null) {
+      assert release.releasedAtMillis() < deadlineMillis : "a release is taken only while the hold is pending";
+      return new HoldState(decisionId, accountId, policy, approvalsRequired, requiredRoles, deadlineMillis, expiryAction,
+          given, HoldState.APPROVED, Action.ALLOW, List.of(), release.releasedAtMillis(), null, release);
     }
     boolean rolesMet = true;
     for (Map.Entry<String, Integer> r : requiredRoles.entrySet()) {
@@ -71,6 +87,6 @@ public record HoldTerms(String decisionId, String accountId, String merchantId, 
   private HoldState state(List<ApprovalRepository.Approval> given, String status, Action outcome, List<String> waitingFor,
       long settledAtMillis, ApprovalRepository.Rejection rejection) {
     return new HoldState(decisionId, accountId, policy, approvalsRequired, requiredRoles, deadlineMillis, expiryAction,
-        given, status, outcome, waitingFor, settledAtMillis, rejection);
+        given, status, outcome, waitingFor, settledAtMillis, rejection, null);
   }
 }

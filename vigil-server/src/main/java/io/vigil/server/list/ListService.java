@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -49,6 +50,23 @@ public final class ListService {
       index.put(entry);
       return entry;
     });
+  }
+
+  /**
+   * Checks an entry's fields as {@link #create} does, and that its list has room, writing nothing:
+   * for a change that adds entries later (a case verdict) and must refuse a bad one before it
+   * commits anything. The answer is the entry as it would be stored (value normalized).
+   */
+  public ListEntry check(Map<String, Object> body, String actor) {
+    long now = clock.millis();
+    ListEntry entry = NewEntry.parse(body, now).toEntry(actor, now);
+    if (!index.hasRoomFor(entry)) throw listFull("list");
+    return entry;
+  }
+
+  /** The entry of this list, entity and (normalized) value, if the list holds it. */
+  public Optional<ListEntry> find(ListKind kind, ListEntity entity, String normalizedValue) {
+    return repository.page(kind, entity, normalizedValue, null, 1).stream().findFirst();
   }
 
   /** Runs a change of the lists under the lock every list change takes (see {@link ListImport}). */

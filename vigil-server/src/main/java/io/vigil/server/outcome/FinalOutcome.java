@@ -10,7 +10,8 @@ import java.util.List;
  *     decision's own CHALLENGE, HOLD or REVIEW while it waits
  * @param settledBy {@code decision} (ALLOW and DENY are final as decided), {@code challenge},
  *     {@code hold} (its approvals, and its step-up when it has one), {@code hold_expiry},
- *     {@code hold_rejection} (a person rejected it) or {@code reversal}; null while waiting
+ *     {@code hold_rejection} (a person rejected it), {@code hold_release} (a reviewer released it with a
+ *     case verdict) or {@code reversal}; null while waiting
  * @param settledAtMillis when it was settled; 0 while waiting
  * @param waitingFor what is missing: {@code challenge}, {@code approvals}, {@code review}; empty once settled
  */
@@ -21,6 +22,8 @@ public record FinalOutcome(String finalAction, String settledBy, long settledAtM
   public static final String BY_HOLD_EXPIRY = "hold_expiry";
   /** A person rejected the held payment. */
   public static final String BY_HOLD_REJECTION = "hold_rejection";
+  /** A reviewer released the held payment with a case verdict (legitimate). */
+  public static final String BY_HOLD_RELEASE = "hold_release";
   public static final String BY_REVERSAL = "reversal";
   public static final String REVERSED = "REVERSED";
   public static final String WAITING_FOR_REVIEW = "review";

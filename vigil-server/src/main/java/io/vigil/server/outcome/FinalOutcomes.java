@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * The final outcome of decisions ({@link FinalOutcome}) from what was reported after them: the
  * challenge result of a CHALLENGE, the approvals, step-up result and deadline of a HOLD, and an
- * approved reversal of a completed payment. Reads those for a page of decisions in four queries.
+ * approved reversal of a completed payment. Reads those for a page of decisions in five queries.
  */
 public final class FinalOutcomes {
   /** Decision ids per lookup query. */
@@ -68,6 +68,7 @@ public final class FinalOutcomes {
     Map<String, ChallengeRepository.Result> results = challenges.findAll(challenged);
     Map<String, List<ApprovalRepository.Approval>> given = approvals.ofAll(held);
     Map<String, ApprovalRepository.Rejection> rejected = approvals.rejectionsOfAll(held);
+    Map<String, ApprovalRepository.Release> released = approvals.releasesOfAll(held);
     Map<String, Long> reversed = reversals.reversedAt(moved);
     long now = clock.millis();
     Map<String, FinalOutcome> out = new HashMap<>();
@@ -75,13 +76,14 @@ public final class FinalOutcomes {
       String id = row.record().decisionId();
       Long reversedAt = reversed.get(id);
       out.put(id, reversedAt != null ? FinalOutcome.settled(FinalOutcome.REVERSED, FinalOutcome.BY_REVERSAL, reversedAt)
-          : outcome(row, results.get(id), given.getOrDefault(id, List.of()), rejected.get(id), now));
+          : outcome(row, results.get(id), given.getOrDefault(id, List.of()), rejected.get(id), released.get(id), now));
     }
     return out;
   }
 
   private static FinalOutcome outcome(JournalRow row, ChallengeRepository.Result challenge,
-      List<ApprovalRepository.Approval> given, ApprovalRepository.Rejection rejection, long nowMillis) {
+      List<ApprovalRepository.Approval> given, ApprovalRepository.Rejection rejection, ApprovalRepository.Release release,
+      long nowMillis) {
     Action action = Action.valueOf(row.action());
     return switch (action) {
       case ALLOW, DENY -> FinalOutcome.settled(action.name(), FinalOutcome.BY_DECISION, row.record().recordedAtMillis());
@@ -89,16 +91,18 @@ public final class FinalOutcomes {
       case CHALLENGE -> challenge == null ? FinalOutcome.waiting(action.name(), List.of(HoldState.WAITING_FOR_CHALLENGE))
           : FinalOutcome.settled(ChallengeService.PASSED.equals(challenge.result()) ? Action.ALLOW.name() : Action.DENY.name(),
               FinalOutcome.BY_CHALLENGE, challenge.recordedAtMillis());
-      case HOLD -> held(row, challenge, given, rejection, nowMillis);
+      case HOLD -> held(row, challenge, given, rejection, release, nowMillis);
     };
   }
 
   private static FinalOutcome held(JournalRow row, ChallengeRepository.Result challenge,
-      List<ApprovalRepository.Approval> given, ApprovalRepository.Rejection rejection, long nowMillis) {
+      List<ApprovalRepository.Approval> given, ApprovalRepository.Rejection rejection, ApprovalRepository.Release release,
+      long nowMillis) {
     HoldTerms terms = HoldTerms.of(row, Json.readMap(row.record().responseJson()));
-    HoldState state = terms.state(given, challenge, rejection, nowMillis);
+    HoldState state = terms.state(given, challenge, rejection, release, nowMillis);
     return switch (state.status()) {
-      case HoldState.APPROVED -> FinalOutcome.settled(state.outcome().name(), FinalOutcome.BY_HOLD, state.settledAtMillis());
+      case HoldState.APPROVED -> FinalOutcome.settled(state.outcome().name(),
+          state.release() != null ? FinalOutcome.BY_HOLD_RELEASE : FinalOutcome.BY_HOLD, state.settledAtMillis());
       case HoldState.REJECTED -> FinalOutcome.settled(state.outcome().name(),
           state.rejection() != null ? FinalOutcome.BY_HOLD_REJECTION : FinalOutcome.BY_CHALLENGE, state.settledAtMillis());
       case HoldState.EXPIRED -> FinalOutcome.settled(state.outcome().name(), FinalOutcome.BY_HOLD_EXPIRY, state.settledAtMillis());

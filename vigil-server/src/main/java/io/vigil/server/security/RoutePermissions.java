@@ -152,8 +152,10 @@ public final class RoutePermissions {
     t.add(new Route("POST", "/v1/cases/{caseId}/escalation", Access.of(CASES_WORK)));
     t.add(new Route("POST", "/v1/cases/{caseId}/verdict", Access.of(CASES_WORK)));
     t.add(new Route("POST", "/v1/cases/{caseId}/reopen-requests", Access.of(CASES_WORK)));
+    t.add(new Route("GET", "/v1/cases/{caseId}/reopen-requests", Access.of(CASES_READ)));
     t.add(new Route("POST", "/v1/cases/{caseId}/reopen-requests/{requestId}/approval", Access.of(CASES_SUPERVISE)));
     t.add(new Route("POST", "/v1/decisions/{decisionId}/appeal", Access.of(SELF_SERVICE)));
+    t.add(new Route("GET", "/v1/appeals/{appealId}", Access.of(DECISIONS_READ)));
     t.add(new Route("GET", "/v1/case-queues", Access.of(CASES_READ)));
     t.add(new Route("POST", "/v1/case-queues", Access.of(CASES_CONFIGURE)));
     t.add(new Route("GET", "/v1/case-queues/{queueId}", Access.of(CASES_READ)));

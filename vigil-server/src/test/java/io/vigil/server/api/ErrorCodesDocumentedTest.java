@@ -62,7 +62,9 @@ class ErrorCodesDocumentedTest {
       // ListImport.check: an entry's ApiException or ValidationException re-made with the import row in front of its param.
       "ListImport.java: e.code()",
       // RuleDrafts: a draft rule's or pasted event's error re-made with "rule." or "event." in front of its param.
-      "RuleDrafts.java: e.code()");
+      "RuleDrafts.java: e.code()",
+      // VerdictService.plan: a list entry's error re-made with "list_entries[i]." in front of its param.
+      "VerdictService.java: refused.code()");
 
   @Test
   void everyCodeTheApiCanReturnIsInTheErrorTableAndNoOther() throws IOException {

@@ -15,7 +15,7 @@ class HoldsControllerTest {
   private static HoldState pending(int required, Map<String, Integer> roles, List<String> waitingFor,
       ApprovalRepository.Approval... given) {
     return new HoldState("dec_1", "acct_1", "p", required, roles, 0, Action.DENY, List.of(given), HoldState.PENDING, null,
-        waitingFor, 0, null);
+        waitingFor, 0, null, null);
   }
 
   @Test
@@ -37,7 +37,7 @@ class HoldsControllerTest {
     assertThat(HoldsController.stillNeeded(pending(2, Map.of("supervisor", 2), List.of("approvals"))))
         .containsExactly("2 supervisors");
     HoldState approved = new HoldState("dec_1", "acct_1", "p", 1, Map.of(), 0, Action.DENY, List.of(alice), HoldState.APPROVED,
-        Action.ALLOW, List.of(), 1, null);
+        Action.ALLOW, List.of(), 1, null, null);
     assertThat(HoldsController.stillNeeded(approved)).isEmpty();
   }
 
