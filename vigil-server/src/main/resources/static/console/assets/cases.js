@@ -129,8 +129,12 @@
     busy(form, function () { return handler(form); });
   });
 
+  // Selecting rows: "select all" ticks the page's rows; a changed selection clears the last error.
   document.addEventListener('change', function (e) {
-    if (e.target.id !== 'select-all') return;
-    document.querySelectorAll('input.case-select').forEach(function (b) { b.checked = e.target.checked; });
+    if (e.target.id === 'select-all') {
+      document.querySelectorAll('input.case-select').forEach(function (b) { b.checked = e.target.checked; });
+    }
+    var form = document.getElementById('bulk');
+    if (form && (e.target.id === 'select-all' || e.target.classList.contains('case-select'))) Vigil.clearErrors(form);
   });
 })();

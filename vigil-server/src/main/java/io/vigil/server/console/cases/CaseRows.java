@@ -7,6 +7,8 @@ import io.vigil.server.console.decisions.DecisionRows;
 import io.vigil.server.console.holds.HoldsController;
 import io.vigil.server.journal.JournalRow;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,11 +24,14 @@ public final class CaseRows {
   /** Reasons shown per linked decision. */
   static final int REASONS_SHOWN_MAX = 8;
 
+  /** A due time as a table shows it: to the minute, in UTC. */
+  private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
   private CaseRows() {}
 
   /** One row of the inbox. */
   public record Row(String caseId, String accountId, String queueId, String status, String statusLabel, int priority,
-      String origin, String assigneeId, String dueAt, String dueText, boolean overdue, long decisions) {}
+      String origin, String assigneeId, String dueAt, String dueShown, String dueText, boolean overdue, long decisions) {}
 
   /** One decision of the case with what the decision page would show first; {@code row} is null when it is not in the journal. */
   public record LinkedDecision(String decisionId, String origin, String addedAt, DecisionRows.Row row, List<Reason> reasons) {}
@@ -45,7 +50,8 @@ public final class CaseRows {
     boolean overdue = !r.status().isClosed() && r.dueAtMillis() < nowMillis;
     String dueText = r.status().isClosed() ? "closed" : HoldsController.timeLeft(r.dueAtMillis() - nowMillis);
     return new Row(r.caseId(), r.accountId(), r.queueId(), r.status().wire(), label(r.status().wire()), r.priority(),
-        r.origin().wire(), r.assigneeId(), time(r.dueAtMillis()), dueText, overdue, decisions);
+        r.origin().wire(), r.assigneeId(), time(r.dueAtMillis()), MINUTES.format(Instant.ofEpochMilli(r.dueAtMillis())), dueText,
+        overdue, decisions);
   }
 
   /** "in_progress" → "In progress". */

@@ -135,6 +135,7 @@ class CasesConsoleTest extends ServerTestBase {
     assertThat(entries.get(entries.size() - 1).getText()).as("newest last").contains("Status set to waiting for customer");
     assertThat(entries.stream().map(e -> e.getAttribute("data-kind")).toList())
         .containsSubsequence("opened", "assigned", "commented", "attachment_added", "status_changed");
+    b.script("window.scrollTo(0, 0)");
     b.screenshot("case");
     assertThat(b.consoleErrors()).isEmpty();
 
@@ -183,10 +184,12 @@ class CasesConsoleTest extends ServerTestBase {
     b.click(By.id("bulk-apply"));
     b.textContains(By.cssSelector("#bulk [data-form-error]"), "Select one or more cases first");
     for (String id : cases) b.find(By.cssSelector("#case-row-" + id + " input.case-select")).click();
+    assertThat(b.find(By.cssSelector("#bulk [data-form-error]")).getText()).as("a new selection clears the error").isEmpty();
     b.type(By.id("bulk-assignee"), other.username());
-    b.screenshot("cases-inbox");
     b.click(By.id("bulk-apply"));
     b.textContains(By.id("bulk-summary"), "2 of 3 cases done.");
+    b.script("window.scrollTo(0, 0)");
+    b.screenshot("cases-inbox");
     assertThat(b.find(By.id("bulk-result-" + cases[0])).getText()).isEqualTo("Done");
     assertThat(b.find(By.id("bulk-result-" + cases[1])).getText()).isEqualTo("Done");
     assertThat(b.find(By.id("bulk-result-" + cases[2])).getText()).startsWith("Refused: ");
