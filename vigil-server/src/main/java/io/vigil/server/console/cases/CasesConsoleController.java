@@ -49,6 +49,8 @@ public class CasesConsoleController {
   /** The status filter's default: every status but closed. */
   static final String ACTIVE = "active";
   static final String ANY_STATUS = "all";
+  /** Characters of a wrong filter value repeated in the page's message. */
+  static final int ECHO_CHARS_MAX = 64;
 
   private final CaseService cases;
   private final CaseRepository repository;
@@ -115,9 +117,9 @@ public class CasesConsoleController {
 
   private static Filters filters(QueueService queues, String queue, String status, String assignee) {
     String problem = null;
-    if (queue != null && !MINE.equals(queue) && queues.find(queue).isEmpty()) problem = "There is no queue " + queue + ".";
+    if (queue != null && !MINE.equals(queue) && queues.find(queue).isEmpty()) problem = "There is no queue " + shown(queue) + ".";
     String s = status == null ? ACTIVE : status;
-    if (!s.equals(ACTIVE) && !s.equals(ANY_STATUS) && CaseStatus.ofWire(s) == null) problem = "There is no status " + s + ".";
+    if (!s.equals(ACTIVE) && !s.equals(ANY_STATUS) && CaseStatus.ofWire(s) == null) problem = "There is no status " + shown(s) + ".";
     if (assignee != null) {
       try {
         Params.identifier(assignee, "assignee");
@@ -126,6 +128,11 @@ public class CasesConsoleController {
       }
     }
     return new Filters(queue, s, assignee, problem);
+  }
+
+  /** A filter value as a message repeats it: at most {@link #ECHO_CHARS_MAX} characters. */
+  private static String shown(String value) {
+    return value.length() <= ECHO_CHARS_MAX ? value : value.substring(0, ECHO_CHARS_MAX) + "…";
   }
 
   private static String blankToNull(String s) {
