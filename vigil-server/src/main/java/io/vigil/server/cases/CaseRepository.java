@@ -302,6 +302,37 @@ public final class CaseRepository {
     return out;
   }
 
+  /** Per queue: its cases not closed, and of those the ones past their due time (the dashboard's review panel). */
+  public record QueueCounts(long open, long pastDue) {}
+
+  /**
+   * Cases not closed, and those past due at {@code nowMillis}, per queue: one grouped query, so the
+   * answer has at most one row per queue ({@link CaseQueue#QUEUES_MAX}).
+   */
+  public Map<String, QueueCounts> openByQueue(long nowMillis) {
+    Map<String, QueueCounts> out = new HashMap<>();
+    String sql = "SELECT queue_id, COUNT(*), SUM(CASE WHEN due_at_millis < ? THEN 1 ELSE 0 END) FROM cases"
+        + " WHERE status <> 'closed' GROUP BY queue_id";
+    for (Object[] row : Sql.list(dataSource, sql, ps -> ps.setLong(1, nowMillis),
+        rs -> new Object[] {rs.getString(1), rs.getLong(2), rs.getLong(3)}, "counting open cases failed")) {
+      out.put((String) row[0], new QueueCounts((Long) row[1], (Long) row[2]));
+    }
+    return out;
+  }
+
+  /** How many decisions each of these cases groups (a page of the case list). */
+  public Map<String, Long> decisionCounts(Collection<String> caseIds) {
+    Map<String, Long> out = new HashMap<>();
+    if (caseIds.isEmpty()) return out;
+    String sql = "SELECT case_id, COUNT(*) FROM case_decisions WHERE case_id IN (" + Sql.placeholders(caseIds.size()) + ")"
+        + " GROUP BY case_id";
+    for (Object[] row : Sql.list(dataSource, sql, Sql.strings(caseIds), rs -> new Object[] {rs.getString(1), rs.getLong(2)},
+        "counting cases' decisions failed")) {
+      out.put((String) row[0], (Long) row[1]);
+    }
+    return out;
+  }
+
   /** The statuses of a case not closed, for range scans on (status, due_at_millis). */
   private static final String NOT_CLOSED = "status IN ('open', 'in_progress', 'waiting_for_customer', 'escalated', 'reopened')";
 

@@ -47,7 +47,8 @@ class ConsoleHostileInputTest extends ConsoleServerBase {
   /** The query parameters the console's pages read (filters, paging, ranges, tabs). */
   private static final List<String> PARAMETERS = List.of("account_id", "merchant_id", "type", "action", "rule", "risk_level",
       "score_min", "score_max", "amount_min", "amount_max", "currency", "from", "to", "starting_after", "ending_before",
-      "limit", "range", "after", "before", "page", "entity", "status", "list", "value", "sso_error");
+      "limit", "range", "after", "before", "page", "entity", "status", "list", "value", "sso_error",
+      "queue", "assignee");
   private static final Set<String> RAW_MARKERS = Set.of("<script>alert(1)</script>", "<img src=x onerror=alert(1)>");
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
       .connectTimeout(Duration.ofSeconds(5)).build();

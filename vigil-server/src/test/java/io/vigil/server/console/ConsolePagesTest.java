@@ -2,6 +2,7 @@ package io.vigil.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.server.console.cases.CaseFixtures;
 import io.vigil.server.security.Role;
 import io.vigil.server.support.TestOperators;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
- * Every console screen (each mapped page without path variables that renders a whole page) opened in
+ * Every console screen (each mapped page without path variables that renders a whole page, and a
+ * real case's page) opened in
  * a real browser by an operator holding every role: it loads without a script error or a
  * Content-Security-Policy violation, has a language, one main heading, a labelled control for every
  * form field, and no inline script, inline style or inline event handler in its markup.
@@ -28,7 +30,7 @@ class ConsolePagesTest extends ConsoleServerBase {
   RequestMappingHandlerMapping mappings;
 
   /** The screens: the navigation's pages plus every other page route without variables that answers a whole page. */
-  private List<String> screens() {
+  private List<String> screens(TestOperators.Signed operator) {
     Set<String> paths = new TreeSet<>();
     for (ConsoleNavigation.Item item : ConsoleNavigation.all()) paths.add(item.path());
     for (var entry : mappings.getHandlerMethods().entrySet()) {
@@ -39,6 +41,10 @@ class ConsolePagesTest extends ConsoleServerBase {
         if (!p.contains("{") && entry.getValue().getReturnType().getParameterType() == String.class) paths.add(p);
       }
     }
+    // one page of each screen with a variable, of a real case
+    String account = CaseFixtures.account("pages");
+    CaseFixtures.reviewPayment(api, account);
+    paths.add("/console/cases/" + CaseFixtures.awaitCase(base, operator, account).get("case_id"));
     // the landing redirect, the sign-in pages (a signed-in operator is sent on; SignInConsoleTest checks them) and the refusal
     paths.removeIf(p -> p.equals("/console") || p.startsWith("/console/sign-in") || p.equals("/console/refused"));
     return new ArrayList<>(paths);
@@ -51,7 +57,7 @@ class ConsolePagesTest extends ConsoleServerBase {
     browser.signedInAs(operator);
     browser.consoleErrors();
     List<String> wrong = new ArrayList<>();
-    List<String> screens = screens();
+    List<String> screens = screens(operator);
     for (String path : screens) {
       browser.open(path);
       if (!browser.path().startsWith(path)) {
@@ -79,7 +85,8 @@ class ConsolePagesTest extends ConsoleServerBase {
       if (!errors.isEmpty()) wrong.add(path + ": browser console " + errors);
     }
     System.out.println("console pages checked: " + screens);
-    assertThat(screens).contains("/console/dashboard", "/console/account");
+    assertThat(screens).contains("/console/dashboard", "/console/account", "/console/cases");
+    assertThat(screens).anyMatch(p -> p.startsWith("/console/cases/case_"));
     assertThat(wrong).isEmpty();
   }
 }

@@ -159,7 +159,7 @@ public class HoldsController {
   }
 
   /** "2 h 5 min left", or "overdue by 3 min". */
-  static String timeLeft(long millis) {
+  public static String timeLeft(long millis) {
     Duration d = Duration.ofMillis(Math.abs(millis));
     String text = d.toDays() > 0 ? d.toDays() + " d " + d.toHoursPart() + " h"
         : d.toHours() > 0 ? d.toHours() + " h " + d.toMinutesPart() + " min"
