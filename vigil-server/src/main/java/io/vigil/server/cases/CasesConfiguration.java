@@ -1,11 +1,15 @@
 package io.vigil.server.cases;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.vigil.server.hold.HoldService;
 import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.notify.EmailNotifier;
+import io.vigil.server.notify.WebhookNotifier;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
 
 /** Wires cases: queues (seeded on a first start), the case service, attachments and the opener that follows the journal. */
 @Configuration
@@ -33,7 +37,16 @@ public class CasesConfiguration {
     return new CaseAttachments(cases, repository, p.attachments(), clock);
   }
 
+  /** Webhooks and e-mail about cases; registered before the opener starts, so no opened case goes untold. */
+  @Bean
+  public CaseNotifications caseNotifications(EmailNotifier email, WebhookNotifier webhooks, HoldService holds, CaseService cases) {
+    CaseNotifications notifications = new CaseNotifications(email, webhooks, holds, cases);
+    cases.addListener(notifications);
+    return notifications;
+  }
+
   @Bean(destroyMethod = "close")
+  @DependsOn("caseNotifications")
   public CaseOpener caseOpener(JournalRepository journal, CaseRepository cases, CaseService service, CasesProperties p) {
     CaseOpener opener = new CaseOpener(journal, cases, service,
         new CaseSampling(p.sampling().abnormalApplications(), p.sampling().allowedPayments()), p.openerBatchRows());

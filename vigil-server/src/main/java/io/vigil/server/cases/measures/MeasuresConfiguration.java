@@ -1,23 +1,20 @@
 package io.vigil.server.cases.measures;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.vigil.server.notify.EmailNotifier;
 import java.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Wires the measures and the daily review. The review goes to the {@link ReviewMailer} bean when
- * there is one; without one it is only logged as ready (subject only: the body stays in Vigil).
+ * Wires the measures and the daily review. The review goes by e-mail to the compliance addresses
+ * ({@code vigil.notifications.mail.compliance}); where e-mail is not configured the sender records
+ * it as skipped.
  */
 @Configuration
 @EnableConfigurationProperties(MeasuresProperties.class)
 public class MeasuresConfiguration {
-  private static final Logger log = LoggerFactory.getLogger(MeasuresConfiguration.class);
-
   @Bean
   public MeasuresRepository measuresRepository(HikariDataSource ds) {
     return new MeasuresRepository(ds);
@@ -30,9 +27,17 @@ public class MeasuresConfiguration {
 
   @Bean(destroyMethod = "close")
   public DailyReviewScheduler dailyReviewScheduler(MeasuresService measures, MeasuresRepository repository,
-      ObjectProvider<ReviewMailer> mailer, MeasuresProperties p) {
-    ReviewMailer to = mailer.getIfAvailable(() -> (subject, body) -> log.info("{} is ready; no mailer is configured", subject));
-    DailyReviewScheduler scheduler = new DailyReviewScheduler(measures, repository, to, p.dailyReview().hourUtc());
+      EmailNotifier email, MeasuresProperties p) {
+    DailyReviewScheduler scheduler = new DailyReviewScheduler(measures, repository, mailer(email), p.dailyReview().hourUtc());
     return p.dailyReview().enabled() ? scheduler.start(p.dailyReview().checkSeconds()) : scheduler;
+  }
+
+  /** The daily review to the compliance addresses; throws when it could not even be recorded, so the day is tried again. */
+  static ReviewMailer mailer(EmailNotifier email) {
+    return (subject, body) -> {
+      if (email.send(email.complianceAddresses(), subject, body, "daily_review") == null) {
+        throw new IllegalStateException("the daily review could not be handed to the e-mail sender");
+      }
+    };
   }
 }

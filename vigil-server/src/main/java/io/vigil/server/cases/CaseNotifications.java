@@ -1,0 +1,127 @@
+package io.vigil.server.cases;
+
+import io.vigil.server.hold.HoldService;
+import io.vigil.server.hold.HoldState;
+import io.vigil.server.notify.EmailNotifier;
+import io.vigil.server.notify.WebhookEventTypes;
+import io.vigil.server.notify.WebhookNotifier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells people and payment systems what happens to cases: signed webhooks to the payment system
+ * (a case opened, closed, past its deadline; a held payment's final outcome once a verdict settled
+ * it) and e-mail to compliance for borderline cases, to the assignee and compliance for deadlines.
+ * Compliance hears of the cases it must judge or may have to report: those opened in or escalated
+ * to the compliance queue, those closed {@code inconclusive} (borderline: the first line could not
+ * settle them) and those closed {@code confirmed_fraud} (a suspicious transaction report may be due). E-mails carry the case id and what happened, never the
+ * account or payment details: those stay in Vigil, behind the console's sign-in.
+ */
+public final class CaseNotifications implements CaseListener {
+  private static final Logger log = LoggerFactory.getLogger(CaseNotifications.class);
+  static final String COMPLIANCE_QUEUE = "compliance";
+
+  private final EmailNotifier email;
+  private final WebhookNotifier webhooks;
+  private final HoldService holds;
+  private final CaseService cases;
+
+  public CaseNotifications(EmailNotifier email, WebhookNotifier webhooks, HoldService holds, CaseService cases) {
+    this.email = email;
+    this.webhooks = webhooks;
+    this.holds = holds;
+    this.cases = cases;
+  }
+
+  @Override
+  public void opened(CaseRecord c, CaseTrigger trigger, boolean created) {
+    if (!created) return;
+    Map<String, Object> data = caseData(c);
+    data.put("decision_id", trigger.decisionId());
+    webhooks.publish(WebhookEventTypes.CASE_OPENED, data);
+    if (COMPLIANCE_QUEUE.equals(c.queueId())) {
+      mail(email.complianceAddresses(), c, "Vigil case " + c.caseId() + " for compliance",
+          "A case was opened in the compliance queue (" + trigger.origin().wire() + ", priority " + c.priority() + ").",
+          "case.borderline");
+    }
+  }
+
+  @Override
+  public void escalated(CaseRecord c, String why) {
+    if (!COMPLIANCE_QUEUE.equals(c.queueId())) return;
+    mail(email.complianceAddresses(), c, "Vigil case " + c.caseId() + " escalated to compliance",
+        "The case was escalated to the compliance queue: " + why + ".", "case.borderline");
+  }
+
+  @Override
+  public void closed(CaseRecord c) {
+    Map<String, Object> data = caseData(c);
+    data.put("decision_ids", cases.get(c.caseId()).decisions().stream().map(CaseView.LinkedDecision::decisionId).distinct().toList());
+    webhooks.publish(WebhookEventTypes.CASE_CLOSED, data);
+    if (c.verdict() == CaseVerdict.INCONCLUSIVE && !"duplicate".equals(c.reasonCode())) {
+      mail(email.complianceAddresses(), c, "Vigil case " + c.caseId() + " closed inconclusive",
+          "The case was closed without a finding (" + c.reasonCode() + "); compliance may want to look at it.", "case.borderline");
+    } else if (c.verdict() == CaseVerdict.CONFIRMED_FRAUD) {
+      mail(email.complianceAddresses(), c, "Vigil case " + c.caseId() + " closed as confirmed fraud",
+          "A reviewer confirmed fraud (" + c.reasonCode() + "); a suspicious transaction report may be due.", "case.confirmed_fraud");
+    }
+  }
+
+  @Override
+  public void slaWarning(CaseRecord c) {
+    List<String> to = new ArrayList<>(email.reviewerAddresses());
+    mail(to, c, "Vigil case " + c.caseId() + " is due soon", "The case is due at " + CaseJson.time(c.dueAtMillis()) + ".",
+        "case.sla_warning");
+  }
+
+  @Override
+  public void slaBreached(CaseRecord c) {
+    webhooks.publish(WebhookEventTypes.CASE_SLA_BREACHED, caseData(c));
+    List<String> to = new ArrayList<>(email.complianceAddresses());
+    for (String r : email.reviewerAddresses()) if (!to.contains(r)) to.add(r);
+    mail(to, c, "Vigil case " + c.caseId() + " is past its deadline",
+        "The case was due at " + CaseJson.time(c.dueAtMillis()) + " and is still open; it is being escalated.", "case.sla_breached");
+  }
+
+  @Override
+  public void verdictApplied(CaseRecord c, List<String> settledDecisionIds) {
+    for (String decisionId : settledDecisionIds) {
+      try {
+        HoldState h = holds.state(decisionId);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("decision_id", decisionId);
+        data.put("final_action", h.outcome() == null ? null : h.outcome().name());
+        data.put("hold_status", h.status());
+        data.put("case_id", c.caseId());
+        data.put("verdict", c.verdict() == null ? null : c.verdict().wire());
+        webhooks.publish(WebhookEventTypes.DECISION_FINAL_OUTCOME, data);
+      } catch (RuntimeException e) {
+        log.warn("the final outcome of a settled decision could not be published: {}", e.toString());
+      }
+    }
+  }
+
+  private void mail(List<String> to, CaseRecord c, String subject, String what, String kind) {
+    String body = what + "\n\nCase: " + c.caseId() + "\nQueue: " + c.queueId() + "\nStatus: " + c.status().wire()
+        + "\nDue: " + CaseJson.time(c.dueAtMillis()) + "\n\nOpen it in the Vigil console under Cases.\n";
+    email.send(to, subject, body, kind);
+  }
+
+  private static Map<String, Object> caseData(CaseRecord c) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("case_id", c.caseId());
+    data.put("account_id", c.accountId());
+    data.put("queue_id", c.queueId());
+    data.put("status", c.status().wire());
+    data.put("priority", c.priority());
+    data.put("origin", c.origin().wire());
+    data.put("due_at", CaseJson.time(c.dueAtMillis()));
+    data.put("verdict", c.verdict() == null ? null : c.verdict().wire());
+    data.put("reason_code", c.reasonCode());
+    return data;
+  }
+}
