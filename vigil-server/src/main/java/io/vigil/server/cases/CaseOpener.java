@@ -27,8 +27,6 @@ public final class CaseOpener implements AutoCloseable {
   static final String JOURNAL_CURSOR = "journal";
   /** Rows of the other sources read per pass (those not yet in a case). */
   private static final int SIDE_ROWS = 200;
-  private static final JournalRepository.Filter ALL =
-      new JournalRepository.Filter(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   private final JournalRepository journal;
   private final CaseRepository cases;
@@ -77,17 +75,31 @@ public final class CaseOpener implements AutoCloseable {
 
   private int fromJournal() {
     long after = cases.cursor(JOURNAL_CURSOR);
-    List<JournalRow> rows = journal.queryAfter(ALL, after, batchRows);
+    List<JournalRepository.Committed> rows = journal.committedAfter(after, batchRows);
     if (rows.isEmpty()) return 0;
-    for (JournalRow row : rows) {
+    for (JournalRepository.Committed head : rows) {
+      if (!mayNeedCase(head)) continue;
+      JournalRow row = journal.findBySequence(head.sequence()).orElseThrow();
       for (CaseOrigin origin : origins(row)) service.openOrJoin(CaseTrigger.of(row, origin), "system");
     }
-    long last = rows.get(rows.size() - 1).record().sequence();
+    long last = rows.get(rows.size() - 1).sequence();
     Sql.transaction(cases.dataSource(), c -> {
       cases.advanceCursor(c, JOURNAL_CURSOR, last);
       return null;
     }, "advancing the case cursor failed");
     return rows.size();
+  }
+
+  /**
+   * Whether the decision could need a person, from its action and type alone: most decisions are
+   * allowed and not drawn, and their event and response are never read.
+   */
+  private boolean mayNeedCase(JournalRepository.Committed head) {
+    return switch (head.action()) {
+      case "REVIEW", "HOLD" -> true;
+      case "ALLOW" -> sampling.mayDraw(head.eventType(), head.decisionId());
+      default -> false;
+    };
   }
 
   /** Why a committed decision needs a person, if it does. */

@@ -28,17 +28,24 @@ public final class CaseSampling {
 
   /** Whether this committed decision is drawn for a person. */
   public boolean drawn(JournalRow row, Set<String> rulesFired) {
-    if (!"ALLOW".equals(row.action())) return false;
+    if (!"ALLOW".equals(row.action()) || !mayDraw(row.eventType(), row.record().decisionId())) return false;
+    return !APPLICATIONS.contains(row.eventType()) || !rulesFired.isEmpty();
+  }
+
+  /**
+   * Whether an allowed decision of this type and id falls in its type's share: the draw itself. An
+   * application is drawn only if a rule also flagged it ({@link #drawn}).
+   */
+  public boolean mayDraw(String eventType, String decisionId) {
     double share;
-    if (APPLICATIONS.contains(row.eventType())) {
-      if (rulesFired.isEmpty()) return false;
+    if (APPLICATIONS.contains(eventType)) {
       share = abnormalApplicationsShare;
-    } else if (PAYMENTS.contains(row.eventType())) {
+    } else if (PAYMENTS.contains(eventType)) {
       share = allowedPaymentsShare;
     } else {
       return false;
     }
-    return share > 0 && position(row.record().decisionId()) < share;
+    return share > 0 && position(decisionId) < share;
   }
 
   /** The decision's place in [0, 1), uniform over ids. */

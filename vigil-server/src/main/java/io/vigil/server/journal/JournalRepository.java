@@ -91,6 +91,18 @@ public final class JournalRepository {
     return findOne("sequence", sequence);
   }
 
+  /** A committed decision's place and kind, without its event and response: what a reader following the journal scans. */
+  public record Committed(long sequence, String decisionId, String eventType, String action) {}
+
+  /** The rows after {@code afterSequence}, in sequence order, at most {@code limit}: a light scan of the journal. */
+  public List<Committed> committedAfter(long afterSequence, int limit) {
+    String sql = "SELECT sequence, decision_id, event_type, action FROM decisions WHERE sequence > ? ORDER BY sequence LIMIT ?";
+    return Sql.list(dataSource, sql, ps -> {
+      ps.setLong(1, afterSequence);
+      ps.setInt(2, limit);
+    }, rs -> new Committed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)), "reading the journal failed");
+  }
+
   /** The decision stored for an event id (unique in the journal), if any. */
   public Optional<JournalRow> findByEventId(String eventId) {
     return findOne("event_id", eventId);
