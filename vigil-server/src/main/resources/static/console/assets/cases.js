@@ -101,7 +101,8 @@
     var body = {
       verdict: chosen ? chosen.value : undefined,
       reason_code: form.elements.namedItem('reason_code').value.trim() || undefined,
-      hold: form.elements.namedItem('hold').value,
+      // Empty: the verdict's own default (confirmed fraud denies, legitimate releases, inconclusive keeps).
+      hold: form.elements.namedItem('hold').value || undefined,
       restrictions: form.elements.namedItem('restrictions').value,
       list_entries: [],
       confirm_list_entries: form.elements.namedItem('confirm_list_entries').checked,

@@ -12,6 +12,8 @@ import io.vigil.server.cases.CaseService;
 import io.vigil.server.cases.CaseStatus;
 import io.vigil.server.cases.CaseView;
 import io.vigil.server.cases.QueueService;
+import io.vigil.server.cases.measures.Measures;
+import io.vigil.server.cases.measures.MeasuresService;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.security.Permission;
 import io.vigil.server.security.Principals;
@@ -56,14 +58,16 @@ public class CasesConsoleController {
   private final CaseRepository repository;
   private final CaseAttachments attachments;
   private final JournalRepository journal;
+  private final MeasuresService measures;
   private final Clock clock;
 
   public CasesConsoleController(CaseService cases, CaseRepository repository, CaseAttachments attachments,
-      JournalRepository journal, Clock clock) {
+      JournalRepository journal, MeasuresService measures, Clock clock) {
     this.cases = cases;
     this.repository = repository;
     this.attachments = attachments;
     this.journal = journal;
+    this.measures = measures;
     this.clock = clock;
   }
 
@@ -189,7 +193,11 @@ public class CasesConsoleController {
   /** One queue's line of the dashboard's review panel. */
   public record QueueLine(String queueId, String name, long open, long pastDue) {}
 
-  /** The dashboard's review panel (loaded into the dashboard by htmx): open and past-due cases per queue. */
+  /**
+   * The dashboard's review panel (loaded into the dashboard by htmx): open and past-due cases per
+   * queue, and the review loop's measures of the last 7 days (the range {@code GET /v1/cases/measures}
+   * covers without parameters).
+   */
   @GetMapping("/console/cases/-/review")
   public String reviewPanel(Model model) {
     Map<String, CaseRepository.QueueCounts> counts = repository.openByQueue(clock.millis());
@@ -205,6 +213,11 @@ public class CasesConsoleController {
     model.addAttribute("lines", lines);
     model.addAttribute("open", open);
     model.addAttribute("pastDue", pastDue);
+    long end = measures.clock().millis();
+    Measures m = measures.measure(end - MeasuresService.RANGE_MILLIS_DEFAULT, end);
+    model.addAttribute("measures", ReviewMeasureCards.of(m));
+    model.addAttribute("measuresFrom", CaseRows.time(m.fromMillis()));
+    model.addAttribute("measuresTo", CaseRows.time(m.toMillis()));
     return "console/cases/review :: review";
   }
 }

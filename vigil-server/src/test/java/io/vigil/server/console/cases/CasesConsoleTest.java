@@ -53,6 +53,8 @@ class CasesConsoleTest extends ServerTestBase {
   static void ownServer(DynamicPropertyRegistry registry) {
     registry.add("vigil.data-dir", DATA_DIR::toString);
     storeAsAsked(registry);
+    // No deadline sweep: the overdue cases must stay in payments, unescalated, while the test counts them.
+    registry.add("vigil.cases.sla.enabled", () -> "false");
   }
 
   private ConsoleBrowser browser() {
@@ -213,6 +215,31 @@ class CasesConsoleTest extends ServerTestBase {
     assertThat(payments.findElement(By.cssSelector(".review-open")).getText()).isEqualTo(String.valueOf(open));
     assertThat(payments.findElement(By.cssSelector(".review-past-due")).getText()).isEqualTo("2 past due");
     assertThat(b.find(By.cssSelector("#stat-past-due .value")).getText()).isEqualTo("2");
+    // Its measures of the last 7 days: the four REVIEW decisions all went to cases, the closed duplicate is no finding.
+    Map<String, Object> measures = TestOperators.get(base, "/v1/cases/measures", supervisor.headers()).json();
+    Map<String, Object> review = map(measures.get("manual_review"));
+    assertThat(review.get("decisions")).isEqualTo(4);
+    assertThat(review.get("reviewed")).isEqualTo(4);
+    WebElement share = b.find(By.id("measure-review-share"));
+    assertThat(share.findElement(By.cssSelector(".value")).getText()).isEqualTo("100.0 %");
+    assertThat(share.findElement(By.cssSelector(".measure-status")).getText()).as("in words, not colour alone").isEqualTo("Over the target");
+    assertThat(share.getText()).contains("target ≤ 5 %", "4 of 4 decisions went to a case");
+    assertThat(share.getAttribute("class")).contains("breach");
+    Map<String, Object> overall = map(map(measures.get("false_interception")).get("overall"));
+    assertThat(overall.get("judged")).isEqualTo(0);
+    WebElement fi = b.find(By.id("measure-false-interception"));
+    assertThat(fi.findElement(By.cssSelector(".value")).getText()).isEqualTo("–");
+    assertThat(fi.getText()).contains("Nothing to measure yet", overall.get("intercepted") + " intercepted; none has a verdict or label yet");
+    Map<String, Object> sla = map(measures.get("sla"));
+    assertThat(sla.get("closed")).isEqualTo(1);
+    assertThat(sla.get("closed_in_time")).isEqualTo(0);
+    WebElement attainment = b.find(By.id("measure-sla"));
+    assertThat(attainment.findElement(By.cssSelector(".value")).getText()).isEqualTo("0.0 %");
+    assertThat(attainment.getText()).contains("0 of 1 cases opened in the last 7 days and closed were closed by their due time");
+    assertThat(sla.get("cases_open_past_due_now")).isEqualTo(2);
+    WebElement breached = b.find(By.id("measure-breached"));
+    assertThat(breached.findElement(By.cssSelector(".value")).getText()).isEqualTo(String.valueOf(sla.get("cases_breached")));
+    assertThat(breached.getText()).contains("Open and past due now: 2.");
     assertThat(b.consoleErrors()).isEmpty();
 
     // The reassigned reviewer sees them under Mine; a reviewer sees no bulk actions.
@@ -244,6 +271,11 @@ class CasesConsoleTest extends ServerTestBase {
     assertThat(b.find(By.id("refusal")).getText()).contains("cases.read");
     b.open("/console/dashboard");
     assertThat(b.findAll(By.id("review-panel"))).as("the review panel needs cases.read").isEmpty();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o) {
+    return (Map<String, Object>) o;
   }
 
   /** A PUT with a JSON body in this operator's session; its status. */
