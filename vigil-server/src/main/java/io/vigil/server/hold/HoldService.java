@@ -151,7 +151,8 @@ public final class HoldService {
   /**
    * Releases a pending hold with a case verdict: the reviewer (operatorId, also recorded as the
    * actor) found the payment legitimate, and the hold is approved by this release (outcome ALLOW),
-   * whatever approvals or step-up it still waited for. Keeps the rules of an approval: a party to
+   * whatever step-up it still waited for. Only for a hold one person may settle: the verdict's effects
+   * leave a hold that needs more approvers (or a role) to them. Keeps the rules of an approval: a party to
    * the payment cannot release it, a restriction in force that stops it refuses the release, and a
    * hold no longer pending refuses with its status.
    */

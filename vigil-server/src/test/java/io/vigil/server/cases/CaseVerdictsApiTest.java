@@ -55,13 +55,31 @@ class CaseVerdictsApiTest extends CaseServerBase {
 
   /** A held transfer (150,000.00 EUR: two approvers and a step-up) of a new account, and its case. */
   private Map<String, Object> heldCase(String account) {
-    Map<String, Object> d = pay(api, account, 15_000_000L, "EUR");
+    return heldCase(account, 15_000_000L);
+  }
+
+  /**
+   * A held transfer of this amount (EUR, minor units) of a new account, and its case. The server's
+   * hold policies have a tier one person may settle (over 50,000 USD: one approval) below the
+   * default two-approver and supervisor tiers.
+   */
+  private Map<String, Object> heldCase(String account, long amountMinor) {
+    ApiClient.Reply tiers = api.put("/v1/policy/holds", Map.of("holds", List.of(
+        Map.of("id", "one_approver", "amount_over", 50_000, "approvals_required", 1, "deadline_minutes", 1_440, "expiry_action", "DENY"),
+        Map.of("id", "two_approvers", "amount_over", 100_000, "approvals_required", 2, "deadline_minutes", 1_440, "expiry_action", "DENY"),
+        Map.of("id", "supervisor", "amount_over", 500_000, "approvals_required", 2, "required_roles", Map.of("supervisor", 1),
+            "deadline_minutes", 1_440, "expiry_action", "DENY"))));
+    assertEquals(200, tiers.status(), tiers.body());
+    Map<String, Object> d = pay(api, account, amountMinor, "EUR");
     assertEquals("HOLD", d.get("action"), d::toString);
     Map<String, Object> c = caseOf(api, account);
     c.put("decision_id", d.get("decision_id"));
     c.put("event_id", d.get("event_id"));
     return c;
   }
+
+  /** 60,000.00 EUR: over 50,000 USD, under 100,000: a hold one approver settles. */
+  private static final long ONE_APPROVER_EUR_MINOR = 6_000_000L;
 
   @Test
   @Order(1)
@@ -162,7 +180,7 @@ class CaseVerdictsApiTest extends CaseServerBase {
   @Order(2)
   void legitimateReleasesTheHoldOnceTheRestrictionThatStopsItIsLifted() {
     String account = id("acct");
-    Map<String, Object> c = heldCase(account);
+    Map<String, Object> c = heldCase(account, ONE_APPROVER_EUR_MINOR);
     String caseId = (String) c.get("case_id");
     String decisionId = (String) c.get("decision_id");
     ApiClient.Reply restricted = api.post("/v1/accounts/" + account + "/restrictions", Map.of("kind", "no_transfers_out",
@@ -230,7 +248,7 @@ class CaseVerdictsApiTest extends CaseServerBase {
       listening = true;
     }
     String account = id("acct");
-    Map<String, Object> c = heldCase(account);
+    Map<String, Object> c = heldCase(account, ONE_APPROVER_EUR_MINOR);
     String caseId = (String) c.get("case_id");
     String decisionId = (String) c.get("decision_id");
     RESTRICT_ON_CLOSE.set(account);
@@ -263,5 +281,25 @@ class CaseVerdictsApiTest extends CaseServerBase {
     assertEquals(1, kinds.stream().filter("hold_released"::equals).count(), kinds::toString);
     assertEquals(1, kinds.stream().filter("label_recorded"::equals).count(), kinds::toString);
     RESTRICT_ON_CLOSE.set(null);
+  }
+
+  @Test
+  @Order(4)
+  void oneReviewersVerdictDoesNotReleaseAHoldThatNeedsTwoApprovers() {
+    String account = id("acct");
+    Map<String, Object> c = heldCase(account);
+    String caseId = (String) c.get("case_id");
+    String decisionId = (String) c.get("decision_id");
+    ApiClient.Reply closed = verdict(reviewer(), caseId, Map.of("verdict", "legitimate", "reason_code", "customer_confirmed"));
+    assertEquals(200, closed.status(), closed.body());
+    Map<String, Object> release = list(map(closed.json().get("verdict")).get("effects")).stream()
+        .filter(e -> "hold_release".equals(e.get("kind"))).findFirst().orElseThrow();
+    assertEquals("applied", release.get("status"), release::toString);
+    Map<String, Object> hold = api.get("/v1/decisions/" + decisionId + "/hold").json();
+    assertEquals("pending", hold.get("status"), "two approvers still decide");
+    assertNull(hold.get("release"));
+    assertEquals("HOLD", api.get("/v1/decisions/" + decisionId).json().get("final_action"));
+    assertTrue(timelineKinds(api, caseId).contains("hold_left_for_approvers"));
+    assertEquals("legitimate", data(api.get("/v1/feedback?decision_id=" + decisionId)).get(0).get("kind"), "the label is recorded all the same");
   }
 }

@@ -144,7 +144,7 @@ public final class VerdictEffects implements AutoCloseable {
       }
       case HOLD_RELEASE -> {
         result = release(v, e.target());
-        event = "hold_released";
+        event = Boolean.TRUE.equals(result.get("left_for_approvers")) ? "hold_left_for_approvers" : "hold_released";
       }
       case HOLD_DENY -> {
         result = deny(v, e.target());
@@ -207,14 +207,30 @@ public final class VerdictEffects implements AutoCloseable {
     return m;
   }
 
+  /**
+   * Releases a pending hold that one person may settle. A hold whose policy asks for more than one
+   * approval, or for a role (two approvers, a supervisor), is not released by one reviewer's verdict:
+   * it stays pending for its approvers, who see the verdict on the case, and the result says so.
+   */
   private Map<String, Object> release(VerdictRepository.Stored v, String decisionId) {
     HoldState s = holds.state(decisionId);
+    if (s.status().equals(HoldState.PENDING) && needsApprovers(s)) {
+      Map<String, Object> left = holdResult(decisionId, s, false);
+      left.put("left_for_approvers", true);
+      left.put("approvals_required", s.approvalsRequired());
+      return left;
+    }
     if (s.status().equals(HoldState.PENDING)) {
       s = holds.release(decisionId, v.reviewerId(), v.caseId(), "case verdict " + v.verdict() + " (" + v.reasonCode() + ")",
           v.reviewerId());
     }
     boolean ours = s.release() != null && v.caseId().equals(s.release().caseId());
     return holdResult(decisionId, s, ours);
+  }
+
+  /** Whether the hold's policy wants more than one person, or a particular role, to approve it. */
+  static boolean needsApprovers(HoldState s) {
+    return s.approvalsRequired() > 1 || !s.requiredRoles().isEmpty();
   }
 
   private Map<String, Object> deny(VerdictRepository.Stored v, String decisionId) {
