@@ -144,8 +144,9 @@ public final class CaseService {
   // ---- assignment
 
   /**
-   * Assigns the case to {@code assigneeId} (null unassigns). A reviewer assigns only themself and
-   * only on a queue they may work; a supervisor assigns anyone who may work the queue.
+   * Assigns the case to {@code assigneeId} (null unassigns). A reviewer assigns only themself, and
+   * gives back only their own case, on a queue they may work; a supervisor assigns or unassigns
+   * anyone who may work the queue.
    */
   public CaseRecord assign(String caseId, String assigneeId, Reviewer by, Long expectedVersion) {
     if (assigneeId != null && !assigneeId.equals(by.id()) && !by.supervisor()) {
@@ -153,6 +154,11 @@ public final class CaseService {
           "assignee_id");
     }
     CaseRecord after = change(caseId, expectedVersion, by, r -> {
+      mayWork(r, by);
+      if (assigneeId == null && r.assigneeId() != null && !r.assigneeId().equals(by.id()) && !by.supervisor()) {
+        throw ApiException.forbidden("permission_denied", "Taking a case from another reviewer needs the permission cases.supervise",
+            "assignee_id");
+      }
       if (assigneeId != null && !queues.mayWork(queues.get(r.queueId()), assigneeId)) {
         throw ApiException.forbidden("not_queue_member", "The assignee is not a member of the case's queue", "assignee_id");
       }

@@ -195,6 +195,9 @@ class CasesApiTest extends ServerTestBase {
     TestOperators.Exchange mine = TestOperators.post(base, "/v1/cases/" + caseId + "/assignment",
         Map.of("assignee_id", member.username(), "expected_version", 1), member.headers());
     assertEquals(200, mine.status(), mine.body());
+    Map<String, Object> giveBack = new HashMap<>();
+    giveBack.put("assignee_id", null);
+    error(403, "not_queue_member", "case_id", TestOperators.post(base, "/v1/cases/" + caseId + "/assignment", giveBack, outsider.headers()));
     assertEquals(2, ((Number) mine.json().get("version")).intValue());
     error(409, "case_changed", "expected_version", TestOperators.post(base, "/v1/cases/" + caseId + "/status",
         Map.of("status", "waiting_for_customer", "expected_version", 1), member.headers()));
