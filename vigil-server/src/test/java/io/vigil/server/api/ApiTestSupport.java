@@ -147,7 +147,7 @@ public final class ApiTestSupport {
   }
 
   /** Asserts the API's one error shape with exact status, type, code and param. */
-  static Map<String, Object> assertError(ApiClient.Reply r, int status, String type, String code, String param) {
+  public static Map<String, Object> assertError(ApiClient.Reply r, int status, String type, String code, String param) {
     assertEquals(status, r.status(), () -> "status; body: " + r.body());
     assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
         () -> "content type " + r.headers().firstValue("Content-Type"));
@@ -163,23 +163,23 @@ public final class ApiTestSupport {
     return e;
   }
 
-  static Map<String, Object> assertInvalid(ApiClient.Reply r, String code, String param) {
+  public static Map<String, Object> assertInvalid(ApiClient.Reply r, String code, String param) {
     return assertError(r, 400, "invalid_request_error", code, param);
   }
 
   @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> data(ApiClient.Reply r) {
+  public static List<Map<String, Object>> data(ApiClient.Reply r) {
     assertEquals(200, r.status(), r.body());
     return (List<Map<String, Object>>) r.json().get("data");
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> map(Object o) {
+  public static Map<String, Object> map(Object o) {
     return (Map<String, Object>) o;
   }
 
   @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> list(Object o) {
+  public static List<Map<String, Object>> list(Object o) {
     return (List<Map<String, Object>>) o;
   }
 

@@ -50,6 +50,9 @@ class CardNumbersEverywhereApiTest extends ServerTestBase {
   @DynamicPropertySource
   static void ownDataDir(DynamicPropertyRegistry registry) {
     registry.add("vigil.data-dir", DATA_DIR::toString);
+    // The database must change only by the requests: no case opener following the journal, no deadline sweep.
+    registry.add("vigil.cases.enabled", () -> "false");
+    registry.add("vigil.cases.sla.enabled", () -> "false");
   }
 
   @Autowired

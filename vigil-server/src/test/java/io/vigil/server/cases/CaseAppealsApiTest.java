@@ -1,10 +1,10 @@
 package io.vigil.server.cases;
 
+import static io.vigil.server.api.ApiTestSupport.assertError;
+import static io.vigil.server.api.ApiTestSupport.assertInvalid;
+import static io.vigil.server.api.ApiTestSupport.data;
 import static io.vigil.server.cases.CaseTestSupport.as;
-import static io.vigil.server.cases.CaseTestSupport.assertError;
-import static io.vigil.server.cases.CaseTestSupport.assertInvalid;
 import static io.vigil.server.cases.CaseTestSupport.caseOf;
-import static io.vigil.server.cases.CaseTestSupport.data;
 import static io.vigil.server.cases.CaseTestSupport.id;
 import static io.vigil.server.cases.CaseTestSupport.pay;
 import static io.vigil.server.cases.CaseTestSupport.timelineKinds;

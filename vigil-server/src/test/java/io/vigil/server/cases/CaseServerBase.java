@@ -1,7 +1,7 @@
 package io.vigil.server.cases;
 
+import static io.vigil.server.api.ApiTestSupport.data;
 import static io.vigil.server.cases.CaseTestSupport.as;
-import static io.vigil.server.cases.CaseTestSupport.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vigil.server.api.ServerTestBase;

@@ -1,7 +1,7 @@
 package io.vigil.server.cases;
 
+import static io.vigil.server.api.ApiTestSupport.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vigil.server.support.ApiClient;
@@ -98,37 +98,6 @@ final class CaseTestSupport {
     }
   }
 
-  static Map<String, Object> assertError(ApiClient.Reply r, int status, String type, String code, String param) {
-    assertEquals(status, r.status(), () -> "status; body: " + r.body());
-    Map<String, Object> e = r.error();
-    assertEquals(type, e.get("type"), () -> "error.type; body: " + r.body());
-    assertEquals(code, e.get("code"), () -> "error.code; body: " + r.body());
-    assertEquals(param, e.get("param"), () -> "error.param; body: " + r.body());
-    assertTrue(e.get("message") instanceof String m && !m.isBlank(), r::body);
-    return e;
-  }
-
-  static Map<String, Object> assertInvalid(ApiClient.Reply r, String code, String param) {
-    return assertError(r, 400, "invalid_request_error", code, param);
-  }
-
-  @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> data(ApiClient.Reply r) {
-    assertEquals(200, r.status(), r.body());
-    return (List<Map<String, Object>>) r.json().get("data");
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> map(Object o) {
-    return (Map<String, Object>) o;
-  }
-
-  @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> list(Object o) {
-    return (List<Map<String, Object>>) o;
-  }
-
-  /** The kinds of the case's timeline, oldest first. */
   static List<String> timelineKinds(ApiClient api, String caseId) {
     return data(api.get("/v1/cases/" + caseId + "/timeline?limit=100")).stream().map(e -> (String) e.get("kind")).toList();
   }

@@ -3,6 +3,7 @@ package io.vigil.server.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vigil.server.api.ApiTestSupport;
 import io.vigil.server.console.ConsoleServerBase;
 import io.vigil.server.security.Role;
 import io.vigil.server.support.ApiClient;
@@ -123,7 +124,7 @@ class RuleDraftsApiTest extends ConsoleServerBase {
   @Test
   @SuppressWarnings("unchecked")
   void backtestRunsADraftOverStoredDecisions() {
-    String account = "acct_backtest_" + System.nanoTime();
+    String account = ApiTestSupport.id("acct_backtest"); // random hex, never a card number (a nanoTime could be one)
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       ApiClient.Reply d = api.post("/v1/decisions", Events.payment("bt-" + account + "-" + i, account, 1_000 + i));
