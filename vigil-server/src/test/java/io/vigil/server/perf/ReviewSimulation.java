@@ -16,6 +16,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,12 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -54,6 +62,8 @@ public final class ReviewSimulation {
   private static final long MINUTE = 60_000L;
   private static final long HOUR = 3_600_000L;
   private static final long DAY = 86_400_000L;
+  /** Transactions within this span of each other are decided at once, on several threads (see Run.batchEnd). */
+  private static final long BATCH_SPAN_MILLIS = 300_000L;
   private static final DateTimeFormatter FDH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private static final Set<String> INTERCEPTING = Set.of("DENY", "CHALLENGE", "REVIEW", "HOLD");
   private static final String USAGE = """
@@ -74,6 +84,7 @@ public final class ReviewSimulation {
         --drain-hours H            reviewers keep working this long after the last transaction (default 24)
         --seed N                   random seed of handling times and errors (default 42)
         --daily-review-date D      the day of GET /v1/cases/daily-review (default: the 8th day replayed)
+        --threads N                decisions made at once (default 8; never two of one customer, see docs/cases.md)
         --report FILE              JSON report (default review-simulation-report.json)
       """;
 
@@ -112,7 +123,8 @@ public final class ReviewSimulation {
         "--vigil.storage.durable-commits=false",
         // the simulation opens cases and sweeps deadlines itself, at simulated moments (see Run.housekeeping)
         "--vigil.cases.opener-poll-millis=60000", "--vigil.cases.sla.enabled=false",
-        "--vigil.cases.measures.daily-review.enabled=false", "--logging.level.root=WARN"};
+        "--vigil.cases.measures.daily-review.enabled=false", "--vigil.decisions.admission-budget-millis=1500",
+        "--logging.level.root=WARN"};
     return new SpringApplication(VigilApplication.class, TestClockConfiguration.class).run(springArgs);
   }
 
@@ -131,7 +143,8 @@ public final class ReviewSimulation {
         long at = LocalDateTime.parse(f[1], FDH_TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
         if (at < fromMillis) continue;
         if (at >= toMillis) break;
-        long minor = new BigDecimal(f[4]).movePointRight(2).longValueExact();
+        // as vigil-eval's replay: major units to cents, rounded half-even (a few FDH amounts carry more digits)
+        long minor = new BigDecimal(f[4]).movePointRight(2).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
         out.add(new Tx(f[0], at, f[2], f[3], minor, f[7].equals("1")));
       }
     }
@@ -179,15 +192,18 @@ public final class ReviewSimulation {
     private final List<Reviewer> reviewers = new ArrayList<>();
     private final PriorityQueue<Wake> wakes = new PriorityQueue<>((a, b) -> a.atMillis != b.atMillis
         ? Long.compare(a.atMillis, b.atMillis) : Integer.compare(a.reviewer, b.reviewer));
-    private final Map<String, Integer> byDecision = new HashMap<>();
+    private final Map<String, Integer> byDecision = new ConcurrentHashMap<>();
     private final String[] action;
-    private final List<List<String>> rulesOf = new ArrayList<>();
+    private final List<String>[] rulesOf;
     private final List<Closed> closedCases = new ArrayList<>();
     private final Map<String, Integer> refusedVerdicts = new TreeMap<>();
     private final double errorRate;
     private final double handlingMinutes;
     private final long idlePollMillis;
+    private final AtomicInteger overloadedRetries = new AtomicInteger();
     private long nextHousekeeping;
+    private long housekeepingNanos;
+    private long decideNanos;
     private int takes;
     private int emptyTakes;
 
@@ -204,6 +220,9 @@ public final class ReviewSimulation {
       this.sweep = context.getBean(SlaSweep.class);
       this.random = new SplittableRandom(Long.parseLong(o.getOrDefault("seed", "42")));
       this.action = new String[slice.size()];
+      @SuppressWarnings("unchecked")
+      List<String>[] rules = new List[slice.size()];
+      this.rulesOf = rules;
       this.errorRate = Double.parseDouble(o.getOrDefault("error-rate", "0.03"));
       this.handlingMinutes = Double.parseDouble(o.getOrDefault("handling-minutes", "8"));
       this.idlePollMillis = ReviewerSchedule.minutes(Double.parseDouble(o.getOrDefault("idle-poll-minutes", "10")));
@@ -219,16 +238,38 @@ public final class ReviewSimulation {
       long started = System.nanoTime();
       long lastReport = started;
       nextHousekeeping = slice.get(0).atMillis();
-      for (int i = 0; i < slice.size(); i++) {
-        Tx tx = slice.get(i);
-        workUntil(tx.atMillis());
-        moveClockTo(tx.atMillis());
-        decide(i, tx);
-        if (System.nanoTime() - lastReport > 20_000_000_000L) {
-          lastReport = System.nanoTime();
-          System.out.printf("replayed %,d of %,d (%.0f/s), simulated %s, cases closed %,d%n", i + 1, slice.size(),
-              (i + 1) / ((lastReport - started) / 1e9), Instant.ofEpochMilli(tx.atMillis()), closedCases.size());
+      int threads = Integer.parseInt(o.getOrDefault("threads", "8"));
+      if (threads < 1 || threads > 64) throw new IllegalArgumentException("--threads is 1 to 64");
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        for (int i = 0; i < slice.size(); ) {
+          int end = batchEnd(i, threads * 4);
+          long last = slice.get(end - 1).atMillis();
+          workUntil(last);
+          moveClockTo(last);
+          List<Future<?>> pending = new ArrayList<>();
+          for (int k = i; k < end; k++) {
+            int index = k;
+            pending.add(pool.submit(() -> decide(index, slice.get(index))));
+          }
+          long d0 = System.nanoTime();
+          for (Future<?> f : pending) f.get();
+          decideNanos += System.nanoTime() - d0;
+          i = end;
+          if (System.nanoTime() - lastReport > 20_000_000_000L) {
+            lastReport = System.nanoTime();
+            System.out.printf("replayed %,d of %,d (%.0f/s), simulated %s, cases closed %,d; %.0f s deciding, %.0f s opening cases and sweeping%n",
+                i, slice.size(), i / ((lastReport - started) / 1e9), Instant.ofEpochMilli(last), closedCases.size(), decideNanos / 1e9,
+                housekeepingNanos / 1e9);
+          }
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
+      } finally {
+        pool.shutdownNow();
       }
       long lastTx = slice.get(slice.size() - 1).atMillis();
       long drainUntil = lastTx + Long.parseLong(o.getOrDefault("drain-hours", "24")) * HOUR;
@@ -293,6 +334,22 @@ public final class ReviewSimulation {
       }
     }
 
+    /**
+     * The end (exclusive) of the batch of transactions from i decided at once: at most rowsMax, within
+     * {@link #BATCH_SPAN_MILLIS} of the first, and no customer twice (a customer's payments are decided
+     * one after the other, in order, as their velocity features need).
+     */
+    private int batchEnd(int i, int rowsMax) {
+      Set<String> customers = new HashSet<>();
+      long first = slice.get(i).atMillis();
+      int j = i;
+      while (j < slice.size() && j - i < rowsMax && slice.get(j).atMillis() - first <= BATCH_SPAN_MILLIS
+          && customers.add(slice.get(j).customer())) {
+        j++;
+      }
+      return j;
+    }
+
     private void decide(int i, Tx tx) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("event_id", "fdh-" + tx.id());
@@ -302,13 +359,20 @@ public final class ReviewSimulation {
       body.put("merchant_id", tx.terminal());
       body.put("amount", tx.amountMinor());
       body.put("currency", "USD");
-      Map<String, Object> response;
-      try {
-        response = Json.readMap(decisions.decide(Json.write(body).getBytes(StandardCharsets.UTF_8)).json());
-      } catch (ApiException e) {
-        action[i] = "refused:" + e.code();
-        rulesOf.add(List.of());
-        return;
+      byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+      Map<String, Object> response = null;
+      for (int attempt = 1; response == null; attempt++) {
+        try {
+          response = Json.readMap(decisions.decide(bytes).json());
+        } catch (ApiException e) {
+          // overloaded (admission budget spent, e.g. while the JIT warms up): the payment system would retry
+          if (!e.code().equals("overloaded") || attempt == 5) {
+            action[i] = "refused:" + e.code();
+            rulesOf[i] = List.of();
+            return;
+          }
+          overloadedRetries.incrementAndGet();
+        }
       }
       action[i] = (String) response.get("action");
       byDecision.put((String) response.get("decision_id"), i);
@@ -318,7 +382,7 @@ public final class ReviewSimulation {
           if (r instanceof Map<?, ?> m && m.get("rule_id") instanceof String id) fired.add(id);
         }
       }
-      rulesOf.add(fired);
+      rulesOf[i] = fired;
     }
 
     private void moveClockTo(long millis) {
@@ -328,6 +392,15 @@ public final class ReviewSimulation {
 
     /** Opens the cases of what was decided and sweeps deadlines, as the server's own timers would, every 5 simulated minutes. */
     private void housekeeping() {
+      long t0 = System.nanoTime();
+      try {
+        housekeepingPass();
+      } finally {
+        housekeepingNanos += System.nanoTime() - t0;
+      }
+    }
+
+    private void housekeepingPass() {
       while (opener.runOnce() > 0) {
         // more decisions waiting for their case
       }
@@ -477,6 +550,7 @@ public final class ReviewSimulation {
       sim.put("options", new TreeMap<>(o));
       sim.put("rules_added", added);
       sim.put("reviewers", reviewers.stream().map(r -> Map.of("name", r.name, "cases_closed", r.closed)).toList());
+      sim.put("decisions_retried_after_overloaded", overloadedRetries.get());
       sim.put("take_next_calls", takes);
       sim.put("take_next_empty", emptyTakes);
       sim.put("verdicts_refused", refusedVerdicts);
@@ -508,7 +582,7 @@ public final class ReviewSimulation {
         intercepted++;
         if (fraud) interceptedFraud++;
         else interceptedLegit++;
-        for (String rule : rulesOf.get(i)) {
+        for (String rule : rulesOf[i]) {
           int[] c = perRule.computeIfAbsent(rule, k -> new int[2]);
           c[0]++;
           if (!fraud) c[1]++;
@@ -645,7 +719,7 @@ public final class ReviewSimulation {
     }
     Set<String> known = Set.of("input", "from", "days", "data-dir", "rules", "review-amount-min", "reviewers", "shift-starts",
         "shift-hours", "handling-minutes", "cases-per-hour-max", "idle-poll-minutes", "error-rate", "drain-hours", "seed",
-        "daily-review-date", "report");
+        "daily-review-date", "report", "threads");
     for (String k : o.keySet()) {
       if (!known.contains(k)) throw new IllegalArgumentException("unknown option --" + k + "\n" + USAGE);
     }
