@@ -21,15 +21,19 @@ trap 'kill $(cat "$OUT"/*.pid 2>/dev/null) 2>/dev/null || true' EXIT
 start with 18091 true
 start without 18092 false
 for round in $(seq 1 "$ROUNDS"); do
-  for side in with without; do
+  # alternate which side goes first, so neither always runs on a warmer machine
+  order="with without"; [ $((round % 2)) -eq 0 ] && order="without with"
+  for side in $order; do
     port=$([ "$side" = with ] && echo 18091 || echo 18092)
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     java -Xmx1g -jar vigil-bench/target/vigil-bench.jar --url "http://127.0.0.1:$port" --rate "$RATE" --duration "$SECONDS_" \
-      --warmup 5 --connections 64 --key-file "$OUT/$side-data/demo-api-key" --out "$OUT/$side-$round.json" > "$OUT/$side-$round.txt" 2>&1
+      --warmup 15 --connections 64 --key-file "$OUT/$side-data/demo-api-key" --out "$OUT/$side-$round.json" > "$OUT/$side-$round.txt" 2>&1
     echo "round $round, cases $side the opener, load $load: $(grep -E 'p50|p99|accepted|requests' "$OUT/$side-$round.txt" | tr '\n' ' ')"
   done
 done
-for side in with without; do
-  port=$([ "$side" = with ] && echo 18091 || echo 18092)
-  echo "$side: cases opened $(curl -s "http://127.0.0.1:$port/actuator/prometheus" 2>/dev/null | grep -c '^vigil_cases' || true)"
-done
+# What the opener did: stop the servers, then read the embedded store of the side with the opener.
+kill $(cat "$OUT"/*.pid) 2>/dev/null || true; sleep 3
+H2=$(find ~/.m2/repository/com/h2database/h2 -name 'h2-*.jar' | sort | tail -1)
+java -cp "$H2" org.h2.tools.Shell -url "jdbc:h2:file:$OUT/with-data/vigil" -user "" -password "" \
+  -sql "SELECT action, COUNT(*) FROM decisions GROUP BY action; SELECT origin, COUNT(*) FROM case_decisions GROUP BY origin;
+        SELECT COUNT(*) AS cases FROM cases; SELECT sequence AS opener_cursor FROM case_cursor; SELECT MAX(sequence) AS journal_head FROM decisions"
