@@ -95,6 +95,14 @@ class CaseVerdictsApiTest extends CaseServerBase {
     assertError(verdict(outsider, caseId, Map.of("verdict", "confirmed_fraud", "reason_code", "stolen_card")), 403,
         "permission_error", "not_queue_member", "case_id");
     assertInvalid(verdict(rev, caseId, Map.of("verdict", "maybe", "reason_code", "stolen_card")), "invalid_verdict", "verdict");
+    // A compliance officer works cases but may not lift restrictions or write lists: not through a verdict either.
+    Signed officer = TestOperators.signInSteppedUp(base, TestOperators.newUsername("officer"), Set.of(Role.COMPLIANCE_OFFICER));
+    joinEveryQueue(officer.username());
+    assertError(verdict(officer, caseId, Map.of("verdict", "legitimate", "reason_code", "customer_confirmed", "restrictions", "lift")),
+        403, "permission_error", "permission_denied", "accounts.restrict");
+    assertError(verdict(officer, caseId, Map.of("verdict", "confirmed_fraud", "reason_code", "stolen_card", "confirm_list_entries", true,
+        "list_entries", List.of(Map.of("list", "block", "entity", "account", "value", account)))),
+        403, "permission_error", "permission_denied", "lists.write");
     assertInvalid(verdict(rev, caseId, Map.of("verdict", "confirmed_fraud")), "missing_field", "reason_code");
     assertInvalid(verdict(rev, caseId, Map.of("verdict", "confirmed_fraud", "reason_code", "Stolen Card!")), "invalid_reason_code",
         "reason_code");

@@ -1,5 +1,6 @@
 package io.vigil.server.cases.verdict;
 
+import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Params;
 import io.vigil.server.audit.AuditContext;
@@ -8,6 +9,9 @@ import io.vigil.server.cases.CaseJson;
 import io.vigil.server.cases.CaseService;
 import io.vigil.server.cases.Reviewer;
 import io.vigil.server.operator.StepUpCheck;
+import io.vigil.server.security.Permission;
+import io.vigil.server.security.Principals;
+import io.vigil.server.security.VigilPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,6 +45,7 @@ public class VerdictController {
   public Map<String, Object> verdict(@PathVariable String caseId, HttpServletRequest request) {
     Reviewer by = CaseController.reviewer(request);
     VerdictRequest req = VerdictRequest.parse(Bodies.read(request));
+    requirePermissions(req, Principals.current(request));
     AuditContext.entity(request, "case", caseId);
     AuditContext.before(request, CaseJson.record(cases.record(caseId)));
     VerdictService.Closed closed = verdicts.close(caseId, req, by);
@@ -49,6 +54,21 @@ public class VerdictController {
     answer.put("verdict", VerdictJson.verdict(closed.verdict(), closed.effects()));
     AuditContext.after(request, answer);
     return answer;
+  }
+
+  /**
+   * A verdict does through the case what the reviewer's roles allow anyway: lifting restrictions
+   * needs {@code accounts.restrict}, adding list entries {@code lists.write}, as their own routes do.
+   */
+  static void requirePermissions(VerdictRequest req, VigilPrincipal caller) {
+    if (req.liftRestrictions() && !caller.has(Permission.ACCOUNTS_RESTRICT)) {
+      throw ApiException.forbidden("permission_denied", "Lifting restrictions with a verdict needs the permission accounts.restrict",
+          Permission.ACCOUNTS_RESTRICT.code());
+    }
+    if (!req.listEntries().isEmpty() && !caller.has(Permission.LISTS_WRITE)) {
+      throw ApiException.forbidden("permission_denied", "Adding list entries with a verdict needs the permission lists.write",
+          Permission.LISTS_WRITE.code());
+    }
   }
 
   /** {@code {"reason"}}: asks to reopen the closed case; someone else approves. */
