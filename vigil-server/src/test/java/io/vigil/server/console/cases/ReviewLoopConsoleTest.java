@@ -11,6 +11,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.vigil.engine.label.Verdict;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.ServerTestBase;
+import io.vigil.server.cases.sla.SlaSweep;
+import io.vigil.server.cases.sla.SlaSweepDriver;
 import io.vigil.server.console.ConsoleBrowser;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.security.Role;
@@ -74,6 +76,8 @@ class ReviewLoopConsoleTest extends ServerTestBase {
 
   @Autowired
   private DecisionPipeline pipeline;
+  @Autowired
+  private SlaSweep slaSweep;
 
   /**
    * A server of its own (Take next must find this test's case only; the e-mail and webhooks go to
@@ -219,6 +223,37 @@ class ReviewLoopConsoleTest extends ServerTestBase {
     assertThat(mail.getFrom()[0].toString()).isEqualTo("vigil@example.test");
     String body = GreenMailUtil.getBody(mail);
     assertThat(body).contains("Case: " + caseId, "stolen_card", "suspicious transaction report").doesNotContain(account);
+  }
+
+  @Test
+  void aCasePastItsDeadlineIsEscalatedAndThePaymentSystemAndComplianceHearOfIt() throws Exception {
+    TestOperators.Signed admin = TestOperators.signInSteppedUp(base, TestOperators.newUsername("admin"), Set.of(Role.ADMINISTRATOR));
+    TestOperators.Exchange endpoint = TestOperators.post(base, "/v1/webhooks/endpoints", Map.of("url", RECEIVER.url(),
+        "description", "deadlines", "event_types", List.of("case.sla_breached")), admin.headers());
+    assertThat(endpoint.status()).as(endpoint.body()).isEqualTo(201);
+    String secret = (String) endpoint.json().get("secret");
+    String account = CaseFixtures.account("late");
+    TestOperators.Signed reader = TestOperators.signIn(base, TestOperators.newUsername("reader"), Set.of(Role.ANALYST));
+    CaseFixtures.reviewPayment(api, account);
+    String caseId = (String) CaseFixtures.awaitCase(base, reader, account).get("case_id");
+
+    TestClock.advance(Duration.ofHours(25)); // past the payments queue's 24 h deadline
+    SlaSweepDriver.runOnce(slaSweep);
+
+    Received breached = RECEIVER.await("case.sla_breached", caseId);
+    assertSignedBy(breached, secret);
+    assertThat(map(breached.payload().get("data"))).containsEntry("queue_id", "payments").containsEntry("account_id", account);
+    MimeMessage mail = await("the deadline e-mail at the SMTP server", () -> {
+      for (MimeMessage m : SMTP.getReceivedMessages()) {
+        if (subject(m).equals("Vigil case " + caseId + " is past its deadline")) return Optional.of(m);
+      }
+      return Optional.empty();
+    });
+    assertThat(mail.getRecipients(Message.RecipientType.TO)[0].toString()).isEqualTo(COMPLIANCE);
+    assertThat(GreenMailUtil.getBody(mail)).contains("Case: " + caseId).doesNotContain(account);
+    Map<String, Object> escalated = api.get("/v1/cases/" + caseId).json();
+    assertThat(escalated.get("status")).isEqualTo("escalated");
+    assertThat(escalated.get("queue_id")).isEqualTo("compliance");
   }
 
   private ConsoleBrowser browser() {
