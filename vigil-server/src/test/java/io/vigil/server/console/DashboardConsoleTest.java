@@ -2,6 +2,7 @@ package io.vigil.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.server.api.ApiTestSupport;
 import io.vigil.server.api.ServerTestBase;
 import io.vigil.server.security.Role;
 import io.vigil.server.support.ApiClient;
@@ -167,8 +168,9 @@ class DashboardConsoleTest extends ServerTestBase {
         + ".getOption().xAxis[0].data.length;");
   }
 
+  /** A unique id that can never hold a card number (a run of 16 random hex digits could). */
   private static String id(String prefix) {
-    return prefix + "_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    return ApiTestSupport.id(prefix);
   }
 
   private static String percent(long part, long whole) {

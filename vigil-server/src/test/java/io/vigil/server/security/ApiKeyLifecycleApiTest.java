@@ -70,7 +70,7 @@ class ApiKeyLifecycleApiTest extends ServerTestBase {
   }
 
   private static String account() {
-    return "/v1/decisions?account_id=acct_keys_" + UUID.randomUUID().toString().replace("-", "");
+    return "/v1/decisions?account_id=acct_keys_" + UUID.randomUUID().toString().replace('-', '_');
   }
 
   @Test

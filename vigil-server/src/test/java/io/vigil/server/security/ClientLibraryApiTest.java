@@ -25,7 +25,7 @@ class ClientLibraryApiTest extends SharedServerBase {
 
   @Test
   void aDecisionAndItsRetrySignedByTheClientAreAccepted() {
-    String account = "acct_client_" + UUID.randomUUID().toString().replace("-", "");
+    String account = "acct_client_" + UUID.randomUUID().toString().replace('-', '_');
     byte[] event = ApiClient.json(Events.payment("evt_client_" + UUID.randomUUID(), account, 1_000)).getBytes(StandardCharsets.UTF_8);
     VigilClient vigil = client();
     VigilClient.Reply first = vigil.post("/v1/decisions", event);

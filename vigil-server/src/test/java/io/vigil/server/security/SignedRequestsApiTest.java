@@ -30,7 +30,7 @@ class SignedRequestsApiTest extends SharedServerBase {
   ApiKeys keys;
 
   private static String account() {
-    return "acct_sig_" + UUID.randomUUID().toString().replace("-", "");
+    return "acct_sig_" + UUID.randomUUID().toString().replace('-', '_');
   }
 
   private static long now() {
