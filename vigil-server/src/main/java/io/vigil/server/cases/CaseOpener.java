@@ -68,11 +68,6 @@ public final class CaseOpener implements AutoCloseable {
     return read;
   }
 
-  /** The journal's position this reader has reached. */
-  public long cursor() {
-    return cases.cursor(JOURNAL_CURSOR);
-  }
-
   private int fromJournal() {
     long after = cases.cursor(JOURNAL_CURSOR);
     List<JournalRepository.Committed> rows = journal.committedAfter(after, batchRows);

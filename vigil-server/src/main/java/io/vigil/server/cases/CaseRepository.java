@@ -149,7 +149,7 @@ public final class CaseRepository {
 
   /** The cases a decision joined, for any origin, oldest first. */
   public List<String> casesOfDecision(String decisionId) {
-    return Sql.list(dataSource, "SELECT DISTINCT case_id, MIN(added_at_millis) FROM case_decisions WHERE decision_id = ?"
+    return Sql.list(dataSource, "SELECT case_id, MIN(added_at_millis) FROM case_decisions WHERE decision_id = ?"
         + " GROUP BY case_id ORDER BY 2, 1", ps -> ps.setString(1, decisionId), rs -> rs.getString(1), "reading a decision's cases failed");
   }
 

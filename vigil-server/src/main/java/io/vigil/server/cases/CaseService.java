@@ -6,10 +6,8 @@ import io.vigil.server.storage.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -459,12 +457,5 @@ public final class CaseService {
         log.warn("a case listener failed: {}", e.toString());
       }
     }
-  }
-
-  /** For bulk actions: the ids, checked to exist, each at most once. */
-  public List<CaseRecord> records(List<String> caseIds) {
-    List<CaseRecord> out = new ArrayList<>();
-    for (String id : new LinkedHashSet<>(caseIds)) out.add(record(id));
-    return out;
   }
 }

@@ -7,9 +7,8 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -63,8 +62,8 @@ public class DailyReviewConsoleController {
     model.addAttribute("all", RateLine.of(review.interceptions()));
     model.addAttribute("queues", review.byQueue().stream().map(RateLine::of).toList());
     model.addAttribute("rules", review.worstRules().stream().map(RateLine::of).toList());
-    model.addAttribute("actions", List.copyOf(review.byAction().entrySet()).stream().sorted(Map.Entry.comparingByKey()).toList());
-    model.addAttribute("verdicts", List.copyOf(review.verdicts().entrySet()).stream().sorted(Map.Entry.comparingByKey()).toList());
+    model.addAttribute("actions", new TreeMap<>(review.byAction()).entrySet());
+    model.addAttribute("verdicts", new TreeMap<>(review.verdicts()).entrySet());
     return "console/cases/daily-review";
   }
 }
