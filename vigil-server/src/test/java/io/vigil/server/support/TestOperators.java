@@ -140,10 +140,14 @@ public final class TestOperators {
       return new String[] {"Cookie", session.cookie(), "X-CSRF-Token", session.csrfToken()};
     }
 
-    /** A TOTP code of a step this account has not used yet, within the server's window; null when none is left. */
+    /**
+     * A TOTP code of a step this account has not used yet, within the server's window; null when none
+     * is left. It starts at the current step, not the one before: the server checks one step either
+     * side of its own moment, so a request that crosses a step boundary on the way still lands inside.
+     */
     public synchronized String nextCode() {
       long now = TOTP.currentStep();
-      long step = Math.max(lastStep + 1, now - 1);
+      long step = Math.max(lastStep + 1, now);
       if (step > now + 1) return null;
       lastStep = step;
       return TOTP.codeAt(seed, step);
