@@ -111,19 +111,52 @@ public final class RawHttp {
     try (Socket socket = new Socket("localhost", port)) {
       socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
       OutputStream out = socket.getOutputStream();
-      out.write(request);
-      out.flush();
+      try {
+        out.write(request);
+        out.flush();
+      } catch (IOException writeFailed) {
+        return answerAfterEarlyClose(socket, writeFailed);
+      }
       return parse(readAll(socket.getInputStream()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /**
+   * The server may answer and close before it has read the whole request (an oversized body is
+   * refused that way, on purpose), so writing the rest fails. The answer it sent is read if it is
+   * still there; when the reset took it, {@link ClosedBeforeAnswer} says so.
+   */
+  private static Answer answerAfterEarlyClose(Socket socket, IOException writeFailed) {
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    try {
+      readInto(socket.getInputStream(), got);
+    } catch (IOException readFailed) {
+      // What arrived before the reset is in got.
+    }
+    byte[] raw = got.toByteArray();
+    if (indexOf(raw, HEAD_END, 0) < 0) throw new ClosedBeforeAnswer(writeFailed);
+    return parse(raw);
+  }
+
+  /** The server closed the connection while the request was still being sent, and no answer could be read. */
+  public static final class ClosedBeforeAnswer extends UncheckedIOException {
+    ClosedBeforeAnswer(IOException cause) {
+      super("the server closed the connection before the whole request was sent, and its answer was lost", cause);
+    }
+  }
+
   private static byte[] readAll(InputStream in) throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    for (int n; all.size() < ANSWER_BYTES_MAX && (n = in.read(buffer)) > 0; ) all.write(buffer, 0, n);
+    readInto(in, all);
     return all.toByteArray();
+  }
+
+  /** Reads until the server closes the connection (or the answer limit), into {@code out}. */
+  private static void readInto(InputStream in, ByteArrayOutputStream out) throws IOException {
+    byte[] buffer = new byte[8192];
+    for (int n; out.size() < ANSWER_BYTES_MAX && (n = in.read(buffer)) > 0; ) out.write(buffer, 0, n);
   }
 
   private static Answer parse(byte[] raw) {
