@@ -50,6 +50,23 @@ public final class ListImport {
 
   private record Checked(ImportRow row, NewEntry entry) {}
 
+  /** Entries given as objects (a bulk change request), imported as a file's rows are; errors name {@code prefix[i]}. */
+  public Result runEntries(List<Map<String, Object>> entries, String prefix, String actor) {
+    return run(rows(entries, prefix), actor);
+  }
+
+  /** Checks entries given as objects as {@link #runEntries} would, writing nothing. */
+  public void checkEntries(List<Map<String, Object>> entries, String prefix) {
+    long now = clock.millis();
+    for (ImportRow row : rows(entries, prefix)) check(row, now);
+  }
+
+  private static List<ImportRow> rows(List<Map<String, Object>> entries, String prefix) {
+    List<ImportRow> rows = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) rows.add(new ImportRow(prefix + "[" + i + "]", entries.get(i)));
+    return rows;
+  }
+
   public Result run(List<ImportRow> rows, String actor) {
     long now = clock.millis();
     Map<Key, Checked> byKey = new LinkedHashMap<>();

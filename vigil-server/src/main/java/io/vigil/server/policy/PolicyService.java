@@ -173,6 +173,21 @@ public final class PolicyService {
     return putScorecard(card.withEnabled(enabled), actor);
   }
 
+  /**
+   * Installs a whole document (an approved change request) as the next version, if the live version
+   * is still {@code baseVersion}; otherwise {@code 409 change_conflict} and nothing changes. The
+   * proposal's own version number is ignored: the new version is the live one plus one.
+   */
+  public synchronized PolicyDocument install(PolicyDocument proposal, long baseVersion, String actor, String summary) {
+    if (document().version() != baseVersion) {
+      throw ApiException.conflict("invalid_request_error", "change_conflict", "The live policy is at version " + document().version()
+          + ", not the version " + baseVersion + " this change was drafted against; the author must rebase it", "base_version");
+    }
+    return change(d -> new PolicyDocument(d.version() + 1, proposal.rules(), proposal.defaultThresholds(), proposal.thresholdsByType(),
+        proposal.rulesWeight(), proposal.modelWeight(), proposal.defaultTimezone(), proposal.scorecards(), proposal.holds(),
+        proposal.limits(), proposal.challenges()), actor, summary);
+  }
+
   public List<PolicyRepository.Version> history(Long beforeVersion, int rows) {
     return repository.history(beforeVersion, rows);
   }

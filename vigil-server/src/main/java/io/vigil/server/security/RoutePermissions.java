@@ -9,6 +9,7 @@ import static io.vigil.server.security.Permission.CASES_CONFIGURE;
 import static io.vigil.server.security.Permission.CASES_READ;
 import static io.vigil.server.security.Permission.CASES_SUPERVISE;
 import static io.vigil.server.security.Permission.CASES_WORK;
+import static io.vigil.server.security.Permission.CHANGES_APPROVE;
 import static io.vigil.server.security.Permission.DECISIONS_CREATE;
 import static io.vigil.server.security.Permission.DECISIONS_READ;
 import static io.vigil.server.security.Permission.FEEDBACK_READ;
@@ -234,6 +235,19 @@ public final class RoutePermissions {
     t.add(new Route("POST", "/v1/models/train", Access.of(MODELS_WRITE)));
     t.add(new Route("PUT", "/v1/models/{modelId}", Access.of(MODELS_WRITE)));
     t.add(new Route("POST", "/v1/models/{modelId}/role", Access.of(MODELS_WRITE)));
+    // Change requests (change/): proposing needs the kind's own write permission, checked by the
+    // controller (policy.write, lists.write, reference.reload, models.write); whoever reads the policy
+    // may read them; the author withdraws and rebases; another operator approves, rejects, reviews.
+    t.add(new Route("POST", "/v1/change-requests", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/v1/change-requests", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/v1/change-requests/{id}", Access.of(POLICY_READ)));
+    t.add(new Route("POST", "/v1/change-requests/{id}/withdraw", Access.of(POLICY_READ)));
+    t.add(new Route("POST", "/v1/change-requests/{id}/rebase", Access.of(POLICY_READ)));
+    t.add(new Route("POST", "/v1/change-requests/{id}/approve", Access.of(CHANGES_APPROVE)));
+    t.add(new Route("POST", "/v1/change-requests/{id}/reject", Access.of(CHANGES_APPROVE)));
+    t.add(new Route("POST", "/v1/change-requests/{id}/review", Access.of(CHANGES_APPROVE)));
+    t.add(new Route("GET", "/v1/configuration/export", Access.of(POLICY_READ)));
+    t.add(new Route("POST", "/v1/configuration/import", Access.of(POLICY_WRITE)));
     // API keys
     t.add(new Route("POST", "/v1/api-keys", Access.of(API_KEYS_MANAGE)));
     t.add(new Route("GET", "/v1/api-keys", Access.of(API_KEYS_MANAGE)));
@@ -299,6 +313,8 @@ public final class RoutePermissions {
     t.add(new Route("GET", "/console/rules/{id}", Access.of(POLICY_READ)));
     t.add(new Route("GET", "/console/rules/-/policy", Access.of(POLICY_READ)));
     t.add(new Route("GET", "/console/rules/-/versions", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/console/changes", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/console/changes/{id}", Access.of(POLICY_READ)));
     t.add(new Route("GET", "/console/lists", Access.of(LISTS_READ)));
     t.add(new Route("GET", "/console/models", Access.of(MODELS_READ)));
     t.add(new Route("GET", "/console/reference", Access.of(REFERENCE_READ)));
