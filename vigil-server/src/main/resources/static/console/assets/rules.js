@@ -55,6 +55,30 @@
     return (reply.json && reply.json.error) || { message: 'The server answered ' + reply.status };
   }
 
+  // ---- Proposing the rule as a change request (a second operator approves it) ----
+  var propose = document.getElementById('propose-rule');
+  if (propose) {
+    propose.addEventListener('click', async function () {
+      window.Vigil.clearErrors(form);
+      var rule = draft();
+      propose.disabled = true;
+      try {
+        var live = await window.Vigil.api('GET', '/v1/policy');
+        if (!live.ok) { window.Vigil.showError(form, errorOf(live)); return; }
+        var rules = live.json.rules.filter(function (r) { return r.id !== rule.id; });
+        var at = live.json.rules.findIndex(function (r) { return r.id === rule.id; });
+        if (at < 0) rules.push(rule); else rules.splice(at, 0, rule);
+        var reason = document.getElementById('change-reason').value.trim() || ('Change rule ' + rule.id);
+        var reply = await window.Vigil.api('POST', '/v1/change-requests',
+          JSON.stringify({ kind: 'policy', reason: reason, proposed: { rules: rules } }));
+        if (reply.ok) window.location.assign('/console/changes/' + encodeURIComponent(reply.json.id));
+        else window.Vigil.showError(form, errorOf(reply));
+      } finally {
+        propose.disabled = false;
+      }
+    });
+  }
+
   // ---- Validation as you type ----
   var timer = null;
   var sent = 0;

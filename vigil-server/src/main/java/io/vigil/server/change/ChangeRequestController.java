@@ -65,9 +65,9 @@ public class ChangeRequestController {
     String reason = Params.string(body, "reason", true, ChangeRequestService.REASON_CHARS_MAX);
     ChangeRequest r;
     if (body.containsKey("rollback_to_version")) {
-      if (body.containsKey("proposed")) throw ApiException.invalid("invalid_request", "give proposed or rollback_to_version, not both",
+      if (body.containsKey("proposed")) throw ApiException.invalid("invalid_value", "give proposed or rollback_to_version, not both",
           "rollback_to_version");
-      if (!PolicyChangeKind.NAME.equals(kind)) throw ApiException.invalid("invalid_request", "only a policy change rolls back",
+      if (!PolicyChangeKind.NAME.equals(kind)) throw ApiException.invalid("invalid_value", "only a policy change rolls back",
           "rollback_to_version");
       if (!(body.get("rollback_to_version") instanceof Number n) || n.longValue() < 1) {
         throw ApiException.invalid("wrong_type", "rollback_to_version is a policy version number", "rollback_to_version");
@@ -88,11 +88,11 @@ public class ChangeRequestController {
       @RequestParam(name = "kind", required = false) String kind,
       @RequestParam(name = "review_required", required = false) Boolean reviewRequired,
       @RequestParam(name = "limit", required = false) Integer limit) {
-    if (status != null && !STATUSES.contains(status)) throw ApiException.invalid("invalid_status", "status must be one of " + STATUSES,
+    if (status != null && !STATUSES.contains(status)) throw ApiException.invalid("invalid_parameter", "status must be one of " + STATUSES,
         "status");
     if (kind != null && kind.length() > 40) throw ApiException.invalid("unknown_kind", "no such kind", "kind");
     int rows = limit == null ? 50 : limit;
-    if (rows < 1 || rows > PAGE_ROWS_MAX) throw ApiException.invalid("invalid_limit", "limit is 1-" + PAGE_ROWS_MAX, "limit");
+    if (rows < 1 || rows > PAGE_ROWS_MAX) throw ApiException.invalid("invalid_parameter", "limit is 1-" + PAGE_ROWS_MAX, "limit");
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("data", changes.list(status, kind, reviewRequired, rows).stream().map(ChangeJson::summary).toList());
     return m;

@@ -92,6 +92,11 @@ public final class ChangeRequestService {
     return kinds.get(r.kind()).difference(r.proposed());
   }
 
+  /** What is live now for this kind. */
+  public Map<String, Object> liveConfiguration(String kind) {
+    return kinds.get(kind).live().configuration();
+  }
+
   public long liveVersion(String kind) {
     return kinds.get(kind).live().version();
   }
@@ -298,7 +303,7 @@ public final class ChangeRequestService {
   private static void checkReason(String reason) {
     if (reason == null || reason.isBlank()) throw ApiException.invalid("missing_field", "reason is required", "reason");
     if (reason.length() > REASON_CHARS_MAX) {
-      throw ApiException.invalid("too_long", "reason is at most " + REASON_CHARS_MAX + " characters", "reason");
+      throw ApiException.invalid("value_too_long", "reason is at most " + REASON_CHARS_MAX + " characters", "reason");
     }
   }
 

@@ -65,7 +65,7 @@ public class ConfigurationController {
     Map<String, Object> body = Params.object(Bodies.read(request), Set.of("format", "format_version", "exported_at", "configuration",
         "reason"));
     if (!FORMAT.equals(body.get("format")) || !Integer.valueOf(FORMAT_VERSION).equals(body.get("format_version"))) {
-      throw ApiException.invalid("invalid_format", "format must be " + FORMAT + " version " + FORMAT_VERSION, "format");
+      throw ApiException.invalid("invalid_value", "format must be " + FORMAT + " version " + FORMAT_VERSION, "format");
     }
     if (!(body.get("configuration") instanceof Map<?, ?> configuration)) {
       throw ApiException.invalid("missing_field", "configuration is required (an object)", "configuration");

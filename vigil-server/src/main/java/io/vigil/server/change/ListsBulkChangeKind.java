@@ -81,7 +81,7 @@ public final class ListsBulkChangeKind implements ChangeKind {
   private static List<Map<String, Object>> entries(Map<String, Object> proposed) {
     Object raw = proposed.getOrDefault("add", List.of());
     if (!(raw instanceof List<?> list)) throw ApiException.invalid("wrong_type", "proposed.add must be a list", "proposed.add");
-    if (list.size() > ENTRIES_MAX) throw ApiException.invalid("too_many", "at most " + ENTRIES_MAX + " entries", "proposed.add");
+    if (list.size() > ENTRIES_MAX) throw ApiException.invalid("too_many_items", "at most " + ENTRIES_MAX + " entries", "proposed.add");
     List<Map<String, Object>> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       if (!(list.get(i) instanceof Map<?, ?> m)) {
@@ -95,7 +95,7 @@ public final class ListsBulkChangeKind implements ChangeKind {
   private static List<String> ids(Map<String, Object> proposed) {
     Object raw = proposed.getOrDefault("remove", List.of());
     if (!(raw instanceof List<?> list)) throw ApiException.invalid("wrong_type", "proposed.remove must be a list", "proposed.remove");
-    if (list.size() > ENTRIES_MAX) throw ApiException.invalid("too_many", "at most " + ENTRIES_MAX + " ids", "proposed.remove");
+    if (list.size() > ENTRIES_MAX) throw ApiException.invalid("too_many_items", "at most " + ENTRIES_MAX + " ids", "proposed.remove");
     List<String> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       if (!(list.get(i) instanceof String s) || s.length() > 64) {

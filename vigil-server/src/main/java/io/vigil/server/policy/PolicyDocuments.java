@@ -75,7 +75,7 @@ public final class PolicyDocuments {
       String at = param + "[" + i + "]";
       if (!(list.get(i) instanceof Map<?, ?> r)) throw wrongType(at, "an object");
       RuleDefinition rule = at(at, () -> PolicyMaps.parseRule((Map<String, Object>) r, null));
-      if (!ids.add(rule.id())) throw ApiException.invalid("duplicate_rule", at + ".id repeats an earlier rule's id", at + ".id");
+      if (!ids.add(rule.id())) throw ApiException.invalid("invalid_policy", at + ".id repeats an earlier rule's id", at + ".id");
       try {
         compiler.compile(rule);
       } catch (RuleCompileException e) {

@@ -64,7 +64,9 @@ class ErrorCodesDocumentedTest {
       // RuleDrafts: a draft rule's or pasted event's error re-made with "rule." or "event." in front of its param.
       "RuleDrafts.java: e.code()",
       // VerdictService.plan: a list entry's error re-made with "list_entries[i]." in front of its param.
-      "VerdictService.java: refused.code()");
+      "VerdictService.java: refused.code()",
+      // PolicyDocuments.at: a policy section's error re-made with the section's place in front of its param.
+      "PolicyDocuments.java: e.code()");
 
   @Test
   void everyCodeTheApiCanReturnIsInTheErrorTableAndNoOther() throws IOException {

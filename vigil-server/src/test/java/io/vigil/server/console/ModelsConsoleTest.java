@@ -83,7 +83,7 @@ class ModelsConsoleTest extends ConsoleServerBase {
             "merchant_id", "shop-" + i, "amount", 1_000L + 9_000L * i, "currency", "EUR"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
       }
-      TestOperators.Signed admin = TestOperators.signIn(base, TestOperators.newUsername("models"), Set.of(Role.ADMINISTRATOR));
+      TestOperators.Signed admin = TestOperators.signIn(base, TestOperators.newUsername("models"), Set.of(Role.ADMINISTRATOR, Role.SUPERVISOR));
       ConsoleBrowser b = browser().signedInAs(admin).open("/console/models");
       assertThat(b.find(By.id("live-model")).getText()).isEqualTo(live);
       assertThat(b.find(By.id("shadow-model")).getText()).isEqualTo(shadow);
@@ -121,7 +121,7 @@ class ModelsConsoleTest extends ConsoleServerBase {
 
   @Test
   void aRoleChangeByAnOperatorNeedsAStepUpAndAReaderSeesNoForm() {
-    TestOperators.Signed admin = TestOperators.signIn(base, TestOperators.newUsername("modelsapi"), Set.of(Role.ADMINISTRATOR));
+    TestOperators.Signed admin = TestOperators.signIn(base, TestOperators.newUsername("modelsapi"), Set.of(Role.ADMINISTRATOR, Role.SUPERVISOR));
     TestOperators.Exchange refused = TestOperators.post(base, "/v1/models/no-such-model/role", Map.of("role", "live"), admin.headers());
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.body()).contains("step_up_required");

@@ -43,7 +43,7 @@ class ReferenceConsoleTest extends ConsoleServerBase {
 
   @Test
   void anAdministratorReloadsTheReferenceDataAndABrokenFileIsRefusedInTheApisWords() throws Exception {
-    TestOperators.Signed admin = TestOperators.signIn(base, TestOperators.newUsername("refa"), Set.of(Role.ADMINISTRATOR));
+    TestOperators.Signed admin = TestOperators.signIn(base, TestOperators.newUsername("refa"), Set.of(Role.ADMINISTRATOR, Role.SUPERVISOR));
     ConsoleBrowser b = browser().signedInAs(admin).open("/console/reference");
     String version = b.find(By.id("live-version")).getText();
     Path bins = properties.referenceDir().resolve("bins.csv");

@@ -47,7 +47,7 @@ class RulesConsoleTest extends ConsoleServerBase {
     assertEquals(201, api.post("/v1/rules", rule).status());
     for (int i = 0; i < 3; i++) decide("rc-" + suffix + "-" + i, account, 50_000 + i);
 
-    TestOperators.Signed author = TestOperators.signIn(base, TestOperators.newUsername("author"), Set.of(Role.RULE_AUTHOR));
+    TestOperators.Signed author = TestOperators.signIn(base, TestOperators.newUsername("author"), Set.of(Role.RULE_AUTHOR, Role.SUPERVISOR));
     ConsoleBrowser b = browser().signedInAs(author).open("/console/rules/" + id);
     assertEquals(XSS, b.visible(By.id("rule-description")).getAttribute("value"), "the description, as text");
 
@@ -151,7 +151,7 @@ class RulesConsoleTest extends ConsoleServerBase {
 
   @Test
   void thePolicyScreenShowsEveryPartAndSavesThresholdsThroughTheApi() {
-    TestOperators.Signed author = TestOperators.signIn(base, TestOperators.newUsername("policy"), Set.of(Role.RULE_AUTHOR));
+    TestOperators.Signed author = TestOperators.signIn(base, TestOperators.newUsername("policy"), Set.of(Role.RULE_AUTHOR, Role.SUPERVISOR));
     ConsoleBrowser b = browser().signedInAs(author).open("/console/rules/-/policy");
     for (String part : new String[] {"thresholds", "weights", "limits", "challenges", "holds"}) {
       assertThat(b.visible(By.id("json-" + part)).getAttribute("value")).as(part).startsWith("{");

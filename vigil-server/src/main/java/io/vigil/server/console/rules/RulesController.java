@@ -181,6 +181,7 @@ public class RulesController {
         Instant.ofEpochMilli(v.createdAtMillis()).toString(), v.createdBy(), v.changeSummary())).toList());
     model.addAttribute("older", more ? page.get(page.size() - 1).version() : null);
     long latest = policies.document().version();
+    model.addAttribute("liveVersion", latest);
     long toVersion = to != null ? to : latest;
     long fromVersion = from != null ? from : toVersion - 1;
     model.addAttribute("from", fromVersion);
