@@ -1,6 +1,9 @@
 package io.vigil.server.change;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.vigil.server.api.Json;
+import io.vigil.server.audit.AuditEntry;
+import io.vigil.server.audit.AuditRecorder;
 import io.vigil.server.policy.PolicyService;
 import io.vigil.server.policy.release.Releases;
 import java.time.Clock;
@@ -27,8 +30,12 @@ public class ChangeConfiguration implements WebMvcConfigurer {
 
   @Bean
   public ChangeRequestService changeRequestService(HikariDataSource ds, ChangeKinds kinds, ObjectProvider<Releases> releases,
-      PolicyService policies, Clock clock, @Value("${vigil.changes.expiry:7d}") Duration expiry) {
-    return new ChangeRequestService(new ChangeRequestRepository(ds), kinds, releases, policies, clock, expiry);
+      PolicyService policies, Clock clock, @Value("${vigil.changes.expiry:7d}") Duration expiry, AuditRecorder audit) {
+    ChangeRequestService service = new ChangeRequestService(new ChangeRequestRepository(ds), kinds, releases, policies, clock, expiry);
+    // A scheduled go-live has no request of its own: the trail gets a row written by the system.
+    service.onScheduledLive(r -> audit.record(AuditEntry.of(clock.millis(), AuditEntry.SYSTEM, "change-scheduler", null, null, null,
+        "-", "-", "change_request", r.id(), null, "change_request.apply", null, Json.write(ChangeJson.summary(r)), 200, null)));
+    return service;
   }
 
   @Bean(destroyMethod = "close")

@@ -30,6 +30,7 @@ public final class ChangeRequestService {
   private final PolicyService policies;
   private final Clock clock;
   private final Duration expiry;
+  private java.util.function.Consumer<ChangeRequest> onScheduledLive = r -> {};
 
   public ChangeRequestService(ChangeRequestRepository repository, ChangeKinds kinds, ObjectProvider<Releases> releases,
       PolicyService policies, Clock clock, Duration expiry) {
@@ -40,6 +41,11 @@ public final class ChangeRequestService {
     this.policies = policies;
     this.clock = clock;
     this.expiry = expiry;
+  }
+
+  /** Called with each request the scheduler put live (the audit trail records it). */
+  public void onScheduledLive(java.util.function.Consumer<ChangeRequest> listener) {
+    this.onScheduledLive = listener;
   }
 
   /** A new pending request: the proposal completed, validated, and its difference against live. */
@@ -192,7 +198,7 @@ public final class ChangeRequestService {
         continue;
       }
       try {
-        goLive(r, null);
+        onScheduledLive.accept(goLive(r, null));
         live++;
       } catch (ApiException e) {
         repository.note(r.id(), event("system", "failed", e.code() + ": " + e.getMessage()));

@@ -32,7 +32,8 @@ public final class PolicyChangeKind implements ChangeKind, ChangeDrafting {
   @Override
   public Live live() {
     PolicyDocument d = policies.document();
-    return new Live(d.version(), PolicyDocuments.render(d));
+    // Through JSON, as a stored proposal is read back: numbers compare equal (5 is 5, not 5L against 5).
+    return new Live(d.version(), Json.readMap(Json.write(PolicyDocuments.render(d))));
   }
 
   @Override

@@ -74,7 +74,7 @@ class ChangeRequestsApiTest extends ServerTestBase {
     r.put("id", id);
     r.put("description", "change request test rule");
     r.put("event_types", List.of("payment"));
-    r.put("expression", "amount > 999999999");
+    r.put("expression", "event.amount > 999999999");
     r.put("effect", Map.of("points", points));
     r.put("reason", "test");
     return r;
@@ -223,6 +223,9 @@ class ChangeRequestsApiTest extends ServerTestBase {
     assertEquals(1, changes.runDue());
     assertEquals("live", api.get("/v1/change-requests/" + cr.get("id")).json().get("status"));
     assertEquals(200, api.get("/v1/rules/" + ruleId).status());
+    List<Map<String, Object>> audit = data(api.get("/v1/audit?entity_type=change_request&entity_id=" + cr.get("id")));
+    assertTrue(audit.stream().anyMatch(e -> "change_request.apply".equals(e.get("action"))
+        && "system".equals(map(e.get("actor")).get("kind"))), audit.toString());
   }
 
   @Test
@@ -343,11 +346,12 @@ class ChangeRequestsApiTest extends ServerTestBase {
     assertInvalid(as(reviewer, "POST", "/v1/change-requests", Map.of("kind", "lists_bulk", "reason", "r", "proposed", Map.of())),
         "missing_field", "proposed.add");
 
-    assertPlace(api.post("/v1/change-requests", Map.of("kind", "reference_reload", "reason", "r", "proposed", Map.of("x", 1))),
+    Signed admin = TestOperators.signIn(base, TestOperators.newUsername("admin"), Set.of(Role.ADMINISTRATOR));
+    assertPlace(as(admin, "POST", "/v1/change-requests", Map.of("kind", "reference_reload", "reason", "r", "proposed", Map.of("x", 1))),
         "proposed.x");
-    assertInvalid(api.post("/v1/change-requests", Map.of("kind", "model_promotion", "reason", "r", "proposed",
+    assertInvalid(as(admin, "POST", "/v1/change-requests", Map.of("kind", "model_promotion", "reason", "r", "proposed",
         Map.of("model_id", "m_missing", "role", "live"))), "model_not_found", "proposed.model_id");
-    assertInvalid(api.post("/v1/change-requests", Map.of("kind", "model_promotion", "reason", "r", "proposed",
+    assertInvalid(as(admin, "POST", "/v1/change-requests", Map.of("kind", "model_promotion", "reason", "r", "proposed",
         Map.of("model_id", "m_missing", "role", "boss"))), "invalid_role", "proposed.role");
     assertEquals(0, data(api.get("/v1/change-requests?status=pending&kind=model_promotion")).size(), "nothing stored");
   }
@@ -356,8 +360,10 @@ class ChangeRequestsApiTest extends ServerTestBase {
   void aBulkListChangeGoesLiveWholeOrNotAtAll() {
     Signed reviewer = TestOperators.signIn(base, TestOperators.newUsername("bulk"), Set.of(Role.REVIEWER));
     String v1 = "198.51.100." + (int) (Math.random() * 200 + 20);
-    String doomed = api.post("/v1/lists/entries", Map.of("list", "block", "entity", "email",
-        "value", ApiTestSupport.id("bulk") + "@example.com", "reason", "test")).json().get("id").toString();
+    ApiClient.Reply listed = api.post("/v1/lists/entries", Map.of("list", "block", "entity", "account", "value", ApiTestSupport.id("bulk"),
+        "reason", "test"));
+    assertEquals(201, listed.status(), listed.body());
+    String doomed = listed.json().get("id").toString();
     Map<String, Object> cr = propose(reviewer, "lists_bulk", Map.of("add", List.of(Map.of("list", "block", "entity", "ip", "value", v1,
         "reason", "bulk")), "remove", List.of(doomed)));
     assertEquals(200, api.delete("/v1/lists/entries/" + doomed).status(), "the entry goes before the change is approved");
