@@ -173,6 +173,19 @@ public final class PolicyService {
     return putScorecard(card.withEnabled(enabled), actor);
   }
 
+  /**
+   * Makes a released candidate the live policy as version {@code baseVersion + 1}, stored and
+   * installed in one step, if the live version is still {@code baseVersion}; otherwise refuses with
+   * {@code 409 change_conflict} and changes nothing (gray release promotion).
+   */
+  public synchronized PolicyDocument promote(PolicyDocument candidate, long baseVersion, String actor, String summary) {
+    if (document().version() != baseVersion) {
+      throw ApiException.conflict("invalid_request_error", "change_conflict", "The live policy moved on to version "
+          + document().version() + " since the release was built on version " + baseVersion + "; stop it and release again", null);
+    }
+    return change(d -> candidate.withRules(baseVersion + 1, candidate.rules()), actor, summary);
+  }
+
   public List<PolicyRepository.Version> history(Long beforeVersion, int rows) {
     return repository.history(beforeVersion, rows);
   }
