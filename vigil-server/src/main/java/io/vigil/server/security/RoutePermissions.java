@@ -9,6 +9,7 @@ import static io.vigil.server.security.Permission.CASES_CONFIGURE;
 import static io.vigil.server.security.Permission.CASES_READ;
 import static io.vigil.server.security.Permission.CASES_SUPERVISE;
 import static io.vigil.server.security.Permission.CASES_WORK;
+import static io.vigil.server.security.Permission.CHANGES_APPROVE;
 import static io.vigil.server.security.Permission.DECISIONS_CREATE;
 import static io.vigil.server.security.Permission.DECISIONS_READ;
 import static io.vigil.server.security.Permission.FEEDBACK_READ;
@@ -214,6 +215,13 @@ public final class RoutePermissions {
     t.add(new Route("PUT", "/v1/policy/holds", Access.of(POLICY_WRITE)));
     t.add(new Route("GET", "/v1/policy/versions", Access.of(POLICY_READ)));
     t.add(new Route("GET", "/v1/policy/versions/{version}", Access.of(POLICY_READ)));
+    // Releases (gray release and shadow policies)
+    t.add(new Route("GET", "/v1/releases", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/v1/releases/{id}", Access.of(POLICY_READ)));
+    t.add(new Route("POST", "/v1/releases/{id}/percent", Access.of(CHANGES_APPROVE)));
+    t.add(new Route("POST", "/v1/releases/{id}/stop", Access.of(CHANGES_APPROVE)));
+    t.add(new Route("POST", "/v1/releases/{id}/promote", Access.of(CHANGES_APPROVE)));
+    t.add(new Route("GET", "/console/releases", Access.of(POLICY_READ)));
     // Lists
     t.add(new Route("POST", "/v1/lists/entries", Access.of(LISTS_WRITE)));
     t.add(new Route("GET", "/v1/lists/entries", Access.of(LISTS_READ)));
