@@ -37,7 +37,7 @@ public class ReleaseController {
       rows = -1;
     }
     if (rows < 1 || rows > ReleaseRepository.LIST_ROWS_MAX) {
-      throw ApiException.invalid("invalid_limit", "limit must be 1-" + ReleaseRepository.LIST_ROWS_MAX, "limit");
+      throw ApiException.invalid("invalid_parameter", "limit must be 1-" + ReleaseRepository.LIST_ROWS_MAX, "limit");
     }
     List<Map<String, Object>> data = releases.list(rows).stream().map(ReleaseJson::release).toList();
     Map<String, Object> m = new LinkedHashMap<>();

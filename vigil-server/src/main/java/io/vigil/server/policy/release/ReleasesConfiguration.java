@@ -1,6 +1,7 @@
 package io.vigil.server.policy.release;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.vigil.engine.model.ModelRegistry;
 import io.vigil.server.decision.DecisionPipeline;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.notify.EmailNotifier;
@@ -15,9 +16,12 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 @EnableConfigurationProperties(ReleasesProperties.class)
 public class ReleasesConfiguration {
+  /** Also puts the challenger model on its traffic split ({@code vigil.releases.model-challenger-percent}). */
   @Bean
   public ReleaseService releaseService(HikariDataSource ds, PolicyService policies, DecisionPipeline pipeline,
-      JournalRepository journal, EmailNotifier email, WebhookNotifier webhooks, Clock clock) {
+      JournalRepository journal, EmailNotifier email, WebhookNotifier webhooks, ModelRegistry models, ReleasesProperties p,
+      Clock clock) {
+    models.challengerPercent(p.modelChallengerPercent());
     return new ReleaseService(new ReleaseRepository(ds), policies, pipeline, journal, ds, new ReleaseNotifications(email, webhooks),
         clock);
   }

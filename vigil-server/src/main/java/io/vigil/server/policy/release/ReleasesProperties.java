@@ -9,10 +9,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
-/** Gray releases and shadow policies ({@code vigil.releases.*}). Bad values fail start-up. docs/rules.md explains each. */
+/**
+ * Gray releases and shadow policies ({@code vigil.releases.*}). Bad values fail start-up. docs/rules.md explains each.
+ *
+ * @param modelChallengerPercent the share of accounts (0–100, by the same stable account hash) the shadow model scores and
+ *     acts on as challenger; 0 keeps it a shadow
+ */
 @Validated
 @ConfigurationProperties(prefix = "vigil.releases")
-public record ReleasesProperties(@DefaultValue @Valid Guard guard) {
+public record ReleasesProperties(
+    @DefaultValue @Valid Guard guard,
+    @DefaultValue("0") @Min(0) @Max(100) int modelChallengerPercent) {
 
   /**
    * The guard stops a running release when the candidate policy's interception rate (deny, hold,
