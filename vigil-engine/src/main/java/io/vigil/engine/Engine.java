@@ -32,6 +32,12 @@ import io.vigil.engine.policy.HoldPolicy;
 import io.vigil.engine.policy.Reason;
 import io.vigil.engine.policy.RiskLevel;
 import io.vigil.engine.policy.Thresholds;
+import io.vigil.engine.release.Counterfactual;
+import io.vigil.engine.release.ReleaseOutcome;
+import io.vigil.engine.release.ReleaseSnapshot;
+import io.vigil.engine.release.Released;
+import io.vigil.engine.release.Side;
+import io.vigil.engine.release.StableSplit;
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.engine.restriction.RestrictionIndex;
 import io.vigil.engine.rule.Activation;
@@ -255,6 +261,30 @@ public final class Engine {
   public Decision decide(Event event, long wallClockMillis) {
     CompiledPolicy p = policy;
     if (p == null) throw new IllegalStateException("no policy installed");
+    return decide(event, wallClockMillis, p, null, null);
+  }
+
+  /**
+   * Decides one event while a release runs (null: none runs). The live policy is read once and
+   * the snapshot is the caller's one read, so the decision sees one live and one candidate version.
+   * The policy of the event's side acts; the other runs on the same state and is recorded
+   * ({@link Counterfactual}), never acted on.
+   */
+  public Released decide(Event event, long wallClockMillis, ReleaseSnapshot release) {
+    CompiledPolicy live = policy;
+    if (live == null) throw new IllegalStateException("no policy installed");
+    if (release == null) return new Released(decide(event, wallClockMillis, live, null, null), null);
+    Side side = release.sideOf(event.accountId());
+    CompiledPolicy candidate = release.candidate();
+    Counterfactual[] other = new Counterfactual[1];
+    Decision d = side == Side.CANDIDATE
+        ? decide(event, wallClockMillis, candidate, live, other)
+        : decide(event, wallClockMillis, live, candidate, other);
+    return new Released(d, new ReleaseOutcome(release.releaseId(), side, live.version(), candidate.version(), other[0]));
+  }
+
+  /** {@code other}, when not null, runs beside {@code p} and its outcome goes to {@code otherOut[0]}. */
+  private Decision decide(Event event, long wallClockMillis, CompiledPolicy p, CompiledPolicy other, Counterfactual[] otherOut) {
     long clock = tick(wallClockMillis);
     checkTime(event, clock);
     ReferenceData ref = reference; // one set from start to end: the one the decision records
@@ -283,6 +313,9 @@ public final class Engine {
     } else {
       score = ModelBlend.score(rulesScore, model == null ? Double.NaN : model.probability(),
           p.document().rulesWeight(), p.document().modelWeight());
+    }
+    if (other != null) {
+      otherOut[0] = counterfactual(other, event, activation, eventSignals, model, combination, clock);
     }
     Thresholds thresholds = p.document().thresholdsFor(event.type());
     Action scoreAction = thresholds.action(score);
@@ -333,6 +366,37 @@ public final class Engine {
         restrictionsAskedFor(tally, event.accountId(), clock), model);
   }
 
+  /**
+   * What {@code other} would decide on the same activation and model score: its rules and
+   * scorecards, its blend and thresholds, the lists and restrictions, and its hold policies. It
+   * changes no state (no limit reservation, no restriction), and builds no reason messages.
+   */
+  private Counterfactual counterfactual(CompiledPolicy other, Event event, Activation activation, Signals eventSignals,
+      ModelOutcome model, ScoreCombination combination, long clock) {
+    Tally t = new Tally();
+    t.clockMillis = clock;
+    t.explain = false;
+    t.runRules(other.rulesFor(event.type()), activation);
+    t.runScorecards(other.scorecards(), activation, event);
+    int rulesScore = Math.max(0, Math.min(100, t.points));
+    int score;
+    if (combination != null) {
+      score = ScoreCombination.score(combination.probability(model.probability(), rulesScore, t.forced != Action.ALLOW));
+    } else {
+      score = ModelBlend.score(rulesScore, model == null ? Double.NaN : model.probability(),
+          other.document().rulesWeight(), other.document().modelWeight());
+    }
+    Action action = overrides(other.document().thresholdsFor(event.type()).action(score).atLeast(t.forced), event, activation,
+        new ArrayList<>(1), clock);
+    if (action != Action.DENY && event.type().movesMoney() && eventSignals.amountBaseMinor() != ExchangeRates.UNKNOWN
+        && other.document().holdFor(eventSignals.amountBaseMajor()) != null) {
+      action = Action.HOLD;
+    }
+    List<String> fired = new ArrayList<>(t.reasons.size());
+    for (Reason r : t.reasons) fired.add(r.ruleId());
+    return new Counterfactual(other.version(), action, score, List.copyOf(fired));
+  }
+
   /** The live model and its learned combination, parsed once per model (null: the policy's blend applies). */
   private record CombinationOf(Model model, ScoreCombination combination) {}
 
@@ -362,6 +426,13 @@ public final class Engine {
     ModelRegistry registry = models;
     Model live = registry.champion();
     Model shadow = registry.challenger();
+    int split = registry.challengerPercent();
+    if (shadow != null && split > 0 && StableSplit.candidate(event.accountId(), split)) {
+      // The challenger's share of accounts: it scores and acts, the champion is recorded beside it.
+      Model acting = shadow;
+      shadow = live;
+      live = acting;
+    }
     double p = live == null ? Double.NaN : live.probability(vector);
     double q = shadow == null ? Double.NaN : shadow.probability(vector);
     return new ModelOutcome(ModelFeatures.SCHEMA, vector,
@@ -500,6 +571,8 @@ public final class Engine {
     List<Decision.RuleError> errors = List.of();
     List<Decision.Restrict> restricts = List.of();
     long clockMillis;
+    /** False for a counterfactual run: the rule ids only, no messages, values or restrictions. */
+    boolean explain = true;
     int points;
     Action forced = Action.ALLOW;
     String challengeKind;
@@ -522,6 +595,10 @@ public final class Engine {
           if (ruleAction == Action.CHALLENGE && challengeKind == null) challengeKind = effect.challengeKind();
         } else {
           points += effect.points();
+        }
+        if (!explain) {
+          reasons.add(new Reason(rule.definition().id(), "", null, ruleAction, Map.of()));
+          continue;
         }
         String message = rule.message(activation);
         reasons.add(new Reason(rule.definition().id(), message,

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ModelRegistry {
   private final AtomicReference<Model> champion = new AtomicReference<>();
   private final AtomicReference<Model> challenger = new AtomicReference<>();
+  /** The share of accounts (0–100, by {@link io.vigil.engine.release.StableSplit}) the challenger scores and acts on; 0: shadow only. */
+  private volatile int challengerPercent;
 
   /** What the models said about one vector. Probabilities are NaN when the model is absent. */
   public record Scores(double probability, String modelId, double challengerProbability, String challengerId) {
@@ -30,6 +32,20 @@ public final class ModelRegistry {
   /** Sets (or with null removes) the shadow model; returns the one it replaces (or null). */
   public Model shadow(Model model) {
     return challenger.getAndSet(model);
+  }
+
+  /**
+   * Puts the challenger on a traffic split: it scores and acts on {@code percent} % of accounts
+   * (the same stable account hash as a gray release), the champion on the rest; 0 makes it a
+   * shadow again. Each decision records which model scored it.
+   */
+  public void challengerPercent(int percent) {
+    if (percent < 0 || percent > 100) throw new IllegalArgumentException("percent must be 0-100");
+    challengerPercent = percent;
+  }
+
+  public int challengerPercent() {
+    return challengerPercent;
   }
 
   public Model champion() {

@@ -21,6 +21,7 @@ public final class ConsoleNavigation {
       new Item("Cases", "/console/cases", Permission.CASES_READ),
       new Item("Rules and policy", "/console/rules", Permission.POLICY_READ),
       new Item("Changes", "/console/changes", Permission.POLICY_READ),
+      new Item("Releases", "/console/releases", Permission.POLICY_READ),
       new Item("Lists", "/console/lists", Permission.LISTS_READ),
       new Item("Models", "/console/models", Permission.MODELS_READ),
       new Item("Reference data", "/console/reference", Permission.REFERENCE_READ),

@@ -5,6 +5,9 @@ import io.vigil.engine.event.EventParser;
 import io.vigil.engine.journal.JournalRecord;
 import io.vigil.engine.policy.Decision;
 import io.vigil.engine.policy.Reason;
+import io.vigil.engine.release.Counterfactual;
+import io.vigil.engine.release.ReleaseOutcome;
+import io.vigil.engine.release.Side;
 import io.vigil.server.api.Json;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.privacy.SealedEvent;
@@ -21,6 +24,12 @@ public final class DecisionJson {
   /** @param restrictionsSet the restrictions firing rules set, as stored */
   public static String response(String decisionId, String eventId, Decision d,
       List<io.vigil.engine.restriction.Restriction> restrictionsSet, long latencyMicros) {
+    return response(decisionId, eventId, d, restrictionsSet, latencyMicros, null);
+  }
+
+  /** As above, with how a running release met the decision ({@code release}, null when none ran). */
+  public static String response(String decisionId, String eventId, Decision d,
+      List<io.vigil.engine.restriction.Restriction> restrictionsSet, long latencyMicros, ReleaseOutcome release) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("decision_id", decisionId);
     body.put("event_id", eventId);
@@ -55,8 +64,31 @@ public final class DecisionJson {
       body.put("rule_errors", d.ruleErrors().stream()
           .map(e -> Map.of("rule_id", e.ruleId(), "message", e.message())).toList());
     }
+    if (release != null) body.put("release", release(release));
     body.put("latency_micros", latencyMicros);
     return Json.write(body);
+  }
+
+  /**
+   * The release's record on the decision: its id, the side that acted, the versions of both
+   * sides, and what the other side would have decided (recorded, never acted on).
+   */
+  private static Map<String, Object> release(ReleaseOutcome r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", r.releaseId());
+    m.put("side", r.side().wireName());
+    m.put("policy_version", r.actingPolicyVersion());
+    m.put("live_policy_version", r.livePolicyVersion());
+    m.put("candidate_policy_version", r.candidatePolicyVersion());
+    Counterfactual o = r.other();
+    Map<String, Object> other = new LinkedHashMap<>();
+    other.put("side", (r.side() == Side.LIVE ? Side.CANDIDATE : Side.LIVE).wireName());
+    other.put("policy_version", o.policyVersion());
+    other.put("action", o.action().name());
+    other.put("score", o.score());
+    other.put("rules_fired", o.rulesFired());
+    m.put("other", other);
+    return m;
   }
 
   /** A HOLD's terms, stored in the response: the approvals route reads them back from the journal. */

@@ -7,6 +7,7 @@ import io.vigil.engine.feature.FeatureConfig;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.policy.CompiledPolicy;
 import io.vigil.engine.policy.Decision;
+import io.vigil.engine.release.ReleaseSnapshot;
 import io.vigil.engine.signal.ReferenceData;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.journal.JournalObserver;
@@ -191,6 +192,19 @@ public final class DecisionPipeline implements AutoCloseable {
   public void install(CompiledPolicy compiled) {
     state.policy = compiled;
     state.engine.install(compiled);
+  }
+
+  /**
+   * Makes a release snapshot the one the next decision uses (null: no release runs). Each decision
+   * reads it once, so it sees one candidate at one percentage.
+   */
+  public void install(ReleaseSnapshot release) {
+    state.release = release;
+  }
+
+  /** The release snapshot decisions use now; null when none runs. */
+  public ReleaseSnapshot release() {
+    return state.release;
   }
 
   /** Makes a reference-data set the one the next decision uses. */

@@ -2,6 +2,7 @@ package io.vigil.server.decision;
 
 import io.vigil.engine.Engine;
 import io.vigil.engine.policy.CompiledPolicy;
+import io.vigil.engine.release.ReleaseSnapshot;
 import io.vigil.engine.signal.ReferenceData;
 import io.vigil.engine.signal.links.LinkGraphStats;
 import io.vigil.server.privacy.JournalPrivacy;
@@ -33,6 +34,8 @@ final class PipelineState {
   /** Replaced by each rebuild (the sequencer). */
   volatile Engine engine;
   volatile CompiledPolicy policy;
+  /** The running release's snapshot, read once per decision by the sequencer; null when none runs. */
+  volatile ReleaseSnapshot release;
   /** The last reference data installed; null until the first reload (engines start with the factory's). */
   volatile ReferenceData reference;
   /** The link graph's counters, copied by the sequencer at each sweep (the graph is its alone). */

@@ -4,6 +4,9 @@ import io.vigil.engine.Engine;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.event.ValidationException;
 import io.vigil.engine.policy.Decision;
+import io.vigil.engine.release.ReleaseOutcome;
+import io.vigil.engine.release.ReleaseSnapshot;
+import io.vigil.engine.release.Released;
 import io.vigil.engine.restriction.Restriction;
 import io.vigil.engine.state.StateWriter;
 import io.vigil.server.api.Ids;
@@ -168,9 +171,17 @@ final class Sequencer {
     }
     long nowMillis = clock.millis();
     Decision decision;
+    ReleaseOutcome release = null;
     Engine e = state.engine;
+    ReleaseSnapshot snapshot = state.release; // read once: one candidate, one percentage per decision
     try {
-      decision = e.decide(event, nowMillis);
+      if (snapshot == null) {
+        decision = e.decide(event, nowMillis);
+      } else {
+        Released released = e.decide(event, nowMillis, snapshot);
+        decision = released.decision();
+        release = released.release();
+      }
     } catch (ValidationException invalid) {
       s.reply().completeExceptionally(invalid);
       return;
@@ -179,7 +190,7 @@ final class Sequencer {
     String decisionId = decisionId(nowMillis);
     List<Restriction> restrictionsSet = restrictionsSet(e, event, decision, nowMillis);
     long latencyMicros = (System.nanoTime() - s.receivedNanos()) / 1_000;
-    String json = DecisionJson.response(decisionId, event.eventId(), decision, restrictionsSet, latencyMicros);
+    String json = DecisionJson.response(decisionId, event.eventId(), decision, restrictionsSet, latencyMicros, release);
     Pending p = new Pending(sequence, decisionId, s, decision, json, nowMillis, restrictionsSet);
     ids.put(event.eventId(), sequence, nowMillis, hashTaken);
     state.pendingBySequence.put(sequence, p);

@@ -16,10 +16,12 @@ public final class WebhookEventTypes {
   public static final String CASE_SLA_BREACHED = "case.sla_breached";
   /** A verdict settled a held payment: its final outcome (released or denied). */
   public static final String DECISION_FINAL_OUTCOME = "decision.final_outcome";
+  /** A gray release or shadow policy stopped (by a person or by the release guard). */
+  public static final String RELEASE_STOPPED = "release.stopped";
   /** Every event type. */
   public static final String ALL = "*";
   /** The types, in the order the documentation lists them. */
-  public static final List<String> TYPES = List.of(CASE_OPENED, CASE_CLOSED, CASE_SLA_BREACHED, DECISION_FINAL_OUTCOME);
+  public static final List<String> TYPES = List.of(CASE_OPENED, CASE_CLOSED, CASE_SLA_BREACHED, DECISION_FINAL_OUTCOME, RELEASE_STOPPED);
   /** Subscriptions an endpoint may list at most: each type once, or {@value #ALL}. */
   public static final int SUBSCRIPTIONS_MAX = 16;
 

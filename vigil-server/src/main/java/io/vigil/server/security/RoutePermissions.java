@@ -215,6 +215,13 @@ public final class RoutePermissions {
     t.add(new Route("PUT", "/v1/policy/holds", Access.of(POLICY_WRITE)));
     t.add(new Route("GET", "/v1/policy/versions", Access.of(POLICY_READ)));
     t.add(new Route("GET", "/v1/policy/versions/{version}", Access.of(POLICY_READ)));
+    // Releases (gray release and shadow policies)
+    t.add(new Route("GET", "/v1/releases", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/v1/releases/{id}", Access.of(POLICY_READ)));
+    t.add(new Route("POST", "/v1/releases/{id}/percent", Access.of(CHANGES_APPROVE)));
+    t.add(new Route("POST", "/v1/releases/{id}/stop", Access.of(CHANGES_APPROVE)));
+    t.add(new Route("POST", "/v1/releases/{id}/promote", Access.of(CHANGES_APPROVE)));
+    t.add(new Route("GET", "/console/releases", Access.of(POLICY_READ)));
     // Lists
     t.add(new Route("POST", "/v1/lists/entries", Access.of(LISTS_WRITE)));
     t.add(new Route("GET", "/v1/lists/entries", Access.of(LISTS_READ)));
