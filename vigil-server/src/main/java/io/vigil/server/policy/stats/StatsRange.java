@@ -2,6 +2,7 @@ package io.vigil.server.policy.stats;
 
 import io.vigil.server.api.ApiException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -26,7 +27,7 @@ public record StatsRange(LocalDate from, LocalDate to) {
   }
 
   public static StatsRange parse(String fromText, String toText, Clock clock) {
-    LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+    LocalDate today = Instant.ofEpochMilli(clock.millis()).atZone(ZoneOffset.UTC).toLocalDate();
     LocalDate to = toText == null ? today : date(toText, "to");
     LocalDate from = fromText == null ? to.minusDays(DEFAULT_DAYS - 1) : date(fromText, "from");
     if (from.isAfter(to)) throw ApiException.invalid("invalid_range", "from is after to", "from");
