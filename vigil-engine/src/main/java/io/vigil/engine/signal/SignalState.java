@@ -180,6 +180,17 @@ public final class SignalState {
     return least;
   }
 
+  /**
+   * The signals an event answers from reference data alone (its IP's geography, phone, card BIN,
+   * e-mail, identity, client, amount in the base currency), without any account's history: what a
+   * backtest can recompute for a stored event. Signals of the account's history read as for an
+   * account seen for the first time (geo history none, phone not new, no links, no failures).
+   */
+  public static Signals referenceOnly(Event event, ReferenceData reference, SignalConfig config) {
+    return new Signals(event, reference, config, locate(event, reference), GeoHistory.Observation.NONE, event.accountCountry(),
+        false, -1, null, 0, 0);
+  }
+
   private static GeoLocation locate(Event event, ReferenceData reference) {
     if (event.ip() == null || reference.geo() == null) return GeoLocation.UNKNOWN;
     return reference.geo().locate(event.ip());

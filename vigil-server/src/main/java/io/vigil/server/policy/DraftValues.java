@@ -5,9 +5,11 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelVariableResolver;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.list.ListEntity;
+import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.list.ListIndex;
 import io.vigil.engine.list.ListKind;
 import io.vigil.engine.rule.Activation;
+import io.vigil.engine.signal.Signals;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -17,9 +19,12 @@ import java.util.Optional;
 /**
  * The values a draft rule reads outside the decision path (a test against a pasted event, a
  * backtest against the journal). The event's own fields and its local time come from the event;
- * list names from the lists in force now; every other name (velocity windows, facts, signals) from
- * {@code known} (values the caller gave, or those the stored decision recorded), else the value it
- * has for an account seen for the first time: 0, false, "".
+ * then {@code known} (values the caller gave, or those the stored decision recorded in its
+ * reasons); then the signals the event answers from reference data alone, recomputed with the
+ * reference data in force now (IP geography, phone, card BIN, e-mail, identity, client, the amount
+ * in the base currency); list names from the lists in force now (a country list by the IP's
+ * country); every other name (velocity windows, facts, signals of the account's history) the value
+ * it has for an account seen for the first time: 0, false, "".
  */
 final class DraftValues implements CelVariableResolver {
   private final Event event;
@@ -28,9 +33,10 @@ final class DraftValues implements CelVariableResolver {
   private final ListIndex lists;
   private final long clockMillis;
   private final ZoneId zone;
+  private final Signals signals;
 
   DraftValues(Event event, Map<String, Object> known, Map<String, CelType> declared, ListIndex lists,
-      long clockMillis, ZoneId zone) {
+      long clockMillis, ZoneId zone, Signals signals) {
     assert event != null;
     assert declared != null && !declared.isEmpty();
     this.event = event;
@@ -39,6 +45,7 @@ final class DraftValues implements CelVariableResolver {
     this.lists = lists;
     this.clockMillis = clockMillis;
     this.zone = zone;
+    this.signals = signals;
   }
 
   @Override
@@ -55,6 +62,11 @@ final class DraftValues implements CelVariableResolver {
     Object given = known.get(name);
     if (given != null) {
       Object converted = convert(given, type);
+      if (converted != null) return converted;
+    }
+    Object derived = signalValue(name);
+    if (derived != null) {
+      Object converted = convert(derived, type);
       if (converted != null) return converted;
     }
     if (name.startsWith("lists.")) return listMatch(name);
@@ -78,13 +90,28 @@ final class DraftValues implements CelVariableResolver {
     return Map.of();
   }
 
+  /** A signal recomputed from the event and reference data; null without signals or for another name. */
+  private Object signalValue(String name) {
+    if (signals == null) return null;
+    return switch (name) {
+      case "event.amount_base" -> signals.amountBaseMajor();
+      case "event.amount_base_known" -> event.hasAmount() && signals.amountBaseMinor() != ExchangeRates.UNKNOWN;
+      case "event.base_currency" -> signals.baseCurrency();
+      default -> signals.value(name);
+    };
+  }
+
   private Object listMatch(String name) {
     String[] parts = name.split("\\.");
     if (parts.length != 3 || lists == null) return false;
     for (ListKind kind : ListKind.values()) {
       if (!kind.wireName().equals(parts[1])) continue;
       for (ListEntity entity : ListEntity.values()) {
-        if (entity.wireName().equals(parts[2])) return lists.match(kind, entity, event, clockMillis) != null;
+        if (!entity.wireName().equals(parts[2])) continue;
+        if (entity == ListEntity.COUNTRY && signals != null && signals.ipCountry() != null) {
+          return lists.matchValue(kind, entity, signals.ipCountry(), clockMillis) != null;
+        }
+        return lists.match(kind, entity, event, clockMillis) != null;
       }
     }
     return false;

@@ -15,6 +15,9 @@ import io.vigil.engine.rule.CompiledRule;
 import io.vigil.engine.rule.RuleCompileException;
 import io.vigil.engine.rule.RuleCompiler;
 import io.vigil.engine.rule.RuleDefinition;
+import io.vigil.engine.signal.SignalConfig;
+import io.vigil.engine.signal.SignalState;
+import io.vigil.engine.signal.Signals;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.Params;
@@ -22,6 +25,7 @@ import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.journal.StorageException;
 import io.vigil.server.privacy.JournalPrivacy;
+import io.vigil.server.reference.ReferenceService;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -80,9 +84,13 @@ public final class RuleDrafts {
   private final JournalPrivacy privacy;
   private final DataSource dataSource;
   private final Clock clock;
+  private final ReferenceService reference;
+  private final SignalConfig signalConfig;
 
   public RuleDrafts(PolicyService policies, ListIndex lists, JournalRepository journal,
-      JournalPrivacy privacy, DataSource dataSource, Clock clock) {
+      JournalPrivacy privacy, DataSource dataSource, Clock clock, ReferenceService reference, SignalConfig signalConfig) {
+    this.reference = reference;
+    this.signalConfig = signalConfig;
     this.policies = policies;
     this.compiler = policies.compiler();
     this.lists = lists;
@@ -134,7 +142,7 @@ public final class RuleDrafts {
     Draft d = compile(m.get("rule"), "rule");
     Event event = parseEvent(m.get("event"));
     Map<String, Object> known = givenValues(m.get("values"));
-    DraftValues values = new DraftValues(event, known, compiler.declarations(), lists, clock.millis(), zoneOf(event));
+    DraftValues values = new DraftValues(event, known, compiler.declarations(), lists, clock.millis(), zoneOf(event), signals(event));
     Map<String, Object> out = new LinkedHashMap<>();
     boolean applies = d.definition().appliesTo(event.type());
     out.put("applies", applies);
@@ -184,6 +192,11 @@ public final class RuleDrafts {
       out.put(name, e.getValue());
     }
     return out;
+  }
+
+  /** The event's signals that reference data alone answers (with the reference data in force now). */
+  private Signals signals(Event event) {
+    return SignalState.referenceOnly(event, reference.current(), signalConfig);
   }
 
   private ZoneId zoneOf(Event event) {
@@ -283,7 +296,7 @@ public final class RuleDrafts {
       if (liveFired) liveFires++;
       boolean fires;
       try {
-        fires = draft.compiled().evaluate(new DraftValues(event, known, declared, lists, nowMillis, zoneOf(event)));
+        fires = draft.compiled().evaluate(new DraftValues(event, known, declared, lists, nowMillis, zoneOf(event), signals(event)));
       } catch (Exception e) {
         errors++;
         return;

@@ -8,6 +8,7 @@ import static io.vigil.server.security.Permission.AUDIT_READ;
 import static io.vigil.server.security.Permission.CASES_CONFIGURE;
 import static io.vigil.server.security.Permission.CASES_READ;
 import static io.vigil.server.security.Permission.CASES_SUPERVISE;
+import static io.vigil.server.security.Permission.CHANGES_APPROVE;
 import static io.vigil.server.security.Permission.CASES_WORK;
 import static io.vigil.server.security.Permission.CHANGES_APPROVE;
 import static io.vigil.server.security.Permission.DECISIONS_CREATE;
@@ -196,6 +197,11 @@ public final class RoutePermissions {
     t.add(new Route("POST", "/v1/rules/validate", Access.of(POLICY_READ)));
     t.add(new Route("POST", "/v1/rules/test", Access.of(POLICY_READ)));
     t.add(new Route("POST", "/v1/rules/backtest", Access.of(POLICY_WRITE)));
+    // Rule statistics and reviews: statistics are read like the policy; a review is an approval.
+    t.add(new Route("GET", "/v1/rules/stats", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/v1/rules/{id}/stats", Access.of(POLICY_READ)));
+    t.add(new Route("GET", "/v1/rules/{id}/reviews", Access.of(POLICY_READ)));
+    t.add(new Route("POST", "/v1/rules/{id}/reviews", Access.of(CHANGES_APPROVE)));
     t.add(new Route("GET", "/v1/scorecards", Access.of(POLICY_READ)));
     t.add(new Route("GET", "/v1/scorecards/{id}", Access.of(POLICY_READ)));
     t.add(new Route("PUT", "/v1/scorecards/{id}", Access.of(POLICY_WRITE)));

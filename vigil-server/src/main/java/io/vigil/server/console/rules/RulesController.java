@@ -3,11 +3,15 @@ package io.vigil.server.console.rules;
 import io.vigil.engine.event.EventType;
 import io.vigil.engine.policy.PolicyDocument;
 import io.vigil.engine.rule.RuleDefinition;
+import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Json;
 import io.vigil.server.policy.PolicyJson;
 import io.vigil.server.policy.PolicyRepository;
 import io.vigil.server.policy.PolicyService;
 import io.vigil.server.policy.RuleDrafts;
+import io.vigil.server.policy.stats.RuleReviews;
+import io.vigil.server.policy.stats.RuleStatsService;
+import io.vigil.server.policy.stats.StatsRange;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,16 +42,26 @@ public class RulesController {
 
   private final PolicyService policies;
   private final RuleActivity activity;
+  private final RuleStatsService ruleStats;
+  private final RuleReviews reviews;
   private final Clock clock;
 
-  public RulesController(PolicyService policies, RuleActivity activity, Clock clock) {
+  public RulesController(PolicyService policies, RuleActivity activity, RuleStatsService ruleStats, RuleReviews reviews, Clock clock) {
     this.policies = policies;
     this.activity = activity;
+    this.ruleStats = ruleStats;
+    this.reviews = reviews;
     this.clock = clock;
   }
 
   /** One row of the rule list. */
-  public record Row(RuleDefinition rule, String effect, RuleActivity.Stats stats) {
+  public record Row(RuleDefinition rule, String effect, RuleActivity.Stats stats, RuleReviews.Status review) {
+    /** The last review's day, or "never". */
+    public String lastReview() {
+      return review.lastReview() == null ? "never"
+          : Instant.ofEpochMilli(review.lastReview().reviewedAtMillis()).toString().substring(0, 10) + " (" + review.lastReview().outcome() + ")";
+    }
+
     public String fires() {
       return stats.firesCapped() ? String.format("%,d+", stats.fires()) : String.format("%,d", stats.fires());
     }
@@ -64,8 +78,11 @@ public class RulesController {
     int pages = Math.max(1, (d.rules().size() + RULES_PER_PAGE - 1) / RULES_PER_PAGE);
     int p = Math.max(1, Math.min(page, pages));
     List<RuleDefinition> shown = d.rules().subList((p - 1) * RULES_PER_PAGE, Math.min(d.rules().size(), p * RULES_PER_PAGE));
-    Map<String, RuleActivity.Stats> stats = activity.of(shown.stream().map(RuleDefinition::id).toList());
-    model.addAttribute("rows", shown.stream().map(r -> new Row(r, effect(r), stats.get(r.id()))).toList());
+    List<String> ids = shown.stream().map(RuleDefinition::id).toList();
+    Map<String, RuleActivity.Stats> stats = activity.of(ids);
+    Map<String, RuleReviews.Status> review = reviews.status(ids);
+    model.addAttribute("rows", shown.stream().map(r -> new Row(r, effect(r), stats.get(r.id()), review.get(r.id()))).toList());
+    model.addAttribute("reviewDays", reviews.periodDays());
     model.addAttribute("policyVersion", d.version());
     model.addAttribute("page", p);
     model.addAttribute("pages", pages);
@@ -92,14 +109,38 @@ public class RulesController {
   }
 
   @GetMapping("/console/rules/{id}")
-  public String edit(@PathVariable String id, Model model, HttpServletResponse response) {
+  public String edit(@PathVariable String id, @RequestParam(name = "from", required = false) String from,
+      @RequestParam(name = "to", required = false) String to, Model model, HttpServletResponse response) {
     Optional<RuleDefinition> rule = policies.rule(id);
     if (rule.isEmpty()) {
       response.setStatus(HttpServletResponse.SC_NOT_FOUND);
       model.addAttribute("missingId", id);
       return "console/rules/missing";
     }
+    statistics(id, from, to, model);
     return editor(PolicyJson.rule(rule.get()), false, model);
+  }
+
+  /** The rule page's statistics (the range asked for, else the default) and its review state and history. */
+  private void statistics(String id, String from, String to, Model model) {
+    StatsRange range;
+    try {
+      range = StatsRange.parse(from, to, clock);
+    } catch (ApiException e) {
+      model.addAttribute("rangeError", e.getMessage());
+      range = StatsRange.parse(null, null, clock);
+    }
+    model.addAttribute("ruleStats", RuleStatsView.of(ruleStats.rule(id, range)));
+    model.addAttribute("rangeFrom", range.from().toString());
+    model.addAttribute("rangeTo", range.to().toString());
+    model.addAttribute("rangeDaysMax", StatsRange.DAYS_MAX);
+    RuleReviews.Status review = reviews.status(id);
+    model.addAttribute("review", review);
+    model.addAttribute("reviewDue", Instant.ofEpochMilli(review.dueAtMillis()).toString().substring(0, 10));
+    model.addAttribute("reviewHistory", reviews.history(id).stream().map(RuleReviews::json).toList());
+    model.addAttribute("reviewDays", reviews.periodDays());
+    model.addAttribute("chartWidth", RuleStatsView.CHART_WIDTH);
+    model.addAttribute("chartHeight", RuleStatsView.CHART_HEIGHT);
   }
 
   private String editor(Map<String, Object> rule, boolean isNew, Model model) {
