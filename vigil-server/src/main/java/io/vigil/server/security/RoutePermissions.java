@@ -1,6 +1,7 @@
 package io.vigil.server.security;
 
 import static io.vigil.server.security.Permission.ACCOUNTS_READ;
+import static io.vigil.server.security.Permission.MONITORING_READ;
 import static io.vigil.server.security.Permission.ACCOUNTS_RESTRICT;
 import static io.vigil.server.security.Permission.ACCOUNTS_UNLOCK;
 import static io.vigil.server.security.Permission.API_KEYS_MANAGE;
@@ -136,6 +137,11 @@ public final class RoutePermissions {
     t.add(new Route("POST", "/v1/decisions/{decisionId}/outcome", Access.of(OUTCOMES_WRITE)));
     t.add(new Route("GET", "/v1/decisions/{decisionId}/reversal-requests", Access.of(DECISIONS_READ)));
     t.add(new Route("POST", "/v1/decisions/{decisionId}/reversal-request", Access.of(SELF_SERVICE)));
+    // Transaction monitoring (scenarios change through change requests, kind monitoring_scenarios)
+    t.add(new Route("GET", "/v1/monitoring/scenarios", Access.of(MONITORING_READ)));
+    t.add(new Route("GET", "/v1/monitoring/status", Access.of(MONITORING_READ)));
+    t.add(new Route("GET", "/v1/monitoring/alerts", Access.of(MONITORING_READ)));
+    t.add(new Route("GET", "/v1/monitoring/alerts/{alertId}", Access.of(MONITORING_READ)));
     // Cases and the review loop
     t.add(new Route("GET", "/v1/cases", Access.of(CASES_READ)));
     t.add(new Route("POST", "/v1/cases/take-next", Access.of(CASES_WORK)));

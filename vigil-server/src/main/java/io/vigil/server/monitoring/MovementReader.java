@@ -1,0 +1,51 @@
+package io.vigil.server.monitoring;
+
+import io.vigil.engine.money.ExchangeRates;
+import io.vigil.engine.monitoring.Movement;
+import io.vigil.server.api.Json;
+import io.vigil.server.journal.DecisionRules;
+import io.vigil.server.journal.JournalRow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Reads a committed decision as a movement: its parties, its amount converted to the operator's
+ * currency with the live exchange rates, the identities it carries (device id and fingerprint,
+ * phone, national id: kept in the monitor's memory only, never in an alert) and the rules that fired.
+ */
+final class MovementReader {
+  private final Supplier<ExchangeRates> rates;
+  private final String currency;
+
+  MovementReader(Supplier<ExchangeRates> rates, String currency) {
+    this.rates = rates;
+    this.currency = currency;
+  }
+
+  Movement read(JournalRow row) {
+    Map<String, Object> event = Json.readMap(row.record().eventJson());
+    long amount = Movement.NO_AMOUNT;
+    if (row.amountMinor() != null && row.currency() != null && row.amountMinor() > 0) {
+      long converted = rates.get().convertMinor(row.amountMinor(), row.currency(), currency);
+      amount = converted == ExchangeRates.UNKNOWN ? Movement.NO_AMOUNT : converted;
+    }
+    String counterparty = event.get("counterparty_id") instanceof String s && !s.isEmpty() ? s : null;
+    return new Movement(row.record().decisionId(), row.eventType(), row.accountId(), counterparty, amount, row.occurredAtMillis(),
+        identities(event), DecisionRules.ruleIds(Json.readMap(row.record().responseJson())));
+  }
+
+  private static List<String> identities(Map<String, Object> event) {
+    List<String> out = new ArrayList<>(Movement.IDENTITIES_MAX);
+    if (event.get("device") instanceof Map<?, ?> device) {
+      if (device.get("id") instanceof String id) out.add("device:" + id);
+      else if (device.get("fingerprint") instanceof String fp) out.add("device:" + fp);
+    }
+    if (event.get("phone") instanceof String phone) out.add("phone:" + phone);
+    if (event.get("identity") instanceof Map<?, ?> identity && identity.get("national_id") instanceof String nid) {
+      out.add("national_id:" + identity.get("national_id_type") + ":" + nid);
+    }
+    return out;
+  }
+}
