@@ -22,17 +22,15 @@ final class StructuringDetector implements Detector {
     if (!m.movesMoney() || !nearThreshold(m.amountMinor(), floor, threshold)) return Optional.empty();
     long from = m.occurredAtMillis() - s.get("window_days") * DAY_MILLIS;
     List<Movement> hits = new ArrayList<>();
-    Set<String> accounts = new LinkedHashSet<>();
     for (String account : state.linked(m.accountId())) {
       for (Movement x : state.outSince(account, from)) {
-        if (nearThreshold(x.amountMinor(), floor, threshold)) {
-          hits.add(x);
-          accounts.add(account);
-        }
+        if (nearThreshold(x.amountMinor(), floor, threshold)) hits.add(x);
       }
     }
     if (hits.size() < s.get("count_min")) return Optional.empty();
     hits.sort(Comparator.comparingLong(Movement::occurredAtMillis));
+    Set<String> accounts = new LinkedHashSet<>();
+    for (Movement x : hits) accounts.add(x.accountId());
     long total = hits.stream().mapToLong(Movement::amountMinor).sum();
     return Optional.of(new AlertCandidate(scenarioId(), m.accountId(), m.occurredAtMillis(),
         hits.size() + " amounts between " + floor + " and " + threshold + " (minor units) within " + s.get("window_days")

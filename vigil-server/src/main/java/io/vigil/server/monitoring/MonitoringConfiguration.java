@@ -7,6 +7,7 @@ import io.vigil.engine.monitoring.MonitorState;
 import io.vigil.engine.monitoring.TransactionMonitor;
 import io.vigil.server.cases.CaseService;
 import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.privacy.JournalPrivacy;
 import io.vigil.server.reference.ReferenceService;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -36,8 +37,8 @@ public class MonitoringConfiguration {
   @Bean(destroyMethod = "close")
   @DependsOn("caseNotifications")
   public JournalMonitor journalMonitor(JournalRepository journal, AlertRepository alerts, ScenarioStore scenarios, CaseService cases,
-      ReferenceService reference, Clock clock, MonitoringProperties p, MeterRegistry registry) {
-    MovementReader reader = new MovementReader(() -> reference.current().rates(), p.currency());
+      ReferenceService reference, JournalPrivacy privacy, Clock clock, MonitoringProperties p, MeterRegistry registry) {
+    MovementReader reader = new MovementReader(privacy, () -> reference.current().rates(), p.currency());
     AlertService raiser = new AlertService(alerts, journal, cases, clock, p.currency());
     JournalMonitor monitor = new JournalMonitor(journal, alerts, raiser, scenarios, reader,
         new TransactionMonitor(new MonitorState(p.accountsMax(), p.identityKeysMax())), clock, p.batchRows());

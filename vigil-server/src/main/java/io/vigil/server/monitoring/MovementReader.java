@@ -5,27 +5,30 @@ import io.vigil.engine.monitoring.Movement;
 import io.vigil.server.api.Json;
 import io.vigil.server.journal.DecisionRules;
 import io.vigil.server.journal.JournalRow;
+import io.vigil.server.privacy.JournalPrivacy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Reads a committed decision as a movement: its parties, its amount converted to the operator's
+ * Reads a committed decision as a movement (its personal fields opened as the engine's replay opens them): its parties, its amount converted to the operator's
  * currency with the live exchange rates, the identities it carries (device id and fingerprint,
  * phone, national id: kept in the monitor's memory only, never in an alert) and the rules that fired.
  */
 final class MovementReader {
+  private final JournalPrivacy privacy;
   private final Supplier<ExchangeRates> rates;
   private final String currency;
 
-  MovementReader(Supplier<ExchangeRates> rates, String currency) {
+  MovementReader(JournalPrivacy privacy, Supplier<ExchangeRates> rates, String currency) {
+    this.privacy = privacy;
     this.rates = rates;
     this.currency = currency;
   }
 
   Movement read(JournalRow row) {
-    Map<String, Object> event = Json.readMap(row.record().eventJson());
+    Map<String, Object> event = privacy.openEvent(row.record().eventJson(), JournalPrivacy.Reading.REPLAY);
     long amount = Movement.NO_AMOUNT;
     if (row.amountMinor() != null && row.currency() != null && row.amountMinor() > 0) {
       long converted = rates.get().convertMinor(row.amountMinor(), row.currency(), currency);

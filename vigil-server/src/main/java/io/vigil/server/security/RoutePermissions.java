@@ -1,7 +1,6 @@
 package io.vigil.server.security;
 
 import static io.vigil.server.security.Permission.ACCOUNTS_READ;
-import static io.vigil.server.security.Permission.MONITORING_READ;
 import static io.vigil.server.security.Permission.ACCOUNTS_RESTRICT;
 import static io.vigil.server.security.Permission.ACCOUNTS_UNLOCK;
 import static io.vigil.server.security.Permission.API_KEYS_MANAGE;
@@ -20,6 +19,7 @@ import static io.vigil.server.security.Permission.LISTS_WRITE;
 import static io.vigil.server.security.Permission.METRICS_READ;
 import static io.vigil.server.security.Permission.MODELS_READ;
 import static io.vigil.server.security.Permission.MODELS_WRITE;
+import static io.vigil.server.security.Permission.MONITORING_READ;
 import static io.vigil.server.security.Permission.OPERATORS_MANAGE;
 import static io.vigil.server.security.Permission.OUTCOMES_WRITE;
 import static io.vigil.server.security.Permission.PERSONAL_DATA_ERASE;
