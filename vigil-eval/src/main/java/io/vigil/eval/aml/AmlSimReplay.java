@@ -62,6 +62,7 @@ public final class AmlSimReplay {
     TransactionMonitor monitor = new TransactionMonitor(state);
     Map<String, Long> lastAlert = new HashMap<>();
     Map<String, Integer> alerts = new LinkedHashMap<>();
+    Map<String, Integer> onLabelled = new HashMap<>();
     Map<String, Map<Integer, Integer>> firstAlertStep = new LinkedHashMap<>();
     for (ScenarioDefinition d : ScenarioCatalog.all()) {
       alerts.put(d.id(), 0);
@@ -86,21 +87,25 @@ public final class AmlSimReplay {
         lastAlert.put(key, c.atMillis());
         alerts.merge(c.scenarioId(), 1, Integer::sum);
         int account = Integer.parseInt(c.accountId().substring(1));
-        if (receivers.containsKey(account)) firstAlertStep.get(c.scenarioId()).putIfAbsent(account, t.step());
+        if (data.accounts.get(account).fraud()) onLabelled.merge(c.scenarioId(), 1, Integer::sum);
+        // An alert before the receiver's pattern started found something else: not a detection.
+        Integer start = receivers.get(account);
+        if (start != null && t.step() >= start) firstAlertStep.get(c.scenarioId()).putIfAbsent(account, t.step());
       }
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     long heapAfter = usedHeap();
-    print(data, settings, label, receivers, alerts, firstAlertStep, seconds, ordered.size(), state, heapAfter - heapBefore);
+    print(data, settings, label, receivers, alerts, onLabelled, firstAlertStep, seconds, ordered.size(), state, heapAfter - heapBefore);
   }
 
   private static void print(AmlSimData data, ScenarioSettings settings, String label, Map<Integer, Integer> receivers,
-      Map<String, Integer> alerts, Map<String, Map<Integer, Integer>> first, double seconds, int transfers, MonitorState state,
+      Map<String, Integer> alerts, Map<String, Integer> onLabelled, Map<String, Map<Integer, Integer>> first, double seconds, int transfers, MonitorState state,
       long heapBytes) {
     double perThousand = data.accounts.size() / 1000.0;
     System.out.printf("AMLSim fan-in sample: %,d accounts, %,d transfers over 149 days; %d fan-in receivers rebuilt from the labels;"
         + " %s%n", data.accounts.size(), transfers, receivers.size(), label);
-    System.out.printf("%-22s %8s %22s %14s %16s%n", "scenario", "enabled", "receivers alerted", "days (median)", "alerts/1k accts");
+    System.out.printf("%-22s %8s %22s %14s %16s %14s%n", "scenario", "enabled", "receivers alerted", "days (median)", "alerts/1k accts",
+        "on labelled");
     Set<Integer> any = new HashSet<>();
     for (Map.Entry<String, Map<Integer, Integer>> e : first.entrySet()) {
       List<Integer> days = new ArrayList<>();
@@ -108,11 +113,14 @@ public final class AmlSimReplay {
       any.addAll(e.getValue().keySet());
       Collections.sort(days);
       String median = days.isEmpty() ? "-" : String.valueOf(days.get(days.size() / 2));
-      System.out.printf("%-22s %8s %14d of %-5d %14s %16.2f%n", e.getKey(), settings.enabled(e.getKey()), e.getValue().size(),
-          receivers.size(), median, alerts.get(e.getKey()) / perThousand);
+      int raised = alerts.get(e.getKey());
+      System.out.printf("%-22s %8s %14d of %-5d %14s %16.2f %13.0f%%%n", e.getKey(), settings.enabled(e.getKey()), e.getValue().size(),
+          receivers.size(), median, raised / perThousand, raised == 0 ? 0.0 : 100.0 * onLabelled.getOrDefault(e.getKey(), 0) / raised);
     }
     int total = alerts.values().stream().mapToInt(Integer::intValue).sum();
     System.out.printf("%-22s %8s %14d of %-5d %14s %16.2f%n", "any scenario", "", any.size(), receivers.size(), "", total / perThousand);
+    System.out.println("receivers alerted: at or after their pattern's start; days: from the start to the first such alert;"
+        + " on labelled: share of alerts on an account the data labels as part of a pattern");
     System.out.printf("replayed in %.1f s (%,.0f transfers/s); state: %,d accounts, heap %,d bytes = %,.0f bytes per account,"
         + " %,.0f bytes per transfer held%n", seconds, transfers / seconds, state.accounts(), heapBytes,
         (double) heapBytes / Math.max(1, state.accounts()), (double) heapBytes / transfers);

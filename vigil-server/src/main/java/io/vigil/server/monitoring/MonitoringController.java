@@ -51,7 +51,7 @@ public class MonitoringController {
     return body;
   }
 
-  static Map<String, Object> scenario(ScenarioDefinition d, ScenarioSettings.Setting s) {
+  public static Map<String, Object> scenario(ScenarioDefinition d, ScenarioSettings.Setting s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("scenario_id", d.id());
     m.put("description", d.description());
@@ -114,7 +114,7 @@ public class MonitoringController {
     return m;
   }
 
-  static Map<String, Object> alert(MonitoringAlert a) {
+  public static Map<String, Object> alert(MonitoringAlert a) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("alert_id", a.alertId());
     m.put("scenario_id", a.scenarioId());

@@ -1,5 +1,6 @@
 package io.vigil.server.monitoring;
 
+import io.vigil.engine.event.EventType;
 import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.monitoring.Movement;
 import io.vigil.server.api.Json;
@@ -7,6 +8,7 @@ import io.vigil.server.journal.DecisionRules;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.privacy.JournalPrivacy;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -17,6 +19,8 @@ import java.util.function.Supplier;
  * phone, national id: kept in the monitor's memory only, never in an alert) and the rules that fired.
  */
 final class MovementReader {
+  private static final Map<String, String> TYPES = types();
+
   private final JournalPrivacy privacy;
   private final Supplier<ExchangeRates> rates;
   private final String currency;
@@ -35,8 +39,16 @@ final class MovementReader {
       amount = converted == ExchangeRates.UNKNOWN ? Movement.NO_AMOUNT : converted;
     }
     String counterparty = event.get("counterparty_id") instanceof String s && !s.isEmpty() ? s : null;
-    return new Movement(row.record().decisionId(), row.eventType(), row.accountId(), counterparty, amount, row.occurredAtMillis(),
+    // One string per type, not the row's copy per movement.
+    String type = TYPES.getOrDefault(row.eventType(), row.eventType());
+    return new Movement(row.record().decisionId(), type, row.accountId(), counterparty, amount, row.occurredAtMillis(),
         identities(event), DecisionRules.ruleIds(Json.readMap(row.record().responseJson())));
+  }
+
+  private static Map<String, String> types() {
+    Map<String, String> m = new HashMap<>();
+    for (EventType t : EventType.values()) m.put(t.wireName(), t.wireName());
+    return Map.copyOf(m);
   }
 
   private static List<String> identities(Map<String, Object> event) {

@@ -297,6 +297,7 @@ public final class RoutePermissions {
     t.add(new Route("GET", "/console/holds", Access.of(HOLDS_APPROVE)));
     t.add(new Route("GET", "/console/holds/{decisionId}/card", Access.of(HOLDS_APPROVE)));
     t.add(new Route("GET", "/console/cases", Access.of(CASES_READ)));
+    t.add(new Route("GET", "/console/monitoring", Access.of(MONITORING_READ)));
     t.add(new Route("GET", "/console/cases/-/review", Access.of(CASES_READ)));
     t.add(new Route("GET", "/console/cases/-/daily-review", Access.of(CASES_READ)));
     t.add(new Route("GET", "/console/cases/{caseId}", Access.of(CASES_READ)));
