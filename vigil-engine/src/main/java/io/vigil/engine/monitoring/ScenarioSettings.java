@@ -117,12 +117,14 @@ public final class ScenarioSettings {
       throw new InvalidSetting(path, "unknown parameter " + name + " of " + def.id() + "; known: "
           + def.params().stream().map(Param::name).toList());
     }
-    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || value instanceof Double && Double.isInfinite((Double) value)) {
+    if (!(value instanceof Number n) || Double.isNaN(n.doubleValue()) || n.doubleValue() != Math.rint(n.doubleValue())) {
       throw new InvalidSetting(path, name + " must be an integer");
     }
+    // Compared as a double first: a huge number (a BigInteger, an infinity) must not wrap into range as a long.
+    double d = n.doubleValue();
     long v = n.longValue();
-    if (v < param.min() || v > param.max()) {
-      throw new InvalidSetting(path, name + " must be between " + param.min() + " and " + param.max() + "; got " + v);
+    if (d < param.min() || d > param.max() || v < param.min() || v > param.max()) {
+      throw new InvalidSetting(path, name + " must be between " + param.min() + " and " + param.max() + "; got " + value);
     }
     return v;
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,6 +110,9 @@ class TransactionMonitorTest {
         Map.of("scenarios", Map.of("cycle", Map.of("parameters", Map.of("hops_min", 5, "hops_max", 3)))))).path());
     assertEquals("scenarios.fan_in.parameters.window_days", assertThrows(ScenarioSettings.InvalidSetting.class, () -> settings.merge(
         Map.of("scenarios", Map.of("fan_in", Map.of("parameters", Map.of("window_days", 1.5)))))).path());
+    assertEquals("scenarios.large_cash.parameters.threshold_minor", assertThrows(ScenarioSettings.InvalidSetting.class,
+        () -> settings.merge(Map.of("scenarios", Map.of("large_cash", Map.of("parameters",
+            Map.of("threshold_minor", new BigInteger("18446744073709551716")))))))).path());
     ScenarioSettings changed = settings.merge(Map.of("scenarios", Map.of("large_cash", Map.of("enabled", false))));
     assertTrue(!changed.enabled(ScenarioCatalog.LARGE_CASH));
     assertEquals(Map.of("scenarios.large_cash.enabled", Map.of("from", true, "to", false)), settings.difference(changed));

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,8 @@ public final class JournalMonitor implements AutoCloseable {
   private final AlertService raiser;
   private final ScenarioStore scenarios;
   private final MovementReader reader;
-  private final TransactionMonitor monitor;
+  private final Supplier<TransactionMonitor> fresh;
+  private volatile TransactionMonitor monitor;
   private final Clock clock;
   private final int batchRows;
   private volatile long processedRecordedAtMillis = -1;
@@ -47,13 +49,14 @@ public final class JournalMonitor implements AutoCloseable {
   });
 
   JournalMonitor(JournalRepository journal, AlertRepository alerts, AlertService raiser, ScenarioStore scenarios, MovementReader reader,
-      TransactionMonitor monitor, Clock clock, int batchRows) {
+      Supplier<TransactionMonitor> fresh, Clock clock, int batchRows) {
     this.journal = journal;
     this.alerts = alerts;
     this.raiser = raiser;
     this.scenarios = scenarios;
     this.reader = reader;
-    this.monitor = monitor;
+    this.fresh = fresh;
+    this.monitor = fresh.get();
     this.clock = clock;
     this.batchRows = batchRows;
   }
@@ -71,8 +74,22 @@ public final class JournalMonitor implements AutoCloseable {
     return this;
   }
 
-  /** One batch: the number of journal rows read. */
+  /**
+   * One batch: the number of journal rows read. If it fails part-way, the state (which took some of
+   * the batch's decisions) is dropped and rebuilt up to the cursor on the next pass, so no decision
+   * is counted twice when the batch is read again.
+   */
   public synchronized int runOnce() {
+    try {
+      return batch();
+    } catch (RuntimeException e) {
+      monitor = fresh.get();
+      warm = false;
+      throw e;
+    }
+  }
+
+  private int batch() {
     long after = alerts.cursor();
     if (!warm) warmUp(after);
     List<JournalRow> rows = journal.queryAfter(ALL, after, batchRows);
@@ -141,6 +158,7 @@ public final class JournalMonitor implements AutoCloseable {
     return processedSequence;
   }
 
+  /** The live state, for its sizes (read racily from other threads: a size, never an iteration). */
   public MonitorState state() {
     return monitor.state();
   }

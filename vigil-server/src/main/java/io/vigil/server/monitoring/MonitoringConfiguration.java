@@ -41,7 +41,7 @@ public class MonitoringConfiguration {
     MovementReader reader = new MovementReader(privacy, () -> reference.current().rates(), p.currency());
     AlertService raiser = new AlertService(alerts, journal, cases, clock, p.currency());
     JournalMonitor monitor = new JournalMonitor(journal, alerts, raiser, scenarios, reader,
-        new TransactionMonitor(new MonitorState(p.accountsMax(), p.identityKeysMax())), clock, p.batchRows());
+        () -> new TransactionMonitor(new MonitorState(p.accountsMax(), p.identityKeysMax())), clock, p.batchRows());
     Gauge.builder("vigil.monitoring.lag.seconds", monitor, JournalMonitor::lagSeconds)
         .description("Time between the newest committed decision and the last one the monitor processed").baseUnit("seconds")
         .register(registry);
