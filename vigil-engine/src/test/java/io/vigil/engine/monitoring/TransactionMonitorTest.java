@@ -112,7 +112,7 @@ class TransactionMonitorTest {
         Map.of("scenarios", Map.of("fan_in", Map.of("parameters", Map.of("window_days", 1.5)))))).path());
     assertEquals("scenarios.large_cash.parameters.threshold_minor", assertThrows(ScenarioSettings.InvalidSetting.class,
         () -> settings.merge(Map.of("scenarios", Map.of("large_cash", Map.of("parameters",
-            Map.of("threshold_minor", new BigInteger("18446744073709551716")))))))).path());
+            Map.of("threshold_minor", new BigInteger("18446744073709551716"))))))).path());
     ScenarioSettings changed = settings.merge(Map.of("scenarios", Map.of("large_cash", Map.of("enabled", false))));
     assertTrue(!changed.enabled(ScenarioCatalog.LARGE_CASH));
     assertEquals(Map.of("scenarios.large_cash.enabled", Map.of("from", true, "to", false)), settings.difference(changed));
