@@ -17,7 +17,9 @@ public enum CaseOrigin {
   /** The holder appealed the decision through the payment system. */
   APPEAL,
   /** A monitoring scenario alerted on the account. */
-  ALERT;
+  ALERT,
+  /** The decision is evidence of a transaction-monitoring alert on the account (a pattern over days). */
+  MONITORING_ALERT;
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);

@@ -19,6 +19,7 @@ public final class ConsoleNavigation {
       new Item("Accounts", "/console/accounts", Permission.ACCOUNTS_READ),
       new Item("Holds", "/console/holds", Permission.HOLDS_APPROVE),
       new Item("Cases", "/console/cases", Permission.CASES_READ),
+      new Item("Monitoring", "/console/monitoring", Permission.MONITORING_READ),
       new Item("Rules and policy", "/console/rules", Permission.POLICY_READ),
       new Item("Changes", "/console/changes", Permission.POLICY_READ),
       new Item("Releases", "/console/releases", Permission.POLICY_READ),

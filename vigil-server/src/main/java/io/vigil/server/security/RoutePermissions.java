@@ -21,6 +21,7 @@ import static io.vigil.server.security.Permission.LISTS_WRITE;
 import static io.vigil.server.security.Permission.METRICS_READ;
 import static io.vigil.server.security.Permission.MODELS_READ;
 import static io.vigil.server.security.Permission.MODELS_WRITE;
+import static io.vigil.server.security.Permission.MONITORING_READ;
 import static io.vigil.server.security.Permission.OPERATORS_MANAGE;
 import static io.vigil.server.security.Permission.OUTCOMES_WRITE;
 import static io.vigil.server.security.Permission.PERSONAL_DATA_ERASE;
@@ -138,6 +139,11 @@ public final class RoutePermissions {
     t.add(new Route("POST", "/v1/decisions/{decisionId}/outcome", Access.of(OUTCOMES_WRITE)));
     t.add(new Route("GET", "/v1/decisions/{decisionId}/reversal-requests", Access.of(DECISIONS_READ)));
     t.add(new Route("POST", "/v1/decisions/{decisionId}/reversal-request", Access.of(SELF_SERVICE)));
+    // Transaction monitoring (scenarios change through change requests, kind monitoring_scenarios)
+    t.add(new Route("GET", "/v1/monitoring/scenarios", Access.of(MONITORING_READ)));
+    t.add(new Route("GET", "/v1/monitoring/status", Access.of(MONITORING_READ)));
+    t.add(new Route("GET", "/v1/monitoring/alerts", Access.of(MONITORING_READ)));
+    t.add(new Route("GET", "/v1/monitoring/alerts/{alertId}", Access.of(MONITORING_READ)));
     // Cases and the review loop
     t.add(new Route("GET", "/v1/cases", Access.of(CASES_READ)));
     t.add(new Route("POST", "/v1/cases/take-next", Access.of(CASES_WORK)));
@@ -318,6 +324,7 @@ public final class RoutePermissions {
     t.add(new Route("GET", "/console/holds", Access.of(HOLDS_APPROVE)));
     t.add(new Route("GET", "/console/holds/{decisionId}/card", Access.of(HOLDS_APPROVE)));
     t.add(new Route("GET", "/console/cases", Access.of(CASES_READ)));
+    t.add(new Route("GET", "/console/monitoring", Access.of(MONITORING_READ)));
     t.add(new Route("GET", "/console/cases/-/review", Access.of(CASES_READ)));
     t.add(new Route("GET", "/console/cases/-/daily-review", Access.of(CASES_READ)));
     t.add(new Route("GET", "/console/cases/{caseId}", Access.of(CASES_READ)));
