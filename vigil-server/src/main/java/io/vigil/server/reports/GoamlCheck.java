@@ -31,7 +31,7 @@ public final class GoamlCheck {
   public List<ReportProblem> check(Document doc, long nowMillis) {
     List<ReportProblem> out = new ArrayList<>();
     Element report = doc.getDocumentElement();
-    if (report == null || !"report".equals(report.getLocalName())) {
+    if (report == null || !"report".equals(name(report))) {
       out.add(new ReportProblem("/", "missing_element", "the root element is not <report>"));
       return out;
     }
@@ -80,7 +80,7 @@ public final class GoamlCheck {
       return;
     }
     Element s = mine != null ? mine : other;
-    String sPath = path + "/" + s.getLocalName();
+    String sPath = path + "/" + name(s);
     code(s, side + "_funds_code", lookups.fundsCodes(), sPath, out);
     int subjects = 0;
     for (String kind : List.of("account", "person", "entity")) {
@@ -131,9 +131,13 @@ public final class GoamlCheck {
     }
   }
 
+  private static String name(Element e) {
+    return e.getLocalName() == null ? e.getNodeName() : e.getLocalName();
+  }
+
   static Element child(Element parent, String name) {
     for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-      if (n instanceof Element e && name.equals(e.getLocalName() == null ? e.getNodeName() : e.getLocalName())) return e;
+      if (n instanceof Element e && name.equals(name(e))) return e;
     }
     return null;
   }
@@ -141,7 +145,7 @@ public final class GoamlCheck {
   static List<Element> children(Element parent, String name) {
     List<Element> out = new ArrayList<>();
     for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-      if (n instanceof Element e && name.equals(e.getLocalName() == null ? e.getNodeName() : e.getLocalName())) out.add(e);
+      if (n instanceof Element e && name.equals(name(e))) out.add(e);
     }
     return out;
   }

@@ -32,7 +32,7 @@ public final class GoamlWriter {
 
   public Document write(StrContent content) {
     Document doc = newDocument();
-    Element report = doc.createElement("report");
+    Element report = doc.createElementNS(null, "report");
     doc.appendChild(report);
     add(report, "rentity_id", entity.rentityId());
     add(report, "rentity_branch", entity.rentityBranch());
@@ -108,7 +108,7 @@ public final class GoamlWriter {
 
   /** Adds a child; a null or empty value leaves an optional text element out (a container: pass null and fill it). */
   private static Element add(Element parent, String name, String value) {
-    Element e = parent.getOwnerDocument().createElement(name);
+    Element e = parent.getOwnerDocument().createElementNS(null, name);
     if (value != null) {
       if (value.isEmpty()) return e;
       e.setTextContent(value);
