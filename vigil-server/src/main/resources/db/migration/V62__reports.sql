@@ -30,7 +30,7 @@ CREATE TABLE report_register (
 );
 
 CREATE TABLE report_schedule (
-  month               VARCHAR(7)     NOT NULL PRIMARY KEY,
+  report_month        VARCHAR(7)     NOT NULL PRIMARY KEY,
   prepared_at_millis  BIGINT,
   cases               INTEGER        NOT NULL DEFAULT 0,
   reminded_at_millis  BIGINT

@@ -84,8 +84,8 @@ public class ReportController {
 
   @GetMapping("/v1/reports/str")
   public Map<String, Object> ofCase(@RequestParam(name = "case_id") String caseId) {
-    List<Map<String, Object>> rows = strs.ofCase(Params.identifier(caseId, "case_id"), CASE_REPORTS_MAX).stream().map(StoredReport::json).toList();
-    return Map.of("object", "list", "data", rows, "has_more", false);
+    List<StoredReport> rows = strs.ofCase(Params.identifier(caseId, "case_id"), CASE_REPORTS_MAX);
+    return Page.of(rows, CASE_REPORTS_MAX, StoredReport::json, StoredReport::reportId);
   }
 
   @GetMapping("/v1/reports/str/{reportId}")

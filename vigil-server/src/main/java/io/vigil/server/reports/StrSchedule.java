@@ -77,7 +77,7 @@ public final class StrSchedule implements AutoCloseable {
   }
 
   private int prepareIfDue(YearMonth month) {
-    boolean done = Sql.one(dataSource, "SELECT prepared_at_millis FROM report_schedule WHERE month = ?", ps -> ps.setString(1, month.toString()),
+    boolean done = Sql.one(dataSource, "SELECT prepared_at_millis FROM report_schedule WHERE report_month = ?", ps -> ps.setString(1, month.toString()),
         rs -> rs.getObject(1) != null, "reading the STR schedule failed").orElse(false);
     if (done) return 0;
     long from = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
@@ -100,7 +100,7 @@ public final class StrSchedule implements AutoCloseable {
     }
     long now = clock.millis();
     int n = prepared;
-    Sql.update(dataSource, "INSERT INTO report_schedule (month, prepared_at_millis, cases) VALUES (?, ?, ?)", ps -> {
+    Sql.update(dataSource, "INSERT INTO report_schedule (report_month, prepared_at_millis, cases) VALUES (?, ?, ?)", ps -> {
       ps.setString(1, month.toString());
       ps.setLong(2, now);
       ps.setInt(3, n);
@@ -111,7 +111,7 @@ public final class StrSchedule implements AutoCloseable {
   private boolean remindIfDue(YearMonth month, LocalDate today) {
     LocalDate deadline = deadline(month);
     if (today.isBefore(deadline.minusDays(settings.reminderDaysBefore())) || today.isAfter(deadline)) return false;
-    boolean reminded = Sql.one(dataSource, "SELECT reminded_at_millis FROM report_schedule WHERE month = ?", ps -> ps.setString(1, month.toString()),
+    boolean reminded = Sql.one(dataSource, "SELECT reminded_at_millis FROM report_schedule WHERE report_month = ?", ps -> ps.setString(1, month.toString()),
         rs -> rs.getObject(1) != null, "reading the STR schedule failed").orElse(true);
     if (reminded) return false;
     long unfiled = Sql.number(dataSource, "SELECT COUNT(*) FROM reports WHERE prepared_by = 'system:str-schedule' AND status = 'prepared'"
@@ -120,7 +120,7 @@ public final class StrSchedule implements AutoCloseable {
           ps.setLong(2, month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
         }, "counting unfiled STRs failed");
     long now = clock.millis();
-    Sql.update(dataSource, "UPDATE report_schedule SET reminded_at_millis = ? WHERE month = ?", ps -> {
+    Sql.update(dataSource, "UPDATE report_schedule SET reminded_at_millis = ? WHERE report_month = ?", ps -> {
       ps.setLong(1, now);
       ps.setString(2, month.toString());
     }, "recording the STR reminder failed");
