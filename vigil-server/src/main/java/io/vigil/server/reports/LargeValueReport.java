@@ -2,6 +2,7 @@ package io.vigil.server.reports;
 
 import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.money.Money;
+import io.vigil.server.api.ApiException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class LargeValueReport {
     List<List<String>> valid = new ArrayList<>();
     List<List<String>> invalid = new ArrayList<>();
     transactions.forEachIn(period.fromMillis(), period.toMillis(), t -> {
-      if (!t.hasAmount() || valid.size() + invalid.size() >= ROWS_MAX) return;
+      if (!t.hasAmount()) return;
       long converted = r.convertMinor(t.amountMinor(), t.currency(), cur);
       String problem = null;
       if (converted == ExchangeRates.UNKNOWN) {
@@ -53,6 +54,10 @@ public final class LargeValueReport {
           Money.major(t.amountMinor(), t.currency()).toPlainString(), t.currency(),
           converted == ExchangeRates.UNKNOWN ? "" : Money.major(converted, cur).toPlainString(), nz(t.beneficiaryBic()),
           nz(t.destinationCountry()), t.action(), problem == null ? "valid" : "invalid", nz(problem));
+      if (valid.size() + invalid.size() == ROWS_MAX) {
+        throw ApiException.unprocessable("report_too_large", "A large-value report lists at most " + ROWS_MAX
+            + " transactions: choose a shorter period", "from");
+      }
       (problem == null ? valid : invalid).add(row);
     });
     List<List<String>> rows = new ArrayList<>(valid);

@@ -6,8 +6,10 @@ import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.privacy.JournalPrivacy;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** Reads journaled decisions as report transactions: a case's, or every one in a period. */
@@ -32,9 +34,10 @@ public final class ReportTransactions {
       throw ApiException.unprocessable("report_too_large", "A report carries at most " + CASE_DECISIONS_MAX + " transactions", null);
     }
     List<ReportTransaction> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
     for (CaseView.LinkedDecision d : view.decisions()) {
-      journal.findByDecisionId(d.decisionId()).map(this::of).filter(ReportTransaction::hasAmount)
-          .filter(t -> out.stream().noneMatch(o -> o.decisionId().equals(t.decisionId()))).ifPresent(out::add);
+      if (!seen.add(d.decisionId())) continue; // a decision linked for two origins is one transaction
+      journal.findByDecisionId(d.decisionId()).map(this::of).filter(ReportTransaction::hasAmount).ifPresent(out::add);
     }
     out.sort((a, b) -> Long.compare(a.occurredAtMillis(), b.occurredAtMillis()));
     return out;

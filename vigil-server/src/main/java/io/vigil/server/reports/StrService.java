@@ -79,7 +79,7 @@ public final class StrService {
           "The case has no decision with an amount: there is no transaction to report", null);
     }
     long now = clock.millis();
-    String reportId = Ids.random("rpt");
+    String reportId = Ids.random("rpt_");
     ExchangeRates r = rates.get();
     List<StrContent.Item> items = txs.stream().map(t -> new StrContent.Item(t, r.convertMinor(t.amountMinor(), t.currency(), localCurrency)))
         .toList();
