@@ -28,6 +28,8 @@ import static io.vigil.server.security.Permission.PERSONAL_DATA_ERASE;
 import static io.vigil.server.security.Permission.POLICY_READ;
 import static io.vigil.server.security.Permission.POLICY_WRITE;
 import static io.vigil.server.security.Permission.REFERENCE_READ;
+import static io.vigil.server.security.Permission.REPORTS_FILE;
+import static io.vigil.server.security.Permission.REPORTS_READ;
 import static io.vigil.server.security.Permission.REFERENCE_RELOAD;
 import static io.vigil.server.security.Permission.SELF_SERVICE;
 import static io.vigil.server.security.Permission.SYSTEM_ADMIN;
@@ -301,6 +303,19 @@ public final class RoutePermissions {
     // Administration
     t.add(new Route("POST", "/v1/admin/backups", Access.of(SYSTEM_ADMIN)));
     t.add(new Route("POST", "/v1/admin/encryption-keys/rotate", Access.of(SYSTEM_ADMIN)));
+    // Regulatory, risk and business reports (reports/)
+    t.add(new Route("POST", "/v1/reports/str", Access.of(REPORTS_FILE)));
+    t.add(new Route("GET", "/v1/reports/str", Access.of(REPORTS_READ)));
+    t.add(new Route("GET", "/v1/reports/str/{reportId}", Access.of(REPORTS_READ)));
+    t.add(new Route("POST", "/v1/reports/str/{reportId}/validate", Access.of(REPORTS_FILE)));
+    t.add(new Route("POST", "/v1/reports/str/{reportId}/file", Access.of(REPORTS_FILE)));
+    t.add(new Route("GET", "/v1/reports/str/{reportId}/xml", Access.of(REPORTS_READ)));
+    t.add(new Route("GET", "/v1/reports/register", Access.of(REPORTS_READ)));
+    t.add(new Route("GET", "/v1/reports/register/verify", Access.of(REPORTS_READ)));
+    t.add(new Route("GET", "/v1/reports/large-value", Access.of(REPORTS_READ)));
+    t.add(new Route("GET", "/v1/reports/business", Access.of(REPORTS_READ)));
+    t.add(new Route("GET", "/v1/reports/cross-border", Access.of(REPORTS_READ)));
+    t.add(new Route("GET", "/console/reports", Access.of(REPORTS_READ)));
     // The audit trail
     t.add(new Route("GET", "/v1/audit", Access.of(AUDIT_READ)));
     t.add(new Route("GET", "/v1/audit/export", Access.of(AUDIT_READ)));
