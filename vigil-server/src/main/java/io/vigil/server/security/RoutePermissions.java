@@ -26,6 +26,8 @@ import static io.vigil.server.security.Permission.POLICY_READ;
 import static io.vigil.server.security.Permission.POLICY_WRITE;
 import static io.vigil.server.security.Permission.REFERENCE_READ;
 import static io.vigil.server.security.Permission.REFERENCE_RELOAD;
+import static io.vigil.server.security.Permission.SCREENING_MANAGE;
+import static io.vigil.server.security.Permission.SCREENING_READ;
 import static io.vigil.server.security.Permission.SELF_SERVICE;
 import static io.vigil.server.security.Permission.SYSTEM_ADMIN;
 import static io.vigil.server.security.Permission.WEBHOOKS_MANAGE;
@@ -228,6 +230,16 @@ public final class RoutePermissions {
     t.add(new Route("GET", "/v1/reference/versions", Access.of(REFERENCE_READ)));
     t.add(new Route("GET", "/v1/reference/versions/{version}", Access.of(REFERENCE_READ)));
     t.add(new Route("GET", "/v1/reference/lookup", Access.of(REFERENCE_READ)));
+    // Screening (sanctions and watch lists, blocked countries)
+    t.add(new Route("GET", "/v1/screening/lists", Access.of(SCREENING_READ)));
+    t.add(new Route("POST", "/v1/screening/lists/{name}", Access.of(SCREENING_MANAGE)));
+    t.add(new Route("GET", "/v1/screening/lists/{name}/versions", Access.of(SCREENING_READ)));
+    t.add(new Route("POST", "/v1/screening/check", Access.of(SCREENING_READ)));
+    t.add(new Route("GET", "/v1/screening/hits", Access.of(SCREENING_READ)));
+    t.add(new Route("POST", "/v1/screening/hits/{hitId}/false-positive", Access.of(SCREENING_MANAGE)));
+    t.add(new Route("GET", "/v1/screening/exemptions", Access.of(SCREENING_READ)));
+    t.add(new Route("POST", "/v1/screening/exemptions", Access.of(SCREENING_MANAGE)));
+    t.add(new Route("POST", "/v1/screening/exemptions/{exemptionId}/approve", Access.of(SCREENING_MANAGE)));
     // Models
     t.add(new Route("GET", "/v1/models", Access.of(MODELS_READ)));
     t.add(new Route("GET", "/v1/models/{modelId}", Access.of(MODELS_READ)));
