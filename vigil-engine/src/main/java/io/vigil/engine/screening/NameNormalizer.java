@@ -5,12 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns a name in any script into lower-case ASCII tokens: Bengali, Arabic, Cyrillic (and any other
  * script ICU knows) are transliterated to Latin, accents are dropped, punctuation splits tokens,
  * and honorifics are removed. "Иван Петрович Сидоров" → [ivan, petrovic, sidorov];
- * "O'Brien-Smith, Dr. J." → [o, brien, smith, j].
+ * "O'Brien-Smith, Dr. J." → [obrien, smith, j].
  *
  * <p>ICU transliterators are not shared between threads: each thread keeps its own.
  */
@@ -19,6 +20,7 @@ public final class NameNormalizer {
   public static final int TOKENS_MAX = 12;
   private static final Set<String> HONORIFICS = Set.of("mr", "mrs", "ms", "miss", "dr", "prof", "sir", "sheikh",
       "shaikh", "haji", "hajji", "md", "mohd", "jr", "sr", "gen", "col", "capt");
+  private static final Pattern APOSTROPHES = Pattern.compile("['\u2019\u02BC\u02BB\u0060\u00B4]");
   private static final ThreadLocal<Transliterator> TO_LATIN = ThreadLocal.withInitial(() ->
       Transliterator.getInstance("Any-Latin; Latin-ASCII"));
 
@@ -28,7 +30,8 @@ public final class NameNormalizer {
   public static List<String> tokens(String name) {
     if (name == null || name.isEmpty()) return List.of();
     String latin = isAscii(name) ? name : TO_LATIN.get().transliterate(name);
-    String lower = latin.toLowerCase(Locale.ROOT);
+    // Apostrophes join, never split: "O'Brien" is one word, and ICU writes a Bengali conjunct as "m'm".
+    String lower = APOSTROPHES.matcher(latin).replaceAll("").toLowerCase(Locale.ROOT);
     List<String> out = new ArrayList<>(4);
     int start = -1;
     for (int i = 0; i <= lower.length() && out.size() < TOKENS_MAX; i++) {

@@ -1,6 +1,7 @@
 package io.vigil.engine.screening;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class ScreeningIndex {
   /** Entries per list. The largest public lists hold ~15,000 (OFAC SDN) to ~300,000 (OpenSanctions default). */
   public static final int ENTRIES_MAX = 500_000;
   /** Listed names scored per query at most. */
-  public static final int CANDIDATES_MAX = 2_000;
+  public static final int CANDIDATES_MAX = 500;
   /** Matches returned per query and list. */
   public static final int MATCHES_MAX = 10;
 
@@ -127,20 +128,41 @@ public final class ScreeningIndex {
     }
   }
 
-  /** Listed names sharing a blocking key with the query, those sharing most first, capped. */
+  /**
+   * Listed names sharing a blocking key with the query, by how many of the query's tokens they
+   * share one with. When some name shares three or more tokens, names sharing only one are not
+   * scored; at most {@link #CANDIDATES_MAX} are, those sharing most first.
+   */
   private int[] candidates(TokenName q) {
-    Map<Integer, Integer> shared = new HashMap<>();
+    int[] hits = new int[names.length];
+    int[] touched = new int[Math.min(names.length, 1 << 16)];
+    int touchedCount = 0;
+    int hitsMax = 0;
+    int[] stamp = new int[names.length];
     for (int k = 0; k < q.size(); k++) {
       for (String key : keys(q, k)) {
         int[] posting = postings.get(key);
         if (posting == null) continue;
-        for (int id : posting) shared.merge(id, 1, Integer::sum);
+        for (int id : posting) {
+          if (stamp[id] == k + 1) continue; // one count per query token
+          stamp[id] = k + 1;
+          if (hits[id]++ == 0) {
+            if (touchedCount == touched.length) touched = Arrays.copyOf(touched, Math.min(names.length, touched.length * 2));
+            touched[touchedCount++] = id;
+          }
+          hitsMax = Math.max(hitsMax, hits[id]);
+        }
       }
     }
-    if (shared.size() <= CANDIDATES_MAX) return shared.keySet().stream().mapToInt(Integer::intValue).toArray();
-    return shared.entrySet().stream()
-        .sorted(Map.Entry.<Integer, Integer>comparingByValue().reversed())
-        .limit(CANDIDATES_MAX).mapToInt(Map.Entry::getKey).toArray();
+    int hitsMin = hitsMax >= 3 ? 2 : 1;
+    int kept = 0;
+    int[] byHits = new int[touchedCount];
+    for (int h = hitsMax; h >= hitsMin && kept < CANDIDATES_MAX; h--) {
+      for (int i = 0; i < touchedCount && kept < CANDIDATES_MAX; i++) {
+        if (hits[touched[i]] == h) byHits[kept++] = touched[i];
+      }
+    }
+    return Arrays.copyOf(byHits, kept);
   }
 
   private static List<String> keys(TokenName t, int k) {

@@ -29,6 +29,7 @@ class ScreeningIndexTest {
   void normalisesCaseAccentsPunctuationAndHonorifics() {
     assertThat(NameNormalizer.tokens("Dr. Ívan  ZÖRKOV-Smith")).containsExactly("ivan", "zorkov", "smith");
     assertThat(NameNormalizer.tokens("  ,,, ")).isEmpty();
+    assertThat(NameNormalizer.tokens("Sean O'Brien")).containsExactly("sean", "obrien");
   }
 
   @Test

@@ -42,6 +42,18 @@ final class Countries {
     m.put("united states", "US");
     m.put("united kingdom", "GB");
     m.put("turkey", "TR");
+    // The UN's formal names.
+    m.put("syrian arab republic", "SY");
+    m.put("iran (islamic republic of)", "IR");
+    m.put("russian federation", "RU");
+    m.put("venezuela (bolivarian republic of)", "VE");
+    m.put("bolivia (plurinational state of)", "BO");
+    m.put("united republic of tanzania", "TZ");
+    m.put("viet nam", "VN");
+    m.put("lao people's democratic republic", "LA");
+    m.put("republic of moldova", "MD");
+    m.put("republic of korea", "KR");
+    m.put("state of palestine", "PS");
     return Map.copyOf(m);
   }
 }

@@ -8,6 +8,7 @@ import io.vigil.server.api.Actor;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Json;
+import io.vigil.server.api.Page;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -48,12 +49,13 @@ public class ScreeningController {
   @PostMapping("/v1/screening/lists/{name}")
   public Map<String, Object> upload(@PathVariable String name, @RequestParam(required = false) String format,
       @RequestParam(required = false) Double threshold, HttpServletRequest request) {
+    // The body is read first: a client that sent "Expect: 100-continue" waits for it to be asked for.
+    byte[] body = Bodies.read(request, properties.uploadBytesMax());
     ListFormat f = format == null ? null : ListFormat.fromWire(format);
     if (f == null) {
-      throw ApiException.invalid("invalid_format", "format must be one of ofac_sdn_xml, ofac_sdn_csv, un_consolidated_xml, "
+      throw ApiException.invalid("invalid_parameter", "format must be one of ofac_sdn_xml, ofac_sdn_csv, un_consolidated_xml, "
           + "opensanctions_ftm_json, opensanctions_targets_csv", "format");
     }
-    byte[] body = Bodies.read(request, properties.uploadBytesMax());
     ScreeningRepository.ListVersion v = screening.install(name, f, threshold, body, Actor.of(request));
     return versionView(v);
   }
@@ -99,12 +101,11 @@ public class ScreeningController {
   public Map<String, Object> hits(@RequestParam(name = "subject_id", required = false) String subjectId,
       @RequestParam(name = "starting_after", required = false) Long startingAfter,
       @RequestParam(required = false) Integer limit) {
-    int rows = limit == null ? 20 : limit;
-    if (rows < 1 || rows > PAGE_MAX) throw ApiException.invalid("out_of_range", "limit must be from 1 to " + PAGE_MAX, "limit");
-    List<ScreeningRepository.Hit> hits = screening.hits(subjectId, startingAfter, rows + 1);
-    boolean more = hits.size() > rows;
-    List<Map<String, Object>> data = hits.stream().limit(rows).map(ScreeningController::hitView).toList();
-    return Map.of("object", "list", "data", data, "has_more", more);
+    int pageSize = Page.limit(limit);
+    Map<String, Object> page = new LinkedHashMap<>(Map.of("object", "list"));
+    page.putAll(Page.of(screening.hits(subjectId, startingAfter, Page.fetchSize(pageSize)), pageSize,
+        ScreeningController::hitView, ScreeningRepository.Hit::hitId));
+    return page;
   }
 
   @PostMapping("/v1/screening/hits/{hitId}/false-positive")
@@ -144,7 +145,7 @@ public class ScreeningController {
 
   // ---- views ----
 
-  static Map<String, Object> listView(ScreeningIndex index) {
+  public static Map<String, Object> listView(ScreeningIndex index) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("object", "screening_list");
     m.put("name", index.listName());
@@ -154,7 +155,7 @@ public class ScreeningController {
     return m;
   }
 
-  static Map<String, Object> versionView(ScreeningRepository.ListVersion v) {
+  public static Map<String, Object> versionView(ScreeningRepository.ListVersion v) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("object", "screening_list_version");
     m.put("name", v.listName());
@@ -168,7 +169,7 @@ public class ScreeningController {
     return m;
   }
 
-  static Map<String, Object> matchView(ScreeningMatch match) {
+  public static Map<String, Object> matchView(ScreeningMatch match) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("list", match.listName());
     m.put("list_version", match.listVersion());
@@ -184,7 +185,7 @@ public class ScreeningController {
     return m;
   }
 
-  static Map<String, Object> hitView(ScreeningRepository.Hit h) {
+  public static Map<String, Object> hitView(ScreeningRepository.Hit h) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("object", "screening_hit");
     m.put("id", h.hitId());
@@ -205,7 +206,7 @@ public class ScreeningController {
     return m;
   }
 
-  static Map<String, Object> exemptionView(ScreeningRepository.Exemption e) {
+  public static Map<String, Object> exemptionView(ScreeningRepository.Exemption e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("object", "screening_exemption");
     m.put("id", e.exemptionId());
@@ -228,7 +229,7 @@ public class ScreeningController {
       return null;
     }
     if (!(v instanceof String s) || s.isBlank()) throw ApiException.invalid("invalid_value", field + " must be a non-empty string", field);
-    if (s.length() > charsMax) throw ApiException.invalid("too_long", field + " is longer than " + charsMax + " characters", field);
+    if (s.length() > charsMax) throw ApiException.invalid("value_too_long", field + " is longer than " + charsMax + " characters", field);
     return s.strip();
   }
 

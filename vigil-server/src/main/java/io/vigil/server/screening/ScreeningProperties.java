@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties(prefix = "vigil.screening")
 public record ScreeningProperties(
     @DefaultValue("") String listsDir,
-    @DefaultValue("0.88") @DecimalMin("0.5") @DecimalMax("1.0") double threshold,
+    @DefaultValue("0.90") @DecimalMin("0.5") @DecimalMax("1.0") double threshold,
     @DefaultValue Map<String, Double> thresholds,
     @DefaultValue({"KP", "IR", "SY", "CU"}) List<String> blockedCountries,
     @DefaultValue("67108864") @Min(1024) @Max(268_435_456) int uploadBytesMax,

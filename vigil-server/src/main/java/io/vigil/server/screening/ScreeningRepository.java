@@ -94,18 +94,30 @@ public final class ScreeningRepository {
 
   // ---- subjects ----
 
+  /** Records the subject's latest name and evidence (update, else insert: portable to H2 and PostgreSQL). */
   public void upsertSubject(Subject s, long nowMillis) {
-    Sql.update(ds, "INSERT INTO screening_subjects (subject_id, name, country, date_of_birth, id_number, updated_at_millis) "
-        + "VALUES (?,?,?,?,?,?) ON CONFLICT (subject_id) DO UPDATE SET name = EXCLUDED.name, country = EXCLUDED.country, "
-        + "date_of_birth = EXCLUDED.date_of_birth, id_number = EXCLUDED.id_number, updated_at_millis = EXCLUDED.updated_at_millis",
-        ps -> {
-          ps.setString(1, s.subjectId());
-          ps.setString(2, s.name());
-          ps.setString(3, s.country());
-          if (s.dateOfBirth() == null) ps.setNull(4, Types.DATE); else ps.setDate(4, Date.valueOf(s.dateOfBirth()));
-          ps.setString(5, s.idNumber());
-          ps.setLong(6, nowMillis);
-        }, "recording a screened subject failed");
+    Sql.transaction(ds, c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE screening_subjects SET name = ?, country = ?, date_of_birth = ?, "
+          + "id_number = ?, updated_at_millis = ? WHERE subject_id = ?")) {
+        bindSubject(ps, s, nowMillis);
+        if (ps.executeUpdate() == 1) return null;
+      }
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO screening_subjects (name, country, date_of_birth, id_number, "
+          + "updated_at_millis, subject_id) VALUES (?,?,?,?,?,?)")) {
+        bindSubject(ps, s, nowMillis);
+        ps.executeUpdate();
+      }
+      return null;
+    }, "recording a screened subject failed");
+  }
+
+  private static void bindSubject(PreparedStatement ps, Subject s, long nowMillis) throws SQLException {
+    ps.setString(1, s.name());
+    ps.setString(2, s.country());
+    if (s.dateOfBirth() == null) ps.setNull(3, Types.DATE); else ps.setDate(3, Date.valueOf(s.dateOfBirth()));
+    ps.setString(4, s.idNumber());
+    ps.setLong(5, nowMillis);
+    ps.setString(6, s.subjectId());
   }
 
   /** Subjects after afterId in id order, at most rows: the re-screening walks them in bounded batches. */
@@ -150,19 +162,13 @@ public final class ScreeningRepository {
 
   /** Hits newest first, of one subject when given, below beforeId when given. */
   public List<Hit> hits(String subjectId, Long beforeId, int rows) {
-    return Sql.list(ds, "SELECT " + HIT_COLUMNS + " FROM screening_hits WHERE (? IS NULL OR subject_id = ?) "
-        + "AND (? IS NULL OR hit_id < ?) ORDER BY hit_id DESC LIMIT ?", ps -> {
-          ps.setString(1, subjectId);
-          ps.setString(2, subjectId);
-          if (beforeId == null) {
-            ps.setNull(3, Types.BIGINT);
-            ps.setNull(4, Types.BIGINT);
-          } else {
-            ps.setLong(3, beforeId);
-            ps.setLong(4, beforeId);
-          }
-          ps.setInt(5, rows);
-        }, ScreeningRepository::hit, "reading screening hits failed");
+    String where = (subjectId == null ? "1 = 1" : "subject_id = ?") + (beforeId == null ? "" : " AND hit_id < ?");
+    return Sql.list(ds, "SELECT " + HIT_COLUMNS + " FROM screening_hits WHERE " + where + " ORDER BY hit_id DESC LIMIT ?", ps -> {
+      int i = 1;
+      if (subjectId != null) ps.setString(i++, subjectId);
+      if (beforeId != null) ps.setLong(i++, beforeId);
+      ps.setInt(i, rows);
+    }, ScreeningRepository::hit, "reading screening hits failed");
   }
 
   public Optional<Hit> hit(long hitId) {
@@ -185,9 +191,15 @@ public final class ScreeningRepository {
         ps.setLong(1, h.hitId());
         ps.executeUpdate();
       }
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM screening_suppressions WHERE subject_id = ? AND list_name = ? "
+          + "AND entry_id = ?")) {
+        ps.setString(1, h.subjectId());
+        ps.setString(2, h.listName());
+        ps.setString(3, h.entryId());
+        ps.executeUpdate();
+      }
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO screening_suppressions (subject_id, list_name, entry_id, "
-          + "entry_hash, marked_by, marked_at_millis) VALUES (?,?,?,?,?,?) ON CONFLICT (subject_id, list_name, entry_id) "
-          + "DO UPDATE SET entry_hash = EXCLUDED.entry_hash, marked_by = EXCLUDED.marked_by, marked_at_millis = EXCLUDED.marked_at_millis")) {
+          + "entry_hash, marked_by, marked_at_millis) VALUES (?,?,?,?,?,?)")) {
         ps.setString(1, h.subjectId());
         ps.setString(2, h.listName());
         ps.setString(3, h.entryId());
@@ -212,14 +224,15 @@ public final class ScreeningRepository {
   public long proposeExemption(String kind, String entityId, String country, String reason, String by, long nowMillis) {
     return Sql.transaction(ds, c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO screening_exemptions (entity_kind, entity_id, country, reason, "
-          + "status, proposed_by, proposed_at_millis) VALUES (?,?,?,?, 'proposed', ?, ?) RETURNING exemption_id")) {
+          + "status, proposed_by, proposed_at_millis) VALUES (?,?,?,?, 'proposed', ?, ?)", new String[] {"exemption_id"})) {
         ps.setString(1, kind);
         ps.setString(2, entityId);
         ps.setString(3, country);
         ps.setString(4, reason);
         ps.setString(5, by);
         ps.setLong(6, nowMillis);
-        try (ResultSet rs = ps.executeQuery()) {
+        ps.executeUpdate();
+        try (ResultSet rs = ps.getGeneratedKeys()) {
           rs.next();
           return rs.getLong(1);
         }

@@ -82,13 +82,13 @@ public final class ScreeningService implements Screener {
    */
   public ScreeningRepository.ListVersion install(String listName, ListFormat format, Double threshold, byte[] content, String by) {
     if (listName == null || !LIST_NAME.matcher(listName).matches()) {
-      throw ApiException.invalid("invalid_list_name", "a list name is 1 to 64 of a-z, 0-9, _ and -, starting with a letter or digit", "name");
+      throw ApiException.invalid("invalid_parameter", "a list name is 1 to 64 of a-z, 0-9, _ and -, starting with a letter or digit", "name");
     }
     if (!live.containsKey(listName) && live.size() >= LISTS_MAX) {
-      throw ApiException.invalid("too_many_lists", "at most " + LISTS_MAX + " screening lists", "name");
+      throw ApiException.invalid("too_many_items", "at most " + LISTS_MAX + " screening lists", "name");
     }
     double t = threshold != null ? threshold : properties.thresholds().getOrDefault(listName, properties.threshold());
-    if (!(t >= 0.5 && t <= 1.0)) throw ApiException.invalid("out_of_range", "threshold must be between 0.5 and 1.0", "threshold");
+    if (!(t >= 0.5 && t <= 1.0)) throw ApiException.invalid("invalid_parameter", "threshold must be between 0.5 and 1.0", "threshold");
     List<ScreeningEntry> entries;
     try {
       entries = ListParser.parse(format, content);
@@ -274,7 +274,7 @@ public final class ScreeningService implements Screener {
     ScreeningRepository.Exemption e = repository.exemption(id).orElseThrow(() ->
         ApiException.notFound("exemption_not_found", "No exemption " + id, "exemption_id"));
     if (e.proposedBy().equals(by)) {
-      throw ApiException.forbidden("second_approver_required", "An exemption is approved by another operator than the one who proposed it", null);
+      throw ApiException.forbidden("self_approval", "An exemption is approved by another operator than the one who proposed it", null);
     }
     if (!repository.approveExemption(id, by, clock.millis())) {
       throw ApiException.conflict("invalid_request_error", "exemption_not_proposed", "The exemption is already approved", null);

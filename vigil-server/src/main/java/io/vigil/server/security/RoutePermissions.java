@@ -314,6 +314,7 @@ public final class RoutePermissions {
     t.add(new Route("GET", "/console/lists", Access.of(LISTS_READ)));
     t.add(new Route("GET", "/console/models", Access.of(MODELS_READ)));
     t.add(new Route("GET", "/console/reference", Access.of(REFERENCE_READ)));
+    t.add(new Route("GET", "/console/screening", Access.of(SCREENING_READ)));
     t.add(new Route("GET", "/console/audit", Access.of(AUDIT_READ)));
     t.add(new Route("GET", "/console/operators", Access.of(OPERATORS_MANAGE)));
     t.add(new Route("GET", "/console/operators/tables", Access.of(OPERATORS_MANAGE)));
