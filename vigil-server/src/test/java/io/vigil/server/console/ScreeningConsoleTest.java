@@ -31,6 +31,7 @@ class ScreeningConsoleTest extends ConsoleServerBase {
   @Test
   void aComplianceOfficerSeesTheHitWithItsEvidenceAndMarksItAFalsePositive() throws IOException {
     screening.install("console-un", ListFormat.UN_CONSOLIDATED_XML, null, fixture("un-consolidated.xml"), "test");
+    screening.flush(); // the re-screening the install started is done before this customer is registered
     String account = ApiTestSupport.id("acct_scrc");
     ApiClient.Reply d = api.post("/v1/decisions", Map.of("event_id", ApiTestSupport.id("scrc"), "type", "registration",
         "occurred_at", TestClock.now().toString(), "account_id", account,
