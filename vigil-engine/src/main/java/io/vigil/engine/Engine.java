@@ -45,6 +45,7 @@ import io.vigil.engine.rule.CompiledRule;
 import io.vigil.engine.rule.RuleCompiler;
 import io.vigil.engine.rule.RuleEffect;
 import io.vigil.engine.scorecard.CompiledScorecard;
+import io.vigil.engine.screening.Screener;
 import io.vigil.engine.signal.ReferenceData;
 import io.vigil.engine.signal.ReferenceDataLoader;
 import io.vigil.engine.signal.SignalConfig;
@@ -103,6 +104,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the server's sequencer). {@link #install} and the list index may be changed from any thread.
  */
 public final class Engine {
+  private volatile Screener screener = Screener.NONE;
   /** The rule id of a merchant restriction's reason is this prefix and the kind: {@code restriction.merchant_freeze}. */
   private static final String MERCHANT_RESTRICTION_PREFIX = "restriction.merchant_";
   private static final ListEntity[] LIST_ENTITIES = ListEntity.values();
@@ -181,6 +183,11 @@ public final class Engine {
    */
   public void install(ModelRegistry registry) {
     this.models = Objects.requireNonNull(registry);
+  }
+
+  /** Installs who screens parties against sanctions lists and blocked countries (default: nobody). */
+  public void install(Screener by) {
+    this.screener = Objects.requireNonNull(by);
   }
 
   public ModelRegistry models() {
@@ -289,7 +296,7 @@ public final class Engine {
     checkTime(event, clock);
     ReferenceData ref = reference; // one set from start to end: the one the decision records
     Signals eventSignals = signals.observe(event, ref, accountId -> onList(ListKind.BLOCK, accountId, clock),
-        accountId -> onList(ListKind.CONFIRMED_FRAUD, accountId, clock));
+        accountId -> onList(ListKind.CONFIRMED_FRAUD, accountId, clock)).screenedBy(screener);
     // The signal state and the windows are independent; the amount is converted once, for both.
     FeatureView view = features.apply(event, clock, ref.rates(), eventSignals.amountBaseMinor());
     ZoneId zone = event.timezone() != null ? zones.computeIfAbsent(event.timezone(), ZoneId::of) : p.defaultZone();

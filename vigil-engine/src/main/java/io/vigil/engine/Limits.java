@@ -29,6 +29,8 @@ public final class Limits {
   public static final int PAYMENT_CODE_CHARS_MAX = 512;
   /** National identity numbers; the longest common forms are under 20 characters. */
   public static final int NATIONAL_ID_CHARS_MAX = 32;
+  /** A party's name (account holder, counterparty, beneficiary) for screening; legal names of companies run long. */
+  public static final int PARTY_NAME_CHARS_MAX = 200;
   /** A SIM binding older than a century is a caller bug. */
   public static final int SIM_BINDING_AGE_DAYS_MAX = 36_500;
 

@@ -42,7 +42,8 @@ public record Event(
     String geoCookieCountry,
     String merchantRiskLevel,
     int creditScore,
-    Map<String, Object> attributes) {
+    Map<String, Object> attributes,
+    Parties parties) {
 
   public static final long NO_AMOUNT = -1;
   public static final int NO_ASSURANCE_LEVEL = -1;
@@ -56,6 +57,22 @@ public record Event(
   public record Identity(String nationalId, String nationalIdType, java.time.LocalDate dateOfBirth, String documentStatus) {
     public static final Identity NONE = new Identity(null, null, null, null);
   }
+
+  /**
+   * The people and organisations named on the event, for sanctions screening: the account holder
+   * (at registration and on a profile change; the holder's date of birth and ID are in
+   * {@link #identity}), and a transfer's counterparty and beneficiary. Every part may be null.
+   */
+  public record Parties(Party holder, Party counterparty, Party beneficiary) {
+    public static final Parties NONE = new Parties(null, null, null);
+
+    public boolean any() {
+      return holder != null || counterparty != null || beneficiary != null;
+    }
+  }
+
+  /** A named party: name (any script), ISO country, date of birth and an identity-document number; all but the name optional. */
+  public record Party(String name, String country, java.time.LocalDate dateOfBirth, String idNumber) {}
 
   public boolean hasAmount() {
     return amountMinor != NO_AMOUNT;

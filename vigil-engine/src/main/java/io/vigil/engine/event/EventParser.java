@@ -36,7 +36,11 @@ public final class EventParser {
       "event_id", "type", "occurred_at", "account_id", "merchant_id", "counterparty_id", "amount",
       "currency", "channel", "ip", "device", "phone", "email", "card", "auth", "login",
       "attributes", "timezone", "account_country", "identity", "sim", "payment_code", "client",
-      "merchant_risk_level", "credit_score");
+      "merchant_risk_level", "credit_score", "holder", "counterparty", "beneficiary");
+  private static final Set<String> HOLDER_FIELDS = Set.of("name", "country");
+  private static final Set<String> PARTY_FIELDS = Set.of("name", "country", "date_of_birth", "id_number");
+  /** A person's or organisation's name: letters of any script, marks, digits, spaces and . , ' - ( ) &amp; / */
+  private static final Pattern PARTY_NAME = Pattern.compile("[\\p{L}\\p{M}\\p{N} .,'\\-()&/]*\\p{L}[\\p{L}\\p{M}\\p{N} .,'\\-()&/]*");
   private static final Set<String> DEVICE_FIELDS = Set.of("id", "fingerprint", "user_agent");
   private static final Set<String> CARD_FIELDS = Set.of("token", "bin", "last4");
   private static final Set<String> AUTH_FIELDS = Set.of("method", "assurance_level");
@@ -135,7 +139,41 @@ public final class EventParser {
         parseCountry(client, "geo_cookie_country", "client.geo_cookie_country"),
         parseMerchantRiskLevel(body),
         parseCreditScore(body),
-        parseAttributes(body));
+        parseAttributes(body),
+        parseParties(body));
+  }
+
+  // ---- parties (screening) ------------------------------------------------------------------
+
+  private static Event.Parties parseParties(Map<String, Object> body) {
+    Event.Party holder = parseParty(optionalObject(body, "holder", HOLDER_FIELDS), "holder");
+    Event.Party counterparty = parseParty(optionalObject(body, "counterparty", PARTY_FIELDS), "counterparty");
+    Event.Party beneficiary = parseParty(optionalObject(body, "beneficiary", PARTY_FIELDS), "beneficiary");
+    if (holder == null && counterparty == null && beneficiary == null) return Event.Parties.NONE;
+    return new Event.Parties(holder, counterparty, beneficiary);
+  }
+
+  private static Event.Party parseParty(Map<String, Object> party, String prefix) {
+    if (party == null) return null;
+    String name = optionalString(party, "name", prefix + ".name", null, Limits.PARTY_NAME_CHARS_MAX);
+    if (name == null) throw missing(prefix + ".name");
+    if (!PARTY_NAME.matcher(name).matches()) {
+      throw new ValidationException("invalid_name", prefix + ".name",
+          prefix + ".name must be a name: letters of any script, digits, spaces and . , ' - ( ) & /");
+    }
+    String country = parseCountry(party, "country", prefix + ".country");
+    java.time.LocalDate dateOfBirth = null;
+    String dobText = optionalString(party, "date_of_birth", prefix + ".date_of_birth", null, 10);
+    if (dobText != null) {
+      try {
+        dateOfBirth = java.time.LocalDate.parse(dobText, DATE_OF_BIRTH);
+      } catch (DateTimeException e) {
+        throw new ValidationException("invalid_date_of_birth", prefix + ".date_of_birth",
+            prefix + ".date_of_birth must be a real date written DD-MM-YYYY, e.g. 31-01-1990");
+      }
+    }
+    String idNumber = optionalString(party, "id_number", prefix + ".id_number", NATIONAL_ID, Limits.NATIONAL_ID_CHARS_MAX);
+    return new Event.Party(name.strip(), country, dateOfBirth, idNumber);
   }
 
   // ---- card numbers -------------------------------------------------------------------------

@@ -3,6 +3,8 @@ package io.vigil.engine.signal;
 import io.vigil.engine.event.Event;
 import io.vigil.engine.money.ExchangeRates;
 import io.vigil.engine.money.Money;
+import io.vigil.engine.screening.Screener;
+import io.vigil.engine.screening.ScreeningOutcome;
 import io.vigil.engine.signal.card.BinInfo;
 import io.vigil.engine.signal.code.PaymentCodes;
 import io.vigil.engine.signal.geo.AsnInfo;
@@ -60,6 +62,8 @@ public final class Signals {
   private long amountBaseMinor;
   private double amountBaseMajor;
   private boolean amountBaseConverted;
+  private Screener screener = Screener.NONE;
+  private ScreeningOutcome screening;
 
   Signals(Event event, ReferenceData reference, SignalConfig config, GeoLocation ipGeo, GeoHistory.Observation geo,
       String accountCountry, boolean phoneNewForAccount, long phoneBoundMillis, LinkSnapshot links,
@@ -75,6 +79,19 @@ public final class Signals {
     this.links = links;
     this.challengeFailures1h = challengeFailures1h;
     this.challengeFailures24h = challengeFailures24h;
+  }
+
+  /** Sets who screens this event's parties when a rule first reads a {@code screening.*} signal. */
+  public Signals screenedBy(Screener by) {
+    this.screener = Objects.requireNonNull(by);
+    return this;
+  }
+
+  /** The screening outcome of this event: screened once, on first use. */
+  public ScreeningOutcome screening() {
+    if (screening == null) screening = event.parties().any() || event.accountId() != null || event.merchantId() != null
+        ? screener.screen(event) : ScreeningOutcome.CLEAR;
+    return screening;
   }
 
   /** The IP's country, or null when unknown. */
@@ -137,6 +154,7 @@ public final class Signals {
       case "links" -> links(field);
       case "payment_code" -> paymentCode(field);
       case "client" -> client(field);
+      case "screening" -> screening(field);
       default -> null;
     };
   }
@@ -284,6 +302,22 @@ public final class Signals {
     };
   }
 
+  private Object screening(String field) {
+    ScreeningOutcome o = screening();
+    return switch (field) {
+      case "sanctions_hit" -> o.hit();
+      case "score" -> o.hit() ? o.best().score() : 0.0;
+      case "list" -> o.hit() ? o.best().listName() : "";
+      case "entry_id" -> o.hit() ? o.best().entry().entryId() : "";
+      case "entry_name" -> o.hit() ? o.best().entry().primaryName() : "";
+      case "party" -> o.party();
+      case "country_blocked" -> o.countryBlocked();
+      case "blocked_country" -> o.blockedCountry();
+      case "blocked_party" -> o.blockedParty();
+      default -> null;
+    };
+  }
+
   private AsnInfo asn() {
     if (asn == null) asn = event.ip() == null || reference.asn() == null ? AsnInfo.UNKNOWN : reference.asn().lookup(event.ip());
     return asn;
@@ -362,6 +396,10 @@ public final class Signals {
     put(m, "string", "payment_code.institution", "payment_code.merchant_id", "payment_code.account_id",
         "payment_code.device_id");
     put(m, "string", "client.accept_language", "client.geo_cookie_country");
+    put(m, "bool", "screening.sanctions_hit", "screening.country_blocked");
+    put(m, "double", "screening.score");
+    put(m, "string", "screening.list", "screening.entry_id", "screening.entry_name", "screening.party",
+        "screening.blocked_country", "screening.blocked_party");
     return Collections.unmodifiableMap(m);
   }
 

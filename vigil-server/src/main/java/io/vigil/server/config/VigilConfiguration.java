@@ -56,6 +56,7 @@ import io.vigil.server.reference.ReferenceRepository;
 import io.vigil.server.reference.ReferenceService;
 import io.vigil.server.reversal.ReversalRepository;
 import io.vigil.server.reversal.ReversalService;
+import io.vigil.server.screening.ScreeningService;
 import io.vigil.server.state.CheckpointFiles;
 import io.vigil.server.state.Checkpoints;
 import io.vigil.server.storage.DurableCommit;
@@ -212,7 +213,7 @@ public class VigilConfiguration {
   public DecisionPipeline decisionPipeline(VigilProperties p, HikariDataSource ds, JournalRepository journal,
       FeatureConfig features, SignalConfig signals, ListIndex lists, RestrictionIndex restrictions, PolicyService policies,
       ReferenceService reference, ModelRegistry models, MeterRegistry registry, Clock clock, JournalAnchors anchors,
-      WindowStateStores windowStores, Checkpoints checkpoints, JournalPrivacy journalPrivacy) {
+      WindowStateStores windowStores, Checkpoints checkpoints, JournalPrivacy journalPrivacy, ScreeningService screening) {
     LimitReleaseRepository releases = new LimitReleaseRepository(ds);
     ChallengeRepository challenges = new ChallengeRepository(ds);
     FeedbackRepository labels = new FeedbackRepository(ds);
@@ -221,6 +222,7 @@ public class VigilConfiguration {
       // before the replay (or the checkpoint's tail); the models are the shared registry's.
       Engine engine = new Engine(windows, signals, lists, reference.current(), restrictions);
       engine.install(models);
+      engine.install(screening);
       long now = clock.millis();
       FeedbackService.preload(labels, engine.labels(), now, Engine.LABEL_RETENTION_MILLIS);
       LimitService.preload(releases, engine, now);

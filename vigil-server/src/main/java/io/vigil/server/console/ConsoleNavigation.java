@@ -27,6 +27,7 @@ public final class ConsoleNavigation {
       new Item("Models", "/console/models", Permission.MODELS_READ),
       new Item("Reference data", "/console/reference", Permission.REFERENCE_READ),
       new Item("Reports", "/console/reports", Permission.REPORTS_READ),
+      new Item("Screening", "/console/screening", Permission.SCREENING_READ),
       new Item("Audit trail", "/console/audit", Permission.AUDIT_READ),
       new Item("Operators", "/console/operators", Permission.OPERATORS_MANAGE),
       new Item("API keys", "/console/api-keys", Permission.API_KEYS_MANAGE));

@@ -31,6 +31,8 @@ import static io.vigil.server.security.Permission.REFERENCE_READ;
 import static io.vigil.server.security.Permission.REPORTS_FILE;
 import static io.vigil.server.security.Permission.REPORTS_READ;
 import static io.vigil.server.security.Permission.REFERENCE_RELOAD;
+import static io.vigil.server.security.Permission.SCREENING_MANAGE;
+import static io.vigil.server.security.Permission.SCREENING_READ;
 import static io.vigil.server.security.Permission.SELF_SERVICE;
 import static io.vigil.server.security.Permission.SYSTEM_ADMIN;
 import static io.vigil.server.security.Permission.WEBHOOKS_MANAGE;
@@ -250,6 +252,16 @@ public final class RoutePermissions {
     t.add(new Route("GET", "/v1/reference/versions", Access.of(REFERENCE_READ)));
     t.add(new Route("GET", "/v1/reference/versions/{version}", Access.of(REFERENCE_READ)));
     t.add(new Route("GET", "/v1/reference/lookup", Access.of(REFERENCE_READ)));
+    // Screening (sanctions and watch lists, blocked countries)
+    t.add(new Route("GET", "/v1/screening/lists", Access.of(SCREENING_READ)));
+    t.add(new Route("POST", "/v1/screening/lists/{name}", Access.of(SCREENING_MANAGE)));
+    t.add(new Route("GET", "/v1/screening/lists/{name}/versions", Access.of(SCREENING_READ)));
+    t.add(new Route("POST", "/v1/screening/check", Access.of(SCREENING_READ)));
+    t.add(new Route("GET", "/v1/screening/hits", Access.of(SCREENING_READ)));
+    t.add(new Route("POST", "/v1/screening/hits/{hitId}/false-positive", Access.of(SCREENING_MANAGE)));
+    t.add(new Route("GET", "/v1/screening/exemptions", Access.of(SCREENING_READ)));
+    t.add(new Route("POST", "/v1/screening/exemptions", Access.of(SCREENING_MANAGE)));
+    t.add(new Route("POST", "/v1/screening/exemptions/{exemptionId}/approve", Access.of(SCREENING_MANAGE)));
     // Models
     t.add(new Route("GET", "/v1/models", Access.of(MODELS_READ)));
     t.add(new Route("GET", "/v1/models/{modelId}", Access.of(MODELS_READ)));
@@ -353,6 +365,7 @@ public final class RoutePermissions {
     t.add(new Route("GET", "/console/lists", Access.of(LISTS_READ)));
     t.add(new Route("GET", "/console/models", Access.of(MODELS_READ)));
     t.add(new Route("GET", "/console/reference", Access.of(REFERENCE_READ)));
+    t.add(new Route("GET", "/console/screening", Access.of(SCREENING_READ)));
     t.add(new Route("GET", "/console/audit", Access.of(AUDIT_READ)));
     t.add(new Route("GET", "/console/operators", Access.of(OPERATORS_MANAGE)));
     t.add(new Route("GET", "/console/operators/tables", Access.of(OPERATORS_MANAGE)));

@@ -44,7 +44,7 @@ class RulesAndListsApiTest extends ServerTestBase {
   private static final List<String> DEFAULT_RULES = List.of("off_hours", "new_device", "ip_velocity",
       "failed_logins_account_challenge", "failed_logins_account_lockout", "failed_logins_ip_challenge",
       "failed_logins_ip_lockout", "many_accounts_one_device", "structuring", "large_payment", "no_exchange_rate", "challenge_failures", "card_testing", "watch_list",
-      "many_accounts_one_device_24h", "geofence_sanctioned_country", "geofence_withdrawal_abroad", "far_from_usual_region",
+      "many_accounts_one_device_24h", "geofence_sanctioned_country", "sanctions_hit", "country_sanctioned", "geofence_withdrawal_abroad", "far_from_usual_region",
       "impossible_travel", "many_regions_24h", "nonresident_local_proxy", "anonymizer_ip", "hosting_ip", "country_mismatch",
       "bin_country_mismatch", "prepaid_card", "disposable_email", "invalid_national_id", "document_rejected",
       "shared_identity", "linked_to_bad_account", "new_phone_money_out", "account_takeover_pattern", "fresh_sim", "unknown_payment_code",
