@@ -77,7 +77,7 @@ public class CaseController {
     CaseOrigin o = null;
     if (origin != null && (o = CaseOrigin.ofWire(origin)) == null) {
       throw ApiException.invalid("invalid_parameter", "origin must be one of review, hold, challenge_failed, reversal_review, sample,"
-          + " appeal, alert, monitoring_alert", "origin");
+          + " appeal, alert", "origin");
     }
     if (priority != null && (priority < 1 || priority > 4)) {
       throw ApiException.invalid("invalid_parameter", "priority must be 1 to 4", "priority");

@@ -16,10 +16,8 @@ public enum CaseOrigin {
   SAMPLE,
   /** The holder appealed the decision through the payment system. */
   APPEAL,
-  /** A monitoring scenario alerted on the account. */
-  ALERT,
   /** The decision is evidence of a transaction-monitoring alert on the account (a pattern over days). */
-  MONITORING_ALERT;
+  ALERT;
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);

@@ -111,7 +111,7 @@ public final class QueueService {
     long warn = 4 * 3_600_000L;
     List<CaseQueue> seed = List.of(
         new CaseQueue("compliance", "Compliance", 10, day, warn, null, false, 50,
-            List.of(rule(Set.of(), Set.of(CaseOrigin.ALERT, CaseOrigin.MONITORING_ALERT), Set.of()), rule(Set.of(), Set.of(), Set.of("critical"))), List.of()),
+            List.of(rule(Set.of(), Set.of(CaseOrigin.ALERT), Set.of()), rule(Set.of(), Set.of(), Set.of("critical"))), List.of()),
         new CaseQueue("onboarding", "Onboarding", 20, day, warn, "compliance", false, 50,
             List.of(rule(Set.of("registration", "merchant_onboarding"), Set.of(), Set.of())), List.of()),
         new CaseQueue("withdrawals", "Withdrawals and transfers", 30, day, warn, "compliance", false, 50,

@@ -22,7 +22,7 @@ import java.util.Set;
  * Turns what a scenario found into a stored alert and a case. Deduplicated: while an alert of the
  * same account and scenario is within its cooldown (event time since the match that raised it), a
  * new match is folded into it ({@code repeats}) instead of raising another. A raised alert puts its
- * evidence decisions in the account's case (origin {@code monitoring_alert}), so the case lists the
+ * evidence decisions in the account's case (origin {@code alert}), so the case lists the
  * transactions.
  */
 final class AlertService {
@@ -72,7 +72,7 @@ final class AlertService {
     for (String id : decisionIds) {
       Optional<JournalRow> row = journal.findByDecisionId(id);
       if (row.isEmpty()) continue;
-      CaseTrigger t = CaseTrigger.of(row.get(), CaseOrigin.MONITORING_ALERT);
+      CaseTrigger t = CaseTrigger.of(row.get(), CaseOrigin.ALERT);
       CaseTrigger onAccount = new CaseTrigger(t.decisionId(), t.origin(), accountId, t.eventType(), t.action(), "high", t.amountMinor(),
           t.currency(), t.ruleIds(), t.entities(), t.interceptedAtMillis());
       CaseService.Opened opened = cases.openOrJoin(onAccount, "monitoring");

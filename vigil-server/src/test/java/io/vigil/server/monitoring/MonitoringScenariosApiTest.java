@@ -39,7 +39,7 @@ class MonitoringScenariosApiTest extends MonitoringServerBase {
     assertTrue(decisionIds(alert).containsAll(List.of(first, second, third)), alert.toString());
     assertEquals(List.of(a, b), evidence(alert).get("accounts"));
     assertNotNull(alert.get("case_id"), "the alert opened a case");
-    List<Map<String, Object>> cases = data(api.get("/v1/cases?account_id=" + b + "&origin=monitoring_alert"));
+    List<Map<String, Object>> cases = data(api.get("/v1/cases?account_id=" + b + "&origin=alert"));
     assertEquals(alert.get("case_id"), cases.get(0).get("case_id"));
 
     String fourth = mon.event("transfer", b, id("cp"), 990_000, "USD", device(shared));
