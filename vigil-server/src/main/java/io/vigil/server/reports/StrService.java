@@ -110,7 +110,7 @@ public final class StrService {
   }
 
   public StoredReport get(String reportId) {
-    return store.find(reportId).orElseThrow(() -> ApiException.notFound("report_not_found", "No report " + reportId, "report_id"));
+    return store.find(reportId).orElseThrow(() -> ApiException.notFound("report_not_found", "No report with this id", "report_id"));
   }
 
   public List<StoredReport> ofCase(String caseId, int rows) {
