@@ -28,7 +28,7 @@ public final class DirectWriteGuard implements HandlerInterceptor {
   /** POST routes under the guarded paths that change nothing. */
   private static final Set<String> READS = Set.of("/v1/rules/validate", "/v1/rules/test", "/v1/rules/backtest");
   private static final String BASE = "io.vigil.change.base";
-  private static final String KIND = "io.vigil.change.kind";
+  static final String KIND = "io.vigil.change.kind";
   private final ChangeRequestService changes;
   private final ChangeKinds kinds;
 
@@ -53,10 +53,15 @@ public final class DirectWriteGuard implements HandlerInterceptor {
     return true;
   }
 
-  @Override
-  public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
+  /**
+   * Records the direct change that just succeeded as an emergency change request, before its answer
+   * is written (so a caller that reads the register after the answer finds it). Called by
+   * {@link EmergencyChangeRecorder} for every answer; does nothing for other requests or refusals.
+   */
+  void recordIfDone(HttpServletRequest request, int status) {
     if (!(request.getAttribute(KIND) instanceof String kind) || !(request.getAttribute(BASE) instanceof Long base)) return;
-    if (ex != null || response.getStatus() >= 300) return;
+    request.removeAttribute(KIND);
+    if (status >= 300) return;
     try {
       String actor = Principals.current(request).id();
       String summary = "emergency change: " + request.getMethod() + " " + request.getRequestURI();
