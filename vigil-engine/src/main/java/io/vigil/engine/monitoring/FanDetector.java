@@ -1,5 +1,6 @@
 package io.vigil.engine.monitoring;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ final class FanDetector implements Detector {
     List<Movement> all = in ? state.inSince(account, now - window * (k + 1)) : state.outSince(account, now - window * (k + 1));
     Set<String> recent = new HashSet<>();
     Set<String> earlier = new HashSet<>();
-    List<Movement> evidence = new java.util.ArrayList<>();
+    List<Movement> evidence = new ArrayList<>();
     for (Movement x : all) {
       String party = other.apply(x);
       if (party == null) continue;

@@ -29,7 +29,7 @@ public class ChangeConfiguration implements WebMvcConfigurer {
   }
 
   @Bean
-  public ChangeRequestService changeRequestService(HikariDataSource ds, ChangeKinds kinds, ObjectProvider<Releases> releases,
+  public ChangeRequestService changeRequestService(HikariDataSource ds, ChangeKinds kinds, Releases releases,
       PolicyService policies, Clock clock, @Value("${vigil.changes.expiry:7d}") Duration expiry, AuditRecorder audit) {
     ChangeRequestService service = new ChangeRequestService(new ChangeRequestRepository(ds), kinds, releases, policies, clock, expiry);
     // A scheduled go-live has no request of its own: the trail gets a row written by the system.

@@ -1,5 +1,6 @@
 package io.vigil.server.change;
 
+import io.vigil.engine.policy.PolicyDocument;
 import io.vigil.server.api.ApiException;
 import io.vigil.server.api.Ids;
 import io.vigil.server.api.Json;
@@ -9,9 +10,11 @@ import io.vigil.server.policy.release.ReleaseRequest;
 import io.vigil.server.policy.release.Releases;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.springframework.beans.factory.ObjectProvider;
+import java.util.function.Consumer;
 
 /**
  * Maker-checker for configuration: a change request is drafted by its author against the live
@@ -26,13 +29,13 @@ public final class ChangeRequestService {
   public static final int DUE_PER_SWEEP_MAX = 100;
   private final ChangeRequestRepository repository;
   private final ChangeKinds kinds;
-  private final ObjectProvider<Releases> releases;
+  private final Releases releases;
   private final PolicyService policies;
   private final Clock clock;
   private final Duration expiry;
-  private java.util.function.Consumer<ChangeRequest> onScheduledLive = r -> {};
+  private Consumer<ChangeRequest> onScheduledLive = r -> {};
 
-  public ChangeRequestService(ChangeRequestRepository repository, ChangeKinds kinds, ObjectProvider<Releases> releases,
+  public ChangeRequestService(ChangeRequestRepository repository, ChangeKinds kinds, Releases releases,
       PolicyService policies, Clock clock, Duration expiry) {
     if (expiry.isNegative() || expiry.isZero()) throw new IllegalArgumentException("vigil.changes.expiry must be positive");
     this.repository = repository;
@@ -44,7 +47,7 @@ public final class ChangeRequestService {
   }
 
   /** Called with each request the scheduler put live (the audit trail records it). */
-  public void onScheduledLive(java.util.function.Consumer<ChangeRequest> listener) {
+  public void onScheduledLive(Consumer<ChangeRequest> listener) {
     this.onScheduledLive = listener;
   }
 
@@ -153,7 +156,7 @@ public final class ChangeRequestService {
     if (goLive.releaseMode() != null) return release(r, actor, goLive);
     if (goLive.atMillis() != null) {
       ChangeRequest next = withDecision(r, ChangeRequest.APPROVED, actor, goLive.atMillis(), null, null);
-      return move(r, next, "approved", "goes live at " + java.time.Instant.ofEpochMilli(goLive.atMillis()));
+      return move(r, next, "approved", "goes live at " + Instant.ofEpochMilli(goLive.atMillis()));
     }
     return goLive(r, actor);
   }
@@ -235,16 +238,11 @@ public final class ChangeRequestService {
     if (!PolicyChangeKind.NAME.equals(r.kind())) {
       throw ApiException.invalid("invalid_go_live", "Only a policy change can be released gradually", "go_live.release");
     }
-    Releases available = releases.getIfAvailable();
-    if (available == null) {
-      throw new ApiException(501, "api_error", "release_unavailable",
-          "Gradual releases are not available on this server; approve with go_live \"now\" or a time", "go_live.release");
-    }
-    var candidate = io.vigil.server.policy.PolicyDocuments.parse(r.proposed(), r.baseVersion() + 1, policies.compiler(), "proposed");
-    String releaseId = available.start(new ReleaseRequest(r.id(), candidate, r.baseVersion(), goLive.releaseMode(), goLive.percent(),
+    PolicyDocument candidate = PolicyDocuments.parse(r.proposed(), r.baseVersion() + 1, policies.compiler(), "proposed");
+    String releaseId = releases.start(new ReleaseRequest(r.id(), candidate, r.baseVersion(), goLive.releaseMode(), goLive.percent(),
         actor));
     ChangeRequest next = withDecision(r, ChangeRequest.APPROVED, actor, null, releaseId, null);
-    return move(r, next, "released", goLive.releaseMode().name().toLowerCase(java.util.Locale.ROOT) + " " + goLive.percent() + "% as "
+    return move(r, next, "released", goLive.releaseMode().name().toLowerCase(Locale.ROOT) + " " + goLive.percent() + "% as "
         + releaseId);
   }
 

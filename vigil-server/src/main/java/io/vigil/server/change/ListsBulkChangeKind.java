@@ -53,7 +53,7 @@ public final class ListsBulkChangeKind implements ChangeKind {
       try {
         lists.get(id);
       } catch (ApiException e) {
-        throw ApiException.invalid("list_entry_not_found", "No list entry " + id, "proposed.remove[" + i + "]");
+        throw ApiException.invalid("list_entry_not_found", "No list entry has this id", "proposed.remove[" + i + "]");
       }
     }
   }

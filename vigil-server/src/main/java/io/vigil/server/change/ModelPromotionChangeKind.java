@@ -50,7 +50,7 @@ public final class ModelPromotionChangeKind implements ChangeKind {
     try {
       models.find(id);
     } catch (RuntimeException e) {
-      throw ApiException.invalid("model_not_found", "No model " + id, "proposed.model_id");
+      throw ApiException.invalid("model_not_found", "No model has this id", "proposed.model_id");
     }
   }
 

@@ -63,7 +63,7 @@ public class ScreeningController {
   @GetMapping("/v1/screening/lists/{name}/versions")
   public Map<String, Object> versions(@PathVariable String name) {
     List<Map<String, Object>> data = screening.versions(name, PAGE_MAX).stream().map(ScreeningController::versionView).toList();
-    if (data.isEmpty()) throw ApiException.notFound("screening_list_not_found", "No screening list named " + name, "name");
+    if (data.isEmpty()) throw ApiException.notFound("screening_list_not_found", "No screening list has this name", "name");
     return Map.of("object", "list", "data", data);
   }
 

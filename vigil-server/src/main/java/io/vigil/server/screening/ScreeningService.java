@@ -124,7 +124,7 @@ public final class ScreeningService implements Screener {
 
   public ScreeningIndex list(String name) {
     ScreeningIndex index = live.get(name);
-    if (index == null) throw ApiException.notFound("screening_list_not_found", "No screening list named " + name, "name");
+    if (index == null) throw ApiException.notFound("screening_list_not_found", "No screening list has this name", "name");
     return index;
   }
 
@@ -258,7 +258,7 @@ public final class ScreeningService implements Screener {
 
   public ScreeningRepository.Hit markFalsePositive(long hitId, String by) {
     ScreeningRepository.Hit h = repository.hit(hitId).orElseThrow(() ->
-        ApiException.notFound("screening_hit_not_found", "No screening hit " + hitId, "hit_id"));
+        ApiException.notFound("screening_hit_not_found", "No screening hit has this id", "hit_id"));
     repository.markFalsePositive(h, by, clock.millis());
     suppressed.put(key(h.subjectId(), h.listName(), h.entryId()), h.entryHash());
     return repository.hit(hitId).orElseThrow();
@@ -272,7 +272,7 @@ public final class ScreeningService implements Screener {
   /** A second operator approves; the proposer cannot approve their own exemption. */
   public ScreeningRepository.Exemption approveExemption(long id, String by) {
     ScreeningRepository.Exemption e = repository.exemption(id).orElseThrow(() ->
-        ApiException.notFound("exemption_not_found", "No exemption " + id, "exemption_id"));
+        ApiException.notFound("exemption_not_found", "No exemption has this id", "exemption_id"));
     if (e.proposedBy().equals(by)) {
       throw ApiException.forbidden("self_approval", "An exemption is approved by another operator than the one who proposed it", null);
     }

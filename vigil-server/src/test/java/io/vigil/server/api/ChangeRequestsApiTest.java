@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.server.change.ChangeRequestService;
-import io.vigil.server.policy.release.Releases;
+import io.vigil.server.policy.release.ReleaseService;
 import io.vigil.server.security.Role;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.TestClock;
@@ -30,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -54,7 +53,7 @@ class ChangeRequestsApiTest extends ServerTestBase {
   @Autowired
   ChangeRequestService changes;
   @Autowired
-  ObjectProvider<Releases> releases;
+  ReleaseService releases;
 
   /** A rule author who may also approve (so that approving their own change is refused for being theirs). */
   private Signed author() {
@@ -229,17 +228,14 @@ class ChangeRequestsApiTest extends ServerTestBase {
   }
 
   @Test
-  void aGradualReleaseNeedsTheReleaseService() {
+  void anApprovalAsAGradualReleaseStartsTheRelease() {
     Signed author = author();
     Map<String, Object> cr = propose(author, "policy", Map.of("weights", Map.of("rules", 0.65, "model", 0.35)));
     ApiClient.Reply r = approve(approver(), cr.get("id"), Map.of("release", Map.of("mode", "gray", "percent", 5)));
-    if (releases.getIfAvailable() == null) {
-      assertError(r, 501, "api_error", "release_unavailable", "go_live.release");
-      assertEquals("pending", api.get("/v1/change-requests/" + cr.get("id")).json().get("status"));
-    } else {
-      assertEquals(200, r.status(), r.body());
-      assertTrue(r.json().get("release_id") instanceof String);
-    }
+    assertEquals(200, r.status(), r.body());
+    String releaseId = (String) r.json().get("release_id");
+    assertEquals(releaseId, releases.running().orElseThrow().releaseId());
+    releases.stop(releaseId, "test", "test cleanup");
     assertInvalid(approve(approver(), cr.get("id"), Map.of("release", Map.of("mode", "gray", "percent", 101))), "invalid_go_live",
         "go_live.release.percent");
   }

@@ -4,6 +4,7 @@ import io.vigil.server.notify.EmailNotifier;
 import io.vigil.server.notify.WebhookEventTypes;
 import io.vigil.server.notify.WebhookNotifier;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ public final class ReleaseNotifications {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("release_id", r.releaseId());
       data.put("change_request_id", r.changeRequestId());
-      data.put("mode", r.mode().name().toLowerCase(java.util.Locale.ROOT));
+      data.put("mode", r.mode().name().toLowerCase(Locale.ROOT));
       data.put("percent", r.percent());
       data.put("candidate_policy_version", r.candidateVersion());
       data.put("stopped_by", r.endedBy());

@@ -12,6 +12,7 @@ import io.vigil.server.policy.PolicyJson;
 import io.vigil.server.policy.PolicyService;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -163,7 +164,7 @@ public final class ReleaseService implements Releases {
   }
 
   /** A fresh comparison of a release's decisions, read from the journal (labels as they are now). */
-  public java.util.Map<String, Object> comparison(ReleaseRecord r) {
+  public Map<String, Object> comparison(ReleaseRecord r) {
     ReleaseComparison c = new ReleaseComparison(r.releaseId(), r.startSequence(), r.endSequence());
     c.refresh(journal, dataSource);
     return c.json();
