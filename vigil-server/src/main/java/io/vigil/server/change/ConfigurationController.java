@@ -82,17 +82,17 @@ public class ConfigurationController {
       if (!(e.getValue() instanceof Map<?, ?> section) || !(section.get("configuration") instanceof Map<?, ?> proposed)) {
         throw ApiException.invalid("wrong_type", param + ".configuration must be an object", param + ".configuration");
       }
-      ChangeRequestController.requirePermission(caller, ChangeRequestController.writePermission(name));
       Map<String, Object> p = new LinkedHashMap<>((Map<String, Object>) proposed);
       p.remove("version");
-      kinds.get(name).validate(kinds.get(name) instanceof ChangeDrafting d ? d.complete(p) : p); // all checked before any is created
+      ChangeKind kind = kinds.get(name);
+      Map<String, Object> whole = kind instanceof ChangeDrafting d ? d.complete(p) : p;
+      kind.validate(whole); // all checked before any is created
+      if (kind.difference(whole).isEmpty()) continue; // the same as live: nothing to propose, no permission needed
+      ChangeRequestController.requirePermission(caller, ChangeRequestController.writePermission(name));
       proposals.put(name, p);
     }
     List<Map<String, Object>> created = new ArrayList<>();
     for (Map.Entry<String, Map<String, Object>> e : proposals.entrySet()) {
-      ChangeKind kind = kinds.get(e.getKey());
-      Map<String, Object> whole = kind instanceof ChangeDrafting d ? d.complete(e.getValue()) : e.getValue();
-      if (kind.difference(whole).isEmpty()) continue;
       created.add(ChangeJson.summary(changes.create(e.getKey(), caller.id(), reason, e.getValue())));
     }
     AuditContext.action(request, "configuration.import");

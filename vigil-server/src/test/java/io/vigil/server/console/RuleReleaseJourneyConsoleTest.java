@@ -107,35 +107,35 @@ class RuleReleaseJourneyConsoleTest extends ConsoleServerBase {
     assertThat(b.findAll(By.id("approve-button"))).as("the author cannot approve their own change").isEmpty();
 
     // Approved as a gray release to 10 % by the second operator.
-    ConsoleBrowser c = browser().signedInAs(checker).open(changePath);
-    new Select(c.find(By.id("release-mode"))).selectByValue("gray");
-    c.find(By.id("release-percent")).clear();
-    c.type(By.id("release-percent"), "10");
-    c.click(By.id("release-button"));
-    stepUp(c, checker);
-    c.textContains(By.id("change-status"), "approved");
+    ConsoleBrowser b2 = browser().signedInAs(checker).open(changePath); // one browser: signing in again switches operator
+    new Select(b2.find(By.id("release-mode"))).selectByValue("gray");
+    b2.find(By.id("release-percent")).clear();
+    b2.type(By.id("release-percent"), "10");
+    b2.click(By.id("release-button"));
+    stepUp(b2, checker);
+    b2.textContains(By.id("change-status"), "approved");
     assertThat(ruleIsLive(ruleId)).as("a gray release is not yet the live policy").isFalse();
     String releaseId = releases.running().orElseThrow().releaseId();
 
     // At 10 %: accounts on the candidate side meet the rule, the others do not.
     for (String account : accounts(true, 10, ACCOUNTS_PER_SIDE)) assertThat(side(decide(account))).isEqualTo("candidate");
     for (String account : accounts(false, 10, ACCOUNTS_PER_SIDE)) assertThat(side(decide(account))).isEqualTo("live");
-    c.open("/console/releases");
-    assertThat(c.find(By.id("running-release")).getAttribute("data-release-id")).isEqualTo(releaseId);
-    assertThat(c.find(By.id("release-percent")).getText()).isEqualTo("10 %");
-    assertThat(c.find(By.id("candidate-side-decisions")).getText()).isEqualTo(String.valueOf(ACCOUNTS_PER_SIDE));
-    assertThat(c.find(By.cssSelector("#release-fires tr[data-rule-id='" + ruleId + "']")).getText())
+    b2.open("/console/releases");
+    assertThat(b2.find(By.id("running-release")).getAttribute("data-release-id")).isEqualTo(releaseId);
+    assertThat(b2.find(By.id("release-percent")).getText()).isEqualTo("10 %");
+    assertThat(b2.find(By.id("candidate-side-decisions")).getText()).isEqualTo(String.valueOf(ACCOUNTS_PER_SIDE));
+    assertThat(b2.find(By.cssSelector("#release-fires tr[data-rule-id='" + ruleId + "']")).getText())
         .as("the rule fired on the candidate side only: under live it does not exist").endsWith("0 " + 2 * ACCOUNTS_PER_SIDE);
 
     // Raised to 100 %, then promoted: the rule is the live policy.
-    new Select(c.find(By.id("percent-select"))).selectByValue("100");
-    c.click(By.id("raise-percent"));
-    waitFor(c, By.id("release-percent"), "100 %");
+    new Select(b2.find(By.id("percent-select"))).selectByValue("100");
+    b2.click(By.id("raise-percent"));
+    waitFor(b2, By.id("release-percent"), "100 %");
     for (String account : accounts(false, 10, ACCOUNTS_PER_SIDE)) {
       assertThat(side(decide(account))).as("at 100 % every account is on the candidate side").isEqualTo("candidate");
     }
-    c.click(By.id("promote-release"));
-    waitFor(c, By.cssSelector("#past-releases tr[data-release-id='" + releaseId + "'] .release-status"), "promoted");
+    b2.click(By.id("promote-release"));
+    waitFor(b2, By.cssSelector("#past-releases tr[data-release-id='" + releaseId + "'] .release-status"), "promoted");
     assertThat(ruleIsLive(ruleId)).isTrue();
     assertThat(policyVersion()).isEqualTo(before + 1);
 
@@ -143,18 +143,18 @@ class RuleReleaseJourneyConsoleTest extends ConsoleServerBase {
     // and one after promotion (not the live side's decisions, where it only ran in comparison).
     decide(accounts(true, 10, 1).get(0));
     rollup.catchUp(1_000);
-    c.open("/console/rules/" + ruleId);
-    assertThat(c.visible(By.id("stat-fires")).getText()).isEqualTo(String.valueOf(2 * ACCOUNTS_PER_SIDE + 1));
-    assertThat(c.consoleErrors()).isEmpty();
+    b2.open("/console/rules/" + ruleId);
+    assertThat(b2.visible(By.id("stat-fires")).getText()).isEqualTo(String.valueOf(2 * ACCOUNTS_PER_SIDE + 1));
+    assertThat(b2.consoleErrors()).isEmpty();
 
-    // Rolled back from the policy history, approved by the second operator: the rule is gone again.
-    b.open("/console/rules/-/versions");
+    // Rolled back from the policy history by the author, approved by the second operator: the rule is gone again.
+    b = browser().signedInAs(author).open("/console/rules/-/versions");
     b.find(By.cssSelector("#rollback-" + before + " button")).click();
     b.textContains(By.id("change-status"), "pending");
-    c.open(b.path());
-    c.click(By.id("approve-button"));
-    stepUp(c, checker);
-    c.textContains(By.id("change-status"), "live");
+    String rollbackPath = b.path();
+    b = browser().signedInAs(checker).open(rollbackPath);
+    b.click(By.id("approve-button")); // the checker's step-up of the release approval is still fresh on the test clock
+    b.textContains(By.id("change-status"), "live");
     assertThat(ruleIsLive(ruleId)).as("rolled back").isFalse();
     assertThat(policyVersion()).isEqualTo(before + 2);
     assertThat(b.consoleErrors()).isEmpty();
