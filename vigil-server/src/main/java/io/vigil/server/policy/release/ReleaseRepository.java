@@ -1,6 +1,5 @@
 package io.vigil.server.policy.release;
 
-import io.vigil.server.journal.StorageException;
 import io.vigil.server.storage.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,14 +27,15 @@ public final class ReleaseRepository {
   public record Step(long atMillis, String actor, String step, int percent, String note) {}
 
   public void insert(ReleaseRecord r, String note) {
-    inTransaction(c -> {
+    Sql.transaction(dataSource, c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO policy_releases (" + COLUMNS
           + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         bind(ps, r);
         ps.executeUpdate();
       }
       step(c, r.releaseId(), r.startedAtMillis(), r.startedBy(), "start", r.percent(), note);
-    });
+      return null;
+    }, "storing a release failed");
   }
 
   /**
@@ -43,8 +43,7 @@ public final class ReleaseRepository {
    * release is no longer running.
    */
   public boolean update(ReleaseRecord r, long atMillis, String actor, String step, String note) {
-    boolean[] changed = new boolean[1];
-    inTransaction(c -> {
+    return Sql.transaction(dataSource, c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE policy_releases SET status = ?, percent = ?, end_sequence = ?,"
           + " ended_by = ?, ended_at_millis = ?, end_reason = ? WHERE release_id = ? AND status = 'RUNNING'")) {
         ps.setString(1, r.status().name());
@@ -55,11 +54,11 @@ public final class ReleaseRepository {
         else ps.setLong(5, r.endedAtMillis());
         ps.setString(6, r.endReason());
         ps.setString(7, r.releaseId());
-        changed[0] = ps.executeUpdate() == 1;
+        if (ps.executeUpdate() != 1) return false;
       }
-      if (changed[0]) step(c, r.releaseId(), atMillis, actor, step, r.percent(), note);
-    });
-    return changed[0];
+      step(c, r.releaseId(), atMillis, actor, step, r.percent(), note);
+      return true;
+    }, "storing a release failed");
   }
 
   public Optional<ReleaseRecord> find(String releaseId) {
@@ -123,27 +122,5 @@ public final class ReleaseRepository {
     return new ReleaseRecord(rs.getString(1), rs.getString(2), ReleaseMode.valueOf(rs.getString(3)),
         ReleaseStatus.valueOf(rs.getString(4)), rs.getInt(5), rs.getLong(6), rs.getLong(7), rs.getString(8), rs.getLong(9),
         rs.getLong(10), rs.getString(11), rs.getLong(12), rs.getString(13), endedAt, rs.getString(15));
-  }
-
-  private interface Work {
-    void run(Connection c) throws SQLException;
-  }
-
-  private void inTransaction(Work work) {
-    try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
-        work.run(c);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(autoCommit);
-      }
-    } catch (SQLException e) {
-      throw new StorageException("storing a release failed", e);
-    }
   }
 }
