@@ -187,8 +187,11 @@ class CrashRecoveryTest {
 
   private static Process start(int port, Path dataDir) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-Dvigil.test.clock=" + TestClock.now(), "-cp",
-        System.getProperty("java.class.path"), TestClockServer.class.getName(), "--server.port=" + port, "--vigil.data-dir=" + dataDir)
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+    command.addAll(TestClock.childOptions());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), TestClockServer.class.getName(), "--server.port=" + port,
+        "--vigil.data-dir=" + dataDir));
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(new File(dataDir.toFile(), "server-" + System.nanoTime() + ".log"));
     builder.environment().putAll(TestKeys.environment());

@@ -48,7 +48,8 @@ public final class ChildServer implements AutoCloseable {
     // Native libraries unpack into java.io.tmpdir under fixed names: a private one, as the launcher gives.
     Path tmp = Files.createDirectories(dataDir.resolve(".run").resolve("tmp"));
     command.add("-Djava.io.tmpdir=" + tmp);
-    command.addAll(List.of("-Dvigil.test.clock=" + TestClock.now(), HookedServer.class.getName(), "--server.port=" + port,
+    command.addAll(TestClock.childOptions());
+    command.addAll(List.of(HookedServer.class.getName(), "--server.port=" + port,
         "--vigil.data-dir=" + dataDir));
     command.addAll(arguments);
     Path log = dataDir.resolve("server-" + System.nanoTime() + ".log");

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,11 +23,29 @@ public final class TestClock extends Clock {
   public static final String DEFAULT_START = "2026-03-10T14:00:00Z";
   public static final TestClock INSTANCE = new TestClock();
 
-  private final long startMillis = Instant.parse(System.getProperty("vigil.test.clock", DEFAULT_START)).toEpochMilli();
+  /** Set by a parent test process on a child server it starts: when (wall-clock millis) it read its clock for the child. */
+  public static final String SENT_AT_PROPERTY = "vigil.test.clock.sent-at-millis";
+  private final long startMillis = startMillis();
   private final long originNanos = System.nanoTime();
   private final AtomicLong advancedMillis = new AtomicLong();
 
   private TestClock() {}
+
+  /**
+   * Where this clock starts. A child process is given the parent's reading and when it was taken; it
+   * adds the time it took to start (a few seconds, more on a busy machine), so parent and child read
+   * the same time, as TOTP codes need. Only that difference is taken from the wall clock, never its date.
+   */
+  private static long startMillis() {
+    long start = Instant.parse(System.getProperty("vigil.test.clock", DEFAULT_START)).toEpochMilli();
+    String sentAt = System.getProperty(SENT_AT_PROPERTY);
+    return sentAt == null ? start : start + Math.max(0, System.currentTimeMillis() - Long.parseLong(sentAt));
+  }
+
+  /** The JVM options that start a child process's test clock where this one stands now. */
+  public static List<String> childOptions() {
+    return List.of("-Dvigil.test.clock=" + now(), "-D" + SENT_AT_PROPERTY + "=" + System.currentTimeMillis());
+  }
 
   /** The test clock's current instant: what the server under test reads as "now". */
   public static Instant now() {

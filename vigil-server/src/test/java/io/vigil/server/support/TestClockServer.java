@@ -6,7 +6,7 @@ import org.springframework.boot.SpringApplication;
 
 /**
  * Starts a Vigil server process on {@link TestClock}. A test that runs the server in a child JVM
- * passes {@code -Dvigil.test.clock=} its own {@code TestClock.now()}, so both processes read the same time.
+ * passes {@link TestClock#childOptions()}, so both processes read the same time.
  */
 public final class TestClockServer {
   private TestClockServer() {}
