@@ -50,9 +50,8 @@ class CardNumbersEverywhereApiTest extends ServerTestBase {
   @DynamicPropertySource
   static void ownDataDir(DynamicPropertyRegistry registry) {
     registry.add("vigil.data-dir", DATA_DIR::toString);
-    // The database must change only by the requests: no case opener following the journal, no deadline sweep.
-    registry.add("vigil.cases.enabled", () -> "false");
-    registry.add("vigil.cases.sla.enabled", () -> "false");
+    // The database must change only by the requests.
+    backgroundWritersOff(registry);
   }
 
   @Autowired

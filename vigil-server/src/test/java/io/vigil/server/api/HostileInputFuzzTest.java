@@ -83,12 +83,7 @@ class HostileInputFuzzTest extends ServerTestBase {
   @DynamicPropertySource
   static void ownDataDir(DynamicPropertyRegistry registry) {
     registry.add("vigil.data-dir", DATA_DIR::toString);
-    // The workers that follow the journal or a schedule write on their own time: a cursor moved by one
-    // of them during a refused request would read as a state change the request caused.
-    for (String worker : List.of("vigil.cases", "vigil.cases.sla", "vigil.cases.measures.daily-review", "vigil.monitoring",
-        "vigil.rule-stats", "vigil.reports.schedule", "vigil.releases.guard", "vigil.changes.scheduler")) {
-      registry.add(worker + ".enabled", () -> "false");
-    }
+    backgroundWritersOff(registry);
   }
 
   @Autowired

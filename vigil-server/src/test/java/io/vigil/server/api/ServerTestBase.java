@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -44,6 +45,18 @@ public abstract class ServerTestBase {
     TestDatabases.Store store = TestDatabases.postgres();
     registry.add("vigil.storage.url", store::url);
     registry.add("vigil.storage.username", store::username);
+  }
+
+  /**
+   * Turns off the workers that write to the database on their own time (following the journal or a
+   * schedule), for tests that compare the whole database before and after a request: a cursor one
+   * of them moved meanwhile would read as a change the request made.
+   */
+  protected static void backgroundWritersOff(DynamicPropertyRegistry registry) {
+    for (String worker : List.of("vigil.cases", "vigil.cases.sla", "vigil.cases.measures.daily-review", "vigil.monitoring",
+        "vigil.rule-stats", "vigil.reports.schedule", "vigil.releases.guard", "vigil.changes.scheduler")) {
+      registry.add(worker + ".enabled", () -> "false");
+    }
   }
 
   /** Every test server holds the test run's API key ({@link TestKeys}), which the test clients sign with. */
