@@ -15,9 +15,11 @@ import io.vigil.server.api.Params;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A whole policy document from untrusted JSON (a change request's proposal, an import): every
@@ -70,7 +72,7 @@ public final class PolicyDocuments {
   private static List<RuleDefinition> rules(Object raw, RuleCompiler compiler, String param) {
     if (!(raw instanceof List<?> list)) throw wrongType(param, "a list");
     List<RuleDefinition> rules = new ArrayList<>();
-    Set<String> ids = new java.util.HashSet<>();
+    Set<String> ids = new HashSet<>();
     for (int i = 0; i < list.size(); i++) {
       String at = param + "[" + i + "]";
       if (!(list.get(i) instanceof Map<?, ?> r)) throw wrongType(at, "an object");
@@ -87,7 +89,7 @@ public final class PolicyDocuments {
   }
 
   /** Runs a section's parser, putting the section's place in front of the field its error names. */
-  private static <T> T at(String place, java.util.function.Supplier<T> parse) {
+  private static <T> T at(String place, Supplier<T> parse) {
     try {
       return parse.get();
     } catch (ValidationException e) {
