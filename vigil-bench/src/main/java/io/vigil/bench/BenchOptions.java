@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Command-line options of {@link BenchMain}.
@@ -25,9 +28,14 @@ import java.util.List;
  *     (no rate; latency from the actual send): for reproducing "N clients hammering", not for latency targets
  * @param keyFile the API key that signs every request: a file of {@code key_id=} and {@code secret=}
  *     lines, as Vigil writes its demo key on first start; null sends unsigned requests
+ * @param path the request path when it is not the decision endpoint (a baseline's, e.g. /hello), or null
+ * @param cpuPids processes whose CPU time (with their descendants') is measured over the measured phase, by name
  */
 record BenchOptions(String url, double rateHz, double durationSeconds, double warmupSeconds,
-    int connections, int accounts, long seed, String outFile, boolean closedLoop, String keyFile) {
+    int connections, int accounts, long seed, String outFile, boolean closedLoop, String keyFile,
+    String path, Map<String, Long> cpuPids) {
+  /** At most this many --cpu-pid options. */
+  static final int CPU_PIDS_MAX = 8;
 
   static final String USAGE = """
       usage: java -jar vigil-bench.jar --rate N --duration SECONDS [options]
@@ -42,6 +50,9 @@ record BenchOptions(String url, double rateHz, double durationSeconds, double wa
         --out FILE.json      also write the result as JSON
         --key-file FILE      sign every request with this API key (key_id= and secret= lines, as in
                              <data-dir>/demo-api-key; default ./data/demo-api-key when it exists)
+        --path PATH          post to this path instead of /v1/decisions (a baseline's, e.g. /hello)
+        --cpu-pid NAME=PID   also report the CPU time per request of this process and its children
+                             over the measured phase (repeatable; the generator's own is always reported)
       """;
 
   /** Where {@code ./vigil start} writes its demo key, relative to the working directory. */
@@ -57,6 +68,8 @@ record BenchOptions(String url, double rateHz, double durationSeconds, double wa
     long seed = 42;
     String out = null;
     String keyFile = null;
+    String path = null;
+    Map<String, Long> cpuPids = new LinkedHashMap<>();
     boolean closed = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -86,6 +99,8 @@ record BenchOptions(String url, double rateHz, double durationSeconds, double wa
         case "--seed" -> seed = integer(name, value);
         case "--out" -> out = value;
         case "--key-file" -> keyFile = value;
+        case "--path" -> path = requestPath(value);
+        case "--cpu-pid" -> cpuPid(cpuPids, value);
         default -> throw new UsageException("unknown option " + name);
       }
     }
@@ -95,7 +110,8 @@ record BenchOptions(String url, double rateHz, double durationSeconds, double wa
     if (connections > 10_000) throw new UsageException("--connections must be at most 10000");
     if (accounts > 10_000_000) throw new UsageException("--accounts must be at most 10000000");
     if (keyFile == null && Files.isRegularFile(Path.of(DEFAULT_KEY_FILE))) keyFile = DEFAULT_KEY_FILE;
-    BenchOptions options = new BenchOptions(url, rate, duration, warmup, connections, accounts, seed, out, closed, keyFile);
+    BenchOptions options = new BenchOptions(url, rate, duration, warmup, connections, accounts, seed, out, closed, keyFile,
+        path, Collections.unmodifiableMap(cpuPids));
     options.uri();
     options.signer();
     return options;
@@ -149,11 +165,31 @@ record BenchOptions(String url, double rateHz, double durationSeconds, double wa
     return port < 0 ? 80 : port;
   }
 
-  /** The decision endpoint, under the URL's path if it has one. */
+  /** The decision endpoint, under the URL's path if it has one, or the --path given. */
   String decisionsPath() {
+    if (path != null) return path;
     String base = uri().getRawPath();
     if (base == null || base.isEmpty() || base.equals("/")) return "/v1/decisions";
     return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1/decisions";
+  }
+
+  private static String requestPath(String value) {
+    if (!value.startsWith("/") || value.length() > 200 || !value.matches("[A-Za-z0-9/._~-]+")) {
+      throw new UsageException("--path must be an absolute path of letters, digits and / . _ ~ -");
+    }
+    return value;
+  }
+
+  private static void cpuPid(Map<String, Long> cpuPids, String value) {
+    int eq = value.indexOf('=');
+    if (eq <= 0 || !value.substring(0, eq).matches("[a-z][a-z0-9_-]{0,31}")) {
+      throw new UsageException("--cpu-pid takes NAME=PID, NAME in lower-case letters, digits, _ and -");
+    }
+    String name = value.substring(0, eq);
+    long pid = positive("--cpu-pid", integer("--cpu-pid", value.substring(eq + 1)));
+    if (name.equals(CpuMeter.GENERATOR)) throw new UsageException("--cpu-pid: the name " + CpuMeter.GENERATOR + " is the generator's own");
+    if (cpuPids.put(name, pid) != null) throw new UsageException("--cpu-pid " + name + " is given twice");
+    if (cpuPids.size() > CPU_PIDS_MAX) throw new UsageException("--cpu-pid is given at most " + CPU_PIDS_MAX + " times");
   }
 
   private static double number(String name, String value) {

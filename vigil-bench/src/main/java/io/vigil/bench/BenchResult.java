@@ -10,27 +10,29 @@ final class BenchResult {
   final BenchOptions options;
   final String runId;
   final double measuredSeconds;
-  final double schedulerLagMaxMillis;
+  final SchedulerLag lag;
   final long requests;
   final long successes;
   final ErrorCounts errors;
   final long warmupRequests;
   final long warmupErrors;
   final Histogram latencyMicros;
+  final CpuMeter.Use cpu;
 
-  BenchResult(BenchOptions options, String runId, double measuredSeconds, double schedulerLagMaxMillis,
+  BenchResult(BenchOptions options, String runId, double measuredSeconds, SchedulerLag lag,
       long requests, long successes, ErrorCounts errors, long warmupRequests, long warmupErrors,
-      Histogram latencyMicros) {
+      Histogram latencyMicros, CpuMeter.Use cpu) {
     this.options = options;
     this.runId = runId;
     this.measuredSeconds = measuredSeconds;
-    this.schedulerLagMaxMillis = schedulerLagMaxMillis;
+    this.lag = lag;
     this.requests = requests;
     this.successes = successes;
     this.errors = errors;
     this.warmupRequests = warmupRequests;
     this.warmupErrors = warmupErrors;
     this.latencyMicros = latencyMicros;
+    this.cpu = cpu;
   }
 
   /** Successful responses per second over the measured phase (stretched until the last response). */
@@ -67,9 +69,19 @@ final class BenchResult {
       sb.append("  errors     ").append(kinds).append('\n');
     }
     if (warmupErrors > 0) sb.append(String.format(Locale.ROOT, "  warm-up    %d requests, %d errors (not counted above)%n", warmupRequests, warmupErrors));
-    if (schedulerLagMaxMillis > 50) {
-      sb.append(String.format(Locale.ROOT, "  note       the scheduler ran up to %.1f ms late (client CPU-bound?); the lag is included in latency%n",
-          schedulerLagMaxMillis));
+    if (!options.closedLoop()) {
+      sb.append(String.format(Locale.ROOT, "  scheduler  late by %.1f µs on average, %.2f ms at most; %d sends over 1 ms late (measured phase; the lag is in the latency)%n",
+          lag.measuredMeanMicros(), lag.measuredMaxMillis(), lag.measuredLateOverMillis()));
+    }
+    if (!cpu.microsPerRequest().isEmpty()) {
+      StringBuilder each = new StringBuilder();
+      cpu.microsPerRequest().forEach((name, micros) -> each.append(each.length() == 0 ? "" : ", ")
+          .append(name).append(' ').append(String.format(Locale.ROOT, "%.1f", micros)).append(" µs"));
+      sb.append("  cpu        per ok request: ").append(each).append('\n');
+    }
+    if (!cpu.loadAverageStart().isEmpty()) {
+      sb.append("  machine    load average ").append(cpu.loadAverageStart()).append(" at the start, ").append(cpu.loadAverageEnd())
+          .append(" at the end of the measured phase\n");
     }
     return sb.toString();
   }
@@ -96,7 +108,15 @@ final class BenchResult {
     m.put("errors_by_kind", new LinkedHashMap<String, Object>(errors.byKind()));
     m.put("warmup_requests", warmupRequests);
     m.put("warmup_errors", warmupErrors);
-    m.put("scheduler_lag_max_ms", round(schedulerLagMaxMillis));
+    m.put("scheduler_lag_max_ms", round(lag.maxMillis()));
+    m.put("scheduler_lag_measured_max_ms", round(lag.measuredMaxMillis()));
+    m.put("scheduler_lag_measured_mean_us", round(lag.measuredMeanMicros()));
+    m.put("scheduler_late_over_1ms", lag.measuredLateOverMillis());
+    m.put("cpu_us_per_request", new LinkedHashMap<String, Object>(cpu.microsPerRequest()));
+    m.put("load_average_start", cpu.loadAverageStart());
+    m.put("load_average_end", cpu.loadAverageEnd());
+    m.put("measured_from_epoch_ms", cpu.startEpochMillis());
+    m.put("measured_to_epoch_ms", cpu.endEpochMillis());
     m.put("connections", (long) options.connections());
     m.put("accounts", (long) options.accounts());
     m.put("seed", options.seed());

@@ -32,11 +32,16 @@ final class ClosedLoopRun {
       threads.add(thread);
       thread.start();
     }
+    CpuMeter cpu = new CpuMeter(options.cpuPids());
+    long untilMeasureNanos;
+    while ((untilMeasureNanos = measureStartNanos - System.nanoTime()) > 0) Thread.sleep(untilMeasureNanos / 1_000_000, (int) (untilMeasureNanos % 1_000_000));
+    cpu.start();
     for (Thread t : threads) t.join(OpenLoopRun.READ_TIMEOUT_MILLIS + (endNanos - System.nanoTime()) / 1_000_000);
+    CpuMeter.Use cpuUse = cpu.stop(stats.measuredSucceeded.sum());
     Histogram latency = stats.latencyMicros.getIntervalHistogram();
     double measuredSeconds = Math.max(options.durationSeconds(), (stats.lastMeasuredCompletionNanos.get() - measureStartNanos) / 1e9);
-    return new BenchResult(options, generator.runId(), measuredSeconds, 0, stats.measuredScheduled.sum(),
-        stats.measuredSucceeded.sum(), stats.measuredErrors, stats.warmupScheduled.sum(), stats.warmupErrors.total(), latency);
+    return new BenchResult(options, generator.runId(), measuredSeconds, SchedulerLag.NONE, stats.measuredScheduled.sum(),
+        stats.measuredSucceeded.sum(), stats.measuredErrors, stats.warmupScheduled.sum(), stats.warmupErrors.total(), latency, cpuUse);
   }
 
   private void hammer(long measureStartNanos, long endNanos) {

@@ -69,12 +69,23 @@ final class OpenLoopRun {
     long measureStartNanos = startNanos + Math.round(warmupCount * periodNanos);
     long nextProgressNanos = startNanos + PROGRESS_INTERVAL_NANOS;
     long maxLagNanos = 0;
+    long measuredLagMaxNanos = 0;
+    long measuredLagSumNanos = 0;
+    long lateOverMillis = 0;
+    CpuMeter cpu = new CpuMeter(options.cpuPids());
 
     for (long i = 0, total = warmupCount + measuredCount; i < total; i++) {
       long intendedNanos = startNanos + (long) (i * periodNanos);
       long now = waitUntil(intendedNanos);
-      maxLagNanos = Math.max(maxLagNanos, now - intendedNanos);
+      long lagNanos = now - intendedNanos;
+      maxLagNanos = Math.max(maxLagNanos, lagNanos);
       boolean measured = i >= warmupCount;
+      if (i == warmupCount) cpu.start();
+      if (measured) {
+        measuredLagMaxNanos = Math.max(measuredLagMaxNanos, lagNanos);
+        measuredLagSumNanos += lagNanos;
+        if (lagNanos > 1_000_000L) lateOverMillis++;
+      }
       LoadRequest request = new LoadRequest(intendedNanos, generator.nextJson(), measured);
       (measured ? stats.measuredScheduled : stats.warmupScheduled).increment();
       if (!queue.offer(request)) stats.failure(request, ErrorCounts.CLIENT_OVERLOAD, System.nanoTime());
@@ -105,12 +116,15 @@ final class OpenLoopRun {
       for (Thread t : threads) t.join(5_000);
     }
     totalLatencyMicros.add(stats.latencyMicros.getIntervalHistogram());
+    CpuMeter.Use cpuUse = cpu.stop(stats.measuredSucceeded.sum());
 
     double measuredSeconds = Math.max(options.durationSeconds(),
         (stats.lastMeasuredCompletionNanos.get() - measureStartNanos) / 1e9);
-    return new BenchResult(options, generator.runId(), measuredSeconds, maxLagNanos / 1e6,
+    SchedulerLag lag = new SchedulerLag(maxLagNanos / 1e6, measuredLagMaxNanos / 1e6,
+        measuredCount == 0 ? 0 : measuredLagSumNanos / 1e3 / measuredCount, lateOverMillis);
+    return new BenchResult(options, generator.runId(), measuredSeconds, lag,
         stats.measuredScheduled.sum(), stats.measuredSucceeded.sum(), stats.measuredErrors,
-        stats.warmupScheduled.sum(), stats.warmupErrors.total(), totalLatencyMicros);
+        stats.warmupScheduled.sum(), stats.warmupErrors.total(), totalLatencyMicros, cpuUse);
   }
 
   /** Parks until {@code intendedNanos}; returns the time it woke up (possibly later). */

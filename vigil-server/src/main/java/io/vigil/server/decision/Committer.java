@@ -15,6 +15,7 @@ import io.vigil.server.journal.JournalRow;
 import io.vigil.server.logging.FatalErrors;
 import io.vigil.server.logging.RedactedFailure;
 import io.vigil.server.model.DecisionFeatures;
+import io.vigil.server.privacy.DataKeyRepository;
 import io.vigil.server.state.CommittedHead;
 import io.vigil.server.storage.DurableCommit;
 import java.sql.Connection;
@@ -257,9 +258,12 @@ final class Committer {
   }
 
   private void writeRows(List<Prepared> batch) throws SQLException {
+    // Taken after the batch was sealed (prepare), so every new key its rows use is among them.
+    List<DataKeyRepository.Row> newKeys = state.privacy.unstoredKeys();
     try (Connection c = connection()) {
       c.setAutoCommit(false);
       try {
+        state.privacy.storeKeys(c, newKeys);
         List<JournalRow> rows = new ArrayList<>(batch.size());
         for (Prepared p : batch) rows.add(p.row());
         JournalRepository.insertBatch(c, rows);
@@ -281,6 +285,7 @@ final class Committer {
         }
         DecisionFeatures.insertAll(c, vectors);
         c.commit();
+        state.privacy.keysStored(newKeys);
       } catch (SQLException | RuntimeException e) {
         try {
           c.rollback();

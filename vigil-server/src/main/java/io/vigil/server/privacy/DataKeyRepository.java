@@ -11,7 +11,11 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /** The personal_data_keys and personal_data_erasures tables, in plain JDBC (H2 and PostgreSQL). */
-final class DataKeyRepository {
+public final class DataKeyRepository {
+  /** A key row unless one of its id is stored already (an erased row must not come back). */
+  private static final String INSERT_IF_ABSENT = "INSERT INTO personal_data_keys"
+      + " (key_id, subject, wrapped_key, master_key_id, created_at_millis, erased_at_millis)"
+      + " SELECT ?, ?, ?, ?, ?, 0 WHERE NOT EXISTS (SELECT 1 FROM personal_data_keys WHERE key_id = ?)";
   private final DataSource dataSource;
 
   DataKeyRepository(DataSource dataSource) {
@@ -19,20 +23,31 @@ final class DataKeyRepository {
   }
 
   /** One stored data key; {@code wrappedKey} is null once erased. */
-  record Row(String keyId, String subject, String wrappedKey, long masterKeyId, long createdAtMillis, long erasedAtMillis) {}
+  public record Row(String keyId, String subject, String wrappedKey, long masterKeyId, long createdAtMillis, long erasedAtMillis) {}
 
-  void insert(Row r) {
-    String sql = "INSERT INTO personal_data_keys (key_id, subject, wrapped_key, master_key_id, created_at_millis, erased_at_millis)"
-        + " VALUES (?,?,?,?,?,0)";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, r.keyId());
-      ps.setString(2, r.subject());
-      ps.setString(3, r.wrappedKey());
-      ps.setLong(4, r.masterKeyId());
-      ps.setLong(5, r.createdAtMillis());
-      ps.executeUpdate();
+  /** Stores a key in a transaction of its own, unless it is stored already. */
+  void insertIfAbsent(Row r) {
+    try (Connection c = dataSource.getConnection()) {
+      insertIfAbsent(c, List.of(r));
     } catch (SQLException e) {
       throw new StorageException("storing a data key failed", e);
+    }
+  }
+
+  /** Stores keys in the caller's transaction, skipping those already stored. */
+  static void insertIfAbsent(Connection c, List<Row> rows) throws SQLException {
+    if (rows.isEmpty()) return;
+    try (PreparedStatement ps = c.prepareStatement(INSERT_IF_ABSENT)) {
+      for (Row r : rows) {
+        ps.setString(1, r.keyId());
+        ps.setString(2, r.subject());
+        ps.setString(3, r.wrappedKey());
+        ps.setLong(4, r.masterKeyId());
+        ps.setLong(5, r.createdAtMillis());
+        ps.setString(6, r.keyId());
+        ps.addBatch();
+      }
+      ps.executeBatch();
     }
   }
 

@@ -5,19 +5,27 @@ import com.google.crypto.tink.subtle.AesGcmJce;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Every person's data keys: AES-256-GCM keys (Tink AEAD), one live key per subject, created on the
- * subject's first sealed value and stored wrapped by the {@link MasterKeys} before it is used (so
- * no committed ciphertext can outlive its key's row). Unwrapped keys are cached, up to a bound.
- * An erased key is gone from the table and the caches: what it sealed is unreadable.
+ * subject's first sealed value and stored wrapped by the {@link MasterKeys} no later than the first
+ * row it seals (so no committed ciphertext can outlive its key's row). Unwrapped keys are cached, up
+ * to a bound. An erased key is gone from the table and the caches: what it sealed is unreadable.
+ *
+ * <p>A key made for a journal row ({@link #liveForJournal}) is stored by the decision committer in
+ * the same transaction as the rows (see {@link #unstored()} and {@link #storedWith}), not in a
+ * transaction of its own on the request's thread: with many new people, one commit per new person
+ * cost more than the decisions did. Any other caller ({@link #live}) stores a new key at once.
  */
 public final class DataKeys {
   /** A data key ready to seal and open. */
@@ -33,6 +41,8 @@ public final class DataKeys {
   private final ConcurrentHashMap<String, DataKey> liveBySubject = new ConcurrentHashMap<>();
   /** By key id; an empty Optional is an erased key. */
   private final ConcurrentHashMap<String, Optional<DataKey>> byKeyId = new ConcurrentHashMap<>();
+  /** Keys made for journal rows and not yet committed with them, by key id. */
+  private final ConcurrentHashMap<String, DataKeyRepository.Row> unstored = new ConcurrentHashMap<>();
   /**
    * Loading a key into a cache (read) against erasing (write): a key read from the table before an
    * erasure cannot land in a cache after the erasure has emptied it.
@@ -46,8 +56,22 @@ public final class DataKeys {
     this.cacheEntriesMax = cacheEntriesMax;
   }
 
-  /** The subject's live key, created (and stored) when it has none. */
+  /** The subject's live key, created and stored when it has none; stored now if a journal row's key is not yet. */
   public DataKey live(String subject) {
+    DataKey key = liveForJournal(subject);
+    DataKeyRepository.Row row = unstored.get(key.keyId());
+    if (row != null) {
+      repository.insertIfAbsent(row);
+      unstored.remove(key.keyId());
+    }
+    return key;
+  }
+
+  /**
+   * The subject's live key for sealing a journal row; a new key is stored by the committer with the
+   * row ({@link #unstored()}), so the caller must seal nothing else with it.
+   */
+  public DataKey liveForJournal(String subject) {
     DataKey cached = liveBySubject.get(subject);
     if (cached != null) return cached;
     bound();
@@ -57,6 +81,34 @@ public final class DataKeys {
     } finally {
       erasing.readLock().unlock();
     }
+  }
+
+  /**
+   * The keys made for journal rows and not yet stored. The committer takes them after its batch's
+   * rows were sealed (so every key those rows use is among them), stores them in the batch's
+   * transaction ({@link #insertIfAbsent}) and reports them with {@link #storedWith} after the commit.
+   * On a rollback they stay here for the next batch.
+   */
+  public List<DataKeyRepository.Row> unstored() {
+    return unstored.isEmpty() ? List.of() : List.copyOf(unstored.values());
+  }
+
+  /** Stores these keys in the caller's transaction, skipping any already stored. */
+  public void insertIfAbsent(Connection c, List<DataKeyRepository.Row> rows) throws SQLException {
+    DataKeyRepository.insertIfAbsent(c, rows);
+  }
+
+  /** Stores every key still waiting for its rows' transaction, each in a transaction of its own. */
+  void storeUnstored() {
+    for (DataKeyRepository.Row r : unstored.values()) {
+      repository.insertIfAbsent(r);
+      unstored.remove(r.keyId());
+    }
+  }
+
+  /** These keys were committed: they no longer wait for a transaction. */
+  public void storedWith(List<DataKeyRepository.Row> rows) {
+    for (DataKeyRepository.Row r : rows) unstored.remove(r.keyId());
   }
 
   /** The key of this id, empty when it was erased; throws {@link IllegalStateException} for an unknown id. */
@@ -80,6 +132,7 @@ public final class DataKeys {
   int erase(String erasureId, String subject, String reason, String actor) {
     erasing.writeLock().lock();
     try {
+      storeUnstored(); // a key still waiting for its journal row is destroyed with the others
       int destroyed = repository.erase(erasureId, subject, reason, actor, clock.millis());
       liveBySubject.remove(subject);
       byKeyId.clear(); // the erased keys' ids are not known here: forget every unwrapped key (erasures are rare)
@@ -126,7 +179,7 @@ public final class DataKeys {
     random.nextBytes(id);
     String keyId = HexFormat.of().formatHex(id);
     MasterKeys.Wrapped w = master.wrap(key, associatedData(keyId, subject));
-    repository.insert(new DataKeyRepository.Row(keyId, subject, Base64.getEncoder().encodeToString(w.ciphertext()),
+    unstored.put(keyId, new DataKeyRepository.Row(keyId, subject, Base64.getEncoder().encodeToString(w.ciphertext()),
         w.masterKeyId(), clock.millis(), 0));
     DataKey created = new DataKey(keyId, aead(key));
     byKeyId.put(keyId, Optional.of(created));

@@ -1,6 +1,9 @@
 package io.vigil.server.privacy;
 
 import io.vigil.engine.event.Event;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +23,21 @@ public interface JournalPrivacy {
 
   /** The response JSON the journal stores: strings that carry a personal value of the event are sealed. */
   String sealResponse(String responseJson, Event event);
+
+  /**
+   * The data keys made for rows that are sealed but not yet committed. The committer takes them after
+   * sealing its batch and stores them in the batch's transaction ({@link #storeKeys}), then reports
+   * the commit ({@link #keysStored}); a row is never committed without its key.
+   */
+  default List<DataKeyRepository.Row> unstoredKeys() {
+    return List.of();
+  }
+
+  /** Stores these keys in the caller's transaction (those already stored are skipped). */
+  default void storeKeys(Connection c, List<DataKeyRepository.Row> keys) throws SQLException {}
+
+  /** These keys were committed. */
+  default void keysStored(List<DataKeyRepository.Row> keys) {}
 
   /** A stored event JSON with its personal fields opened. */
   Map<String, Object> openEvent(String storedEventJson, Reading reading);

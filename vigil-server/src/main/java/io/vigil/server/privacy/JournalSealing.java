@@ -2,6 +2,8 @@ package io.vigil.server.privacy;
 
 import io.vigil.engine.event.Event;
 import io.vigil.server.api.Json;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +51,7 @@ public final class JournalSealing implements JournalPrivacy {
     Map<String, Object> stored = SealedEvent.copy(canonicalTree);
     Map<String, Object> personal = SealedEvent.takePersonal(stored);
     if (personal.isEmpty()) return canonicalJson;
-    DataKeys.DataKey key = sealed.keys().live(subjectOf(event));
+    DataKeys.DataKey key = sealed.keys().liveForJournal(subjectOf(event));
     Map<String, Object> part = new LinkedHashMap<>();
     part.put("fields", List.copyOf(personal.keySet()));
     part.put("value", sealed.seal(key, Json.canonical(personal), EVENT_AD + event.eventId()));
@@ -69,13 +71,28 @@ public final class JournalSealing implements JournalPrivacy {
       }
     }
     if (!carries) return responseJson;
-    DataKeys.DataKey key = sealed.keys().live(subjectOf(event));
+    DataKeys.DataKey key = sealed.keys().liveForJournal(subjectOf(event));
     String ad = RESPONSE_AD + event.eventId();
     Object tree = walk(Json.readMap(responseJson), s -> {
       for (String v : values) if (s.contains(v)) return sealed.seal(key, s, ad);
       return s;
     });
     return Json.write(tree);
+  }
+
+  @Override
+  public List<DataKeyRepository.Row> unstoredKeys() {
+    return sealed.keys().unstored();
+  }
+
+  @Override
+  public void storeKeys(Connection c, List<DataKeyRepository.Row> keys) throws SQLException {
+    sealed.keys().insertIfAbsent(c, keys);
+  }
+
+  @Override
+  public void keysStored(List<DataKeyRepository.Row> keys) {
+    sealed.keys().storedWith(keys);
   }
 
   @Override

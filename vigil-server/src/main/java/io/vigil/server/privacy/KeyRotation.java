@@ -26,6 +26,7 @@ public final class KeyRotation {
   public synchronized Result rotate(boolean removeRetired) {
     MasterKeys master = keys.master();
     long primary = master.addPrimary();
+    keys.storeUnstored(); // keys made under the older primary and not yet stored are re-wrapped with the rest
     long rewrapped = rewrapAll(primary);
     long left = keys.repository().countWrappedUnderOther(primary);
     List<Long> removed = removeRetired && left == 0 ? master.removeRetired() : List.of();

@@ -25,10 +25,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,9 +71,78 @@ class PersonalDataKeysTest {
     return m;
   }
 
-  private static String seal(JournalSealing s, Map<String, Object> tree) {
+  /** Seals an event and then stores its new key as the decision committer does, in the row's transaction. */
+  private String seal(JournalSealing s, Map<String, Object> tree) {
     Event e = EventParser.parse(tree);
-    return s.sealEvent(tree, Json.canonical(tree), e);
+    String stored = s.sealEvent(tree, Json.canonical(tree), e);
+    commitKeys(s);
+    return stored;
+  }
+
+  private void commitKeys(JournalSealing s) {
+    List<DataKeyRepository.Row> keys = s.unstoredKeys();
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      s.storeKeys(c, keys);
+      c.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    s.keysStored(keys);
+  }
+
+  private long storedKeys(String subject) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM personal_data_keys WHERE subject = ?")) {
+      ps.setString(1, subject);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void aNewPersonsKeyIsStoredWithTheJournalRowsNotBeforeAndNotTwice() {
+    JournalSealing s = sealing(MasterKeys.open(dir.resolve("keys/d.json")));
+    Map<String, Object> tree = event("evt-d1", "acct-d1", "+15550100011");
+    String stored = s.sealEvent(tree, Json.canonical(tree), EventParser.parse(tree));
+    assertThat(storedKeys("account:acct-d1")).as("no transaction of its own on the request's thread").isZero();
+    assertThat(s.unstoredKeys()).hasSize(1).first().extracting(DataKeyRepository.Row::subject).isEqualTo("account:acct-d1");
+    assertThat(s.openEvent(stored, JournalPrivacy.Reading.DISPLAY)).as("it opens before the commit").containsEntry("phone", "+15550100011");
+
+    List<DataKeyRepository.Row> keys = s.unstoredKeys();
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      s.storeKeys(c, keys);
+      c.rollback();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    assertThat(storedKeys("account:acct-d1")).as("rolled back with the rows").isZero();
+    assertThat(s.unstoredKeys()).as("still waiting for the next batch").hasSize(1);
+
+    commitKeys(s);
+    commitKeys(s); // a second batch taking the same keys list stores nothing twice
+    assertThat(storedKeys("account:acct-d1")).isEqualTo(1);
+    assertThat(s.unstoredKeys()).isEmpty();
+    seal(s, event("evt-d2", "acct-d1", "+15550100011"));
+    assertThat(storedKeys("account:acct-d1")).as("the same key for the person's next event").isEqualTo(1);
+  }
+
+  @Test
+  void erasingAPersonWhoseKeyWaitsForItsRowDestroysItToo() {
+    MasterKeys master = MasterKeys.open(dir.resolve("keys/w.json"));
+    DataKeys keys = new DataKeys(new DataKeyRepository(ds), master, TestClock.INSTANCE, 1_000);
+    JournalSealing s = new JournalSealing(new SealedValues(keys), LookupHashes.open(dir.resolve("keys/l.json")));
+    Map<String, Object> tree = event("evt-w1", "acct-w1", "+15550100012");
+    String stored = s.sealEvent(tree, Json.canonical(tree), EventParser.parse(tree));
+    assertThat(new PersonalDataErasure(keys, TestClock.INSTANCE).eraseAccount("acct-w1", "test", "tester"))
+        .containsEntry("keys_destroyed", 1);
+    commitKeys(s); // the committer's batch, after the erasure: the erased row must not come back
+    assertThat(s.openEvent(stored, JournalPrivacy.Reading.DISPLAY)).containsEntry("phone", SealedValues.ERASED);
   }
 
   @Test
