@@ -8,6 +8,8 @@
 #
 # Usage: scripts/perf/compare.sh [--rates "2000 5000"] [--seconds 30] [--warmup 20] [--rounds 1]
 #                                [--targets "vigil-h2 vigil-pg naive hello"] [--connections 64] [--doc]
+# A target vigil-h2@LABEL or vigil-pg@LABEL runs the server jar named by the variable JAR_LABEL instead
+# (before and after a change: JAR_before=/tmp/old/vigil-server.jar ... --targets "vigil-h2@before vigil-h2").
 # Build first: ./mvnw -q -o -B -DskipTests package -pl vigil-server,vigil-bench,vigil-baselines -am
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, database test, trust auth); uses the schemas
 # perf_vigil and perf_naive, dropped and created again for each server.
@@ -40,13 +42,14 @@ trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true' EXIT
 fresh_schema() { "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $1 CASCADE; CREATE SCHEMA $1"; }
 
 start() { # target run-name
-  local target=$1 name=$2 data="$OUT/$2-data"; rm -rf "$data"; mkdir -p "$data/tmp"
+  local target=${1%%@*} name=$2 data="$OUT/$2-data" jar=$SERVER_JAR; rm -rf "$data"; mkdir -p "$data/tmp"
+  if [[ $1 == *@* ]]; then local var="JAR_${1#*@}"; jar=${!var:?"$var is not set"}; fi
   local gc=(-Xlog:gc:file="$OUT/$name-gc.log":utctime)
   # exec: the background job is the server itself, so that stop() kills the server.
   case "$target" in
-    vigil-h2) exec java "${JVM[@]}" "${gc[@]}" -Djava.io.tmpdir="$data/tmp" -jar "$SERVER_JAR" --server.port=$PORT --vigil.data-dir="$data" ;;
+    vigil-h2) exec java "${JVM[@]}" "${gc[@]}" -Djava.io.tmpdir="$data/tmp" -jar "$jar" --server.port=$PORT --vigil.data-dir="$data" ;;
     vigil-pg) fresh_schema perf_vigil
-      exec java "${JVM[@]}" "${gc[@]}" -Djava.io.tmpdir="$data/tmp" -jar "$SERVER_JAR" --server.port=$PORT --vigil.data-dir="$data" \
+      exec java "${JVM[@]}" "${gc[@]}" -Djava.io.tmpdir="$data/tmp" -jar "$jar" --server.port=$PORT --vigil.data-dir="$data" \
         --vigil.storage.url="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=perf_vigil&reWriteBatchedInserts=true" \
         --vigil.storage.username=postgres ;;
     naive|hello) fresh_schema perf_naive
@@ -66,7 +69,7 @@ stop() {
 }
 
 load() { # target run-name rate
-  local target=$1 name=$2 rate=$3 args=()
+  local target=${1%%@*} name=$2 rate=$3 args=()
   case "$target" in
     vigil-h2) args=(--key-file "$OUT/$name-data/demo-api-key" --cpu-pid server=$SERVER_PID) ;;
     vigil-pg) args=(--key-file "$OUT/$name-data/demo-api-key" --cpu-pid server=$SERVER_PID --cpu-pid postgresql=$PG_PID) ;;

@@ -1,6 +1,7 @@
 package io.vigil.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
@@ -162,6 +163,51 @@ class OpenLoopRunTest {
         System.out, new PrintStream(stderr));
     assertThat(exit).isEqualTo(BenchMain.EXIT_CANNOT_CONNECT);
     assertThat(stderr.toString()).contains("cannot connect");
+  }
+
+  @Test
+  void reportsTheCpuOfTheGeneratorAndOfANamedProcessAndTheSchedulersLateness(@TempDir Path dir) throws Exception {
+    startServer(0, 0, 4);
+    server.createContext("/hello", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      received.incrementAndGet();
+      byte[] response = "{}".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, response.length);
+      exchange.getResponseBody().write(response);
+      exchange.close();
+    });
+    Path out = dir.resolve("hello.json");
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    // The server runs in this process here, so "server" names this process: its CPU includes the generator's.
+    int exit = BenchMain.run(new String[] {"--url", url(), "--path", "/hello", "--rate", "200", "--duration", "1",
+        "--warmup", "0.2", "--connections", "2", "--accounts", "500", "--cpu-pid", "server=" + ProcessHandle.current().pid(),
+        "--out", out.toString()}, new PrintStream(stdout), System.err);
+    assertThat(exit).isZero();
+    assertThat(received.get()).isEqualTo(240);
+    Map<String, Object> result = TinyJson.parseObject(Files.readString(out));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> cpu = (Map<String, Object>) result.get("cpu_us_per_request");
+    assertThat(cpu.keySet()).containsExactly("generator", "server");
+    assertThat((Double) cpu.get("generator")).isPositive();
+    // Read one after the other from the operating system's clock ticks (10 ms): equal within a tick or two.
+    assertThat((Double) cpu.get("server")).isCloseTo((Double) cpu.get("generator"), within(100.0));
+    assertThat((Double) result.get("scheduler_lag_measured_mean_us")).isNotNegative();
+    assertThat((Long) result.get("measured_to_epoch_ms")).isGreaterThan((Long) result.get("measured_from_epoch_ms"));
+    assertThat(stdout.toString()).contains("cpu        per ok request: generator ").contains("scheduler  late by ");
+  }
+
+  @Test
+  void refusesABadPathOrCpuPid() throws Exception {
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(stderr);
+    assertThat(BenchMain.run(new String[] {"--rate", "1", "--duration", "1", "--path", "hello"}, System.out, err)).isEqualTo(1);
+    assertThat(BenchMain.run(new String[] {"--rate", "1", "--duration", "1", "--cpu-pid", "12"}, System.out, err)).isEqualTo(1);
+    assertThat(BenchMain.run(new String[] {"--rate", "1", "--duration", "1", "--cpu-pid", "generator=12"}, System.out, err))
+        .isEqualTo(1);
+    assertThat(BenchMain.run(new String[] {"--rate", "1", "--duration", "1", "--cpu-pid", "pg=1", "--cpu-pid", "pg=2"},
+        System.out, err)).isEqualTo(1);
+    assertThat(stderr.toString()).contains("--path must be an absolute path").contains("--cpu-pid takes NAME=PID")
+        .contains("the generator's own").contains("--cpu-pid pg is given twice");
   }
 
   @Test

@@ -37,6 +37,14 @@ public final class Json {
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .build();
 
+  /**
+   * For JSON this server wrote and stored (journal rows): no duplicate detection, which costs a hash
+   * set per object and cannot find anything in what Jackson itself wrote.
+   */
+  private static final JsonMapper STORED = MAPPER.rebuild()
+      .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
   private Json() {}
 
   /**
@@ -92,6 +100,12 @@ public final class Json {
   @SuppressWarnings("unchecked")
   public static Map<String, Object> readMap(String json) {
     return MAPPER.readValue(json, LinkedHashMap.class);
+  }
+
+  /** A JSON object this server wrote and stored (a journal row's event or response), read on a hot path. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> readStored(String json) {
+    return STORED.readValue(json, LinkedHashMap.class);
   }
 
   /** A JSON array this server wrote. */

@@ -96,7 +96,7 @@ public final class RequestLanes implements Filter {
     return isDecision(request) ? decisions : admin;
   }
 
-  static boolean isDecision(HttpServletRequest request) {
+  public static boolean isDecision(HttpServletRequest request) {
     return "POST".equals(request.getMethod()) && request.getRequestURI().equals(DECISIONS_PATH);
   }
 

@@ -42,7 +42,7 @@ final class MovementReader {
     // One string per type, not the row's copy per movement.
     String type = TYPES.getOrDefault(row.eventType(), row.eventType());
     return new Movement(row.record().decisionId(), type, row.accountId(), counterparty, amount, row.occurredAtMillis(),
-        identities(event), DecisionRules.ruleIds(Json.readMap(row.record().responseJson())));
+        identities(event), DecisionRules.ruleIds(Json.readStored(row.record().responseJson())));
   }
 
   private static Map<String, String> types() {

@@ -73,7 +73,7 @@ public final class JournalSealing implements JournalPrivacy {
     if (!carries) return responseJson;
     DataKeys.DataKey key = sealed.keys().liveForJournal(subjectOf(event));
     String ad = RESPONSE_AD + event.eventId();
-    Object tree = walk(Json.readMap(responseJson), s -> {
+    Object tree = walk(Json.readStored(responseJson), s -> {
       for (String v : values) if (s.contains(v)) return sealed.seal(key, s, ad);
       return s;
     });
@@ -97,12 +97,12 @@ public final class JournalSealing implements JournalPrivacy {
 
   @Override
   public Map<String, Object> openEvent(String storedEventJson, Reading reading) {
-    Map<String, Object> event = Json.readMap(storedEventJson);
+    Map<String, Object> event = Json.readStored(storedEventJson);
     if (!(event.remove(SealedEvent.KEY) instanceof Map<?, ?> part)) return event;
     String eventId = String.valueOf(event.get("event_id"));
     Optional<String> opened = sealed.open(String.valueOf(part.get("value")), EVENT_AD + eventId);
     if (opened.isPresent()) {
-      SealedEvent.putPersonal(event, Json.readMap(opened.get()));
+      SealedEvent.putPersonal(event, Json.readStored(opened.get()));
     } else if (reading == Reading.DISPLAY) {
       Map<String, Object> erased = new LinkedHashMap<>();
       if (part.get("fields") instanceof List<?> fields) for (Object f : fields) erased.put(String.valueOf(f), SealedValues.ERASED);
@@ -115,7 +115,7 @@ public final class JournalSealing implements JournalPrivacy {
   public String openResponse(String storedResponseJson, String eventId) {
     if (!storedResponseJson.contains(SealedValues.PREFIX)) return storedResponseJson;
     String ad = RESPONSE_AD + eventId;
-    Object tree = walk(Json.readMap(storedResponseJson),
+    Object tree = walk(Json.readStored(storedResponseJson),
         s -> SealedValues.isSealed(s) ? sealed.open(s, ad).orElse(SealedValues.ERASED) : s);
     return Json.write(tree);
   }
