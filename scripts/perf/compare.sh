@@ -6,7 +6,7 @@
 # process (the generator's own included), the load average and the servers' GC pauses in the measured
 # phase. Writes OUT/table.md; with --doc also puts the table into docs/performance.md.
 #
-# Usage: scripts/perf/compare.sh [--rates "2000 5000"] [--seconds 30] [--warmup 20] [--rounds 1]
+# Usage: scripts/perf/compare.sh [--rates "500 1500"] [--seconds 30] [--warmup 40] [--rounds 1]
 #                                [--targets "vigil-h2 vigil-pg naive hello"] [--connections 64] [--doc]
 # A target vigil-h2@LABEL or vigil-pg@LABEL runs the server jar named by the variable JAR_LABEL instead
 # (before and after a change: JAR_before=/tmp/old/vigil-server.jar ... --targets "vigil-h2@before vigil-h2").
@@ -15,7 +15,7 @@
 # perf_vigil and perf_naive, dropped and created again for each server.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RATES="2000 5000"; SECONDS_=30; WARMUP=20; ROUNDS=1; TARGETS="vigil-h2 vigil-pg naive hello"; CONNECTIONS=64; DOC=false
+RATES="500 1500"; SECONDS_=30; WARMUP=40; ROUNDS=1; TARGETS="vigil-h2 vigil-pg naive hello"; CONNECTIONS=64; DOC=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --rates) RATES="$2"; shift 2 ;;

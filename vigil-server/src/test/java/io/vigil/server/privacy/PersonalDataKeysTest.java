@@ -81,14 +81,20 @@ class PersonalDataKeysTest {
 
   private void commitKeys(JournalSealing s) {
     List<DataKeyRepository.Row> keys = s.unstoredKeys();
+    storeKeys(s, keys, true);
+    s.keysStored(keys);
+  }
+
+  /** The committer's part: the keys stored in a transaction that commits, or rolls back as a refused batch does. */
+  private void storeKeys(JournalSealing s, List<DataKeyRepository.Row> keys, boolean commit) {
     try (Connection c = ds.getConnection()) {
       c.setAutoCommit(false);
       s.storeKeys(c, keys);
-      c.commit();
+      if (commit) c.commit();
+      else c.rollback();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
-    s.keysStored(keys);
   }
 
   private long storedKeys(String subject) {
@@ -113,14 +119,7 @@ class PersonalDataKeysTest {
     assertThat(s.unstoredKeys()).hasSize(1).first().extracting(DataKeyRepository.Row::subject).isEqualTo("account:acct-d1");
     assertThat(s.openEvent(stored, JournalPrivacy.Reading.DISPLAY)).as("it opens before the commit").containsEntry("phone", "+15550100011");
 
-    List<DataKeyRepository.Row> keys = s.unstoredKeys();
-    try (Connection c = ds.getConnection()) {
-      c.setAutoCommit(false);
-      s.storeKeys(c, keys);
-      c.rollback();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    storeKeys(s, s.unstoredKeys(), false);
     assertThat(storedKeys("account:acct-d1")).as("rolled back with the rows").isZero();
     assertThat(s.unstoredKeys()).as("still waiting for the next batch").hasSize(1);
 
