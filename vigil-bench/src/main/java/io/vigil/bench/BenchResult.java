@@ -70,8 +70,9 @@ final class BenchResult {
     }
     if (warmupErrors > 0) sb.append(String.format(Locale.ROOT, "  warm-up    %d requests, %d errors (not counted above)%n", warmupRequests, warmupErrors));
     if (!options.closedLoop()) {
-      sb.append(String.format(Locale.ROOT, "  scheduler  late by %.1f µs on average, %.2f ms at most; %d sends over 1 ms late (measured phase; the lag is in the latency)%n",
-          lag.measuredMeanMicros(), lag.measuredMaxMillis(), lag.measuredLateOverMillis()));
+      sb.append(String.format(Locale.ROOT, "  scheduler  late by %.1f µs on average, %.2f ms at most; %d sends over 1 ms late"
+          + " (measured phase; the lag is in the latency)%n", lag.measuredMeanMicros(), lag.measuredMaxMillis(),
+          lag.measuredLateOverMillis()));
     }
     if (!cpu.microsPerRequest().isEmpty()) {
       StringBuilder each = new StringBuilder();

@@ -34,7 +34,9 @@ final class ClosedLoopRun {
     }
     CpuMeter cpu = new CpuMeter(options.cpuPids());
     long untilMeasureNanos;
-    while ((untilMeasureNanos = measureStartNanos - System.nanoTime()) > 0) Thread.sleep(untilMeasureNanos / 1_000_000, (int) (untilMeasureNanos % 1_000_000));
+    while ((untilMeasureNanos = measureStartNanos - System.nanoTime()) > 0) {
+      Thread.sleep(untilMeasureNanos / 1_000_000, (int) (untilMeasureNanos % 1_000_000));
+    }
     cpu.start();
     for (Thread t : threads) t.join(OpenLoopRun.READ_TIMEOUT_MILLIS + (endNanos - System.nanoTime()) / 1_000_000);
     CpuMeter.Use cpuUse = cpu.stop(stats.measuredSucceeded.sum());

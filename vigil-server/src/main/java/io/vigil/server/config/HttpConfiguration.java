@@ -44,7 +44,8 @@ public class HttpConfiguration {
    */
   @Bean
   public ObservationPredicate noRequestObservationForDecisions() {
-    return (name, context) -> !(context instanceof ServerRequestObservationContext request && RequestLanes.isDecision(request.getCarrier()));
+    return (name, context) -> !(context instanceof ServerRequestObservationContext request
+        && RequestLanes.isDecision(request.getCarrier()));
   }
 
   /** The longest silence between two reads of a request (and before its first byte). */

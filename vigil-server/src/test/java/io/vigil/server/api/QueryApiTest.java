@@ -287,7 +287,8 @@ class QueryApiTest extends SharedServerBase {
   }
 
   @Test
-  void prometheusMetrics() {
+  void prometheusMetrics() throws InterruptedException {
+    assertEquals(200, api.get("/v1/decisions?limit=1").status());
     ApiClient.Reply r = api.get("/actuator/prometheus");
     assertEquals(200, r.status(), r.body());
     String text = r.body();
@@ -300,6 +301,19 @@ class QueryApiTest extends SharedServerBase {
         && l.contains("type=\"payment\"") && !l.endsWith(" 0.0")), "CHALLENGE payments counted");
     assertTrue(text.contains("vigil_queue_depth{queue=\"inbox\"}"), "inbox gauge");
     assertTrue(text.contains("vigil_queue_depth{queue=\"commit\"}"), "commit gauge");
+    // Decision requests are measured by the pipeline's metrics above, not by Spring's request observation.
+    // (The GET's observation ends just after its response: a scrape right after may not hold it yet.)
+    List<String> observed = List.of();
+    for (int attempt = 0; attempt < 50; attempt++) {
+      observed = api.get("/actuator/prometheus").body().lines().filter(l -> l.startsWith("http_server_requests_seconds_count{")).toList();
+      if (observed.stream().anyMatch(l -> l.contains("method=\"GET\"") && l.contains("uri=\"/v1/decisions\""))) break;
+      Thread.sleep(100);
+    }
+    List<String> seen = observed;
+    assertTrue(seen.stream().anyMatch(l -> l.contains("method=\"GET\"") && l.contains("uri=\"/v1/decisions\"")),
+        "other routes are observed: " + seen);
+    assertTrue(seen.stream().noneMatch(l -> l.contains("method=\"POST\"") && l.contains("uri=\"/v1/decisions\"")),
+        "POST /v1/decisions is not: " + seen);
   }
 
   @Test
