@@ -5,8 +5,6 @@ import com.google.crypto.tink.subtle.AesGcmJce;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Base64;
@@ -60,10 +58,7 @@ public final class DataKeys {
   public DataKey live(String subject) {
     DataKey key = liveForJournal(subject);
     DataKeyRepository.Row row = unstored.get(key.keyId());
-    if (row != null) {
-      repository.insertIfAbsent(row);
-      unstored.remove(key.keyId());
-    }
+    if (row != null) store(row);
     return key;
   }
 
@@ -86,24 +81,23 @@ public final class DataKeys {
   /**
    * The keys made for journal rows and not yet stored. The committer takes them after its batch's
    * rows were sealed (so every key those rows use is among them), stores them in the batch's
-   * transaction ({@link #insertIfAbsent}) and reports them with {@link #storedWith} after the commit.
+   * transaction ({@link DataKeyRepository#insertIfAbsent}) and reports them with {@link #storedWith}
+   * after the commit.
    * On a rollback they stay here for the next batch.
    */
   public List<DataKeyRepository.Row> unstored() {
     return unstored.isEmpty() ? List.of() : List.copyOf(unstored.values());
   }
 
-  /** Stores these keys in the caller's transaction, skipping any already stored. */
-  public void insertIfAbsent(Connection c, List<DataKeyRepository.Row> rows) throws SQLException {
-    DataKeyRepository.insertIfAbsent(c, rows);
-  }
-
   /** Stores every key still waiting for its rows' transaction, each in a transaction of its own. */
   void storeUnstored() {
-    for (DataKeyRepository.Row r : unstored.values()) {
-      repository.insertIfAbsent(r);
-      unstored.remove(r.keyId());
-    }
+    for (DataKeyRepository.Row r : unstored.values()) store(r);
+  }
+
+  /** Stores one waiting key in a transaction of its own. */
+  private void store(DataKeyRepository.Row r) {
+    repository.insertIfAbsent(r);
+    unstored.remove(r.keyId());
   }
 
   /** These keys were committed: they no longer wait for a transaction. */

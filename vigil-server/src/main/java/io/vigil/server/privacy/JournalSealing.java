@@ -87,7 +87,7 @@ public final class JournalSealing implements JournalPrivacy {
 
   @Override
   public void storeKeys(Connection c, List<DataKeyRepository.Row> keys) throws SQLException {
-    sealed.keys().insertIfAbsent(c, keys);
+    DataKeyRepository.insertIfAbsent(c, keys);
   }
 
   @Override
