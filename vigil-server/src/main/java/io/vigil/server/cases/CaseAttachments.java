@@ -9,8 +9,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -61,45 +63,54 @@ public final class CaseAttachments {
     check(fileName, mediaType, content);
     CaseRecord r = cases.record(caseId);
     cases.mayWork(r, by);
-    if (r.status().isClosed()) {
-      throw ApiException.conflict("invalid_request_error", "case_closed", "The case is closed; it takes no more files", "case_id");
-    }
+    if (r.status().isClosed()) throw closed();
     Attachment a = new Attachment(Ids.random("att_"), caseId, fileName, mediaType, content.length, sha256(content), by.id(),
         clock.millis());
-    Sql.transaction(repository.dataSource(), c -> {
-      try (PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM case_attachments WHERE case_id = ?")) {
-        count.setString(1, caseId);
-        try (ResultSet rs = count.executeQuery()) {
-          rs.next();
-          if (rs.getLong(1) >= limits.perCaseMax()) {
-            throw ApiException.conflict("invalid_request_error", "too_many_attachments",
-                "A case holds at most " + limits.perCaseMax() + " files", "file");
-          }
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO case_attachments (attachment_id, case_id, file_name, media_type,"
-          + " size_bytes, sha256, content, added_by, added_at_millis) VALUES (?,?,?,?,?,?,?,?,?)")) {
-        ps.setString(1, a.attachmentId());
-        ps.setString(2, caseId);
-        ps.setString(3, fileName);
-        ps.setString(4, mediaType);
-        ps.setLong(5, a.sizeBytes());
-        ps.setString(6, a.sha256());
-        ps.setBytes(7, content);
-        ps.setString(8, a.addedBy());
-        ps.setLong(9, a.addedAtMillis());
-        ps.executeUpdate();
-      }
-      return null;
-    }, "storing an attachment failed");
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("attachment_id", a.attachmentId());
     detail.put("file_name", fileName);
     detail.put("media_type", mediaType);
     detail.put("size_bytes", a.sizeBytes());
     detail.put("sha256", a.sha256());
-    cases.event(caseId, by, "attachment_added", detail, false);
+    // The file and its timeline entry commit together; the case's version check refuses a case
+    // that changed (was closed, say) since it was read.
+    cases.event(caseId, by, "attachment_added", detail, false, c -> {
+      if (repository.find(c, caseId).orElseThrow().status().isClosed()) throw closed();
+      insert(c, a, content);
+      return true;
+    });
     return a;
+  }
+
+  private static ApiException closed() {
+    return ApiException.conflict("invalid_request_error", "case_closed", "The case is closed; it takes no more files", "case_id");
+  }
+
+  /** Stores the file, refusing one past the case's limit. */
+  private void insert(Connection c, Attachment a, byte[] content) throws SQLException {
+    try (PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM case_attachments WHERE case_id = ?")) {
+      count.setString(1, a.caseId());
+      try (ResultSet rs = count.executeQuery()) {
+        rs.next();
+        if (rs.getLong(1) >= limits.perCaseMax()) {
+          throw ApiException.conflict("invalid_request_error", "too_many_attachments",
+              "A case holds at most " + limits.perCaseMax() + " files", "file");
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO case_attachments (attachment_id, case_id, file_name, media_type,"
+        + " size_bytes, sha256, content, added_by, added_at_millis) VALUES (?,?,?,?,?,?,?,?,?)")) {
+      ps.setString(1, a.attachmentId());
+      ps.setString(2, a.caseId());
+      ps.setString(3, a.fileName());
+      ps.setString(4, a.mediaType());
+      ps.setLong(5, a.sizeBytes());
+      ps.setString(6, a.sha256());
+      ps.setBytes(7, content);
+      ps.setString(8, a.addedBy());
+      ps.setLong(9, a.addedAtMillis());
+      ps.executeUpdate();
+    }
   }
 
   private void check(String fileName, String mediaType, byte[] content) {

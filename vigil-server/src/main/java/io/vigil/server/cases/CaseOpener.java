@@ -112,6 +112,14 @@ public final class CaseOpener implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Committed decisions the opener has not read yet: 0 when caught up. A steady rise means it cannot
+   * keep up or is stuck on a decision it fails to open (its log says why); decisions are not affected.
+   */
+  public long lagDecisions() {
+    return Math.max(0, journal.head().sequence() - cases.cursor(JOURNAL_CURSOR));
+  }
+
   private void fromChallenges() {
     String sql = "SELECT r.decision_id FROM challenge_results r WHERE r.result = 'failed' AND r.recorded_at_millis >= ? AND NOT EXISTS"
         + " (SELECT 1 FROM case_decisions d WHERE d.decision_id = r.decision_id AND d.origin = 'challenge_failed')"

@@ -46,9 +46,12 @@ public record CaseRecord(String caseId, String accountId, String queueId, CaseSt
         interceptedAtMillis, dueAtMillis, slaWarnedAtMillis, slaBreachedAtMillis, nowMillis, v, reason, by, version + 1, nowMillis);
   }
 
-  /** Reopened: the verdict is kept in the timeline, cleared here; the deadline starts again from now. */
+  /**
+   * Reopened: the verdict is kept in the timeline, cleared here; the case is unassigned, back in its
+   * queue for take-next, and the deadline starts again from now.
+   */
   public CaseRecord reopened(long newDueAtMillis, long nowMillis) {
-    return new CaseRecord(caseId, accountId, queueId, CaseStatus.REOPENED, priority, origin, assigneeId, openedAtMillis,
+    return new CaseRecord(caseId, accountId, queueId, CaseStatus.REOPENED, priority, origin, null, openedAtMillis,
         nowMillis, newDueAtMillis, null, null, null, null, null, null, version + 1, nowMillis);
   }
 }

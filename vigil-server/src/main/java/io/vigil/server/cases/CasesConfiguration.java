@@ -1,6 +1,8 @@
 package io.vigil.server.cases;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.server.hold.HoldService;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.notify.EmailNotifier;
@@ -47,9 +49,13 @@ public class CasesConfiguration {
 
   @Bean(destroyMethod = "close")
   @DependsOn("caseNotifications")
-  public CaseOpener caseOpener(JournalRepository journal, CaseRepository cases, CaseService service, CasesProperties p) {
+  public CaseOpener caseOpener(JournalRepository journal, CaseRepository cases, CaseService service, CasesProperties p,
+      MeterRegistry registry) {
     CaseOpener opener = new CaseOpener(journal, cases, service,
         new CaseSampling(p.sampling().abnormalApplications(), p.sampling().allowedPayments()), p.openerBatchRows());
+    Gauge.builder("vigil.cases.opener.lag", opener, CaseOpener::lagDecisions)
+        .description("Committed decisions the case opener has not read yet (0 when caught up)").baseUnit("decisions")
+        .register(registry);
     return p.enabled() ? opener.start(p.openerPollMillis()) : opener;
   }
 }

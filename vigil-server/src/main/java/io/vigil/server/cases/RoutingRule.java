@@ -22,9 +22,9 @@ public record RoutingRule(Set<String> eventTypes, Set<CaseOrigin> origins, Set<S
   }
 
   public boolean matches(CaseTrigger t) {
-    if (!eventTypes.isEmpty() && !eventTypes.contains(t.eventType())) return false;
+    if (!eventTypes.isEmpty() && (t.eventType() == null || !eventTypes.contains(t.eventType()))) return false;
     if (!origins.isEmpty() && !origins.contains(t.origin())) return false;
-    if (!riskLevels.isEmpty() && !riskLevels.contains(t.riskLevel())) return false;
+    if (!riskLevels.isEmpty() && (t.riskLevel() == null || !riskLevels.contains(t.riskLevel()))) return false;
     if (amountMinorMin != null && (t.amountMinor() == null || t.amountMinor() < amountMinorMin)) return false;
     if (!rules.isEmpty() && rules.stream().noneMatch(t.ruleIds()::contains)) return false;
     return true;

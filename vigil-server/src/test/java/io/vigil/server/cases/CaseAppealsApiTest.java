@@ -124,6 +124,7 @@ class CaseAppealsApiTest extends CaseServerBase {
     ApiClient.Reply reopened = approveReopen(supervisor("sup"), caseId, requestId);
     assertEquals(200, reopened.status(), reopened.body());
     assertEquals("reopened", reopened.json().get("status"));
+    assertNull(reopened.json().get("assignee_id"), "a reopened case is back in its queue, for anyone to take");
     ApiClient.Reply refused = verdict(reviewer(), caseId, Map.of("verdict", "confirmed_fraud", "reason_code", "friendly_fraud"));
     assertEquals(200, refused.status(), refused.body());
     assertEquals("rejected", api.get("/v1/appeals/" + second).json().get("outcome"));

@@ -12,6 +12,7 @@ import io.vigil.server.security.Role;
 import io.vigil.server.storage.Sql;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.Events;
+import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestOperators;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -270,6 +271,48 @@ class CasesApiTest extends ServerTestBase {
     assertEquals(200, TestOperators.send(base, "PUT", "/v1/reviewers/" + b.username() + "/availability", Map.of("away", false),
         b.headers()).status());
     assertEquals(b.username(), open.get().get("assignee_id"));
+  }
+
+  @Test
+  void aFailedChallengeAndAReversalAnsweredReviewOpenCasesOfTheirOwn() {
+    // 15,000.00 USD in the daytime: the seeded large-payment rule challenges it. A challenge alone needs nobody.
+    String account = ApiTestSupport.id("acct");
+    Map<String, Object> body = Events.payment(ApiTestSupport.id("evt"), account, 1_500_000L);
+    body.put("occurred_at", TestClock.daytime().toString());
+    Map<String, Object> challenged = decide(body, "CHALLENGE");
+    opener.runOnce();
+    assertEquals(List.of(), data(api.get("/v1/cases?account_id=" + account)), "a challenge not yet failed needs no person");
+    ApiClient.Reply failed = api.post("/v1/decisions/" + challenged.get("decision_id") + "/challenge-result", Map.of("result", "failed"));
+    assertEquals(200, failed.status(), failed.body());
+    Map<String, Object> c = caseOf(account);
+    assertEquals("challenge_failed", c.get("origin"));
+    assertEquals(List.of(challenged.get("decision_id")), decisionIds(c));
+
+    // A holder's third reversal request within a day goes to a person.
+    String holder = ApiTestSupport.id("acct");
+    List<Object> reversed = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Object id = decide(Events.payment(ApiTestSupport.id("evt"), holder, 10_00L), "ALLOW").get("decision_id");
+      ApiClient.Reply r = api.post("/v1/decisions/" + id + "/reversal-request", Map.of("verification", Map.of("method", "biometric")));
+      assertEquals(200, r.status(), r.body());
+      assertEquals(i < 2 ? "approve" : "review", r.json().get("outcome"), r.body());
+      reversed.add(id);
+    }
+    Map<String, Object> inReview = caseOf(holder);
+    assertEquals("reversal_review", inReview.get("origin"));
+    assertEquals(List.of(reversed.get(2)), decisionIds(inReview), "only the request in review needs a person");
+  }
+
+  private Map<String, Object> decide(Map<String, Object> body, String action) {
+    ApiClient.Reply r = api.post("/v1/decisions", body);
+    assertEquals(200, r.status(), r.body());
+    assertEquals(action, r.json().get("action"), r.body());
+    return r.json();
+  }
+
+  private List<Object> decisionIds(Map<String, Object> c) {
+    List<?> decisions = (List<?>) get("/v1/cases/" + c.get("case_id")).get("decisions");
+    return decisions.stream().<Object>map(d -> ((Map<?, ?>) d).get("decision_id")).toList();
   }
 
   @Test

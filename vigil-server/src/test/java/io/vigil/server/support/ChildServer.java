@@ -124,6 +124,11 @@ public final class ChildServer implements AutoCloseable {
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+    deleteDirectory(dataDir);
+  }
+
+  /** Deletes a (stopped) server's data directory and everything in it. */
+  public static void deleteDirectory(Path dataDir) throws IOException {
     try (Stream<Path> paths = Files.walk(dataDir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
     }
