@@ -43,6 +43,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -84,6 +85,11 @@ public final class ReviewSimulation {
         --drain-hours H            reviewers keep working this long after the last transaction (default 24)
         --seed N                   random seed of handling times and errors (default 42)
         --daily-review-date D      the day of GET /v1/cases/daily-review (default: the 8th day replayed)
+        --tune-after-days N        after N days, an analyst reads the measures so far and disables each added rule whose
+                                   false-interception rate is over --tune-rate-max on at least --tune-judged-min judged
+                                   decisions; the report then gives the days before and after apart (default: no tuning)
+        --tune-rate-max P          (default 0.20)
+        --tune-judged-min N        (default 30)
         --threads N                decisions made at once (default 8; never two of one customer, see docs/cases.md)
         --report FILE              JSON report (default review-simulation-report.json)
       """;
@@ -206,6 +212,10 @@ public final class ReviewSimulation {
     private long decideNanos;
     private int takes;
     private int emptyTakes;
+    /** When the analyst reads the measures and tunes the rules; never without --tune-after-days. */
+    private final long tuneAtMillis;
+    /** What the analyst read and did, once done. */
+    private Map<String, Object> tuning;
 
     Run(Map<String, String> o, ConfigurableApplicationContext context, List<Tx> slice, long fromMillis, long toMillis) {
       this.o = o;
@@ -228,6 +238,9 @@ public final class ReviewSimulation {
       this.idlePollMillis = ReviewerSchedule.minutes(Double.parseDouble(o.getOrDefault("idle-poll-minutes", "10")));
       if (errorRate < 0 || errorRate > 1) throw new IllegalArgumentException("--error-rate is a share in [0, 1]");
       if (handlingMinutes <= 0) throw new IllegalArgumentException("--handling-minutes must be positive");
+      int tuneAfterDays = Integer.parseInt(o.getOrDefault("tune-after-days", "0"));
+      if (tuneAfterDays < 0) throw new IllegalArgumentException("--tune-after-days is 0 (no tuning) or more");
+      this.tuneAtMillis = tuneAfterDays == 0 ? Long.MAX_VALUE : fromMillis + tuneAfterDays * DAY;
     }
 
     void run() throws IOException {
@@ -245,6 +258,12 @@ public final class ReviewSimulation {
         for (int i = 0; i < slice.size(); ) {
           int end = batchEnd(i, threads * 4);
           long last = slice.get(end - 1).atMillis();
+          if (last >= tuneAtMillis && tuning == null) {
+            workUntil(tuneAtMillis);
+            moveClockTo(tuneAtMillis);
+            housekeeping();
+            tuning = tune(added);
+          }
           workUntil(last);
           moveClockTo(last);
           List<Future<?>> pending = new ArrayList<>();
@@ -305,6 +324,38 @@ public final class ReviewSimulation {
         if (reply.status() != 201) throw new IllegalStateException("adding rule " + r.get("id") + " failed: " + reply.status() + " " + reply.body());
       }
       return rules;
+    }
+
+    /**
+     * The analyst's weekly look at the rules: the measures of the days so far, and each rule this
+     * run added that intercepts too many good customers (on enough judged decisions to tell) is
+     * disabled through the rules API. The seeded rules are left alone: a rule that only adds points
+     * shares its decisions' rate without deciding them.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> tune(List<Map<String, Object>> added) {
+      double rateMax = Double.parseDouble(o.getOrDefault("tune-rate-max", "0.20"));
+      int judgedMin = Integer.parseInt(o.getOrDefault("tune-judged-min", "30"));
+      Map<String, Object> m = measures(fromMillis, tuneAtMillis);
+      Set<Object> ours = added.stream().map(r -> r.get("id")).collect(Collectors.toSet());
+      List<Map<String, Object>> disabled = new ArrayList<>();
+      for (Map<String, Object> r : (List<Map<String, Object>>) ((Map<String, Object>) m.get("false_interception")).get("by_rule")) {
+        Object id = r.get("rule_id");
+        int judged = ((Number) r.get("judged")).intValue();
+        if (!ours.contains(id) || judged < judgedMin || !(r.get("rate") instanceof Number rate) || rate.doubleValue() <= rateMax) {
+          continue;
+        }
+        ApiClient.Reply reply = admin.post("/v1/rules/" + id + "/disable", Map.of());
+        if (reply.status() != 200) throw new IllegalStateException("disabling " + id + ": " + reply.status() + " " + reply.body());
+        disabled.add(Map.of("rule_id", id, "rate", rate, "judged", judged));
+      }
+      System.out.printf("tuning at %s: disabled %s%n", Instant.ofEpochMilli(tuneAtMillis), disabled);
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("at", Instant.ofEpochMilli(tuneAtMillis).toString());
+      t.put("rate_max", rateMax);
+      t.put("judged_min", judgedMin);
+      t.put("disabled", disabled);
+      return t;
     }
 
     private static Map<String, Object> rule(String id, String description, String expression, String reason) {
@@ -532,15 +583,12 @@ public final class ReviewSimulation {
 
     @SuppressWarnings("unchecked")
     private void report(List<Map<String, Object>> added, double seconds) throws IOException {
-      String range = "from=" + Instant.ofEpochMilli(fromMillis) + "&to=" + Instant.ofEpochMilli(toMillis);
-      ApiClient.Reply m = admin.get("/v1/cases/measures?" + range);
-      if (m.status() != 200) throw new IllegalStateException("measures: " + m.status() + " " + m.body());
-      Map<String, Object> measures = m.json();
+      Map<String, Object> measures = measures(fromMillis, toMillis);
       String day = o.getOrDefault("daily-review-date", LocalDate.ofEpochDay(fromMillis / DAY).plusDays(7).toString());
       ApiClient.Reply d = admin.get("/v1/cases/daily-review?date=" + day);
       if (d.status() != 200) throw new IllegalStateException("daily review: " + d.status() + " " + d.body());
       Map<String, Object> daily = d.json();
-      Map<String, Object> truth = truth();
+      Map<String, Object> truth = truth(fromMillis, toMillis);
 
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("slice", Map.of("input", o.getOrDefault("input", "/work/shared/datasets/fdh/transactions.csv.gz"),
@@ -560,24 +608,56 @@ public final class ReviewSimulation {
       report.put("measures", measures);
       report.put("daily_review", daily);
       report.put("ground_truth", truth);
+      if (tuning != null) {
+        Map<String, Object> periods = new LinkedHashMap<>();
+        for (long[] p : new long[][] {{fromMillis, tuneAtMillis}, {tuneAtMillis, toMillis}}) {
+          Map<String, Object> period = new LinkedHashMap<>();
+          period.put("from", Instant.ofEpochMilli(p[0]).toString());
+          period.put("to", Instant.ofEpochMilli(p[1]).toString());
+          period.put("measures", measures(p[0], p[1]));
+          period.put("ground_truth", truth(p[0], p[1]));
+          periods.put(p[0] == fromMillis ? "before_tuning" : "after_tuning", period);
+        }
+        tuning.put("periods", periods);
+        report.put("tuning", tuning);
+      }
       Path out = Path.of(o.getOrDefault("report", "review-simulation-report.json"));
       Files.writeString(out, Json.write(report));
       printTable(measures, daily, truth);
+      if (tuning != null) {
+        Map<String, Object> periods = (Map<String, Object>) tuning.get("periods");
+        for (Map.Entry<String, Object> e : periods.entrySet()) {
+          Map<String, Object> period = (Map<String, Object>) e.getValue();
+          System.out.println("\n" + e.getKey() + " (" + period.get("from") + " to " + period.get("to") + ")");
+          printTable((Map<String, Object>) period.get("measures"), daily, (Map<String, Object>) period.get("ground_truth"));
+        }
+      }
       System.out.println("report: " + out.toAbsolutePath());
     }
 
-    /** What the data's labels say about the same decisions: false interception as truth gives it. */
-    private Map<String, Object> truth() {
+    private Map<String, Object> measures(long from, long to) {
+      ApiClient.Reply m = admin.get("/v1/cases/measures?from=" + Instant.ofEpochMilli(from) + "&to=" + Instant.ofEpochMilli(to));
+      if (m.status() != 200) throw new IllegalStateException("measures: " + m.status() + " " + m.body());
+      return m.json();
+    }
+
+    /**
+     * What the data's labels say about the same decisions, for the transactions in [from, to): false
+     * interception as truth gives it.
+     */
+    private Map<String, Object> truth(long from, long to) {
       Map<String, Object> t = new LinkedHashMap<>();
       Map<String, Integer> actions = new TreeMap<>();
-      for (String a : action) actions.merge(a, 1, Integer::sum);
+      for (int i = 0; i < action.length; i++) {
+        if (within(i, from, to)) actions.merge(action[i], 1, Integer::sum);
+      }
       t.put("actions", actions);
       int intercepted = 0;
       int interceptedLegit = 0;
       int interceptedFraud = 0;
       Map<String, int[]> perRule = new TreeMap<>();
       for (int i = 0; i < action.length; i++) {
-        if (!INTERCEPTING.contains(action[i])) continue;
+        if (!within(i, from, to) || !INTERCEPTING.contains(action[i])) continue;
         boolean fraud = slice.get(i).fraud();
         intercepted++;
         if (fraud) interceptedFraud++;
@@ -588,7 +668,7 @@ public final class ReviewSimulation {
           if (!fraud) c[1]++;
         }
       }
-      long frauds = slice.stream().filter(Tx::fraud).count();
+      long frauds = slice.stream().filter(tx -> tx.fraud() && tx.atMillis() >= from && tx.atMillis() < to).count();
       t.put("intercepted", intercepted);
       t.put("intercepted_fraud", interceptedFraud);
       t.put("intercepted_legitimate", interceptedLegit);
@@ -608,7 +688,7 @@ public final class ReviewSimulation {
       for (Closed c : closedCases) {
         for (int k = 0; k < c.decisionIds().size(); k++) {
           Integer i = byDecision.get(c.decisionIds().get(k));
-          if (i == null) continue;
+          if (i == null || !within(i, from, to)) continue;
           boolean fraud = slice.get(i).fraud();
           if (c.origins().get(k).equals("sample")) {
             sampled++;
@@ -643,6 +723,11 @@ public final class ReviewSimulation {
       t.put("cases_closed", closedCases.size());
       t.put("cases_closed_truly_fraud", closedCases.stream().filter(Closed::truthFraud).count());
       return t;
+    }
+
+    private boolean within(int i, long from, long to) {
+      long at = slice.get(i).atMillis();
+      return at >= from && at < to;
     }
 
     private static Double share(int part, int whole) {
@@ -719,7 +804,7 @@ public final class ReviewSimulation {
     }
     Set<String> known = Set.of("input", "from", "days", "data-dir", "rules", "review-amount-min", "reviewers", "shift-starts",
         "shift-hours", "handling-minutes", "cases-per-hour-max", "idle-poll-minutes", "error-rate", "drain-hours", "seed",
-        "daily-review-date", "report", "threads");
+        "daily-review-date", "report", "threads", "tune-after-days", "tune-rate-max", "tune-judged-min");
     for (String k : o.keySet()) {
       if (!known.contains(k)) throw new IllegalArgumentException("unknown option --" + k + "\n" + USAGE);
     }

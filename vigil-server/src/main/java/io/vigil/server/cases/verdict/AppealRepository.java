@@ -1,6 +1,8 @@
 package io.vigil.server.cases.verdict;
 
 import io.vigil.server.storage.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -18,18 +20,12 @@ public final class AppealRepository {
   public record Appeal(String appealId, String decisionId, String reason, String channel, String caseId, String status,
       String reopenRequestId, long receivedAtMillis, String receivedBy) {}
 
-  /** Thrown when an appeal with this id is stored already. */
-  public static final class AlreadyStored extends RuntimeException {
-    AlreadyStored() {
-      super(null, null, false, false);
-    }
-  }
-
   private static final String COLUMNS = "appeal_id, decision_id, reason, channel, case_id, status, reopen_request_id,"
       + " received_at_millis, received_by";
 
-  public void insert(Appeal a) {
-    Sql.update(dataSource, "INSERT INTO case_appeals (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)", ps -> {
+  /** Stores the appeal in the caller's transaction (with its timeline entry). */
+  public void insert(Connection c, Appeal a) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO case_appeals (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)")) {
       ps.setString(1, a.appealId());
       ps.setString(2, a.decisionId());
       ps.setString(3, a.reason());
@@ -39,7 +35,8 @@ public final class AppealRepository {
       ps.setString(7, a.reopenRequestId());
       ps.setLong(8, a.receivedAtMillis());
       ps.setString(9, a.receivedBy());
-    }, "storing an appeal failed", AlreadyStored::new);
+      ps.executeUpdate();
+    }
   }
 
   public Optional<Appeal> find(String appealId) {

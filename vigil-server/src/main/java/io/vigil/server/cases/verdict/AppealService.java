@@ -90,10 +90,13 @@ public final class AppealService {
       boolean openedByAppeal = opened.created() || (!opened.joined() && opened.record().origin() == CaseOrigin.APPEAL);
       status = openedByAppeal ? CASE_OPENED : JOINED;
     }
-    cases.event(caseId, by, "appeal_received", detail, false);
     AppealRepository.Appeal a = new AppealRepository.Appeal(appealId, decisionId, reason, channel, caseId, status, requestId,
         clock.millis(), actor);
-    appeals.insert(a);
+    // The appeal and its timeline entry commit together: a retry after a failure finds neither, or both.
+    cases.event(caseId, by, "appeal_received", detail, false, c -> {
+      appeals.insert(c, a);
+      return true;
+    });
     return new Received(a, false);
   }
 
