@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Webhooks, to the endpoints subscribed to each type: {@code case.opened} (a decision opened a
  * case), {@code case.closed}, {@code case.sla_warning} and {@code case.sla_breached} (the case
- * itself, as {@link #caseData}), and {@code decision.final_outcome} for each held payment a verdict
+ * itself: id, account, queue, status, priority, origin, due time, verdict), and {@code decision.final_outcome} for each held payment a verdict
  * settled.
  *
  * <p>E-mail. To the compliance addresses ({@code vigil.notifications.mail.compliance}): the
