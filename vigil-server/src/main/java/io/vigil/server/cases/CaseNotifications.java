@@ -13,13 +13,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells people and payment systems what happens to cases: signed webhooks to the payment system
- * (a case opened, closed, past its deadline; a held payment's final outcome once a verdict settled
- * it) and e-mail to compliance for borderline cases, to the assignee and compliance for deadlines.
- * Compliance hears of the cases it must judge or may have to report: those opened in or escalated
- * to the compliance queue, those closed {@code inconclusive} (borderline: the first line could not
- * settle them) and those closed {@code confirmed_fraud} (a suspicious transaction report may be due). E-mails carry the case id and what happened, never the
- * account or payment details: those stay in Vigil, behind the console's sign-in.
+ * Tells people and payment systems what happens to cases.
+ *
+ * <p>Webhooks, to the endpoints subscribed to each type: {@code case.opened} (a decision opened a
+ * case), {@code case.closed}, {@code case.sla_warning} and {@code case.sla_breached} (the case
+ * itself: id, account, queue, status, priority, origin, due time, verdict), and {@code decision.final_outcome} for each held payment a verdict
+ * settled.
+ *
+ * <p>E-mail. To the compliance addresses ({@code vigil.notifications.mail.compliance}): the
+ * borderline cases, those the first line could not settle on its own (a case opened in the
+ * compliance queue, a case escalated into it by a person or by its missed deadline, a case closed
+ * {@code inconclusive} for any reason but {@code duplicate}), and every case closed
+ * {@code confirmed_fraud} (a suspicious transaction report may be due). The deadline warning goes to
+ * the reviewer addresses ({@code vigil.notifications.mail.reviewers}) and names the assignee: Vigil
+ * keeps no e-mail address of an operator, so the assignee is not written to in person. The breach
+ * goes to the compliance and the reviewer addresses. An empty list means that e-mail is recorded
+ * {@code skipped}, never sent. E-mails carry the case id and what happened, never the account or
+ * payment details: those stay in Vigil, behind the console's sign-in.
  */
 public final class CaseNotifications implements CaseListener {
   private static final Logger log = LoggerFactory.getLogger(CaseNotifications.class);
@@ -73,9 +83,10 @@ public final class CaseNotifications implements CaseListener {
 
   @Override
   public void slaWarning(CaseRecord c) {
-    List<String> to = new ArrayList<>(email.reviewerAddresses());
-    mail(to, c, "Vigil case " + c.caseId() + " is due soon", "The case is due at " + CaseJson.time(c.dueAtMillis()) + ".",
-        "case.sla_warning");
+    webhooks.publish(WebhookEventTypes.CASE_SLA_WARNING, caseData(c));
+    String assignee = c.assigneeId() == null ? "nobody has it yet" : "it is assigned to " + c.assigneeId();
+    mail(email.reviewerAddresses(), c, "Vigil case " + c.caseId() + " is due soon",
+        "The case is due at " + CaseJson.time(c.dueAtMillis()) + "; " + assignee + ".", "case.sla_warning");
   }
 
   @Override

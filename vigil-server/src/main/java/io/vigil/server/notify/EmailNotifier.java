@@ -48,7 +48,7 @@ public final class EmailNotifier implements AutoCloseable {
     return settings.compliance();
   }
 
-  /** The addresses of reviewer notices ({@code vigil.notifications.mail.reviewers}); may be empty. */
+  /** The addresses that receive cases' deadline warnings and breaches ({@code vigil.notifications.mail.reviewers}); may be empty. */
   public List<String> reviewerAddresses() {
     return settings.reviewers();
   }

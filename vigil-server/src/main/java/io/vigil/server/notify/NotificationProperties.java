@@ -23,7 +23,7 @@ public record NotificationProperties(@DefaultValue @Valid Mail mail, @DefaultVal
   /**
    * @param from the sender address of every e-mail
    * @param compliance who receives borderline cases and the daily interception review
-   * @param reviewers who receives reviewer notices (optional)
+   * @param reviewers who receives the deadline warnings and breaches of cases (optional; Vigil keeps no address of an operator)
    * @param attemptsMax tries per e-mail before it is {@code failed}
    * @param pollInterval how often the e-mail worker looks for retries that are due
    * @param queueMax e-mails held in memory for sending or retrying; more are recorded {@code failed}

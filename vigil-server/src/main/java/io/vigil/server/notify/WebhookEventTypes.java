@@ -12,6 +12,8 @@ public final class WebhookEventTypes {
   public static final String CASE_OPENED = "case.opened";
   /** A case was closed with a verdict. */
   public static final String CASE_CLOSED = "case.closed";
+  /** A case's warning time (its due time less its queue's warning lead) passed while it was open. */
+  public static final String CASE_SLA_WARNING = "case.sla_warning";
   /** A case passed its due time without being closed. */
   public static final String CASE_SLA_BREACHED = "case.sla_breached";
   /** A verdict settled a held payment: its final outcome (released or denied). */
@@ -21,7 +23,8 @@ public final class WebhookEventTypes {
   /** Every event type. */
   public static final String ALL = "*";
   /** The types, in the order the documentation lists them. */
-  public static final List<String> TYPES = List.of(CASE_OPENED, CASE_CLOSED, CASE_SLA_BREACHED, DECISION_FINAL_OUTCOME, RELEASE_STOPPED);
+  public static final List<String> TYPES = List.of(CASE_OPENED, CASE_CLOSED, CASE_SLA_WARNING, CASE_SLA_BREACHED, DECISION_FINAL_OUTCOME,
+      RELEASE_STOPPED);
   /** Subscriptions an endpoint may list at most: each type once, or {@value #ALL}. */
   public static final int SUBSCRIPTIONS_MAX = 16;
 

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -15,15 +17,18 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Real HTTP receivers for webhook tests (the JDK's HttpServer on 127.0.0.1): each path answers with
- * the statuses a test gives, in turn, and keeps every request it got.
+ * the statuses a test gives, in turn, and keeps every request it got. {@link #signature} computes a
+ * request's Standard Webhooks signature from the endpoint's secret, as a receiver checks it.
  */
-final class WebhookReceivers implements AutoCloseable {
+public final class WebhookReceivers implements AutoCloseable {
   /** One request as received: the headers (lower-case names) and the raw body. */
-  record Received(Map<String, List<String>> headers, String body) {
-    String header(String name) {
+  public record Received(Map<String, List<String>> headers, String body) {
+    public String header(String name) {
       for (Map.Entry<String, List<String>> e : headers.entrySet()) {
         if (e.getKey().equalsIgnoreCase(name)) return e.getValue().get(0);
       }
@@ -34,20 +39,20 @@ final class WebhookReceivers implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64));
 
-  WebhookReceivers() throws IOException {
+  public WebhookReceivers() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     server.setExecutor(threads);
     server.start();
   }
 
   /** A receiver at path answering the status the supplier gives for each request, after delayMillis. */
-  BlockingQueue<Received> at(String path, IntSupplier status, long delayMillis) {
+  public BlockingQueue<Received> at(String path, IntSupplier status, long delayMillis) {
     BlockingQueue<Received> got = new LinkedBlockingQueue<>();
     server.createContext(path, exchange -> answer(exchange, got, status.getAsInt(), delayMillis));
     return got;
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
@@ -65,6 +70,17 @@ final class WebhookReceivers implements AutoCloseable {
     if (status >= 300 && status < 400) exchange.getResponseHeaders().add("Location", "http://127.0.0.1:1/elsewhere");
     exchange.sendResponseHeaders(status, -1);
     exchange.close();
+  }
+
+  /**
+   * The signature a receiver expects in {@code webhook-signature} for this request and secret
+   * ({@code whsec_} and base64): {@code v1,} and the base64 HMAC-SHA256 of {@code id.timestamp.body}.
+   */
+  public static String signature(Received r, String secret) throws GeneralSecurityException {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+    String signed = r.header("webhook-id") + "." + r.header("webhook-timestamp") + "." + r.body();
+    return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Override

@@ -8,15 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import io.vigil.server.api.ServerTestBase;
 import io.vigil.server.cases.CaseService;
 import io.vigil.server.cases.CaseVerdict;
 import io.vigil.server.cases.Reviewer;
+import io.vigil.server.notify.EmailNotifier;
 import io.vigil.server.security.Role;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.CaseSeeds;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestOperators;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -35,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -48,13 +54,17 @@ import org.springframework.test.context.DynamicPropertySource;
  * numbers: four payments in CHF (answered REVIEW, each opening a case in the payments queue) and
  * four allowed USD payments; two cases closed by one reviewer (one legitimate, one fraud), the
  * other two decisions labelled through /v1/feedback (one legitimate, one fraud): 2 of 4 judged
- * interceptions legitimate. Then the daily e-mail, sent once per day by the scheduler to a
- * recording mailer. Own server; sampling, the SLA sweep and the production mail schedule are off
- * so that nothing else changes the figures.
+ * interceptions legitimate. Then the daily e-mail, sent once per day by the scheduler through the
+ * server's e-mail sender to a GreenMail SMTP server. Own server; sampling, the SLA sweep and the
+ * production mail schedule are off so that nothing else changes the figures.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MeasuresApiTest extends ServerTestBase {
   private static final Path DATA_DIR = tempDir("vigil-api-measures-");
+  private static final String COMPLIANCE = "compliance@example.test";
+  /** How long the test waits for the e-mail worker, which sends on its own thread. */
+  private static final Duration MAIL_WAIT_MAX = Duration.ofSeconds(20);
+  private static final GreenMail SMTP = smtp();
 
   @DynamicPropertySource
   static void ownServer(DynamicPropertyRegistry registry) {
@@ -63,7 +73,22 @@ class MeasuresApiTest extends ServerTestBase {
     registry.add("vigil.cases.sampling.allowed-payments", () -> "0");
     registry.add("vigil.cases.sla.enabled", () -> "false");
     registry.add("vigil.cases.measures.daily-review.enabled", () -> "false");
+    registry.add("spring.mail.host", () -> "127.0.0.1");
+    registry.add("spring.mail.port", () -> SMTP.getSmtp().getPort());
+    registry.add("vigil.notifications.mail.compliance", () -> COMPLIANCE);
+    registry.add("vigil.notifications.mail.poll-interval", () -> "100ms");
     storeAsAsked(registry);
+  }
+
+  private static GreenMail smtp() {
+    GreenMail g = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    g.start();
+    return g;
+  }
+
+  @AfterAll
+  static void stopSmtp() {
+    SMTP.stop();
   }
 
   @Autowired
@@ -72,6 +97,8 @@ class MeasuresApiTest extends ServerTestBase {
   MeasuresService measures;
   @Autowired
   MeasuresRepository repository;
+  @Autowired
+  EmailNotifier email;
 
   /** Filled by the first test, read by the others (ordered). */
   private static Instant from;
@@ -231,14 +258,20 @@ class MeasuresApiTest extends ServerTestBase {
     assertEquals(0, before.get("cases_still_open"));
   }
 
-  /** A mailer that keeps what it was given; the real e-mail path is tested with the notifications. */
-  private static final class Recording implements ReviewMailer {
-    final List<String[]> sent = new ArrayList<>();
-
-    @Override
-    public void send(String subject, String body) {
-      sent.add(new String[] {subject, body});
+  /** The texts of the e-mails with this subject at the SMTP server, once there is one (bounded wait); SMTP's line ends made \n. */
+  private static List<String> awaitMails(String subject) throws Exception {
+    long deadline = System.nanoTime() + MAIL_WAIT_MAX.toNanos();
+    while (System.nanoTime() < deadline) {
+      List<String> texts = new ArrayList<>();
+      for (MimeMessage m : SMTP.getReceivedMessages()) {
+        if (!subject.equals(m.getSubject())) continue;
+        assertEquals(COMPLIANCE, m.getRecipients(Message.RecipientType.TO)[0].toString());
+        texts.add(((String) m.getContent()).replace("\r\n", "\n"));
+      }
+      if (!texts.isEmpty()) return texts;
+      Thread.sleep(50);
     }
+    throw new AssertionError("no e-mail \"" + subject + "\" within " + MAIL_WAIT_MAX);
   }
 
   /** Moves the test clock forward to this instant (it never goes back). */
@@ -250,14 +283,13 @@ class MeasuresApiTest extends ServerTestBase {
 
   @Test
   @Order(3)
-  void theDailyMailIsSentOnceADayFromItsHourAndAgainAfterAFailedHandOver() {
+  void theDailyMailIsSentOnceADayFromItsHourAndAgainAfterAFailedHandOver() throws Exception {
     LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC);
     Instant nextDay = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     clockTo(nextDay.plus(Duration.ofMinutes(90)));
-    Recording mail = new Recording();
+    ReviewMailer mail = MeasuresConfiguration.mailer(email);
     DailyReviewScheduler at2 = new DailyReviewScheduler(measures, repository, mail, 2);
     assertNull(at2.runOnce(), "01:30 is before the hour");
-    assertEquals(0, mail.sent.size());
 
     clockTo(nextDay.plus(Duration.ofMinutes(125)));
     assertEquals(day, at2.runOnce());
@@ -266,10 +298,8 @@ class MeasuresApiTest extends ServerTestBase {
       assertNull(restarted.runOnce(), "a restart does not send the day again");
     }
     at2.close();
-    assertEquals(1, mail.sent.size());
-    String subject = mail.sent.get(0)[0];
-    String body = mail.sent.get(0)[1];
-    assertEquals("Vigil daily interception review for " + day, subject);
+    String subject = "Vigil daily interception review for " + day;
+    String body = awaitMails(subject).get(0);
     assertTrue(body.startsWith("Vigil daily interception review for " + day + " (00:00 to 24:00 UTC)\n"), body);
     assertTrue(body.contains("\nIntercepted: 4\n  REVIEW: 4\n"), body);
     assertTrue(body.contains("\nBy queue (decisions in cases):\n  payments: 4\n"), body);
@@ -290,9 +320,11 @@ class MeasuresApiTest extends ServerTestBase {
     try (DailyReviewScheduler again = new DailyReviewScheduler(measures, repository, mail, 0)) {
       assertEquals(day.plusDays(1), again.runOnce());
     }
-    assertEquals(2, mail.sent.size());
-    assertEquals("Vigil daily interception review for " + day.plusDays(1), mail.sent.get(1)[0]);
-    assertTrue(mail.sent.get(1)[1].contains("\nIntercepted: 0\n"), mail.sent.get(1)[1]);
+    List<String> second = awaitMails("Vigil daily interception review for " + day.plusDays(1));
+    assertEquals(1, second.size());
+    assertTrue(second.get(0).contains("\nIntercepted: 0\n"), second.get(0));
+    // The worker sends in order: with the second day's e-mail in, a second one of the first day would be too.
+    assertEquals(1, awaitMails(subject).size(), "the first day once");
 
     // Days later, the two cases left open are past their due time (the sweep is off here: none breached).
     Map<String, Object> sla = map(measures(from, to).get("sla"));
