@@ -6,6 +6,7 @@ import io.vigil.server.storage.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +81,11 @@ public final class CaseService {
   /** The cases this decision joined, oldest first. */
   public List<String> casesOfDecision(String decisionId) {
     return cases.casesOfDecision(decisionId);
+  }
+
+  /** The cases now closed as a duplicate of one of these. */
+  public List<String> closedAsDuplicatesOf(Collection<String> caseIds) {
+    return cases.closedAsDuplicatesOf(caseIds);
   }
 
   // ---- opening
