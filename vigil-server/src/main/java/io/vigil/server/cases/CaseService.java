@@ -305,7 +305,8 @@ public final class CaseService {
 
   /**
    * Closes the case with a verdict. Only the case: what the verdict does to labels, holds,
-   * restrictions and lists is the verdict's (see {@code io.vigil.server.cases.verdict}).
+   * restrictions and lists is the verdict's (see {@code io.vigil.server.cases.verdict}), and so is
+   * the stored verdict row; the routes close cases through the verdict service only.
    */
   public CaseRecord close(String caseId, CaseVerdict verdict, String reasonCode, Reviewer by, Long expectedVersion,
       Map<String, Object> detail) {
