@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells people and payment systems what happens to cases: signed webhooks to the payment system
  * (a case opened, closed, past its deadline; a decision's final outcome once a verdict settled it: a
- * held payment released or denied, a decision waiting for review decided) and e-mail to compliance for borderline cases, to the assignee and compliance for deadlines.
- * Compliance hears of the cases it must judge or may have to report: those opened in or escalated
- * to the compliance queue, those closed {@code inconclusive} (borderline: the first line could not
- * settle them) and those closed {@code confirmed_fraud} (a suspicious transaction report may be due). E-mails carry the case id and what happened, never the
+ * held payment released or denied, a decision waiting for review decided) and e-mail to compliance
+ * for borderline cases, to the assignee and compliance for deadlines. Compliance hears of the cases
+ * it must judge or may have to report: those opened in or escalated to the compliance queue, those
+ * closed {@code inconclusive} (borderline: the first line could not settle them) and those closed
+ * {@code confirmed_fraud} (a suspicious transaction report may be due). E-mails carry the case id and what happened, never the
  * account or payment details: those stay in Vigil, behind the console's sign-in.
  */
 public final class CaseNotifications implements CaseListener {

@@ -99,7 +99,7 @@ public final class FinalOutcomes {
     Action action = Action.valueOf(row.action());
     return switch (action) {
       case ALLOW, DENY -> FinalOutcome.settled(action.name(), FinalOutcome.BY_DECISION, row.record().recordedAtMillis());
-      case REVIEW -> verdict != null ? byVerdict(verdict, verdict.atMillis())
+      case REVIEW -> verdict != null ? byVerdict(verdict)
           : FinalOutcome.waiting(action.name(), List.of(FinalOutcome.WAITING_FOR_REVIEW));
       case CHALLENGE -> challenge == null ? FinalOutcome.waiting(action.name(), List.of(HoldState.WAITING_FOR_CHALLENGE))
           : FinalOutcome.settled(ChallengeService.PASSED.equals(challenge.result()) ? Action.ALLOW.name() : Action.DENY.name(),
@@ -108,10 +108,10 @@ public final class FinalOutcomes {
     };
   }
 
-  /** confirmed_fraud DENY, legitimate ALLOW. */
-  private static FinalOutcome byVerdict(ReviewVerdicts.Found verdict, long atMillis) {
+  /** confirmed_fraud DENY, legitimate ALLOW, settled when the verdict decided it. */
+  private static FinalOutcome byVerdict(ReviewVerdicts.Found verdict) {
     String finalAction = verdict.verdict() == CaseVerdict.CONFIRMED_FRAUD ? Action.DENY.name() : Action.ALLOW.name();
-    return FinalOutcome.byVerdict(finalAction, verdict.caseId(), atMillis);
+    return FinalOutcome.byVerdict(finalAction, verdict.caseId(), verdict.atMillis());
   }
 
   /**
@@ -130,7 +130,7 @@ public final class FinalOutcomes {
       case HoldState.REJECTED -> FinalOutcome.settled(state.outcome().name(),
           state.rejection() != null ? FinalOutcome.BY_HOLD_REJECTION : FinalOutcome.BY_CHALLENGE, state.settledAtMillis());
       case HoldState.EXPIRED -> state.outcome() == Action.REVIEW && verdict != null && verdict.atMillis() >= state.settledAtMillis()
-          ? byVerdict(verdict, verdict.atMillis())
+          ? byVerdict(verdict)
           : FinalOutcome.settled(state.outcome().name(), FinalOutcome.BY_HOLD_EXPIRY, state.settledAtMillis());
       default -> FinalOutcome.waiting(Action.HOLD.name(), state.waitingFor());
     };
