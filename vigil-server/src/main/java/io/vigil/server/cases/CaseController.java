@@ -10,9 +10,6 @@ import io.vigil.server.security.Permission;
 import io.vigil.server.security.Principals;
 import io.vigil.server.security.VigilPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,12 +25,9 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Cases over HTTP: finding them, taking them, working them. Verdicts and appeals have their own routes. */
+/** Cases over HTTP: finding them, taking them, working them. Verdicts, appeals and bulk actions have their own routes. */
 @RestController
 public class CaseController {
-  /** Cases a bulk action names at most. */
-  static final int BULK_CASES_MAX = 200;
-
   private final CaseService cases;
   private final CaseAttachments attachments;
 
@@ -212,56 +206,6 @@ public class CaseController {
         .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(meta.fileName()).build().toString())
         .header("X-Content-Type-Options", "nosniff")
         .body(content);
-  }
-
-  /**
-   * A supervisor's action on many cases: {@code {"case_ids": [...], "action": "reassign", "assignee_id": "…"}}
-   * or {@code {"case_ids": [...], "action": "close_duplicate", "duplicate_of": "case_…"}}. Each case is
-   * its own change; the answer lists each one's result, so one refusal does not undo the others.
-   */
-  @PostMapping("/v1/cases/bulk")
-  public Map<String, Object> bulk(HttpServletRequest request) {
-    Reviewer by = reviewer(request);
-    Map<String, Object> body = Params.object(Bodies.read(request), Set.of("case_ids", "action", "assignee_id", "duplicate_of"));
-    if (!(body.get("case_ids") instanceof List<?> ids) || ids.isEmpty() || ids.size() > BULK_CASES_MAX
-        || !ids.stream().allMatch(i -> i instanceof String s && s.length() <= 64)) {
-      throw ApiException.invalid("invalid_case_ids", "case_ids must list 1 to " + BULK_CASES_MAX + " case ids", "case_ids");
-    }
-    String action = Params.string(body, "action", true, 32);
-    String assignee = Params.string(body, "assignee_id", false, 128);
-    String duplicateOf = Params.string(body, "duplicate_of", false, 64);
-    switch (action) {
-      case "reassign" -> {
-        if (assignee == null) throw ApiException.invalid("missing_field", "assignee_id is required to reassign", "assignee_id");
-      }
-      case "close_duplicate" -> {
-        if (duplicateOf == null) throw ApiException.invalid("missing_field", "duplicate_of is required to close as duplicate", "duplicate_of");
-        cases.record(duplicateOf);
-        if (ids.contains(duplicateOf)) {
-          throw ApiException.invalid("invalid_case_ids", "A case cannot be closed as a duplicate of itself", "duplicate_of");
-        }
-      }
-      default -> throw ApiException.invalid("invalid_action", "action must be reassign or close_duplicate", "action");
-    }
-    List<Map<String, Object>> results = new ArrayList<>();
-    for (Object id : new LinkedHashSet<>(ids)) {
-      String caseId = (String) id;
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("case_id", caseId);
-      try {
-        CaseRecord after = "reassign".equals(action) ? cases.assign(caseId, assignee, by, null)
-            : cases.close(caseId, CaseVerdict.INCONCLUSIVE, "duplicate", by, null, Map.of("duplicate_of", duplicateOf));
-        r.put("status", "done");
-        r.put("case", CaseJson.record(after));
-      } catch (ApiException refused) {
-        r.put("status", "refused");
-        r.put("error", Map.of("code", refused.code(), "message", refused.getMessage()));
-      }
-      results.add(r);
-    }
-    Map<String, Object> answer = Map.of("action", action, "results", results);
-    AuditContext.after(request, answer);
-    return answer;
   }
 
   /** {@code {"away": true}}: an away reviewer gets no automatic assignments. Yourself, or anyone with cases.supervise. */

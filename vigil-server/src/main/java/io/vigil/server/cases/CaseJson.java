@@ -1,7 +1,9 @@
 package io.vigil.server.cases;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Cases, their timeline entries and attachments as the API writes them. */
@@ -28,6 +30,28 @@ public final class CaseJson {
     m.put("closed_by", r.closedBy());
     m.put("version", r.version());
     return m;
+  }
+
+  /**
+   * The cases holding a decision, as its record shows them: one entry per case (with the origin of
+   * its first link), oldest first, so an operator can go from the decision to its case.
+   */
+  public static List<Map<String, Object>> holding(List<DecisionCase> links) {
+    Map<String, Map<String, Object>> byCase = new LinkedHashMap<>();
+    for (DecisionCase d : links) {
+      if (byCase.containsKey(d.standing().caseId())) continue;
+      CaseStanding s = d.standing();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("case_id", s.caseId());
+      m.put("origin", d.origin().wire());
+      m.put("status", s.status().wire());
+      m.put("verdict", s.verdict() == null ? null : s.verdict().wire());
+      m.put("reason_code", s.reasonCode());
+      m.put("closed_at", time(s.closedAtMillis()));
+      m.put("duplicate_of", s.closedAsDuplicate() ? s.duplicateOf() : null);
+      byCase.put(s.caseId(), m);
+    }
+    return new ArrayList<>(byCase.values());
   }
 
   public static Map<String, Object> view(CaseView v) {

@@ -1,14 +1,21 @@
 package io.vigil.server.cases;
 
+import io.vigil.engine.policy.Action;
 import io.vigil.server.hold.HoldService;
 import io.vigil.server.hold.HoldState;
+import io.vigil.server.journal.JournalRepository;
+import io.vigil.server.journal.JournalRow;
 import io.vigil.server.notify.EmailNotifier;
 import io.vigil.server.notify.WebhookEventTypes;
 import io.vigil.server.notify.WebhookNotifier;
+import io.vigil.server.outcome.FinalOutcome;
+import io.vigil.server.outcome.FinalOutcomes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Webhooks, to the endpoints subscribed to each type: {@code case.opened} (a decision opened a
  * case), {@code case.closed}, {@code case.sla_warning} and {@code case.sla_breached} (the case
- * itself: id, account, queue, status, priority, origin, due time, verdict), and {@code decision.final_outcome} for each held payment a verdict
- * settled.
+ * itself: id, account, queue, status, priority, origin, due time, verdict), and
+ * {@code decision.final_outcome} for each decision a verdict settled: a held payment released or
+ * denied, a decision waiting for review decided.
  *
  * <p>E-mail. To the compliance addresses ({@code vigil.notifications.mail.compliance}): the
  * borderline cases, those the first line could not settle on its own (a case opened in the
@@ -34,17 +42,24 @@ import org.slf4j.LoggerFactory;
 public final class CaseNotifications implements CaseListener {
   private static final Logger log = LoggerFactory.getLogger(CaseNotifications.class);
   static final String COMPLIANCE_QUEUE = "compliance";
+  /** Decisions a close tells the final outcome of at most (its own and its duplicates'); a case holds far fewer. */
+  static final int SETTLED_DECISIONS_MAX = 1_000;
 
   private final EmailNotifier email;
   private final WebhookNotifier webhooks;
   private final HoldService holds;
   private final CaseService cases;
+  private final JournalRepository journal;
+  private final FinalOutcomes outcomes;
 
-  public CaseNotifications(EmailNotifier email, WebhookNotifier webhooks, HoldService holds, CaseService cases) {
+  public CaseNotifications(EmailNotifier email, WebhookNotifier webhooks, HoldService holds, CaseService cases,
+      JournalRepository journal, FinalOutcomes outcomes) {
     this.email = email;
     this.webhooks = webhooks;
     this.holds = holds;
     this.cases = cases;
+    this.journal = journal;
+    this.outcomes = outcomes;
   }
 
   @Override
@@ -72,6 +87,7 @@ public final class CaseNotifications implements CaseListener {
     Map<String, Object> data = caseData(c);
     data.put("decision_ids", cases.get(c.caseId()).decisions().stream().map(CaseView.LinkedDecision::decisionId).distinct().toList());
     webhooks.publish(WebhookEventTypes.CASE_CLOSED, data);
+    publishDecided(c);
     if (c.verdict() == CaseVerdict.INCONCLUSIVE && !"duplicate".equals(c.reasonCode())) {
       mail(email.complianceAddresses(), c, "Vigil case " + c.caseId() + " closed inconclusive",
           "The case was closed without a finding (" + c.reasonCode() + "); compliance may want to look at it.", "case.borderline");
@@ -106,6 +122,7 @@ public final class CaseNotifications implements CaseListener {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("decision_id", decisionId);
         data.put("final_action", h.outcome() == null ? null : h.outcome().name());
+        data.put("settled_by", h.status().equals(HoldState.APPROVED) ? FinalOutcome.BY_HOLD_RELEASE : FinalOutcome.BY_HOLD_REJECTION);
         data.put("hold_status", h.status());
         data.put("case_id", c.caseId());
         data.put("verdict", c.verdict() == null ? null : c.verdict().wire());
@@ -114,6 +131,54 @@ public final class CaseNotifications implements CaseListener {
         log.warn("the final outcome of a settled decision could not be published: {}", e.toString());
       }
     }
+  }
+
+  /**
+   * Tells the final outcome of the decisions waiting for review that this close decided: those the
+   * case holds and those of the cases closed as its duplicates (and theirs), whose outcome is now a
+   * verdict's ({@code review_verdict}). Before this close the case was open, so none of them was
+   * decided through it: each is told once per close that decides it.
+   */
+  private void publishDecided(CaseRecord c) {
+    try {
+      List<JournalRow> rows = new ArrayList<>();
+      for (String decisionId : waitingOn(c.caseId())) journal.findByDecisionId(decisionId).ifPresent(rows::add);
+      Map<String, FinalOutcome> settled = outcomes.of(rows);
+      for (JournalRow row : rows) {
+        FinalOutcome o = settled.get(row.record().decisionId());
+        if (!FinalOutcome.BY_REVIEW_VERDICT.equals(o.settledBy())) continue;
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("decision_id", row.record().decisionId());
+        data.put("final_action", o.finalAction());
+        data.put("settled_by", o.settledBy());
+        data.put("hold_status", row.action().equals(Action.HOLD.name()) ? holds.state(row.record().decisionId()).status() : null);
+        data.put("case_id", o.verdictCaseId());
+        data.put("verdict", (Action.DENY.name().equals(o.finalAction()) ? CaseVerdict.CONFIRMED_FRAUD : CaseVerdict.LEGITIMATE).wire());
+        webhooks.publish(WebhookEventTypes.DECISION_FINAL_OUTCOME, data);
+      }
+    } catch (RuntimeException e) {
+      log.warn("the final outcome of decisions a verdict decided could not be published: {}", e.toString());
+    }
+  }
+
+  /** The decisions that wait for review on the case: its own and those of its duplicates, level by level; bounded. */
+  private Set<String> waitingOn(String caseId) {
+    Set<String> decisionIds = new LinkedHashSet<>();
+    Set<String> seen = new LinkedHashSet<>(List.of(caseId));
+    List<String> level = List.of(caseId);
+    for (int hop = 0; hop <= ReviewVerdicts.DUPLICATE_HOPS_MAX && !level.isEmpty(); hop++) {
+      for (String id : level) {
+        for (CaseView.LinkedDecision d : cases.get(id).decisions()) {
+          if (d.origin() != CaseOrigin.REVIEW && d.origin() != CaseOrigin.HOLD) continue;
+          if (decisionIds.size() >= SETTLED_DECISIONS_MAX) return decisionIds;
+          decisionIds.add(d.decisionId());
+        }
+      }
+      List<String> next = new ArrayList<>();
+      for (String id : cases.closedAsDuplicatesOf(level)) if (seen.add(id)) next.add(id);
+      level = next;
+    }
+    return decisionIds;
   }
 
   private void mail(List<String> to, CaseRecord c, String subject, String what, String kind) {

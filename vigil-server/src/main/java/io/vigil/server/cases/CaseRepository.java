@@ -147,6 +147,64 @@ public final class CaseRepository {
     }
   }
 
+  /**
+   * A case's verdicts ({@code case_verdicts}), latest first: by time, then by the case version in the
+   * id (the ids share the case's prefix, so the longer id is the later version: {@code -v10} after {@code -v9}).
+   */
+  public static final String LATEST_VERDICT_FIRST = "decided_at_millis DESC, LENGTH(verdict_id) DESC, verdict_id DESC";
+  /** The duplicate_of of the latest verdict of the case read as {@code c} (a correlated subquery, in SQL both stores run). */
+  private static final String LATEST_DUPLICATE_OF = "(SELECT x.duplicate_of FROM case_verdicts x WHERE x.case_id = c.case_id"
+      + " ORDER BY " + LATEST_VERDICT_FIRST + " LIMIT 1)";
+  /** The standing of cases read as {@code c}: the latest verdict's duplicate_of only while closed. */
+  private static final String STANDING_COLUMNS = "c.case_id, c.status, c.verdict, c.reason_code, c.closed_at_millis,"
+      + " CASE WHEN c.status = 'closed' THEN " + LATEST_DUPLICATE_OF + " END";
+
+  /** Reads {@link #STANDING_COLUMNS} from {@code first} on. */
+  private static CaseStanding standing(ResultSet rs, int first) throws SQLException {
+    return new CaseStanding(rs.getString(first), CaseStatus.ofWire(rs.getString(first + 1)), CaseVerdict.ofWire(rs.getString(first + 2)),
+        rs.getString(first + 3), nullableLong(rs, first + 4), rs.getString(first + 5));
+  }
+
+  /**
+   * The cases holding each of the decisions, oldest link first, in one query (callers bound the ids:
+   * a page of decisions); a decision in no case is absent.
+   */
+  public Map<String, List<DecisionCase>> casesOfDecisions(Collection<String> decisionIds) {
+    Map<String, List<DecisionCase>> out = new HashMap<>();
+    if (decisionIds.isEmpty()) return out;
+    String sql = "SELECT d.decision_id, d.origin, d.added_at_millis, " + STANDING_COLUMNS
+        + " FROM case_decisions d JOIN cases c ON c.case_id = d.case_id"
+        + " WHERE d.decision_id IN (" + Sql.placeholders(decisionIds.size()) + ") ORDER BY d.added_at_millis, d.case_id, d.origin";
+    for (DecisionCase d : Sql.list(dataSource, sql, Sql.strings(decisionIds),
+        rs -> new DecisionCase(rs.getString(1), CaseOrigin.ofWire(rs.getString(2)), rs.getLong(3), standing(rs, 4)),
+        "reading the cases of decisions failed")) {
+      out.computeIfAbsent(d.decisionId(), k -> new ArrayList<>()).add(d);
+    }
+    return out;
+  }
+
+  /** Where each of these cases stands, by case id; a case that does not exist is absent. */
+  public Map<String, CaseStanding> standings(Collection<String> caseIds) {
+    Map<String, CaseStanding> out = new HashMap<>();
+    if (caseIds.isEmpty()) return out;
+    String sql = "SELECT " + STANDING_COLUMNS + " FROM cases c WHERE c.case_id IN (" + Sql.placeholders(caseIds.size()) + ")";
+    for (CaseStanding s : Sql.list(dataSource, sql, Sql.strings(caseIds), rs -> standing(rs, 1), "reading cases failed")) {
+      out.put(s.caseId(), s);
+    }
+    return out;
+  }
+
+  /** The cases now closed as a duplicate of one of these (their latest verdict names it). */
+  public List<String> closedAsDuplicatesOf(Collection<String> caseIds) {
+    if (caseIds.isEmpty()) return List.of();
+    String sql = "SELECT c.case_id FROM cases c WHERE c.status = 'closed' AND c.case_id IN (SELECT case_id FROM case_verdicts"
+        + " WHERE duplicate_of IN (" + Sql.placeholders(caseIds.size()) + ")) AND " + LATEST_DUPLICATE_OF + " IN ("
+        + Sql.placeholders(caseIds.size()) + ") ORDER BY c.case_id";
+    List<String> twice = new ArrayList<>(caseIds);
+    twice.addAll(caseIds);
+    return Sql.list(dataSource, sql, Sql.strings(twice), rs -> rs.getString(1), "reading the duplicates of cases failed");
+  }
+
   /** The cases a decision joined, for any origin, oldest first. */
   public List<String> casesOfDecision(String decisionId) {
     return Sql.list(dataSource, "SELECT case_id, MIN(added_at_millis) FROM case_decisions WHERE decision_id = ?"

@@ -6,6 +6,7 @@ import io.vigil.server.storage.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +81,11 @@ public final class CaseService {
   /** The cases this decision joined, oldest first. */
   public List<String> casesOfDecision(String decisionId) {
     return cases.casesOfDecision(decisionId);
+  }
+
+  /** The cases now closed as a duplicate of one of these. */
+  public List<String> closedAsDuplicatesOf(Collection<String> caseIds) {
+    return cases.closedAsDuplicatesOf(caseIds);
   }
 
   // ---- opening
@@ -299,7 +305,8 @@ public final class CaseService {
 
   /**
    * Closes the case with a verdict. Only the case: what the verdict does to labels, holds,
-   * restrictions and lists is the verdict's (see {@code io.vigil.server.cases.verdict}).
+   * restrictions and lists is the verdict's (see {@code io.vigil.server.cases.verdict}), and so is
+   * the stored verdict row; the routes close cases through the verdict service only.
    */
   public CaseRecord close(String caseId, CaseVerdict verdict, String reasonCode, Reviewer by, Long expectedVersion,
       Map<String, Object> detail) {

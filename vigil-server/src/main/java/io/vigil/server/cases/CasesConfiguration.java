@@ -7,6 +7,7 @@ import io.vigil.server.hold.HoldService;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.notify.EmailNotifier;
 import io.vigil.server.notify.WebhookNotifier;
+import io.vigil.server.outcome.FinalOutcomes;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -41,8 +42,9 @@ public class CasesConfiguration {
 
   /** Webhooks and e-mail about cases; registered before the opener starts, so no opened case goes untold. */
   @Bean
-  public CaseNotifications caseNotifications(EmailNotifier email, WebhookNotifier webhooks, HoldService holds, CaseService cases) {
-    CaseNotifications notifications = new CaseNotifications(email, webhooks, holds, cases);
+  public CaseNotifications caseNotifications(EmailNotifier email, WebhookNotifier webhooks, HoldService holds, CaseService cases,
+      JournalRepository journal, FinalOutcomes outcomes) {
+    CaseNotifications notifications = new CaseNotifications(email, webhooks, holds, cases, journal, outcomes);
     cases.addListener(notifications);
     return notifications;
   }

@@ -17,6 +17,8 @@ import io.vigil.engine.state.PartCipher;
 import io.vigil.server.account.RestrictionRepository;
 import io.vigil.server.account.RestrictionService;
 import io.vigil.server.backup.OnlineBackup;
+import io.vigil.server.cases.CaseRepository;
+import io.vigil.server.cases.ReviewVerdicts;
 import io.vigil.server.challenge.ChallengeRepository;
 import io.vigil.server.challenge.ChallengeService;
 import io.vigil.server.decision.DecisionPipeline;
@@ -313,10 +315,11 @@ public class VigilConfiguration {
     return new HoldService(journal, new ApprovalRepository(ds), new ChallengeRepository(ds), restrictions, limits, clock);
   }
 
-  /** What each decision ended as, after its challenge, hold or reversal. */
+  /** What each decision ended as, after its challenge, hold, review verdict or reversal. */
   @Bean
   public FinalOutcomes finalOutcomes(HikariDataSource ds, Clock clock) {
-    return new FinalOutcomes(new ChallengeRepository(ds), new ApprovalRepository(ds), new ReversalRepository(ds), clock);
+    return new FinalOutcomes(new ChallengeRepository(ds), new ApprovalRepository(ds), new ReversalRepository(ds),
+        new ReviewVerdicts(new CaseRepository(ds)), clock);
   }
 
   /** Readiness: DOWN when a decision cannot be made and stored now (see {@link DecisionsHealth}). */

@@ -6,6 +6,9 @@ import io.vigil.server.api.Arrival;
 import io.vigil.server.api.Bodies;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.Page;
+import io.vigil.server.cases.CaseJson;
+import io.vigil.server.cases.CaseRepository;
+import io.vigil.server.cases.DecisionCase;
 import io.vigil.server.journal.JournalRepository;
 import io.vigil.server.journal.JournalRow;
 import io.vigil.server.outcome.FinalOutcome;
@@ -37,12 +40,15 @@ public class DecisionController {
   private final JournalRepository journal;
   private final FinalOutcomes outcomes;
   private final JournalPrivacy privacy;
+  private final CaseRepository cases;
 
-  public DecisionController(DecisionService service, JournalRepository journal, FinalOutcomes outcomes, JournalPrivacy privacy) {
+  public DecisionController(DecisionService service, JournalRepository journal, FinalOutcomes outcomes, JournalPrivacy privacy,
+      CaseRepository cases) {
     this.service = service;
     this.journal = journal;
     this.outcomes = outcomes;
     this.privacy = privacy;
+    this.cases = cases;
   }
 
   @PostMapping(path = "/v1/decisions", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -59,7 +65,8 @@ public class DecisionController {
     if (decisionId.length() > 40) throw ApiException.invalid("invalid_parameter", "decision ids are at most 40 characters", "decision_id");
     JournalRow row = journal.findByDecisionId(decisionId)
         .orElseThrow(() -> ApiException.notFound("decision_not_found", "No decision with this id", "decision_id"));
-    return record(row, outcomes.of(row));
+    List<DecisionCase> holding = cases.casesOfDecisions(List.of(decisionId)).getOrDefault(decisionId, List.of());
+    return record(row, outcomes.of(row), holding);
   }
 
   @GetMapping(path = "/v1/decisions", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -83,8 +90,11 @@ public class DecisionController {
         merchantId, riskLevel, rule, scoreMin, scoreMax, amountMin, amountMax, currency));
     int pageSize = Page.limit(limit);
     List<JournalRow> rows = journal.query(filter, startingAfter, Page.fetchSize(pageSize));
-    Map<String, FinalOutcome> settled = outcomes.of(Page.shown(rows, pageSize));
-    return Page.of(rows, pageSize, row -> record(row, settled.get(row.record().decisionId())), row -> row.record().sequence());
+    List<JournalRow> shown = Page.shown(rows, pageSize);
+    Map<String, FinalOutcome> settled = outcomes.of(shown);
+    Map<String, List<DecisionCase>> holding = cases.casesOfDecisions(shown.stream().map(r -> r.record().decisionId()).toList());
+    return Page.of(rows, pageSize, row -> record(row, settled.get(row.record().decisionId()),
+        holding.getOrDefault(row.record().decisionId(), List.of())), row -> row.record().sequence());
   }
 
   /**
@@ -125,8 +135,8 @@ public class DecisionController {
     out.flush();
   }
 
-  /** A stored decision with its final outcome next to its action. */
-  private Map<String, Object> record(JournalRow row, FinalOutcome outcome) {
+  /** A stored decision with its final outcome next to its action, and the cases holding it. */
+  private Map<String, Object> record(JournalRow row, FinalOutcome outcome, List<DecisionCase> holding) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("sequence", row.record().sequence());
     m.put("recorded_at", Instant.ofEpochMilli(row.record().recordedAtMillis()).toString());
@@ -135,6 +145,7 @@ public class DecisionController {
     m.put("settled_by", outcome.settledBy());
     m.put("settled_at", outcome.settledAtMillis() == 0 ? null : Instant.ofEpochMilli(outcome.settledAtMillis()).toString());
     m.put("waiting_for", outcome.waitingFor());
+    m.put("cases", CaseJson.holding(holding));
     // Personal fields opened for the caller (shown as "[erased]" once the person's key is destroyed).
     m.put("decision", Json.readMap(privacy.openResponse(row.record().responseJson(), row.record().eventId())));
     m.put("event", privacy.openEvent(row.record().eventJson(), JournalPrivacy.Reading.DISPLAY));

@@ -11,11 +11,14 @@ import java.util.List;
  * @param settledBy {@code decision} (ALLOW and DENY are final as decided), {@code challenge},
  *     {@code hold} (its approvals, and its step-up when it has one), {@code hold_expiry},
  *     {@code hold_rejection} (a person rejected it), {@code hold_release} (a reviewer released it with a
- *     case verdict) or {@code reversal}; null while waiting
+ *     case verdict), {@code review_verdict} (the verdict of the case holding a decision that waited for
+ *     review) or {@code reversal}; null while waiting
  * @param settledAtMillis when it was settled; 0 while waiting
  * @param waitingFor what is missing: {@code challenge}, {@code approvals}, {@code review}; empty once settled
+ * @param verdictCaseId the case whose verdict settled it ({@code review_verdict}); null otherwise
  */
-public record FinalOutcome(String finalAction, String settledBy, long settledAtMillis, List<String> waitingFor) {
+public record FinalOutcome(String finalAction, String settledBy, long settledAtMillis, List<String> waitingFor,
+    String verdictCaseId) {
   public static final String BY_DECISION = "decision";
   public static final String BY_CHALLENGE = "challenge";
   public static final String BY_HOLD = "hold";
@@ -24,19 +27,32 @@ public record FinalOutcome(String finalAction, String settledBy, long settledAtM
   public static final String BY_HOLD_REJECTION = "hold_rejection";
   /** A reviewer released the held payment with a case verdict (legitimate). */
   public static final String BY_HOLD_RELEASE = "hold_release";
+  /**
+   * A reviewer's verdict on the case holding a decision that waited for review (a REVIEW, or a hold
+   * whose deadline passed with expiry action REVIEW): confirmed fraud DENY, legitimate ALLOW.
+   */
+  public static final String BY_REVIEW_VERDICT = "review_verdict";
   public static final String BY_REVERSAL = "reversal";
   public static final String REVERSED = "REVERSED";
   public static final String WAITING_FOR_REVIEW = "review";
 
   public FinalOutcome {
     waitingFor = List.copyOf(waitingFor);
+    assert (verdictCaseId != null) == BY_REVIEW_VERDICT.equals(settledBy) : settledBy + " " + verdictCaseId;
   }
 
   static FinalOutcome settled(String finalAction, String settledBy, long atMillis) {
-    return new FinalOutcome(finalAction, settledBy, atMillis, "REVIEW".equals(finalAction) ? List.of(WAITING_FOR_REVIEW) : List.of());
+    return new FinalOutcome(finalAction, settledBy, atMillis, "REVIEW".equals(finalAction) ? List.of(WAITING_FOR_REVIEW) : List.of(),
+        null);
+  }
+
+  /** Settled by the verdict of {@code caseId}: ALLOW or DENY. */
+  static FinalOutcome byVerdict(String finalAction, String caseId, long atMillis) {
+    assert finalAction.equals("ALLOW") || finalAction.equals("DENY") : finalAction;
+    return new FinalOutcome(finalAction, BY_REVIEW_VERDICT, atMillis, List.of(), caseId);
   }
 
   static FinalOutcome waiting(String action, List<String> waitingFor) {
-    return new FinalOutcome(action, null, 0, waitingFor);
+    return new FinalOutcome(action, null, 0, waitingFor, null);
   }
 }

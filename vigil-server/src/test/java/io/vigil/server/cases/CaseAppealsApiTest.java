@@ -39,10 +39,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CaseAppealsApiTest extends CaseServerBase {
-  private Signed supervisor(String prefix) {
-    return TestOperators.signInSteppedUp(base, TestOperators.newUsername(prefix), Set.of(Role.SUPERVISOR));
-  }
-
   private ApiClient.Reply appeal(String decisionId, String appealId, String reason, String channel) {
     return api.post("/v1/decisions/" + decisionId + "/appeal", Map.of("appeal_id", appealId, "reason", reason, "channel", channel));
   }
@@ -54,10 +50,6 @@ class CaseAppealsApiTest extends CaseServerBase {
     Map<String, Object> d = pay(api, account, 25_00L, "EUR");
     assertEquals("DENY", d.get("action"), d::toString);
     return (String) d.get("decision_id");
-  }
-
-  private ApiClient.Reply approveReopen(Signed op, String caseId, String requestId) {
-    return as(op, base, "POST", "/v1/cases/" + caseId + "/reopen-requests/" + requestId + "/approval", Map.of());
   }
 
   @Test

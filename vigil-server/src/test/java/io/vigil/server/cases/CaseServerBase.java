@@ -55,4 +55,13 @@ abstract class CaseServerBase extends ServerTestBase {
   protected ApiClient.Reply verdict(Signed op, String caseId, Map<String, Object> body) {
     return as(op, base, "POST", "/v1/cases/" + caseId + "/verdict", body);
   }
+
+  /** A new supervisor, stepped up (as approving a reopen needs). */
+  protected Signed supervisor(String prefix) {
+    return TestOperators.signInSteppedUp(base, TestOperators.newUsername(prefix), Set.of(Role.SUPERVISOR));
+  }
+
+  protected ApiClient.Reply approveReopen(Signed op, String caseId, String requestId) {
+    return as(op, base, "POST", "/v1/cases/" + caseId + "/reopen-requests/" + requestId + "/approval", Map.of());
+  }
 }

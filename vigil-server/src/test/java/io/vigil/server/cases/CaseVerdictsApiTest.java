@@ -234,7 +234,11 @@ class CaseVerdictsApiTest extends CaseServerBase {
     assertEquals(200, closed.status(), closed.body());
     assertEquals(List.of(), map(closed.json().get("verdict")).get("effects"));
     assertEquals(List.of(), data(api.get("/v1/feedback?decision_id=" + d.get("decision_id"))));
-    assertEquals("REVIEW", api.get("/v1/decisions/" + d.get("decision_id")).json().get("final_action"));
+    Map<String, Object> record = api.get("/v1/decisions/" + d.get("decision_id")).json();
+    assertEquals("REVIEW", record.get("final_action"), "no finding decides nothing: the REVIEW still waits");
+    assertNull(record.get("settled_by"));
+    assertEquals(List.of("review"), record.get("waiting_for"));
+    assertEquals("inconclusive", list(record.get("cases")).get(0).get("verdict"));
   }
 
   /** The account whose case, once closed, gets a restriction placed between the close and its effects. */

@@ -36,8 +36,8 @@ public class VerdictConfiguration {
 
   @Bean
   public VerdictService verdictService(HikariDataSource ds, CaseService cases, VerdictEffects effects, HoldService holds,
-      RestrictionService restrictions, ListService lists, Clock clock) {
-    return new VerdictService(cases, new VerdictRepository(ds), effects, holds, restrictions, lists, clock);
+      RestrictionService restrictions, ListService lists) {
+    return new VerdictService(cases, new VerdictRepository(ds), effects, holds, restrictions, lists);
   }
 
   @Bean

@@ -1,6 +1,7 @@
 package io.vigil.server.cases.verdict;
 
 import io.vigil.server.api.Json;
+import io.vigil.server.cases.CaseRepository;
 import io.vigil.server.storage.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,9 +25,12 @@ public final class VerdictRepository {
     this.dataSource = dataSource;
   }
 
-  /** One closing of a case with a verdict; {@code appliedAtMillis} null until every effect is applied. */
+  /**
+   * One closing of a case with a verdict; {@code appliedAtMillis} null until every effect is applied;
+   * {@code duplicateOf} the case this one was closed as a duplicate of, else null.
+   */
   public record Stored(String verdictId, String caseId, String verdict, String reasonCode, String reviewerId, String hold,
-      String restrictions, long decidedAtMillis, Long appliedAtMillis) {}
+      String restrictions, long decidedAtMillis, Long appliedAtMillis, String duplicateOf) {}
 
   /**
    * One effect of a verdict. kind: {@code label}, {@code restriction_lift}, {@code hold_release},
@@ -40,17 +44,17 @@ public final class VerdictRepository {
   }
 
   private static final String INSERT_COLUMNS = "verdict_id, case_id, verdict, reason_code, reviewer_id, hold_choice,"
-      + " restrictions_choice, decided_at_millis, applied_at_millis";
+      + " restrictions_choice, decided_at_millis, applied_at_millis, duplicate_of";
   /** The same columns of the table read as {@code v}. */
   private static final String VERDICT_COLUMNS = "v.verdict_id, v.case_id, v.verdict, v.reason_code, v.reviewer_id, v.hold_choice,"
-      + " v.restrictions_choice, v.decided_at_millis, v.applied_at_millis";
+      + " v.restrictions_choice, v.decided_at_millis, v.applied_at_millis, v.duplicate_of";
   private static final String EFFECT_COLUMNS = "verdict_id, seq, kind, target, detail_json, applied_at_millis, result_json,"
       + " attempts, last_error";
   /** The longest error text an effect keeps. */
   static final int ERROR_CHARS_MAX = 1_000;
 
   public void insert(Connection c, Stored v, List<Effect> effects) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO case_verdicts (" + INSERT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)")) {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO case_verdicts (" + INSERT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?)")) {
       ps.setString(1, v.verdictId());
       ps.setString(2, v.caseId());
       ps.setString(3, v.verdict());
@@ -60,6 +64,7 @@ public final class VerdictRepository {
       ps.setString(7, v.restrictions());
       ps.setLong(8, v.decidedAtMillis());
       ps.setNull(9, Types.BIGINT);
+      ps.setString(10, v.duplicateOf());
       ps.executeUpdate();
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO case_verdict_effects (" + EFFECT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)")) {
@@ -85,6 +90,17 @@ public final class VerdictRepository {
   }
 
   /**
+   * The case named by the case's latest verdict as the one it duplicates; empty when that verdict is
+   * not a close as duplicate, or the case has none.
+   */
+  public Optional<String> latestDuplicateOf(String caseId) {
+    List<String> latest = Sql.list(dataSource, "SELECT duplicate_of FROM case_verdicts WHERE case_id = ?"
+        + " ORDER BY " + CaseRepository.LATEST_VERDICT_FIRST + " LIMIT 1", ps -> ps.setString(1, caseId), rs -> rs.getString(1),
+        "reading a case's latest verdict failed");
+    return latest.isEmpty() ? Optional.empty() : Optional.ofNullable(latest.get(0));
+  }
+
+  /**
    * Verdicts with an effect not yet applied that has had fewer than {@code attemptsMax} attempts,
    * oldest first, at most {@code rows}: effects given up on do not keep newer verdicts waiting.
    */
@@ -101,7 +117,7 @@ public final class VerdictRepository {
     long applied = rs.getLong(9);
     Long appliedAt = rs.wasNull() ? null : applied;
     return new Stored(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-        rs.getString(7), rs.getLong(8), appliedAt);
+        rs.getString(7), rs.getLong(8), appliedAt, rs.getString(10));
   }
 
   /** A verdict's effects in the order they are applied. */

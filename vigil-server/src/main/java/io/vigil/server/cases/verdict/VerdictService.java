@@ -11,7 +11,6 @@ import io.vigil.server.cases.Reviewer;
 import io.vigil.server.hold.HoldService;
 import io.vigil.server.hold.HoldState;
 import io.vigil.server.list.ListService;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VerdictService {
   private static final Logger log = LoggerFactory.getLogger(VerdictService.class);
+  /** The reason code of a close as duplicate. */
+  public static final String REASON_DUPLICATE = "duplicate";
 
   private final CaseService cases;
   private final VerdictRepository verdicts;
@@ -38,23 +39,72 @@ public final class VerdictService {
   private final HoldService holds;
   private final RestrictionService restrictions;
   private final ListService lists;
-  private final Clock clock;
 
   public VerdictService(CaseService cases, VerdictRepository verdicts, VerdictEffects effects, HoldService holds,
-      RestrictionService restrictions, ListService lists, Clock clock) {
+      RestrictionService restrictions, ListService lists) {
     this.cases = cases;
     this.verdicts = verdicts;
     this.effects = effects;
     this.holds = holds;
     this.restrictions = restrictions;
     this.lists = lists;
-    this.clock = clock;
   }
 
   /** The case as closed, the stored verdict and its effects as they stand after the first attempt. */
   public record Closed(CaseRecord record, VerdictRepository.Stored verdict, List<VerdictRepository.Effect> effects) {}
 
   public Closed close(String caseId, VerdictRequest req, Reviewer by) {
+    return close(caseId, req, by, null);
+  }
+
+  /**
+   * Closes the case as a duplicate of {@code duplicateOf}: a verdict {@code inconclusive} with reason
+   * {@code duplicate} that names that case and does nothing else. It records no label (a duplicate is
+   * no finding: the model learns from the verdict of the case it duplicates, not twice), leaves a held
+   * payment to its approvers and deadline (releasing or refusing money needs a reviewer who looked at
+   * this payment), lifts no restriction and adds no list entry. Decisions of the case waiting for
+   * review take the verdict of the case it duplicates ({@code io.vigil.server.outcome.FinalOutcomes});
+   * that case's timeline records the duplicate ({@code duplicate_closed}).
+   */
+  public Closed closeAsDuplicate(String caseId, String duplicateOf, Reviewer by) {
+    if (duplicateOf.equals(caseId)) {
+      throw ApiException.invalid("invalid_case_ids", "A case cannot be closed as a duplicate of itself", "duplicate_of");
+    }
+    checkDuplicateTarget(duplicateOf);
+    VerdictRequest req = new VerdictRequest(CaseVerdict.INCONCLUSIVE, REASON_DUPLICATE, VerdictRequest.HoldChoice.KEEP, false,
+        List.of(), null);
+    Closed closed = close(caseId, req, by, duplicateOf);
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("case_id", caseId);
+    detail.put("verdict_id", closed.verdict().verdictId());
+    try {
+      cases.event(duplicateOf, by, "duplicate_closed", detail, false);
+    } catch (RuntimeException notNoted) {
+      // The close stands and its own timeline names the case it duplicates; only the note on that case is missing.
+      log.warn("noting duplicate {} on case {} failed: {}", caseId, duplicateOf, notNoted.toString());
+    }
+    return closed;
+  }
+
+  /**
+   * Refuses a case that cannot be the one others duplicate: a case that does not exist, or a case
+   * closed as a duplicate (name the case it duplicates). The last keeps the duplicates a forest: a
+   * case closed as a duplicate never becomes the target of a new one, so no cycle forms.
+   */
+  public void checkDuplicateTarget(String duplicateOf) {
+    CaseRecord target;
+    try {
+      target = cases.record(duplicateOf);
+    } catch (ApiException missing) {
+      throw ApiException.notFound("case_not_found", "No case with this id", "duplicate_of");
+    }
+    if (target.status().isClosed() && verdicts.latestDuplicateOf(duplicateOf).isPresent()) {
+      throw ApiException.invalid("duplicate_of_duplicate",
+          "duplicate_of is itself closed as a duplicate; name the case it duplicates", "duplicate_of");
+    }
+  }
+
+  private Closed close(String caseId, VerdictRequest req, Reviewer by, String duplicateOf) {
     CaseView view = cases.get(caseId);
     CaseRecord r = view.record();
     if (r.status().isClosed()) {
@@ -71,11 +121,13 @@ public final class VerdictService {
     detail.put("hold", req.hold().wire());
     detail.put("restrictions", req.liftRestrictions() ? "lift" : "keep");
     detail.put("effects", planned.size());
+    if (duplicateOf != null) detail.put("duplicate_of", duplicateOf);
     String[] verdictId = new String[1];
     CaseRecord closed = cases.close(caseId, req.verdict(), req.reasonCode(), by, r.version(), detail, (c, after) -> {
       verdictId[0] = caseId + "-v" + after.version();
+      // Decided when the case was closed: the time a decision the verdict settles shows as settled.
       VerdictRepository.Stored v = new VerdictRepository.Stored(verdictId[0], caseId, req.verdict().wire(), req.reasonCode(), by.id(),
-          req.hold().wire(), req.liftRestrictions() ? "lift" : "keep", clock.millis(), null);
+          req.hold().wire(), req.liftRestrictions() ? "lift" : "keep", after.closedAtMillis(), null, duplicateOf);
       List<VerdictRepository.Effect> rows = new ArrayList<>(planned.size());
       for (int i = 0; i < planned.size(); i++) {
         PlannedEffect p = planned.get(i);

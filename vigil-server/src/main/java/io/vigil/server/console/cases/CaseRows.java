@@ -118,8 +118,13 @@ public final class CaseRows {
         said = Set.of("reason");
       }
       case "closed" -> {
-        summary = "Closed: " + label(s(d, "verdict")).toLowerCase(Locale.ROOT) + ", reason " + s(d, "reason_code");
-        said = Set.of("verdict", "reason_code");
+        summary = d.get("duplicate_of") instanceof String original ? "Closed as a duplicate of case " + original
+            : "Closed: " + label(s(d, "verdict")).toLowerCase(Locale.ROOT) + ", reason " + s(d, "reason_code");
+        said = d.containsKey("duplicate_of") ? Set.of("verdict", "reason_code", "duplicate_of") : Set.of("verdict", "reason_code");
+      }
+      case "duplicate_closed" -> {
+        summary = "Case " + s(d, "case_id") + " was closed as a duplicate of this one";
+        said = Set.of("case_id");
       }
       case "sla_warning" -> {
         summary = "Due soon: the deadline warning was sent";

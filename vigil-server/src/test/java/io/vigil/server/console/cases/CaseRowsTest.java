@@ -66,6 +66,16 @@ class CaseRowsTest {
     assertThat(CaseRows.entry(new CaseEvent("case_1", 5, NOW, "ops.ann", "closed",
         Map.of("verdict", "confirmed_fraud", "reason_code", "stolen_card"))).summary())
         .isEqualTo("Closed: confirmed fraud, reason stolen_card");
+    Map<String, Object> duplicate = new LinkedHashMap<>();
+    duplicate.put("hold", "keep");
+    duplicate.put("verdict", "inconclusive");
+    duplicate.put("reason_code", "duplicate");
+    duplicate.put("duplicate_of", "case_0");
+    CaseRows.Entry closedAsDuplicate = CaseRows.entry(new CaseEvent("case_1", 7, NOW, "ops.sue", "closed", duplicate));
+    assertThat(closedAsDuplicate.summary()).isEqualTo("Closed as a duplicate of case case_0");
+    assertThat(closedAsDuplicate.details()).containsExactly(new CaseRows.Field("Hold", "keep"));
+    assertThat(CaseRows.entry(new CaseEvent("case_0", 8, NOW, "ops.sue", "duplicate_closed",
+        Map.of("case_id", "case_1", "verdict_id", "case_1-v4"))).summary()).isEqualTo("Case case_1 was closed as a duplicate of this one");
     CaseRows.Entry unknown = CaseRows.entry(new CaseEvent("case_1", 6, NOW, "system", "hold_released", Map.of("decision_id", "dec_1")));
     assertThat(unknown.summary()).isEqualTo("Hold released");
     assertThat(unknown.decisionId()).as("a kind the console does not word lists its detail").isNull();

@@ -171,6 +171,14 @@ class ReviewLoopConsoleTest extends ServerTestBase {
         .contains("commented", "closed", "label_recorded", "hold_denied");
     assertThat(b.consoleErrors()).isEmpty();
 
+    // The REVIEW's own page shows its final outcome and the case that decided it, one click from the case.
+    b.click(By.cssSelector("#case-decision-" + reviewId + " a"));
+    b.waitUntil(d -> b.path().equals("/console/decisions/" + reviewId));
+    assertThat(b.find(By.id("final-action")).getText()).isEqualTo("DENY");
+    assertThat(b.find(By.id("decision-case-" + caseId)).getText()).contains(caseId, "review", "closed", "confirmed_fraud", "stolen_card");
+    b.click(By.cssSelector("#decision-case-" + caseId + " a"));
+    b.waitUntil(d -> b.path().equals("/console/cases/" + caseId));
+
     // The labels reach the model's training data: through the feedback API and in the engine's label store.
     for (String decisionId : List.of(reviewId, heldId)) {
       List<Map<String, Object>> labels = list(api.get("/v1/feedback?decision_id=" + decisionId).json().get("data"));
@@ -199,13 +207,21 @@ class ReviewLoopConsoleTest extends ServerTestBase {
     assertThat(closedData.get("reason_code")).isEqualTo("stolen_card");
     assertThat(closedData.get("account_id")).isEqualTo(account);
     assertThat(list(closedData.get("decision_ids"))).containsExactlyInAnyOrder(reviewId, heldId);
-    Received outcome = RECEIVER.await("decision.final_outcome", caseId);
+    Received outcome = RECEIVER.awaitOutcome(heldId);
     Map<String, Object> outcomeData = map(outcome.payload().get("data"));
-    assertThat(outcomeData.get("decision_id")).isEqualTo(heldId);
+    assertThat(outcomeData.get("case_id")).isEqualTo(caseId);
     assertThat(outcomeData.get("final_action")).isEqualTo("DENY");
+    assertThat(outcomeData.get("settled_by")).isEqualTo("hold_rejection");
     assertThat(outcomeData.get("hold_status")).isEqualTo("rejected");
     assertThat(outcomeData.get("verdict")).isEqualTo("confirmed_fraud");
-    for (Received r : List.of(opened, closed, outcome)) {
+    // The REVIEW waited for the verdict: it is denied by it, and the payment system hears so too.
+    Map<String, Object> reviewed = api.get("/v1/decisions/" + reviewId).json();
+    assertThat(reviewed.get("final_action")).isEqualTo("DENY");
+    assertThat(reviewed.get("settled_by")).isEqualTo("review_verdict");
+    Received reviewOutcome = RECEIVER.awaitOutcome(reviewId);
+    assertThat(map(reviewOutcome.payload().get("data"))).containsEntry("final_action", "DENY").containsEntry("case_id", caseId)
+        .containsEntry("settled_by", "review_verdict").containsEntry("verdict", "confirmed_fraud");
+    for (Received r : List.of(opened, closed, outcome, reviewOutcome)) {
       assertSignedBy(r, secret);
       assertThat(Long.parseLong(r.header("webhook-timestamp"))).as("signed on the server's clock")
           .isCloseTo(TestClock.now().getEpochSecond(), within(WAIT_MAX.toSeconds()));
@@ -368,6 +384,14 @@ class ReviewLoopConsoleTest extends ServerTestBase {
       got.add(new Received(headers, body, Json.readMap(body)));
       exchange.sendResponseHeaders(204, -1);
       exchange.close();
+    }
+
+    /** The decision.final_outcome event of this decision (bounded wait). */
+    Received awaitOutcome(String decisionId) {
+      Predicate<Received> match = r -> "decision.final_outcome".equals(r.payload().get("type"))
+          && decisionId.equals(map(r.payload().get("data")).get("decision_id"));
+      return ReviewLoopConsoleTest.await("webhook decision.final_outcome for " + decisionId + " (got " + types() + ")",
+          () -> got.stream().filter(match).findFirst());
     }
 
     /** The event of this type about this case (bounded wait). */
