@@ -60,21 +60,25 @@ final class AlertService {
       return Optional.of(a);
     }, "storing an alert failed");
     if (raised.isEmpty()) return raised;
-    String caseId = openCase(c.accountId(), decisionIds);
+    String caseId = openCase(c.accountId(), decisionIds, raised.get().raisedAtMillis());
     if (caseId == null) return raised;
     alerts.setCase(raised.get().alertId(), caseId);
     return alerts.find(raised.get().alertId());
   }
 
-  /** Puts each evidence decision in the alert account's case; the case id (that of the first decision). */
-  private String openCase(String accountId, Set<String> decisionIds) {
+  /**
+   * Puts each evidence decision in the alert account's case; the case id (that of the first decision).
+   * The alert is the interception: the case's deadline counts from when it was raised, not from its
+   * evidence, which may be days old (a case would be born past its due time).
+   */
+  private String openCase(String accountId, Set<String> decisionIds, long raisedAtMillis) {
     String caseId = null;
     for (String id : decisionIds) {
       Optional<JournalRow> row = journal.findByDecisionId(id);
       if (row.isEmpty()) continue;
       CaseTrigger t = CaseTrigger.of(row.get(), CaseOrigin.ALERT);
       CaseTrigger onAccount = new CaseTrigger(t.decisionId(), t.origin(), accountId, t.eventType(), t.action(), "high", t.amountMinor(),
-          t.currency(), t.ruleIds(), t.entities(), t.interceptedAtMillis());
+          t.currency(), t.ruleIds(), t.entities(), raisedAtMillis);
       CaseService.Opened opened = cases.openOrJoin(onAccount, "monitoring");
       if (caseId == null) caseId = opened.record().caseId();
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.server.support.TestClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,8 @@ class MonitoringScenariosApiTest extends MonitoringServerBase {
     assertNotNull(alert.get("case_id"), "the alert opened a case");
     List<Map<String, Object>> cases = data(api.get("/v1/cases?account_id=" + b + "&origin=alert"));
     assertEquals(alert.get("case_id"), cases.get(0).get("case_id"));
+    assertEquals(Instant.parse((String) alert.get("raised_at")).plus(Duration.ofHours(24)).toString(), cases.get(0).get("due_at"),
+        "the deadline counts from the alert, not from its evidence two days earlier");
 
     String fourth = mon.event("transfer", b, id("cp"), 990_000, "USD", device(shared));
     Map<String, Object> again = mon.alert(fourth, "structuring", b);
