@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.vigil.server.api.Json;
 import io.vigil.server.api.ServerTestBase;
 import io.vigil.server.cases.sla.SlaSweep;
@@ -21,12 +20,12 @@ import io.vigil.server.support.CaseSeeds;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestOperators;
 import io.vigil.server.support.TestOperators.Signed;
+import io.vigil.server.support.TestSmtp;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,8 +63,8 @@ class CaseNotificationsApiTest extends ServerTestBase {
   private static final long POLL_MILLIS = 50;
   /** A payment of at least this much (minor units) goes to the compliance queue in the test of that path. */
   private static final long COMPLIANCE_AMOUNT_MINOR = 654_321_00L;
-  private static final GreenMail SMTP = smtp();
-  private static final WebhookReceivers RECEIVERS = receivers();
+  private static final GreenMail SMTP = TestSmtp.start();
+  private static final WebhookReceivers RECEIVERS = WebhookReceivers.start();
 
   @DynamicPropertySource
   static void ownServer(DynamicPropertyRegistry registry) {
@@ -85,20 +84,6 @@ class CaseNotificationsApiTest extends ServerTestBase {
 
   @Autowired
   SlaSweep sweep;
-
-  private static GreenMail smtp() {
-    GreenMail g = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    g.start();
-    return g;
-  }
-
-  private static WebhookReceivers receivers() {
-    try {
-      return new WebhookReceivers();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @AfterAll
   static void stopServers() {

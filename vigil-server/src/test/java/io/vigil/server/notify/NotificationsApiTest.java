@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.server.api.ServerTestBase;
@@ -20,9 +19,9 @@ import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestOperators;
 import io.vigil.server.support.TestOperators.Signed;
+import io.vigil.server.support.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -56,8 +55,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 class NotificationsApiTest extends ServerTestBase {
   private static final Path DATA_DIR = tempDir("vigil-notify-");
-  private static final GreenMail SMTP = smtp();
-  private static final WebhookReceivers RECEIVERS = receivers();
+  private static final GreenMail SMTP = TestSmtp.start();
+  private static final WebhookReceivers RECEIVERS = WebhookReceivers.start();
 
   @DynamicPropertySource
   static void settings(DynamicPropertyRegistry registry) {
@@ -89,20 +88,6 @@ class NotificationsApiTest extends ServerTestBase {
   private Clock clock;
   @Autowired
   private NotificationProperties properties;
-
-  private static GreenMail smtp() {
-    GreenMail g = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    g.start();
-    return g;
-  }
-
-  private static WebhookReceivers receivers() {
-    try {
-      return new WebhookReceivers();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @AfterAll
   static void stopServers() {

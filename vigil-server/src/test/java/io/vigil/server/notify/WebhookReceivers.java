@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -43,6 +44,15 @@ public final class WebhookReceivers implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     server.setExecutor(threads);
     server.start();
+  }
+
+  /** Starts one, for a test class's static field; the class closes it when it is done. */
+  public static WebhookReceivers start() {
+    try {
+      return new WebhookReceivers();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A receiver at path answering the status the supplier gives for each request, after delayMillis. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.server.api.ApiTestSupport;
 import io.vigil.server.api.ServerTestBase;
@@ -25,6 +24,7 @@ import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestOperators;
 import io.vigil.server.support.TestOperators.Exchange;
 import io.vigil.server.support.TestOperators.Signed;
+import io.vigil.server.support.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
@@ -58,7 +58,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 class ReportsApiTest extends ServerTestBase {
   private static final Path DATA_DIR = tempDir("vigil-api-reports-");
-  private static final GreenMail SMTP = smtp();
+  private static final GreenMail SMTP = TestSmtp.start();
   /** Tries of a decision answered 503 overloaded (same event id: the retry is idempotent). */
   private static final int DECIDE_ATTEMPTS_MAX = 3;
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -84,12 +84,6 @@ class ReportsApiTest extends ServerTestBase {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static GreenMail smtp() {
-    GreenMail g = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    g.start();
-    return g;
   }
 
   @Autowired

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.vigil.server.api.ServerTestBase;
 import io.vigil.server.cases.CaseService;
 import io.vigil.server.cases.CaseVerdict;
@@ -20,6 +19,7 @@ import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.CaseSeeds;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestOperators;
+import io.vigil.server.support.TestSmtp;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -64,7 +64,7 @@ class MeasuresApiTest extends ServerTestBase {
   private static final String COMPLIANCE = "compliance@example.test";
   /** How long the test waits for the e-mail worker, which sends on its own thread. */
   private static final Duration MAIL_WAIT_MAX = Duration.ofSeconds(20);
-  private static final GreenMail SMTP = smtp();
+  private static final GreenMail SMTP = TestSmtp.start();
 
   @DynamicPropertySource
   static void ownServer(DynamicPropertyRegistry registry) {
@@ -78,12 +78,6 @@ class MeasuresApiTest extends ServerTestBase {
     registry.add("vigil.notifications.mail.compliance", () -> COMPLIANCE);
     registry.add("vigil.notifications.mail.poll-interval", () -> "100ms");
     storeAsAsked(registry);
-  }
-
-  private static GreenMail smtp() {
-    GreenMail g = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    g.start();
-    return g;
   }
 
   @AfterAll

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vigil.engine.label.Verdict;
@@ -19,6 +18,7 @@ import io.vigil.server.security.Role;
 import io.vigil.server.support.ApiClient;
 import io.vigil.server.support.TestClock;
 import io.vigil.server.support.TestOperators;
+import io.vigil.server.support.TestSmtp;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -70,7 +70,7 @@ class ReviewLoopConsoleTest extends ServerTestBase {
   /** How long the test waits for what runs on the server's own threads (opener, webhook and e-mail workers). */
   private static final Duration WAIT_MAX = Duration.ofSeconds(20);
   private static final long POLL_MILLIS = 50;
-  private static final GreenMail SMTP = smtp();
+  private static final GreenMail SMTP = TestSmtp.start();
   private static final Receiver RECEIVER = new Receiver();
   private static ConsoleBrowser browser;
 
@@ -93,12 +93,6 @@ class ReviewLoopConsoleTest extends ServerTestBase {
     registry.add("vigil.notifications.mail.compliance", () -> COMPLIANCE);
     registry.add("vigil.notifications.mail.poll-interval", () -> "100ms");
     registry.add("vigil.notifications.webhooks.poll-interval", () -> "100ms");
-  }
-
-  private static GreenMail smtp() {
-    GreenMail g = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    g.start();
-    return g;
   }
 
   @AfterAll
