@@ -15,7 +15,9 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -122,20 +124,35 @@ public final class ConsoleBrowser implements AutoCloseable {
 
   /** Waits until the element is visible and returns it. */
   public WebElement visible(By by) {
-    return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+    return waitUntil(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
   /** Waits until the element's text contains this. */
   public WebElement textContains(By by, String text) {
-    new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+    waitUntil(ExpectedConditions.textToBePresentInElementLocated(by, text));
     return driver.findElement(by);
   }
 
+  /**
+   * Waits until the condition holds. A page load or a live update (SSE swap) may replace an element
+   * between its lookup and its read; the browser then answers a stale element, or (Chromium) a node
+   * that "does not belong to the document": either means look again, not fail.
+   */
   public <T> T waitUntil(Function<WebDriver, T> condition) {
-    // A live update (SSE swap) may replace an element between its lookup and its read: look again.
-    return new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-        .until(condition::apply);
+    return new WebDriverWait(driver, WAIT).until(d -> {
+      try {
+        return condition.apply(d);
+      } catch (StaleElementReferenceException replaced) {
+        return null;
+      } catch (WebDriverException e) {
+        if (String.valueOf(e.getMessage()).contains(DETACHED_NODE)) return null;
+        throw e;
+      }
+    });
   }
+
+  /** Chromium's answer to a read of an element a page load or swap took out of the document. */
+  private static final String DETACHED_NODE = "does not belong to the document";
 
   /** Clears the field and types this text. */
   public ConsoleBrowser type(By by, String text) {
