@@ -61,9 +61,6 @@ public final class CaseAttachments {
   /** Checks and stores the file, and records it on the case's timeline, in one transaction. */
   public Attachment add(String caseId, String fileName, String mediaType, byte[] content, Reviewer by) {
     check(fileName, mediaType, content);
-    CaseRecord r = cases.record(caseId);
-    cases.mayWork(r, by);
-    if (r.status().isClosed()) throw closed();
     Attachment a = new Attachment(Ids.random("att_"), caseId, fileName, mediaType, content.length, sha256(content), by.id(),
         clock.millis());
     Map<String, Object> detail = new LinkedHashMap<>();
@@ -72,9 +69,9 @@ public final class CaseAttachments {
     detail.put("media_type", mediaType);
     detail.put("size_bytes", a.sizeBytes());
     detail.put("sha256", a.sha256());
-    // The file and its timeline entry commit together; the case's version check refuses a case
-    // that changed (was closed, say) since it was read.
-    cases.event(caseId, by, "attachment_added", detail, false, c -> {
+    // In the case's transaction: the reviewer may work it, it is not closed, and the file and its
+    // timeline entry commit together.
+    cases.event(caseId, by, "attachment_added", detail, true, c -> {
       if (repository.find(c, caseId).orElseThrow().status().isClosed()) throw closed();
       insert(c, a, content);
       return true;

@@ -32,7 +32,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -252,13 +251,7 @@ class CaseNotificationsApiTest extends ServerTestBase {
   }
 
   private Map<String, Object> createEndpoint(String url, List<String> types) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("url", url);
-    body.put("description", "payment system");
-    body.put("event_types", types);
-    ApiClient.Reply r = api.post("/v1/webhooks/endpoints", body);
-    assertEquals(201, r.status(), r.body());
-    return r.json();
+    return WebhookReceivers.register(api, url, "payment system", types);
   }
 
   /** Moves the test clock to atMillis plus a minute (it only goes forward). */

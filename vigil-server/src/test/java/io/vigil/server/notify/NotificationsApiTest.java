@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -411,13 +410,7 @@ class NotificationsApiTest extends ServerTestBase {
   }
 
   private Map<String, Object> create(String url, List<String> types) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("url", url);
-    body.put("description", "test receiver");
-    body.put("event_types", types);
-    ApiClient.Reply r = api.post("/v1/webhooks/endpoints", body);
-    assertEquals(201, r.status(), r.body());
-    return r.json();
+    return WebhookReceivers.register(api, url, "test receiver", types);
   }
 
   private void refused(Map<String, Object> body, String code, String param) {

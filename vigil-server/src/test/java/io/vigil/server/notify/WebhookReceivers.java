@@ -1,7 +1,10 @@
 package io.vigil.server.notify;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.vigil.server.support.ApiClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -53,6 +57,17 @@ public final class WebhookReceivers implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Registers a webhook endpoint for these event types through the API (201 expected); the endpoint as answered. */
+  public static Map<String, Object> register(ApiClient api, String url, String description, List<String> types) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("url", url);
+    body.put("description", description);
+    body.put("event_types", types);
+    ApiClient.Reply r = api.post("/v1/webhooks/endpoints", body);
+    assertEquals(201, r.status(), r.body());
+    return r.json();
   }
 
   /** A receiver at path answering the status the supplier gives for each request, after delayMillis. */
